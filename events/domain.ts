@@ -1,0 +1,39 @@
+/**
+ * Domain events emitted by sync when a stored record changes. Each has a deterministic id (the same change always
+ * yields the same id), so consumers can key their effects on it.
+ */
+import * as z from 'zod';
+import { defineEvent } from './define';
+import { CRM_OBJECTS, canonicalRecordSchema } from './records';
+
+export const DOMAIN_SOURCE = 'quotaflow.sync';
+
+const base = {
+  version: z.literal(1),
+  eventId: z.string(),
+  tenantId: z.string(),
+  object: z.enum(CRM_OBJECTS),
+  recordId: z.string(),
+  record: canonicalRecordSchema,
+  occurredAt: z.iso.datetime({ offset: true }),
+  correlationId: z.string(),
+};
+
+const change = z.object({ from: z.string().nullable(), to: z.string().nullable() });
+
+const domainEvent = <T extends string, E extends z.ZodRawShape>(detailType: T, extra: E) =>
+  defineEvent({ source: DOMAIN_SOURCE, detailType, version: 1, schema: z.object({ ...base, ...extra }) });
+
+export const domainEvents = {
+  recordCreated: domainEvent('record.created', {}),
+  recordDeleted: domainEvent('record.deleted', {}),
+  dealCreated: domainEvent('deal.created', {}),
+  dealStageChanged: domainEvent('deal.stage_changed', { change }),
+  dealAmountChanged: domainEvent('deal.amount_changed', { change }),
+  dealWon: domainEvent('deal.won', {}),
+  dealLost: domainEvent('deal.lost', {}),
+  leadCreated: domainEvent('lead.created', {}),
+} as const;
+
+export type DomainEventName = keyof typeof domainEvents;
+export type DomainEventDetail = z.infer<(typeof domainEvents)[DomainEventName]['schema']>;

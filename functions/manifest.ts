@@ -1,0 +1,105 @@
+/**
+ * The manifest: every function, its entry and its triggers, declared once. The CDK tenant stack (infra/) and the
+ * local runtime (infra/local/) both read this list; nothing about which functions exist or what triggers them is
+ * written anywhere else.
+ */
+import { crmRecordChanged, domainEvents } from '../events';
+
+export type HttpMethod = 'GET' | 'POST';
+
+export type Trigger =
+  /** An HTTP API route (API Gateway HTTP API, payload format 2.0). */
+  | { kind: 'http'; method: HttpMethod; path: string }
+  /** An EventBridge rule on the tenant's bus, with EventBridge pattern semantics. */
+  | { kind: 'event'; pattern: Record<string, unknown> }
+  /** A fixed schedule in the tenant's time zone; tenants may override or disable it by name. */
+  | { kind: 'schedule'; name: string; defaultExpression: string; description: string }
+  /** The target of one-time at() schedules that other functions create through the scheduler port. */
+  | { kind: 'oneTime' };
+
+/** What a function may touch; the CDK stack turns each into a grant next to the matching env var. */
+export type Access = 'table' | 'bus' | 'scheduler' | 'mail' | 'secrets';
+
+export interface FunctionSpec {
+  /** Stable id: the Lambda's logical name and the local runtime's function name. */
+  id: string;
+  /** Path from the repository root to the module exporting `handler`. */
+  entry: string;
+  description: string;
+  triggers: Trigger[];
+  access: Access[];
+  memoryMb?: number;
+  timeoutSeconds?: number;
+}
+
+export const functions: readonly FunctionSpec[] = [
+  {
+    id: 'health',
+    entry: 'functions/http/health.ts',
+    description: 'Liveness of the tenant API',
+    triggers: [{ kind: 'http', method: 'GET', path: '/health' }],
+    access: [],
+    memoryMb: 256,
+    timeoutSeconds: 5,
+  },
+  {
+    id: 'ingest-generic',
+    entry: 'functions/http/ingest-generic.ts',
+    description:
+      'Receives Standard-Webhooks-signed record changes, stores the receipt, publishes crm.record.changed',
+    triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/generic' }],
+    access: ['table', 'bus', 'secrets'],
+    memoryMb: 512,
+    timeoutSeconds: 10,
+  },
+  {
+    id: 'sync-apply',
+    entry: 'functions/events/sync-apply.ts',
+    description: 'Applies a stored record change to the canonical copy and emits domain events',
+    triggers: [{ kind: 'event', pattern: crmRecordChanged.pattern({ provider: ['generic'] }) }],
+    access: ['table', 'bus'],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'won-deal-recognition',
+    entry: 'functions/events/won-deal-recognition.ts',
+    description: 'Congratulates the owner of a won deal and schedules the customer check-in reminder',
+    triggers: [{ kind: 'event', pattern: domainEvents.dealWon.pattern() }],
+    access: ['table', 'mail', 'scheduler'],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'scheduled-step',
+    entry: 'functions/schedules/scheduled-step.ts',
+    description: 'Runs a delayed automation step when its one-time schedule fires',
+    triggers: [{ kind: 'oneTime' }],
+    access: ['table', 'mail'],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'effect-recovery',
+    entry: 'functions/schedules/effect-recovery.ts',
+    description: 'Completes effects whose performer crashed after recording them',
+    triggers: [
+      {
+        kind: 'schedule',
+        name: 'effectRecovery',
+        defaultExpression: 'rate(5 minutes)',
+        description: 'Sweep effects left pending past their lease',
+      },
+    ],
+    access: ['table', 'mail'],
+    timeoutSeconds: 120,
+  },
+];
+
+export const scheduleNames = (): string[] =>
+  functions.flatMap((f) => f.triggers.flatMap((t) => (t.kind === 'schedule' ? [t.name] : [])));
+
+/** The one function one-time schedules target (the scheduler port needs its ARN). */
+export const oneTimeTarget = (): FunctionSpec => {
+  const targets = functions.filter((f) => f.triggers.some((t) => t.kind === 'oneTime'));
+  if (targets.length !== 1 || !targets[0])
+    throw new Error('the manifest must declare exactly one oneTime target');
+  return targets[0];
+};

@@ -1,0 +1,42 @@
+/**
+ * The EventBridge edge: the detail is parsed with the event's own contract, the correlation id carried by the event
+ * is put on every log line, and errors propagate so that the rule's retry policy and DLQ take over.
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type * as z from 'zod';
+import type { EventContract } from '../../events';
+import { logger, metrics } from '../../shared/observability/logger';
+
+export const eventHandler = <S extends z.ZodType, R>(
+  contract: EventContract<S>,
+  handler: (detail: z.infer<S>, event: EventBridgeEvent<string, unknown>, context: Context) => Promise<R>,
+) =>
+  middy<EventBridgeEvent<string, unknown>, R>(
+    async (event: EventBridgeEvent<string, unknown>, context: Context) => {
+      const detail = contract.parse(event.detail);
+      const correlationId = (detail as { correlationId?: unknown }).correlationId;
+      if (typeof correlationId === 'string') logger.setCorrelationId(correlationId);
+      logger.appendKeys({ eventId: event.id, detailType: event['detail-type'] });
+      return handler(detail, event, context);
+    },
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+
+/** Scheduler invokes its target with the schedule's Input as the event, parsed by the handler's own schema. */
+export const scheduledHandler = <S extends z.ZodType, R>(
+  schema: S,
+  handler: (input: z.infer<S>, context: Context) => Promise<R>,
+) =>
+  middy<unknown, R>(async (event: unknown, context: Context) => {
+    const input = schema.parse(event);
+    const correlationId = (input as { correlationId?: unknown } | undefined)?.correlationId;
+    if (typeof correlationId === 'string') logger.setCorrelationId(correlationId);
+    return handler(input, context);
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));

@@ -1,0 +1,75 @@
+/**
+ * The HTTP edge: the only place that knows status codes. Domain errors become a JSON body naming the problem;
+ * anything else is logged and answered 500 without detail (the sender retries, nothing was acknowledged).
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import {
+  AuthenticationError,
+  type DomainError,
+  type ErrorCode,
+  RejectedInputError,
+} from '../../shared/errors';
+import { logger, metrics } from '../../shared/observability/logger';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  missing_header: 400,
+  invalid_json: 400,
+  invalid_payload: 422,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  invalid_signature: 401,
+  stale_timestamp: 401,
+  future_timestamp: 401,
+  not_found: 404,
+};
+
+export const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify(body),
+});
+
+const errorBody = (err: DomainError) => ({
+  error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+});
+
+type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export const httpHandler = (handler: HttpHandler, opts: { metrics?: boolean } = {}) => {
+  const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler).use(
+    injectLambdaContext(logger, { resetKeys: true }),
+  );
+  if (opts.metrics !== false) chain.use(logMetrics(metrics));
+  return chain.use({
+    onError: async (request) => {
+      const err = request.error;
+      if (err instanceof RejectedInputError || err instanceof AuthenticationError) {
+        const status = STATUS[err.code] ?? 400;
+        logger.warn('request rejected', { code: err.code, reason: err.message, status });
+        request.response = json(status, errorBody(err));
+        return;
+      }
+      logger.error('request failed', { error: err as Error });
+      request.response = json(500, { error: { code: 'internal', message: 'internal error; retry later' } });
+    },
+  });
+};
+
+/** Header lookup for API Gateway v2 events, which are already lower-cased; locally the gateway lower-cases too. */
+export const headersOf = (event: APIGatewayProxyEventV2): Record<string, string | undefined> =>
+  event.headers ?? {};
+
+/** The raw body as the sender signed it: API Gateway base64-encodes bodies it considers binary. */
+export const rawBodyOf = (event: APIGatewayProxyEventV2): string =>
+  event.body === undefined
+    ? ''
+    : event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body;

@@ -1,0 +1,90 @@
+/**
+ * Asynchronous delivery with retries and a dead-letter queue, shared by the local event bus and the local scheduler
+ * (as on AWS, both retry a failing target and then park the event in a DLQ). The DLQ is kept in memory and, when
+ * the runtime persists its data, in a JSON file beside the database, so nothing that failed is silently dropped.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface DeadLetter {
+  id: string;
+  /** `rule:<name>` or `schedule:<name>`. */
+  origin: string;
+  target: string;
+  payload: unknown;
+  error: string;
+  attempts: number;
+  failedAt: string;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Delay before attempt n+1 is backoffMs * 2^(n-1), plus jitter. */
+  backoffMs: number;
+}
+
+export class DeadLetterQueue {
+  private readonly items: DeadLetter[];
+
+  constructor(private readonly file?: string) {
+    this.items = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DeadLetter[]) : [];
+  }
+
+  push(item: DeadLetter): void {
+    this.items.push(item);
+    if (this.file) {
+      mkdirSync(dirname(this.file), { recursive: true });
+      writeFileSync(this.file, JSON.stringify(this.items, null, 2));
+    }
+  }
+
+  list(): readonly DeadLetter[] {
+    return this.items;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Tracks in-flight work so tests and the clock endpoint can wait until everything triggered has settled. */
+export class InFlight {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.count++;
+    return work.finally(() => {
+      this.count--;
+      if (this.count === 0) for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((r) => this.waiters.push(r));
+  }
+}
+
+export const deliverWithRetries = async (
+  attempt: () => Promise<unknown>,
+  policy: RetryPolicy,
+  onDead: (error: string, attempts: number) => void,
+  onRetry?: (error: string, attempt: number) => void,
+): Promise<boolean> => {
+  for (let n = 1; ; n++) {
+    try {
+      await attempt();
+      return true;
+    } catch (err) {
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      if (n >= policy.maxAttempts) {
+        onDead(message, n);
+        return false;
+      }
+      onRetry?.(message, n);
+      await sleep(policy.backoffMs * 2 ** (n - 1) * (0.8 + Math.random() * 0.4));
+    }
+  }
+};

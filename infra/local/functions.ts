@@ -1,0 +1,85 @@
+/**
+ * Loads the manifest's handlers in-process and invokes them the way Lambda does: one Lambda context per
+ * invocation, each run inside its own invoke-store context (as on Lambda's multi-concurrency runtime), so that
+ * Powertools keeps per-invocation log keys apart although many invocations run at once here.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
+import type { Context } from 'aws-lambda';
+import type { FunctionSpec } from '../../functions/manifest';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export class FunctionTimeoutError extends Error {
+  override readonly name = 'FunctionTimeoutError';
+}
+
+export class LocalFunctions {
+  private readonly handlers = new Map<string, { spec: FunctionSpec; handler: Handler }>();
+  invocations = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly arnPrefix: string,
+  ) {}
+
+  async load(specs: readonly FunctionSpec[]): Promise<void> {
+    for (const spec of specs) {
+      const mod = (await import(pathToFileURL(resolve(this.root, spec.entry)).href)) as { handler?: Handler };
+      if (typeof mod.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
+      this.handlers.set(spec.id, { spec, handler: mod.handler });
+    }
+  }
+
+  arnOf(id: string): string {
+    return `${this.arnPrefix}${id}`;
+  }
+
+  idForArn(arn: string): string | undefined {
+    const id = arn.startsWith(this.arnPrefix) ? arn.slice(this.arnPrefix.length) : undefined;
+    return id && this.handlers.has(id) ? id : undefined;
+  }
+
+  async invoke(id: string, event: unknown): Promise<unknown> {
+    const fn = this.handlers.get(id);
+    if (!fn) throw new Error(`no function ${id}`);
+    this.invocations++;
+    const requestId = randomUUID();
+    const timeoutMs = (fn.spec.timeoutSeconds ?? 10) * 1000;
+    const deadline = Date.now() + timeoutMs;
+    const context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: id,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: this.arnOf(id),
+      memoryLimitInMB: String(fn.spec.memoryMb ?? 256),
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${id}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    } satisfies Context;
+    const store = await InvokeStore.getInstanceAsync(true);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new FunctionTimeoutError(`${id} timed out after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([
+        store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
+          fn.handler(event, context),
+        ),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

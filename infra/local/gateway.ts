@@ -1,0 +1,133 @@
+/**
+ * The local HTTP gateway: the manifest's HTTP routes served as API Gateway HTTP API would (payload 2.0 events,
+ * 10 MB body limit), plus the /_local endpoints for people and tests: mailbox, emails, clock, schedules, DLQ.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FunctionSpec } from '../../functions/manifest';
+import { toApiEvent, writeApiResult } from './api-event';
+import { mailboxPage } from './mailbox-page';
+import type { LocalRuntimeServices } from './runtime';
+
+const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+const sendJson = (res: ServerResponse, status: number, body: unknown) => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+};
+const problem = (res: ServerResponse, status: number, code: string, message: string) =>
+  sendJson(res, status, { error: { code, message } });
+
+const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= API_GATEWAY_MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > API_GATEWAY_MAX_BODY ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+export const startGateway = async (
+  services: LocalRuntimeServices,
+  routes: { method: string; path: string; fn: FunctionSpec }[],
+  port: number,
+): Promise<Server> => {
+  const byKey = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
+
+  const local = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /_local/emails') return sendJson(res, 200, await services.mail.list());
+    if (route === 'DELETE /_local/emails') {
+      services.mail.clear();
+      return sendJson(res, 200, { cleared: true });
+    }
+    const eml = /^\/_local\/emails\/(.+)\.eml$/.exec(url.pathname);
+    if (req.method === 'GET' && eml?.[1]) {
+      const content = await services.mail.eml(decodeURIComponent(eml[1]));
+      if (!content) return problem(res, 404, 'not_found', 'no such message');
+      res.writeHead(200, { 'content-type': 'message/rfc822' });
+      res.end(content);
+      return;
+    }
+    if (route === 'GET /_local/mailbox' || route === 'GET /') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(mailboxPage(services.tenant.displayName));
+      return;
+    }
+    if (route === 'GET /_local/clock') return sendJson(res, 200, { now: services.clock.now().toISOString() });
+    if (route === 'POST /_local/clock') {
+      let now: Date;
+      try {
+        const parsed = JSON.parse(body.toString('utf8')) as { now?: unknown };
+        if (
+          typeof parsed.now !== 'string' ||
+          Number.isNaN(Date.parse(parsed.now)) ||
+          !/T.*(Z|[+-]\d\d:\d\d)$/.test(parsed.now)
+        ) {
+          return problem(
+            res,
+            400,
+            'invalid_payload',
+            'expected {"now": "<ISO-8601 date-time with zone, e.g. 2026-12-01T09:00:00+08:00>"}',
+          );
+        }
+        now = new Date(parsed.now);
+      } catch {
+        return problem(res, 400, 'invalid_json', 'the body is not valid JSON');
+      }
+      if (now < services.clock.now()) {
+        return problem(
+          res,
+          409,
+          'conflict',
+          `the clock only moves forward; it is already ${services.clock.now().toISOString()}`,
+        );
+      }
+      const fired = await services.advanceClock(now);
+      return sendJson(res, 200, { now: services.clock.now().toISOString(), fired });
+    }
+    if (route === 'GET /_local/schedules') return sendJson(res, 200, services.scheduler.snapshot());
+    if (route === 'GET /_local/dlq') return sendJson(res, 200, services.dlq.list());
+    if (route === 'GET /_local/status') return sendJson(res, 200, services.status());
+    return problem(res, 404, 'not_found', `no local route ${route}`);
+  };
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    try {
+      const body = await readBody(req);
+      if (!body)
+        return problem(res, 413, 'payload_too_large', `the body exceeds ${API_GATEWAY_MAX_BODY} bytes`);
+      const route = byKey.get(`${req.method} ${url.pathname}`);
+      if (route) {
+        const routeKey = `${route.method} ${route.path}`;
+        const result = await services.functions.invoke(
+          route.fn.id,
+          toApiEvent(req, url, routeKey, body, services.clock.now()),
+        );
+        return writeApiResult(res, result);
+      }
+      if (url.pathname === '/' || url.pathname.startsWith('/_local/'))
+        return await local(req, res, url, body);
+      return problem(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+    } catch (err) {
+      services.log('gateway error', { error: (err as Error).message });
+      if (!res.headersSent) problem(res, 500, 'internal', 'internal error');
+    }
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
+};
+
+export const portOf = (server: Server): number => (server.address() as AddressInfo).port;

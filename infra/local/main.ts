@@ -1,0 +1,85 @@
+/**
+ * `npm start [-- --tenant tenants/<id>.json] [--port N] [--in-memory] [--data-dir DIR]`: runs one tenant locally.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TenantConfigError } from '../../shared/config/tenant';
+import { REPO_ROOT, startLocalRuntime } from './runtime';
+
+const USAGE = `usage: npm start -- [--tenant tenants/<id>.json] [--port <n>] [--in-memory] [--data-dir <dir>]
+  --tenant     tenant config to run (default tenants/demo.json)
+  --port       gateway port (default $PORT or 3000)
+  --in-memory  keep nothing between runs (default: persist under .local/<tenant>)
+  --data-dir   where to persist data`;
+
+const main = async () => {
+  let args: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+  const options = {
+    tenant: { type: 'string' },
+    port: { type: 'string' },
+    'in-memory': { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  try {
+    args = parseArgs({ options, strict: true }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const portText = args.port ?? process.env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a port number 0-65535, got ${JSON.stringify(portText)}`);
+    process.exit(2);
+  }
+  const logLevel = (args['log-level'] ?? 'INFO').toUpperCase();
+  if (!['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'].includes(logLevel)) {
+    console.error(
+      `--log-level must be DEBUG, INFO, WARN, ERROR or SILENT, got ${JSON.stringify(args['log-level'])}`,
+    );
+    process.exit(2);
+  }
+  const tenantFile = resolve(args.tenant ?? resolve(REPO_ROOT, 'tenants', 'demo.json'));
+  const runtime = await startLocalRuntime({
+    tenantFile,
+    port,
+    inMemory: args['in-memory'] ?? false,
+    ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
+    logLevel: logLevel as 'INFO',
+  });
+  const banner = [
+    '',
+    `Quotaflow is running tenant "${runtime.tenant.id}" (${runtime.tenant.displayName}) in ${runtime.tenant.timeZone}`,
+    `  API        ${runtime.url}   (GET /health, POST /webhooks/generic)`,
+    `  mailbox    ${runtime.url}/_local/mailbox`,
+    `  emails     ${runtime.url}/_local/emails`,
+    `  clock      ${runtime.url}/_local/clock   (POST {"now": "<ISO-8601>"} to move it forward)`,
+    `  schedules  ${runtime.url}/_local/schedules     dead letters ${runtime.url}/_local/dlq`,
+    `  data       ${runtime.dataDir ?? 'in memory (nothing kept after exit)'}`,
+    'Press Ctrl+C to stop.',
+    '',
+  ];
+  process.stderr.write(`${banner.join('\n')}\n`);
+  const shutdown = async () => {
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+};
+
+main().catch((err) => {
+  if (err instanceof TenantConfigError) console.error(err.message);
+  else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(
+      `the port is already in use; choose another with --port or PORT (${(err as Error).message})`,
+    );
+  } else console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,279 @@
+/**
+ * The embedded runtime behind `npm start`: the whole tenant on one machine, on local stand-ins that speak the AWS
+ * wire protocols, so the production adapters (SDK v3 clients) run unchanged, pointed here by endpoint settings.
+ *
+ *   DynamoDB       dynalite, in-process (on disk under the data folder, or in memory)
+ *   SES            aws-ses-v2-local, in-process; captured mail at /_local/emails and /_local/mailbox
+ *   EventBridge    the local bus (manifest patterns, retries, DLQ)
+ *   Scheduler      the local scheduler (manifest schedules in the tenant's zone + one-time at() schedules)
+ *   Secrets        the tenant's dev-only secret file served as Secrets Manager
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { functions as manifest, oneTimeTarget } from '../../functions/manifest';
+import { tenantSecretsSchema } from '../../shared/config/secrets';
+import type { TenantConfig } from '../../shared/config/tenant';
+import { useClock } from '../../shared/runtime/clock';
+import { TABLE } from '../../shared/store/table-design';
+import { loadTenant } from '../tenants';
+import { LocalEventBus } from './aws/event-bus';
+import { startAwsStandIns } from './aws/router';
+import { LocalScheduler } from './aws/scheduler';
+import { LocalSecretsManager } from './aws/secrets-manager';
+import { LocalClock } from './clock';
+import { DeadLetterQueue, InFlight } from './delivery';
+import { LocalFunctions } from './functions';
+import { portOf, startGateway } from './gateway';
+import { LocalMail } from './mail';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface LocalRuntimeOptions {
+  tenantFile: string;
+  port?: number;
+  /** Folder for persisted data; ignored with inMemory. Default: .local/<tenantId> in the repository. */
+  dataDir?: string;
+  inMemory?: boolean;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Local retry policy for bus and schedule targets (AWS retries for hours; locally seconds are enough). */
+  retry?: { maxAttempts: number; backoffMs: number };
+}
+
+export interface LocalRuntimeServices {
+  tenant: TenantConfig;
+  clock: LocalClock;
+  mail: LocalMail;
+  scheduler: LocalScheduler;
+  functions: LocalFunctions;
+  dlq: DeadLetterQueue;
+  advanceClock(to: Date): Promise<{ name: string; at: string }[]>;
+  status(): Record<string, unknown>;
+  log(msg: string, extra?: Record<string, unknown>): void;
+}
+
+export interface LocalRuntime extends LocalRuntimeServices {
+  url: string;
+  dataDir: string | undefined;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const devSecretsFor = (tenantFile: string, tenantId: string): string => {
+  const file = join(dirname(tenantFile), `${tenantId}.dev-secrets.json`);
+  if (!existsSync(file)) {
+    throw new Error(
+      `${file} is missing. The local runtime needs the tenant's dev-only secrets; copy tenants/demo.dev-secrets.json and ` +
+        'put a fresh signing secret in it (never a production one).',
+    );
+  }
+  const parsed = tenantSecretsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return JSON.stringify(parsed.data);
+};
+
+const listen = (server: Server): Promise<string> =>
+  new Promise((r) =>
+    server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
+
+const createTable = async (endpoint: string, tableName: string): Promise<void> => {
+  const ddb = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await ddb.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+  }
+  const { partitionKey, sortKey, gsi1 } = TABLE;
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((n) => ({
+        AttributeName: n,
+        AttributeType: 'S',
+      })),
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: gsi1.name,
+          KeySchema: [
+            { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
+            { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  ddb.destroy();
+};
+
+export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const tenant = loadTenant(opts.tenantFile);
+  const secretValue = devSecretsFor(opts.tenantFile, tenant.id);
+  const dataDir = opts.inMemory ? undefined : resolve(opts.dataDir ?? join(REPO_ROOT, '.local', tenant.id));
+  if (dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  const logLevel = opts.logLevel ?? 'INFO';
+  const log = (msg: string, extra: Record<string, unknown> = {}) => {
+    if (logLevel !== 'SILENT' && logLevel !== 'ERROR') {
+      process.stdout.write(
+        `${JSON.stringify({ level: 'INFO', service: 'quotaflow-local', message: msg, ...extra })}\n`,
+      );
+    }
+  };
+  const retry = opts.retry ?? { maxAttempts: 3, backoffMs: 200 };
+
+  // Stand-ins first: everything below talks to them.
+  const dynamo = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
+  });
+  const dynamoEndpoint = await listen(dynamo);
+  const tableName = `quotaflow-${tenant.id}`;
+  await createTable(dynamoEndpoint, tableName);
+  const mail = await LocalMail.start();
+
+  const clock = new LocalClock();
+  useClock(clock);
+  const inFlight = new InFlight();
+  const dlq = new DeadLetterQueue(dataDir ? join(dataDir, 'dlq.json') : undefined);
+  const functions = new LocalFunctions(
+    REPO_ROOT,
+    `arn:aws:lambda:us-east-1:000000000000:function:quotaflow-${tenant.id}-`,
+  );
+  const busName = `quotaflow-${tenant.id}`;
+  const bus = new LocalEventBus(busName, {
+    invoke: (target, event) => functions.invoke(target, event),
+    now: () => clock.now(),
+    dlq,
+    inFlight,
+    retry,
+    log,
+  });
+  const scheduleGroup = `quotaflow-${tenant.id}`;
+  const scheduler = new LocalScheduler({
+    timeZone: tenant.timeZone,
+    groupName: scheduleGroup,
+    functionForArn: (arn) => functions.idForArn(arn),
+    invoke: (target, input) => functions.invoke(target, input),
+    clock,
+    settled: () => inFlight.idle(),
+    dlq,
+    retry,
+    ...(dataDir ? { file: join(dataDir, 'schedules.json') } : {}),
+    log,
+  });
+  const secrets = new LocalSecretsManager();
+  const secretId = `quotaflow/${tenant.id}/app`;
+  secrets.put(secretId, secretValue);
+  const standIns = await startAwsStandIns({ bus, scheduler, secrets });
+
+  // The same settings the CDK stack gives each function, pointed at the stand-ins. The SDK reads the endpoints.
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+    AWS_ENDPOINT_URL_SESV2: mail.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: standIns.endpoint,
+    AWS_ENDPOINT_URL_SCHEDULER: standIns.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
+    AWS_LAMBDA_MAX_CONCURRENCY: '1000',
+    POWERTOOLS_SERVICE_NAME: 'quotaflow',
+    POWERTOOLS_LOG_LEVEL: logLevel,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    QUOTAFLOW_TENANT: JSON.stringify(tenant),
+    TABLE_NAME: tableName,
+    EVENT_BUS_NAME: busName,
+    SECRET_ID: secretId,
+    SES_CONFIGURATION_SET: `quotaflow-${tenant.id}`,
+    SCHEDULE_GROUP_NAME: scheduleGroup,
+    SCHEDULE_TARGET_ARN: functions.arnOf(oneTimeTarget().id),
+    SCHEDULE_ROLE_ARN: `arn:aws:iam::000000000000:role/quotaflow-${tenant.id}-scheduler`,
+  });
+
+  await functions.load(manifest);
+  const routes = [];
+  for (const fn of manifest) {
+    for (const t of fn.triggers) {
+      if (t.kind === 'http') routes.push({ method: t.method, path: t.path, fn });
+      if (t.kind === 'event') bus.addRule({ name: `${fn.id}-rule`, pattern: t.pattern, target: fn.id });
+      if (t.kind === 'schedule') {
+        const settings = tenant.schedules[t.name];
+        if (settings?.enabled === false) continue;
+        scheduler.addFixed({
+          name: t.name,
+          expression: settings?.expression ?? t.defaultExpression,
+          target: fn.id,
+        });
+      }
+    }
+  }
+
+  const services: LocalRuntimeServices = {
+    tenant,
+    clock,
+    mail,
+    scheduler,
+    functions,
+    dlq,
+    log,
+    advanceClock: async (to) => {
+      await inFlight.idle();
+      return scheduler.advanceTo(to);
+    },
+    status: () => ({
+      tenant: tenant.id,
+      now: clock.now().toISOString(),
+      inFlight: inFlight.size,
+      eventsPublished: bus.published,
+      schedulesFired: scheduler.fired,
+      invocations: functions.invocations,
+      emails: mail.count(),
+      deadLetters: dlq.list().length,
+      dataDir: dataDir ?? 'in memory',
+    }),
+  };
+  const gateway = await startGateway(services, routes, opts.port ?? 3000);
+  const ticker = setInterval(() => void scheduler.advanceTo(clock.now()), 1000);
+  ticker.unref();
+
+  return {
+    ...services,
+    url: `http://127.0.0.1:${portOf(gateway)}`,
+    dataDir,
+    idle: () => inFlight.idle(),
+    stop: async () => {
+      clearInterval(ticker);
+      await new Promise((r) => gateway.close(r));
+      gateway.closeAllConnections();
+      await new Promise((r) => standIns.server.close(r));
+      standIns.server.closeAllConnections();
+      await mail.stop();
+      await new Promise((r) => dynamo.close(r));
+    },
+  };
+};

@@ -1,0 +1,174 @@
+/**
+ * The tenant configuration: one file per tenant under tenants/, validated here before anything deploys or starts.
+ * The same schema is used by the CDK app, the local runtime, the CLI and (as parsed JSON in an env var) the Lambdas.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, relative } from 'node:path';
+import * as z from 'zod';
+import { parseScheduleExpression, ScheduleExpressionError } from '../schedules/expression';
+
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+const scheduleExpression = z.string().superRefine((expr, ctx) => {
+  try {
+    const parsed = parseScheduleExpression(expr);
+    if (parsed.kind === 'at')
+      ctx.addIssue({ code: 'custom', message: 'a fixed schedule needs cron() or rate(), not at()' });
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: err instanceof ScheduleExpressionError ? err.message : String(err),
+    });
+  }
+});
+
+const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** Zoho data centres and their accounts/API hosts (crm-protocols.md §1.1); both are overridable. */
+export const ZOHO_DATA_CENTRES = [
+  'com',
+  'eu',
+  'in',
+  'com.au',
+  'jp',
+  'com.cn',
+  'zohocloud.ca',
+  'sa',
+  'uk',
+] as const;
+
+const zohoConnection = z.strictObject({
+  provider: z.literal('zoho'),
+  dataCenter: z.enum(ZOHO_DATA_CENTRES),
+  accountsUrl: httpsUrl.optional().describe('overrides https://accounts.zoho.<dc>'),
+  apiBaseUrl: httpsUrl.optional().describe('overrides the api_domain returned with the token'),
+  modules: z.array(z.string().min(1)).min(1).default(['Deals', 'Leads', 'Contacts', 'Accounts', 'Tasks']),
+});
+
+const fxiaokeConnection = z.strictObject({
+  provider: z.literal('fxiaoke'),
+  apiBaseUrl: httpsUrl.default('https://open.fxiaoke.com'),
+  opportunityObject: z.enum(['NewOpportunityObj', 'OpportunityObj']).default('NewOpportunityObj'),
+});
+
+const genericConnection = z.strictObject({
+  provider: z.literal('generic'),
+});
+
+export const scheduleSettings = z.strictObject({
+  expression: scheduleExpression.optional().describe("overrides the manifest's default expression"),
+  enabled: z.boolean().default(true),
+});
+
+export const tenantConfigSchema = z.strictObject({
+  id: z.string().regex(TENANT_ID_PATTERN, {
+    error: 'must be 3-30 characters: lower-case letters, digits and dashes, starting with a letter',
+  }),
+  displayName: z.string().min(1).max(100),
+  timeZone: z.string().refine(isTimeZone, { error: 'is not an IANA time zone (for example Asia/Shanghai)' }),
+  locale: z.enum(['zh-CN', 'en']),
+  currency: z
+    .string()
+    .refine((c) => CURRENCIES.has(c), { error: 'is not an ISO 4217 currency code (for example CNY, USD)' }),
+  mail: z.strictObject({
+    sender: z.email(),
+    senderName: z.string().min(1).max(100).optional(),
+    replyTo: z.email().optional(),
+  }),
+  crm: z.discriminatedUnion('provider', [zohoConnection, fxiaokeConnection, genericConnection]),
+  /** Fixed schedules by manifest schedule name; all run in timeZone. */
+  schedules: z.record(z.string(), scheduleSettings).default({}),
+  /** Where the stack is deployed; unset means the CLI's current AWS account and region. */
+  aws: z
+    .strictObject({
+      account: z
+        .string()
+        .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+        .optional(),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as ap-east-1' })
+        .optional(),
+    })
+    .default({}),
+  /** Demo automation settings (the won-deal recognition shipped with the platform). */
+  automations: z
+    .strictObject({
+      wonDealFollowUpDays: z.number().int().min(1).max(90).default(7),
+    })
+    .default({ wonDealFollowUpDays: 7 }),
+});
+
+export type TenantConfig = z.infer<typeof tenantConfigSchema>;
+export type TenantConfigInput = z.input<typeof tenantConfigSchema>;
+
+export class TenantConfigError extends Error {
+  override readonly name = 'TenantConfigError';
+  constructor(
+    readonly source: string,
+    readonly problems: { path: string; message: string }[],
+  ) {
+    super(
+      `${source}: invalid tenant configuration\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`,
+    );
+  }
+}
+
+export const formatIssuePath = (path: readonly PropertyKey[]): string =>
+  path.length === 0
+    ? '(root)'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+        .join('.')
+        .replace(/\.\[/g, '[');
+
+/** Validate an already-parsed object; `source` names where it came from in every error. */
+export const parseTenantConfig = (value: unknown, source: string): TenantConfig => {
+  const result = tenantConfigSchema.safeParse(value);
+  if (!result.success) {
+    throw new TenantConfigError(
+      source,
+      result.error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message })),
+    );
+  }
+  return result.data;
+};
+
+/** Read and validate tenants/<id>.json. The file name must match the id inside it. */
+export const loadTenantConfig = (file: string): TenantConfig => {
+  const shown = relative(process.cwd(), file) || file;
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new TenantConfigError(shown, [
+      { path: '(file)', message: `cannot be read: ${(err as Error).message}` },
+    ]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new TenantConfigError(shown, [
+      { path: '(file)', message: `is not valid JSON: ${(err as Error).message}` },
+    ]);
+  }
+  const config = parseTenantConfig(json, shown);
+  const expected = basename(file).replace(/\.json$/, '');
+  if (expected !== config.id) {
+    throw new TenantConfigError(shown, [
+      { path: 'id', message: `is "${config.id}" but the file is named "${expected}.json"; they must match` },
+    ]);
+  }
+  return config;
+};

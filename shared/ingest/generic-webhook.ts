@@ -1,0 +1,135 @@
+/**
+ * The generic signed webhook: any system can push one canonical record change, signed per Standard Webhooks.
+ * Order matters: cheap checks (type, size) first, then authenticity, and only then parse the body; nothing is
+ * stored until all pass. The answer is 2xx only once the receipt is stored and the event is on the bus.
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { CRM_OBJECTS, canonicalRecordSchema, crmRecordChanged } from '../../events';
+import { formatIssuePath } from '../config/tenant';
+import { RejectedInputError } from '../errors';
+import type { EventBusPort } from '../ports';
+import type { ReceiptRepository } from '../store/receipts';
+import { verify } from '../webhooks/standard-webhooks';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export const genericWebhookBodySchema = z.strictObject({
+  object: z.enum(CRM_OBJECTS),
+  action: z.enum(['created', 'updated', 'deleted']),
+  record: canonicalRecordSchema,
+});
+export type GenericWebhookBody = z.infer<typeof genericWebhookBodySchema>;
+
+export interface GenericWebhookRequest {
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  rawBody: string;
+}
+
+export interface GenericWebhookDeps {
+  tenantId: string;
+  signingSecrets: () => Promise<string[]>;
+  receipts: ReceiptRepository;
+  bus: EventBusPort;
+  now: Date;
+}
+
+export type GenericWebhookResult = {
+  status: 'accepted' | 'duplicate';
+  deliveryId: string;
+  correlationId: string;
+};
+
+const checkEnvelope = (req: GenericWebhookRequest): void => {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new RejectedInputError(
+      'unsupported_media_type',
+      `content-type must be application/json, got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'}`,
+    );
+  }
+  const bytes = Buffer.byteLength(req.rawBody, 'utf8');
+  if (bytes > MAX_BODY_BYTES) {
+    throw new RejectedInputError(
+      'payload_too_large',
+      `the body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES}`,
+    );
+  }
+};
+
+export const parseGenericBody = (rawBody: string): GenericWebhookBody => {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch (err) {
+    throw new RejectedInputError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = genericWebhookBodySchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
+    const first = problems[0];
+    throw new RejectedInputError(
+      'invalid_payload',
+      `the body does not match the record-change schema: ${first?.path}: ${first?.message}`,
+      { problems },
+    );
+  }
+  return parsed.data;
+};
+
+export const receiveGenericWebhook = async (
+  req: GenericWebhookRequest,
+  deps: GenericWebhookDeps,
+): Promise<GenericWebhookResult> => {
+  checkEnvelope(req);
+  const { id: deliveryId } = verify(
+    await deps.signingSecrets(),
+    {
+      id: req.headers['webhook-id'],
+      timestamp: req.headers['webhook-timestamp'],
+      signature: req.headers['webhook-signature'],
+    },
+    req.rawBody,
+    deps.now,
+  );
+  if (deliveryId.length > 200)
+    throw new RejectedInputError('invalid_payload', 'webhook-id is longer than 200 characters');
+  const body = parseGenericBody(req.rawBody);
+
+  const action = body.action === 'deleted' ? 'delete' : 'upsert';
+  const { stored, receipt } = await deps.receipts.storeOnce(
+    {
+      provider: 'generic',
+      deliveryId,
+      object: body.object,
+      action,
+      recordId: body.record.id,
+      record: body.record,
+      correlationId: randomUUID(),
+      receivedAt: deps.now.toISOString(),
+    },
+    deps.now,
+  );
+  // Publish on duplicates too: if an earlier attempt stored the receipt but died before publishing, this is what
+  // delivers it. Downstream is idempotent (versioned upserts, keyed effects), so a second publish changes nothing.
+  await deps.bus.publish([
+    {
+      source: crmRecordChanged.source,
+      detailType: crmRecordChanged.detailType,
+      correlationId: receipt.correlationId,
+      detail: {
+        version: 1,
+        tenantId: deps.tenantId,
+        provider: 'generic',
+        deliveryId,
+        object: receipt.object,
+        action: receipt.action,
+        recordId: receipt.recordId,
+        correlationId: receipt.correlationId,
+        receivedAt: receipt.receivedAt,
+      } satisfies z.input<typeof crmRecordChanged.schema>,
+    },
+  ]);
+  return { status: stored ? 'accepted' : 'duplicate', deliveryId, correlationId: receipt.correlationId };
+};

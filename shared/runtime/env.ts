@@ -1,0 +1,86 @@
+/**
+ * The function runtime's configuration, parsed once at cold start. Nothing else in the code reads process.env;
+ * the AWS SDK itself still reads its standard variables (region, credentials, AWS_ENDPOINT_URL_<SERVICE>), which
+ * is how the local runtime points the very same clients at its local servers.
+ */
+import * as z from 'zod';
+import { type TenantConfig, tenantConfigSchema } from '../config/tenant';
+
+const json = <S extends z.ZodType>(schema: S) =>
+  z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+const envSchema = z.object({
+  QUOTAFLOW_TENANT: json(tenantConfigSchema),
+  TABLE_NAME: z.string().min(3).optional(),
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  SECRET_ID: z.string().min(1).optional(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  SCHEDULE_GROUP_NAME: z.string().min(1).optional(),
+  SCHEDULE_TARGET_ARN: z.string().min(1).optional(),
+  SCHEDULE_ROLE_ARN: z.string().min(1).optional(),
+  SCHEDULE_DLQ_ARN: z.string().min(1).optional(),
+});
+
+export interface RuntimeEnv {
+  tenant: TenantConfig;
+  tableName?: string;
+  eventBusName?: string;
+  secretId?: string;
+  sesConfigurationSet?: string;
+  scheduler?: { groupName: string; targetArn: string; roleArn: string; deadLetterArn?: string };
+}
+
+export class RuntimeEnvError extends Error {
+  override readonly name = 'RuntimeEnvError';
+}
+
+export const parseRuntimeEnv = (env: Record<string, string | undefined>): RuntimeEnv => {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new RuntimeEnvError(`invalid function environment\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  const scheduler =
+    e.SCHEDULE_GROUP_NAME && e.SCHEDULE_TARGET_ARN && e.SCHEDULE_ROLE_ARN
+      ? {
+          groupName: e.SCHEDULE_GROUP_NAME,
+          targetArn: e.SCHEDULE_TARGET_ARN,
+          roleArn: e.SCHEDULE_ROLE_ARN,
+          ...(e.SCHEDULE_DLQ_ARN ? { deadLetterArn: e.SCHEDULE_DLQ_ARN } : {}),
+        }
+      : undefined;
+  return {
+    tenant: e.QUOTAFLOW_TENANT,
+    ...(e.TABLE_NAME ? { tableName: e.TABLE_NAME } : {}),
+    ...(e.EVENT_BUS_NAME ? { eventBusName: e.EVENT_BUS_NAME } : {}),
+    ...(e.SECRET_ID ? { secretId: e.SECRET_ID } : {}),
+    ...(e.SES_CONFIGURATION_SET ? { sesConfigurationSet: e.SES_CONFIGURATION_SET } : {}),
+    ...(scheduler ? { scheduler } : {}),
+  };
+};
+
+let cached: RuntimeEnv | undefined;
+/** The process's env, parsed on first use; a missing setting fails the cold start with its name. */
+export const runtimeEnv = (): RuntimeEnv => {
+  cached ??= parseRuntimeEnv(process.env);
+  return cached;
+};
+
+export const required = <T>(value: T | undefined, name: string): T => {
+  if (value === undefined)
+    throw new RuntimeEnvError(
+      `this function was deployed without ${name}; check its access in functions/manifest.ts`,
+    );
+  return value;
+};

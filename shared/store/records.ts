@@ -1,0 +1,92 @@
+/**
+ * The normalized copy of CRM records. Writes are optimistic: a record is replaced only if the stored version is the
+ * one we read, and never by an older source version, so out-of-order deliveries change nothing.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CanonicalRecord, CrmObject } from '../../events';
+import { keys } from './table-design';
+
+export interface StoredRecord {
+  object: CrmObject;
+  record: CanonicalRecord;
+  /** Source modification time in epoch ms: the version used for ordering. */
+  version: number;
+  deleted: boolean;
+}
+
+/**
+ * What an upsert did. The change's derived events are stored with the record, so a retry after a crash between the
+ * write and the publish finds the same version ('unchanged') and gets the same events back to publish again.
+ */
+export type UpsertOutcome<E> =
+  | { applied: true; previous: StoredRecord | undefined; current: StoredRecord; events: E[] }
+  | { applied: false; reason: 'unchanged'; current: StoredRecord; events: E[] }
+  | { applied: false; reason: 'stale'; current: StoredRecord; events: [] };
+
+const MAX_RACE_RETRIES = 5;
+
+export class RecordRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(object: CrmObject, id: string): Promise<StoredRecord | undefined> {
+    return (await this.getItem(object, id))?.data;
+  }
+
+  private async getItem(object: CrmObject, id: string) {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.record(object, id), ConsistentRead: true }),
+    );
+    return out.Item as { data: StoredRecord; events?: unknown[] } | undefined;
+  }
+
+  /**
+   * Applies `next` unless a newer or equal version is stored (a tombstone is a record with deleted=true).
+   * `derive` computes the change's events from the previous state; they are stored beside the record.
+   */
+  async upsert<E>(
+    next: StoredRecord,
+    derive: (previous: StoredRecord | undefined) => E[],
+  ): Promise<UpsertOutcome<E>> {
+    for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
+      const item = await this.getItem(next.object, next.record.id);
+      const previous = item?.data;
+      if (previous && previous.version > next.version) {
+        return { applied: false, reason: 'stale', current: previous, events: [] };
+      }
+      if (previous && previous.version === next.version) {
+        return {
+          applied: false,
+          reason: 'unchanged',
+          current: previous,
+          events: (item?.events ?? []) as E[],
+        };
+      }
+      const events = derive(previous);
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.record(next.object, next.record.id),
+              type: 'record',
+              version: next.version,
+              data: next,
+              events,
+            },
+            ConditionExpression: previous ? 'version = :seen' : 'attribute_not_exists(pk)',
+            ...(previous ? { ExpressionAttributeValues: { ':seen': previous.version } } : {}),
+          }),
+        );
+        return { applied: true, previous, current: next, events };
+      } catch (err) {
+        // Another writer got in between our read and write: read again and re-decide.
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    }
+    throw new Error(`record ${next.object}/${next.record.id} kept changing under us; giving up for a retry`);
+  }
+}

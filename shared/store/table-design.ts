@@ -1,0 +1,32 @@
+/**
+ * The single-table design, declared once: the CDK data construct and the local runtime both create the tenant's
+ * table from this, and repositories build keys with the helpers below.
+ *
+ * Access patterns:
+ *   receipt by provider delivery id     pk=RECEIPT#<provider>#<deliveryId>  sk=RECEIPT
+ *   current record by object and id      pk=REC#<object>#<id>                sk=CURRENT
+ *   effect by deterministic key          pk=EFFECT#<key>                     sk=EFFECT
+ *   effects pending past their lease     gsi1pk=EFFECT#pending               gsi1sk=<leaseUntil ISO>
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+export const keys = {
+  receipt: (provider: string, deliveryId: string) => ({
+    pk: `RECEIPT#${provider}#${deliveryId}`,
+    sk: 'RECEIPT',
+  }),
+  record: (object: string, id: string) => ({ pk: `REC#${object}#${id}`, sk: 'CURRENT' }),
+  effect: (key: string) => ({ pk: `EFFECT#${key}`, sk: 'EFFECT' }),
+  pendingEffects: 'EFFECT#pending',
+};
+
+/** DynamoDB TTL wants epoch seconds. TTL deletes lazily (and not at all locally): readers must check it too. */
+export const ttlFrom = (now: Date, days: number): number => Math.floor(now.getTime() / 1000) + days * 86_400;
+
+export const isExpired = (item: { expiresAt?: unknown }, now: Date): boolean =>
+  typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= now.getTime();

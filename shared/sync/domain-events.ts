@@ -1,0 +1,42 @@
+/**
+ * Which domain events a record change produces: a pure function of the previous and the new stored record, so
+ * replays and duplicates produce exactly the same events with the same ids.
+ */
+import { createHash } from 'node:crypto';
+import { type DomainEventName, domainEvents } from '../../events';
+import type { StoredRecord } from '../store/records';
+
+export interface DomainEventOut {
+  name: DomainEventName;
+  change?: { from: string | null; to: string | null };
+}
+
+export const domainEventId = (tenantId: string, next: StoredRecord, name: DomainEventName): string =>
+  createHash('sha256')
+    .update(`${tenantId}|${next.object}|${next.record.id}|${next.version}|${domainEvents[name].detailType}`)
+    .digest('hex')
+    .slice(0, 32);
+
+const changed = (from: string | undefined, to: string | undefined) =>
+  from !== to ? { from: from ?? null, to: to ?? null } : undefined;
+
+export const domainEventsFor = (previous: StoredRecord | undefined, next: StoredRecord): DomainEventOut[] => {
+  const events: DomainEventOut[] = [];
+  if (next.deleted) return previous && !previous.deleted ? [{ name: 'recordDeleted' }] : [];
+  const isNew = !previous || previous.deleted;
+  if (isNew) events.push({ name: 'recordCreated' });
+
+  if (next.object === 'lead' && isNew) events.push({ name: 'leadCreated' });
+  if (next.object === 'deal') {
+    const before = isNew ? undefined : previous?.record;
+    const now = next.record;
+    if (isNew) events.push({ name: 'dealCreated' });
+    const stage = changed(before?.stage, now.stage);
+    if (stage && !isNew) events.push({ name: 'dealStageChanged', change: stage });
+    const amount = changed(before?.amount, now.amount);
+    if (amount && !isNew) events.push({ name: 'dealAmountChanged', change: amount });
+    if (now.status === 'won' && before?.status !== 'won') events.push({ name: 'dealWon' });
+    if (now.status === 'lost' && before?.status !== 'lost') events.push({ name: 'dealLost' });
+  }
+  return events;
+};
