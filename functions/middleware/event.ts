@@ -4,6 +4,7 @@
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
@@ -36,6 +37,7 @@ export const scheduledHandler = <S extends z.ZodType, R>(
     const input = schema.parse(event);
     const correlationId = (input as { correlationId?: unknown } | undefined)?.correlationId;
     if (typeof correlationId === 'string') logger.setCorrelationId(correlationId);
+    metrics.addMetric('ScheduledRun', MetricUnit.Count, 1);
     return handler(input, context);
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))

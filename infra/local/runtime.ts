@@ -9,28 +9,19 @@
  *   Secrets        the tenant's dev-only secret file served as Secrets Manager
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { functions as manifest, oneTimeTarget } from '../../functions/manifest';
 import { tenantSecretsSchema } from '../../shared/config/secrets';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { useClock } from '../../shared/runtime/clock';
-import { TABLE } from '../../shared/store/table-design';
 import { loadTenant } from '../tenants';
 import { LocalEventBus } from './aws/event-bus';
 import { startAwsStandIns } from './aws/router';
-import { LocalScheduler } from './aws/scheduler';
+import { type FiredSummary, LocalScheduler } from './aws/scheduler';
 import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalClock } from './clock';
 import { DeadLetterQueue, InFlight } from './delivery';
+import { startDynamo } from './dynamodb';
 import { LocalFunctions } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
@@ -55,7 +46,7 @@ export interface LocalRuntimeServices {
   scheduler: LocalScheduler;
   functions: LocalFunctions;
   dlq: DeadLetterQueue;
-  advanceClock(to: Date): Promise<{ name: string; at: string }[]>;
+  advanceClock(to: Date): Promise<FiredSummary[]>;
   status(): Record<string, unknown>;
   log(msg: string, extra?: Record<string, unknown>): void;
 }
@@ -84,51 +75,6 @@ const devSecretsFor = (tenantFile: string, tenantId: string): string => {
   return JSON.stringify(parsed.data);
 };
 
-const listen = (server: Server): Promise<string> =>
-  new Promise((r) =>
-    server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-  );
-
-const createTable = async (endpoint: string, tableName: string): Promise<void> => {
-  const ddb = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    await ddb.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (err) {
-    if (!(err instanceof ResourceNotFoundException)) throw err;
-  }
-  const { partitionKey, sortKey, gsi1 } = TABLE;
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((n) => ({
-        AttributeName: n,
-        AttributeType: 'S',
-      })),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: gsi1.name,
-          KeySchema: [
-            { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
-            { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
-  ddb.destroy();
-};
-
 export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const tenant = loadTenant(opts.tenantFile);
   const secretValue = devSecretsFor(opts.tenantFile, tenant.id);
@@ -145,15 +91,9 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const retry = opts.retry ?? { maxAttempts: 3, backoffMs: 200 };
 
   // Stand-ins first: everything below talks to them.
-  const dynamo = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
-  });
-  const dynamoEndpoint = await listen(dynamo);
   const tableName = `quotaflow-${tenant.id}`;
-  await createTable(dynamoEndpoint, tableName);
+  const dynamo = await startDynamo({ tableName, ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}) });
+  const dynamoEndpoint = dynamo.endpoint;
   const mail = await LocalMail.start();
 
   const clock = new LocalClock();
@@ -273,7 +213,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       await new Promise((r) => standIns.server.close(r));
       standIns.server.closeAllConnections();
       await mail.stop();
-      await new Promise((r) => dynamo.close(r));
+      await dynamo.stop();
     },
   };
 };

@@ -6,11 +6,9 @@
 import * as z from 'zod';
 
 /** Standard Webhooks secrets are base64 bytes, optionally prefixed `whsec_`. */
-const webhookSecret = z
-  .string()
-  .regex(/^(whsec_)?[A-Za-z0-9+/]{24,}={0,2}$/, {
-    error: 'must be a base64 secret, optionally prefixed whsec_',
-  });
+const webhookSecret = z.string().regex(/^(whsec_)?[A-Za-z0-9+/]{24,}={0,2}$/, {
+  error: 'must be a base64 secret, optionally prefixed whsec_',
+});
 
 export const tenantSecretsSchema = z.object({
   /** The secret senders sign the generic webhook with. */

@@ -35,6 +35,14 @@ interface OneTime {
   state: 'ENABLED' | 'COMPLETED';
 }
 
+/** Consecutive firings of one schedule, as reported by a clock move. */
+export interface FiredSummary {
+  name: string;
+  count: number;
+  first: string;
+  last: string;
+}
+
 /** Missed occurrences of one fixed schedule fired per clock move; older ones are coalesced (and logged). */
 export const MAX_CATCH_UP = 100;
 
@@ -190,14 +198,14 @@ export class LocalScheduler {
   }
 
   /** Fire everything due at or before `to`, in time order; serialized with every other firing. */
-  advanceTo(to: Date): Promise<{ name: string; at: string }[]> {
+  advanceTo(to: Date): Promise<FiredSummary[]> {
     const run = this.queue.then(() => this.fireDue(to));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async fireDue(to: Date): Promise<{ name: string; at: string }[]> {
-    const fired: { name: string; at: string }[] = [];
+  private async fireDue(to: Date): Promise<FiredSummary[]> {
+    const fired: FiredSummary[] = [];
     const catchUp = new Map<string, number>();
     for (;;) {
       const due = this.earliestDue(to);
@@ -218,10 +226,12 @@ export class LocalScheduler {
         const target = this.deps.functionForArn(s.targetArn);
         if (target) await this.fire(`schedule:${s.name}`, target, JSON.parse(s.input));
       }
-      fired.push({
-        name: due.kind === 'fixed' ? due.entry.spec.name : due.entry.name,
-        at: due.at.toISOString(),
-      });
+      const name = due.kind === 'fixed' ? due.entry.spec.name : due.entry.name;
+      const last = fired.at(-1);
+      if (last?.name === name) {
+        last.count++;
+        last.last = due.at.toISOString();
+      } else fired.push({ name, count: 1, first: due.at.toISOString(), last: due.at.toISOString() });
     }
     for (const [name, n] of catchUp) {
       if (n > MAX_CATCH_UP)
