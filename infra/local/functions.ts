@@ -12,6 +12,18 @@ import type { FunctionSpec } from '../../functions/manifest';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+/**
+ * Must run before any AWS SDK or Powertools code asks for the invoke store: the first caller decides, for the whole
+ * process, whether it is per-invocation (async-context) or one shared context.
+ */
+export const prepareConcurrentInvocations = async (): Promise<void> => {
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
+  const store = await InvokeStore.getInstanceAsync(true);
+  if (!(store.constructor.name === 'InvokeStoreMulti')) {
+    throw new Error('the invoke store was created before the local runtime could make it per-invocation');
+  }
+};
+
 export class FunctionTimeoutError extends Error {
   override readonly name = 'FunctionTimeoutError';
 }
@@ -26,8 +38,13 @@ export class LocalFunctions {
   ) {}
 
   async load(specs: readonly FunctionSpec[]): Promise<void> {
+    const store = await InvokeStore.getInstanceAsync(true);
     for (const spec of specs) {
-      const mod = (await import(pathToFileURL(resolve(this.root, spec.entry)).href)) as { handler?: Handler };
+      // Module init (Lambda's INIT phase) runs in a context of its own: Powertools writes per-invocation state
+      // while handlers' modules load, and the per-invocation store refuses writes outside any context.
+      const mod = (await store.run({}, () => import(pathToFileURL(resolve(this.root, spec.entry)).href))) as {
+        handler?: Handler;
+      };
       if (typeof mod.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
       this.handlers.set(spec.id, { spec, handler: mod.handler });
     }

@@ -22,7 +22,7 @@ import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalClock } from './clock';
 import { DeadLetterQueue, InFlight } from './delivery';
 import { startDynamo } from './dynamodb';
-import { LocalFunctions } from './functions';
+import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
 
@@ -35,6 +35,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   inMemory?: boolean;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Print Powertools metrics (EMF lines, as Lambda would) to stdout; default true. */
+  metrics?: boolean;
   /** Local retry policy for bus and schedule targets (AWS retries for hours; locally seconds are enough). */
   retry?: { maxAttempts: number; backoffMs: number };
 }
@@ -76,6 +78,7 @@ const devSecretsFor = (tenantFile: string, tenantId: string): string => {
 };
 
 export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  await prepareConcurrentInvocations();
   const tenant = loadTenant(opts.tenantFile);
   const secretValue = devSecretsFor(opts.tenantFile, tenant.id);
   const dataDir = opts.inMemory ? undefined : resolve(opts.dataDir ?? join(REPO_ROOT, '.local', tenant.id));
@@ -141,10 +144,9 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     AWS_ENDPOINT_URL_EVENTBRIDGE: standIns.endpoint,
     AWS_ENDPOINT_URL_SCHEDULER: standIns.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
-    AWS_LAMBDA_MAX_CONCURRENCY: '1000',
     POWERTOOLS_SERVICE_NAME: 'quotaflow',
     POWERTOOLS_LOG_LEVEL: logLevel,
-    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_METRICS_DISABLED: opts.metrics === false ? 'true' : 'false',
     QUOTAFLOW_TENANT: JSON.stringify(tenant),
     TABLE_NAME: tableName,
     EVENT_BUS_NAME: busName,

@@ -41,7 +41,9 @@ describe('Standard Webhooks signatures', () => {
 
   it('accepts a header with several signatures when one is valid (rotation)', () => {
     const sig = `v1,bm90LXRoZS1yaWdodC1zaWduYXR1cmUtYXQtYWxsLXJlYWxseQ== v1a,ignored ${VECTOR.signature}`;
-    expect(verify([VECTOR.secret], headers({ signature: sig }), VECTOR.body, at(VECTOR.timestamp)).id).toBe(VECTOR.id);
+    expect(verify([VECTOR.secret], headers({ signature: sig }), VECTOR.body, at(VECTOR.timestamp)).id).toBe(
+      VECTOR.id,
+    );
   });
 
   it('accepts any of several secrets (the previous one during rotation)', () => {
@@ -54,32 +56,40 @@ describe('Standard Webhooks signatures', () => {
     expect(rejection(() => verify([VECTOR.secret], headers(), '{"test": 2432232315}', now)).code).toBe(
       'invalid_signature',
     );
-    expect(rejection(() => verify([VECTOR.secret], headers({ id: 'msg_other' }), VECTOR.body, now)).code).toBe(
-      'invalid_signature',
-    );
+    expect(
+      rejection(() => verify([VECTOR.secret], headers({ id: 'msg_other' }), VECTOR.body, now)).code,
+    ).toBe('invalid_signature');
     const shifted = String(VECTOR.timestamp + 1);
-    expect(rejection(() => verify([VECTOR.secret], headers({ timestamp: shifted }), VECTOR.body, now)).code).toBe(
-      'invalid_signature',
-    );
+    expect(
+      rejection(() => verify([VECTOR.secret], headers({ timestamp: shifted }), VECTOR.body, now)).code,
+    ).toBe('invalid_signature');
   });
 
   it('rejects a truncated signature and a signature made with another secret', () => {
     const now = at(VECTOR.timestamp);
     const truncated = VECTOR.signature.slice(0, -8);
-    expect(rejection(() => verify([VECTOR.secret], headers({ signature: truncated }), VECTOR.body, now)).code).toBe(
-      'invalid_signature',
+    expect(
+      rejection(() => verify([VECTOR.secret], headers({ signature: truncated }), VECTOR.body, now)).code,
+    ).toBe('invalid_signature');
+    const foreign = sign(
+      'whsec_ZGV2LW9ubHktZGVtby1zaWduaW5nLXNlY3JldC0wMDE=',
+      VECTOR.id,
+      VECTOR.timestamp,
+      VECTOR.body,
     );
-    const foreign = sign('whsec_ZGV2LW9ubHktZGVtby1zaWduaW5nLXNlY3JldC0wMDE=', VECTOR.id, VECTOR.timestamp, VECTOR.body);
-    expect(rejection(() => verify([VECTOR.secret], headers({ signature: foreign }), VECTOR.body, now)).code).toBe(
-      'invalid_signature',
-    );
+    expect(
+      rejection(() => verify([VECTOR.secret], headers({ signature: foreign }), VECTOR.body, now)).code,
+    ).toBe('invalid_signature');
   });
 
   it('rejects a header with no v1 entry', () => {
     const r = rejection(() =>
       verify([VECTOR.secret], headers({ signature: 'v2,abc' }), VECTOR.body, at(VECTOR.timestamp)),
     );
-    expect(r).toEqual({ code: 'invalid_signature', message: 'the webhook-signature header has no v1 signature' });
+    expect(r).toEqual({
+      code: 'invalid_signature',
+      message: 'the webhook-signature header has no v1 signature',
+    });
   });
 
   it.each([
@@ -96,7 +106,12 @@ describe('Standard Webhooks signatures', () => {
 
   it('rejects a non-numeric timestamp', () => {
     const r = rejection(() =>
-      verify([VECTOR.secret], headers({ timestamp: '2021-02-25T15:02:10Z' }), VECTOR.body, at(VECTOR.timestamp)),
+      verify(
+        [VECTOR.secret],
+        headers({ timestamp: '2021-02-25T15:02:10Z' }),
+        VECTOR.body,
+        at(VECTOR.timestamp),
+      ),
     );
     expect(r.message).toMatch(/whole seconds/);
   });
@@ -105,12 +120,12 @@ describe('Standard Webhooks signatures', () => {
     const ts = VECTOR.timestamp;
     expect(verify([VECTOR.secret], headers(), VECTOR.body, at(ts + TOLERANCE_SECONDS)).id).toBe(VECTOR.id);
     expect(verify([VECTOR.secret], headers(), VECTOR.body, at(ts - TOLERANCE_SECONDS)).id).toBe(VECTOR.id);
-    expect(rejection(() => verify([VECTOR.secret], headers(), VECTOR.body, at(ts + TOLERANCE_SECONDS + 1))).code).toBe(
-      'stale_timestamp',
-    );
-    expect(rejection(() => verify([VECTOR.secret], headers(), VECTOR.body, at(ts - TOLERANCE_SECONDS - 1))).code).toBe(
-      'future_timestamp',
-    );
+    expect(
+      rejection(() => verify([VECTOR.secret], headers(), VECTOR.body, at(ts + TOLERANCE_SECONDS + 1))).code,
+    ).toBe('stale_timestamp');
+    expect(
+      rejection(() => verify([VECTOR.secret], headers(), VECTOR.body, at(ts - TOLERANCE_SECONDS - 1))).code,
+    ).toBe('future_timestamp');
   });
 
   it('checks the window before the signature, so a stale replay of a valid delivery is named as stale', () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTenantConfig, parseTenantConfig, TenantConfigError } from '../../shared/config/tenant';
 import { loadTenant, TENANTS_DIR, tenantFiles } from '../../infra/tenants';
+import { loadTenantConfig, parseTenantConfig, TenantConfigError } from '../../shared/config/tenant';
 
 const demo = JSON.parse(readFileSync(join(TENANTS_DIR, 'demo.json'), 'utf8')) as Record<string, unknown>;
 
@@ -44,8 +44,16 @@ describe('tenant configuration', () => {
     [{ crm: { provider: 'salesforce' } }, 'crm.provider', /zoho|fxiaoke|generic/],
     [{ crm: { provider: 'zoho', dataCenter: 'cn' } }, 'crm.dataCenter', /com\.cn/],
     [{ crm: { provider: 'zoho', dataCenter: 'eu', accountsUrl: 'ftp://x' } }, 'crm.accountsUrl', /http/],
-    [{ schedules: { effectRecovery: { expression: 'cron(0 9 * * *)' } } }, 'schedules.effectRecovery.expression', /6 fields/],
-    [{ schedules: { effectRecovery: { expression: 'at(2026-01-01T00:00:00)' } } }, 'schedules.effectRecovery.expression', /cron\(\) or rate\(\)/],
+    [
+      { schedules: { effectRecovery: { expression: 'cron(0 9 * * *)' } } },
+      'schedules.effectRecovery.expression',
+      /6 fields/,
+    ],
+    [
+      { schedules: { effectRecovery: { expression: 'at(2026-01-01T00:00:00)' } } },
+      'schedules.effectRecovery.expression',
+      /cron\(\) or rate\(\)/,
+    ],
     [{ aws: { region: 'Shanghai' } }, 'aws.region', /region/],
     [{ colour: 'blue' }, '(root)', /colour/],
   ])('refuses %j naming %s', (override, path, message) => {
@@ -57,13 +65,20 @@ describe('tenant configuration', () => {
 
   it('refuses a missing required field by its path', () => {
     const { timeZone: _tz, ...rest } = demo;
-    expect(problemsOf(rest)).toContainEqual({ path: 'timeZone', message: expect.stringMatching(/expected string/) });
+    expect(problemsOf(rest)).toContainEqual({
+      path: 'timeZone',
+      message: expect.stringMatching(/expected string/),
+    });
   });
 
   it('names the file when it is not JSON or cannot be read', () => {
     const bad = writeTenant('acme.json', '{ "id": "acme", ');
-    expect(() => loadTenantConfig(bad)).toThrow(/acme\.json: invalid tenant configuration[\s\S]*\(file\): is not valid JSON/);
-    expect(() => loadTenantConfig(join(tmpdir(), 'nope', 'missing.json'))).toThrow(/\(file\): cannot be read/);
+    expect(() => loadTenantConfig(bad)).toThrow(
+      /acme\.json: invalid tenant configuration[\s\S]*\(file\): is not valid JSON/,
+    );
+    expect(() => loadTenantConfig(join(tmpdir(), 'nope', 'missing.json'))).toThrow(
+      /\(file\): cannot be read/,
+    );
   });
 
   it('requires the file name to match the id', () => {
@@ -73,11 +88,23 @@ describe('tenant configuration', () => {
 
   it('refuses a schedule name the manifest does not declare', () => {
     const file = writeTenant('demo.json', { ...demo, schedules: { digest: { expression: 'rate(1 day)' } } });
-    expect(() => loadTenant(file)).toThrow(/schedules\.digest: is not a schedule of any function; known: effectRecovery/);
+    expect(() => loadTenant(file)).toThrow(
+      /schedules\.digest: is not a schedule of any function; known: effectRecovery/,
+    );
   });
 
   it('accepts a second tenant copied from the demo with its own zone, locale and currency', () => {
-    const acme = { ...demo, id: 'acme', displayName: 'Acme Inc.', timeZone: 'America/New_York', locale: 'en', currency: 'USD' };
-    expect(loadTenant(writeTenant('acme.json', acme))).toMatchObject({ id: 'acme', timeZone: 'America/New_York' });
+    const acme = {
+      ...demo,
+      id: 'acme',
+      displayName: 'Acme Inc.',
+      timeZone: 'America/New_York',
+      locale: 'en',
+      currency: 'USD',
+    };
+    expect(loadTenant(writeTenant('acme.json', acme))).toMatchObject({
+      id: 'acme',
+      timeZone: 'America/New_York',
+    });
   });
 });

@@ -1,0 +1,58 @@
+/**
+ * Starts `npm start`'s runtime as a separate process on a free port and reads its URL from the banner, so e2e
+ * tests and the benchmark drive exactly what a person runs.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface RuntimeProcess {
+  url: string;
+  stdout: () => string;
+  stop: () => Promise<void>;
+}
+
+export const startRuntimeProcess = async (
+  args: string[] = [],
+  opts: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<RuntimeProcess> => {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'infra/local/main.ts', '--in-memory', '--port', '0', ...args],
+    { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`runtime did not start in time:\n${err}`)),
+      opts.timeoutMs ?? 60_000,
+    );
+    child.stderr?.on('data', (c: Buffer) => {
+      err += c.toString();
+      const m = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`runtime exited with ${code} before starting:\n${err}`));
+    });
+  });
+  return {
+    url,
+    stdout: () => out,
+    stop: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+};
