@@ -69,6 +69,8 @@ const post = async (
   };
 };
 
+type PostResult = Awaited<ReturnType<typeof post>>;
+
 beforeAll(async () => {
   rt = await startRuntimeProcess();
 }, 90_000);
@@ -117,7 +119,7 @@ describe('local runtime: generic webhook to mailbox', () => {
     const before = (await status()).eventsPublished;
     const body = JSON.stringify(deal({ id: 'D-2002', status: 'open', stage: 'Negotiation' }));
     const now = Math.floor((await clockNow()).getTime() / 1000);
-    const cases: [string, Promise<Awaited<ReturnType<typeof post>>>, number, string, RegExp][] = [
+    const cases: [string, Promise<PostResult>, number, string, RegExp][] = [
       ['tampered body', tamper(body), 401, 'invalid_signature', /no webhook-signature entry matches/],
       ['stale timestamp', post('msg_bad_2', body, { ts: now - 301 }), 401, 'stale_timestamp', /in the past/],
       [
@@ -162,7 +164,7 @@ describe('local runtime: generic webhook to mailbox', () => {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body,
-        }).then(async (r) => ({ status: r.status, body: await r.json() })),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as PostResult['body'] })),
         400,
         'missing_header',
         /webhook-id/,
