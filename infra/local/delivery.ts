@@ -45,6 +45,32 @@ export class DeadLetterQueue {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A bounded pool for asynchronous targets, like Lambda's queue in front of async invocations: work beyond the
+ * limit waits its turn instead of competing with the HTTP gateway for the one event loop.
+ */
+export class AsyncPool {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
+
 /** Tracks in-flight work so tests and the clock endpoint can wait until everything triggered has settled. */
 export class InFlight {
   private count = 0;

@@ -2,8 +2,10 @@
  * DynamoDB stand-in: dynalite in-process on loopback, with the tenant table created from the single-table design.
  * dynalite has no transactions, TTL expiry or ReturnValuesOnConditionCheckFailure; the product relies on none.
  */
+import { fork } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -64,8 +66,43 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
-/** `path` persists to LevelDB on disk; without it everything lives in memory. */
-export const startDynamo = async (opts: { tableName: string; path?: string }): Promise<LocalDynamo> => {
+const startChild = async (path: string | undefined): Promise<LocalDynamo> => {
+  const child = fork(resolve(import.meta.dirname, 'dynalite-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...(path ? { QUOTAFLOW_DYNALITE_PATH: path } : {}) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((ok, fail) => {
+    child.once('message', (m: { port?: number }) =>
+      m.port ? ok(m.port) : fail(new Error('dynalite did not start')),
+    );
+    child.once('exit', (code) => fail(new Error(`dynalite exited with ${code} before starting`)));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.disconnect();
+      }),
+  };
+};
+
+/**
+ * `path` persists to LevelDB on disk; without it everything lives in memory. `separateProcess` runs dynalite in a
+ * child process (the runtime's default, for throughput); tests keep it in-process.
+ */
+export const startDynamo = async (opts: {
+  tableName: string;
+  path?: string;
+  separateProcess?: boolean;
+}): Promise<LocalDynamo> => {
+  if (opts.separateProcess) {
+    const child = await startChild(opts.path);
+    await createTable(child.endpoint, opts.tableName);
+    return child;
+  }
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -10,7 +10,9 @@ const USAGE = `usage: npm start -- [--tenant tenants/<id>.json] [--port <n>] [--
   --tenant     tenant config to run (default tenants/demo.json)
   --port       gateway port (default $PORT or 3000)
   --in-memory  keep nothing between runs (default: persist under .local/<tenant>)
-  --data-dir   where to persist data`;
+  --data-dir   where to persist data
+  --log-level  DEBUG, INFO (default), WARN, ERROR or SILENT
+  --no-metrics do not print Powertools metric (EMF) lines`;
 
 const main = async () => {
   let args: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
@@ -20,6 +22,7 @@ const main = async () => {
     'in-memory': { type: 'boolean' },
     'data-dir': { type: 'string' },
     'log-level': { type: 'string' },
+    'no-metrics': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -52,6 +55,7 @@ const main = async () => {
     inMemory: args['in-memory'] ?? false,
     ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
     logLevel: logLevel as 'INFO',
+    metrics: !args['no-metrics'],
   });
   const banner = [
     '',

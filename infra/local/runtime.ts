@@ -20,7 +20,7 @@ import { startAwsStandIns } from './aws/router';
 import { type FiredSummary, LocalScheduler } from './aws/scheduler';
 import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalClock } from './clock';
-import { DeadLetterQueue, InFlight } from './delivery';
+import { AsyncPool, DeadLetterQueue, InFlight } from './delivery';
 import { startDynamo } from './dynamodb';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
@@ -39,6 +39,8 @@ export interface LocalRuntimeOptions {
   metrics?: boolean;
   /** Local retry policy for bus and schedule targets (AWS retries for hours; locally seconds are enough). */
   retry?: { maxAttempts: number; backoffMs: number };
+  /** How many event-bus deliveries run at once; the rest queue, as async invocations do on Lambda. Default 4. */
+  asyncConcurrency?: number;
 }
 
 export interface LocalRuntimeServices {
@@ -95,7 +97,11 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
 
   // Stand-ins first: everything below talks to them.
   const tableName = `quotaflow-${tenant.id}`;
-  const dynamo = await startDynamo({ tableName, ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}) });
+  const dynamo = await startDynamo({
+    tableName,
+    separateProcess: true,
+    ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
+  });
   const dynamoEndpoint = dynamo.endpoint;
   const mail = await LocalMail.start();
 
@@ -113,6 +119,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     now: () => clock.now(),
     dlq,
     inFlight,
+    pool: new AsyncPool(opts.asyncConcurrency ?? 4),
     retry,
     log,
   });

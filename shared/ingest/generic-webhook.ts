@@ -117,7 +117,6 @@ export const receiveGenericWebhook = async (
     {
       source: crmRecordChanged.source,
       detailType: crmRecordChanged.detailType,
-      correlationId: receipt.correlationId,
       detail: {
         version: 1,
         tenantId: deps.tenantId,

@@ -7,9 +7,8 @@ import type { TenantSecrets } from '../config/secrets';
 export interface BusEntry {
   source: string;
   detailType: string;
+  /** Carries the correlationId consumers put on their log lines, tying the event back to its webhook. */
   detail: Record<string, unknown>;
-  /** Carried through to consumers' logs; ties the event back to the webhook that caused it. */
-  correlationId: string;
 }
 
 export interface EventBusPort {

@@ -47,7 +47,6 @@ export const applyRecordChange = async (
       return {
         source: contract.source,
         detailType: contract.detailType,
-        correlationId: change.correlationId,
         detail: {
           version: 1,
           eventId: domainEventId(change.tenantId, current, e.name),

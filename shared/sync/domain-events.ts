@@ -17,8 +17,21 @@ export const domainEventId = (tenantId: string, next: StoredRecord, name: Domain
     .digest('hex')
     .slice(0, 32);
 
-const changed = (from: string | undefined, to: string | undefined) =>
-  from !== to ? { from: from ?? null, to: to ?? null } : undefined;
+const changed = (
+  from: string | undefined,
+  to: string | undefined,
+  same = (a?: string, b?: string) => a === b,
+) => (same(from, to) ? undefined : { from: from ?? null, to: to ?? null });
+
+/** "128000.00" and "128000.0" are the same amount: compare decimal strings by value, exactly (no floats). */
+const canonicalDecimal = (d: string): string => {
+  const [int = '0', frac = ''] = d.replace(/^(-?)0+(?=\d)/, '$1').split('.');
+  const f = frac.replace(/0+$/, '');
+  const value = f ? `${int}.${f}` : int;
+  return value === '-0' ? '0' : value;
+};
+const sameAmount = (a?: string, b?: string) =>
+  a === b || (a !== undefined && b !== undefined && canonicalDecimal(a) === canonicalDecimal(b));
 
 export const domainEventsFor = (previous: StoredRecord | undefined, next: StoredRecord): DomainEventOut[] => {
   const events: DomainEventOut[] = [];
@@ -33,7 +46,7 @@ export const domainEventsFor = (previous: StoredRecord | undefined, next: Stored
     if (isNew) events.push({ name: 'dealCreated' });
     const stage = changed(before?.stage, now.stage);
     if (stage && !isNew) events.push({ name: 'dealStageChanged', change: stage });
-    const amount = changed(before?.amount, now.amount);
+    const amount = changed(before?.amount, now.amount, sameAmount);
     if (amount && !isNew) events.push({ name: 'dealAmountChanged', change: amount });
     if (now.status === 'won' && before?.status !== 'won') events.push({ name: 'dealWon' });
     if (now.status === 'lost' && before?.status !== 'lost') events.push({ name: 'dealLost' });

@@ -160,7 +160,7 @@ export const deferred = <T = void>() => {
   return { promise, resolve, reject };
 };
 
-/** A controllable clock for code that takes `now: () => Date`. */
+/** A controllable clock for code that takes `now: () => Date` or the local scheduler's `{ now, advance }`. */
 export class TestClock {
   private ms: number;
 
@@ -172,5 +172,10 @@ export class TestClock {
 
   advanceBy(ms: number): void {
     this.ms += ms;
+  }
+
+  /** Forward only, like the runtime's LocalClock; unlike it, time stands still between moves. */
+  advance(to: Date): void {
+    this.ms = Math.max(this.ms, to.getTime());
   }
 }

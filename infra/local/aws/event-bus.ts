@@ -4,7 +4,13 @@
  * the target function with retries and a DLQ, like a rule target on AWS.
  */
 import { randomUUID } from 'node:crypto';
-import { type DeadLetterQueue, deliverWithRetries, type InFlight, type RetryPolicy } from '../delivery';
+import {
+  type AsyncPool,
+  type DeadLetterQueue,
+  deliverWithRetries,
+  type InFlight,
+  type RetryPolicy,
+} from '../delivery';
 import { type EventPattern, matches, validatePattern } from '../eventbridge/pattern';
 import { AwsError } from './protocol';
 
@@ -39,6 +45,7 @@ export class LocalEventBus {
       now: () => Date;
       dlq: DeadLetterQueue;
       inFlight: InFlight;
+      pool: AsyncPool;
       retry: RetryPolicy;
       log: (msg: string, extra: Record<string, unknown>) => void;
     },
@@ -108,7 +115,7 @@ export class LocalEventBus {
       if (!matches(rule.pattern, event as unknown as Record<string, unknown>)) continue;
       void this.deps.inFlight.track(
         deliverWithRetries(
-          () => this.deps.invoke(rule.target, event),
+          () => this.deps.pool.run(() => this.deps.invoke(rule.target, event)),
           this.deps.retry,
           (error, attempts) =>
             this.deps.dlq.push({

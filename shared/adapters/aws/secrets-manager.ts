@@ -18,7 +18,14 @@ export class SecretsManagerSecrets implements SecretsPort {
     if (this.cached && this.cached.until > this.now()) return this.cached.value;
     const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
     if (!out.SecretString) throw new Error(`secret ${this.secretId} has no string value`);
-    const parsed = tenantSecretsSchema.safeParse(JSON.parse(out.SecretString));
+    let json: unknown;
+    try {
+      json = JSON.parse(out.SecretString);
+    } catch {
+      // JSON.parse quotes the start of its input in its message: never let that carry the secret into a log.
+      throw new Error(`secret ${this.secretId} is not valid JSON`);
+    }
+    const parsed = tenantSecretsSchema.safeParse(json);
     if (!parsed.success) {
       // Name the fields only: the values are secret.
       const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');

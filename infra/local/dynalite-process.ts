@@ -1,0 +1,17 @@
+/**
+ * dynalite in a process of its own, started by the local runtime: DynamoDB emulation is the heaviest stand-in, and
+ * on its own process it runs on the machine's other core instead of competing with the functions for one.
+ * Reports its port to the parent over IPC, and exits with the parent.
+ */
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+
+const path = process.env.QUOTAFLOW_DYNALITE_PATH;
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+server.listen(0, '127.0.0.1', () => {
+  process.send?.({ port: (server.address() as AddressInfo).port });
+});
+process.on('disconnect', () => {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+});

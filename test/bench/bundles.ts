@@ -1,0 +1,95 @@
+/**
+ * Per-function bundle size and module init time: each manifest entry bundled as the CDK function construct does
+ * (esbuild, ESM, minified, AWS SDK bundled), then imported in fresh Node processes; median of N runs, compared with a
+ * bundle that holds only the DynamoDB client (the floor for any function that touches the table).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { functions } from '../../functions/manifest';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface BundleFigure {
+  function: string;
+  bytes: number;
+  initMedianMs: number;
+  initRatioToSdkOnly?: number;
+}
+
+/** The CDK function construct's bundling settings (node20 here so the bundles run on this machine's Node). */
+const bundle = async (entry: string, outfile: string): Promise<number> => {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    nodePaths: [join(ROOT, 'node_modules')],
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'silent',
+  });
+  return statSync(outfile).size;
+};
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+/** Import time of a module in a fresh process, measured inside that process (excludes Node's own boot). */
+const initMs = (file: string, env: Record<string, string>, runs: number): number => {
+  const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    times.push(Number(out));
+  }
+  return median(times);
+};
+
+export const measureBundles = async (runs = 11): Promise<BundleFigure[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'qf-bundles-'));
+  mkdirSync(dir, { recursive: true });
+  const tenant = JSON.parse(readFileSync(join(ROOT, 'tenants', 'demo.json'), 'utf8')) as unknown;
+  const env = {
+    QUOTAFLOW_TENANT: JSON.stringify(tenant),
+    TABLE_NAME: 'bench-table',
+    EVENT_BUS_NAME: 'bench-bus',
+    SECRET_ID: 'bench-secret',
+    SCHEDULE_GROUP_NAME: 'bench',
+    SCHEDULE_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
+    SCHEDULE_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
+    AWS_REGION: 'us-east-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const baselineEntry = join(dir, 'sdk-only.ts');
+  writeFileSync(
+    baselineEntry,
+    "import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';\n" +
+      'const client = new DynamoDBClient({});\n' +
+      "export const handler = () => client.send(new PutItemCommand({ TableName: 't', Item: {} }));\n",
+  );
+  const baselineOut = join(dir, 'sdk-only.mjs');
+  const figures: BundleFigure[] = [];
+  const baselineBytes = await bundle(baselineEntry, baselineOut);
+  const baselineMs = initMs(baselineOut, env, runs);
+  figures.push({ function: '(DynamoDB client only)', bytes: baselineBytes, initMedianMs: baselineMs });
+  for (const fn of functions) {
+    const out = join(dir, `${fn.id}.mjs`);
+    const bytes = await bundle(join(ROOT, fn.entry), out);
+    const ms = initMs(out, env, runs);
+    figures.push({ function: fn.id, bytes, initMedianMs: ms, initRatioToSdkOnly: ms / baselineMs });
+  }
+  return figures;
+};

@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: the platform's figures, printed as tables and written to bench-results/latest.json.
+ *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11), QF_BENCH_SKIP=synth,...
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { measureBundles } from './bundles';
+import { measureWebhooks } from './webhooks';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  return v;
+};
+const skip = new Set((process.env.QF_BENCH_SKIP ?? '').split(',').filter(Boolean));
+
+const synthSeconds = (): { seconds: number; peakRssMb: number | null } => {
+  const start = Date.now();
+  let peak: number | null = null;
+  try {
+    const out = execFileSync(
+      '/usr/bin/time',
+      ['-v', 'npx', 'cdk', 'synth', '--quiet', '-c', 'tenant=demo', '-o', join(ROOT, 'cdk.out', 'bench')],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    peak = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(out)?.[1] ?? Number.NaN) / 1024 || null;
+  } catch (err) {
+    const stderr = String((err as { stderr?: string }).stderr ?? '');
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+    if (!m) throw err;
+    peak = Number(m[1]) / 1024;
+    if (!/Exit status: 0/.test(stderr) && /Command exited with non-zero status/.test(stderr)) throw err;
+  }
+  return { seconds: (Date.now() - start) / 1000, peakRssMb: peak };
+};
+
+const main = async () => {
+  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+
+  if (!skip.has('bundles')) {
+    process.stderr.write('bundling each function and timing module init in fresh processes…\n');
+    const bundles = await measureBundles(num('QF_BENCH_INIT_RUNS', 11));
+    results.bundles = bundles;
+    console.log('\nLambda bundles (target: ≤ 500 KB; init ≤ 1.5× the DynamoDB-client-only bundle)');
+    console.table(
+      bundles.map((b) => ({
+        function: b.function,
+        'size KB': (b.bytes / 1024).toFixed(1),
+        'init median ms': b.initMedianMs.toFixed(1),
+        'init ratio': b.initRatioToSdkOnly?.toFixed(2) ?? '1.00',
+      })),
+    );
+  }
+
+  if (!skip.has('webhooks')) {
+    const seconds = num('QF_BENCH_SECONDS', 10);
+    process.stderr.write(`driving signed webhooks at the local runtime for ${seconds} s…\n`);
+    const w = await measureWebhooks(seconds, num('QF_BENCH_CONNECTIONS', 16));
+    results.webhooks = w;
+    console.log(
+      '\nWebhook slice on the local runtime (targets: ≥ 300/s, p99 ≤ 100 ms, 0 lost, 0 duplicated)',
+    );
+    console.table([
+      {
+        'req/s': w.throughputPerSec.toFixed(0),
+        'p50 ms': w.latencyP50Ms,
+        'p99 ms': w.latencyP99Ms,
+        requests: w.requests,
+        non2xx: w.non2xx,
+        deliveries: w.uniqueDeliveries,
+        emails: w.emails,
+        lost: w.lostEmails,
+        duplicated: w.duplicateEmails,
+        'drain s': w.drainSeconds.toFixed(1),
+      },
+    ]);
+  }
+
+  if (!skip.has('synth')) {
+    process.stderr.write('timing cdk synth of the demo tenant…\n');
+    const s = synthSeconds();
+    results.synth = s;
+    console.log('\ncdk synth, one tenant (target ≤ 30 s)');
+    console.table([{ seconds: s.seconds.toFixed(1), 'peak RSS MB': s.peakRssMb?.toFixed(0) ?? 'n/a' }]);
+  }
+
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench-results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nwritten to bench-results/latest.json');
+};
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+/**
+ * Webhook slice under bounded load on loopback: autocannon drives signed won-deal webhooks (every tenth one a
+ * replay of the previous delivery) at `npm start`'s runtime in its own process, then waits until everything has
+ * settled and checks that each accepted delivery produced exactly one email: none lost, none twice.
+ */
+import autocannon from 'autocannon';
+import { REPO_ROOT, startRuntimeProcess } from '../support/runtime-process';
+import { demoSigningSecret, signedHeaders } from '../support/signer';
+
+export interface WebhookFigures {
+  seconds: number;
+  connections: number;
+  requests: number;
+  throughputPerSec: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  non2xx: number;
+  uniqueDeliveries: number;
+  emails: number;
+  lostEmails: number;
+  duplicateEmails: number;
+  drainSeconds: number;
+}
+
+export const measureWebhooks = async (seconds = 10, connections = 16): Promise<WebhookFigures> => {
+  const rt = await startRuntimeProcess(['--log-level', 'SILENT', '--no-metrics']);
+  try {
+    const secret = demoSigningSecret(REPO_ROOT);
+    let n = 0;
+    const sent = new Set<string>();
+    const result = await autocannon({
+      url: rt.url,
+      connections,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          path: '/webhooks/generic',
+          setupRequest: (req) => {
+            n++;
+            const k = n % 10 === 0 ? n - 1 : n; // every tenth request replays the previous delivery
+            const id = `bench_${k}`;
+            sent.add(id);
+            const body = JSON.stringify({
+              object: 'deal',
+              action: 'updated',
+              record: {
+                id: `BENCH-${k}`,
+                modifiedAt: '2026-11-27T10:00:00+08:00',
+                name: `Bench deal ${k}`,
+                owner: { id: 'u1', name: 'Bench Rep', email: 'rep@bench.example' },
+                status: 'won',
+                stage: 'Closed Won',
+                amount: '1000.00',
+                currency: 'CNY',
+              },
+            });
+            return {
+              ...req,
+              headers: signedHeaders(secret, id, body, Math.floor(Date.now() / 1000)),
+              body,
+            };
+          },
+        },
+      ],
+    });
+    const drainStart = Date.now();
+    for (;;) {
+      const s = (await (await fetch(`${rt.url}/_local/status`)).json()) as { inFlight: number };
+      if (s.inFlight === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const drainSeconds = (Date.now() - drainStart) / 1000;
+    const emails = (await (await fetch(`${rt.url}/_local/emails`)).json()) as { subject: string }[];
+    const congratulations = emails.filter((e) => e.subject.startsWith('恭喜赢单'));
+    const perDeal = new Map<string, number>();
+    for (const e of congratulations) {
+      const deal = /Bench deal (\d+)/.exec(e.subject)?.[1] ?? '?';
+      perDeal.set(deal, (perDeal.get(deal) ?? 0) + 1);
+    }
+    const accepted = result['2xx'];
+    const uniqueDeliveries = Math.min(sent.size, accepted);
+    return {
+      seconds,
+      connections,
+      requests: result.requests.total,
+      throughputPerSec: result.requests.average,
+      latencyP50Ms: result.latency.p50,
+      latencyP99Ms: result.latency.p99,
+      non2xx: result.non2xx,
+      uniqueDeliveries,
+      emails: congratulations.length,
+      lostEmails: Math.max(0, uniqueDeliveries - perDeal.size),
+      duplicateEmails: [...perDeal.values()].reduce((a, c) => a + (c - 1), 0),
+      drainSeconds,
+    };
+  } finally {
+    await rt.stop();
+  }
+};
