@@ -6,21 +6,40 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scheduleNames } from '../functions/manifest';
 import { loadTenantConfig, type TenantConfig, TenantConfigError } from '../shared/config/tenant';
+import { parseScheduleExpression, ScheduleExpressionError } from '../shared/schedules/expression';
 
 export const TENANTS_DIR = resolve(import.meta.dirname, '..', 'tenants');
 
+/**
+ * Checks that need more than the schema: schedule names must be ones the manifest declares, and expressions must be
+ * valid AWS cron()/rate() (kept out of the schema itself so that the Lambdas, which parse the same config at cold
+ * start, do not bundle the cron engine for a check already made before deploy).
+ */
 export const checkAgainstManifest = (tenant: TenantConfig, source: string): void => {
   const known = scheduleNames();
-  const unknown = Object.keys(tenant.schedules).filter((n) => !known.includes(n));
-  if (unknown.length) {
-    throw new TenantConfigError(
-      source,
-      unknown.map((n) => ({
-        path: `schedules.${n}`,
+  const problems: { path: string; message: string }[] = [];
+  for (const [name, settings] of Object.entries(tenant.schedules)) {
+    if (!known.includes(name)) {
+      problems.push({
+        path: `schedules.${name}`,
         message: `is not a schedule of any function; known: ${known.join(', ')}`,
-      })),
-    );
+      });
+      continue;
+    }
+    if (settings.expression === undefined) continue;
+    try {
+      if (parseScheduleExpression(settings.expression).kind === 'at') {
+        problems.push({
+          path: `schedules.${name}.expression`,
+          message: 'a fixed schedule needs cron() or rate(), not at()',
+        });
+      }
+    } catch (err) {
+      const message = err instanceof ScheduleExpressionError ? err.message : String(err);
+      problems.push({ path: `schedules.${name}.expression`, message });
+    }
   }
+  if (problems.length) throw new TenantConfigError(source, problems);
 };
 
 export const loadTenant = (file: string): TenantConfig => {

@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { crmRecordChanged } from '../../events';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
+import { bus } from '../../shared/runtime/bus';
 import { clock } from '../../shared/runtime/clock';
-import { bus, receipts, records } from '../../shared/runtime/context';
 import { runtimeEnv } from '../../shared/runtime/env';
+import { receipts, records } from '../../shared/runtime/store';
 import { applyRecordChange } from '../../shared/sync/apply-change';
 import { eventHandler } from '../middleware/event';
 

@@ -3,7 +3,7 @@ import { domainEvents } from '../../events';
 import { recogniseWonDeal } from '../../shared/automations/won-deal';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { clock } from '../../shared/runtime/clock';
-import { effects } from '../../shared/runtime/context';
+import { effects } from '../../shared/runtime/effects';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { eventHandler } from '../middleware/event';
 

@@ -3,9 +3,11 @@ import { genericWebhookSecrets } from '../../shared/config/secrets';
 import { AuthenticationError, RejectedInputError } from '../../shared/errors';
 import { receiveGenericWebhook } from '../../shared/ingest/generic-webhook';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
+import { bus } from '../../shared/runtime/bus';
 import { clock } from '../../shared/runtime/clock';
-import { bus, receipts, secrets } from '../../shared/runtime/context';
 import { runtimeEnv } from '../../shared/runtime/env';
+import { secrets } from '../../shared/runtime/secrets';
+import { receipts } from '../../shared/runtime/store';
 import { headersOf, httpHandler, json, rawBodyOf } from '../middleware/http';
 
 const tenant = runtimeEnv().tenant;

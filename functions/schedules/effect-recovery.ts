@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { recoverPendingEffects } from '../../shared/effects/recovery';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { effects } from '../../shared/runtime/context';
+import { effects } from '../../shared/runtime/effects';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { scheduledHandler } from '../middleware/event';
 

@@ -2,8 +2,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { CHECK_IN_STEP, runCheckIn } from '../../shared/automations/won-deal';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { effects, records } from '../../shared/runtime/context';
+import { effects } from '../../shared/runtime/effects';
 import { runtimeEnv } from '../../shared/runtime/env';
+import { records } from '../../shared/runtime/store';
 import { scheduledHandler } from '../middleware/event';
 
 const tenant = runtimeEnv().tenant;

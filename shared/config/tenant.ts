@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import * as z from 'zod';
-import { parseScheduleExpression, ScheduleExpressionError } from '../schedules/expression';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 
@@ -18,19 +17,6 @@ const isTimeZone = (tz: string): boolean => {
   }
 };
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-
-const scheduleExpression = z.string().superRefine((expr, ctx) => {
-  try {
-    const parsed = parseScheduleExpression(expr);
-    if (parsed.kind === 'at')
-      ctx.addIssue({ code: 'custom', message: 'a fixed schedule needs cron() or rate(), not at()' });
-  } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      message: err instanceof ScheduleExpressionError ? err.message : String(err),
-    });
-  }
-});
 
 const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -66,7 +52,8 @@ const genericConnection = z.strictObject({
 });
 
 export const scheduleSettings = z.strictObject({
-  expression: scheduleExpression.optional().describe("overrides the manifest's default expression"),
+  /** Overrides the manifest's default; checked as an AWS cron()/rate() expression by infra/tenants.ts. */
+  expression: z.string().min(1).optional(),
   enabled: z.boolean().default(true),
 });
 

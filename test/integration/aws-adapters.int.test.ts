@@ -426,10 +426,7 @@ describe('SecretsManagerSecrets -> local Secrets Manager', () => {
     );
   });
 
-  // PRODUCT BUG (shared/adapters/aws/secrets-manager.ts, `JSON.parse(out.SecretString)` in tenantSecrets):
-  // a secret string that is not JSON makes JSON.parse throw a SyntaxError whose message (Node >= 20) quotes the
-  // input, e.g. `Unexpected token 'h', "hunter2-..." is not valid JSON`, so the secret value reaches logs.
-  // Expected: an error that names the secret id and says it is not JSON, without the value.
+  // JSON.parse quotes the start of its input in its error message; the adapter must not pass that on.
   it('a bundle that is not JSON fails without putting the value in the error', async () => {
     const id = 'quotaflow/acme/not-json';
     secrets.put(id, 'hunter2-correct-horse-battery');

@@ -44,16 +44,6 @@ describe('tenant configuration', () => {
     [{ crm: { provider: 'salesforce' } }, 'crm.provider', /zoho|fxiaoke|generic/],
     [{ crm: { provider: 'zoho', dataCenter: 'cn' } }, 'crm.dataCenter', /com\.cn/],
     [{ crm: { provider: 'zoho', dataCenter: 'eu', accountsUrl: 'ftp://x' } }, 'crm.accountsUrl', /http/],
-    [
-      { schedules: { effectRecovery: { expression: 'cron(0 9 * * *)' } } },
-      'schedules.effectRecovery.expression',
-      /6 fields/,
-    ],
-    [
-      { schedules: { effectRecovery: { expression: 'at(2026-01-01T00:00:00)' } } },
-      'schedules.effectRecovery.expression',
-      /cron\(\) or rate\(\)/,
-    ],
     [{ aws: { region: 'Shanghai' } }, 'aws.region', /region/],
     [{ colour: 'blue' }, '(root)', /colour/],
   ])('refuses %j naming %s', (override, path, message) => {
@@ -84,6 +74,18 @@ describe('tenant configuration', () => {
   it('requires the file name to match the id', () => {
     const file = writeTenant('acme.json', demo);
     expect(() => loadTenantConfig(file)).toThrow(/id: is "demo" but the file is named "acme\.json"/);
+  });
+
+  it.each([
+    ['cron(0 9 * * *)', /schedules\.effectRecovery\.expression: cron\(\) needs 6 fields/],
+    [
+      'at(2026-01-01T00:00:00)',
+      /schedules\.effectRecovery\.expression: a fixed schedule needs cron\(\) or rate\(\)/,
+    ],
+    ['rate(1 minutes)', /schedules\.effectRecovery\.expression: rate\(\)/],
+  ])('refuses the schedule expression %s before deploy, naming its path', (expression, message) => {
+    const file = writeTenant('demo.json', { ...demo, schedules: { effectRecovery: { expression } } });
+    expect(() => loadTenant(file)).toThrow(message);
   });
 
   it('refuses a schedule name the manifest does not declare', () => {

@@ -1,0 +1,18 @@
+/**
+ * Default wiring for the table, one module per port so that each function's bundle holds only the SDK clients it
+ * uses. Tests build their own repositories with clients pointed at local servers.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ReceiptRepository } from '../store/receipts';
+import { RecordRepository } from '../store/records';
+import { required, runtimeEnv } from './env';
+import { once } from './once';
+
+export const documentClient = once(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+);
+export const tableName = (): string => required(runtimeEnv().tableName, 'TABLE_NAME');
+
+export const receipts = once(() => new ReceiptRepository(documentClient(), tableName()));
+export const records = once(() => new RecordRepository(documentClient(), tableName()));
