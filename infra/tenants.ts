@@ -56,3 +56,6 @@ export const tenantFiles = (dir = TENANTS_DIR): string[] =>
         .sort()
         .map((f) => join(dir, f))
     : [];
+
+/** Each tenant's stack is named after it: one stack per tenant, nothing shared. */
+export const stackName = (tenantId: string): string => `Quotaflow-${tenantId}`;

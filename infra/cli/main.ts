@@ -1,0 +1,50 @@
+/**
+ * The admin CLI (`npm run quotaflow -- <command>`). This first version checks tenant configs before anything is
+ * deployed or started; deploy itself is `npx cdk deploy` (see README "Deploying a tenant").
+ */
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { TenantConfigError } from '../../shared/config/tenant';
+import { loadTenant, stackName, tenantFiles } from '../tenants';
+
+const program = new Command()
+  .name('quotaflow')
+  .description('Operate Quotaflow tenants')
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+program
+  .command('validate')
+  .description('check tenant configs (all of tenants/*.json when none are named); exit 1 if any is invalid')
+  .argument('[files...]', 'tenant config files')
+  .option('--json', 'print the result as JSON')
+  .action((files: string[], opts: { json?: boolean }) => {
+    const targets = files.length ? files.map((f) => resolve(f)) : tenantFiles();
+    const results = targets.map((file) => {
+      try {
+        const t = loadTenant(file);
+        return { file, ok: true as const, tenant: t.id, stack: stackName(t.id), timeZone: t.timeZone };
+      } catch (err) {
+        const problems =
+          err instanceof TenantConfigError ? err.problems : [{ path: '(file)', message: String(err) }];
+        return { file, ok: false as const, problems };
+      }
+    });
+    if (opts.json) console.log(JSON.stringify(results, null, 2));
+    else {
+      for (const r of results) {
+        if (r.ok) console.log(`ok   ${r.file}: tenant ${r.tenant} → stack ${r.stack} (${r.timeZone})`);
+        else {
+          console.error(`FAIL ${r.file}`);
+          for (const p of r.problems) console.error(`     ${p.path}: ${p.message}`);
+        }
+      }
+    }
+    if (targets.length === 0) {
+      console.error('no tenant configs found under tenants/');
+      process.exitCode = 1;
+    }
+    if (results.some((r) => !r.ok)) process.exitCode = 1;
+  });
+
+program.parse();
