@@ -15,11 +15,19 @@ export interface RuntimeProcess {
 
 export const startRuntimeProcess = async (
   args: string[] = [],
-  opts: { timeoutMs?: number; env?: Record<string, string> } = {},
+  opts: { timeoutMs?: number; env?: Record<string, string>; dataDir?: string } = {},
 ): Promise<RuntimeProcess> => {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/main.ts', '--in-memory', '--port', '0', ...args],
+    [
+      '--import',
+      'tsx',
+      'infra/local/main.ts',
+      ...(opts.dataDir ? ['--data-dir', opts.dataDir] : ['--in-memory']),
+      '--port',
+      '0',
+      ...args,
+    ],
     { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

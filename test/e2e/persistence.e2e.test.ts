@@ -1,0 +1,79 @@
+/**
+ * `npm start` keeps its data by default: receipts, records, effects and pending one-time schedules survive a
+ * restart, so a replayed delivery is still a duplicate and a scheduled reminder still fires once.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, startRuntimeProcess } from '../support/runtime-process';
+import { demoSigningSecret, signedHeaders } from '../support/signer';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'qf-data-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const body = JSON.stringify({
+  object: 'deal',
+  action: 'updated',
+  record: {
+    id: 'D-P1',
+    modifiedAt: '2026-11-27T10:00:00+08:00',
+    name: 'Persistent deal',
+    status: 'won',
+    owner: { id: 'u1', name: 'Ana', email: 'ana@demo.example' },
+  },
+});
+
+const send = async (url: string) => {
+  const now = new Date(((await (await fetch(`${url}/_local/clock`)).json()) as { now: string }).now);
+  const headers = signedHeaders(
+    demoSigningSecret(REPO_ROOT),
+    'msg_persist_1',
+    body,
+    Math.floor(now.getTime() / 1000),
+  );
+  const res = await fetch(`${url}/webhooks/generic`, { method: 'POST', headers, body });
+  return (await res.json()) as { status: string };
+};
+
+const settle = async (url: string) => {
+  for (let i = 0; i < 200; i++) {
+    if (((await (await fetch(`${url}/_local/status`)).json()) as { inFlight: number }).inFlight === 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+describe('local runtime data folder', () => {
+  it('keeps receipts and pending schedules across a restart', async () => {
+    const first = await startRuntimeProcess([], { dataDir });
+    try {
+      expect((await send(first.url)).status).toBe('accepted');
+      await settle(first.url);
+      const pending = (await (await fetch(`${first.url}/_local/schedules`)).json()) as { oneTime: unknown[] };
+      expect(pending.oneTime).toHaveLength(1);
+    } finally {
+      await first.stop();
+    }
+
+    const second = await startRuntimeProcess([], { dataDir });
+    try {
+      expect((await send(second.url)).status).toBe('duplicate');
+      const pending = (await (await fetch(`${second.url}/_local/schedules`)).json()) as {
+        oneTime: { at: string }[];
+      };
+      expect(pending.oneTime).toHaveLength(1);
+      const at = new Date(pending.oneTime[0]?.at ?? 0);
+      const moved = await fetch(`${second.url}/_local/clock`, {
+        method: 'POST',
+        body: JSON.stringify({ now: new Date(at.getTime() + 60_000).toISOString() }),
+      });
+      expect(moved.status).toBe(200);
+      await settle(second.url);
+      const emails = (await (await fetch(`${second.url}/_local/emails`)).json()) as { subject: string }[];
+      // The congratulation went out before the restart (the mailbox itself is in memory); the reminder now.
+      expect(emails.map((e) => e.subject)).toEqual(['客户回访提醒：Persistent deal']);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+});
