@@ -1,0 +1,205 @@
+/**
+ * The one function construct: every manifest function gets the same defaults (arm64, Node 22, ESM bundle with the
+ * AWS SDK inside, source maps, X-Ray, its own log group with retention, a DLQ when invoked asynchronously), and
+ * each `access` right from the manifest becomes a grant placed right next to the env var that tells the code about
+ * it, so a function can never hold a permission it cannot find, or find a resource it may not use.
+ */
+import { join, resolve } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Access, FunctionSpec } from '../../functions/manifest';
+import type { TenantConfig } from '../../shared/config/tenant';
+import { deadLetterQueue } from './dead-letter-queue';
+import {
+  acknowledge,
+  acknowledgeDeadLetterQueue,
+  acknowledgeManagedPolicy,
+  acknowledgeWildcardResource,
+} from './nag';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** What a function with `mail` access needs; provided by the mail construct. */
+export interface MailSending {
+  configurationSetName: string;
+  configurationSetArn: string;
+  /** The SES identity of the tenant's sender domain. */
+  identityArn: string;
+}
+
+/** What a function with `scheduler` access needs to create one-time schedules; provided by the schedules construct. */
+export interface OneTimeScheduling {
+  groupName: string;
+  /** ARN pattern of the schedules in that group. */
+  scheduleArns: string;
+  targetArn: string;
+  roleArn: string;
+  deadLetterQueueArn: string;
+}
+
+export interface TenantResources {
+  table: dynamodb.ITable;
+  bus: events.IEventBus;
+  secret: secretsmanager.ISecret;
+  mail: MailSending;
+  scheduler: OneTimeScheduling;
+}
+
+export interface QuotaflowFunctionProps {
+  spec: FunctionSpec;
+  tenant: TenantConfig;
+}
+
+export class QuotaflowFunction extends Construct {
+  readonly spec: FunctionSpec;
+  readonly fn: NodejsFunction;
+  /**
+   * Set when the function is invoked asynchronously (event, schedule, one-time): where Lambda parks an event after
+   * its async retries, and where Scheduler parks a delivery it gave up on. Bodies are the function's input event.
+   */
+  readonly deadLetterQueue: sqs.Queue | undefined;
+
+  constructor(scope: Construct, id: string, { spec, tenant }: QuotaflowFunctionProps) {
+    super(scope, id);
+    this.spec = spec;
+    const invokedAsync = spec.triggers.some((t) => t.kind !== 'http');
+    this.deadLetterQueue = invokedAsync ? deadLetterQueue(this, 'DeadLetterQueue') : undefined;
+    if (this.deadLetterQueue) acknowledgeDeadLetterQueue(this.deadLetterQueue);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: resolve(REPO_ROOT, spec.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      description: spec.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMb ?? 256,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
+      tracing: lambda.Tracing.ACTIVE,
+      // A log group owned by the stack (instead of the deprecated logRetention custom resource).
+      logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS }),
+      // Lambda's default async handling (2 retries, 6 h) ends here instead of dropping the event.
+      deadLetterQueue: this.deadLetterQueue,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'quotaflow',
+        NODE_OPTIONS: '--enable-source-maps',
+        QUOTAFLOW_TENANT: JSON.stringify(tenant),
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies inside an ESM bundle still call require().
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Bundle the AWS SDK v3 too: a tree-shaken ESM bundle initialises faster than the runtime's copy.
+        externalModules: [],
+        forceDockerBundling: false,
+        logLevel: LogLevel.WARNING,
+      },
+    });
+
+    acknowledgeManagedPolicy(
+      this,
+      'service-role/AWSLambdaBasicExecutionRole',
+      'The AWS-managed basic execution policy only allows writing CloudWatch Logs; an inline copy would add nothing.',
+    );
+    acknowledge(
+      this,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Only the X-Ray statement added by active tracing uses Resource *: PutTraceSegments/PutTelemetryRecords ' +
+        'support no resource-level permissions.',
+    );
+    for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion'])
+      acknowledge(
+        this,
+        rule,
+        'nodejs22.x is pinned on purpose: it matches the bundle target (node22) and stays one major from the ' +
+          'Node 20 dev/CI toolchain; moving to nodejs24.x is a deliberate upgrade, not drift.',
+      );
+    if (!invokedAsync)
+      acknowledge(
+        this,
+        'Serverless-LambdaDLQ',
+        'Invoked synchronously by API Gateway only: a failure is an HTTP 5xx the sender retries, nothing is queued.',
+      );
+  }
+
+  /** Grant one manifest access right, with its env var. */
+  grant(access: Access, r: TenantResources): void {
+    switch (access) {
+      case 'table':
+        r.table.grantReadWriteData(this.fn);
+        this.fn.addEnvironment('TABLE_NAME', r.table.tableName);
+        acknowledgeWildcardResource(
+          this,
+          `${r.table.tableArn}/index/*`,
+          "The tenant's own table's indexes (gsi1 is the only one), as emitted by grantReadWriteData.",
+        );
+        return;
+      case 'bus':
+        r.bus.grantPutEventsTo(this.fn);
+        this.fn.addEnvironment('EVENT_BUS_NAME', r.bus.eventBusName);
+        return;
+      case 'secrets':
+        r.secret.grantRead(this.fn);
+        this.fn.addEnvironment('SECRET_ID', r.secret.secretArn);
+        return;
+      case 'mail':
+        this.fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+            resources: [r.mail.identityArn, r.mail.configurationSetArn],
+          }),
+        );
+        this.fn.addEnvironment('SES_CONFIGURATION_SET', r.mail.configurationSetName);
+        return;
+      case 'scheduler':
+        this.grantScheduler(r.scheduler);
+        return;
+      default: {
+        const unknown: never = access;
+        throw new Error(`function ${this.spec.id}: unknown access ${String(unknown)}`);
+      }
+    }
+  }
+
+  private grantScheduler(s: OneTimeScheduling): void {
+    if (s.targetArn === this.fn.functionArn)
+      throw new Error(
+        `function ${this.spec.id} is the one-time target and cannot create schedules for itself`,
+      );
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+        resources: [s.scheduleArns],
+      }),
+    );
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [s.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    this.fn.addEnvironment('SCHEDULE_GROUP_NAME', s.groupName);
+    this.fn.addEnvironment('SCHEDULE_TARGET_ARN', s.targetArn);
+    this.fn.addEnvironment('SCHEDULE_ROLE_ARN', s.roleArn);
+    this.fn.addEnvironment('SCHEDULE_DLQ_ARN', s.deadLetterQueueArn);
+    acknowledgeWildcardResource(
+      this,
+      s.scheduleArns,
+      "One-time schedules get names at runtime (one per delayed step); access is limited to this tenant's group.",
+    );
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The alarms behind "every queue and async target has a DLQ, an alarm and a redrive path": one per DLQ (anything
+ * in it is a lost event until redriven) and one per function (invocation errors: uncaught exceptions, timeouts). They notify one
+ * SNS topic per tenant (a stack output); on-call people and chat integrations subscribe to it outside the stack.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { TenantConfig } from '../../shared/config/tenant';
+import type { QuotaflowFunction } from './function';
+import { acknowledge } from './nag';
+import { pascal } from './names';
+
+export class Observability extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    tenant: TenantConfig,
+    functions: readonly QuotaflowFunction[],
+    /** DLQs not owned by a function (e.g. the event rules' delivery DLQs). */
+    otherQueues: readonly sqs.IQueue[],
+  ) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `Quotaflow ${tenant.id} alarms`,
+      enforceSSL: true,
+    });
+    acknowledge(
+      this.topic,
+      'AwsSolutions-SNS2',
+      'Carries only CloudWatch alarm state changes (names and metric values, no tenant data); CloudWatch cannot ' +
+        'publish to a topic under the AWS-managed SNS key, and a customer key per tenant is not warranted for that.',
+    );
+    const action = new actions.SnsAction(this.topic);
+
+    for (const f of functions) {
+      const name = pascal(f.spec.id);
+      this.add(
+        `${name}Errors`,
+        f.fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        `${tenant.id}/${f.spec.id}: the function failed at least once in 5 minutes`,
+        action,
+      );
+      if (f.deadLetterQueue)
+        this.addDeadLetterAlarm(`${name}DeadLetters`, f.deadLetterQueue, `${tenant.id}/${f.spec.id}`, action);
+    }
+    for (const queue of otherQueues) {
+      const path = queue.node.path.split('/').slice(1).join('/');
+      this.addDeadLetterAlarm(`${pascal(path)}Messages`, queue, `${tenant.id}/${path}`, action);
+    }
+  }
+
+  private addDeadLetterAlarm(id: string, queue: sqs.IQueue, what: string, action: actions.SnsAction): void {
+    this.add(
+      id,
+      queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      `${what}: events were given up on and wait in this DLQ for a redrive`,
+      action,
+    );
+  }
+
+  private add(id: string, metric: cloudwatch.IMetric, description: string, action: actions.SnsAction): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      alarmDescription: description,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(action);
+    this.alarms.push(alarm);
+  }
+}

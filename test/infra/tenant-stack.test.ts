@@ -1,0 +1,216 @@
+/**
+ * The tenant stack as CloudFormation, asserted against the contracts it is generated from (manifest, tenant config,
+ * table design, env names), for the demo tenant and a second tenant. Built without bundling or the built-in
+ * CloudFormation validation, so the whole file runs in seconds.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { type Access, type FunctionSpec, functions, type Trigger } from '../../functions/manifest';
+import { buildApp } from '../../infra/build-app';
+import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
+import { parseTenantConfig, tenantConfigSchema } from '../../shared/config/tenant';
+import { TABLE } from '../../shared/store/table-design';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+
+const demo = loadTenant(join(TENANTS_DIR, 'demo.json'));
+const demoJson = JSON.parse(readFileSync(join(TENANTS_DIR, 'demo.json'), 'utf8')) as Record<string, unknown>;
+const acme = parseTenantConfig(
+  { ...demoJson, id: 'acme', timeZone: 'America/New_York', locale: 'en', currency: 'USD' },
+  'acme (test)',
+);
+
+const { stacks } = buildApp({ tenants: [demo, acme], bundling: false, validation: false, nag: false });
+const [demoStack, acmeStack] = stacks;
+if (!demoStack || !acmeStack) throw new Error('expected two stacks');
+const template = Template.fromStack(demoStack);
+
+const resourcesOf = (t: Template, type: string): Resource[] =>
+  Object.values(t.findResources(type)) as Resource[];
+const triggersOf = <K extends Trigger['kind']>(kind: K) =>
+  functions.flatMap((f) =>
+    f.triggers.flatMap((t) => (t.kind === kind ? [{ f, t: t as Extract<Trigger, { kind: K }> }] : [])),
+  );
+const lambdaOf = (t: Template, spec: FunctionSpec): Resource => {
+  const found = resourcesOf(t, 'AWS::Lambda::Function').filter(
+    (r) => r.Properties.Description === spec.description,
+  );
+  expect(found, spec.id).toHaveLength(1);
+  return found[0] as Resource;
+};
+const envOf = (r: Resource) => (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+const ENV_BY_ACCESS: Record<Access, string[]> = {
+  table: ['TABLE_NAME'],
+  bus: ['EVENT_BUS_NAME'],
+  secrets: ['SECRET_ID'],
+  mail: ['SES_CONFIGURATION_SET'],
+  scheduler: ['SCHEDULE_GROUP_NAME', 'SCHEDULE_TARGET_ARN', 'SCHEDULE_ROLE_ARN', 'SCHEDULE_DLQ_ARN'],
+};
+
+describe('demo tenant stack', () => {
+  it('has one arm64 nodejs22.x function per manifest entry, with its memory, timeout and tracing', () => {
+    template.resourceCountIs('AWS::Lambda::Function', functions.length);
+    for (const spec of functions) {
+      const p = lambdaOf(template, spec).Properties;
+      expect(p.Runtime, spec.id).toBe('nodejs22.x');
+      expect(p.Architectures, spec.id).toEqual(['arm64']);
+      expect(p.MemorySize, spec.id).toBe(spec.memoryMb ?? 256);
+      expect(p.Timeout, spec.id).toBe(spec.timeoutSeconds ?? 10);
+      expect(p.TracingConfig, spec.id).toEqual({ Mode: 'Active' });
+      expect(p.LoggingConfig, spec.id).toMatchObject({ LogGroup: expect.anything() });
+    }
+  });
+
+  it('gives each function exactly the env vars of its access rights, and the tenant config it parses', () => {
+    for (const spec of functions) {
+      const env = envOf(lambdaOf(template, spec));
+      const expected = ['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'QUOTAFLOW_TENANT'];
+      for (const access of spec.access) expected.push(...ENV_BY_ACCESS[access]);
+      expect(Object.keys(env).sort(), spec.id).toEqual(expected.sort());
+      expect(tenantConfigSchema.parse(JSON.parse(String(env.QUOTAFLOW_TENANT)))).toEqual(demo);
+    }
+  });
+
+  it('gives async-invoked functions a DLQ, and functions with scheduler access the one-time schedule rights', () => {
+    for (const spec of functions) {
+      const p = lambdaOf(template, spec).Properties;
+      const async = spec.triggers.some((t) => t.kind !== 'http');
+      expect(p.DeadLetterConfig !== undefined, spec.id).toBe(async);
+    }
+    const schedulerUsers = functions.filter((f) => f.access.includes('scheduler'));
+    expect(schedulerUsers.length).toBeGreaterThan(0);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+          }),
+          Match.objectLike({
+            Action: 'iam:PassRole',
+            Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has the table from the table design: on demand, PITR, TTL, deletion protection, retained', () => {
+    const [table, ...others] = resourcesOf(template, 'AWS::DynamoDB::Table');
+    expect(others).toHaveLength(0);
+    expect(table?.DeletionPolicy).toBe('Retain');
+    expect(table?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      DeletionProtectionEnabled: true,
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        expect.objectContaining({ IndexName: TABLE.gsi1.name, Projection: { ProjectionType: 'ALL' } }),
+      ],
+    });
+    expect(table?.Properties.TableName).toBeUndefined();
+  });
+
+  it('routes each manifest event pattern, unchanged, from the tenant bus with retries and a DLQ', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'quotaflow-demo' });
+    const rules = resourcesOf(template, 'AWS::Events::Rule');
+    const expected = triggersOf('event');
+    expect(rules).toHaveLength(expected.length);
+    for (const { f, t } of expected) {
+      const rule = rules.find((r) => JSON.stringify(r.Properties.EventPattern) === JSON.stringify(t.pattern));
+      if (!rule) throw new Error(`no rule with the manifest pattern of ${f.id}`);
+      const [target] = rule.Properties.Targets as Record<string, unknown>[];
+      expect(target).toMatchObject({
+        RetryPolicy: {
+          MaximumRetryAttempts: expect.any(Number),
+          MaximumEventAgeInSeconds: expect.any(Number),
+        },
+        DeadLetterConfig: { Arn: expect.anything() },
+      });
+    }
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } }),
+        ]),
+      },
+    });
+  });
+
+  it("runs the fixed schedules in the tenant's zone, with the tenant's expression, retries and a DLQ", () => {
+    const expression = demo.schedules.effectRecovery?.expression;
+    expect(expression).toBe('rate(5 minutes)');
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    template.resourceCountIs('AWS::Scheduler::Schedule', triggersOf('schedule').length);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: expression,
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      Target: Match.objectLike({
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+  });
+
+  it('serves every manifest route on an HTTP API with access logs and throttling', () => {
+    const routeKeys = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
+    expect(routeKeys.sort()).toEqual(
+      triggersOf('http')
+        .map(({ t }) => `${t.method} ${t.path}`)
+        .sort(),
+    );
+    expect(routeKeys).toEqual(expect.arrayContaining(['POST /webhooks/generic', 'GET /health']));
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
+    });
+    template.resourcePropertiesCountIs('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.anyValue() }, 0);
+    // Output names the README documents for operators.
+    for (const output of ['ApiUrl', 'AlarmTopicArn', 'SecretArn']) template.hasOutput(output, {});
+  });
+
+  it('has the SES configuration set and the generated signing secret', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: 'quotaflow-demo',
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        Name: 'quotaflow/demo/app',
+        GenerateSecretString: Match.objectLike({
+          GenerateStringKey: 'genericWebhookSigningSecret',
+          ExcludePunctuation: true,
+          PasswordLength: 40,
+        }),
+      }),
+    });
+  });
+
+  it('alarms on every DLQ and every function', () => {
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+    expect(queues.length).toBeGreaterThanOrEqual(triggersOf('event').length);
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map((a) => a.Properties);
+    for (const queue of queues) {
+      const alarm = alarms.find(
+        (a) =>
+          a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(a.Dimensions).includes(`"${queue}"`),
+      );
+      expect(alarm, queue).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(functions.length);
+  });
+});
