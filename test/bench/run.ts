@@ -2,7 +2,7 @@
  * `npm run bench`: the platform's figures, printed as tables and written to bench-results/latest.json.
  *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11), QF_BENCH_SKIP=synth,...
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { measureBundles } from './bundles';
@@ -16,28 +16,18 @@ const num = (name: string, fallback: number) => {
 };
 const skip = new Set((process.env.QF_BENCH_SKIP ?? '').split(',').filter(Boolean));
 
+/** GNU time reports the peak RSS of the whole synth (CLI, app and bundling); it writes to stderr. */
 const synthSeconds = (): { seconds: number; peakRssMb: number | null } => {
   const start = Date.now();
-  let peak: number | null = null;
-  try {
-    const out = execFileSync(
-      '/usr/bin/time',
-      ['-v', 'npx', 'cdk', 'synth', '--quiet', '-c', 'tenant=demo', '-o', join(ROOT, 'cdk.out', 'bench')],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    peak = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(out)?.[1] ?? Number.NaN) / 1024 || null;
-  } catch (err) {
-    const stderr = String((err as { stderr?: string }).stderr ?? '');
-    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-    if (!m) throw err;
-    peak = Number(m[1]) / 1024;
-    if (!/Exit status: 0/.test(stderr) && /Command exited with non-zero status/.test(stderr)) throw err;
-  }
-  return { seconds: (Date.now() - start) / 1000, peakRssMb: peak };
+  const run = spawnSync(
+    '/usr/bin/time',
+    ['-v', 'npx', 'cdk', 'synth', '--quiet', '-c', 'tenant=demo', '-o', join(ROOT, 'cdk.out', 'bench')],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (run.error) throw run.error;
+  if (run.status !== 0) throw new Error(`cdk synth failed:\n${run.stderr.slice(-2000)}`);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)?.[1];
+  return { seconds: (Date.now() - start) / 1000, peakRssMb: rss ? Number(rss) / 1024 : null };
 };
 
 const main = async () => {
