@@ -8,7 +8,12 @@ import * as z from 'zod';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 
+// Canonical zone names are checked against ICU's list (about 1 ms); only other spellings (UTC, old aliases) fall
+// back to constructing a DateTimeFormat, which loads ICU's calendar data (about 15 ms, on every Lambda cold start).
+let zones: Set<string> | undefined;
 const isTimeZone = (tz: string): boolean => {
+  zones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (zones.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
