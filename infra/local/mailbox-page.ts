@@ -15,7 +15,7 @@ export const mailboxPage = (tenantName: string): string => `<!doctype html>
  pre{white-space:pre-wrap;background:#f7f7f7;padding:8px;font-size:12px}
  header{padding:10px 14px;background:#16325c;color:#fff}
 </style></head>
-<body><div id="list"><header>Quotaflow · <span id="tenant"></span> · <span id="count">0</span> messages</header></div>
+<body><div id="list"><header>Quotaflow · <span id="tenant"></span> · <span id="count">no messages yet</span></header></div>
 <div id="view"><p>Select a message. This page refreshes every 2 seconds.</p></div>
 <script>
 const tenant = ${JSON.stringify(tenantName)};
@@ -35,7 +35,7 @@ function show(m) {
 function render(msgs) {
   window.lastMessages = msgs;
   const list = document.getElementById('list'); const head = list.firstElementChild; list.replaceChildren(head);
-  document.getElementById('count').textContent = msgs.length;
+  document.getElementById('count').textContent = msgs.length === 1 ? '1 message' : msgs.length + ' messages';
   for (const m of [...msgs].reverse()) {
     const d = el('div'); if (m.id === selected) d.className = 'on';
     d.append(el('strong', m.subject), el('div', m.to.join(', ') + ' · ' + new Date(m.sentAt).toLocaleString(), 'meta'));
@@ -43,7 +43,10 @@ function render(msgs) {
   }
 }
 async function poll() {
-  try { const r = await fetch('/_local/emails'); const msgs = await r.json(); const key = msgs.map(m => m.id).join(); if (key !== seen) { seen = key; render(msgs); } } catch {}
+  try {
+    const r = await fetch('/_local/emails'); const msgs = await r.json(); const key = msgs.map(m => m.id).join();
+    if (key !== seen) { seen = key; render(msgs); if (!selected && msgs.length) show(msgs[msgs.length - 1]); }
+  } catch {}
   setTimeout(poll, 2000);
 }
 poll();
