@@ -2,9 +2,10 @@
  * Published by ingest once a webhook delivery is stored. It carries a reference to the stored receipt rather than
  * the record (EventBridge entries are capped at 256 KB, webhook bodies may be as large).
  */
-import * as z from 'zod';
+
 import { defineEvent } from './define';
 import { CRM_OBJECTS } from './records';
+import * as z from './zod';
 
 export const crmRecordChanged = defineEvent({
   source: 'quotaflow.ingest',

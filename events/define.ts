@@ -1,20 +1,22 @@
 /**
  * One place that declares an event: its bus source, detail-type, version and zod schema. Publishers build entries
- * with `entry()`, consumers parse with `parse()`, and manifest patterns use `pattern()`, so the three never drift.
+ * from it, consumers parse with `parse()`, and manifest patterns use `pattern()`, so the three never drift.
  */
-import type * as z from 'zod';
 
-export interface EventContract<S extends z.ZodType> {
+import type * as core from 'zod/v4/core';
+import * as z from './zod';
+
+export interface EventContract<S extends core.$ZodType> {
   readonly source: string;
   readonly detailType: string;
   readonly version: number;
   readonly schema: S;
   /** The EventBridge pattern matching this event, optionally narrowed on detail fields. */
   pattern(detail?: Record<string, unknown>): Record<string, unknown>;
-  parse(detail: unknown): z.infer<S>;
+  parse(detail: unknown): core.output<S>;
 }
 
-export const defineEvent = <S extends z.ZodType>(def: {
+export const defineEvent = <S extends core.$ZodType>(def: {
   source: string;
   detailType: string;
   version: number;
@@ -26,7 +28,7 @@ export const defineEvent = <S extends z.ZodType>(def: {
     'detail-type': [def.detailType],
     ...(detail ? { detail } : {}),
   }),
-  parse: (detail) => def.schema.parse(detail),
+  parse: (detail) => z.parse(def.schema, detail),
 });
 
-export type DetailOf<C> = C extends EventContract<infer S> ? z.infer<S> : never;
+export type DetailOf<C> = C extends EventContract<infer S> ? core.output<S> : never;

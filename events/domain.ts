@@ -2,9 +2,10 @@
  * Domain events emitted by sync when a stored record changes. Each has a deterministic id (the same change always
  * yields the same id), so consumers can key their effects on it.
  */
-import * as z from 'zod';
+
 import { defineEvent } from './define';
 import { CRM_OBJECTS, canonicalRecordSchema } from './records';
+import * as z from './zod';
 
 export const DOMAIN_SOURCE = 'quotaflow.sync';
 
@@ -19,9 +20,9 @@ const base = {
   correlationId: z.string(),
 };
 
-const change = z.object({ from: z.string().nullable(), to: z.string().nullable() });
+const change = z.object({ from: z.nullable(z.string()), to: z.nullable(z.string()) });
 
-const domainEvent = <T extends string, E extends z.ZodRawShape>(detailType: T, extra: E) =>
+const domainEvent = <T extends string, E extends Record<string, z.ZodMiniType>>(detailType: T, extra: E) =>
   defineEvent({ source: DOMAIN_SOURCE, detailType, version: 1, schema: z.object({ ...base, ...extra }) });
 
 export const domainEvents = {

@@ -1,44 +1,48 @@
 /**
  * The canonical record as carried between ingest, sync and automations. CRM connectors normalize into this shape;
  * the generic webhook receives it directly. Money is a decimal string, never a binary float.
+ * Like every schema that runs inside the Lambdas, it is written with zod/mini (see events/zod.ts).
  */
-import * as z from 'zod';
+import * as z from './zod';
 
 export const CRM_OBJECTS = ['deal', 'lead', 'contact', 'account', 'activity'] as const;
 export type CrmObject = (typeof CRM_OBJECTS)[number];
 
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 
-export const decimalString = z
-  .string()
-  .regex(/^-?\d{1,15}(\.\d{1,6})?$/, { error: 'must be a decimal number as a string, such as "12500.00"' });
+export const decimalString = z.string().check(
+  z.regex(/^-?\d{1,15}(\.\d{1,6})?$/, {
+    error: 'must be a decimal number as a string, such as "12500.00"',
+  }),
+);
 
-const scalar = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+const scalar = z.union([z.string().check(z.maxLength(10_000)), z.number(), z.boolean(), z.null()]);
+const text = (max: number) => z.string().check(z.maxLength(max));
+const id = z.string().check(z.minLength(1), z.maxLength(200));
 
 export const ownerSchema = z.strictObject({
-  id: z.string().min(1).max(200),
-  name: z.string().max(200).optional(),
-  email: z.email().optional(),
-  managerEmail: z.email().optional(),
+  id,
+  name: z.optional(text(200)),
+  email: z.optional(z.email()),
+  managerEmail: z.optional(z.email()),
 });
 
 export const canonicalRecordSchema = z.strictObject({
-  id: z.string().min(1).max(200),
+  id,
   /** Source modification time: the record's version; older data never overwrites newer. */
   modifiedAt: z.iso.datetime({ offset: true }),
-  owner: ownerSchema.optional(),
-  name: z.string().max(500).optional(),
-  email: z.email().optional(),
-  stage: z.string().max(200).optional(),
-  status: z.enum(DEAL_STATUSES).optional(),
-  amount: decimalString.optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as CNY' })
-    .optional(),
-  closeDate: z.iso.date().optional(),
+  owner: z.optional(ownerSchema),
+  name: z.optional(text(500)),
+  email: z.optional(z.email()),
+  stage: z.optional(text(200)),
+  status: z.optional(z.enum(DEAL_STATUSES)),
+  amount: z.optional(decimalString),
+  currency: z.optional(
+    z.string().check(z.regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as CNY' })),
+  ),
+  closeDate: z.optional(z.iso.date()),
   /** Further source fields a tenant maps; scalars only. */
-  fields: z.record(z.string().max(200), scalar).default({}),
+  fields: z._default(z.record(text(200), scalar), {}),
 });
 
 export type CanonicalRecord = z.infer<typeof canonicalRecordSchema>;

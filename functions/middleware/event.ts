@@ -8,13 +8,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as core from 'zod/v4/core';
 import type { EventContract } from '../../events';
+import * as z from '../../events/zod';
 import { logger, metrics } from '../../shared/observability/logger';
 
-export const eventHandler = <S extends z.ZodType, R>(
+export const eventHandler = <S extends core.$ZodType, R>(
   contract: EventContract<S>,
-  handler: (detail: z.infer<S>, event: EventBridgeEvent<string, unknown>, context: Context) => Promise<R>,
+  handler: (detail: core.output<S>, event: EventBridgeEvent<string, unknown>, context: Context) => Promise<R>,
 ) =>
   middy<EventBridgeEvent<string, unknown>, R>(
     async (event: EventBridgeEvent<string, unknown>, context: Context) => {
@@ -29,12 +30,12 @@ export const eventHandler = <S extends z.ZodType, R>(
     .use(logMetrics(metrics));
 
 /** Scheduler invokes its target with the schedule's Input as the event, parsed by the handler's own schema. */
-export const scheduledHandler = <S extends z.ZodType, R>(
+export const scheduledHandler = <S extends core.$ZodType, R>(
   schema: S,
-  handler: (input: z.infer<S>, context: Context) => Promise<R>,
+  handler: (input: core.output<S>, context: Context) => Promise<R>,
 ) =>
   middy<unknown, R>(async (event: unknown, context: Context) => {
-    const input = schema.parse(event);
+    const input = z.parse(schema, event);
     const correlationId = (input as { correlationId?: unknown } | undefined)?.correlationId;
     if (typeof correlationId === 'string') logger.setCorrelationId(correlationId);
     metrics.addMetric('ScheduledRun', MetricUnit.Count, 1);

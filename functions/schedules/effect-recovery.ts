@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as z from '../../events/zod';
 import { recoverPendingEffects } from '../../shared/effects/recovery';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { effects } from '../../shared/runtime/effects';

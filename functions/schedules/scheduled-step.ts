@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as z from '../../events/zod';
 import { CHECK_IN_STEP, runCheckIn } from '../../shared/automations/won-deal';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { effects } from '../../shared/runtime/effects';
@@ -16,7 +16,7 @@ const stepSchema = z.object({
   recordId: z.string(),
   eventId: z.string(),
   correlationId: z.string(),
-  days: z.number().int().positive(),
+  days: z.int().check(z.positive()),
 });
 
 export const handler = scheduledHandler(stepSchema, async (step) => {

@@ -4,8 +4,8 @@
  * stored until all pass. The answer is 2xx only once the receipt is stored and the event is on the bus.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import { CRM_OBJECTS, canonicalRecordSchema, crmRecordChanged } from '../../events';
+import * as z from '../../events/zod';
 import { formatIssuePath } from '../config/tenant';
 import { RejectedInputError } from '../errors';
 import type { EventBusPort } from '../ports';

@@ -3,32 +3,39 @@
  * the AWS SDK itself still reads its standard variables (region, credentials, AWS_ENDPOINT_URL_<SERVICE>), which
  * is how the local runtime points the very same clients at its local servers.
  */
-import * as z from 'zod';
+
+import type * as core from 'zod/v4/core';
+import * as z from '../../events/zod';
 import { type TenantConfig, tenantConfigSchema } from '../config/tenant';
 
-const json = <S extends z.ZodType>(schema: S) =>
-  z
-    .string()
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+const json = <S extends core.$ZodType>(schema: S) =>
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((raw: string, ctx) => {
+        try {
+          return JSON.parse(raw) as unknown;
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'is not valid JSON', input: raw });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );
+
+const name = (min = 1) => z.optional(z.string().check(z.minLength(min)));
 
 const envSchema = z.object({
   QUOTAFLOW_TENANT: json(tenantConfigSchema),
-  TABLE_NAME: z.string().min(3).optional(),
-  EVENT_BUS_NAME: z.string().min(1).optional(),
-  SECRET_ID: z.string().min(1).optional(),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  SCHEDULE_GROUP_NAME: z.string().min(1).optional(),
-  SCHEDULE_TARGET_ARN: z.string().min(1).optional(),
-  SCHEDULE_ROLE_ARN: z.string().min(1).optional(),
-  SCHEDULE_DLQ_ARN: z.string().min(1).optional(),
+  TABLE_NAME: name(3),
+  EVENT_BUS_NAME: name(),
+  SECRET_ID: name(),
+  SES_CONFIGURATION_SET: name(),
+  SCHEDULE_GROUP_NAME: name(),
+  SCHEDULE_TARGET_ARN: name(),
+  SCHEDULE_ROLE_ARN: name(),
+  SCHEDULE_DLQ_ARN: name(),
 });
 
 export interface RuntimeEnv {
