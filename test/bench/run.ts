@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: the platform's figures, printed as tables and written to bench-results/latest.json.
- *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11), QF_BENCH_SKIP=synth,...
+ *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11), QF_BENCH_SKIP=bundles,webhooks,incentives,synth
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { measureBundles } from './bundles';
+import { measureIncentives } from './incentives';
 import { measureWebhooks } from './webhooks';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -68,6 +69,23 @@ const main = async () => {
         lost: w.lostEmails,
         duplicated: w.duplicateEmails,
         'drain s': w.drainSeconds.toFixed(1),
+      },
+    ]);
+  }
+
+  if (!skip.has('incentives')) {
+    process.stderr.write('closing a period for 1,000 reps over 200,000 deals…\n');
+    const i = await measureIncentives();
+    results.incentives = i;
+    console.log('\nIncentive period close (targets: < 2 s and < 512 MB; accrual incremental)');
+    console.table([
+      {
+        'close ms': i.closeMs.toFixed(0),
+        'RSS +MB': i.peakRssDeltaMb.toFixed(0),
+        lines: i.lines,
+        'rerun identical': i.rerunIdentical,
+        'accrual µs/deal': i.accrualAddDealUs.toFixed(1),
+        'back-dated µs': i.accrualRebuildUs.toFixed(0),
       },
     ]);
   }

@@ -1,0 +1,36 @@
+/** Incentive compensation engine: pure domain code (no storage, no AWS). Storage, schedules, CLI and mail build on this. */
+export { type AccrualSummary, RepAccrual } from './accrual';
+export { PlanBook, type Segment, type Team } from './book';
+export { calculateRep, calculateTeamBonuses, type SegmentSummary, type TierPosition } from './calculate';
+export { type CloseInput, type CloseResult, closePeriod } from './close';
+export { type Credit, type CreditRecord, creditDeals, type Deal, dealSchema, parseDeals } from './credit';
+export { settleDraw } from './draws';
+export { IncentiveConflictError, IncentiveInputError, type Problem } from './errors';
+export type { Line, LineKind, Trace } from './lines';
+export { allocate, Dec, formatMoney, formatPercent, minorUnit, moneyString, roundMoney } from './money';
+export {
+  localDate,
+  nextPeriod,
+  type Period,
+  parsePeriodKey,
+  periodBounds,
+  periodKeyOf,
+  previousPeriod,
+} from './periods';
+export {
+  type Component,
+  type IncentiveConfig,
+  type IncentiveConfigInput,
+  incentiveConfigSchema,
+  type Plan,
+} from './plan';
+export { describeLine, describeTrace, type ManagerSummary, managerSummary, statementCsv } from './render';
+export {
+  canonicalJson,
+  type Statement,
+  type StatementLine,
+  statementHash,
+  statementJson,
+  verifyStatement,
+} from './statement';
+export { type Estimate, estimateDeal, replayDraft, type WhatIfRow } from './whatif';

@@ -1,0 +1,130 @@
+/**
+ * Commission periods (monthly or quarterly) in the crediting time zone. A period is a range of local calendar
+ * dates; instants (won at 2025-03-31T16:30Z) are first turned into the local date they happened on in that zone,
+ * so a Shanghai deal won at 00:30 on 1 April belongs to April even though it is still March in UTC.
+ */
+export type PeriodKind = 'month' | 'quarter';
+
+export interface Period {
+  /** "2025-03" (month) or "2025-Q1" (quarter). */
+  key: string;
+  kind: PeriodKind;
+  /** First and last local dates, inclusive ("2025-03-01", "2025-03-31"). */
+  start: string;
+  end: string;
+  days: number;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 for a local calendar date: time-zone free arithmetic on dates. */
+export const dayNumber = (date: string): number =>
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
+
+export const dateOfDayNumber = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+export const addDays = (date: string, days: number): string => dateOfDayNumber(dayNumber(date) + days);
+
+/** Inclusive number of days from `from` to `to`. */
+export const daysBetween = (from: string, to: string): number => dayNumber(to) - dayNumber(from) + 1;
+
+const lastDayOfMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+export const periodKeyOf = (date: string, kind: PeriodKind): string =>
+  kind === 'month'
+    ? date.slice(0, 7)
+    : `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
+
+const KEY = /^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$/;
+
+export const parsePeriodKey = (key: string): Period => {
+  const m = KEY.exec(key);
+  if (!m) throw new RangeError(`"${key}" is not a period key such as 2025-03 or 2025-Q1`);
+  const year = Number(m[1]);
+  const kind: PeriodKind = m[2] ? 'month' : 'quarter';
+  const firstMonth = m[2] ? Number(m[2]) : (Number(m[3]) - 1) * 3 + 1;
+  const lastMonth = kind === 'month' ? firstMonth : firstMonth + 2;
+  const start = `${year}-${pad(firstMonth)}-01`;
+  const end = `${year}-${pad(lastMonth)}-${pad(lastDayOfMonth(year, lastMonth))}`;
+  return { key, kind, start, end, days: daysBetween(start, end) };
+};
+
+export const periodOf = (date: string, kind: PeriodKind): Period => parsePeriodKey(periodKeyOf(date, kind));
+
+export const nextPeriod = (period: Period): Period => periodOf(addDays(period.end, 1), period.kind);
+export const previousPeriod = (period: Period): Period => periodOf(addDays(period.start, -1), period.kind);
+
+/** Zone offsets only change on quarter-hour boundaries, so caching per 15-minute bucket is exact and cheap. */
+const offsetCache = new Map<string, Map<number, number>>();
+const partsFormats = new Map<string, Intl.DateTimeFormat>();
+const BUCKET_MS = 900_000;
+
+const zoneFormat = (timeZone: string) => {
+  let f = partsFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    partsFormats.set(timeZone, f);
+  }
+  return f;
+};
+
+/** Offset of the zone from UTC in ms at the instant (Asia/Shanghai: +8 h). */
+export const zoneOffsetMs = (epochMs: number, timeZone: string): number => {
+  let byBucket = offsetCache.get(timeZone);
+  if (!byBucket) {
+    byBucket = new Map();
+    offsetCache.set(timeZone, byBucket);
+  }
+  const bucket = Math.floor(epochMs / BUCKET_MS);
+  const cached = byBucket.get(bucket);
+  if (cached !== undefined) return cached;
+  const at = bucket * BUCKET_MS;
+  const p: Record<string, number> = {};
+  for (const part of zoneFormat(timeZone).formatToParts(new Date(at))) {
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  }
+  const local = Date.UTC(
+    p.year ?? 0,
+    (p.month ?? 1) - 1,
+    p.day ?? 1,
+    p.hour ?? 0,
+    p.minute ?? 0,
+    p.second ?? 0,
+  );
+  const offset = local - at;
+  byBucket.set(bucket, offset);
+  return offset;
+};
+
+/** The local calendar date of an instant ("2025-03-31T16:30:00Z" in Asia/Shanghai → "2025-04-01"). */
+export const localDate = (instant: string, timeZone: string): string => {
+  // A bare date is already local: the CRM meant that day.
+  if (instant.length === 10) return instant;
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new RangeError(`"${instant}" is not an ISO date or date-time`);
+  return new Date(ms + zoneOffsetMs(ms, timeZone)).toISOString().slice(0, 10);
+};
+
+/** UTC instant of local midnight starting `date` in the zone (DST-aware: probe the offset twice). */
+export const startOfLocalDay = (date: string, timeZone: string): Date => {
+  const guess = dayNumber(date) * DAY_MS;
+  let t = guess - zoneOffsetMs(guess, timeZone);
+  t = guess - zoneOffsetMs(t, timeZone);
+  return new Date(t);
+};
+
+/** The period as UTC instants [start, end): what a scheduler needs to fire the close after the period ends. */
+export const periodBounds = (period: Period, timeZone: string): { start: Date; end: Date } => ({
+  start: startOfLocalDay(period.start, timeZone),
+  end: startOfLocalDay(addDays(period.end, 1), timeZone),
+});
