@@ -11,15 +11,16 @@ export const crmRecordChanged = defineEvent({
   source: 'quotaflow.ingest',
   detailType: 'crm.record.changed',
   version: 1,
-  schema: z.object({
-    version: z.literal(1),
-    tenantId: z.string(),
-    provider: z.enum(['generic', 'zoho', 'fxiaoke']),
-    deliveryId: z.string(),
-    object: z.enum(CRM_OBJECTS),
-    action: z.enum(['upsert', 'delete']),
-    recordId: z.string(),
-    correlationId: z.string(),
-    receivedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      version: z.literal(1),
+      tenantId: z.string(),
+      provider: z.enum(['generic', 'zoho', 'fxiaoke']),
+      deliveryId: z.string(),
+      object: z.enum(CRM_OBJECTS),
+      action: z.enum(['upsert', 'delete']),
+      recordId: z.string(),
+      correlationId: z.string(),
+      receivedAt: z.iso.datetime(),
+    }),
 });

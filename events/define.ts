@@ -16,19 +16,35 @@ export interface EventContract<S extends core.$ZodType> {
   parse(detail: unknown): core.output<S>;
 }
 
+/**
+ * The schema is built on first use, not at import: a function that consumes one event does not pay, at every cold
+ * start, for constructing the schemas of all the others it imports alongside.
+ */
 export const defineEvent = <S extends core.$ZodType>(def: {
   source: string;
   detailType: string;
   version: number;
-  schema: S;
-}): EventContract<S> => ({
-  ...def,
-  pattern: (detail) => ({
-    source: [def.source],
-    'detail-type': [def.detailType],
-    ...(detail ? { detail } : {}),
-  }),
-  parse: (detail) => z.parse(def.schema, detail),
-});
+  schema: () => S;
+}): EventContract<S> => {
+  let built: S | undefined;
+  const schema = (): S => {
+    built ??= def.schema();
+    return built;
+  };
+  return {
+    source: def.source,
+    detailType: def.detailType,
+    version: def.version,
+    get schema() {
+      return schema();
+    },
+    pattern: (detail) => ({
+      source: [def.source],
+      'detail-type': [def.detailType],
+      ...(detail ? { detail } : {}),
+    }),
+    parse: (detail) => z.parse(schema(), detail),
+  };
+};
 
 export type DetailOf<C> = C extends EventContract<infer S> ? core.output<S> : never;

@@ -9,7 +9,7 @@ import * as z from './zod';
 
 export const DOMAIN_SOURCE = 'quotaflow.sync';
 
-const base = {
+const base = () => ({
   version: z.literal(1),
   eventId: z.string(),
   tenantId: z.string(),
@@ -18,22 +18,30 @@ const base = {
   record: canonicalRecordSchema,
   occurredAt: z.iso.datetime({ offset: true }),
   correlationId: z.string(),
-};
+});
 
-const change = z.object({ from: z.nullable(z.string()), to: z.nullable(z.string()) });
+const change = () => z.object({ from: z.nullable(z.string()), to: z.nullable(z.string()) });
 
-const domainEvent = <T extends string, E extends Record<string, z.ZodMiniType>>(detailType: T, extra: E) =>
-  defineEvent({ source: DOMAIN_SOURCE, detailType, version: 1, schema: z.object({ ...base, ...extra }) });
+const domainEvent = <T extends string, E extends Record<string, z.ZodMiniType>>(
+  detailType: T,
+  extra: () => E,
+) =>
+  defineEvent({
+    source: DOMAIN_SOURCE,
+    detailType,
+    version: 1,
+    schema: () => z.object({ ...base(), ...extra() }),
+  });
 
 export const domainEvents = {
-  recordCreated: domainEvent('record.created', {}),
-  recordDeleted: domainEvent('record.deleted', {}),
-  dealCreated: domainEvent('deal.created', {}),
-  dealStageChanged: domainEvent('deal.stage_changed', { change }),
-  dealAmountChanged: domainEvent('deal.amount_changed', { change }),
-  dealWon: domainEvent('deal.won', {}),
-  dealLost: domainEvent('deal.lost', {}),
-  leadCreated: domainEvent('lead.created', {}),
+  recordCreated: domainEvent('record.created', () => ({})),
+  recordDeleted: domainEvent('record.deleted', () => ({})),
+  dealCreated: domainEvent('deal.created', () => ({})),
+  dealStageChanged: domainEvent('deal.stage_changed', () => ({ change: change() })),
+  dealAmountChanged: domainEvent('deal.amount_changed', () => ({ change: change() })),
+  dealWon: domainEvent('deal.won', () => ({})),
+  dealLost: domainEvent('deal.lost', () => ({})),
+  leadCreated: domainEvent('lead.created', () => ({})),
 } as const;
 
 export type DomainEventName = keyof typeof domainEvents;
