@@ -20,6 +20,8 @@ export type Trigger =
 /** What a function may touch; the CDK stack turns each into a grant next to the matching env var. */
 export type Access = 'table' | 'bus' | 'scheduler' | 'mail' | 'secrets';
 
+export type CrmProvider = 'zoho' | 'fxiaoke' | 'generic';
+
 export interface FunctionSpec {
   /** Stable id: the Lambda's logical name and the local runtime's function name. */
   id: string;
@@ -30,6 +32,8 @@ export interface FunctionSpec {
   access: Access[];
   memoryMb?: number;
   timeoutSeconds?: number;
+  /** Deployed only for tenants whose CRM is one of these; every tenant gets it when absent. */
+  providers?: readonly CrmProvider[];
 }
 
 export const functions: readonly FunctionSpec[] = [
@@ -51,6 +55,28 @@ export const functions: readonly FunctionSpec[] = [
     access: ['table', 'bus', 'secrets'],
     memoryMb: 512,
     timeoutSeconds: 10,
+  },
+  {
+    id: 'ingest-zoho',
+    entry: 'functions/http/ingest-zoho.ts',
+    description:
+      'Receives Zoho CRM notification-channel posts, stores a receipt per record, publishes crm.record.changed',
+    triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/zoho' }],
+    access: ['table', 'bus', 'secrets'],
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    providers: ['zoho'],
+  },
+  {
+    id: 'ingest-fxiaoke',
+    entry: 'functions/http/ingest-fxiaoke.ts',
+    description:
+      'Receives Fxiaoke data-change callbacks (signed, encrypted), acknowledges within the 3 s deadline',
+    triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/fxiaoke' }],
+    access: ['table', 'bus', 'secrets'],
+    memoryMb: 512,
+    timeoutSeconds: 3,
+    providers: ['fxiaoke'],
   },
   {
     id: 'sync-apply',
@@ -92,6 +118,10 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 120,
   },
 ];
+
+/** The functions a tenant gets: those without a provider list, and those for the tenant's CRM. */
+export const functionsFor = (tenant: { crm: { provider: CrmProvider } }): readonly FunctionSpec[] =>
+  functions.filter((f) => !f.providers || f.providers.includes(tenant.crm.provider));
 
 export const scheduleNames = (): string[] =>
   functions.flatMap((f) => f.triggers.flatMap((t) => (t.kind === 'schedule' ? [t.name] : [])));

@@ -5,7 +5,7 @@
  */
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { functions as manifest } from '../functions/manifest';
+import { functionsFor } from '../functions/manifest';
 import type { TenantConfig } from '../shared/config/tenant';
 import { Data } from './constructs/data';
 import { Events } from './constructs/events';
@@ -45,7 +45,10 @@ export class TenantStack extends Stack {
     this.data = new Data(this, 'Data');
     this.secrets = new Secrets(this, 'Secrets', tenant);
     this.mail = new Mail(this, 'Mail', tenant);
-    this.functions = manifest.map((spec) => new QuotaflowFunction(this, pascal(spec.id), { spec, tenant }));
+    // Only the functions for this tenant's CRM: a Zoho tenant has no Fxiaoke receiver, and so on.
+    this.functions = functionsFor(tenant).map(
+      (spec) => new QuotaflowFunction(this, pascal(spec.id), { spec, tenant }),
+    );
     // Rule delivery DLQs belong to Events; failures of the function itself land in the function's own DLQ.
     this.events = new Events(this, 'Events', { tenantId: tenant.id });
     for (const f of this.functions)

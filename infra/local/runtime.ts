@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { functions as manifest, oneTimeTarget } from '../../functions/manifest';
+import { functionsFor, oneTimeTarget } from '../../functions/manifest';
 import { tenantSecretsSchema } from '../../shared/config/secrets';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { useClock } from '../../shared/runtime/clock';
@@ -164,6 +164,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     SCHEDULE_ROLE_ARN: `arn:aws:iam::000000000000:role/quotaflow-${tenant.id}-scheduler`,
   });
 
+  const manifest = functionsFor(tenant);
   await functions.load(manifest);
   const routes = [];
   for (const fn of manifest) {

@@ -12,14 +12,45 @@ const webhookSecret = z.string().check(
   }),
 );
 
+const nonEmpty = z.string().check(z.minLength(1), z.maxLength(500));
+const aesKey = z
+  .string()
+  .check(
+    z.refine((k) => Buffer.from(k, 'base64').length === 32, { error: 'must be base64 of exactly 32 bytes' }),
+  );
+
 export const tenantSecretsSchema = z.object({
   /** The secret senders sign the generic webhook with. */
   genericWebhookSigningSecret: webhookSecret,
   /** During rotation, the previous secret is still accepted until every sender has switched. */
   genericWebhookPreviousSecret: z.optional(webhookSecret),
+  /** Zoho: the OAuth client and the refresh token from the admin's connect step; the notification channel token. */
+  zohoClientId: z.optional(nonEmpty),
+  zohoClientSecret: z.optional(nonEmpty),
+  zohoRefreshToken: z.optional(nonEmpty),
+  zohoChannelToken: z.optional(z.string().check(z.minLength(32), z.maxLength(50))),
+  zohoPreviousChannelToken: z.optional(z.string().check(z.minLength(32), z.maxLength(50))),
+  /** Fxiaoke: the open-platform app and the callback encryption key (base64 of 32 bytes). */
+  fxiaokeAppId: z.optional(nonEmpty),
+  fxiaokeAppSecret: z.optional(nonEmpty),
+  fxiaokePermanentCode: z.optional(nonEmpty),
+  fxiaokeCallbackAesKey: z.optional(aesKey),
+  fxiaokeCallbackPreviousAesKey: z.optional(aesKey),
 });
 
 export type TenantSecrets = z.infer<typeof tenantSecretsSchema>;
+
+/** A provider's secrets, or an error naming every missing field (the admin has not finished connecting). */
+export const requireSecrets = <K extends keyof TenantSecrets>(
+  s: TenantSecrets,
+  fields: readonly K[],
+  what: string,
+): { [P in K]-?: NonNullable<TenantSecrets[P]> } => {
+  const missing = fields.filter((f) => s[f] === undefined);
+  if (missing.length)
+    throw new Error(`${what} is not connected: the tenant secret lacks ${missing.join(', ')}`);
+  return Object.fromEntries(fields.map((f) => [f, s[f]])) as { [P in K]-?: NonNullable<TenantSecrets[P]> };
+};
 
 export const genericWebhookSecrets = (s: TenantSecrets): string[] =>
   s.genericWebhookPreviousSecret

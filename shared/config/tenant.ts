@@ -53,12 +53,23 @@ const zohoConnection = z.strictObject({
     'Accounts',
     'Tasks',
   ]),
+  /** Which `Stage` picklist values mean won and lost (tenants rename them). */
+  wonStages: z._default(z.array(text(1, 200)).check(z.minLength(1)), ['Closed Won']),
+  lostStages: z._default(z.array(text(1, 200)), ['Closed Lost', 'Closed-Lost to Competition']),
 });
 
 const fxiaokeConnection = z.strictObject({
   provider: z.literal('fxiaoke'),
   apiBaseUrl: z._default(httpsUrl, 'https://open.fxiaoke.com'),
   opportunityObject: z._default(z.enum(['NewOpportunityObj', 'OpportunityObj']), 'NewOpportunityObj'),
+  /** The enterprise account (ea) callbacks are signed for; callbacks for another account are refused. */
+  enterpriseAccount: z.optional(text(1, 100)),
+  /** The open-platform user the API acts as (x-fs-userid / currentOpenUserId). */
+  apiUserId: text(1, 100),
+  authFlow: z._default(z.enum(['oauth2', 'legacy']), 'oauth2'),
+  /** Which `sales_stage` option values mean won and lost. */
+  wonStages: z._default(z.array(text(1, 200)).check(z.minLength(1)), ['5']),
+  lostStages: z._default(z.array(text(1, 200)), ['6']),
 });
 
 const genericConnection = z.strictObject({

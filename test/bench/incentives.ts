@@ -3,6 +3,7 @@
  * cost of one incremental accrual after one new deal. Data are generated deterministically (a fixed LCG seed),
  * so runs are comparable.
  */
+import { createHash } from 'node:crypto';
 import { closePeriod, type Deal, PlanBook, RepAccrual } from '../../shared/incentives';
 
 export interface IncentiveFigures {
@@ -13,6 +14,8 @@ export interface IncentiveFigures {
   statements: number;
   lines: number;
   rerunIdentical: boolean;
+  /** sha256 over every statement's JSON: equal digests across engine versions mean byte-identical results. */
+  resultDigest: string;
   accrualAddDealUs: number;
   /** Share of the timed adds that took the O(components × tiers) path (should be 1). */
   accrualIncrementalShare: number;
@@ -26,7 +29,8 @@ const lcg = (seed: number) => () => {
   return seed / 2 ** 32;
 };
 
-export const measureIncentives = async (repCount = 1000, dealCount = 200_000): Promise<IncentiveFigures> => {
+/** The benchmark tenant: one quarterly plan, `repCount` reps, `dealCount` won deals (10% split, 10% USD). */
+export const benchData = (repCount = 1000, dealCount = 200_000) => {
   const rand = lcg(42);
   const reps = Array.from({ length: repCount }, (_, i) => `rep-${String(i).padStart(4, '0')}`);
   const book = PlanBook.parse({
@@ -86,6 +90,11 @@ export const measureIncentives = async (repCount = 1000, dealCount = 200_000): P
       newAccount: rand() < 0.5,
     };
   });
+  return { reps, book, deals };
+};
+
+export const measureIncentives = async (repCount = 1000, dealCount = 200_000): Promise<IncentiveFigures> => {
+  const { reps, book, deals } = benchData(repCount, dealCount);
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
@@ -99,6 +108,10 @@ export const measureIncentives = async (repCount = 1000, dealCount = 200_000): P
   peak = Math.max(peak, process.memoryUsage().rss);
   const again = closePeriod({ book, periodKey: '2025-Q1', deals, closed: [] });
   const rerunIdentical = again.statements.every((s, i) => s.hash === result.statements[i]?.hash);
+
+  const digest = createHash('sha256');
+  for (const s of result.statements) digest.update(JSON.stringify(s));
+  const resultDigest = digest.digest('hex');
 
   const rep = reps[0] as string;
   const acc = RepAccrual.start(book, rep, '2025-Q1');
@@ -137,6 +150,7 @@ export const measureIncentives = async (repCount = 1000, dealCount = 200_000): P
     statements: result.statements.length,
     lines: result.statements.reduce((n, s) => n + s.lines.length, 0),
     rerunIdentical,
+    resultDigest,
     accrualAddDealUs: Math.round(accrualAddDealUs * 10) / 10,
     accrualIncrementalShare: incremental / runs,
     accrualRepCredits: own.length + runs,

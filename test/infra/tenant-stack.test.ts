@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { type Access, type FunctionSpec, functions, type Trigger } from '../../functions/manifest';
+import { type Access, type FunctionSpec, functionsFor, type Trigger } from '../../functions/manifest';
 import { buildApp } from '../../infra/build-app';
 import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
 import { parseTenantConfig, tenantConfigSchema } from '../../shared/config/tenant';
@@ -16,6 +16,8 @@ import { TABLE } from '../../shared/store/table-design';
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
 const demo = loadTenant(join(TENANTS_DIR, 'demo.json'));
+/** The demo tenant's functions: the manifest entries for its CRM (generic) and those for every CRM. */
+const functions = functionsFor(demo);
 const demoJson = JSON.parse(readFileSync(join(TENANTS_DIR, 'demo.json'), 'utf8')) as Record<string, unknown>;
 const acme = parseTenantConfig(
   { ...demoJson, id: 'acme', timeZone: 'America/New_York', locale: 'en', currency: 'USD' },
