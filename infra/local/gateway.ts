@@ -93,6 +93,45 @@ export const startGateway = async (
       const fired = await services.advanceClock(now);
       return sendJson(res, 200, { now: services.clock.now().toISOString(), fired });
     }
+    if (route === 'GET /_local/crm') {
+      const crm = services.crm;
+      return sendJson(
+        res,
+        200,
+        crm ? { provider: crm.provider, simulator: crm.url, records: crm.sample() } : { provider: 'generic' },
+      );
+    }
+    if (route === 'POST /_local/crm/change') {
+      if (!services.crm)
+        return problem(res, 404, 'not_found', 'this tenant uses the generic webhook: no CRM simulator');
+      let change: { target?: unknown; id?: unknown; values?: unknown };
+      try {
+        change = JSON.parse(body.toString('utf8')) as typeof change;
+      } catch {
+        return problem(res, 400, 'invalid_json', 'the body is not valid JSON');
+      }
+      const { target, id, values } = change;
+      if (
+        typeof target !== 'string' ||
+        typeof id !== 'string' ||
+        typeof values !== 'object' ||
+        values === null
+      ) {
+        return problem(
+          res,
+          400,
+          'invalid_payload',
+          'expected {"target": "<Zoho module or Fxiaoke object>", "id": "<record id>", "values": {<field>: <value>}}',
+        );
+      }
+      try {
+        const delivered = await services.crm.change(target, id, values as Record<string, unknown>);
+        // Report how many notifications went out, not their bodies (they carry the channel token).
+        return sendJson(res, 200, { notifications: Array.isArray(delivered) ? delivered.length : 0 });
+      } catch (err) {
+        return problem(res, 404, 'not_found', (err as Error).message);
+      }
+    }
     if (route === 'GET /_local/schedules') return sendJson(res, 200, services.scheduler.snapshot());
     if (route === 'GET /_local/dlq') return sendJson(res, 200, services.dlq.list());
     if (route === 'GET /_local/status') return sendJson(res, 200, services.status());

@@ -12,7 +12,8 @@ const USAGE = `usage: npm start -- [--tenant tenants/<id>.json] [--port <n>] [--
   --in-memory  keep nothing between runs (default: persist under .local/<tenant>)
   --data-dir   where to persist data
   --log-level  DEBUG, INFO (default), WARN, ERROR or SILENT
-  --no-metrics do not print Powertools metric (EMF) lines`;
+  --no-metrics do not print Powertools metric (EMF) lines
+  --real-crm   use the tenant's real Zoho/Fxiaoke endpoints instead of the built-in simulator`;
 
 const main = async () => {
   let args: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
@@ -23,6 +24,7 @@ const main = async () => {
     'data-dir': { type: 'string' },
     'log-level': { type: 'string' },
     'no-metrics': { type: 'boolean' },
+    'real-crm': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -56,6 +58,7 @@ const main = async () => {
     ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
     logLevel: logLevel as 'INFO',
     metrics: !args['no-metrics'],
+    realCrm: args['real-crm'] ?? false,
   });
   const banner = [
     '',
@@ -66,6 +69,11 @@ const main = async () => {
     `  clock      ${runtime.url}/_local/clock   (POST {"now": "<ISO-8601>"} to move it forward)`,
     `  schedules  ${runtime.url}/_local/schedules     dead letters ${runtime.url}/_local/dlq`,
     `  data       ${runtime.dataDir ?? 'in memory (nothing kept after exit)'}`,
+    ...(runtime.crm
+      ? [
+          `  CRM        ${runtime.crm.provider} simulator at ${runtime.crm.url}   (POST /_local/crm/change to change a record)`,
+        ]
+      : []),
     'Press Ctrl+C to stop.',
     '',
   ];

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { functionsFor, oneTimeTarget } from '../../functions/manifest';
-import { tenantSecretsSchema } from '../../shared/config/secrets';
+import { type TenantSecrets, tenantSecretsSchema } from '../../shared/config/secrets';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { useClock } from '../../shared/runtime/clock';
 import { loadTenant } from '../tenants';
@@ -20,6 +20,7 @@ import { startAwsStandIns } from './aws/router';
 import { type FiredSummary, LocalScheduler } from './aws/scheduler';
 import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalClock } from './clock';
+import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
 import { AsyncPool, DeadLetterQueue, InFlight } from './delivery';
 import { startDynamo } from './dynamodb';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
@@ -39,12 +40,15 @@ export interface LocalRuntimeOptions {
   metrics?: boolean;
   /** Local retry policy for bus and schedule targets (AWS retries for hours; locally seconds are enough). */
   retry?: { maxAttempts: number; backoffMs: number };
+  /** Use the tenant's real CRM endpoints instead of the built-in simulator. */
+  realCrm?: boolean;
   /** How many event-bus deliveries run at once; the rest queue, as async invocations do on Lambda. Default 4. */
   asyncConcurrency?: number;
 }
 
 export interface LocalRuntimeServices {
   tenant: TenantConfig;
+  crm: CrmSimulation | undefined;
   clock: LocalClock;
   mail: LocalMail;
   scheduler: LocalScheduler;
@@ -62,7 +66,7 @@ export interface LocalRuntime extends LocalRuntimeServices {
   stop(): Promise<void>;
 }
 
-const devSecretsFor = (tenantFile: string, tenantId: string): string => {
+const devSecretsFor = (tenantFile: string, tenantId: string): TenantSecrets => {
   const file = join(dirname(tenantFile), `${tenantId}.dev-secrets.json`);
   if (!existsSync(file)) {
     throw new Error(
@@ -76,13 +80,17 @@ const devSecretsFor = (tenantFile: string, tenantId: string): string => {
       `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
-  return JSON.stringify(parsed.data);
+  return parsed.data;
 };
 
 export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<LocalRuntime> => {
   await prepareConcurrentInvocations();
-  const tenant = loadTenant(opts.tenantFile);
-  const secretValue = devSecretsFor(opts.tenantFile, tenant.id);
+  const configured = loadTenant(opts.tenantFile);
+  const devSecrets = devSecretsFor(opts.tenantFile, configured.id);
+  // A tenant on Zoho or Fxiaoke runs against that CRM's simulator unless told to use the real service.
+  const crm = opts.realCrm ? undefined : await startCrmSimulation(configured);
+  const tenant = crm?.tenant ?? configured;
+  const secretValue = JSON.stringify({ ...devSecrets, ...crm?.secrets });
   const dataDir = opts.inMemory ? undefined : resolve(opts.dataDir ?? join(REPO_ROOT, '.local', tenant.id));
   if (dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   const logLevel = opts.logLevel ?? 'INFO';
@@ -185,6 +193,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
 
   const services: LocalRuntimeServices = {
     tenant,
+    crm,
     clock,
     mail,
     scheduler,
@@ -208,12 +217,14 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     }),
   };
   const gateway = await startGateway(services, routes, opts.port ?? 3000);
+  const url = `http://127.0.0.1:${portOf(gateway)}`;
+  await crm?.connect(url);
   const ticker = setInterval(() => void scheduler.advanceTo(clock.now()), 1000);
   ticker.unref();
 
   return {
     ...services,
-    url: `http://127.0.0.1:${portOf(gateway)}`,
+    url,
     dataDir,
     idle: () => inFlight.idle(),
     stop: async () => {
@@ -224,6 +235,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       standIns.server.closeAllConnections();
       await mail.stop();
       await dynamo.stop();
+      await crm?.stop();
     },
   };
 };

@@ -1,0 +1,123 @@
+/**
+ * For tenants on Zoho CRM or Fxiaoke, `npm start` runs the matching simulator (seeded with demo data) and points the
+ * tenant at it: base URLs go to the simulator, the credentials the admin's connect step would store go into the local
+ * Secrets Manager, and the receiver is subscribed (Zoho: notification channels enabled through the product's own
+ * watch client; Fxiaoke: the callback URL and key). `POST /_local/crm/change` then changes a record as a user would,
+ * so a person can watch the change flow through.
+ */
+import { randomBytes } from 'node:crypto';
+import type { TenantSecrets } from '../../shared/config/secrets';
+import type { TenantConfig } from '../../shared/config/tenant';
+import { createZohoConnector } from '../../shared/crm/zoho/connector';
+import { InMemoryTokenCache } from '../../shared/crm/zoho/token-cache';
+import { generateChannelToken } from '../../shared/crm/zoho/watch';
+import { type FxiaokeSimulator, SIM_APP, startFxiaokeSimulator } from './simulators/fxiaoke';
+import { startZohoSimulator, type ZohoSimulator } from './simulators/zoho';
+
+export interface CrmSimulation {
+  provider: 'zoho' | 'fxiaoke';
+  url: string;
+  /** The tenant as the functions see it: CRM base URLs pointed at the simulator. */
+  tenant: TenantConfig;
+  secrets: Partial<TenantSecrets>;
+  /** Subscribes the gateway's receiver once it listens. */
+  connect(gatewayUrl: string): Promise<void>;
+  /** Changes one record (module or object name, id, field values) and delivers the notification. */
+  change(target: string, id: string, values: Record<string, unknown>): Promise<unknown>;
+  /** A few records per module/object, for a person choosing what to change. */
+  sample(): Record<string, { id: string; name: string }[]>;
+  stop(): Promise<void>;
+}
+
+const SAMPLE_SIZE = 8;
+
+const zoho = async (tenant: TenantConfig & { crm: { provider: 'zoho' } }): Promise<CrmSimulation> => {
+  const sim: ZohoSimulator = await startZohoSimulator({});
+  const refreshToken = sim.issueRefreshToken();
+  const channelToken = generateChannelToken();
+  const crm = { ...tenant.crm, accountsUrl: sim.url, apiBaseUrl: sim.url };
+  return {
+    provider: 'zoho',
+    url: sim.url,
+    tenant: { ...tenant, crm },
+    secrets: {
+      zohoClientId: sim.clientId,
+      zohoClientSecret: sim.clientSecret,
+      zohoRefreshToken: refreshToken,
+      zohoChannelToken: channelToken,
+    },
+    connect: async (gatewayUrl) => {
+      const connector = createZohoConnector({
+        tenantId: tenant.id,
+        conn: crm,
+        clientId: sim.clientId,
+        clientSecret: sim.clientSecret,
+        refreshToken: async () => refreshToken,
+        cache: new InMemoryTokenCache(),
+      });
+      await connector.watch.enable({
+        tenantId: tenant.id,
+        modules: crm.modules,
+        notifyUrl: `${gatewayUrl}/webhooks/zoho`,
+        token: channelToken,
+      });
+    },
+    change: (module, id, values) => sim.changeRecord(module, id, values),
+    sample: () =>
+      Object.fromEntries(
+        crm.modules.map((m) => [
+          m,
+          (sim.store.has(m) ? sim.store.all(m) : []).slice(0, SAMPLE_SIZE).map((r) => ({
+            id: r.id,
+            name: String(
+              r.fields.Deal_Name ?? r.fields.Account_Name ?? r.fields.Full_Name ?? r.fields.Last_Name ?? '',
+            ),
+          })),
+        ]),
+      ),
+    stop: () => sim.stop(),
+  };
+};
+
+const fxiaoke = async (tenant: TenantConfig & { crm: { provider: 'fxiaoke' } }): Promise<CrmSimulation> => {
+  const sim: FxiaokeSimulator = await startFxiaokeSimulator({});
+  const aesKey = randomBytes(32).toString('base64');
+  const crm = {
+    ...tenant.crm,
+    apiBaseUrl: sim.url,
+    enterpriseAccount: SIM_APP.ea,
+    apiUserId: SIM_APP.userId,
+  };
+  return {
+    provider: 'fxiaoke',
+    url: sim.url,
+    tenant: { ...tenant, crm },
+    secrets: {
+      fxiaokeAppId: SIM_APP.appId,
+      fxiaokeAppSecret: SIM_APP.appSecret,
+      fxiaokePermanentCode: SIM_APP.permanentCode,
+      fxiaokeCallbackAesKey: aesKey,
+    },
+    connect: async (gatewayUrl) => sim.subscribe({ url: `${gatewayUrl}/webhooks/fxiaoke`, aesKey }),
+    change: (apiName, id, values) => sim.changeRecord(apiName, id, values),
+    sample: () =>
+      Object.fromEntries(
+        sim.records.objects().map((o) => [
+          o,
+          sim.records
+            .list(o)
+            .slice(0, SAMPLE_SIZE)
+            .map((r) => ({ id: String(r._id), name: String(r.name ?? '') })),
+        ]),
+      ),
+    stop: () => sim.stop(),
+  };
+};
+
+/** The simulator for the tenant's CRM, or undefined for the generic webhook (nothing to simulate). */
+export const startCrmSimulation = async (tenant: TenantConfig): Promise<CrmSimulation | undefined> => {
+  if (tenant.crm.provider === 'zoho') return zoho(tenant as TenantConfig & { crm: { provider: 'zoho' } });
+  if (tenant.crm.provider === 'fxiaoke')
+    return fxiaoke(tenant as TenantConfig & { crm: { provider: 'fxiaoke' } });
+  return undefined;
+};
