@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
-import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
+import { loadTenant, TENANTS_DIR, tenantFiles } from '../../infra/tenants';
 import { parseTenantConfig } from '../../shared/config/tenant';
 
 interface Report {
@@ -23,7 +23,7 @@ const outdir = mkdtempSync(join(tmpdir(), 'qf-nag-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('cdk-nag', () => {
-  it('reports nothing unacknowledged for the demo tenant and a second tenant', () => {
+  it('reports nothing unacknowledged for every committed tenant and a second tenant copied from the demo', () => {
     const demoJson = JSON.parse(readFileSync(join(TENANTS_DIR, 'demo.json'), 'utf8')) as Record<
       string,
       unknown
@@ -33,12 +33,17 @@ describe('cdk-nag', () => {
       'acme (test)',
     );
     const { app, stacks } = buildApp({
-      tenants: [loadTenant(join(TENANTS_DIR, 'demo.json')), acme],
+      tenants: [...tenantFiles().map(loadTenant), acme],
       bundling: false,
       validation: false,
       appProps: { outdir },
     });
-    expect(stacks.map((s) => s.stackName)).toEqual(['Quotaflow-demo', 'Quotaflow-acme']);
+    expect(stacks.map((s) => s.stackName)).toEqual([
+      'Quotaflow-demo-fxiaoke',
+      'Quotaflow-demo-zoho',
+      'Quotaflow-demo',
+      'Quotaflow-acme',
+    ]);
 
     let synthError: unknown;
     try {
