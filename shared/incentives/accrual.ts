@@ -7,9 +7,17 @@
  */
 import type { PlanBook } from './book';
 import { SegmentCalc, type SegmentSummary } from './calculate';
-import { type Credit, creditDeals, creditOrder, type Deal } from './credit';
-import { moneyString, sum } from './money';
+import {
+  type Credit,
+  creditDealsRaw,
+  creditOrder,
+  type Deal,
+  publicCredit,
+  type RawCredit,
+  rawCredit,
+} from './credit';
 import { type Period, parsePeriodKey } from './periods';
+import { microMoney, sumMicro } from './units';
 
 export interface AccrualSummary {
   repId: string;
@@ -25,7 +33,7 @@ export interface AccrualSummary {
 
 export class RepAccrual {
   private calcs: SegmentCalc[];
-  private readonly credits: Credit[][];
+  private readonly credits: RawCredit[][];
   /** How the last credit was applied: observable so tests and metrics can tell incremental from rebuilt. */
   lastApplied: 'incremental' | 'rebuilt' | 'ignored' = 'ignored';
 
@@ -51,11 +59,17 @@ export class RepAccrual {
 
   /** Credit a deal (validated like at close) and apply this rep's share. */
   addDeal(deal: Deal): void {
-    for (const c of creditDeals(this.book, [deal], { source: `accrual ${this.repId}` }).get(this.repId) ?? [])
-      this.addCredit(c);
+    for (const c of creditDealsRaw(this.book, [deal], { source: `accrual ${this.repId}` }).get(this.repId) ??
+      [])
+      this.addRaw(c);
   }
 
   addCredit(credit: Credit): void {
+    this.addRaw(rawCredit(credit));
+  }
+
+  /** The engine's exact form of a credit (micro-unit amounts), as creditDealsRaw makes them. */
+  addRaw(credit: RawCredit): void {
     const i = this.calcs.findIndex((s) => s.covers(credit.date));
     const calc = this.calcs[i];
     const list = this.credits[i];
@@ -81,6 +95,10 @@ export class RepAccrual {
   }
 
   allCredits(): Credit[] {
+    return this.credits.flat().map(publicCredit);
+  }
+
+  allRawCredits(): RawCredit[] {
     return this.credits.flat();
   }
 
@@ -90,8 +108,8 @@ export class RepAccrual {
       repId: this.repId,
       periodKey: this.period.key,
       currency,
-      credited: moneyString(sum(this.calcs.map((c) => c.credited)), currency),
-      earned: moneyString(sum(this.calcs.map((c) => c.total())), currency),
+      credited: microMoney(sumMicro(this.calcs.map((c) => c.credited)), currency),
+      earned: microMoney(sumMicro(this.calcs.map((c) => c.total())), currency),
       segments: this.calcs.map((c) => c.summary()),
       pending: [...new Set(this.calcs.flatMap((c) => c.teamComponents.map((t) => t.id)))],
     };

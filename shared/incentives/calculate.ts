@@ -6,11 +6,12 @@
  */
 import type { PlanBook, Segment } from './book';
 import { attainmentOf, type ComponentAcc, createAccumulator, isTiered, tierIndex } from './components';
-import type { Credit } from './credit';
-import type { Line } from './lines';
-import { allocate, Dec, moneyString, plain, roundMoney, sum, ZERO } from './money';
+import { type Credit, type RawCredit, rawCredit } from './credit';
+import type { Line, RawLine } from './lines';
+import { allocate, Dec, minorUnit, moneyString, plain, roundMoney } from './money';
 import type { Period } from './periods';
 import type { Component } from './plan';
+import { type Micro, maxMicro, microDec, microMoney, mulRound, scaledOf, sumMicro, toMicro } from './units';
 
 export interface TierPosition {
   componentId: string;
@@ -39,10 +40,10 @@ export interface SegmentSummary {
 
 /** Running calculation of one segment; the accrual keeps it alive between deals. */
 export class SegmentCalc {
-  credited = ZERO;
+  credited: Micro = 0n;
   readonly accs: ComponentAcc[] = [];
   readonly teamComponents: Component[] = [];
-  last: Credit | undefined;
+  last: RawCredit | undefined;
   readonly prefix: string;
   constructor(readonly segment: Segment) {
     const { plan, quota, share } = segment;
@@ -59,78 +60,82 @@ export class SegmentCalc {
   covers(date: string) {
     return date >= this.segment.from && date <= this.segment.to;
   }
-  add(credit: Credit, sink: Line[] | undefined): void {
+  add(credit: RawCredit, sink: RawLine[] | undefined): void {
     const before = this.credited;
-    const after = before.plus(credit.amount);
+    const after = before + credit.amount;
     for (const acc of this.accs) acc.add(credit, before, after, sink);
     this.credited = after;
     this.last = credit;
   }
   attainment(): Dec {
-    return attainmentOf(this.credited, this.segment.quota);
+    return attainmentOf(microDec(this.credited), this.segment.quota);
   }
-  private periodCap(): Dec | undefined {
+  private periodCap(): Micro | undefined {
     const cap = this.segment.plan.periodCap;
-    return cap === undefined ? undefined : roundMoney(new Dec(cap).times(this.segment.share), this.currency);
+    return cap === undefined
+      ? undefined
+      : toMicro(roundMoney(new Dec(cap).times(this.segment.share), this.currency));
   }
   /** O(components × tiers): the segment's payout so far without its team components. */
-  total(): Dec {
+  total(): Micro {
     const att = this.attainment();
-    const paid = sum(this.accs.map((a) => a.total(att)));
+    const paid = sumMicro(this.accs.map((a) => a.total(att)));
     const cap = this.periodCap();
-    return cap && paid.gt(cap) ? cap : paid;
+    return cap !== undefined && paid > cap ? cap : paid;
   }
-  finish(sink: Line[], team: TeamCredits | undefined): void {
+  finish(sink: RawLine[], team: RawTeamCredits | undefined): void {
     const att = this.attainment();
     for (const acc of this.accs) acc.finish(att, sink);
     if (team) for (const c of this.teamComponents) if (c.type === 'override') this.override(c, team, sink);
     const cap = this.periodCap();
     // The sink holds only this segment's lines, so its sum is what the period cap limits.
-    const all = sum(sink.map((l) => l.amount));
-    if (cap && all.gt(cap)) {
+    const all = sumMicro(sink.map((l) => l.amount));
+    if (cap !== undefined && all > cap) {
       sink.push({
         key: `${this.prefix}:periodCap`,
         kind: 'cap',
-        amount: cap.minus(all),
+        amount: cap - all,
         trace: {
           code: 'capPeriod',
-          cap: moneyString(cap, this.currency),
-          uncapped: moneyString(all, this.currency),
+          cap: microMoney(cap, this.currency),
+          uncapped: microMoney(all, this.currency),
         },
       });
     }
   }
-  private override(c: Extract<Component, { type: 'override' }>, team: TeamCredits, sink: Line[]): void {
+  private override(c: Extract<Component, { type: 'override' }>, team: RawTeamCredits, sink: RawLine[]): void {
     const t = team.book.teams.get(c.teamId);
     if (!t) return;
-    let paid = ZERO;
+    let paid = 0n;
+    const digits = minorUnit(this.currency);
     for (const member of [...t.members].sort()) {
-      const base = sum(
-        (team.credits.get(member) ?? []).filter((x) => this.covers(x.date)).map((x) => x.amount),
-      );
-      if (base.isZero()) continue;
-      const amount = roundMoney(base.times(c.rate), this.currency);
-      paid = paid.plus(amount);
+      let base = 0n;
+      for (const x of team.credits.get(member) ?? []) if (this.covers(x.date)) base += x.amount;
+      if (base === 0n) continue;
+      const amount = mulRound(base, scaledOf(c.rate), digits);
+      paid += amount;
       sink.push({
         key: `${this.prefix}:${c.id}|${member}`,
         kind: 'override',
         componentId: c.id,
         amount,
-        trace: { code: 'override', memberId: member, base: moneyString(base, this.currency), rate: c.rate },
+        trace: { code: 'override', memberId: member, base: microMoney(base, this.currency), rate: c.rate },
       });
     }
     const cap =
-      c.cap === undefined ? undefined : roundMoney(new Dec(c.cap).times(this.segment.share), this.currency);
-    if (cap && paid.gt(cap)) {
+      c.cap === undefined
+        ? undefined
+        : toMicro(roundMoney(new Dec(c.cap).times(this.segment.share), this.currency));
+    if (cap !== undefined && paid > cap) {
       sink.push({
         key: `${this.prefix}:${c.id}|cap`,
         kind: 'cap',
         componentId: c.id,
-        amount: cap.minus(paid),
+        amount: cap - paid,
         trace: {
           code: 'capComponent',
-          cap: moneyString(cap, this.currency),
-          uncapped: moneyString(paid, this.currency),
+          cap: microMoney(cap, this.currency),
+          uncapped: microMoney(paid, this.currency),
         },
       });
     }
@@ -152,9 +157,7 @@ export class SegmentCalc {
         rate: t.raw.rate,
         from: t.raw.from,
         to: t.raw.to,
-        nextTierNeeds: next
-          ? moneyString(Dec.max(ZERO, next.lo.minus(this.credited)), this.currency)
-          : undefined,
+        nextTierNeeds: next ? microMoney(maxMicro(0n, next.lo - this.credited), this.currency) : undefined,
         nextTierRate: next?.raw.rate,
       });
     }
@@ -165,7 +168,7 @@ export class SegmentCalc {
       to: s.to,
       days: s.days,
       quota: moneyString(s.quota, this.currency),
-      credited: moneyString(this.credited, this.currency),
+      credited: microMoney(this.credited, this.currency),
       attainment: plain(att.toDecimalPlaces(6)),
       tiers,
     };
@@ -178,12 +181,30 @@ export interface TeamCredits {
   credits: Map<string, Credit[]>;
 }
 
+/** TeamCredits in the engine's exact form. */
+export interface RawTeamCredits {
+  book: PlanBook;
+  credits: Map<string, RawCredit[]>;
+}
+
 export interface RepCalculation {
   repId: string;
   currency: string;
   segments: SegmentSummary[];
   lines: Line[];
 }
+
+export type RawRepCalculation = Omit<RepCalculation, 'lines'> & { lines: RawLine[] };
+
+/** A line with its decimal.js amount, same fields in the same order (for the public API). */
+export const publicLine = (l: RawLine): Line => ({ ...l, amount: microDec(l.amount) });
+
+const rawTeam = (team: TeamCredits): RawTeamCredits => ({
+  book: team.book,
+  credits: rawCredits(team.credits),
+});
+const rawCredits = (m: Map<string, Credit[]>) =>
+  new Map([...m].map(([rep, list]) => [rep, list.map(rawCredit)]));
 
 /** Feed one rep's period credits (sorted) through its segments. Credits outside every segment earn nothing. */
 export const calculateRep = (
@@ -193,17 +214,28 @@ export const calculateRep = (
   credits: readonly Credit[],
   team?: TeamCredits,
 ): RepCalculation | undefined => {
+  const calc = calculateRepRaw(book, repId, period, credits.map(rawCredit), team && rawTeam(team));
+  return calc && { ...calc, lines: calc.lines.map(publicLine) };
+};
+
+export const calculateRepRaw = (
+  book: PlanBook,
+  repId: string,
+  period: Period,
+  credits: readonly RawCredit[],
+  team?: RawTeamCredits,
+): RawRepCalculation | undefined => {
   const calcs = book.segments(repId, period).map((s) => new SegmentCalc(s));
   const first = calcs[0];
   if (!first) return undefined;
-  const lines: Line[] = [];
-  const buckets = calcs.map(() => [] as Line[]);
+  const lines: RawLine[] = [];
+  const buckets = calcs.map(() => [] as RawLine[]);
   for (const c of credits) {
-    const i = calcs.findIndex((s) => s.covers(c.date));
+    const i = calcs.length === 1 ? (first.covers(c.date) ? 0 : -1) : calcs.findIndex((s) => s.covers(c.date));
     if (i >= 0) (calcs[i] as SegmentCalc).add(c, buckets[i]);
   }
   calcs.forEach((calc, i) => {
-    const own = buckets[i] as Line[];
+    const own = buckets[i] as RawLine[];
     calc.finish(own, team);
     lines.push(...own);
   });
@@ -219,8 +251,20 @@ export const calculateTeamBonuses = (
   book: PlanBook,
   period: Period,
   credits: Map<string, Credit[]>,
-): Map<string, Line[]> => {
-  const out = new Map<string, Line[]>();
+): Map<string, Line[]> =>
+  new Map(
+    [...calculateTeamBonusesRaw(book, period, rawCredits(credits))].map(([rep, ls]) => [
+      rep,
+      ls.map(publicLine),
+    ]),
+  );
+
+export const calculateTeamBonusesRaw = (
+  book: PlanBook,
+  period: Period,
+  credits: Map<string, RawCredit[]>,
+): Map<string, RawLine[]> => {
+  const out = new Map<string, RawLine[]>();
   for (const team of [...book.teams.values()].sort((a, b) => a.id.localeCompare(b.id))) {
     const eligible: { repId: string; component: Extract<Component, { type: 'teamBonus' }> }[] = [];
     for (const repId of [...team.members].sort()) {
@@ -236,24 +280,27 @@ export const calculateTeamBonuses = (
     const spec = eligible[0]?.component;
     if (!spec) continue;
     const currency = book.basis(eligible[0]?.repId ?? '')?.currency ?? 'CNY';
-    const creditedOf = (rep: string) => sum((credits.get(rep) ?? []).map((c) => c.amount));
-    const teamCredited = sum(team.members.map(creditedOf));
-    if (teamCredited.lt(spec.goal)) continue;
-    const weights = eligible.map((e) => (spec.split === 'equal' ? new Dec(1) : creditedOf(e.repId)));
+    const creditedOf = (rep: string) => sumMicro((credits.get(rep) ?? []).map((c) => c.amount));
+    const teamCredited = sumMicro(team.members.map(creditedOf));
+    if (teamCredited < toMicro(spec.goal)) continue;
+    // Per team, not per deal: decimal.js keeps `allocate` the one implementation of the public split rule.
+    const weights = eligible.map((e) =>
+      spec.split === 'equal' ? new Dec(1) : microDec(creditedOf(e.repId)),
+    );
     const shares = allocate(new Dec(spec.pool), weights, currency);
     eligible.forEach((e, i) => {
-      const line: Line = {
+      const line: RawLine = {
         key: `team:${team.id}:${spec.id}`,
         kind: 'teamBonus',
         componentId: spec.id,
-        amount: shares[i] as Dec,
+        amount: toMicro(shares[i] as Dec),
         trace: {
           code: 'teamBonus',
           pool: moneyString(new Dec(spec.pool), currency),
           split: spec.split,
-          teamCredited: moneyString(teamCredited, currency),
+          teamCredited: microMoney(teamCredited, currency),
           goal: spec.goal,
-          memberCredited: moneyString(creditedOf(e.repId), currency),
+          memberCredited: microMoney(creditedOf(e.repId), currency),
         },
       };
       out.set(e.repId, [...(out.get(e.repId) ?? []), line]);

@@ -6,11 +6,15 @@
  * The close is a pure function of its inputs: re-running it yields byte-identical statements.
  */
 import type { PlanBook } from './book';
-import { calculateRep, calculateTeamBonuses, type TeamCredits } from './calculate';
 import {
-  type Credit,
+  calculateRepRaw as calculateRep,
+  calculateTeamBonusesRaw as calculateTeamBonuses,
+  type RawTeamCredits as TeamCredits,
+} from './calculate';
+import {
+  type RawCredit as Credit,
   type CreditRecord,
-  creditDeals,
+  creditDealsRaw as creditDeals,
   creditOrder,
   type Deal,
   fromCreditRecord,
@@ -18,10 +22,11 @@ import {
 } from './credit';
 import { settleDraw } from './draws';
 import { IncentiveConflictError } from './errors';
-import type { Line } from './lines';
-import { Dec, moneyString, sum, ZERO } from './money';
+import type { RawLine as Line } from './lines';
+import { minorUnit } from './money';
 import { dayNumber, localDate, type Period, parsePeriodKey, previousPeriod } from './periods';
 import { buildStatement, canonicalJson, type Statement } from './statement';
+import { type Micro, microDec, microMoney, roundMicro, sumMicro, toMicro } from './units';
 
 export interface CloseInput {
   book: PlanBook;
@@ -97,7 +102,7 @@ export const closePeriod = (input: CloseInput): CloseResult => {
   const bonuses = calculateTeamBonuses(book, period, credits);
   const prev = previousPeriod(period).key;
   const balances = new Map(
-    input.closed.filter((s) => s.periodKey === prev).map((s) => [s.repId, new Dec(s.drawBalance.after)]),
+    input.closed.filter((s) => s.periodKey === prev).map((s) => [s.repId, toMicro(s.drawBalance.after)]),
   );
   const statements: Statement[] = [];
   for (const rep of reps) {
@@ -108,8 +113,11 @@ export const closePeriod = (input: CloseInput): CloseResult => {
     const plan = book.segments(rep, period).at(-1)?.plan ?? book.basis(rep);
     const currency = calc?.currency ?? plan?.currency ?? 'CNY';
     const lines: Line[] = [...(calc?.lines ?? []), ...(bonuses.get(rep) ?? []), ...(adj?.lines ?? [])];
-    const before = balances.get(rep) ?? ZERO;
-    const draw = settleDraw(plan, period, sum(lines.map((l) => l.amount)), before);
+    const before = balances.get(rep) ?? 0n;
+    // Draws are per rep, not per deal: settled with decimal.js by the public settleDraw, converted back.
+    const draw = settleDraw(plan, period, microDec(sumMicro(lines.map((l) => l.amount))), microDec(before));
+    const drawLines: Line[] = draw.lines.map((l) => ({ ...l, amount: toMicro(l.amount) }));
+    const digits = minorUnit(currency);
     statements.push(
       buildStatement({
         repId: rep,
@@ -120,10 +128,12 @@ export const closePeriod = (input: CloseInput): CloseResult => {
         locale: book.locale(rep),
         segments: calc?.segments ?? [],
         credits: own.map((c) => toCreditRecord(c, currency)),
-        lines: [...lines, ...draw.lines],
+        // Σ of the credits as recorded (rounded to the minor unit), as the records' sum always was.
+        credited: sumMicro(own.map((c) => roundMicro(c.amount, digits))),
+        lines: [...lines, ...drawLines],
         restatements: adj?.restatements ?? [],
         drawBalanceBefore: before,
-        drawBalanceAfter: draw.balanceAfter,
+        drawBalanceAfter: toMicro(draw.balanceAfter),
       }),
     );
   }
@@ -146,6 +156,7 @@ const restate = (
   const { book } = input;
   const out = new Map<string, RepAdjustments>();
   const effective = effectiveCredits(input.closed.filter((s) => s.periodStart < period.start));
+  if (effective.size === 0) return out; // a first close: nothing to restate
   const knownBy = (d: Deal, tz: string) => localDate(d.modifiedAt, tz) <= period.end;
   const currentByPeriod = new Map<string, Credit>(); // `${period}|${rep}|${deal}`
   for (const list of current.values())
@@ -216,14 +227,14 @@ const restate = (
       const calc = calculateRep(book, rep, closed, patched.get(rep) ?? [], team);
       const restated = new Map<string, Line>();
       for (const l of [...(calc?.lines ?? []), ...(bonuses.get(rep) ?? [])]) restated.set(l.key, l);
-      const paid = paidSoFar.get(rep) ?? new Map<string, Dec>();
+      const paid = paidSoFar.get(rep) ?? new Map<string, Micro>();
       const currency = book.basis(rep)?.currency ?? 'CNY';
       const lines: Line[] = [];
       for (const key of [...new Set([...paid.keys(), ...restated.keys()])].sort()) {
-        const was = paid.get(key) ?? ZERO;
+        const was = paid.get(key) ?? 0n;
         const line = restated.get(key);
-        const now = line?.amount ?? ZERO;
-        if (now.eq(was)) continue;
+        const now = line?.amount ?? 0n;
+        if (now === was) continue;
         const dealId = line?.dealId ?? dealOfKey(key);
         const reason = (dealId && reasons.get(`${rep}|${dealId}`)) || 'changed';
         lines.push({
@@ -231,12 +242,12 @@ const restate = (
           kind: reason === 'reversed' ? 'clawback' : 'adjustment',
           componentId: line?.componentId,
           dealId,
-          amount: now.minus(was),
+          amount: now - was,
           trace: {
             code: 'restated',
             originPeriod: closedKey,
-            was: moneyString(was, currency),
-            now: moneyString(now, currency),
+            was: microMoney(was, currency),
+            now: microMoney(now, currency),
             reason,
           },
           origin: { periodKey: closedKey, key },
@@ -259,15 +270,15 @@ const restate = (
 const dealOfKey = (key: string): string | undefined => key.split('|')[1];
 
 /** What each line of a closed period has paid so far: its frozen amount plus every later adjustment tied to it. */
-const netToDate = (closed: readonly Statement[], periodKey: string): Map<string, Map<string, Dec>> => {
-  const out = new Map<string, Map<string, Dec>>();
+const netToDate = (closed: readonly Statement[], periodKey: string): Map<string, Map<string, Micro>> => {
+  const out = new Map<string, Map<string, Micro>>();
   const add = (rep: string, key: string, amount: string) => {
     let m = out.get(rep);
     if (!m) {
       m = new Map();
       out.set(rep, m);
     }
-    m.set(key, (m.get(key) ?? ZERO).plus(amount));
+    m.set(key, (m.get(key) ?? 0n) + toMicro(amount));
   };
   for (const s of closed) {
     for (const l of s.lines) {

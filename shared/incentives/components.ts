@@ -4,10 +4,21 @@
  * the daily accrual incremental; `finish` emits the lines that depend on the period's final attainment (whole-tier
  * re-pricing, gate, component cap). By construction total() equals the sum of every line add+finish emit.
  */
-import type { Credit } from './credit';
-import type { Line } from './lines';
-import { Dec, minorUnit, moneyString, plain, roundMoney, ZERO } from './money';
+import type { RawCredit as Credit } from './credit';
+import type { RawLine as Line } from './lines';
+import { Dec, minorUnit, plain, roundMoney, ZERO } from './money';
 import type { Component, Tier } from './plan';
+import {
+  type Micro,
+  microDec,
+  microMoney,
+  minMicro,
+  mulRound,
+  roundProduct,
+  type Scaled,
+  scaledOf,
+  toMicro,
+} from './units';
 
 export interface SegmentContext {
   /** "<plan>@<version>" */
@@ -20,8 +31,8 @@ export interface SegmentContext {
 
 export interface ComponentAcc {
   readonly component: Component;
-  add(credit: Credit, before: Dec, after: Dec, sink: Line[] | undefined): void;
-  total(attainment: Dec): Dec;
+  add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void;
+  total(attainment: Dec): Micro;
   finish(attainment: Dec, sink: Line[]): void;
 }
 
@@ -40,30 +51,35 @@ export const tierIndex = (tiers: readonly { from: Dec }[], attainment: Dec): num
 interface PreparedTier {
   from: Dec;
   to: Dec | undefined;
-  rate: Dec;
+  rate: Scaled;
+  /** plain(rate), for traces. */
+  rateText: string;
   raw: Tier;
   /** Tier bounds in money for this segment's quota, rounded like money so slices add up exactly. */
-  lo: Dec;
-  hi: Dec | undefined;
+  lo: Micro;
+  hi: Micro | undefined;
 }
 
 /** Shared tail of paying components: gate first (nothing below X%), then the component cap. */
 abstract class Paying implements ComponentAcc {
-  protected paid = ZERO;
-  protected readonly cap: Dec | undefined;
-  protected readonly capPerDeal: Dec | undefined;
+  protected paid = 0n;
+  protected readonly digits: number;
+  protected readonly cap: Micro | undefined;
+  protected readonly capPerDeal: Micro | undefined;
   protected readonly gate: Dec | undefined;
   constructor(
     readonly component: Component,
     protected readonly ctx: SegmentContext,
   ) {
     const c = component as { cap?: string; capPerDeal?: string; gate?: string };
-    this.cap = c.cap === undefined ? undefined : roundMoney(new Dec(c.cap).times(ctx.share), ctx.currency);
-    this.capPerDeal = c.capPerDeal === undefined ? undefined : new Dec(c.capPerDeal);
+    this.digits = minorUnit(ctx.currency);
+    this.cap =
+      c.cap === undefined ? undefined : toMicro(roundMoney(new Dec(c.cap).times(ctx.share), ctx.currency));
+    this.capPerDeal = c.capPerDeal === undefined ? undefined : toMicro(c.capPerDeal);
     this.gate = c.gate === undefined ? undefined : new Dec(c.gate);
   }
-  abstract add(credit: Credit, before: Dec, after: Dec, sink: Line[] | undefined): void;
-  protected paidAt(_attainment: Dec): Dec {
+  abstract add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void;
+  protected paidAt(_attainment: Dec): Micro {
     return this.paid;
   }
   protected key(rest: string) {
@@ -77,18 +93,18 @@ abstract class Paying implements ComponentAcc {
         : 'commission';
   }
   /** Per-deal cap: the excess becomes its own line so the trace shows both the earned and the capped amount. */
-  protected capDeal(credit: Credit, earned: Dec, sink: Line[] | undefined): Dec {
-    if (!this.capPerDeal || earned.lte(this.capPerDeal)) return earned;
+  protected capDeal(credit: Credit, earned: Micro, sink: Line[] | undefined): Micro {
+    if (this.capPerDeal === undefined || earned <= this.capPerDeal) return earned;
     sink?.push({
       key: this.key(`${credit.dealId}|cap`),
       kind: 'cap',
       componentId: this.component.id,
       dealId: credit.dealId,
-      amount: this.capPerDeal.minus(earned),
+      amount: this.capPerDeal - earned,
       trace: {
         code: 'capDeal',
-        cap: moneyString(this.capPerDeal, this.ctx.currency),
-        uncapped: moneyString(earned, this.ctx.currency),
+        cap: microMoney(this.capPerDeal, this.ctx.currency),
+        uncapped: microMoney(earned, this.ctx.currency),
       },
     });
     return this.capPerDeal;
@@ -96,9 +112,9 @@ abstract class Paying implements ComponentAcc {
   private gated(attainment: Dec): boolean {
     return this.gate !== undefined && attainment.lt(this.gate);
   }
-  total(attainment: Dec): Dec {
-    const paid = this.gated(attainment) ? ZERO : this.paidAt(attainment);
-    return this.cap && paid.gt(this.cap) ? this.cap : paid;
+  total(attainment: Dec): Micro {
+    const paid = this.gated(attainment) ? 0n : this.paidAt(attainment);
+    return this.cap !== undefined && paid > this.cap ? this.cap : paid;
   }
   finish(attainment: Dec, sink: Line[]): void {
     let paid = this.paidAt(attainment);
@@ -108,21 +124,21 @@ abstract class Paying implements ComponentAcc {
         key: this.key('gate'),
         kind: 'gate',
         componentId: id,
-        amount: paid.negated(),
+        amount: -paid,
         trace: { code: 'gate', gate: plain(this.gate), attainment: plain(attainment.toDecimalPlaces(6)) },
       });
-      paid = ZERO;
+      paid = 0n;
     }
-    if (this.cap && paid.gt(this.cap)) {
+    if (this.cap !== undefined && paid > this.cap) {
       sink.push({
         key: this.key('cap'),
         kind: 'cap',
         componentId: id,
-        amount: this.cap.minus(paid),
+        amount: this.cap - paid,
         trace: {
           code: 'capComponent',
-          cap: moneyString(this.cap, this.ctx.currency),
-          uncapped: moneyString(paid, this.ctx.currency),
+          cap: microMoney(this.cap, this.ctx.currency),
+          uncapped: microMoney(paid, this.ctx.currency),
         },
       });
     }
@@ -130,23 +146,25 @@ abstract class Paying implements ComponentAcc {
 }
 
 class FlatAcc extends Paying {
-  private readonly rate: Dec;
+  private readonly rate: Scaled;
+  private readonly rateText: string;
   constructor(component: Extract<Component, { type: 'flat' }>, ctx: SegmentContext) {
     super(component, ctx);
-    this.rate = new Dec(component.rate);
+    this.rate = scaledOf(component.rate);
+    this.rateText = plain(new Dec(component.rate));
   }
-  add(credit: Credit, _b: Dec, _a: Dec, sink: Line[] | undefined): void {
+  add(credit: Credit, _b: Micro, _a: Micro, sink: Line[] | undefined): void {
     if (!credit.payable) return;
-    const amount = roundMoney(credit.amount.times(this.rate), this.ctx.currency);
+    const amount = mulRound(credit.amount, this.rate, this.digits);
     sink?.push({
       key: this.key(credit.dealId),
       kind: 'commission',
       componentId: this.component.id,
       dealId: credit.dealId,
       amount,
-      trace: { code: 'rate', base: moneyString(credit.amount, this.ctx.currency), rate: plain(this.rate) },
+      trace: { code: 'rate', base: microMoney(credit.amount, this.ctx.currency), rate: this.rateText },
     });
-    this.paid = this.paid.plus(this.capDeal(credit, amount, sink));
+    this.paid += this.capDeal(credit, amount, sink);
   }
 }
 
@@ -154,7 +172,7 @@ class TieredAcc extends Paying {
   readonly tiers: PreparedTier[];
   private readonly whole: boolean;
   /** Whole-tier mode: Σ over credits of the (per-deal capped) line at each tier's rate, so any tier's total is O(1). */
-  private readonly byTier: Dec[];
+  private readonly byTier: Micro[];
   private readonly credits: Credit[] = [];
   constructor(component: Extract<Component, { type: 'tiered' }>, ctx: SegmentContext) {
     super(component, ctx);
@@ -162,62 +180,61 @@ class TieredAcc extends Paying {
     this.tiers = component.tiers.map((t) => ({
       from: new Dec(t.from),
       to: t.to === undefined ? undefined : new Dec(t.to),
-      rate: new Dec(t.rate),
+      rate: scaledOf(t.rate),
+      rateText: plain(new Dec(t.rate)),
       raw: t,
-      lo: roundMoney(ctx.quota.times(t.from), ctx.currency),
-      hi: t.to === undefined ? undefined : roundMoney(ctx.quota.times(t.to), ctx.currency),
+      lo: toMicro(roundMoney(ctx.quota.times(t.from), ctx.currency)),
+      hi: t.to === undefined ? undefined : toMicro(roundMoney(ctx.quota.times(t.to), ctx.currency)),
     }));
-    this.byTier = this.tiers.map(() => ZERO);
+    this.byTier = this.tiers.map(() => 0n);
   }
-  private trace(t: PreparedTier, i: number, base: Dec) {
+  private trace(t: PreparedTier, i: number, base: Micro) {
     return {
       code: 'rate' as const,
-      base: moneyString(base, this.ctx.currency),
-      rate: plain(t.rate),
+      base: microMoney(base, this.ctx.currency),
+      rate: t.rateText,
       tier: i + 1,
       tierFrom: t.raw.from,
       ...(t.raw.to === undefined ? {} : { tierTo: t.raw.to }),
       mode: this.whole ? ('whole' as const) : ('marginal' as const),
     };
   }
-  add(credit: Credit, before: Dec, after: Dec, sink: Line[] | undefined): void {
+  add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void {
     if (this.whole) {
       if (!credit.payable) return;
       this.credits.push(credit);
       for (let i = 0; i < this.tiers.length; i++) {
-        const earned = roundMoney(
-          credit.amount.times((this.tiers[i] as PreparedTier).rate),
-          this.ctx.currency,
-        );
-        this.byTier[i] = (this.byTier[i] as Dec).plus(
-          this.capPerDeal && earned.gt(this.capPerDeal) ? this.capPerDeal : earned,
-        );
+        const earned = mulRound(credit.amount, (this.tiers[i] as PreparedTier).rate, this.digits);
+        this.byTier[i] =
+          (this.byTier[i] as Micro) +
+          (this.capPerDeal !== undefined ? minMicro(earned, this.capPerDeal) : earned);
       }
       return;
     }
     // Marginal: the slice of [before, after) inside each tier's money bounds is paid at that tier's rate.
-    let earned = ZERO;
-    for (let i = 0; i < this.tiers.length; i++) {
-      const t = this.tiers[i] as PreparedTier;
-      const lo = Dec.max(before, t.lo);
-      const hi = t.hi === undefined ? after : Dec.min(after, t.hi);
-      if (!hi.gt(lo) || !credit.payable) continue;
-      const slice = hi.minus(lo);
-      const amount = roundMoney(slice.times(t.rate), this.ctx.currency);
-      earned = earned.plus(amount);
-      sink?.push({
-        key: this.key(`${credit.dealId}|t${i + 1}`),
-        kind: 'commission',
-        componentId: this.component.id,
-        dealId: credit.dealId,
-        amount,
-        trace: this.trace(t, i, slice),
-      });
-    }
-    this.paid = this.paid.plus(this.capDeal(credit, earned, sink));
+    let earned = 0n;
+    if (credit.payable)
+      for (let i = 0; i < this.tiers.length; i++) {
+        const t = this.tiers[i] as PreparedTier;
+        const lo = before > t.lo ? before : t.lo;
+        const hi = t.hi === undefined || after < t.hi ? after : t.hi;
+        if (hi <= lo) continue;
+        const slice = hi - lo;
+        const amount = mulRound(slice, t.rate, this.digits);
+        earned += amount;
+        sink?.push({
+          key: this.key(`${credit.dealId}|t${i + 1}`),
+          kind: 'commission',
+          componentId: this.component.id,
+          dealId: credit.dealId,
+          amount,
+          trace: this.trace(t, i, slice),
+        });
+      }
+    this.paid += this.capDeal(credit, earned, sink);
   }
-  protected override paidAt(attainment: Dec): Dec {
-    return this.whole ? (this.byTier[tierIndex(this.tiers, attainment)] as Dec) : this.paid;
+  protected override paidAt(attainment: Dec): Micro {
+    return this.whole ? (this.byTier[tierIndex(this.tiers, attainment)] as Micro) : this.paid;
   }
   override finish(attainment: Dec, sink: Line[]): void {
     if (this.whole) {
@@ -225,7 +242,7 @@ class TieredAcc extends Paying {
       const i = tierIndex(this.tiers, attainment);
       const t = this.tiers[i] as PreparedTier;
       for (const c of this.credits) {
-        const amount = roundMoney(c.amount.times(t.rate), this.ctx.currency);
+        const amount = mulRound(c.amount, t.rate, this.digits);
         sink.push({
           key: this.key(c.dealId),
           kind: 'commission',
@@ -243,34 +260,49 @@ class TieredAcc extends Paying {
 
 class SpiffAcc extends Paying {
   private readonly c: Extract<Component, { type: 'spiff' }>;
+  private readonly min: Micro | undefined;
+  private readonly max: Micro | undefined;
+  private readonly factor: Scaled;
+  /** The fixed amount for a sole owner (share 1), the same for every deal. */
+  private readonly soleFixed: Micro | undefined;
+  private readonly fixedText: string | undefined;
   constructor(component: Extract<Component, { type: 'spiff' }>, ctx: SegmentContext) {
     super(component, ctx);
     this.c = component;
+    this.min = component.when.minAmount === undefined ? undefined : toMicro(component.when.minAmount);
+    this.max = component.when.maxAmount === undefined ? undefined : toMicro(component.when.maxAmount);
+    this.factor = scaledOf(component.fixed ?? component.rate ?? '0');
+    if (component.fixed !== undefined) {
+      this.soleFixed = roundProduct(scaledOf('1'), this.factor, this.digits);
+      this.fixedText = new Dec(component.fixed).toFixed(this.digits);
+    }
   }
   private matches(credit: Credit): boolean {
     const w = this.c.when;
     if (w.products && !(credit.product !== undefined && w.products.includes(credit.product))) return false;
     if (w.newAccount !== undefined && (credit.newAccount ?? false) !== w.newAccount) return false;
     if (w.stageReached && !credit.stagesReached?.includes(w.stageReached)) return false;
-    if (w.minAmount !== undefined && credit.dealAmount.lt(w.minAmount)) return false;
-    if (w.maxAmount !== undefined && credit.dealAmount.gt(w.maxAmount)) return false;
+    if (this.min !== undefined && credit.dealAmount < this.min) return false;
+    if (this.max !== undefined && credit.dealAmount > this.max) return false;
     return true;
   }
-  add(credit: Credit, _b: Dec, _a: Dec, sink: Line[] | undefined): void {
+  add(credit: Credit, _b: Micro, _a: Micro, sink: Line[] | undefined): void {
     if (!credit.payable || !this.matches(credit)) return;
     const cur = this.ctx.currency;
     const amount =
-      this.c.fixed !== undefined
-        ? roundMoney(credit.share.times(this.c.fixed), cur)
-        : roundMoney(credit.amount.times(this.c.rate ?? 0), cur);
+      this.fixedText !== undefined
+        ? credit.share === '1'
+          ? (this.soleFixed as Micro)
+          : roundProduct(scaledOf(credit.share), this.factor, this.digits)
+        : mulRound(credit.amount, this.factor, this.digits);
     const trace =
-      this.c.fixed !== undefined
+      this.fixedText !== undefined
         ? {
             code: 'fixed' as const,
-            amount: new Dec(this.c.fixed).toFixed(minorUnit(cur)),
-            share: plain(credit.share),
+            amount: this.fixedText,
+            share: credit.share === '-0' ? '0' : credit.share,
           }
-        : { code: 'rate' as const, base: moneyString(credit.amount, cur), rate: this.c.rate ?? '0' };
+        : { code: 'rate' as const, base: microMoney(credit.amount, cur), rate: this.c.rate ?? '0' };
     sink?.push({
       key: this.key(credit.dealId),
       kind: 'spiff',
@@ -279,40 +311,49 @@ class SpiffAcc extends Paying {
       amount,
       trace,
     });
-    this.paid = this.paid.plus(amount);
+    this.paid += amount;
   }
 }
 
 class MilestoneAcc extends Paying {
   private readonly c: Extract<Component, { type: 'milestone' }>;
   private readonly reached = new Set<string>();
+  /** quota × threshold exactly, as micro-units × 10^scale (compared against amounts scaled the same way). */
+  private readonly lines: { n: bigint; scale: bigint; amount: Micro }[];
   constructor(component: Extract<Component, { type: 'milestone' }>, ctx: SegmentContext) {
     super(component, ctx);
     this.c = component;
+    const q = toMicro(ctx.quota);
+    this.lines = component.thresholds.map((t) => {
+      const a = scaledOf(t.attainment);
+      return {
+        n: q * a.n,
+        scale: 10n ** BigInt(a.scale),
+        amount: toMicro(roundMoney(new Dec(t.amount).times(ctx.share), ctx.currency)),
+      };
+    });
   }
-  add(credit: Credit, before: Dec, after: Dec, sink: Line[] | undefined): void {
-    const q = this.ctx.quota;
-    for (const t of this.c.thresholds) {
-      const line = q.times(t.attainment);
+  add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void {
+    this.c.thresholds.forEach((t, i) => {
+      const line = this.lines[i] as { n: bigint; scale: bigint; amount: Micro };
       // Paid once: only the deal that first lifts attainment across the threshold carries the bonus.
-      if (!this.reached.has(t.attainment) && before.lt(line) && after.gte(line)) {
+      if (!this.reached.has(t.attainment) && before * line.scale < line.n && after * line.scale >= line.n) {
         this.reached.add(t.attainment);
-        const amount = roundMoney(new Dec(t.amount).times(this.ctx.share), this.ctx.currency);
         sink?.push({
           key: this.key(`m${t.attainment}`),
           kind: 'milestone',
           componentId: this.c.id,
           dealId: credit.dealId,
-          amount,
+          amount: line.amount,
           trace: {
             code: 'milestone',
             threshold: t.attainment,
-            attainment: plain(attainmentOf(after, q).toDecimalPlaces(6)),
+            attainment: plain(attainmentOf(microDec(after), this.ctx.quota).toDecimalPlaces(6)),
           },
         });
-        this.paid = this.paid.plus(amount);
+        this.paid += line.amount;
       }
-    }
+    });
   }
 }
 

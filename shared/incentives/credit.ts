@@ -7,9 +7,24 @@
 import * as z from 'zod';
 import type { PlanBook } from './book';
 import { IncentiveInputError, type Problem } from './errors';
-import { allocate, Dec, HUNDRED, moneyString, ONE, roundMoney } from './money';
+import { allocate, Dec, HUNDRED, minorUnit, ONE } from './money';
 import { localDate, periodKeyOf } from './periods';
 import { currencyCode, decimalString } from './plan';
+import {
+  allocateMicro,
+  MICRO,
+  type Micro,
+  microDec,
+  microMoney,
+  microPlain,
+  parseScaled,
+  roundProduct,
+  roundScaled,
+  type Scaled,
+  scaledOf,
+  scaledPlain,
+  toMicro,
+} from './units';
 
 const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
@@ -60,21 +75,56 @@ export type CreditRecord = Omit<Credit, 'amount' | 'dealAmount' | 'share'> & {
   share: string;
 };
 
-export const creditOrder = (a: Credit, b: Credit): number =>
+/**
+ * The engine's own form of a credit: the same fields in the same order, with exact micro-unit amounts and the
+ * share as its plain string, so the close never builds a decimal.js value per deal. `Credit` is the public form.
+ */
+export type RawCredit = Omit<Credit, 'amount' | 'dealAmount' | 'share'> & {
+  amount: Micro;
+  dealAmount: Micro;
+  share: string;
+};
+
+export const creditOrder = (
+  a: { date: string; dealId: string },
+  b: { date: string; dealId: string },
+): number =>
   a.date < b.date ? -1 : a.date > b.date ? 1 : a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0;
 
-export const toCreditRecord = (c: Credit, currency: string): CreditRecord => ({
-  ...c,
-  amount: moneyString(c.amount, currency),
-  dealAmount: moneyString(c.dealAmount, currency),
-  share: c.share.toFixed(),
+// Spreads keep the key order (and any extra keys) of the source, as the record and credit forms always did.
+export const toCreditRecord = (c: RawCredit, currency: string): CreditRecord => {
+  const amount = microMoney(c.amount, currency);
+  // Bigints compare by value: a sole owner's share is the deal amount, formatted once.
+  const dealAmount = c.dealAmount === c.amount ? amount : microMoney(c.dealAmount, currency);
+  return { ...c, amount, dealAmount, share: c.share };
+};
+
+export const fromCreditRecord = (r: CreditRecord): RawCredit => ({
+  ...r,
+  amount: toMicro(r.amount),
+  dealAmount: toMicro(r.dealAmount),
+  share: shareString(r.share),
 });
 
-export const fromCreditRecord = (r: CreditRecord): Credit => ({
-  ...r,
-  amount: new Dec(r.amount),
-  dealAmount: new Dec(r.dealAmount),
-  share: new Dec(r.share),
+/** Decimal#toFixed() of the share without building a Decimal when it is already in that form. */
+const CANONICAL_SHARE = /^(0|[1-9]\d*)(\.\d*[1-9])?$/;
+const shareString = (s: string): string => (CANONICAL_SHARE.test(s) ? s : new Dec(s).toFixed());
+
+export const publicCredit = (c: RawCredit): Credit => {
+  const amount = microDec(c.amount);
+  return {
+    ...c,
+    amount,
+    dealAmount: c.dealAmount === c.amount ? amount : microDec(c.dealAmount),
+    share: c.share === '1' ? ONE : new Dec(c.share),
+  };
+};
+
+export const rawCredit = (c: Credit): RawCredit => ({
+  ...c,
+  amount: toMicro(c.amount),
+  dealAmount: toMicro(c.dealAmount),
+  share: c.share.toFixed(),
 });
 
 /** Parse deals at the boundary; every bad deal is reported by index before anything is credited. */
@@ -92,23 +142,70 @@ export const parseDeals = (values: readonly unknown[], source = 'deals'): Deal[]
   return out;
 };
 
-/** The usual deal has one owner at 100%: skip the decimal arithmetic (this is the close's hottest loop). */
-const soleOwner = (deal: Deal) =>
-  deal.owners.length === 1 && /^100(\.0+)?$/.test(deal.owners[0]?.percent ?? '');
+/** The usual deal has one owner at 100%: skip the split arithmetic (this is the close's hottest loop). */
+const SOLE = /^100(\.0+)?$/;
+const soleOwner = (deal: Deal) => deal.owners.length === 1 && SOLE.test(deal.owners[0]?.percent ?? '');
+
+/** Percentages as exact micro-units; undefined when one has more than 6 places (then decimal.js decides). */
+const percentsMicro = (deal: Deal): bigint[] | undefined => {
+  const out: bigint[] = [];
+  for (const o of deal.owners) {
+    const p = parseScaled(o.percent);
+    if (!p || p.scale > 6) return undefined;
+    out.push(toMicro(o.percent));
+  }
+  return out;
+};
+
+const HUNDRED_MICRO = 100n * MICRO;
 
 const splitProblem = (deal: Deal): string | undefined => {
-  if (soleOwner(deal)) return undefined;
   const seen = new Set<string>();
+  const micro = percentsMicro(deal);
   let total = new Dec(0);
-  for (const o of deal.owners) {
+  let totalMicro = 0n;
+  for (const [i, o] of deal.owners.entries()) {
     if (seen.has(o.repId)) return `rep ${o.repId} appears twice in the split`;
     seen.add(o.repId);
-    const p = new Dec(o.percent);
-    if (p.lte(0) || p.gt(100)) return `rep ${o.repId}'s percent ${o.percent} must be above 0 and at most 100`;
-    total = total.plus(p);
+    const m = micro?.[i];
+    const bad =
+      m === undefined
+        ? !new Dec(o.percent).gt(0) || new Dec(o.percent).gt(100)
+        : m <= 0n || m > HUNDRED_MICRO;
+    if (bad) return `rep ${o.repId}'s percent ${o.percent} must be above 0 and at most 100`;
+    if (m === undefined) total = total.plus(o.percent);
+    else totalMicro += m;
   }
-  return total.eq(HUNDRED) ? undefined : `split percentages sum to ${total.toFixed()}, not 100`;
+  if (!micro) return total.eq(HUNDRED) ? undefined : `split percentages sum to ${total.toFixed()}, not 100`;
+  return totalMicro === HUNDRED_MICRO
+    ? undefined
+    : `split percentages sum to ${microPlain(totalMicro)}, not 100`;
 };
+
+/** Owners' shares of the deal amount, summing to it exactly (largest remainder, as `allocate`). */
+const splitAmount = (deal: Deal, dealAmount: Micro, currency: string): Micro[] => {
+  const weights = percentsMicro(deal);
+  if (!weights) {
+    const parts = allocate(
+      microDec(dealAmount),
+      deal.owners.map((o) => new Dec(o.percent)),
+      currency,
+    );
+    return parts.map((p) => toMicro(p));
+  }
+  return allocateMicro(dealAmount, weights, minorUnit(currency));
+};
+
+const fxCache = new WeakMap<Dec, { scaled: Scaled; text: string }>();
+const fxOf = (rate: Dec) => {
+  let v = fxCache.get(rate);
+  if (!v) {
+    v = { scaled: scaledOf(rate.toFixed()), text: rate.toFixed() };
+    fxCache.set(rate, v);
+  }
+  return v;
+};
+const NO_FX = { scaled: scaledOf('1'), text: '1' };
 
 /**
  * Credits of won deals, grouped by rep and sorted by (date, deal id). Reps without a plan are skipped (nobody
@@ -120,19 +217,31 @@ export const creditDeals = (
   deals: readonly Deal[],
   options: { source?: string; wonOnly?: boolean } = {},
 ): Map<string, Credit[]> => {
+  const out = new Map<string, Credit[]>();
+  for (const [rep, list] of creditDealsRaw(book, deals, options)) out.set(rep, list.map(publicCredit));
+  return out;
+};
+
+/** creditDeals in the engine's exact form (micro-unit amounts): what the close and the accrual use. */
+export const creditDealsRaw = (
+  book: PlanBook,
+  deals: readonly Deal[],
+  options: { source?: string; wonOnly?: boolean } = {},
+): Map<string, RawCredit[]> => {
   const problems: Problem[] = [];
-  const byRep = new Map<string, Credit[]>();
-  deals.forEach((deal, i) => {
-    if ((options.wonOnly ?? true) && deal.status !== 'won') return;
+  const byRep = new Map<string, RawCredit[]>();
+  const wonOnly = options.wonOnly ?? true;
+  for (let i = 0; i < deals.length; i++) {
+    const deal = deals[i] as Deal;
+    if (wonOnly && deal.status !== 'won') continue;
     const at = `[${i}]`;
-    const split = splitProblem(deal);
+    const sole = soleOwner(deal);
+    const split = sole ? undefined : splitProblem(deal);
     if (split) {
       problems.push({ path: `${at}.owners`, message: `deal ${deal.id}: ${split}` });
-      return;
+      continue;
     }
-    const sole = soleOwner(deal);
-    const amounts = sole ? [HUNDRED] : deal.owners.map((o) => new Dec(o.percent));
-    let shares: Dec[] | undefined;
+    let shares: Micro[] | undefined;
     deal.owners.forEach((owner, oi) => {
       const plan = book.basis(owner.repId);
       if (!plan) return;
@@ -154,7 +263,8 @@ export const creditDeals = (
         return;
       }
       const date = localDate(rawDate, plan.timeZone);
-      const rate = book.fxRate(deal.currency, plan.currency, date);
+      const same = deal.currency === plan.currency;
+      const rate = same ? NO_FX : book.fxRate(deal.currency, plan.currency, date);
       if (!rate) {
         problems.push({
           path: `${at}.currency`,
@@ -162,22 +272,22 @@ export const creditDeals = (
         });
         return;
       }
-      const dealAmount =
-        deal.currency === plan.currency
-          ? roundMoney(new Dec(rawAmount), plan.currency)
-          : roundMoney(new Dec(rawAmount).times(rate), plan.currency);
-      shares ??= sole ? [dealAmount] : allocate(dealAmount, amounts, plan.currency);
-      const credit: Credit = {
+      const fx = rate === NO_FX ? NO_FX : fxOf(rate as Dec);
+      const digits = minorUnit(plan.currency);
+      const amount = parseScaled(rawAmount) ?? scaledOf(rawAmount);
+      const dealAmount = same ? roundScaled(amount, digits) : roundProduct(amount, fx.scaled, digits);
+      shares ??= sole ? [dealAmount] : splitAmount(deal, dealAmount, plan.currency);
+      const credit: RawCredit = {
         dealId: deal.id,
         repId: owner.repId,
         date,
         periodKey: periodKeyOf(date, plan.period),
-        amount: shares[oi] as Dec,
+        amount: shares[oi] as Micro,
         dealAmount,
-        share: sole ? ONE : (amounts[oi] as Dec).dividedBy(HUNDRED),
+        share: sole ? '1' : shareOf(owner.percent),
         originalAmount: rawAmount,
         originalCurrency: deal.currency,
-        fxRate: rate.toFixed(),
+        fxRate: fx.text,
         product: deal.product,
         newAccount: deal.newAccount,
         stagesReached: deal.stagesReached ?? (deal.stage ? [deal.stage] : undefined),
@@ -190,8 +300,14 @@ export const creditDeals = (
       }
       list.push(credit);
     });
-  });
+  }
   if (problems.length) throw new IncentiveInputError(options.source ?? 'deals', problems);
   for (const list of byRep.values()) list.sort(creditOrder);
   return byRep;
+};
+
+/** percent / 100 as Decimal#toFixed() prints it ("70" → "0.7"): exact, a shift of the decimal point. */
+const shareOf = (percent: string): string => {
+  const p = parseScaled(percent);
+  return p ? scaledPlain({ n: p.n, scale: p.scale + 2 }) : new Dec(percent).dividedBy(HUNDRED).toFixed();
 };

@@ -4,6 +4,7 @@
  * re-runs so that a later restatement of a closed period can be diffed line by line.
  */
 import type { Dec } from './money';
+import type { Micro } from './units';
 
 export type LineKind =
   | 'commission'
@@ -65,3 +66,6 @@ export interface Line {
   /** For adjustments and clawbacks: the closed period and line key this one corrects. */
   origin?: { periodKey: string; key: string } | undefined;
 }
+
+/** The engine's own form of a line: the same fields in the same order, the amount in exact micro-units. */
+export type RawLine = Omit<Line, 'amount'> & { amount: Micro };

@@ -5,11 +5,18 @@
  */
 import { RepAccrual } from './accrual';
 import type { PlanBook } from './book';
-import { calculateRep, calculateTeamBonuses } from './calculate';
-import { type Credit, type CreditRecord, creditDeals, type Deal, fromCreditRecord } from './credit';
-import { Dec, moneyString, sum, ZERO } from './money';
+import { calculateRepRaw, calculateTeamBonusesRaw } from './calculate';
+import {
+  type CreditRecord,
+  creditDealsRaw,
+  creditOrder,
+  type Deal,
+  fromCreditRecord,
+  type RawCredit,
+} from './credit';
 import { parsePeriodKey } from './periods';
 import type { Statement } from './statement';
+import { type Micro, microMoney, sumMicro, toMicro } from './units';
 
 export interface WhatIfRow {
   repId: string;
@@ -19,18 +26,18 @@ export interface WhatIfRow {
 }
 
 /** Earnings (components and team bonus; no draws or adjustments) over the periods, per rep. */
-const earnings = (book: PlanBook, periods: Map<string, Map<string, Credit[]>>): Map<string, Dec> => {
-  const out = new Map<string, Dec>();
+const earnings = (book: PlanBook, periods: Map<string, Map<string, RawCredit[]>>): Map<string, Micro> => {
+  const out = new Map<string, Micro>();
   for (const [key, byRep] of periods) {
     const period = parsePeriodKey(key);
     const team = { book, credits: byRep };
-    const bonuses = calculateTeamBonuses(book, period, byRep);
+    const bonuses = calculateTeamBonusesRaw(book, period, byRep);
     for (const rep of byRep.keys()) {
       const lines = [
-        ...(calculateRep(book, rep, period, byRep.get(rep) ?? [], team)?.lines ?? []),
+        ...(calculateRepRaw(book, rep, period, byRep.get(rep) ?? [], team)?.lines ?? []),
         ...(bonuses.get(rep) ?? []),
       ];
-      out.set(rep, (out.get(rep) ?? ZERO).plus(sum(lines.map((l) => l.amount))));
+      out.set(rep, (out.get(rep) ?? 0n) + sumMicro(lines.map((l) => l.amount)));
     }
   }
   return out;
@@ -48,7 +55,7 @@ export const replayDraft = (
       [...closed].sort((a, b) => a.periodStart.localeCompare(b.periodStart)).map((s) => s.periodKey),
     ),
   ].slice(-count);
-  const periods = new Map<string, Map<string, Credit[]>>();
+  const periods = new Map<string, Map<string, RawCredit[]>>();
   const latest = new Map<string, CreditRecord[]>();
   for (const s of [...closed].sort((a, b) => a.periodStart.localeCompare(b.periodStart))) {
     if (!latest.has(`${s.periodKey}|${s.repId}`)) latest.set(`${s.periodKey}|${s.repId}`, s.credits);
@@ -68,13 +75,13 @@ export const replayDraft = (
   const after = earnings(draft, periods);
   return [...new Set([...before.keys(), ...after.keys()])].sort().map((repId) => {
     const currency = current.basis(repId)?.currency ?? draft.basis(repId)?.currency ?? 'CNY';
-    const o = before.get(repId) ?? ZERO;
-    const n = after.get(repId) ?? ZERO;
+    const o = before.get(repId) ?? 0n;
+    const n = after.get(repId) ?? 0n;
     return {
       repId,
-      oldTotal: moneyString(o, currency),
-      newTotal: moneyString(n, currency),
-      difference: moneyString(n.minus(o), currency),
+      oldTotal: microMoney(o, currency),
+      newTotal: microMoney(n, currency),
+      difference: microMoney(n - o, currency),
     };
   });
 };
@@ -89,15 +96,16 @@ export interface Estimate {
 
 export const estimateDeal = (book: PlanBook, accrual: RepAccrual, deal: Deal): Estimate => {
   const now = accrual.summary();
-  const copy = RepAccrual.start(book, accrual.repId, accrual.period.key, accrual.allCredits());
+  const copy = RepAccrual.start(book, accrual.repId, accrual.period.key);
+  for (const c of [...accrual.allRawCredits()].sort(creditOrder)) copy.addRaw(c);
   const won: Deal = { ...deal, status: 'won' };
-  for (const c of creditDeals(book, [won], { source: 'estimate' }).get(accrual.repId) ?? [])
-    copy.addCredit(c);
+  for (const c of creditDealsRaw(book, [won], { source: 'estimate' }).get(accrual.repId) ?? [])
+    copy.addRaw(c);
   const after = copy.summary();
   return {
     earnedNow: now.earned,
     earnedIfWon: after.earned,
-    additional: moneyString(new Dec(after.earned).minus(now.earned), now.currency),
+    additional: microMoney(toMicro(after.earned) - toMicro(now.earned), now.currency),
     tierAfter: after,
   };
 };
