@@ -87,6 +87,16 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 30,
   },
   {
+    id: 'sync-crm',
+    entry: 'functions/events/sync-crm.ts',
+    description:
+      'Reads a Zoho or Fxiaoke record named by a change, applies it to the canonical copy, emits events',
+    triggers: [{ kind: 'event', pattern: crmRecordChanged.pattern({ provider: ['zoho', 'fxiaoke'] }) }],
+    access: ['table', 'bus', 'secrets'],
+    timeoutSeconds: 60,
+    providers: ['zoho', 'fxiaoke'],
+  },
+  {
     id: 'won-deal-recognition',
     entry: 'functions/events/won-deal-recognition.ts',
     description: 'Congratulates the owner of a won deal and schedules the customer check-in reminder',

@@ -7,6 +7,8 @@
  *   current record by object and id      pk=REC#<object>#<id>                sk=CURRENT
  *   effect by deterministic key          pk=EFFECT#<key>                     sk=EFFECT
  *   effects pending past their lease     gsi1pk=EFFECT#pending               gsi1sk=<leaseUntil ISO>
+ *   CRM access token by cache key        pk=TOKEN#<key>                      sk=TOKEN   (TTL: expiry + 1 day)
+ *   recent token calls by cache key      pk=TOKENSLOTS#<key>                 sk=SLOTS   (TTL: end of window)
  */
 export const TABLE = {
   partitionKey: 'pk',

@@ -1,0 +1,29 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { crmRecordChanged } from '../../events';
+import { bindTenant, logger, metrics } from '../../shared/observability/logger';
+import { bus } from '../../shared/runtime/bus';
+import { clock } from '../../shared/runtime/clock';
+import { crmReader } from '../../shared/runtime/crm';
+import { runtimeEnv } from '../../shared/runtime/env';
+import { receipts, records } from '../../shared/runtime/store';
+import { applyRecordChange } from '../../shared/sync/apply-change';
+import { eventHandler } from '../middleware/event';
+
+const tenant = runtimeEnv().tenant;
+bindTenant(tenant.id);
+if (tenant.crm.provider === 'generic') throw new Error(`tenant ${tenant.id} has no CRM to read from`);
+
+/** Zoho and Fxiaoke changes carry ids only: the record is read from the CRM, then applied like any other. */
+export const handler = eventHandler(crmRecordChanged, async (change) => {
+  const result = await applyRecordChange(change, {
+    receipts: receipts(),
+    records: records(),
+    bus: bus(),
+    now: clock().now(),
+    crm: await crmReader(),
+  });
+  const log = result.outcome === 'receipt-missing' ? logger.error.bind(logger) : logger.info.bind(logger);
+  log('record change processed', { object: change.object, recordId: change.recordId, ...result });
+  metrics.addMetric('RecordChangeProcessed', MetricUnit.Count, 1);
+  return result;
+});

@@ -1,0 +1,133 @@
+/**
+ * The DynamoDB token cache as several Lambda containers see it: two cache instances with their own SDK clients on
+ * one dynalite table. Tokens are shared, a stale writer never replaces a newer token, eviction is conditional, and
+ * the token-call budget holds across instances, also when they race.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
+import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/token-cache';
+import { ZohoRefreshBudgetError } from '../../../shared/crm/zoho/errors';
+import { ZohoOAuth } from '../../../shared/crm/zoho/oauth';
+import type { CachedToken, TokenCache } from '../../../shared/crm/zoho/token-cache';
+import { DynamoTokenCache } from '../../../shared/store/token-cache';
+import { type LocalTable, localClientConfig, startLocalTable } from '../../support/local-aws';
+
+const T0 = Date.parse('2026-03-02T01:00:00Z');
+const WINDOW = 10 * 60_000;
+
+let table: LocalTable;
+let otherDoc: DynamoDBDocumentClient;
+/** Two containers: the same table through two independent SDK clients. */
+let a: DynamoTokenCache<CachedToken>;
+let b: DynamoTokenCache<CachedToken>;
+
+beforeAll(async () => {
+  table = await startLocalTable('quotaflow-token-cache');
+  otherDoc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(table.endpoint)));
+  a = new DynamoTokenCache(table.doc, table.tableName);
+  b = new DynamoTokenCache(otherDoc, table.tableName);
+});
+afterAll(async () => {
+  otherDoc?.destroy();
+  await table?.stop();
+});
+
+describe('tokens', () => {
+  it('one container reads what another stored, and an older token never replaces a newer one', async () => {
+    await a.put('zoho#t1', {
+      accessToken: 'new',
+      apiDomain: 'https://zohoapis.example',
+      expiresAt: T0 + 3_600_000,
+    });
+    await b.put('zoho#t1', { accessToken: 'slower-refresh', expiresAt: T0 + 3_000_000 });
+    expect(await b.get('zoho#t1')).toEqual({
+      accessToken: 'new',
+      apiDomain: 'https://zohoapis.example',
+      expiresAt: T0 + 3_600_000,
+    });
+    expect(await a.get('zoho#other')).toBeUndefined();
+  });
+
+  it('evicts only the token that was rejected', async () => {
+    await a.put('zoho#t2', { accessToken: 'current', expiresAt: T0 + 3_600_000 });
+    await b.evict('zoho#t2', 'already-replaced');
+    expect((await a.get('zoho#t2'))?.accessToken).toBe('current');
+    await b.evict('zoho#t2', 'current');
+    expect(await a.get('zoho#t2')).toBeUndefined();
+  });
+
+  it('keeps the Fxiaoke token shape as is', async () => {
+    const fx = new DynamoTokenCache<FxiaokeToken>(table.doc, table.tableName);
+    const token: FxiaokeToken = {
+      accessToken: 'FX',
+      flow: 'oauth2',
+      ea: 'qfdemo',
+      expiresAt: T0 + 7_000_000,
+    };
+    await fx.put('fxiaoke#k', token);
+    expect(await new DynamoTokenCache<FxiaokeToken>(otherDoc, table.tableName).get('fxiaoke#k')).toEqual(
+      token,
+    );
+  });
+});
+
+describe('the token-call budget', () => {
+  it('is one sliding window for all containers, also when they race', async () => {
+    const takes = Array.from({ length: 10 }, (_, i) =>
+      (i % 2 ? a : b).takeRefreshSlot('zoho#race', T0 + i, 3, WINDOW),
+    );
+    const slots = await Promise.all(takes);
+    expect(slots.filter((s) => s.ok)).toHaveLength(3);
+    for (const s of slots) if (!s.ok) expect(s.retryAfterMs).toBeGreaterThan(WINDOW - 20);
+  });
+
+  it('frees a slot when the oldest call leaves the window, not before', async () => {
+    const key = 'fxiaoke#window';
+    expect(await a.takeTokenSlot(key, T0, 2, WINDOW)).toEqual({ ok: true });
+    expect(await b.takeTokenSlot(key, T0 + 1000, 2, WINDOW)).toEqual({ ok: true });
+    expect(await a.takeTokenSlot(key, T0 + 2000, 2, WINDOW)).toEqual({
+      ok: false,
+      retryAfterMs: WINDOW - 2000,
+    });
+    expect(await b.takeTokenSlot(key, T0 + WINDOW - 1, 2, WINDOW)).toEqual({ ok: false, retryAfterMs: 1 });
+    expect(await b.takeTokenSlot(key, T0 + WINDOW, 2, WINDOW)).toEqual({ ok: true });
+    expect(await a.takeTokenSlot(key, T0 + WINDOW, 2, WINDOW)).toMatchObject({ ok: false });
+  });
+});
+
+describe('Zoho OAuth over the shared cache', () => {
+  let sim: ZohoSimulator;
+  let refreshToken: string;
+  beforeAll(async () => {
+    sim = await startZohoSimulator({ now: () => T0 });
+    refreshToken = sim.issueRefreshToken();
+  });
+  afterAll(() => sim?.stop());
+
+  const oauth = (cache: TokenCache) =>
+    new ZohoOAuth({
+      accountsUrl: sim.url,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      refreshToken: async () => refreshToken,
+      cache,
+      cacheKey: 'zoho#budget',
+      now: () => T0,
+      refreshBudget: { max: 1, windowMs: WINDOW },
+    });
+
+  it('a second container reuses the first one’s token, and its refresh counts against the same budget', async () => {
+    const first = oauth(a);
+    const second = oauth(b);
+    const token = await first.token();
+    expect((await second.token()).accessToken).toBe(token.accessToken);
+    expect(first.tokenCalls + second.tokenCalls).toBe(1);
+
+    // Zoho rejected the token: the other container must refresh, but the budget was spent by the first.
+    await first.invalidate(token.accessToken);
+    await expect(second.token()).rejects.toBeInstanceOf(ZohoRefreshBudgetError);
+    expect(second.tokenCalls).toBe(0);
+  });
+});
