@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { measureBundles } from './bundles';
+import { measureCrmLatency } from './crm';
 import { measureIncentives } from './incentives';
 import { measureWebhooks } from './webhooks';
 
@@ -71,6 +72,26 @@ const main = async () => {
         'drain s': w.drainSeconds.toFixed(1),
       },
     ]);
+  }
+
+  if (!skip.has('crm')) {
+    process.stderr.write('changing records in the CRM simulators, one at a time…\n');
+    const crm = await measureCrmLatency(num('QF_BENCH_CRM_CHANGES', 100));
+    results.crm = crm;
+    console.log(
+      '\nCRM change → receiver ack → record read back, stored, domain event published (local runtime)',
+    );
+    console.table(
+      crm.map((c) => ({
+        provider: c.provider,
+        changes: c.changes,
+        'ack p50 ms': c.ackP50Ms.toFixed(1),
+        'ack p99 ms': c.ackP99Ms.toFixed(1),
+        'stored p50 ms': c.storedP50Ms.toFixed(1),
+        'stored p99 ms': c.storedP99Ms.toFixed(1),
+        DLQ: c.deadLetters,
+      })),
+    );
   }
 
   if (!skip.has('incentives')) {
