@@ -1,0 +1,273 @@
+/**
+ * Workflow definitions: one versioned config file per tenant (tenants/workflows/<tenant>.json) holding its
+ * workflows, sequences, templates, calendars and chat webhooks. This file is the shape only; cross-field rules
+ * (known fields, merge fields, cycles, allow-lists) live in validate.ts, because they need the whole file at once.
+ *
+ * zod/mini: the automation Lambdas parse this at cold start. json-schema.ts exports the same schemas for editors.
+ */
+import * as z from '../../events/zod';
+
+/** Bump when the file's meaning changes; old files are refused with a clear message, never half-read. */
+export const WORKFLOW_SCHEMA_VERSION = 1;
+
+export const TRIGGER_EVENTS = [
+  'record.created',
+  'record.deleted',
+  'deal.created',
+  'deal.stage_changed',
+  'deal.amount_changed',
+  'deal.won',
+  'deal.lost',
+  'lead.created',
+] as const;
+export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const slug = z.string().check(
+  z.regex(/^[a-z][a-z0-9-]{0,62}$/, {
+    error: 'must be lower-case letters, digits and dashes, starting with a letter (at most 63)',
+  }),
+);
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const scalar = z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()]);
+const scalarOrList = z.union([scalar, z.array(scalar).check(z.minLength(1))]);
+const localDate = z.iso.date();
+const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time as HH:MM' }));
+
+// ---- conditions ------------------------------------------------------------------------------------------------
+// A field path names the record (`stage`, `owner.email`, `fields.industry`), the change (`change.to`), or `object`.
+const field = text(200);
+
+const comparison = z.strictObject({ field, op: z.enum(['eq', 'ne']), value: scalar });
+const membership = z.strictObject({
+  field,
+  op: z.enum(['in', 'not_in']),
+  values: z.array(scalar).check(z.minLength(1)),
+});
+/** Ordered comparisons: exact decimals for money, ISO dates, numbers for mapped numeric fields. */
+const ordering = z.strictObject({
+  field,
+  op: z.enum(['gt', 'gte', 'lt', 'lte']),
+  value: z.union([z.string(), z.number()]),
+});
+const presence = z.strictObject({ field, op: z.enum(['exists', 'missing']) });
+const changed = z.strictObject({ field, op: z.literal('changed') });
+const changedFromTo = z.strictObject({
+  field,
+  op: z.literal('changed_from_to'),
+  from: z.optional(scalarOrList),
+  to: z.optional(scalarOrList),
+});
+/** Threshold crossings on a change ("amount went over 100000"), the usual reason to watch amount_changed. */
+const crossed = z.strictObject({
+  field,
+  op: z.enum(['crossed_above', 'crossed_below']),
+  value: z.union([z.string(), z.number()]),
+});
+const ownerIn = z.strictObject({
+  op: z.literal('owner_in'),
+  /** Owner ids or emails, as the CRM reports them. */
+  owners: z.array(text(200)).check(z.minLength(1)),
+});
+const teamIn = z.strictObject({ op: z.literal('team_in'), teams: z.array(slug).check(z.minLength(1)) });
+
+const leafCondition = z.discriminatedUnion('op', [
+  comparison,
+  membership,
+  ordering,
+  presence,
+  changed,
+  changedFromTo,
+  crossed,
+  ownerIn,
+  teamIn,
+]);
+/** One level of OR is enough for sales rules ("stage is X or amount over Y"); deeper nesting hurts readability. */
+const anyOf = z.strictObject({
+  op: z.literal('any'),
+  conditions: z.array(leafCondition).check(z.minLength(2)),
+});
+export const conditionSchema = z.discriminatedUnion('op', [
+  comparison,
+  membership,
+  ordering,
+  presence,
+  changed,
+  changedFromTo,
+  crossed,
+  ownerIn,
+  teamIn,
+  anyOf,
+]);
+export type LeafCondition = z.infer<typeof leafCondition>;
+export type Condition = z.infer<typeof conditionSchema>;
+
+// ---- actions ---------------------------------------------------------------------------------------------------
+const recipient = z.discriminatedUnion('to', [
+  /** The record's own email (a lead, a contact, a deal's primary contact): always inside the send window. */
+  z.strictObject({ to: z.literal('contact') }),
+  z.strictObject({ to: z.literal('owner') }),
+  z.strictObject({ to: z.literal('manager') }),
+  z.strictObject({ to: z.literal('address'), address: z.email() }),
+]);
+export type Recipient = z.infer<typeof recipient>;
+
+const sendEmail = z.strictObject({
+  type: z.literal('send_email'),
+  template: slug,
+  recipient,
+  /** Internal mail goes at once unless this is set; mail to the contact is always held to the window. */
+  withinBusinessHours: z._default(z.boolean(), false),
+});
+const waitDuration = z.strictObject({
+  days: z.optional(z.int().check(z.minimum(0), z.maximum(365))),
+  hours: z.optional(z.int().check(z.minimum(0), z.maximum(1000))),
+  minutes: z.optional(z.int().check(z.minimum(0), z.maximum(10_000))),
+});
+const waitUntil = z.strictObject({
+  /** A date field of the record: closeDate or a mapped date field. */
+  field,
+  /** Negative = before the date ("3 days before closeDate" is -3). */
+  offsetDays: z.int().check(z.minimum(-365), z.maximum(365)),
+  time: z._default(hhmm, '09:00'),
+});
+/** Exactly one of for / businessDays / until (checked below); one object keeps the JSON readable. */
+const wait = z
+  .strictObject({
+    type: z.literal('wait'),
+    for: z.optional(waitDuration),
+    businessDays: z.optional(z.int().check(z.minimum(1), z.maximum(250))),
+    until: z.optional(waitUntil),
+  })
+  .check(
+    z.refine((w) => [w.for, w.businessDays, w.until].filter((x) => x !== undefined).length === 1, {
+      error: 'a wait needs exactly one of "for", "businessDays" or "until"',
+    }),
+  );
+const crmActivity = z.strictObject({
+  type: z.literal('create_crm_activity'),
+  activity: z.enum(['task', 'note', 'call']),
+  /** Merge fields allowed, as in templates. */
+  subject: text(300),
+  description: z.optional(text(4000)),
+  dueInBusinessDays: z.optional(z.int().check(z.minimum(0), z.maximum(250))),
+});
+const notifyChat = z.strictObject({ type: z.literal('notify_chat'), webhook: slug, template: slug });
+const startSequence = z.strictObject({ type: z.literal('start_sequence'), sequence: slug });
+const stopSequence = z.strictObject({ type: z.literal('stop_sequence'), sequence: slug });
+
+export const actionSchema = z.discriminatedUnion('type', [
+  sendEmail,
+  wait,
+  crmActivity,
+  notifyChat,
+  startSequence,
+  stopSequence,
+]);
+export type Action = z.infer<typeof actionSchema>;
+export type WaitAction = z.infer<typeof wait>;
+
+// ---- workflows and sequences -----------------------------------------------------------------------------------
+export const workflowSchema = z.strictObject({
+  id: slug,
+  /** Part of every effect key: a new version never dedups against, or repeats, the old one's effects. */
+  version: z.int().check(z.minimum(1)),
+  name: text(200),
+  enabled: z._default(z.boolean(), true),
+  trigger: z.strictObject({
+    event: z.enum(TRIGGER_EVENTS),
+    /** All must hold. */
+    conditions: z._default(z.array(conditionSchema), []),
+  }),
+  /** Act only once the record has stopped changing for this long (a "settled" trigger). */
+  debounceSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(86_400))),
+  actions: z.array(actionSchema).check(z.minLength(1)),
+});
+export type Workflow = z.infer<typeof workflowSchema>;
+
+/** Mail signals always stop a sequence (consent and reputation); the others are the author's choice. */
+export const MAIL_STOP_SIGNALS = ['unsubscribed', 'bounced', 'complained'] as const;
+export const OPTIONAL_STOP_SIGNALS = ['stage_changed', 'closed', 'activity_logged', 'replied'] as const;
+export type StopSignal = (typeof MAIL_STOP_SIGNALS)[number] | (typeof OPTIONAL_STOP_SIGNALS)[number];
+
+export const sequenceSchema = z.strictObject({
+  id: slug,
+  version: z.int().check(z.minimum(1)),
+  name: text(200),
+  steps: z.array(actionSchema).check(z.minLength(1)),
+  stopOn: z._default(z.array(z.enum(OPTIONAL_STOP_SIGNALS)), ['stage_changed', 'closed', 'replied']),
+  reenrol: z._default(
+    z.discriminatedUnion('mode', [
+      z.strictObject({ mode: z.literal('once') }),
+      z.strictObject({
+        mode: z.literal('once_per_period'),
+        period: z.enum(['day', 'week', 'month', 'quarter', 'year']),
+      }),
+      z.strictObject({ mode: z.literal('always') }),
+    ]),
+    { mode: 'once' },
+  ),
+});
+export type Sequence = z.infer<typeof sequenceSchema>;
+
+// ---- templates, calendars, chat --------------------------------------------------------------------------------
+const templateBody = z.strictObject({
+  subject: text(300),
+  text: text(20_000),
+  /** Optional hand-written HTML; without it the HTML body is the text, escaped, one paragraph per blank line. */
+  html: z.optional(text(100_000)),
+});
+export const templateSchema = z.strictObject({
+  description: z.optional(text(500)),
+  locales: z.partialRecord(z.enum(LOCALES), templateBody),
+});
+export type TemplateDefinition = z.infer<typeof templateSchema>;
+
+export const calendarSchema = z.strictObject({
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  businessDays: z._default(z.array(z.int().check(z.minimum(1), z.maximum(7))), [1, 2, 3, 4, 5]),
+  hours: z._default(z.strictObject({ start: hhmm, end: hhmm }), { start: '09:00', end: '18:00' }),
+  holidays: z._default(z.array(localDate), []),
+  /** Weekend days worked instead (China's 调休 补班): business days whatever the weekday. */
+  makeUpWorkdays: z._default(z.array(localDate), []),
+});
+export type CalendarDefinition = z.infer<typeof calendarSchema>;
+
+export const CHAT_FORMATS = ['feishu', 'dingtalk', 'wecom', 'slack'] as const;
+export type ChatFormat = (typeof CHAT_FORMATS)[number];
+
+export const workflowConfigSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  schemaVersion: z.literal(WORKFLOW_SCHEMA_VERSION),
+  tenantId: text(30),
+  /** Source fields the tenant maps into `record.fields`, with the type conditions compare them as. */
+  mappedFields: z._default(z.record(field, z.enum(['text', 'number', 'decimal', 'date', 'boolean'])), {}),
+  teams: z._default(
+    z.record(slug, z.strictObject({ name: text(200), members: z.array(text(200)).check(z.minLength(1)) })),
+    {},
+  ),
+  calendars: z._default(z.record(slug, calendarSchema), {}),
+  sendWindow: z._default(
+    z.strictObject({
+      calendar: z._default(slug, 'default'),
+      /** A mapped text field holding the contact's IANA zone; the tenant's zone when absent or invalid. */
+      recipientTimeZoneField: z.optional(field),
+      /** A different calendar for recipients in a given zone (US holidays for America/New_York). */
+      calendarByTimeZone: z._default(z.record(z.string(), slug), {}),
+    }),
+    { calendar: 'default', calendarByTimeZone: {} },
+  ),
+  chatWebhooks: z._default(
+    z.record(slug, z.strictObject({ format: z.enum(CHAT_FORMATS), url: z.url() })),
+    {},
+  ),
+  /** Extra URL prefixes allowed for chat webhooks, on top of the providers' own hosts. */
+  chatAllowList: z._default(z.array(z.url()), []),
+  templates: z._default(z.record(slug, templateSchema), {}),
+  workflows: z._default(z.array(workflowSchema), []),
+  sequences: z._default(z.array(sequenceSchema), []),
+});
+export type WorkflowConfig = z.infer<typeof workflowConfigSchema>;
+export type WorkflowConfigInput = z.input<typeof workflowConfigSchema>;
