@@ -127,6 +127,23 @@ export const functions: readonly FunctionSpec[] = [
     access: ['table', 'mail'],
     timeoutSeconds: 120,
   },
+  {
+    id: 'reconcile',
+    entry: 'functions/schedules/reconcile.ts',
+    description:
+      'Pulls what changed in the CRM since the watermark (a lost webhook only delays data); continues imports',
+    triggers: [
+      {
+        kind: 'schedule',
+        name: 'reconcile',
+        defaultExpression: 'rate(15 minutes)',
+        description: 'Apply CRM changes made since the last reconcile',
+      },
+    ],
+    access: ['table', 'bus', 'secrets'],
+    timeoutSeconds: 300,
+    providers: ['zoho', 'fxiaoke'],
+  },
 ];
 
 /** The functions a tenant gets: those without a provider list, and those for the tenant's CRM. */

@@ -89,5 +89,9 @@ export class TenantStack extends Stack {
       value: this.secrets.secret.secretArn,
       description: 'Webhook signing secrets',
     });
+    new CfnOutput(this, 'TableName', {
+      value: this.data.table.tableName,
+      description: 'The tenant table (for `quotaflow import --table`)',
+    });
   }
 }

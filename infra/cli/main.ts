@@ -1,11 +1,13 @@
 /**
- * The admin CLI (`npm run quotaflow -- <command>`). This first version checks tenant configs before anything is
- * deployed or started; deploy itself is `npx cdk deploy` (see README "Deploying a tenant").
+ * The admin CLI (`npm run quotaflow -- <command>`): `validate` checks tenant configs before anything is deployed or
+ * started; `import` runs a tenant's initial CRM import (import.ts). Deploy itself is `npx cdk deploy` (see README
+ * "Deploying a tenant").
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { TenantConfigError } from '../../shared/config/tenant';
 import { loadTenant, stackName, tenantFiles } from '../tenants';
+import { registerImport } from './import';
 
 const program = new Command()
   .name('quotaflow')
@@ -47,4 +49,6 @@ program
     if (results.some((r) => !r.ok)) process.exitCode = 1;
   });
 
-program.parse();
+registerImport(program);
+
+await program.parseAsync();

@@ -214,6 +214,15 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       emails: mail.count(),
       deadLetters: dlq.list().length,
       dataDir: dataDir ?? 'in memory',
+      // For tools run beside the runtime (e.g. `quotaflow import`), which reach the stand-ins through the same
+      // AWS_ENDPOINT_URL_<SERVICE> settings the functions use.
+      endpoints: {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: standIns.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
+        TABLE_NAME: tableName,
+        EVENT_BUS_NAME: busName,
+      },
     }),
   };
   const gateway = await startGateway(services, routes, opts.port ?? 3000);

@@ -9,6 +9,7 @@
  *   effects pending past their lease     gsi1pk=EFFECT#pending               gsi1sk=<leaseUntil ISO>
  *   CRM access token by cache key        pk=TOKEN#<key>                      sk=TOKEN   (TTL: expiry + 1 day)
  *   recent token calls by cache key      pk=TOKENSLOTS#<key>                 sk=SLOTS   (TTL: end of window)
+ *   sync watermark and import cursor     pk=WATERMARK#<module>               sk=WATERMARK
  */
 export const TABLE = {
   partitionKey: 'pk',

@@ -7,7 +7,7 @@
  */
 import type * as z from 'zod';
 import { type crmRecordChanged, domainEvents } from '../../events';
-import type { EventBusPort } from '../ports';
+import type { BusEntry, EventBusPort } from '../ports';
 import type { Receipt, ReceiptRepository } from '../store/receipts';
 import type { RecordRepository, StoredRecord } from '../store/records';
 import { type CrmReader, CrmRecordNotFoundError } from './crm-reader';
@@ -53,6 +53,80 @@ const nextState = async (receipt: Receipt, crm: CrmReader | undefined): Promise<
   return stored(found.record, found.deleted);
 };
 
+/** Who is applying a record, for the events it produces. */
+export interface ApplyContext {
+  tenantId: string;
+  correlationId: string;
+  /**
+   * Epoch ms. A record never stored before whose version is older than this is history (an initial import):
+   * stored without domain events, so importing a year of deals does not announce a year of wins. A record
+   * changed after the import began, or one already stored, produces events as usual.
+   */
+  historyBefore?: number;
+}
+
+export type ApplyOutcome = ApplyChangeResult['outcome'];
+
+export interface PreparedApply {
+  outcome: Exclude<ApplyOutcome, 'receipt-missing'>;
+  /** The events to publish (empty when stale); `applied` and `republished` outcomes both publish. */
+  entries: BusEntry[];
+  events: string[];
+}
+
+/**
+ * The versioned upsert, and the bus entries for the events it produced, without publishing them: batch callers
+ * (reconcile) publish a page of records at once. An 'unchanged' result gives back the stored events, so a retry
+ * after a crash between the write and the publish publishes the same events with the same ids.
+ */
+export const upsertCanonical = async (
+  next: StoredRecord,
+  ctx: ApplyContext,
+  records: RecordRepository,
+): Promise<PreparedApply> => {
+  const result = await records.upsert<DomainEventOut>(next, (previous) =>
+    !previous && ctx.historyBefore !== undefined && next.version < ctx.historyBefore
+      ? []
+      : domainEventsFor(previous, next),
+  );
+  if (!result.applied && result.reason === 'stale') return { outcome: 'stale', entries: [], events: [] };
+  const current = result.current;
+  return {
+    outcome: result.applied ? 'applied' : 'republished',
+    entries: result.events.map((e) => {
+      const contract = domainEvents[e.name];
+      return {
+        source: contract.source,
+        detailType: contract.detailType,
+        detail: {
+          version: 1,
+          eventId: domainEventId(ctx.tenantId, current, e.name),
+          tenantId: ctx.tenantId,
+          object: current.object,
+          recordId: current.record.id,
+          record: current.record,
+          occurredAt: current.record.modifiedAt,
+          correlationId: ctx.correlationId,
+          ...(e.change ? { change: e.change } : {}),
+        },
+      };
+    }),
+    events: result.events.map((e) => domainEvents[e.name].detailType),
+  };
+};
+
+/** One record through the versioned upsert, then its domain events on the bus (webhook sync and reconcile). */
+export const applyCanonical = async (
+  next: StoredRecord,
+  ctx: ApplyContext,
+  deps: { records: RecordRepository; bus: EventBusPort },
+): Promise<ApplyChangeResult> => {
+  const prepared = await upsertCanonical(next, ctx, deps.records);
+  if (prepared.outcome === 'stale') return { outcome: 'stale', events: [] };
+  await deps.bus.publish(prepared.entries);
+  return { outcome: prepared.outcome, events: prepared.events };
+};
+
 export const applyRecordChange = async (
   change: z.infer<typeof crmRecordChanged.schema>,
   deps: ApplyChangeDeps,
@@ -63,34 +137,5 @@ export const applyRecordChange = async (
   if (!receipt) return { outcome: 'receipt-missing', events: [] };
 
   const next = await nextState(receipt, deps.crm);
-  const result = await deps.records.upsert<DomainEventOut>(next, (previous) =>
-    domainEventsFor(previous, next),
-  );
-  if (!result.applied && result.reason === 'stale') return { outcome: 'stale', events: [] };
-
-  const current = result.current;
-  await deps.bus.publish(
-    result.events.map((e) => {
-      const contract = domainEvents[e.name];
-      return {
-        source: contract.source,
-        detailType: contract.detailType,
-        detail: {
-          version: 1,
-          eventId: domainEventId(change.tenantId, current, e.name),
-          tenantId: change.tenantId,
-          object: current.object,
-          recordId: current.record.id,
-          record: current.record,
-          occurredAt: current.record.modifiedAt,
-          correlationId: change.correlationId,
-          ...(e.change ? { change: e.change } : {}),
-        },
-      };
-    }),
-  );
-  return {
-    outcome: result.applied ? 'applied' : 'republished',
-    events: result.events.map((e) => domainEvents[e.name].detailType),
-  };
+  return applyCanonical(next, { tenantId: change.tenantId, correlationId: change.correlationId }, deps);
 };

@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: the platform's figures, printed as tables and written to bench-results/latest.json.
- *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11), QF_BENCH_SKIP=bundles,webhooks,incentives,synth
+ *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11), QF_BENCH_SKIP=bundles,webhooks,crm,incentives,import,synth
+ *   QF_BENCH_IMPORT_DEALS (default 100000)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { measureBundles } from './bundles';
 import { measureCrmLatency } from './crm';
+import { measureImport } from './import';
 import { measureIncentives } from './incentives';
 import { measureWebhooks } from './webhooks';
 
@@ -107,6 +109,29 @@ const main = async () => {
         'rerun identical': i.rerunIdentical,
         'accrual µs/deal': i.accrualAddDealUs.toFixed(1),
         'back-dated µs': i.accrualRebuildUs.toFixed(0),
+      },
+    ]);
+  }
+
+  if (!skip.has('import')) {
+    const deals = num('QF_BENCH_IMPORT_DEALS', 100_000);
+    process.stderr.write(`full import of ${deals.toLocaleString('en-US')} Zoho deals from the simulator…\n`);
+    const m = await measureImport(deals);
+    results.import = m;
+    console.log(
+      `\nInitial import from the Zoho simulator into dynalite (target: list calls = ⌈N/200⌉ = ${m.expectedListCalls}, + token calls)`,
+    );
+    console.table([
+      {
+        deals: m.deals,
+        'list calls': m.listCalls,
+        'token calls': m.tokenCalls,
+        'other calls': m.otherCalls,
+        stored: m.stored,
+        seconds: m.seconds.toFixed(1),
+        'CRM wait s': m.crmWaitSeconds.toFixed(1),
+        'records/s': m.recordsPerSec.toFixed(0),
+        'peak RSS MB': m.peakRssMb.toFixed(0),
       },
     ]);
   }
