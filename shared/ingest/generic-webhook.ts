@@ -10,6 +10,7 @@ import { formatIssuePath } from '../config/tenant';
 import { RejectedInputError } from '../errors';
 import type { EventBusPort } from '../ports';
 import type { ReceiptRepository } from '../store/receipts';
+import { checkJsonEnvelope } from '../webhooks/envelope';
 import { verify } from '../webhooks/standard-webhooks';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -41,22 +42,7 @@ export type GenericWebhookResult = {
   correlationId: string;
 };
 
-const checkEnvelope = (req: GenericWebhookRequest): void => {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new RejectedInputError(
-      'unsupported_media_type',
-      `content-type must be application/json, got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'}`,
-    );
-  }
-  const bytes = Buffer.byteLength(req.rawBody, 'utf8');
-  if (bytes > MAX_BODY_BYTES) {
-    throw new RejectedInputError(
-      'payload_too_large',
-      `the body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES}`,
-    );
-  }
-};
+const checkEnvelope = (req: GenericWebhookRequest): void => checkJsonEnvelope(req, MAX_BODY_BYTES);
 
 export const parseGenericBody = (rawBody: string): GenericWebhookBody => {
   let json: unknown;

@@ -11,6 +11,7 @@ import { formatIssuePath } from '../../config/tenant';
 import { RejectedInputError } from '../../errors';
 import type { EventBusPort } from '../../ports';
 import type { Receipt, ReceiptRepository } from '../../store/receipts';
+import { checkJsonEnvelope } from '../../webhooks/envelope';
 import {
   buildCallbackReply,
   CALLBACK_TOLERANCE_MS,
@@ -68,22 +69,7 @@ export interface FxiaokeCallbackResult {
   reply: CallbackReply;
 }
 
-const checkEnvelope = (req: FxiaokeCallbackRequest): void => {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new RejectedInputError(
-      'unsupported_media_type',
-      `content-type must be application/json, got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'}`,
-    );
-  }
-  const bytes = Buffer.byteLength(req.rawBody, 'utf8');
-  if (bytes > FXIAOKE_MAX_BODY_BYTES) {
-    throw new RejectedInputError(
-      'payload_too_large',
-      `the body is ${bytes} bytes; the limit is ${FXIAOKE_MAX_BODY_BYTES}`,
-    );
-  }
-};
+const checkEnvelope = (req: FxiaokeCallbackRequest): void => checkJsonEnvelope(req, FXIAOKE_MAX_BODY_BYTES);
 
 const parseJson = (text: string, what: string): unknown => {
   try {

@@ -1,0 +1,110 @@
+/**
+ * One assembly of a tenant's CRM connector (Zoho or Fxiaoke) from its config, its secrets and the token cache in
+ * the tenant's table, so that every container (sync, reconcile, the CLI) shares one access token and one refresh
+ * budget. The reader (runtime/crm.ts) and the scanner (runtime/crm-scanner.ts) are built on top of it.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import axios from 'axios';
+import { requireSecrets } from '../config/secrets';
+import type { TenantConfig } from '../config/tenant';
+import { FxiaokeClient } from '../crm/fxiaoke/client';
+import type { FxiaokeToken } from '../crm/fxiaoke/token-cache';
+import { createZohoConnector, type ZohoConnector } from '../crm/zoho/connector';
+import type { CachedToken } from '../crm/zoho/token-cache';
+import type { SecretsPort } from '../ports';
+import { DynamoTokenCache } from '../store/token-cache';
+
+export interface CrmConnectorDeps {
+  tenant: TenantConfig;
+  secrets: SecretsPort;
+  /** The table tokens are shared in: the tenant's on AWS, a local one in tests. */
+  tokenTable: { doc: DynamoDBDocumentClient; tableName: string };
+  now?: () => Date;
+  /** Per-call patience: timeout, attempts and the longest backoff between them. */
+  http?: { timeoutMs: number; attempts: number; maxBackoffMs: number };
+}
+
+/**
+ * A sync call gives up after at most 3 attempts × 10 s + 2 backoffs, well inside the functions' timeouts, so a slow
+ * or failing CRM ends in a thrown error naming the call (the platform retries), not in a Lambda timeout.
+ */
+export const DEFAULT_CRM_HTTP = { timeoutMs: 10_000, attempts: 3, maxBackoffMs: 8_000 };
+
+export type CrmConnection =
+  | {
+      provider: 'zoho';
+      tenant: TenantConfig;
+      crm: Extract<TenantConfig['crm'], { provider: 'zoho' }>;
+      zoho: ZohoConnector;
+    }
+  | {
+      provider: 'fxiaoke';
+      tenant: TenantConfig;
+      crm: Extract<TenantConfig['crm'], { provider: 'fxiaoke' }>;
+      fxiaoke: FxiaokeClient;
+    };
+
+/** Undefined for generic tenants: they push whole records and have no CRM to call. */
+export const connectCrm = async (deps: CrmConnectorDeps): Promise<CrmConnection | undefined> => {
+  const { tenant } = deps;
+  const crm = tenant.crm;
+  const now = deps.now ?? (() => new Date());
+  const http = deps.http ?? DEFAULT_CRM_HTTP;
+  if (crm.provider === 'generic') return undefined;
+  const s = await deps.secrets.tenantSecrets();
+
+  if (crm.provider === 'zoho') {
+    const { zohoClientId, zohoClientSecret } = requireSecrets(
+      s,
+      ['zohoClientId', 'zohoClientSecret', 'zohoRefreshToken'],
+      'Zoho CRM',
+    );
+    const zoho = createZohoConnector({
+      tenantId: tenant.id,
+      conn: crm,
+      clientId: zohoClientId,
+      clientSecret: zohoClientSecret,
+      // Read at refresh time, so a reconnect (new refresh token) takes effect without a cold start.
+      refreshToken: async () =>
+        requireSecrets(await deps.secrets.tenantSecrets(), ['zohoRefreshToken'], 'Zoho CRM').zohoRefreshToken,
+      cache: new DynamoTokenCache<CachedToken>(deps.tokenTable.doc, deps.tokenTable.tableName),
+      http: axios.create({ timeout: http.timeoutMs }),
+      now: () => now().getTime(),
+      client: { retry: { attempts: http.attempts, maxMs: http.maxBackoffMs } },
+    });
+    return { provider: 'zoho', tenant, crm, zoho };
+  }
+
+  const { fxiaokeAppId, fxiaokeAppSecret, fxiaokePermanentCode } = requireSecrets(
+    s,
+    ['fxiaokeAppId', 'fxiaokeAppSecret', 'fxiaokePermanentCode'],
+    'Fxiaoke',
+  );
+  const fxiaoke = new FxiaokeClient({
+    baseUrl: crm.apiBaseUrl,
+    flow: crm.authFlow,
+    credentials: {
+      appId: fxiaokeAppId,
+      appSecret: fxiaokeAppSecret,
+      permanentCode: fxiaokePermanentCode,
+      userId: crm.apiUserId,
+    },
+    tokenCache: new DynamoTokenCache<FxiaokeToken>(deps.tokenTable.doc, deps.tokenTable.tableName),
+    timeoutMs: http.timeoutMs,
+    retry: { attempts: http.attempts, maxDelayMs: http.maxBackoffMs },
+    now: () => now().getTime(),
+  });
+  return { provider: 'fxiaoke', tenant, crm, fxiaoke };
+};
+
+/** A per-container builder that does not cache a failed build (secrets unreachable, CRM not connected yet). */
+export const retryingOnce = <T>(build: () => Promise<T>): (() => Promise<T>) => {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= build().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+};

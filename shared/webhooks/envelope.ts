@@ -1,0 +1,34 @@
+/**
+ * The checks every webhook receiver makes before it looks at a byte of the body: a JSON content type and a size
+ * limit. Cheap and first, so an oversized or mistyped request is refused before any signature work or storage.
+ */
+import { RejectedInputError } from '../errors';
+
+export interface RawRequest {
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  rawBody: string;
+}
+
+export const checkJsonEnvelope = (req: RawRequest, maxBytes: number): void => {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new RejectedInputError(
+      'unsupported_media_type',
+      `content-type must be application/json, got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'}`,
+    );
+  }
+  const bytes = Buffer.byteLength(req.rawBody, 'utf8');
+  if (bytes > maxBytes) {
+    throw new RejectedInputError('payload_too_large', `the body is ${bytes} bytes; the limit is ${maxBytes}`);
+  }
+};
+
+/** JSON.parse with the failure named as the caller's input ("the body", "the decrypted content"). */
+export const parseJsonInput = (text: string, what: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new RejectedInputError('invalid_json', `${what} is not valid JSON: ${(err as Error).message}`);
+  }
+};
