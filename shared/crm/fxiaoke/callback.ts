@@ -5,8 +5,8 @@
  * values; sync fetches the record (data/get) afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import { crmRecordChanged } from '../../../events';
+import * as z from '../../../events/zod';
 import { formatIssuePath } from '../../config/tenant';
 import { RejectedInputError } from '../../errors';
 import type { EventBusPort } from '../../ports';
@@ -25,12 +25,12 @@ export const FXIAOKE_MAX_BODY_BYTES = 64 * 1024;
 
 /** The decrypted event (Appendix vector). Loose: the vendor may add fields; we read only these. */
 export const fxiaokeEventSchema = z.looseObject({
-  tenantId: z.union([z.number(), z.string()]).optional(),
-  eventType: z.string().min(1).max(50),
-  apiName: z.string().min(1).max(100),
-  dataId: z.string().min(1).max(200),
-  timestamp: z.number().int().optional(),
-  messageId: z.string().max(200).optional(),
+  tenantId: z.optional(z.union([z.number(), z.string()])),
+  eventType: z.string().check(z.minLength(1), z.maxLength(50)),
+  apiName: z.string().check(z.minLength(1), z.maxLength(100)),
+  dataId: z.string().check(z.minLength(1), z.maxLength(200)),
+  timestamp: z.optional(z.int()),
+  messageId: z.optional(z.string().check(z.maxLength(200))),
 });
 export type FxiaokeEvent = z.infer<typeof fxiaokeEventSchema>;
 

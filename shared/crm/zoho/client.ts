@@ -5,7 +5,7 @@
  * every call costs API credits and tests prove imports cost what they should.
  */
 import axios, { type AxiosInstance } from 'axios';
-import * as z from 'zod';
+import * as z from '../../../events/zod';
 import { ZohoApiError } from './errors';
 import { apiBaseUrlFor, type ZohoHostConfig } from './hosts';
 import type { ZohoOAuth } from './oauth';
@@ -59,7 +59,7 @@ export interface ZohoResponse {
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 500, maxMs: 30_000 };
 const errorEnvelope = z.looseObject({
   code: z.string(),
-  message: z.string().optional(),
+  message: z.optional(z.string()),
   details: z.unknown(),
 });
 

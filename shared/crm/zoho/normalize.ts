@@ -4,8 +4,8 @@
  * exact. Date-times arrive in the API user's offset and are stored in UTC.
  */
 import Decimal from 'decimal.js';
-import * as z from 'zod';
 import { type CanonicalRecord, type CrmObject, canonicalRecordSchema } from '../../../events';
+import * as z from '../../../events/zod';
 import type { ZohoRecord } from './records';
 
 /** Default module → canonical object; custom modules need an entry in options. */
@@ -38,7 +38,8 @@ export class ZohoNormalizeError extends Error {
   override readonly name = 'ZohoNormalizeError';
 }
 
-const isEmail = (v: unknown): v is string => typeof v === 'string' && z.email().safeParse(v).success;
+const emailSchema = z.email();
+const isEmail = (v: unknown): v is string => typeof v === 'string' && emailSchema.safeParse(v).success;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
 
 export const objectForModule = (module: string, opts: ZohoNormalizeOptions = {}): CrmObject | undefined =>

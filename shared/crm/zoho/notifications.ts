@@ -6,8 +6,8 @@
  * Inserts and updates carry no full record: the sync fetches it by id. A delete carries a tombstone.
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
 import { type CanonicalRecord, type CrmObject, crmRecordChanged } from '../../../events';
+import * as z from '../../../events/zod';
 import { formatIssuePath } from '../../config/tenant';
 import { AuthenticationError, RejectedInputError } from '../../errors';
 import type { EventBusPort } from '../../ports';
@@ -17,26 +17,25 @@ import { objectForModule } from './normalize';
 export const MAX_NOTIFICATION_BYTES = 256 * 1024;
 
 export const zohoNotificationSchema = z.looseObject({
-  server_time: z.number().int().positive(),
-  module: z.string().min(1).max(100),
+  server_time: z.int().check(z.positive()),
+  module: z.string().check(z.minLength(1), z.maxLength(100)),
   ids: z
-    .array(z.string().regex(/^\d{1,30}$/, { error: 'must be a numeric record id' }))
-    .min(1)
-    .max(1000),
-  operation: z.string().min(1).max(50),
-  channel_id: z.string().min(1).max(40),
-  token: z.string().nullable(),
-  resource_uri: z.string().optional(),
-  query_params: z.record(z.string(), z.unknown()).optional(),
-  affected_fields: z.array(z.unknown()).optional(),
-  affected_values: z
-    .array(z.looseObject({ record_id: z.string(), values: z.record(z.string(), z.unknown()) }))
-    .optional(),
+    .array(z.string().check(z.regex(/^\d{1,30}$/, { error: 'must be a numeric record id' })))
+    .check(z.minLength(1), z.maxLength(1000)),
+  operation: z.string().check(z.minLength(1), z.maxLength(50)),
+  channel_id: z.string().check(z.minLength(1), z.maxLength(40)),
+  token: z.nullable(z.string()),
+  resource_uri: z.optional(z.string()),
+  query_params: z.optional(z.record(z.string(), z.unknown())),
+  affected_fields: z.optional(z.array(z.unknown())),
+  affected_values: z.optional(
+    z.array(z.looseObject({ record_id: z.string(), values: z.record(z.string(), z.unknown()) })),
+  ),
 });
 export type ZohoNotification = z.infer<typeof zohoNotificationSchema>;
 
 /** Only what authentication needs, read before the body is trusted enough to validate in full. */
-const credentials = z.looseObject({ channel_id: z.coerce.string(), token: z.string().nullish() });
+const credentials = z.looseObject({ channel_id: z.coerce.string(), token: z.nullish(z.string()) });
 
 /** A receipt with the changed values Zoho sent (when the channel asked for them), for the sync to use. */
 export interface ZohoReceipt extends Receipt {

@@ -4,7 +4,7 @@
  * refresh budget, so a bug or a storm of 401s cannot trip Zoho's token throttle (which retrying only extends).
  */
 import axios, { type AxiosInstance } from 'axios';
-import * as z from 'zod';
+import * as z from '../../../events/zod';
 import { ZohoOAuthError, ZohoRefreshBudgetError } from './errors';
 import { dataCentreForAccountsServer } from './hosts';
 import type { CachedToken, TokenCache } from './token-cache';
@@ -17,13 +17,13 @@ const DEFAULT_LIFETIME_S = 3600;
 
 // Loose on purpose: Zoho adds fields, and old servers send `expires_in_sec` with `expires_in` in milliseconds.
 const tokenResponse = z.looseObject({
-  access_token: z.string().min(1).optional(),
-  refresh_token: z.string().min(1).optional(),
-  api_domain: z.string().optional(),
-  expires_in: z.number().optional(),
-  expires_in_sec: z.number().optional(),
-  error: z.string().optional(),
-  error_description: z.string().optional(),
+  access_token: z.optional(z.string().check(z.minLength(1))),
+  refresh_token: z.optional(z.string().check(z.minLength(1))),
+  api_domain: z.optional(z.string()),
+  expires_in: z.optional(z.number()),
+  expires_in_sec: z.optional(z.number()),
+  error: z.optional(z.string()),
+  error_description: z.optional(z.string()),
 });
 type TokenResponse = z.infer<typeof tokenResponse>;
 

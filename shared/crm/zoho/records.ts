@@ -4,7 +4,7 @@
  * only the first 2,000 records, then `next_page_token` takes over. Per-record errors in 200/207 answers are
  * returned or thrown as ZohoRecordError, never dropped.
  */
-import * as z from 'zod';
+import * as z from '../../../events/zod';
 import type { ZohoClient } from './client';
 import { ZohoApiError, ZohoRecordError } from './errors';
 
@@ -16,27 +16,27 @@ export const MAX_BATCH = 100;
 
 export type ZohoRecord = { id: string } & Record<string, unknown>;
 
-const recordSchema = z.looseObject({ id: z.string().min(1) });
+const recordSchema = z.looseObject({ id: z.string().check(z.minLength(1)) });
 const listInfo = z.looseObject({
-  more_records: z.boolean().optional(),
-  next_page_token: z.string().nullish(),
+  more_records: z.optional(z.boolean()),
+  next_page_token: z.nullish(z.string()),
 });
-const listResponse = z.looseObject({ data: z.array(recordSchema), info: listInfo.optional() });
+const listResponse = z.looseObject({ data: z.array(recordSchema), info: z.optional(listInfo) });
 const deletedSchema = z.looseObject({
   id: z.string(),
-  display_name: z.string().nullish(),
-  type: z.string().optional(),
-  deleted_time: z.string().optional(),
-  deleted_by: z.looseObject({ id: z.string(), name: z.string().optional() }).nullish(),
+  display_name: z.nullish(z.string()),
+  type: z.optional(z.string()),
+  deleted_time: z.optional(z.string()),
+  deleted_by: z.nullish(z.looseObject({ id: z.string(), name: z.optional(z.string()) })),
 });
-const deletedResponse = z.looseObject({ data: z.array(deletedSchema), info: listInfo.optional() });
+const deletedResponse = z.looseObject({ data: z.array(deletedSchema), info: z.optional(listInfo) });
 const writeResponse = z.looseObject({
   data: z.array(
     z.looseObject({
       code: z.string(),
       status: z.string(),
-      message: z.string().optional(),
-      details: z.looseObject({ id: z.string().optional() }).optional(),
+      message: z.optional(z.string()),
+      details: z.optional(z.looseObject({ id: z.optional(z.string()) })),
     }),
   ),
 });
@@ -55,18 +55,22 @@ export interface ListOptions {
 /** Zoho's documented header form, `2019-07-25T15:26:49+05:30` (seconds precision, numeric offset). */
 export const formatZohoDateTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
-const parseOr = <S extends z.ZodType>(schema: S, data: unknown, what: string): z.infer<S> => {
+const parseOr = <S extends z.ZodMiniType>(schema: S, data: unknown, what: string): z.infer<S> => {
   const r = schema.safeParse(data);
   if (!r.success)
     throw new ZohoApiError(200, 'UNEXPECTED_RESPONSE', `${what}: ${r.error.message}`, undefined, what);
   return r.data;
 };
 
+const requestErrorEnvelope = z.looseObject({
+  code: z.string(),
+  message: z.optional(z.string()),
+  details: z.unknown(),
+});
+
 /** A whole-request error whose body is not per-record results (top-level envelope, or anything else). */
 const requestError = (status: number, data: unknown, what: string): ZohoApiError => {
-  const env = z
-    .looseObject({ code: z.string(), message: z.string().optional(), details: z.unknown() })
-    .safeParse(data);
+  const env = requestErrorEnvelope.safeParse(data);
   return env.success
     ? new ZohoApiError(status, env.data.code, env.data.message ?? env.data.code, env.data.details, what)
     : new ZohoApiError(status, 'UNEXPECTED_RESPONSE', `unexpected answer (HTTP ${status})`, undefined, what);

@@ -10,8 +10,9 @@
  * before the position (read next time, as it is newer than the scan's start), and only a deletion mid-scan can
  * shift one record back, which the recycle-bin pass does not repair (see reconcile.ts, "what a scan guarantees").
  */
-import * as z from 'zod';
+
 import type { CanonicalRecord } from '../../../events';
+import * as z from '../../../events/zod';
 import {
   type CrmScanner,
   ScanCursorLostError,
@@ -44,10 +45,10 @@ export const ZOHO_SCAN_FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const listResponse = z.looseObject({
-  data: z.array(z.looseObject({ id: z.string().min(1) })),
-  info: z
-    .looseObject({ more_records: z.boolean().optional(), next_page_token: z.string().nullish() })
-    .optional(),
+  data: z.array(z.looseObject({ id: z.string().check(z.minLength(1)) })),
+  info: z.optional(
+    z.looseObject({ more_records: z.optional(z.boolean()), next_page_token: z.nullish(z.string()) }),
+  ),
 });
 
 /** Where a scan stands: a page number (first 2,000 records), a page token, the recycle-bin pass, or done. */

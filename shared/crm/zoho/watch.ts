@@ -5,7 +5,7 @@
  * expiry Zoho actually granted, and report health so the scheduled renewal acts before anything stops.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../../events/zod';
 import type { ZohoClient } from './client';
 import { ZohoApiError } from './errors';
 import { formatZohoDateTime } from './records';
@@ -62,7 +62,7 @@ export type ChannelHealth = {
 const entryResult = z.looseObject({
   code: z.string(),
   status: z.string(),
-  message: z.string().optional(),
+  message: z.optional(z.string()),
   details: z.unknown(),
 });
 const watchResponse = z.looseObject({ watch: z.array(entryResult) });
@@ -72,7 +72,7 @@ const subscribed = z.looseObject({
       z.looseObject({
         channel_id: z.coerce.string(),
         channel_expiry: z.string(),
-        resource_name: z.string().optional(),
+        resource_name: z.optional(z.string()),
       }),
     ),
   }),
@@ -81,12 +81,12 @@ const detailsResponse = z.looseObject({
   watch: z.array(
     z.looseObject({
       channel_id: z.coerce.string(),
-      channel_expiry: z.string().optional(),
-      notify_url: z.string().optional(),
-      token: z.string().nullish(),
+      channel_expiry: z.optional(z.string()),
+      notify_url: z.optional(z.string()),
+      token: z.nullish(z.string()),
     }),
   ),
-  info: z.looseObject({ more_records: z.boolean().optional() }).optional(),
+  info: z.optional(z.looseObject({ more_records: z.optional(z.boolean()) })),
 });
 
 export class ZohoWatch {
@@ -131,7 +131,7 @@ export class ZohoWatch {
         query: { page, per_page: 200 },
       });
       if (res.data === undefined) break;
-      const body = detailsResponse.parse(res.data);
+      const body = z.parse(detailsResponse, res.data);
       for (const w of body.watch) found.set(w.channel_id, w);
       if (!body.info?.more_records) break;
     }
