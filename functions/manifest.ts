@@ -144,6 +144,23 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 300,
     providers: ['zoho', 'fxiaoke'],
   },
+  {
+    id: 'zoho-channel-renewal',
+    entry: 'functions/schedules/zoho-channels.ts',
+    description:
+      'Renews Zoho notification channels before they expire (at most a week); alarms if one cannot be',
+    triggers: [
+      {
+        kind: 'schedule',
+        name: 'zohoChannelRenewal',
+        defaultExpression: 'rate(12 hours)',
+        description: 'Check Zoho notification channels and renew those close to expiry',
+      },
+    ],
+    access: ['table', 'secrets'],
+    timeoutSeconds: 60,
+    providers: ['zoho'],
+  },
 ];
 
 /** The functions a tenant gets: those without a provider list, and those for the tenant's CRM. */

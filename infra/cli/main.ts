@@ -1,12 +1,14 @@
 /**
  * The admin CLI (`npm run quotaflow -- <command>`): `validate` checks tenant configs before anything is deployed or
- * started; `import` runs a tenant's initial CRM import (import.ts). Deploy itself is `npx cdk deploy` (see README
+ * started; `import` runs a tenant's initial CRM import (import.ts); `connect zoho` stores a Zoho tenant's refresh
+ * token and enables its notification channels (connect.ts). Deploy itself is `npx cdk deploy` (see README
  * "Deploying a tenant").
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { TenantConfigError } from '../../shared/config/tenant';
 import { loadTenant, stackName, tenantFiles } from '../tenants';
+import { registerConnect } from './connect';
 import { registerImport } from './import';
 
 const program = new Command()
@@ -50,5 +52,6 @@ program
   });
 
 registerImport(program);
+registerConnect(program);
 
 await program.parseAsync();

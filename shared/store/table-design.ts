@@ -10,6 +10,7 @@
  *   CRM access token by cache key        pk=TOKEN#<key>                      sk=TOKEN   (TTL: expiry + 1 day)
  *   recent token calls by cache key      pk=TOKENSLOTS#<key>                 sk=SLOTS   (TTL: end of window)
  *   sync watermark and import cursor     pk=WATERMARK#<module>               sk=WATERMARK
+ *   Zoho channel state (notify URL, ids) pk=ZOHOCHANNELS                    sk=STATE
  */
 export const TABLE = {
   partitionKey: 'pk',

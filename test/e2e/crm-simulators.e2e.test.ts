@@ -65,7 +65,7 @@ describe('an Fxiaoke tenant on the simulator', () => {
     await rt?.stop();
   });
 
-  it('acknowledges a signed, encrypted data-change callback and syncs the opportunity', async () => {
+  it('acknowledges a signed, encrypted data-change callback, syncs the won opportunity and mails its owner', async () => {
     const crm = await getJson<{ records: Record<string, { id: string }[]> }>(`${rt.url}/_local/crm`);
     const opportunity = crm.records.NewOpportunityObj?.[0];
     expect(opportunity).toBeDefined();
@@ -77,5 +77,9 @@ describe('an Fxiaoke tenant on the simulator', () => {
     // crm.record.changed, then the domain events sync derived from the record it read back.
     expect(after.eventsPublished).toBeGreaterThanOrEqual(before.eventsPublished + 2);
     expect(after.deadLetters).toBe(0);
+    // The owner comes from the employee directory (PersonnelObj): the won opportunity is congratulated once.
+    const emails = await getJson<{ subject: string; to: string[] }[]>(`${rt.url}/_local/emails`);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.to[0]).toMatch(/@/);
   });
 });

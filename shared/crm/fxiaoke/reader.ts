@@ -10,6 +10,7 @@ import type { FxiaokeClient, ObjectData } from './client';
 import { FxiaokeApiError } from './errors';
 import { type NormalizeOptions, normalizeFxiaokeRecord } from './normalize';
 import { fxiaokeObjectFor } from './objects';
+import type { FxiaokeDirectory } from './people';
 
 /** The per-API limit is 100 calls per 20 s; a handful in flight keeps a batch well inside it. */
 const DEFAULT_CONCURRENCY = 4;
@@ -17,6 +18,8 @@ const DEFAULT_CONCURRENCY = 4;
 export interface FxiaokeReaderOptions {
   client: Pick<FxiaokeClient, 'get' | 'query'>;
   normalize: NormalizeOptions;
+  /** Owner names and emails from PersonnelObj; without it records carry the owner id only. */
+  directory?: Pick<FxiaokeDirectory, 'people'>;
   concurrency?: number;
 }
 
@@ -42,7 +45,15 @@ export class FxiaokeReader implements CrmReader {
         const id = unique[next++] as string;
         const data = await this.fetch(apiName, id);
         if (!data) continue;
-        const n = normalizeFxiaokeRecord(apiName, data, this.opts.normalize);
+        const owner = Array.isArray(data.owner) ? data.owner[0] : data.owner;
+        const people =
+          this.opts.directory && typeof owner === 'string'
+            ? await this.opts.directory.people([owner])
+            : undefined;
+        const n = normalizeFxiaokeRecord(apiName, data, {
+          ...this.opts.normalize,
+          ...(people ? { people: { ...this.opts.normalize.people, ...people } } : {}),
+        });
         result.set(id, { record: n.record, deleted: n.deleted });
       }
     };
