@@ -11,6 +11,7 @@ import type { TenantConfig } from '../../shared/config/tenant';
 import { createZohoConnector } from '../../shared/crm/zoho/connector';
 import { InMemoryTokenCache } from '../../shared/crm/zoho/token-cache';
 import { generateChannelToken } from '../../shared/crm/zoho/watch';
+import { withChannels, type ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { type FxiaokeSimulator, SIM_APP, startFxiaokeSimulator } from './simulators/fxiaoke';
 import { startZohoSimulator, type ZohoSimulator } from './simulators/zoho';
 
@@ -21,7 +22,8 @@ export interface CrmSimulation {
   tenant: TenantConfig;
   secrets: Partial<TenantSecrets>;
   /** Subscribes the gateway's receiver once it listens. */
-  connect(gatewayUrl: string): Promise<void>;
+  /** `channels` records enabled Zoho channels as `quotaflow connect zoho` does, so scheduled renewal finds them. */
+  connect(gatewayUrl: string, channels?: ZohoChannelRepository): Promise<void>;
   /** Changes one record (module or object name, id, field values) and delivers the notification. */
   change(target: string, id: string, values: Record<string, unknown>): Promise<unknown>;
   /** A few records per module/object, for a person choosing what to change. */
@@ -31,8 +33,11 @@ export interface CrmSimulation {
 
 const SAMPLE_SIZE = 8;
 
-const zoho = async (tenant: TenantConfig & { crm: { provider: 'zoho' } }): Promise<CrmSimulation> => {
-  const sim: ZohoSimulator = await startZohoSimulator({});
+const zoho = async (
+  tenant: TenantConfig & { crm: { provider: 'zoho' } },
+  now: () => number,
+): Promise<CrmSimulation> => {
+  const sim: ZohoSimulator = await startZohoSimulator({ now });
   const refreshToken = sim.issueRefreshToken();
   const channelToken = generateChannelToken();
   const crm = { ...tenant.crm, accountsUrl: sim.url, apiBaseUrl: sim.url };
@@ -46,7 +51,7 @@ const zoho = async (tenant: TenantConfig & { crm: { provider: 'zoho' } }): Promi
       zohoRefreshToken: refreshToken,
       zohoChannelToken: channelToken,
     },
-    connect: async (gatewayUrl) => {
+    connect: async (gatewayUrl, channels) => {
       const connector = createZohoConnector({
         tenantId: tenant.id,
         conn: crm,
@@ -55,12 +60,14 @@ const zoho = async (tenant: TenantConfig & { crm: { provider: 'zoho' } }): Promi
         refreshToken: async () => refreshToken,
         cache: new InMemoryTokenCache(),
       });
-      await connector.watch.enable({
+      const notifyUrl = `${gatewayUrl}/webhooks/zoho`;
+      const granted = await connector.watch.enable({
         tenantId: tenant.id,
         modules: crm.modules,
-        notifyUrl: `${gatewayUrl}/webhooks/zoho`,
+        notifyUrl,
         token: channelToken,
       });
+      await channels?.put(withChannels({ notifyUrl, channels: {} }, granted, new Date()));
     },
     change: (module, id, values) => sim.changeRecord(module, id, values),
     sample: () =>
@@ -79,8 +86,11 @@ const zoho = async (tenant: TenantConfig & { crm: { provider: 'zoho' } }): Promi
   };
 };
 
-const fxiaoke = async (tenant: TenantConfig & { crm: { provider: 'fxiaoke' } }): Promise<CrmSimulation> => {
-  const sim: FxiaokeSimulator = await startFxiaokeSimulator({});
+const fxiaoke = async (
+  tenant: TenantConfig & { crm: { provider: 'fxiaoke' } },
+  now: () => number,
+): Promise<CrmSimulation> => {
+  const sim: FxiaokeSimulator = await startFxiaokeSimulator({ now });
   const aesKey = randomBytes(32).toString('base64');
   const crm = {
     ...tenant.crm,
@@ -115,9 +125,13 @@ const fxiaoke = async (tenant: TenantConfig & { crm: { provider: 'fxiaoke' } }):
 };
 
 /** The simulator for the tenant's CRM, or undefined for the generic webhook (nothing to simulate). */
-export const startCrmSimulation = async (tenant: TenantConfig): Promise<CrmSimulation | undefined> => {
-  if (tenant.crm.provider === 'zoho') return zoho(tenant as TenantConfig & { crm: { provider: 'zoho' } });
+export const startCrmSimulation = async (
+  tenant: TenantConfig,
+  now: () => number = Date.now,
+): Promise<CrmSimulation | undefined> => {
+  if (tenant.crm.provider === 'zoho')
+    return zoho(tenant as TenantConfig & { crm: { provider: 'zoho' } }, now);
   if (tenant.crm.provider === 'fxiaoke')
-    return fxiaoke(tenant as TenantConfig & { crm: { provider: 'fxiaoke' } });
+    return fxiaoke(tenant as TenantConfig & { crm: { provider: 'fxiaoke' } }, now);
   return undefined;
 };

@@ -10,10 +10,13 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { functionsFor, oneTimeTarget } from '../../functions/manifest';
 import { type TenantSecrets, tenantSecretsSchema } from '../../shared/config/secrets';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { useClock } from '../../shared/runtime/clock';
+import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { loadTenant } from '../tenants';
 import { LocalEventBus } from './aws/event-bus';
 import { startAwsStandIns } from './aws/router';
@@ -22,7 +25,7 @@ import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalClock } from './clock';
 import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
 import { AsyncPool, DeadLetterQueue, InFlight } from './delivery';
-import { startDynamo } from './dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
@@ -88,7 +91,9 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const configured = loadTenant(opts.tenantFile);
   const devSecrets = devSecretsFor(opts.tenantFile, configured.id);
   // A tenant on Zoho or Fxiaoke runs against that CRM's simulator unless told to use the real service.
-  const crm = opts.realCrm ? undefined : await startCrmSimulation(configured);
+  // One clock for everything, the simulated CRM included: when the clock moves, tokens and channels age alike.
+  const clock = new LocalClock();
+  const crm = opts.realCrm ? undefined : await startCrmSimulation(configured, () => clock.now().getTime());
   const tenant = crm?.tenant ?? configured;
   const secretValue = JSON.stringify({ ...devSecrets, ...crm?.secrets });
   const dataDir = opts.inMemory ? undefined : resolve(opts.dataDir ?? join(REPO_ROOT, '.local', tenant.id));
@@ -113,7 +118,6 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const dynamoEndpoint = dynamo.endpoint;
   const mail = await LocalMail.start();
 
-  const clock = new LocalClock();
   useClock(clock);
   const inFlight = new InFlight();
   const dlq = new DeadLetterQueue(dataDir ? join(dataDir, 'dlq.json') : undefined);
@@ -227,7 +231,19 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   };
   const gateway = await startGateway(services, routes, opts.port ?? 3000);
   const url = `http://127.0.0.1:${portOf(gateway)}`;
-  await crm?.connect(url);
+  await crm?.connect(
+    url,
+    new ZohoChannelRepository(
+      DynamoDBDocumentClient.from(
+        new DynamoDBClient({
+          endpoint: dynamoEndpoint,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+        }),
+      ),
+      tableName,
+    ),
+  );
   const ticker = setInterval(() => void scheduler.advanceTo(clock.now()), 1000);
   ticker.unref();
 
