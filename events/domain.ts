@@ -42,6 +42,10 @@ export const domainEvents = {
   dealWon: domainEvent('deal.won', () => ({})),
   dealLost: domainEvent('deal.lost', () => ({})),
   leadCreated: domainEvent('lead.created', () => ({})),
+  /** A lead the source marks converted (canonical `fields.converted: true`), once per transition to converted. */
+  leadConverted: domainEvent('lead.converted', () => ({})),
+  /** An activity (task, call, meeting, note, follow-up record) seen for the first time. */
+  activityLogged: domainEvent('activity.logged', () => ({})),
 } as const;
 
 export type DomainEventName = keyof typeof domainEvents;

@@ -33,13 +33,21 @@ const canonicalDecimal = (d: string): string => {
 const sameAmount = (a?: string, b?: string) =>
   a === b || (a !== undefined && b !== undefined && canonicalDecimal(a) === canonicalDecimal(b));
 
+/** Normalizers set `fields.converted: true` on a lead the source marks converted. */
+const isConverted = (r: StoredRecord['record'] | undefined): boolean => r?.fields.converted === true;
+
 export const domainEventsFor = (previous: StoredRecord | undefined, next: StoredRecord): DomainEventOut[] => {
   const events: DomainEventOut[] = [];
   if (next.deleted) return previous && !previous.deleted ? [{ name: 'recordDeleted' }] : [];
   const isNew = !previous || previous.deleted;
   if (isNew) events.push({ name: 'recordCreated' });
 
-  if (next.object === 'lead' && isNew) events.push({ name: 'leadCreated' });
+  if (next.object === 'lead') {
+    if (isNew) events.push({ name: 'leadCreated' });
+    if (isConverted(next.record) && !isConverted(isNew ? undefined : previous?.record))
+      events.push({ name: 'leadConverted' });
+  }
+  if (next.object === 'activity' && isNew) events.push({ name: 'activityLogged' });
   if (next.object === 'deal') {
     const before = isNew ? undefined : previous?.record;
     const now = next.record;

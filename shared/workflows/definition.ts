@@ -19,6 +19,8 @@ export const TRIGGER_EVENTS = [
   'deal.won',
   'deal.lost',
   'lead.created',
+  'lead.converted',
+  'activity.logged',
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 

@@ -77,6 +77,12 @@ const epochMs = (v: unknown): number | undefined => {
 export const isTombstone = (data: Record<string, unknown>): boolean =>
   data.life_status === 'invalid' || data.is_deleted === true || data.is_deleted === 'true';
 
+/**
+ * A converted lead (已转换): `biz_status` "transformed" on LeadsObj. `life_status` is the approval lifecycle
+ * (normal / invalid / under_review …), not conversion, so it never marks a lead converted. [I]
+ */
+export const isConvertedLead = (data: Record<string, unknown>): boolean => data.biz_status === 'transformed';
+
 const dealStatus = (data: Record<string, unknown>, stages: StageMapping): 'open' | 'won' | 'lost' => {
   const stage = optionValue(data.sales_stage);
   if (stage !== undefined) {
@@ -144,6 +150,7 @@ export const normalizeFxiaokeRecord = (
     const v = data[key];
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[key] = v;
   }
+  if (object === 'lead' && isConvertedLead(data)) fields.converted = true;
 
   const parsed = canonicalRecordSchema.safeParse(record);
   if (!parsed.success) {

@@ -103,6 +103,13 @@ const scalarOf = (v: unknown): string | number | boolean | null | undefined => {
   return undefined;
 };
 
+/**
+ * A converted lead: Zoho sets the system field `Converted__s` (and `$converted` in API v2+ responses) to true once
+ * the lead is converted to a contact/account/deal. Either is enough; strings "true" are tolerated.
+ */
+export const isConvertedLead = (r: ZohoRecord): boolean =>
+  [r.Converted__s, r.$converted].some((v) => v === true || v === 'true');
+
 export const normalizeZohoRecord = (
   module: string,
   r: ZohoRecord,
@@ -123,6 +130,7 @@ export const normalizeZohoRecord = (
     const v = scalarOf(r[name]);
     if (v !== undefined) fields[name] = v;
   }
+  if (object === 'lead' && isConvertedLead(r)) fields.converted = true;
   const name = displayName(module, r);
   const o = owner(r.Owner);
   const candidate = {

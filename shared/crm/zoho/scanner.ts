@@ -36,7 +36,7 @@ import { DISCRETE_PAGING_LIMIT, formatZohoDateTime, MAX_PER_PAGE, type ZohoRecor
 const BASE_FIELDS = ['Modified_Time', 'Owner'];
 export const ZOHO_SCAN_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Deals: ['Deal_Name', 'Stage', 'Amount', 'Closing_Date'],
-  Leads: ['First_Name', 'Last_Name', 'Full_Name', 'Email'],
+  Leads: ['First_Name', 'Last_Name', 'Full_Name', 'Email', 'Converted__s'],
   Contacts: ['First_Name', 'Last_Name', 'Full_Name', 'Email'],
   Accounts: ['Account_Name'],
   Notes: ['Note_Title'],

@@ -236,10 +236,10 @@ describe('matching a tenant: order, disabled workflows, explain', () => {
   });
 
   it('an event no workflow can listen to is explained as such', () => {
-    const e = matcher.explain(event('activity.logged', deal()));
+    const e = matcher.explain(event('lead.merged', deal()));
     expect(e.matched).toEqual([]);
     expect(e.notMatched[0]?.reasons[0]?.reason).toBe(
-      'listens to deal.won, not activity.logged (not a workflow trigger)',
+      'listens to deal.won, not lead.merged (not a workflow trigger)',
     );
   });
 });
