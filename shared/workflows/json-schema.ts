@@ -18,7 +18,7 @@ export const workflowJsonSchema = (): Record<string, unknown> => {
   };
 };
 
-/** The text committed as tenants/workflows/workflow.schema.json (a test keeps the two equal). */
+/** The schema as JSON text (the committed file is this, formatted; a test keeps the two equal as data). */
 export const workflowJsonSchemaText = (): string => `${JSON.stringify(workflowJsonSchema(), null, 2)}\n`;
 
 // `npx tsx shared/workflows/json-schema.ts` rewrites the committed schema after a change to definition.ts.
@@ -26,5 +26,8 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const { writeFileSync } = await import('node:fs');
   const out = new URL('../../tenants/workflows/workflow.schema.json', import.meta.url);
   writeFileSync(out, workflowJsonSchemaText());
+  // Leave it as the repository's formatter wants it, so `npm run lint` stays clean after a regeneration.
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('npx', ['biome', 'format', '--write', out.pathname], { stdio: 'ignore' });
   console.log(`wrote ${out.pathname}`);
 }
