@@ -6,11 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { CRM_OBJECTS, canonicalRecordSchema, crmRecordChanged } from '../../events';
 import * as z from '../../events/zod';
-import { formatIssuePath } from '../config/tenant';
 import { RejectedInputError } from '../errors';
 import type { EventBusPort } from '../ports';
 import type { ReceiptRepository } from '../store/receipts';
-import { checkJsonEnvelope } from '../webhooks/envelope';
+import { checkJsonEnvelope, parseJsonInput, parseOrReject } from '../webhooks/envelope';
 import { verify } from '../webhooks/standard-webhooks';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -44,25 +43,12 @@ export type GenericWebhookResult = {
 
 const checkEnvelope = (req: GenericWebhookRequest): void => checkJsonEnvelope(req, MAX_BODY_BYTES);
 
-export const parseGenericBody = (rawBody: string): GenericWebhookBody => {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody);
-  } catch (err) {
-    throw new RejectedInputError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = genericWebhookBodySchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
-    const first = problems[0];
-    throw new RejectedInputError(
-      'invalid_payload',
-      `the body does not match the record-change schema: ${first?.path}: ${first?.message}`,
-      { problems },
-    );
-  }
-  return parsed.data;
-};
+export const parseGenericBody = (rawBody: string): GenericWebhookBody =>
+  parseOrReject(
+    genericWebhookBodySchema,
+    parseJsonInput(rawBody, 'the body'),
+    'the body does not match the record-change schema',
+  );
 
 export const receiveGenericWebhook = async (
   req: GenericWebhookRequest,

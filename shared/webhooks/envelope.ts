@@ -2,6 +2,9 @@
  * The checks every webhook receiver makes before it looks at a byte of the body: a JSON content type and a size
  * limit. Cheap and first, so an oversized or mistyped request is refused before any signature work or storage.
  */
+import type * as core from 'zod/v4/core';
+import * as z from '../../events/zod';
+import { formatIssuePath } from '../config/tenant';
 import { RejectedInputError } from '../errors';
 
 export interface RawRequest {
@@ -31,4 +34,20 @@ export const parseJsonInput = (text: string, what: string): unknown => {
   } catch (err) {
     throw new RejectedInputError('invalid_json', `${what} is not valid JSON: ${(err as Error).message}`);
   }
+};
+
+/**
+ * Validates a received payload, refusing it with every problem by path and the first one in the message
+ * (`<what>: <path>: <problem>`), so the sender sees what to fix.
+ */
+export const parseOrReject = <S extends core.$ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+): core.output<S> => {
+  const parsed = z.safeParse(schema, value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
+  const first = problems[0];
+  throw new RejectedInputError('invalid_payload', `${what}: ${first?.path}: ${first?.message}`, { problems });
 };

@@ -7,11 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { crmRecordChanged } from '../../../events';
 import * as z from '../../../events/zod';
-import { formatIssuePath } from '../../config/tenant';
 import { RejectedInputError } from '../../errors';
 import type { EventBusPort } from '../../ports';
 import type { Receipt, ReceiptRepository } from '../../store/receipts';
-import { checkJsonEnvelope } from '../../webhooks/envelope';
+import { checkJsonEnvelope, parseJsonInput, parseOrReject } from '../../webhooks/envelope';
 import {
   buildCallbackReply,
   CALLBACK_TOLERANCE_MS,
@@ -71,34 +70,19 @@ export interface FxiaokeCallbackResult {
 
 const checkEnvelope = (req: FxiaokeCallbackRequest): void => checkJsonEnvelope(req, FXIAOKE_MAX_BODY_BYTES);
 
-const parseJson = (text: string, what: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new RejectedInputError('invalid_json', `${what} is not valid JSON: ${(err as Error).message}`);
-  }
-};
-
-export const parseFxiaokeEvent = (plaintext: string): FxiaokeEvent => {
-  const parsed = fxiaokeEventSchema.safeParse(parseJson(plaintext, 'the decrypted content'));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
-    const first = problems[0];
-    throw new RejectedInputError(
-      'invalid_payload',
-      `the decrypted event does not match the data-change schema: ${first?.path}: ${first?.message}`,
-      { problems },
-    );
-  }
-  return parsed.data;
-};
+export const parseFxiaokeEvent = (plaintext: string): FxiaokeEvent =>
+  parseOrReject(
+    fxiaokeEventSchema,
+    parseJsonInput(plaintext, 'the decrypted content'),
+    'the decrypted event does not match the data-change schema',
+  );
 
 export const receiveFxiaokeCallback = async (
   req: FxiaokeCallbackRequest,
   deps: FxiaokeCallbackDeps,
 ): Promise<FxiaokeCallbackResult> => {
   checkEnvelope(req);
-  const body = parseJson(req.rawBody, 'the body');
+  const body = parseJsonInput(req.rawBody, 'the body');
   const { envelope, aesKey, plaintext } = openCallback(
     body,
     await deps.aesKeys(),

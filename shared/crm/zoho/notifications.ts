@@ -8,10 +8,10 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type CanonicalRecord, type CrmObject, crmRecordChanged } from '../../../events';
 import * as z from '../../../events/zod';
-import { formatIssuePath } from '../../config/tenant';
 import { AuthenticationError, RejectedInputError } from '../../errors';
 import type { EventBusPort } from '../../ports';
 import type { Receipt, ReceiptRepository } from '../../store/receipts';
+import { parseJsonInput, parseOrReject } from '../../webhooks/envelope';
 import { objectForModule } from './normalize';
 
 export const MAX_NOTIFICATION_BYTES = 256 * 1024;
@@ -91,14 +91,6 @@ export const notificationId = (n: Pick<ZohoNotification, 'channel_id' | 'ids' | 
   return `${n.channel_id}-${n.server_time}-${ids}`;
 };
 
-const parseJson = (rawBody: string): unknown => {
-  try {
-    return JSON.parse(rawBody);
-  } catch (err) {
-    throw new RejectedInputError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
-  }
-};
-
 const authenticate = async (json: unknown, deps: ZohoNotificationDeps): Promise<void> => {
   const c = credentials.safeParse(json);
   if (!c.success) throw new AuthenticationError('missing_header', 'the notification has no channel_id');
@@ -133,19 +125,10 @@ export const receiveZohoNotification = async (
       `the body is ${bytes} bytes; the limit is ${MAX_NOTIFICATION_BYTES}`,
     );
   }
-  const json = parseJson(req.rawBody);
+  const json = parseJsonInput(req.rawBody, 'the body');
   // Zoho puts the credential inside the body, so the minimum is read first; nothing else is trusted before.
   await authenticate(json, deps);
-  const parsed = zohoNotificationSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
-    throw new RejectedInputError(
-      'invalid_payload',
-      `the notification is malformed: ${problems[0]?.path}: ${problems[0]?.message}`,
-      { problems },
-    );
-  }
-  const n = parsed.data;
+  const n = parseOrReject(zohoNotificationSchema, json, 'the notification is malformed');
   const id = notificationId(n);
   const object = objectForModule(n.module, deps.moduleObjects ? { moduleObjects: deps.moduleObjects } : {});
   // A module we do not map (a custom module someone subscribed by hand): acknowledge, so Zoho stops resending.
