@@ -8,8 +8,10 @@ import axios from 'axios';
 import { requireSecrets } from '../config/secrets';
 import type { TenantConfig } from '../config/tenant';
 import { FxiaokeClient } from '../crm/fxiaoke/client';
+import type { NormalizeOptions as FxiaokeNormalizeOptions } from '../crm/fxiaoke/normalize';
 import type { FxiaokeToken } from '../crm/fxiaoke/token-cache';
 import { createZohoConnector, type ZohoConnector } from '../crm/zoho/connector';
+import type { ZohoNormalizeOptions } from '../crm/zoho/normalize';
 import type { CachedToken } from '../crm/zoho/token-cache';
 import type { SecretsPort } from '../ports';
 import { DynamoTokenCache } from '../store/token-cache';
@@ -30,18 +32,26 @@ export interface CrmConnectorDeps {
  */
 export const DEFAULT_CRM_HTTP = { timeoutMs: 10_000, attempts: 3, maxBackoffMs: 8_000 };
 
+type ZohoCrm = Extract<TenantConfig['crm'], { provider: 'zoho' }>;
+type FxiaokeCrm = Extract<TenantConfig['crm'], { provider: 'fxiaoke' }>;
+
+/** A connected CRM with what the reader and the scanner both need: the client, the clock, the normalization. */
 export type CrmConnection =
   | {
       provider: 'zoho';
       tenant: TenantConfig;
-      crm: Extract<TenantConfig['crm'], { provider: 'zoho' }>;
+      crm: ZohoCrm;
+      now: () => Date;
       zoho: ZohoConnector;
+      normalize: ZohoNormalizeOptions;
     }
   | {
       provider: 'fxiaoke';
       tenant: TenantConfig;
-      crm: Extract<TenantConfig['crm'], { provider: 'fxiaoke' }>;
+      crm: FxiaokeCrm;
+      now: () => Date;
       fxiaoke: FxiaokeClient;
+      normalize: FxiaokeNormalizeOptions;
     };
 
 /** Undefined for generic tenants: they push whole records and have no CRM to call. */
@@ -72,7 +82,12 @@ export const connectCrm = async (deps: CrmConnectorDeps): Promise<CrmConnection 
       now: () => now().getTime(),
       client: { retry: { attempts: http.attempts, maxMs: http.maxBackoffMs } },
     });
-    return { provider: 'zoho', tenant, crm, zoho };
+    const normalize = {
+      wonStages: crm.wonStages,
+      lostStages: crm.lostStages,
+      defaultCurrency: tenant.currency,
+    };
+    return { provider: 'zoho', tenant, crm, now, zoho, normalize };
   }
 
   const { fxiaokeAppId, fxiaokeAppSecret, fxiaokePermanentCode } = requireSecrets(
@@ -94,7 +109,13 @@ export const connectCrm = async (deps: CrmConnectorDeps): Promise<CrmConnection 
     retry: { attempts: http.attempts, maxDelayMs: http.maxBackoffMs },
     now: () => now().getTime(),
   });
-  return { provider: 'fxiaoke', tenant, crm, fxiaoke };
+  const normalize = {
+    opportunityObject: crm.opportunityObject,
+    stages: { won: crm.wonStages, lost: crm.lostStages },
+    timeZone: tenant.timeZone,
+    currency: tenant.currency,
+  };
+  return { provider: 'fxiaoke', tenant, crm, now, fxiaoke, normalize };
 };
 
 /** A per-container builder that does not cache a failed build (secrets unreachable, CRM not connected yet). */

@@ -20,29 +20,18 @@ export interface CrmScannerDeps extends CrmConnectorDeps {
 export const buildCrmScanner = async (deps: CrmScannerDeps): Promise<CrmScanner | undefined> => {
   const c = await connectCrm(deps);
   if (!c) return undefined;
-  const now = deps.now ?? (() => new Date());
-  const { tenant } = c;
   if (c.provider === 'zoho') {
     return new ZohoScanner({
       client: c.zoho.client,
       records: c.zoho.records,
       modules: c.crm.modules,
-      normalize: {
-        wonStages: c.crm.wonStages,
-        lostStages: c.crm.lostStages,
-        defaultCurrency: tenant.currency,
-      },
-      now,
+      normalize: c.normalize,
+      now: c.now,
     });
   }
   return new FxiaokeScanner({
     client: c.fxiaoke,
-    normalize: {
-      opportunityObject: c.crm.opportunityObject,
-      stages: { won: c.crm.wonStages, lost: c.crm.lostStages },
-      timeZone: tenant.timeZone,
-      currency: tenant.currency,
-    },
+    normalize: c.normalize,
     ...(deps.fxiaokeObjects ? { objects: deps.fxiaokeObjects } : {}),
   });
 };

@@ -20,29 +20,18 @@ export type CrmReaderDeps = CrmConnectorDeps;
 export const buildCrmReader = async (deps: CrmReaderDeps): Promise<CrmReader | undefined> => {
   const c = await connectCrm(deps);
   if (!c) return undefined;
-  const now = deps.now ?? (() => new Date());
-  const { tenant } = c;
   if (c.provider === 'zoho') {
     return new ZohoReader({
       records: c.zoho.records,
       modules: c.crm.modules,
-      normalize: {
-        wonStages: c.crm.wonStages,
-        lostStages: c.crm.lostStages,
-        defaultCurrency: tenant.currency,
-      },
-      now,
+      normalize: c.normalize,
+      now: c.now,
     });
   }
   return new FxiaokeReader({
     client: c.fxiaoke,
-    directory: new FxiaokeDirectory(c.fxiaoke, () => now().getTime()),
-    normalize: {
-      opportunityObject: c.crm.opportunityObject,
-      stages: { won: c.crm.wonStages, lost: c.crm.lostStages },
-      timeZone: tenant.timeZone,
-      currency: tenant.currency,
-    },
+    directory: new FxiaokeDirectory(c.fxiaoke, () => c.now().getTime()),
+    normalize: c.normalize,
   });
 };
 
