@@ -4,6 +4,7 @@
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -42,15 +43,22 @@ type HttpHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export const httpHandler = (handler: HttpHandler, opts: { metrics?: boolean } = {}) => {
+export const httpHandler = (handler: HttpHandler, opts: { metrics?: boolean; webhook?: boolean } = {}) => {
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler).use(
     injectLambdaContext(logger, { resetKeys: true }),
   );
   if (opts.metrics !== false) chain.use(logMetrics(metrics));
+  if (opts.webhook) {
+    // A before-middleware that returns a value ends the request with it (middy): return nothing.
+    chain.before(() => {
+      metrics.addMetric('WebhookReceived', MetricUnit.Count, 1);
+    });
+  }
   return chain.use({
     onError: async (request) => {
       const err = request.error;
       if (err instanceof RejectedInputError || err instanceof AuthenticationError) {
+        if (opts.webhook) metrics.addMetric('WebhookRejected', MetricUnit.Count, 1);
         const status = STATUS[err.code] ?? 400;
         logger.warn('request rejected', { code: err.code, reason: err.message, status });
         request.response = json(status, errorBody(err));
@@ -60,6 +68,16 @@ export const httpHandler = (handler: HttpHandler, opts: { metrics?: boolean } = 
       request.response = json(500, { error: { code: 'internal', message: 'internal error; retry later' } });
     },
   });
+};
+
+/**
+ * A webhook receiver: counts every delivery received and every one rejected (by the error middleware above); the
+ * receiver reports the outcome of the ones it took with `countDelivery`.
+ */
+export const webhookHandler = (handler: HttpHandler) => httpHandler(handler, { webhook: true });
+
+export const countDelivery = (status: 'accepted' | 'duplicate' | 'ignored'): void => {
+  metrics.addMetric(status === 'duplicate' ? 'WebhookDuplicate' : 'WebhookAccepted', MetricUnit.Count, 1);
 };
 
 /** Header lookup for API Gateway v2 events, which are already lower-cased; locally the gateway lower-cases too. */

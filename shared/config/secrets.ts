@@ -52,7 +52,24 @@ export const requireSecrets = <K extends keyof TenantSecrets>(
   return Object.fromEntries(fields.map((f) => [f, s[f]])) as { [P in K]-?: NonNullable<TenantSecrets[P]> };
 };
 
+type StringSecret = {
+  [K in keyof TenantSecrets]-?: NonNullable<TenantSecrets[K]> extends string ? K : never;
+}[keyof TenantSecrets];
+
+/**
+ * Every value a receiver accepts during a rotation: the current one, then the previous one while senders switch.
+ * A missing current value is an unfinished connection, named in the error.
+ */
+export const acceptedValues = (
+  s: TenantSecrets,
+  current: StringSecret,
+  previous: StringSecret,
+  what: string,
+): string[] => {
+  const now = requireSecrets(s, [current], what)[current] as string;
+  const before = s[previous];
+  return typeof before === 'string' ? [now, before] : [now];
+};
+
 export const genericWebhookSecrets = (s: TenantSecrets): string[] =>
-  s.genericWebhookPreviousSecret
-    ? [s.genericWebhookSigningSecret, s.genericWebhookPreviousSecret]
-    : [s.genericWebhookSigningSecret];
+  acceptedValues(s, 'genericWebhookSigningSecret', 'genericWebhookPreviousSecret', 'the generic webhook');
