@@ -75,7 +75,7 @@ const ownerIn = z.strictObject({
 });
 const teamIn = z.strictObject({ op: z.literal('team_in'), teams: z.array(slug).check(z.minLength(1)) });
 
-const leafCondition = z.discriminatedUnion('op', [
+const leafConditions = [
   comparison,
   membership,
   ordering,
@@ -85,24 +85,14 @@ const leafCondition = z.discriminatedUnion('op', [
   crossed,
   ownerIn,
   teamIn,
-]);
+] as const;
+const leafCondition = z.discriminatedUnion('op', [...leafConditions]);
 /** One level of OR is enough for sales rules ("stage is X or amount over Y"); deeper nesting hurts readability. */
 const anyOf = z.strictObject({
   op: z.literal('any'),
   conditions: z.array(leafCondition).check(z.minLength(2)),
 });
-export const conditionSchema = z.discriminatedUnion('op', [
-  comparison,
-  membership,
-  ordering,
-  presence,
-  changed,
-  changedFromTo,
-  crossed,
-  ownerIn,
-  teamIn,
-  anyOf,
-]);
+export const conditionSchema = z.discriminatedUnion('op', [...leafConditions, anyOf]);
 export type LeafCondition = z.infer<typeof leafCondition>;
 export type Condition = z.infer<typeof conditionSchema>;
 
