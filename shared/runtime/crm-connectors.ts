@@ -9,6 +9,7 @@ import { requireSecrets } from '../config/secrets';
 import type { TenantConfig } from '../config/tenant';
 import { FxiaokeClient } from '../crm/fxiaoke/client';
 import type { NormalizeOptions as FxiaokeNormalizeOptions } from '../crm/fxiaoke/normalize';
+import { FxiaokeDirectory } from '../crm/fxiaoke/people';
 import type { FxiaokeToken } from '../crm/fxiaoke/token-cache';
 import { createZohoConnector, type ZohoConnector } from '../crm/zoho/connector';
 import type { ZohoNormalizeOptions } from '../crm/zoho/normalize';
@@ -51,6 +52,8 @@ export type CrmConnection =
       crm: FxiaokeCrm;
       now: () => Date;
       fxiaoke: FxiaokeClient;
+      /** Shared by reader and scanner, so owners looked up once serve both. */
+      directory: FxiaokeDirectory;
       normalize: FxiaokeNormalizeOptions;
     };
 
@@ -115,7 +118,8 @@ export const connectCrm = async (deps: CrmConnectorDeps): Promise<CrmConnection 
     timeZone: tenant.timeZone,
     currency: tenant.currency,
   };
-  return { provider: 'fxiaoke', tenant, crm, now, fxiaoke, normalize };
+  const directory = new FxiaokeDirectory(fxiaoke, () => now().getTime());
+  return { provider: 'fxiaoke', tenant, crm, now, fxiaoke, directory, normalize };
 };
 
 /** A per-container builder that does not cache a failed build (secrets unreachable, CRM not connected yet). */

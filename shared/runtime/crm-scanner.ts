@@ -31,6 +31,7 @@ export const buildCrmScanner = async (deps: CrmScannerDeps): Promise<CrmScanner 
   }
   return new FxiaokeScanner({
     client: c.fxiaoke,
+    directory: c.directory,
     normalize: c.normalize,
     ...(deps.fxiaokeObjects ? { objects: deps.fxiaokeObjects } : {}),
   });

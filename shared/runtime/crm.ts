@@ -4,7 +4,6 @@
  * records and have no reader. A failed build (secrets unreachable, CRM not connected yet) is not cached: the next
  * invocation tries again.
  */
-import { FxiaokeDirectory } from '../crm/fxiaoke/people';
 import { FxiaokeReader } from '../crm/fxiaoke/reader';
 import { ZohoReader } from '../crm/zoho/reader';
 import type { CrmReader } from '../sync/crm-reader';
@@ -30,7 +29,7 @@ export const buildCrmReader = async (deps: CrmReaderDeps): Promise<CrmReader | u
   }
   return new FxiaokeReader({
     client: c.fxiaoke,
-    directory: new FxiaokeDirectory(c.fxiaoke, () => c.now().getTime()),
+    directory: c.directory,
     normalize: c.normalize,
   });
 };

@@ -4,6 +4,7 @@
  * ids, and keeps what it found for an hour per container. Without it a won deal has no owner to congratulate.
  */
 import type { FxiaokeClient } from './client';
+import type { NormalizeOptions } from './normalize';
 
 export interface Person {
   name?: string;
@@ -83,3 +84,21 @@ export class FxiaokeDirectory {
     }
   }
 }
+
+const ownerOf = (data: Record<string, unknown>): string | undefined =>
+  text(Array.isArray(data.owner) ? data.owner[0] : data.owner);
+
+/**
+ * Normalization options carrying the owners of `rows`, looked up together (one directory query per batch of
+ * unknown owners, not one per record). Without a directory the options are returned unchanged.
+ */
+export const withOwners = async (
+  normalize: NormalizeOptions,
+  directory: Pick<FxiaokeDirectory, 'people'> | undefined,
+  rows: readonly Record<string, unknown>[],
+): Promise<NormalizeOptions> => {
+  if (!directory) return normalize;
+  const owners = [...new Set(rows.flatMap((r) => ownerOf(r) ?? []))];
+  if (owners.length === 0) return normalize;
+  return { ...normalize, people: { ...normalize.people, ...(await directory.people(owners)) } };
+};

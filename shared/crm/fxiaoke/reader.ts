@@ -10,7 +10,7 @@ import type { FxiaokeClient, ObjectData } from './client';
 import { FxiaokeApiError } from './errors';
 import { type NormalizeOptions, normalizeFxiaokeRecord } from './normalize';
 import { fxiaokeObjectFor } from './objects';
-import type { FxiaokeDirectory } from './people';
+import { type FxiaokeDirectory, withOwners } from './people';
 
 /** The per-API limit is 100 calls per 20 s; a handful in flight keeps a batch well inside it. */
 const DEFAULT_CONCURRENCY = 4;
@@ -45,15 +45,8 @@ export class FxiaokeReader implements CrmReader {
         const id = unique[next++] as string;
         const data = await this.fetch(apiName, id);
         if (!data) continue;
-        const owner = Array.isArray(data.owner) ? data.owner[0] : data.owner;
-        const people =
-          this.opts.directory && typeof owner === 'string'
-            ? await this.opts.directory.people([owner])
-            : undefined;
-        const n = normalizeFxiaokeRecord(apiName, data, {
-          ...this.opts.normalize,
-          ...(people ? { people: { ...this.opts.normalize.people, ...people } } : {}),
-        });
+        const normalize = await withOwners(this.opts.normalize, this.opts.directory, [data]);
+        const n = normalizeFxiaokeRecord(apiName, data, normalize);
         result.set(id, { record: n.record, deleted: n.deleted });
       }
     };

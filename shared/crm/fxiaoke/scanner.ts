@@ -10,6 +10,7 @@ import type { CrmScanner, ScanOptions, ScanPage } from '../../sync/crm-scanner';
 import type { FxiaokeClient, QueryFilter } from './client';
 import { type NormalizeOptions, normalizeFxiaokeRecord } from './normalize';
 import { canonicalObjectFor } from './objects';
+import { type FxiaokeDirectory, withOwners } from './people';
 
 /** The objects Quotaflow normalizes; the opportunity object is the tenant's own choice. */
 export const defaultFxiaokeObjects = (opportunityObject: string): string[] => [
@@ -23,6 +24,8 @@ export const defaultFxiaokeObjects = (opportunityObject: string): string[] => [
 export interface FxiaokeScannerOptions {
   client: Pick<FxiaokeClient, 'modifiedSince'>;
   normalize: NormalizeOptions;
+  /** Owner names and emails from PersonnelObj, looked up once per page. */
+  directory?: Pick<FxiaokeDirectory, 'people'>;
   objects?: readonly string[];
 }
 
@@ -48,9 +51,10 @@ export class FxiaokeScanner implements CrmScanner {
     for await (const page of this.opts.client.modifiedSince(apiName, sinceMs, { filters: after })) {
       const records: ScanPage['records'] = [];
       const rejected: ScanPage['rejected'] = [];
+      const normalize = await withOwners(this.opts.normalize, this.opts.directory, page);
       for (const data of page) {
         try {
-          const n = normalizeFxiaokeRecord(apiName, data, this.opts.normalize);
+          const n = normalizeFxiaokeRecord(apiName, data, normalize);
           records.push({ object: n.object, record: n.record, deleted: n.deleted });
         } catch (err) {
           if (!(err instanceof RejectedInputError)) throw err;
