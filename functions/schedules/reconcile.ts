@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
+import { crmUsers } from '../../shared/runtime/crm-users';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { reconcileDeps } from '../../shared/runtime/reconcile';
 import { reconcile } from '../../shared/sync/reconcile';
@@ -16,7 +17,8 @@ const STOP_BEFORE_TIMEOUT_MS = 45_000;
 export const handler = scheduledHandler(z.unknown(), async (_input, context) => {
   const deps = await reconcileDeps();
   if (!deps) throw new Error(`tenant ${tenant.id} has no CRM to reconcile`);
-  const result = await reconcile(deps, {
+  const users = await crmUsers();
+  const result = await reconcile(users ? { ...deps, users } : deps, {
     mode: 'reconcile',
     runner: `lambda:${context.awsRequestId}`,
     shouldStop: () => context.getRemainingTimeInMillis() < STOP_BEFORE_TIMEOUT_MS,
@@ -27,6 +29,7 @@ export const handler = scheduledHandler(z.unknown(), async (_input, context) => 
     metrics.addMetric('ReconcileRecordsApplied', MetricUnit.Count, m.outcomes.applied);
     metrics.addMetric('ReconcileRecordsRejected', MetricUnit.Count, m.rejected.length);
   }
+  if (result.users) logger.info('reconcile users', result.users);
   return {
     complete: result.complete,
     modules: result.modules.map((m) => ({ module: m.module, status: m.status })),

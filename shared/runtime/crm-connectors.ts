@@ -11,11 +11,15 @@ import { FxiaokeClient } from '../crm/fxiaoke/client';
 import type { NormalizeOptions as FxiaokeNormalizeOptions } from '../crm/fxiaoke/normalize';
 import { FxiaokeDirectory } from '../crm/fxiaoke/people';
 import type { FxiaokeToken } from '../crm/fxiaoke/token-cache';
+import { FxiaokeUsers } from '../crm/fxiaoke/users';
 import { createZohoConnector, type ZohoConnector } from '../crm/zoho/connector';
 import type { ZohoNormalizeOptions } from '../crm/zoho/normalize';
 import type { CachedToken } from '../crm/zoho/token-cache';
+import { ZohoUsers } from '../crm/zoho/users';
 import type { SecretsPort } from '../ports';
 import { DynamoTokenCache } from '../store/token-cache';
+import { UserRepository } from '../store/users';
+import { type CrmUserSource, type OwnerDetails, ownerDirectory } from '../sync/crm-users';
 
 export interface CrmConnectorDeps {
   tenant: TenantConfig;
@@ -45,6 +49,10 @@ export type CrmConnection =
       now: () => Date;
       zoho: ZohoConnector;
       normalize: ZohoNormalizeOptions;
+      users: CrmUserSource;
+      userStore: UserRepository;
+      /** Owner id → owner and manager emails from the stored users, re-read at most every few minutes. */
+      people: () => Promise<Readonly<Record<string, OwnerDetails>>>;
     }
   | {
       provider: 'fxiaoke';
@@ -55,6 +63,8 @@ export type CrmConnection =
       /** Shared by reader and scanner, so owners looked up once serve both. */
       directory: FxiaokeDirectory;
       normalize: FxiaokeNormalizeOptions;
+      users: CrmUserSource;
+      userStore: UserRepository;
     };
 
 /** Undefined for generic tenants: they push whole records and have no CRM to call. */
@@ -89,8 +99,21 @@ export const connectCrm = async (deps: CrmConnectorDeps): Promise<CrmConnection 
       wonStages: crm.wonStages,
       lostStages: crm.lostStages,
       defaultCurrency: tenant.currency,
+      fieldMap: crm.fields,
     };
-    return { provider: 'zoho', tenant, crm, now, zoho, normalize };
+    const userStore = new UserRepository(deps.tokenTable.doc, deps.tokenTable.tableName);
+    const people = cachedFor(PEOPLE_TTL_MS, now, async () => ownerDirectory(await userStore.all()));
+    return {
+      provider: 'zoho',
+      tenant,
+      crm,
+      now,
+      zoho,
+      normalize,
+      users: new ZohoUsers(zoho.client),
+      userStore,
+      people,
+    };
   }
 
   const { fxiaokeAppId, fxiaokeAppSecret, fxiaokePermanentCode } = requireSecrets(
@@ -117,9 +140,31 @@ export const connectCrm = async (deps: CrmConnectorDeps): Promise<CrmConnection 
     stages: { won: crm.wonStages, lost: crm.lostStages },
     timeZone: tenant.timeZone,
     currency: tenant.currency,
+    fieldMap: crm.fields,
   };
   const directory = new FxiaokeDirectory(fxiaoke, () => now().getTime());
-  return { provider: 'fxiaoke', tenant, crm, now, fxiaoke, directory, normalize };
+  const users = new FxiaokeUsers(fxiaoke);
+  const userStore = new UserRepository(deps.tokenTable.doc, deps.tokenTable.tableName);
+  return { provider: 'fxiaoke', tenant, crm, now, fxiaoke, directory, normalize, users, userStore };
+};
+
+/** Stored users change when reconcile runs (every 15 minutes by default): a few minutes' staleness is harmless. */
+const PEOPLE_TTL_MS = 5 * 60_000;
+
+/** `load` at most once per `ttlMs` (on the given clock); a failed load is not kept. */
+const cachedFor = <T>(ttlMs: number, now: () => Date, load: () => Promise<T>): (() => Promise<T>) => {
+  let value: { at: number; pending: Promise<T> } | undefined;
+  return () => {
+    const t = now().getTime();
+    if (!value || t - value.at >= ttlMs) {
+      const pending = load().catch((err: unknown) => {
+        value = undefined;
+        throw err;
+      });
+      value = { at: t, pending };
+    }
+    return value.pending;
+  };
 };
 
 /** A per-container builder that does not cache a failed build (secrets unreachable, CRM not connected yet). */

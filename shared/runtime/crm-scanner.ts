@@ -26,6 +26,7 @@ export const buildCrmScanner = async (deps: CrmScannerDeps): Promise<CrmScanner 
       records: c.zoho.records,
       modules: c.crm.modules,
       normalize: c.normalize,
+      people: c.people,
       now: c.now,
     });
   }

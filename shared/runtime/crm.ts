@@ -24,6 +24,7 @@ export const buildCrmReader = async (deps: CrmReaderDeps): Promise<CrmReader | u
       records: c.zoho.records,
       modules: c.crm.modules,
       normalize: c.normalize,
+      people: c.people,
       now: c.now,
     });
   }

@@ -18,8 +18,10 @@
 import type { BusEntry, EventBusPort } from '../ports';
 import type { RecordRepository } from '../store/records';
 import type { ScanInProgress, SyncState, SyncStateRepository } from '../store/sync-state';
+import type { UserRepository } from '../store/users';
 import { type ApplyOutcome, upsertCanonical } from './apply-change';
 import { type CrmScanner, ScanCursorLostError, type ScanPage } from './crm-scanner';
+import type { CrmUserSource } from './crm-users';
 
 /** Covers clock skew between us and the CRM, and Zoho's second-precision If-Modified-Since. */
 export const DEFAULT_OVERLAP_MS = 2 * 60_000;
@@ -28,10 +30,21 @@ export const DEFAULT_DELETED_EVERY_MS = 60 * 60_000;
 /** A scan whose runner saved a page this recently is left to it by the scheduled reconcile. */
 export const DEFAULT_LEASE_MS = 2 * 60_000;
 const DEFAULT_CONCURRENCY = 16;
+/** Users change rarely: hourly keeps a quiet reconcile at one call per module most runs. */
+export const DEFAULT_USERS_EVERY_MS = 60 * 60_000;
+/** The sync-state item that remembers the last users refresh (no CRM module has this name). */
+const USERS_STATE = '#users';
+
+/** The CRM's users and where they are kept: refreshed at the start of every reconcile (a call or two). */
+export interface UserRefresh {
+  source: CrmUserSource;
+  store: Pick<UserRepository, 'putChanged'>;
+}
 
 export interface ReconcileDeps {
   tenantId: string;
   scanner: CrmScanner;
+  users?: UserRefresh;
   state: SyncStateRepository;
   records: RecordRepository;
   bus: EventBusPort;
@@ -61,6 +74,8 @@ export interface ReconcileOptions {
   runner?: string;
   overlapMs?: number;
   deletedEveryMs?: number;
+  /** How often reconcile refreshes the CRM users (0: every run). */
+  usersEveryMs?: number;
   leaseMs?: number;
   concurrency?: number;
   /** Checked between pages: a Lambda's remaining time, or Ctrl+C. The cursor is saved, so stopping is safe. */
@@ -249,6 +264,21 @@ const reconcileModule = async (
   return { ...result, watermark };
 };
 
+/** Lists and stores the CRM users when the last refresh is older than `everyMs`; undefined when not due. */
+const refreshUsers = async (
+  users: UserRefresh,
+  deps: ReconcileDeps,
+  everyMs: number,
+): Promise<{ listed: number; written: number } | undefined> => {
+  const state = await deps.state.get(USERS_STATE);
+  const now = deps.now();
+  if (state.watermark && now.getTime() - Date.parse(state.watermark) < everyMs) return undefined;
+  const listed = await users.source.listUsers();
+  const written = await users.store.putChanged(listed, now);
+  await deps.state.put({ module: USERS_STATE, watermark: now.toISOString() });
+  return { listed: listed.length, written };
+};
+
 /**
  * Every module of the tenant's CRM in turn; stops between pages when asked, with every cursor saved. A module that
  * fails does not hold up the others (one module's permissions or outage is not everyone's); its error is thrown
@@ -257,9 +287,18 @@ const reconcileModule = async (
 export const reconcile = async (
   deps: ReconcileDeps,
   opts: ReconcileOptions = {},
-): Promise<{ complete: boolean; modules: ModuleResult[] }> => {
+): Promise<{ complete: boolean; modules: ModuleResult[]; users?: { listed: number; written: number } }> => {
   const modules: ModuleResult[] = [];
   const failures: unknown[] = [];
+  let users: { listed: number; written: number } | undefined;
+  // Users first, so records applied below already find their owners' managers; a failure holds nothing up.
+  if (deps.users && !opts.shouldStop?.()) {
+    try {
+      users = await refreshUsers(deps.users, deps, opts.usersEveryMs ?? DEFAULT_USERS_EVERY_MS);
+    } catch (err) {
+      failures.push(err);
+    }
+  }
   for (const module of opts.modules ?? deps.scanner.modules) {
     if (opts.shouldStop?.()) break;
     try {
@@ -277,5 +316,5 @@ export const reconcile = async (
   const complete =
     modules.length === all.length &&
     modules.every((m) => m.status === 'complete' || m.status === 'already-imported');
-  return { complete, modules };
+  return { complete, modules, ...(users ? { users } : {}) };
 };

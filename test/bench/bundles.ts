@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { functions } from '../../functions/manifest';
+import { bundleAliases } from '../../shared/crm/bundle-aliases';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -30,6 +31,7 @@ const bundle = async (entry: string, outfile: string): Promise<number> => {
     platform: 'node',
     target: 'node20',
     mainFields: ['module', 'main'],
+    alias: bundleAliases(ROOT),
     nodePaths: [join(ROOT, 'node_modules')],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     logLevel: 'silent',

@@ -7,6 +7,7 @@ import { Decimal } from 'decimal.js';
 import { type CanonicalRecord, type CrmObject, canonicalRecordSchema, decimalString } from '../../../events';
 import { formatIssuePath } from '../../config/tenant';
 import { RejectedInputError } from '../../errors';
+import { applyFieldMap, type FieldMap } from '../field-map';
 import { canonicalObjectFor, type OpportunityObject } from './objects';
 
 export interface StageMapping {
@@ -28,6 +29,8 @@ export interface NormalizeOptions {
   people?: Readonly<Record<string, { name?: string; email?: string; managerEmail?: string }>>;
   /** Further scalar fields to carry over into `fields` (custom `field_xxx__c` and the like). */
   extraFields?: readonly string[];
+  /** The tenant's mapping: per object, API name → name in `fields`. */
+  fieldMap?: FieldMap;
 }
 
 export interface NormalizedRecord {
@@ -94,6 +97,12 @@ const dealStatus = (data: Record<string, unknown>, stages: StageMapping): 'open'
   return optionValue(data.sales_status) === '2' ? 'won' : 'open';
 };
 
+/** Scalars as they are; a one-element list (select_many, employee, lookup ids) as its element. */
+const fxiaokeScalar = (v: unknown): string | number | boolean | null | undefined => {
+  const one = Array.isArray(v) && v.length === 1 ? v[0] : v;
+  return typeof one === 'string' || typeof one === 'number' || typeof one === 'boolean' ? one : undefined;
+};
+
 export const normalizeFxiaokeRecord = (
   apiName: string,
   data: Record<string, unknown>,
@@ -150,6 +159,7 @@ export const normalizeFxiaokeRecord = (
     const v = data[key];
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[key] = v;
   }
+  applyFieldMap(opts.fieldMap, object, data, fields, fxiaokeScalar);
   if (object === 'lead' && isConvertedLead(data)) fields.converted = true;
 
   const parsed = canonicalRecordSchema.safeParse(record);

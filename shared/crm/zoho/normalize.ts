@@ -6,6 +6,8 @@
 import Decimal from 'decimal.js';
 import { type CanonicalRecord, type CrmObject, canonicalRecordSchema } from '../../../events';
 import * as z from '../../../events/zod';
+import type { OwnerDetails } from '../../sync/crm-users';
+import { applyFieldMap, type FieldMap } from '../field-map';
 import type { ZohoRecord } from './records';
 
 /** Default module → canonical object; custom modules need an entry in options. */
@@ -31,7 +33,11 @@ export interface ZohoNormalizeOptions {
   defaultCurrency?: string;
   /** Further API names copied into `fields` (scalars; lookups as their display name). */
   extraFields?: readonly string[];
+  /** The tenant's mapping: per object, API name → name in `fields` (lookups as their display name). */
+  fieldMap?: FieldMap;
   moduleObjects?: Readonly<Record<string, CrmObject>>;
+  /** Owner id → the owner's email and manager's email, from the stored CRM users (shared/store/users.ts). */
+  people?: Readonly<Record<string, OwnerDetails>>;
 }
 
 export class ZohoNormalizeError extends Error {
@@ -85,15 +91,19 @@ const displayName = (module: string, r: ZohoRecord): string | undefined => {
   }
 };
 
-const owner = (v: unknown): CanonicalRecord['owner'] => {
+const owner = (v: unknown, people: ZohoNormalizeOptions['people']): CanonicalRecord['owner'] => {
   if (!v || typeof v !== 'object') return undefined;
   const o = v as { id?: unknown; name?: unknown; email?: unknown };
   const id = str(o.id);
   if (!id) return undefined;
+  const known = people?.[id];
+  const name = str(o.name) ?? known?.name;
+  const email = isEmail(o.email) ? o.email : known?.email;
   return {
     id,
-    ...(str(o.name) ? { name: o.name as string } : {}),
-    ...(isEmail(o.email) ? { email: o.email } : {}),
+    ...(name ? { name } : {}),
+    ...(email && isEmail(email) ? { email } : {}),
+    ...(known?.managerEmail && isEmail(known.managerEmail) ? { managerEmail: known.managerEmail } : {}),
   };
 };
 
@@ -130,9 +140,10 @@ export const normalizeZohoRecord = (
     const v = scalarOf(r[name]);
     if (v !== undefined) fields[name] = v;
   }
+  applyFieldMap(opts.fieldMap, object, r, fields, scalarOf);
   if (object === 'lead' && isConvertedLead(r)) fields.converted = true;
   const name = displayName(module, r);
-  const o = owner(r.Owner);
+  const o = owner(r.Owner, opts.people);
   const candidate = {
     id: r.id,
     modifiedAt: new Date(ms).toISOString(),

@@ -2,6 +2,10 @@
  * Zoho OAuth 2.0 (crm-protocols.md §1.2): authorization-code exchange, refresh, revoke. The access token is
  * cached behind TokenCache and refreshed single-flight, so concurrent callers share one refresh, and behind a
  * refresh budget, so a bug or a storm of 401s cannot trip Zoho's token throttle (which retrying only extends).
+ *
+ * Across containers, one refresh at a time per tenant: a refresh lease is the budget's own sliding window with room
+ * for one call (takeRefreshSlot on `<key>#lease`, `max` 1, `windowMs` the lease), so it needs no second mechanism
+ * and frees itself if its holder dies. Containers that find the lease taken wait for the token the holder stores.
  */
 import axios, { type AxiosInstance } from 'axios';
 import * as z from '../../../events/zod';
@@ -11,6 +15,10 @@ import type { CachedToken, TokenCache } from './token-cache';
 
 /** Accounts "token limits" page: 10 access-token requests per 10 minutes. */
 export const DEFAULT_REFRESH_BUDGET = { max: 10, windowMs: 10 * 60_000 };
+/** One refresh in flight per tenant across containers; longer than a token call can take (10 s timeout). */
+export const REFRESH_LEASE_MS = 15_000;
+/** How often a container waiting for another's refresh looks at the cache. */
+const LEASE_POLL_MS = 250;
 /** Refresh this long before expiry, so a token never dies mid-import. */
 const EARLY_REFRESH_MS = 5 * 60_000;
 const DEFAULT_LIFETIME_S = 3600;
@@ -47,6 +55,8 @@ export interface ZohoOAuthOptions {
   http?: AxiosInstance;
   now?: () => number;
   refreshBudget?: { max: number; windowMs: number };
+  refreshLeaseMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface CodeExchange {
@@ -58,12 +68,16 @@ export class ZohoOAuth {
   /** Requests sent to the token endpoint (for tests and metrics). */
   tokenCalls = 0;
   private inflight: Promise<CachedToken> | undefined;
+  /** Until when this process holds the cross-container refresh lease. */
+  private leaseUntil = 0;
   private readonly http: AxiosInstance;
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly opts: ZohoOAuthOptions) {
     this.http = opts.http ?? axios.create({ timeout: 10_000 });
     this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
   /** The URL to send the user to; `access_type=offline` + `prompt=consent` are what yield a refresh token. */
@@ -134,9 +148,45 @@ export class ZohoOAuth {
   }
 
   private async refresh(): Promise<CachedToken> {
-    // Another process may have refreshed while we waited; a shared cache makes that the common case.
+    const leaseMs = this.opts.refreshLeaseMs ?? REFRESH_LEASE_MS;
+    // A bound in polls as well as in time: a clock that does not move (a test's) must not wait forever.
+    const maxPolls = Math.ceil(leaseMs / LEASE_POLL_MS) * 4;
+    let polls = 0;
+    for (;;) {
+      // Another process may have refreshed while we waited; a shared cache makes that the common case.
+      const cached = await this.fresh();
+      if (cached) return cached;
+      // Refreshes in this process are already one at a time (token()): a lease still ours needs no second slot.
+      if (this.now() < this.leaseUntil) return this.refreshHoldingLease();
+      const lease = await this.opts.cache.takeRefreshSlot(
+        `${this.opts.cacheKey}#lease`,
+        this.now(),
+        1,
+        leaseMs,
+      );
+      if (lease.ok) {
+        this.leaseUntil = this.now() + leaseMs;
+        return this.refreshHoldingLease();
+      }
+      // Someone else is refreshing: wait for their token, and take the lease over if it runs out without one.
+      const until = this.now() + lease.retryAfterMs;
+      while (this.now() < until) {
+        if (++polls > maxPolls) {
+          throw new ZohoOAuthError('refresh_lease', 'another process holds the token refresh lease', 0);
+        }
+        await this.sleep(Math.min(LEASE_POLL_MS, Math.max(1, until - this.now())));
+        const theirs = await this.fresh();
+        if (theirs) return theirs;
+      }
+    }
+  }
+
+  private async fresh(): Promise<CachedToken | undefined> {
     const cached = await this.opts.cache.get(this.opts.cacheKey);
-    if (cached && cached.expiresAt - EARLY_REFRESH_MS > this.now()) return cached;
+    return cached && cached.expiresAt - EARLY_REFRESH_MS > this.now() ? cached : undefined;
+  }
+
+  private async refreshHoldingLease(): Promise<CachedToken> {
     const budget = this.opts.refreshBudget ?? DEFAULT_REFRESH_BUDGET;
     const slot = await this.opts.cache.takeRefreshSlot(
       this.opts.cacheKey,

@@ -5,6 +5,7 @@
  */
 import type { CanonicalRecord, CrmObject } from '../../../events';
 import type { CrmRead, CrmReader, CrmReadOptions } from '../../sync/crm-reader';
+import type { OwnerDetails } from '../../sync/crm-users';
 import { normalizeZohoRecord, objectForModule, type ZohoNormalizeOptions } from './normalize';
 import type { ZohoRecords } from './records';
 
@@ -19,6 +20,8 @@ export interface ZohoReaderOptions {
   /** The tenant's subscribed modules: an object maps back to those of them that normalize into it. */
   modules: readonly string[];
   normalize?: ZohoNormalizeOptions;
+  /** Owners' emails and managers' emails (the stored CRM users); without it owners carry what Zoho sends. */
+  people?: () => Promise<Readonly<Record<string, OwnerDetails>>>;
   now?: () => Date;
 }
 
@@ -44,12 +47,14 @@ export class ZohoReader implements CrmReader {
     const result = new Map<string, CrmRead | undefined>(ids.map((id) => [id, undefined]));
     const missing = new Set(ids);
     const modules = this.modulesFor(object);
+    const people = await this.opts.people?.();
+    const normalize = people ? { ...this.opts.normalize, people } : this.opts.normalize;
     for (const module of modules) {
       if (missing.size === 0) break;
       for (const r of await this.opts.records.getByIds(module, [...missing])) {
         if (!missing.delete(r.id)) continue;
         result.set(r.id, {
-          record: normalizeZohoRecord(module, r, this.opts.normalize).record,
+          record: normalizeZohoRecord(module, r, normalize).record,
           deleted: false,
         });
       }

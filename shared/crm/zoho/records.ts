@@ -241,27 +241,50 @@ export class ZohoRecords {
     return result.id;
   }
 
+  /**
+   * Upserts one record, matched on `duplicateCheckFields` (unique fields): a repeat of the same write updates the
+   * record it made the first time instead of making a second one. Returns the id and what Zoho did.
+   */
+  async upsertOne(
+    module: string,
+    record: Record<string, unknown>,
+    duplicateCheckFields: readonly string[],
+  ): Promise<{ id: string; action: 'insert' | 'update' }> {
+    const what = `POST /${module}/upsert`;
+    const res = await this.client.send({
+      kind: 'write',
+      method: 'POST',
+      path: `/${module}/upsert`,
+      body: { data: [record], duplicate_check_fields: duplicateCheckFields },
+      passStatuses: [400],
+    });
+    const body = writeResponse.safeParse(res.data);
+    if (!body.success) throw requestError(res.status, res.data, what);
+    const [r] = body.data.data;
+    if (!r || body.data.data.length !== 1) {
+      throw new ZohoApiError(
+        res.status,
+        'UNEXPECTED_RESPONSE',
+        '1 record sent, other results',
+        undefined,
+        what,
+      );
+    }
+    const id = r.details?.id;
+    if (r.status !== 'success' || !id)
+      throw new ZohoRecordError(module, 0, r.code, r.message ?? r.code, r.details);
+    return { id, action: (r as { action?: unknown }).action === 'update' ? 'update' : 'insert' };
+  }
+
   createTask(
     parent: RecordRef,
     t: { subject: string; dueDate?: string; ownerId?: string; description?: string },
   ) {
-    return this.insertOne('Tasks', {
-      Subject: t.subject,
-      ...(t.dueDate ? { Due_Date: t.dueDate } : {}),
-      ...(t.ownerId ? { Owner: { id: t.ownerId } } : {}),
-      ...(t.description ? { Description: t.description } : {}),
-      ...parentLink(parent),
-    });
+    return this.insertOne('Tasks', taskRecord(parent, t));
   }
 
-  /** Notes take `Parent_Id` + `se_module` on create (no `$`), unlike tasks and calls. */
   createNote(parent: RecordRef, n: { title?: string; content: string }) {
-    return this.insertOne('Notes', {
-      ...(n.title ? { Note_Title: n.title } : {}),
-      Note_Content: n.content,
-      Parent_Id: parent.id,
-      se_module: parent.module,
-    });
+    return this.insertOne('Notes', noteRecord(parent, n, this.client.apiVersion));
   }
 
   /** A logged (completed) call; Zoho refuses a zero duration. `durationSeconds` becomes "mm:ss". */
@@ -288,3 +311,48 @@ export class ZohoRecords {
     });
   }
 }
+
+/** A Tasks record on `parent`. */
+export const taskRecord = (
+  parent: RecordRef,
+  t: { subject: string; dueDate?: string; ownerId?: string; description?: string },
+): Record<string, unknown> => ({
+  Subject: t.subject,
+  ...(t.dueDate ? { Due_Date: t.dueDate } : {}),
+  ...(t.ownerId ? { Owner: { id: t.ownerId } } : {}),
+  ...(t.description ? { Description: t.description } : {}),
+  ...parentLink(parent),
+});
+
+/**
+ * A Notes record on `parent`. API v4 and later take `Parent_Id: {module: {api_name}, id}`; older versions took
+ * `Parent_Id` as the id with `se_module` beside it (no `$`, unlike tasks and calls).
+ */
+export const noteRecord = (
+  parent: RecordRef,
+  n: { title?: string; content: string },
+  apiVersion: string,
+): Record<string, unknown> => {
+  const legacy = Number(/^v(\d+)/.exec(apiVersion)?.[1] ?? 8) < 4;
+  return {
+    ...(n.title ? { Note_Title: n.title } : {}),
+    Note_Content: n.content,
+    ...(legacy
+      ? { Parent_Id: parent.id, se_module: parent.module }
+      : { Parent_Id: { module: { api_name: parent.module }, id: parent.id } }),
+  };
+};
+
+/** A scheduled outbound call (a call the owner is to make): no duration until it is logged as completed. */
+export const scheduledCallRecord = (
+  parent: RecordRef,
+  c: { subject: string; startTime: Date; ownerId?: string; description?: string },
+): Record<string, unknown> => ({
+  Subject: c.subject,
+  Call_Type: 'Outbound',
+  Call_Start_Time: formatZohoDateTime(c.startTime),
+  Outbound_Call_Status: 'Scheduled',
+  ...(c.ownerId ? { Owner: { id: c.ownerId } } : {}),
+  ...(c.description ? { Description: c.description } : {}),
+  ...parentLink(parent),
+});

@@ -19,6 +19,8 @@ import {
   type ScanOptions,
   type ScanPage,
 } from '../../sync/crm-scanner';
+import type { OwnerDetails } from '../../sync/crm-users';
+import { mappedSourceFields } from '../field-map';
 import type { ZohoClient } from './client';
 import { ZohoApiError } from './errors';
 import {
@@ -74,6 +76,8 @@ export interface ZohoScannerOptions {
   records: Pick<ZohoRecords, 'deleted'>;
   modules: readonly string[];
   normalize?: ZohoNormalizeOptions;
+  /** Owners' emails and managers' emails (the stored CRM users), read once per page. */
+  people?: () => Promise<Readonly<Record<string, OwnerDetails>>>;
   now?: () => Date;
 }
 
@@ -92,7 +96,11 @@ export class ZohoScanner implements CrmScanner {
 
   fieldsFor(module: string): string[] {
     const own = ZOHO_SCAN_FIELDS[module] ?? ['Name'];
-    return [...new Set([...BASE_FIELDS, ...own, ...(this.opts.normalize?.extraFields ?? [])])];
+    const mapped = mappedSourceFields(
+      this.opts.normalize?.fieldMap,
+      objectForModule(module, this.opts.normalize),
+    );
+    return [...new Set([...BASE_FIELDS, ...own, ...(this.opts.normalize?.extraFields ?? []), ...mapped])];
   }
 
   async *scan(module: string, opts: ScanOptions = {}): AsyncGenerator<ScanPage> {
@@ -147,9 +155,11 @@ export class ZohoScanner implements CrmScanner {
     const body = parsed.data;
     const records: ScanPage['records'] = [];
     const rejected: ScanPage['rejected'] = [];
+    const people = await this.opts.people?.();
+    const normalize = people ? { ...this.opts.normalize, people } : this.opts.normalize;
     for (const r of body.data) {
       try {
-        const n = normalizeZohoRecord(module, r, this.opts.normalize);
+        const n = normalizeZohoRecord(module, r, normalize);
         records.push({ object: n.object, record: n.record, deleted: false });
       } catch (err) {
         if (!(err instanceof ZohoNormalizeError)) throw err;

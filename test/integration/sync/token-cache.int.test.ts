@@ -106,16 +106,23 @@ describe('Zoho OAuth over the shared cache', () => {
   });
   afterAll(() => sim?.stop());
 
-  const oauth = (cache: TokenCache) =>
+  /** A clock the containers share, moved by their waiting (sleep), so a lease can run out within the test. */
+  let clock = T0;
+  const sleep = async (ms: number) => {
+    clock += ms;
+    await new Promise((r) => setTimeout(r, 2));
+  };
+  const oauth = (cache: TokenCache, cacheKey = 'zoho#budget', max = 1) =>
     new ZohoOAuth({
       accountsUrl: sim.url,
       clientId: sim.clientId,
       clientSecret: sim.clientSecret,
       refreshToken: async () => refreshToken,
       cache,
-      cacheKey: 'zoho#budget',
-      now: () => T0,
-      refreshBudget: { max: 1, windowMs: WINDOW },
+      cacheKey,
+      now: () => clock,
+      sleep,
+      refreshBudget: { max, windowMs: WINDOW },
     });
 
   it('a second container reuses the first one’s token, and its refresh counts against the same budget', async () => {
@@ -125,9 +132,29 @@ describe('Zoho OAuth over the shared cache', () => {
     expect((await second.token()).accessToken).toBe(token.accessToken);
     expect(first.tokenCalls + second.tokenCalls).toBe(1);
 
-    // Zoho rejected the token: the other container must refresh, but the budget was spent by the first.
+    // Zoho rejected the token: the other container must refresh (once the first one's lease has run out, as it
+    // stored no new token), but the budget was spent by the first.
     await first.invalidate(token.accessToken);
     await expect(second.token()).rejects.toBeInstanceOf(ZohoRefreshBudgetError);
     expect(second.tokenCalls).toBe(0);
+  });
+
+  it('containers that need a token at once make one refresh: the others wait for it under the lease', async () => {
+    const before = sim.accounts.calls.refresh_token;
+    const containers = [oauth(a, 'zoho#lease'), oauth(b, 'zoho#lease'), oauth(a, 'zoho#lease')];
+    const tokens = await Promise.all(containers.map((c) => c.token()));
+    expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
+    expect(sim.accounts.calls.refresh_token - before).toBe(1);
+    expect(containers.reduce((n, c) => n + c.tokenCalls, 0)).toBe(1);
+  });
+
+  it('a lease whose holder died runs out, and the next container refreshes', async () => {
+    // A container took the lease and crashed before storing a token.
+    expect(await a.takeRefreshSlot('zoho#orphan#lease', clock, 1, 15_000)).toEqual({ ok: true });
+    const start = clock;
+    const token = await oauth(b, 'zoho#orphan', 10).token();
+    expect(token.accessToken).toMatch(/^1000\./);
+    expect(clock - start).toBeGreaterThanOrEqual(15_000);
+    expect(clock - start).toBeLessThan(16_000);
   });
 });

@@ -208,7 +208,9 @@ describe('retries and errors', () => {
       What_Id: { id: deal.id },
       $se_module: 'Deals',
     });
-    expect(sim.store.get('Notes', noteId)?.fields).toMatchObject({ Parent_Id: deal.id, se_module: 'Deals' });
+    expect(sim.store.get('Notes', noteId)?.fields).toMatchObject({
+      Parent_Id: { module: { api_name: 'Deals' }, id: deal.id },
+    });
     expect(sim.store.get('Calls', callId)?.fields.Call_Duration).toBe('06:30');
     const err = await z.records
       .createCall(deal, { subject: 'x', startTime: new Date(), durationSeconds: 0 })

@@ -43,7 +43,13 @@ export interface FxiaokeSimulator {
   url: string;
   app: typeof SIM_APP;
   records: SimRecords;
-  stats: { tokenCalls: number; maxConcurrentTokenCalls: number; callsByPath: Record<string, number> };
+  stats: {
+    tokenCalls: number;
+    maxConcurrentTokenCalls: number;
+    callsByPath: Record<string, number>;
+    /** Records created through data/create, by object: write-backs are counted. */
+    created: Record<string, number>;
+  };
   faults: SimulatorFaults;
   inject(fault: FxiaokeFault): void;
   /** Every token issued so far stops working (the next business call answers 20016). */
@@ -105,7 +111,12 @@ export const startFxiaokeSimulator = async (
   const records = new SimRecords();
   seedSimulator(records, now(), opts.seed);
   const faults: SimulatorFaults = { queue: [], ...opts.faults };
-  const stats = { tokenCalls: 0, maxConcurrentTokenCalls: 0, callsByPath: {} as Record<string, number> };
+  const stats = {
+    tokenCalls: 0,
+    maxConcurrentTokenCalls: 0,
+    callsByPath: {} as Record<string, number>,
+    created: {} as Record<string, number>,
+  };
   const tokens = new Map<string, { issuedAt: number; flow: 'oauth2' | 'legacy' }>();
   const current: Partial<Record<'oauth2' | 'legacy', string>> = {};
   const calls = new Map<string, number[]>();
@@ -204,6 +215,18 @@ export const startFxiaokeSimulator = async (
         ? d.apiName
         : '';
 
+  /** A follow-up must name records that exist: `[{describe_api_name, id}]`. Undefined when it does. */
+  const missingRelated = (related: unknown): string | undefined => {
+    if (!Array.isArray(related) || related.length === 0) return 'related_object_data is required';
+    for (const r of related as { describe_api_name?: unknown; id?: unknown }[]) {
+      if (typeof r?.describe_api_name !== 'string' || typeof r.id !== 'string')
+        return 'related_object_data entries need describe_api_name and id';
+      if (!records.get(r.describe_api_name, r.id))
+        return `数据不存在或已被删除: ${r.describe_api_name} ${r.id}`;
+    }
+    return undefined;
+  };
+
   const business = (action: string, body: Record<string, unknown>, user: string): Reply => {
     const d = data(body);
     if (action === 'query') {
@@ -229,6 +252,9 @@ export const startFxiaokeSimulator = async (
       if (!objectData || !apiName) return fail(PARAM_ERROR, 'data.object_data.dataObjectApiName is required');
       const required = apiName === 'ActiveRecordObj' ? 'active_record_content' : 'name';
       if (typeof objectData[required] !== 'string') return fail(PARAM_ERROR, `${required} is required`);
+      const missing =
+        apiName === 'ActiveRecordObj' ? missingRelated(objectData.related_object_data) : undefined;
+      if (missing) return fail(PARAM_ERROR, missing); // [I] code
       const { dataObjectApiName: _api, ...fields } = objectData;
       const t = now();
       const _id =
@@ -245,6 +271,7 @@ export const startFxiaokeSimulator = async (
         life_status: 'normal',
         is_deleted: false,
       });
+      stats.created[apiName] = (stats.created[apiName] ?? 0) + 1;
       return ok({ dataId: _id });
     }
     return fail(PARAM_ERROR, `unsupported action ${action}`);

@@ -21,7 +21,8 @@ interface AccessToken {
   revoked: boolean;
 }
 
-const SCOPE = 'ZohoCRM.modules.ALL,ZohoCRM.notifications.ALL,ZohoCRM.coql.READ,ZohoSearch.securesearch.READ';
+const SCOPE =
+  'ZohoCRM.modules.ALL,ZohoCRM.users.READ,ZohoCRM.notifications.ALL,ZohoCRM.coql.READ,ZohoSearch.securesearch.READ';
 const token = () => `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`;
 
 export type TokenAnswer = { status: number; body: Record<string, unknown> };

@@ -55,6 +55,8 @@ export interface ZohoSimulator {
   faults: ZohoFaults;
   /** Every request answered, in order. */
   requests: SimRequest[];
+  /** Records created through the API (inserts, and upserts that inserted), by module: write-backs are counted. */
+  created: Readonly<Record<string, number>>;
   accounts: AccountsServer;
   store: RecordStore;
   channels: Channels;
@@ -86,6 +88,44 @@ const send = (res: ServerResponse, status: number, body?: unknown): void => {
     return;
   }
   res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' }).end(JSON.stringify(body));
+};
+
+/**
+ * `GET /users?type=AllUsers&page&per_page`: the seeded users as Zoho lists them, the reps reporting to the manager,
+ * each with a role and a territory.
+ */
+const usersPage = (q: URLSearchParams): { status: number; body?: unknown } => {
+  const manager = USERS.find((u) => u.role === 'manager');
+  const page = Number(q.get('page') ?? 1);
+  const perPage = Math.min(Number(q.get('per_page') ?? 200), 200);
+  const all = USERS.map((u) => {
+    const territory = /[\u4e00-\u9fff]/.test(u.name)
+      ? { id: '5725767000000500001', name: '华东区', manager: u.role === 'manager' }
+      : { id: '5725767000000500002', name: 'International', manager: false };
+    return {
+      id: u.id,
+      full_name: u.name,
+      email: u.email,
+      status: 'active',
+      role:
+        u.role === 'manager'
+          ? { name: 'Sales Manager', id: '5725767000000026005' }
+          : { name: 'Sales Rep', id: '5725767000000026008' },
+      profile: { name: u.role === 'manager' ? 'Administrator' : 'Standard', id: '5725767000000026011' },
+      reporting_to: u.role === 'manager' || !manager ? null : { name: manager.name, id: manager.id },
+      territories: [territory],
+      time_zone: 'Asia/Shanghai',
+    };
+  });
+  const slice = all.slice((page - 1) * perPage, page * perPage);
+  if (slice.length === 0) return { status: 204 };
+  return {
+    status: 200,
+    body: {
+      users: slice,
+      info: { per_page: perPage, count: slice.length, page, more_records: page * perPage < all.length },
+    },
+  };
 };
 
 export const startZohoSimulator = async (opts: ZohoSimulatorOptions = {}): Promise<ZohoSimulator> => {
@@ -148,6 +188,7 @@ export const startZohoSimulator = async (opts: ZohoSimulatorOptions = {}): Promi
         return apiError(400, 'INVALID_DATA', 'the body is not valid JSON');
       }
     }
+    if (parts[0] === 'users' && !parts[1] && req.method === 'GET') return usersPage(u.searchParams);
     if (parts[0] === 'actions' && parts[1] === 'watch')
       return channels.handle(req.method ?? 'GET', version, u.searchParams, body);
     const headers = { 'if-modified-since': req.headers['if-modified-since'] };
@@ -207,6 +248,7 @@ export const startZohoSimulator = async (opts: ZohoSimulatorOptions = {}): Promi
     clientSecret,
     faults,
     requests,
+    created: records.created,
     accounts,
     store,
     channels,

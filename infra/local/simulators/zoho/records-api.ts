@@ -38,12 +38,38 @@ const MANDATORY: Record<string, string[]> = {
   Contacts: ['Last_Name'],
   Accounts: ['Account_Name'],
   Tasks: ['Subject'],
-  Calls: ['Subject', 'Call_Type', 'Call_Start_Time', 'Call_Duration'],
-  Notes: ['Note_Content', 'Parent_Id', 'se_module'],
+  Calls: ['Subject', 'Call_Type', 'Call_Start_Time'],
+  Notes: ['Note_Content', 'Parent_Id'],
+};
+
+/** Where an activity points at its parent: [field, module] pairs to check, or an error naming the field. */
+const parentRefs = (module: string, rec: Record<string, unknown>): [string, string, string][] | string => {
+  const idOf = (v: unknown) => (v && typeof v === 'object' ? (v as { id?: unknown }).id : v);
+  const refs: [string, string, string][] = [];
+  if (module === 'Notes') {
+    const p = rec.Parent_Id;
+    // v4+: {module:{api_name}, id}; v2/v3: the id, with se_module beside it.
+    const m =
+      p && typeof p === 'object'
+        ? (p as { module?: { api_name?: unknown } }).module?.api_name
+        : (rec.se_module ?? undefined);
+    if (typeof m !== 'string') return 'Parent_Id';
+    refs.push(['Parent_Id', m, String(idOf(p))]);
+    return refs;
+  }
+  if (module !== 'Tasks' && module !== 'Calls' && module !== 'Events') return refs;
+  if (rec.What_Id !== undefined) {
+    if (typeof rec.$se_module !== 'string') return '$se_module';
+    refs.push(['What_Id', rec.$se_module, String(idOf(rec.What_Id))]);
+  }
+  if (rec.Who_Id !== undefined) refs.push(['Who_Id', 'Contacts', String(idOf(rec.Who_Id))]);
+  return refs;
 };
 
 export class RecordsApi {
   private readonly tokens = new Map<string, PageToken>();
+  /** Records created through the API (insert, and upserts that inserted), by module. */
+  readonly created: Record<string, number> = {};
   constructor(private readonly d: RecordsApiDeps) {}
 
   async route(
@@ -65,6 +91,7 @@ export class RecordsApi {
     }
     if (method === 'GET') return q.has('ids') ? this.byIds(module, q) : this.list(module, q, headers);
     if (method === 'POST' && !sub) return this.insert(module, body);
+    if (method === 'POST' && sub === 'upsert') return this.upsert(module, body);
     return apiError(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
   }
 
@@ -265,7 +292,10 @@ export class RecordsApi {
           status: 'error',
         };
       }
-      if (module === 'Calls' && !/^\d{1,4}:[0-5]\d$/.test(String(rec.Call_Duration))) {
+      const refused = this.refuse(module, rec, i);
+      if (refused) return refused;
+      const scheduled = rec.Outbound_Call_Status === 'Scheduled';
+      if (module === 'Calls' && !scheduled && !/^\d{1,4}:[0-5]\d$/.test(String(rec.Call_Duration))) {
         return {
           code: 'INVALID_DATA',
           details: { api_name: 'Call_Duration', json_path: `$.data[${i}].Call_Duration` },
@@ -273,7 +303,7 @@ export class RecordsApi {
           status: 'error',
         };
       }
-      if (module === 'Calls' && /^0+:00$/.test(String(rec.Call_Duration))) {
+      if (module === 'Calls' && !scheduled && /^0+:00$/.test(String(rec.Call_Duration))) {
         return {
           code: 'INVALID_DATA',
           details: { api_name: 'Call_Duration', json_path: `$.data[${i}].Call_Duration` },
@@ -282,6 +312,7 @@ export class RecordsApi {
         };
       }
       const r = this.d.store.insert(module, rec, now);
+      this.created[module] = (this.created[module] ?? 0) + 1;
       created.push({ id: r.id, values: rec });
       const who = { name: 'Li Na', id: '5725767000000411001' };
       return {
@@ -300,5 +331,68 @@ export class RecordsApi {
     if (created.length > 0) await this.d.channels.notify(module, 'insert', created);
     const ok = created.length;
     return { status: ok === data.length ? 201 : ok === 0 ? 400 : 207, body: { data: results } };
+  }
+
+  /** Parents that do not exist are INVALID_DATA naming the field, as Zoho answers. */
+  private refuse(module: string, rec: Record<string, unknown>, i: number) {
+    const refs = parentRefs(module, rec);
+    const invalid = (field: string) => ({
+      code: 'INVALID_DATA',
+      details: { api_name: field, json_path: `$.data[${i}].${field}` },
+      message: 'invalid data',
+      status: 'error',
+    });
+    if (typeof refs === 'string') return invalid(refs);
+    const bad = refs.find(([, m, id]) => !this.d.store.get(m, id));
+    return bad ? invalid(bad[0]) : undefined;
+  }
+
+  /**
+   * `POST /{Module}/upsert`: one record matched on `duplicate_check_fields` is updated (action "update"), none is
+   * inserted (action "insert"). Enough for the write-back idempotency path; one record per call.
+   */
+  private async upsert(module: string, body: unknown): Promise<Answer> {
+    const b = body as { data?: unknown; duplicate_check_fields?: unknown };
+    const fields = b?.duplicate_check_fields;
+    if (!Array.isArray(b?.data) || b.data.length !== 1)
+      return apiError(400, 'INVALID_DATA', 'the simulator upserts one record per call', { api_name: 'data' });
+    if (!Array.isArray(fields) || fields.length === 0 || fields.some((f) => typeof f !== 'string'))
+      return apiError(400, 'INVALID_DATA', 'invalid data', { api_name: 'duplicate_check_fields' });
+    const rec = b.data[0] as Record<string, unknown>;
+    const match = this.d.store
+      .all(module)
+      .find((r) => (fields as string[]).every((f) => rec[f] !== undefined && r.fields[f] === rec[f]));
+    if (!match) {
+      const inserted = await this.insert(module, { data: [rec] });
+      const row = (inserted.body as { data?: Record<string, unknown>[] } | undefined)?.data?.[0];
+      return row?.status === 'success'
+        ? { status: 201, body: { data: [{ ...row, action: 'insert' }] } }
+        : inserted;
+    }
+    const refused = this.refuse(module, rec, 0);
+    if (refused) return { status: 400, body: { data: [refused] } };
+    const now = this.d.now();
+    this.d.store.update(module, match.id, rec, now);
+    const rendered = this.d.store.render(match);
+    await this.d.channels.notify(module, 'update', [{ id: match.id, values: rec }]);
+    return {
+      status: 200,
+      body: {
+        data: [
+          {
+            code: 'SUCCESS',
+            duplicate_field: fields[0],
+            action: 'update',
+            details: {
+              Modified_Time: rendered.Modified_Time,
+              id: match.id,
+              Created_Time: rendered.Created_Time,
+            },
+            message: 'record updated',
+            status: 'success',
+          },
+        ],
+      },
+    };
   }
 }

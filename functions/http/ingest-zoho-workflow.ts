@@ -1,0 +1,45 @@
+import { acceptedValues } from '../../shared/config/secrets';
+import { receiveZohoWorkflowWebhook } from '../../shared/crm/zoho/workflow-webhook';
+import { bindTenant, logger } from '../../shared/observability/logger';
+import { bus } from '../../shared/runtime/bus';
+import { clock } from '../../shared/runtime/clock';
+import { runtimeEnv } from '../../shared/runtime/env';
+import { secrets } from '../../shared/runtime/secrets';
+import { receipts } from '../../shared/runtime/store';
+import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../middleware/http';
+
+const tenant = runtimeEnv().tenant;
+bindTenant(tenant.id);
+if (tenant.crm.provider !== 'zoho') throw new Error(`tenant ${tenant.id} does not use Zoho CRM`);
+const auth = tenant.crm.workflowWebhook;
+
+const workflowSecrets = async (): Promise<string[]> =>
+  acceptedValues(
+    await secrets().tenantSecrets(),
+    'zohoWorkflowWebhookSecret',
+    'zohoWorkflowWebhookPreviousSecret',
+    'Zoho workflow webhooks',
+  );
+
+export const handler = webhookHandler(async (event) => {
+  const result = await receiveZohoWorkflowWebhook(
+    { headers: headersOf(event), query: event.queryStringParameters ?? {}, rawBody: rawBodyOf(event) },
+    {
+      tenantId: tenant.id,
+      auth,
+      secrets: workflowSecrets,
+      receipts: receipts(),
+      bus: bus(),
+      now: clock().now(),
+    },
+  );
+  logger.info('webhook accepted', {
+    provider: 'zoho',
+    route: 'workflow',
+    module: result.module,
+    status: result.status,
+    records: result.records.length,
+  });
+  countDelivery(result.status);
+  return json(200, { status: result.status, records: result.records.length });
+});

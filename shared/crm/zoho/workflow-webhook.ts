@@ -1,0 +1,158 @@
+/**
+ * The receiver for `POST /webhooks/zoho/workflow`: what a Zoho workflow rule's webhook action posts
+ * (crm-protocols.md §1.5). Zoho does not sign these; the rule sends a per-tenant secret as a custom header or
+ * query parameter (the tenant config names which), compared in constant time with the tenant's current and
+ * previous secret. The body is the raw JSON the admin configures with merge fields (README, "Zoho workflow
+ * webhooks"): the module, the record id(s), optionally the operation and the record's Modified_Time.
+ * Each id takes the same path as a notification-channel change: a receipt, stored once, then `crm.record.changed`;
+ * the sync fetches the record.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { type CanonicalRecord, type CrmObject, crmRecordChanged } from '../../../events';
+import * as z from '../../../events/zod';
+import { AuthenticationError } from '../../errors';
+import type { EventBusPort } from '../../ports';
+import type { Receipt, ReceiptRepository } from '../../store/receipts';
+import { checkJsonEnvelope, parseJsonInput, parseOrReject } from '../../webhooks/envelope';
+import { objectForModule } from './normalize';
+import { MAX_NOTIFICATION_BYTES, tokenMatches } from './notifications';
+
+const recordId = z.string().check(z.regex(/^\d{1,30}$/, { error: 'must be a numeric Zoho record id' }));
+
+export const zohoWorkflowBodySchema = z
+  .looseObject({
+    module: z
+      .string()
+      .check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, { error: 'must be a Zoho module API name' })),
+    /** One record (`${!Deals.Id}`)... */
+    id: z.optional(recordId),
+    /** ...or several. */
+    ids: z.optional(z.array(recordId).check(z.minLength(1), z.maxLength(100))),
+    /** `delete` makes tombstones; anything else (create, edit, field update) is an upsert. */
+    operation: z.optional(z.string().check(z.maxLength(50))),
+    /**
+     * The record's Modified_Time, as the merge field renders it (ISO or the org's date format): identical deliveries
+     * of one change are then stored once. An ISO time also orders a delete's tombstone.
+     */
+    modified_time: z.optional(z.string().check(z.minLength(1), z.maxLength(50))),
+  })
+  .check(
+    z.refine((b) => (b.id === undefined) !== (b.ids === undefined), {
+      error: 'name the record as id or ids (exactly one of them)',
+    }),
+  );
+
+export interface WorkflowWebhookAuth {
+  /** Lower-case header name, or a query parameter name: exactly one is set (tenant config). */
+  header?: string;
+  queryParameter?: string;
+}
+
+export interface ZohoWorkflowRequest {
+  headers: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  rawBody: string;
+}
+
+export interface ZohoWorkflowDeps {
+  tenantId: string;
+  /** Where the secret travels; undefined when the tenant has not set workflow webhooks up (all are refused). */
+  auth: WorkflowWebhookAuth | undefined;
+  /** Accepted secrets: the current one, plus the previous one during a rotation. */
+  secrets: () => Promise<readonly string[]>;
+  receipts: Pick<ReceiptRepository, 'storeOnce'>;
+  bus: EventBusPort;
+  now: Date;
+  moduleObjects?: Readonly<Record<string, CrmObject>>;
+}
+
+export type ZohoWorkflowResult =
+  | { status: 'accepted' | 'duplicate'; module: string; records: { recordId: string; stored: boolean }[] }
+  | { status: 'ignored'; module: string; records: [] };
+
+const authenticate = async (req: ZohoWorkflowRequest, deps: ZohoWorkflowDeps): Promise<void> => {
+  const auth = deps.auth;
+  if (!auth)
+    throw new AuthenticationError('invalid_signature', 'workflow webhooks are not set up for this tenant');
+  const offered = auth.header ? req.headers[auth.header.toLowerCase()] : req.query[auth.queryParameter ?? ''];
+  const where = auth.header ? `header ${auth.header}` : `query parameter ${auth.queryParameter}`;
+  if (!offered)
+    throw new AuthenticationError('missing_header', `the ${where} carrying the secret is missing`);
+  if (!tokenMatches(offered, await deps.secrets())) {
+    throw new AuthenticationError('invalid_signature', `the ${where} does not hold the tenant's secret`);
+  }
+};
+
+export const receiveZohoWorkflowWebhook = async (
+  req: ZohoWorkflowRequest,
+  deps: ZohoWorkflowDeps,
+): Promise<ZohoWorkflowResult> => {
+  checkJsonEnvelope(req, MAX_NOTIFICATION_BYTES);
+  // The secret does not depend on the body: nothing of it is parsed before the sender is known.
+  await authenticate(req, deps);
+  const body = parseOrReject(
+    zohoWorkflowBodySchema,
+    parseJsonInput(req.rawBody, 'the body'),
+    'the workflow webhook body is malformed',
+  );
+  const object = objectForModule(
+    body.module,
+    deps.moduleObjects ? { moduleObjects: deps.moduleObjects } : {},
+  );
+  // A module we do not map: acknowledge, so the rule does not keep failing.
+  if (!object) return { status: 'ignored', module: body.module, records: [] };
+
+  const action = body.operation?.toLowerCase() === 'delete' ? 'delete' : 'upsert';
+  const receivedAt = deps.now.toISOString();
+  const parsed = body.modified_time ? Date.parse(body.modified_time) : Number.NaN;
+  const version = Number.isNaN(parsed) ? deps.now : new Date(parsed);
+  // Without Modified_Time a delivery cannot be told from the next change of the same record: each one is kept.
+  const edition = body.modified_time
+    ? createHash('sha256').update(body.modified_time).digest('hex').slice(0, 16)
+    : `r${deps.now.getTime()}-${randomUUID()}`;
+  const ids = [...new Set(body.ids ?? (body.id ? [body.id] : []))];
+  const stored = await Promise.all(
+    ids.map(async (id) => {
+      const tag = createHash('sha256').update(`${body.module}:${id}:${action}`).digest('hex').slice(0, 12);
+      const tombstone: CanonicalRecord | undefined =
+        action === 'delete' ? { id, modifiedAt: version.toISOString(), fields: {} } : undefined;
+      const receipt: Receipt = {
+        provider: 'zoho',
+        deliveryId: `wf-${tag}-${edition}`,
+        object,
+        action,
+        recordId: id,
+        ...(tombstone ? { record: tombstone } : {}),
+        correlationId: randomUUID(),
+        receivedAt,
+      };
+      const kept = await deps.receipts.storeOnce(receipt, deps.now);
+      return { receipt: kept.receipt, stored: kept.stored };
+    }),
+  );
+  const fresh = stored.filter((s) => s.stored);
+  if (fresh.length > 0) {
+    await deps.bus.publish(
+      fresh.map(({ receipt }) => ({
+        source: crmRecordChanged.source,
+        detailType: crmRecordChanged.detailType,
+        detail: {
+          version: 1,
+          tenantId: deps.tenantId,
+          provider: 'zoho',
+          deliveryId: receipt.deliveryId,
+          object,
+          action,
+          recordId: receipt.recordId,
+          correlationId: receipt.correlationId,
+          receivedAt,
+        } satisfies z.input<typeof crmRecordChanged.schema>,
+      })),
+    );
+  }
+  return {
+    status: fresh.length > 0 ? 'accepted' : 'duplicate',
+    module: body.module,
+    records: stored.map((s) => ({ recordId: s.receipt.recordId, stored: s.stored })),
+  };
+};
