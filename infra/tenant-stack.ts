@@ -55,6 +55,8 @@ export class TenantStack extends Stack {
       f.spec.triggers.forEach((t, i) => {
         if (t.kind === 'event') this.events.route(`${pascal(f.spec.id)}${i || ''}`, t.pattern, f.fn);
       });
+    // SES publishes bounces and complaints to the default bus only; this tenant's come over to its own bus.
+    this.events.forwardFromDefaultBus('MailFeedback', this.mail.feedbackPattern);
     for (const queue of this.events.deadLetterQueues) acknowledgeDeadLetterQueue(queue);
     this.schedules = new Schedules(this, 'Schedules', tenant, this.functions);
     this.ingest = new Ingest(this, 'Ingest', tenant, this.functions);
@@ -65,6 +67,9 @@ export class TenantStack extends Stack {
       secret: this.secrets.secret,
       mail: this.mail.sending,
       scheduler: this.schedules.oneTime,
+      // A custom domain when the tenant has one; else the API's own endpoint (the API does not depend on the
+      // functions that send mail, so this adds no cycle).
+      publicBaseUrl: tenant.publicBaseUrl ?? this.ingest.api.apiEndpoint,
     };
     for (const f of this.functions) for (const access of f.spec.access) f.grant(access, resources);
 

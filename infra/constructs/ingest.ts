@@ -39,6 +39,11 @@ const unauthorizedBecause = (path: string): string | undefined => {
       'signature over the raw body (constant-time comparison, replay window).'
     );
   if (path === '/health') return 'Public read-only liveness probe by design; it reads no stored data.';
+  if (path === '/unsubscribe')
+    return (
+      'Opened from a link in an email by its recipient, who has no credentials (RFC 8058 one-click); the handler ' +
+      'verifies the HMAC signature in the link (constant-time) before it changes anything.'
+    );
   return undefined;
 };
 

@@ -1,7 +1,8 @@
 /**
  * The SES stand-in: aws-ses-v2-local runs in-process and receives the real SESv2 SendEmail calls. Each captured
  * message is rendered to real MIME (the same .eml the stand-in exports) and its headers are read back from that,
- * so what /_local/emails shows is what a mail client would see, headers included.
+ * so what /_local/emails shows is what a mail client would see, headers included. It can also play SES's part in
+ * reporting a bounce or a complaint for a captured message (simulateFeedback).
  */
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -41,8 +42,38 @@ const sesEml = require('aws-ses-v2-local/dist/emlFile.js') as {
   createEmlContent(e: StoredEmail): Promise<{ body: Buffer | string }>;
 };
 
+/** What the runtime connects the stand-in to, so it can publish SES feedback as SES would through EventBridge. */
+export interface FeedbackPublishing {
+  /** The tenant's configuration set, as SES tags its events with it. */
+  configurationSet: string;
+  now: () => Date;
+  /** A PutEvents entry onto the local bus (standing in for the default bus and the forwarding rule). */
+  publish: (entry: { Source: string; DetailType: string; Detail: string }) => void;
+}
+
+export interface SimulatedFeedback {
+  kind: 'bounce' | 'complaint';
+  /** Default: every To recipient of the message. */
+  recipients?: string[];
+  /** Bounces only: Permanent (the default) or Transient. */
+  bounceType?: 'Permanent' | 'Transient';
+  /** Complaints only: the ARF feedback type (default abuse). */
+  feedbackType?: string;
+}
+
+export class FeedbackError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class LocalMail {
   private readonly headerCache = new Map<string, Record<string, string>>();
+  private feedback?: FeedbackPublishing;
+  private feedbackCount = 0;
 
   private constructor(
     private readonly server: Server,
@@ -84,6 +115,82 @@ export class LocalMail {
         sentAt: new Date(e.at * 1000).toISOString(),
       })),
     );
+  }
+
+  connectFeedback(publishing: FeedbackPublishing): void {
+    this.feedback = publishing;
+  }
+
+  /**
+   * Publishes a bounce or complaint for a captured message, shaped like SES's EventBridge event (source aws.ses,
+   * detail-type "Email Bounced" / "Email Complaint Received", detail = SES's event-publishing record).
+   */
+  simulateFeedback(id: string, f: SimulatedFeedback): { detailType: string; recipients: string[] } {
+    const pub = this.feedback;
+    if (!pub) throw new FeedbackError(409, 'mail feedback is not connected to an event bus');
+    const email = sesStore.getStoreReadonly().emails.find((e) => e.messageId === id);
+    if (!email) throw new FeedbackError(404, `no captured message ${id}`);
+    const all = [...email.destination.to, ...email.destination.cc, ...email.destination.bcc];
+    const bare = (a: string) => (/<([^<>]+)>\s*$/.exec(a)?.[1] ?? a).trim().toLowerCase();
+    const recipients = (f.recipients?.length ? f.recipients : email.destination.to).map(bare);
+    const unknown = recipients.filter((r) => !all.map(bare).includes(bare(r)));
+    if (unknown.length)
+      throw new FeedbackError(400, `not a recipient of message ${id}: ${unknown.join(', ')}`);
+    const now = pub.now().toISOString();
+    const feedbackId = `local-feedback-${++this.feedbackCount}`;
+    const mail = {
+      timestamp: new Date(email.at * 1000).toISOString(),
+      source: email.from,
+      sendingAccountId: '000000000000',
+      messageId: email.messageId,
+      destination: all,
+      headersTruncated: false,
+      commonHeaders: { from: [email.from], to: email.destination.to, subject: email.subject },
+      tags: { 'ses:configuration-set': [pub.configurationSet] },
+    };
+    const detailType = f.kind === 'bounce' ? 'Email Bounced' : 'Email Complaint Received';
+    const detail =
+      f.kind === 'bounce'
+        ? {
+            eventType: 'Bounce',
+            bounce: {
+              bounceType: f.bounceType ?? 'Permanent',
+              bounceSubType: f.bounceType === 'Transient' ? 'MailboxFull' : 'General',
+              bouncedRecipients: recipients.map((r) =>
+                f.bounceType === 'Transient'
+                  ? {
+                      emailAddress: r,
+                      action: 'delayed',
+                      status: '4.2.2',
+                      diagnosticCode: 'smtp; 452 4.2.2 mailbox full',
+                    }
+                  : {
+                      emailAddress: r,
+                      action: 'failed',
+                      status: '5.1.1',
+                      diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+                    },
+              ),
+              timestamp: now,
+              feedbackId,
+              reportingMTA: 'dns; localhost',
+            },
+            mail,
+          }
+        : {
+            eventType: 'Complaint',
+            complaint: {
+              complainedRecipients: recipients.map((r) => ({ emailAddress: r })),
+              timestamp: now,
+              feedbackId,
+              userAgent: 'quotaflow-local',
+              complaintFeedbackType: f.feedbackType ?? 'abuse',
+              arrivalDate: now,
+            },
+            mail,
+          };
+    pub.publish({ Source: 'aws.ses', DetailType: detailType, Detail: JSON.stringify(detail) });
+    return { detailType, recipients };
   }
 
   clear(): void {

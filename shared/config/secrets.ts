@@ -19,6 +19,11 @@ const aesKey = z
     z.refine((k) => Buffer.from(k, 'base64').length === 32, { error: 'must be base64 of exactly 32 bytes' }),
   );
 
+/** At least 32 characters of a random value (e.g. `openssl rand -base64 32`); used as the key's bytes. */
+const unsubscribeKey = z
+  .string()
+  .check(z.minLength(32, { error: 'must be at least 32 characters (a random value)' }), z.maxLength(500));
+
 export const tenantSecretsSchema = z.object({
   /** The secret senders sign the generic webhook with. */
   genericWebhookSigningSecret: webhookSecret,
@@ -30,12 +35,19 @@ export const tenantSecretsSchema = z.object({
   zohoRefreshToken: z.optional(nonEmpty),
   zohoChannelToken: z.optional(z.string().check(z.minLength(32), z.maxLength(50))),
   zohoPreviousChannelToken: z.optional(z.string().check(z.minLength(32), z.maxLength(50))),
+  /** Zoho workflow-rule webhooks: the shared secret the rule sends (header or query parameter), and the previous one. */
+  zohoWorkflowWebhookSecret: z.optional(z.string().check(z.minLength(32), z.maxLength(200))),
+  zohoWorkflowWebhookPreviousSecret: z.optional(z.string().check(z.minLength(32), z.maxLength(200))),
   /** Fxiaoke: the open-platform app and the callback encryption key (base64 of 32 bytes). */
   fxiaokeAppId: z.optional(nonEmpty),
   fxiaokeAppSecret: z.optional(nonEmpty),
   fxiaokePermanentCode: z.optional(nonEmpty),
   fxiaokeCallbackAesKey: z.optional(aesKey),
   fxiaokeCallbackPreviousAesKey: z.optional(aesKey),
+  /** HMAC key of the one-click unsubscribe links in mail to external contacts (shared/mail/unsubscribe.ts). */
+  unsubscribeSigningSecret: z.optional(unsubscribeKey),
+  /** During rotation, links signed with the previous key keep working (mail already sent carries them). */
+  unsubscribePreviousSecret: z.optional(unsubscribeKey),
 });
 
 export type TenantSecrets = z.infer<typeof tenantSecretsSchema>;
@@ -73,3 +85,11 @@ export const acceptedValues = (
 
 export const genericWebhookSecrets = (s: TenantSecrets): string[] =>
   acceptedValues(s, 'genericWebhookSigningSecret', 'genericWebhookPreviousSecret', 'the generic webhook');
+
+/** The key new unsubscribe links are signed with. */
+export const unsubscribeSigningKey = (s: TenantSecrets): string =>
+  requireSecrets(s, ['unsubscribeSigningSecret'], 'one-click unsubscribe').unsubscribeSigningSecret;
+
+/** The keys an unsubscribe link may be signed with: the current one, and the previous one during a rotation. */
+export const unsubscribeKeys = (s: TenantSecrets): string[] =>
+  acceptedValues(s, 'unsubscribeSigningSecret', 'unsubscribePreviousSecret', 'one-click unsubscribe');

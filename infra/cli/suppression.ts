@@ -1,0 +1,167 @@
+/**
+ * `quotaflow suppression <list|add|remove> --tenant <id> [address] [--json]`: the tenant's suppression list, as the
+ * product keeps it (shared/store/suppression.ts). `add` suppresses by hand (reason `manual`) and, like an
+ * unsubscribe, publishes contact.suppressed so running sequences stop; `remove` takes an address off the list
+ * (e.g. a contact who asked to be mailed again: SES's account-level list may still hold it, see README).
+ * AWS clients come from the environment (credentials, region, AWS_ENDPOINT_URL_<SERVICE>; `npm start` prints them
+ * at /_local/status). Exit codes: 0 done, 1 failed, 2 bad arguments or tenant config.
+ */
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Command } from 'commander';
+import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge';
+import { type TenantConfig, TenantConfigError } from '../../shared/config/tenant';
+import { suppressAndAnnounce } from '../../shared/mail/suppress';
+import { InvalidAddressError } from '../../shared/mail/unsubscribe';
+import type { EventBusPort } from '../../shared/ports';
+import { type SuppressionEntry, SuppressionRepository } from '../../shared/store/suppression';
+import { loadTenant, TENANTS_DIR } from '../tenants';
+
+export const SUPPRESSION_ACTIONS = ['list', 'add', 'remove'] as const;
+export type SuppressionAction = (typeof SUPPRESSION_ACTIONS)[number];
+
+export interface SuppressionOptions {
+  tenant: string;
+  json?: boolean;
+  /** Default `quotaflow-<id>`, the name `npm start` uses (deployed tables need the stack's TableName output). */
+  table?: string;
+  /** Default `quotaflow-<id>`, the tenant bus's name in both backends. */
+  bus?: string;
+}
+
+export interface SuppressionWiring {
+  tenant: TenantConfig;
+  repository: SuppressionRepository;
+  bus: EventBusPort;
+  close?: () => void;
+}
+
+export interface Terminal {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export class UsageError extends Error {}
+
+export const wiringFromEnvironment = (opts: SuppressionOptions): SuppressionWiring => {
+  let tenant: TenantConfig;
+  try {
+    tenant = loadTenant(join(TENANTS_DIR, `${opts.tenant}.json`));
+  } catch (err) {
+    throw new UsageError(
+      err instanceof TenantConfigError ? err.message : `tenant ${opts.tenant}: ${String(err)}`,
+    );
+  }
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const events = new EventBridgeClient({});
+  return {
+    tenant,
+    repository: new SuppressionRepository(doc, opts.table ?? `quotaflow-${tenant.id}`, () => new Date()),
+    bus: new EventBridgeBus(events, opts.bus ?? `quotaflow-${tenant.id}`),
+    close: () => {
+      doc.destroy();
+      events.destroy();
+    },
+  };
+};
+
+const line = (e: SuppressionEntry): string =>
+  `${e.address.padEnd(40)} ${e.reason.padEnd(12)} ${e.at}${e.source ? `  ${e.source}` : ''}`;
+
+/** Runs one action; returns the exit code. */
+export const runSuppression = async (
+  action: string,
+  address: string | undefined,
+  opts: SuppressionOptions,
+  wiring: SuppressionWiring,
+  term: Terminal,
+): Promise<number> => {
+  if (!(SUPPRESSION_ACTIONS as readonly string[]).includes(action)) {
+    term.err(`unknown action ${JSON.stringify(action)}: use list, add or remove\n`);
+    return 2;
+  }
+  if (action !== 'list' && !address) {
+    term.err(`suppression ${action} needs an address\n`);
+    return 2;
+  }
+  if (action === 'list' && address) {
+    term.err('suppression list takes no address\n');
+    return 2;
+  }
+  const print = (json: unknown, text: string) =>
+    term.out(opts.json ? `${JSON.stringify(json, null, 2)}\n` : text);
+  try {
+    if (action === 'list') {
+      const entries = await wiring.repository.list();
+      print(
+        { tenant: wiring.tenant.id, count: entries.length, entries },
+        entries.length
+          ? `${entries.map(line).join('\n')}\n${entries.length} suppressed\n`
+          : `no suppressed addresses for tenant ${wiring.tenant.id}\n`,
+      );
+      return 0;
+    }
+    const target = address as string;
+    if (action === 'add') {
+      const r = await suppressAndAnnounce(
+        { tenantId: wiring.tenant.id, suppression: wiring.repository, bus: wiring.bus },
+        target,
+        'manual',
+        { source: 'cli' },
+      );
+      print(
+        r,
+        r.added
+          ? `suppressed ${r.address}\n`
+          : `${r.address} was already suppressed (${r.reason}); nothing changed\n`,
+      );
+      return 0;
+    }
+    const r = await wiring.repository.remove(target);
+    print(
+      { removed: r.removed, ...(r.entry ? { entry: r.entry } : {}) },
+      r.removed
+        ? `removed ${r.entry?.address} (was ${r.entry?.reason} since ${r.entry?.at}); it may be mailed again\n`
+        : `${target.trim().toLowerCase()} was not suppressed; nothing changed\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof InvalidAddressError) {
+      term.err(`${JSON.stringify(address ?? '')}: ${err.message}\n`);
+      return 2;
+    }
+    term.err(`suppression ${action} failed: ${(err as Error).message}\n`);
+    return 1;
+  }
+};
+
+export const registerSuppression = (program: Command): void => {
+  program
+    .command('suppression')
+    .description("list, add or remove addresses on a tenant's suppression list (never mailed)")
+    .argument('<action>', 'list, add or remove')
+    .argument('[address]', 'the email address (add, remove)')
+    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
+    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
+    .option('--bus <name>', "the tenant's event bus for contact.suppressed (default quotaflow-<id>)")
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (action: string, address: string | undefined, opts: SuppressionOptions) => {
+      let wiring: SuppressionWiring;
+      try {
+        wiring = wiringFromEnvironment(opts);
+      } catch (err) {
+        console.error((err as Error).message);
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = await runSuppression(action, address, opts, wiring, {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+      });
+      wiring.close?.();
+    });
+};

@@ -1,0 +1,9 @@
+/** Default wiring for the tenant's suppression list (shared/store/suppression.ts). */
+import { SuppressionRepository } from '../store/suppression';
+import { clock } from './clock';
+import { once } from './once';
+import { documentClient, tableName } from './store';
+
+export const suppression = once(
+  () => new SuppressionRepository(documentClient(), tableName(), () => clock().now()),
+);
