@@ -64,6 +64,12 @@ export class PlanBook {
     return [...this.assignments.keys()].sort();
   }
 
+  /** The rep's display name and address from config (the id stands in for a missing name). */
+  person(repId: string): { name: string; email?: string; locale: Locale } {
+    const r = this.config.reps.find((x) => x.id === repId);
+    return { name: r?.name ?? repId, locale: r?.locale ?? 'en', ...(r?.email ? { email: r.email } : {}) };
+  }
+
   locale(repId: string): Locale {
     return this.locales.get(repId) ?? 'en';
   }

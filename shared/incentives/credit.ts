@@ -302,8 +302,18 @@ export const creditDealsRaw = (
     });
   }
   if (problems.length) throw new IncentiveInputError(options.source ?? 'deals', problems);
-  for (const list of byRep.values()) list.sort(creditOrder);
+  for (const [rep, list] of byRep) byRep.set(rep, sortCredits(list));
   return byRep;
+};
+
+/**
+ * `list` in creditOrder. Dates are fixed-width ISO dates, so date + deal id orders exactly as (date, deal id): one
+ * string comparison per step instead of up to four (sorting was a fifth of crediting 200,000 deals).
+ */
+const sortCredits = (list: RawCredit[]): RawCredit[] => {
+  const keyed = list.map((c) => ({ k: c.date + c.dealId, c }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.c);
 };
 
 /** percent / 100 as Decimal#toFixed() prints it ("70" → "0.7"): exact, a shift of the decimal point. */

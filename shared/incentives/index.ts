@@ -4,9 +4,11 @@ export { PlanBook, type Segment, type Team } from './book';
 export { calculateRep, calculateTeamBonuses, type SegmentSummary, type TierPosition } from './calculate';
 export { type CloseInput, type CloseResult, closePeriod } from './close';
 export { type Credit, type CreditRecord, creditDeals, type Deal, dealSchema, parseDeals } from './credit';
+export { planBookFromDocument, planBookFromFile } from './document';
 export { settleDraw } from './draws';
 export { IncentiveConflictError, IncentiveInputError, type Problem } from './errors';
 export type { Line, LineKind, Trace } from './lines';
+export { MAIL_LINE_LIMIT, type RenderedMail, statementMail, teamSummaryMail } from './mail';
 export { allocate, Dec, formatMoney, formatPercent, minorUnit, moneyString, roundMoney } from './money';
 export {
   localDate,
@@ -26,7 +28,23 @@ export {
 } from './plan';
 export { describeLine, describeTrace, type ManagerSummary, managerSummary, statementCsv } from './render';
 export {
+  accrualRun,
+  type CloseMarker,
+  type CloseRunResult,
+  closeRun,
+  type EffectRunner,
+  type FreezeOutcome,
+  type IncentiveStorePort,
+  type IncentiveTenant,
+  lastEndedPeriods,
+  lookbackStart,
+  type MailResult,
+  mailStatements,
+} from './runs';
+export { dealFromRecord, dealsFromRecords, type SourceDeal } from './source';
+export {
   canonicalJson,
+  HASH_SCHEME,
   type Statement,
   type StatementLine,
   statementHash,

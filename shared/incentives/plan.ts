@@ -174,13 +174,33 @@ export const incentiveConfigSchema = z
     plans: z.array(planSchema).min(1),
     assignments: z.array(assignmentSchema).default([]),
     reps: z
-      .array(z.strictObject({ id, name: z.string().max(200).optional(), locale: z.enum(['zh-CN', 'en']) }))
+      .array(
+        z.strictObject({
+          id,
+          name: z.string().max(200).optional(),
+          locale: z.enum(['zh-CN', 'en']),
+          /** Where the period statement (and, for a team's manager, the team summary) is mailed. */
+          email: z.email({ error: 'must be an email address' }).optional(),
+        }),
+      )
       .default([]),
     teams: z.array(z.strictObject({ id, managerId: id, members: z.array(id).min(1) })).default([]),
     /** Conversion into a plan currency, per period key ("2025-03" or "2025-Q1"): 1 `from` = rate `to`. */
     fxRates: z
       .array(z.strictObject({ period: z.string(), from: currencyCode, to: currencyCode, rate: positive }))
       .default([]),
+    /**
+     * How a stored canonical deal (the CRM sync's copy) becomes an engine deal: the owner's id is the rep id; a
+     * split is the text "<rep>:<percent>;<rep>:<percent>" in `fields[splitField]`; product and new-account flags
+     * come from those fields too. Other decimal-string fields become amounts, date fields dates.
+     */
+    dealSource: z
+      .strictObject({
+        splitField: z.string().min(1).default('creditSplit'),
+        productField: z.string().min(1).default('product'),
+        newAccountField: z.string().min(1).default('newAccount'),
+      })
+      .default({ splitField: 'creditSplit', productField: 'product', newAccountField: 'newAccount' }),
   })
   .superRefine(validateConfig);
 

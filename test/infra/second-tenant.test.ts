@@ -57,7 +57,14 @@ describe('tenant schedule settings', () => {
         id: 'custom',
         schedules: { effectRecovery: { expression: 'cron(0/10 8-20 ? * MON-FRI *)' } },
       }),
-      tenantLike({ id: 'quiet', schedules: { effectRecovery: { enabled: false } } }),
+      tenantLike({
+        id: 'quiet',
+        schedules: {
+          effectRecovery: { enabled: false },
+          incentiveAccrual: { enabled: false },
+          incentiveClose: { enabled: false },
+        },
+      }),
     );
     if (!custom || !quiet) throw new Error('expected two stacks');
     Template.fromStack(custom).hasResourceProperties('AWS::Scheduler::Schedule', {

@@ -1,0 +1,34 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import * as z from '../../events/zod';
+import { accrualRun, planBookFromDocument } from '../../shared/incentives';
+import { bindTenant, logger, metrics } from '../../shared/observability/logger';
+import { clock } from '../../shared/runtime/clock';
+import { loadTenantDocument } from '../../shared/runtime/documents';
+import { runtimeEnv } from '../../shared/runtime/env';
+import { once } from '../../shared/runtime/once';
+import { documentClient, tableName } from '../../shared/runtime/store';
+import { IncentiveRepository } from '../../shared/store/incentives';
+import { scheduledHandler } from '../middleware/event';
+
+const tenant = runtimeEnv().tenant;
+bindTenant(tenant.id);
+/** Parsed once per container; a bad plans file fails the cold start with its path and reason. */
+const book = planBookFromDocument(loadTenantDocument('incentives'), tenant.id);
+const store = once(() => new IncentiveRepository(documentClient(), tableName()));
+
+export const handler = scheduledHandler(z.unknown(), async () => {
+  if (!book) {
+    logger.info('no incentive plans for this tenant (tenants/incentives/<tenant>.json): nothing to accrue');
+    return { skipped: 'no incentive plans' };
+  }
+  const { date, accruals } = await accrualRun({
+    book,
+    store: store(),
+    tenant,
+    now: clock().now(),
+    save: true,
+  });
+  logger.info('incentive accrual saved', { date, reps: accruals.length });
+  metrics.addMetric('IncentiveAccrualReps', MetricUnit.Count, accruals.length);
+  return { date, reps: accruals.length };
+});

@@ -1,0 +1,37 @@
+/**
+ * Where a tenant's plans live: `tenants/incentives/<tenant>.json` (shared/runtime/documents.ts ships it inside the
+ * functions that declare `documents: ['incentives']`). Validated with the engine's schema; a refusal names the file,
+ * the path inside it and the reason, like tenant config errors.
+ */
+import { readFileSync } from 'node:fs';
+import { PlanBook } from './book';
+import { IncentiveInputError } from './errors';
+
+/** The plan book in `file` (`shown` is how the file is named in errors, e.g. relative to the repository). */
+export const planBookFromFile = (file: string, shown = file): PlanBook => {
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new IncentiveInputError(shown, [
+      {
+        path: '(file)',
+        message: missing ? 'does not exist: the tenant has no incentive plans' : (err as Error).message,
+      },
+    ]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    throw new IncentiveInputError(shown, [
+      { path: '(file)', message: `is not valid JSON: ${(err as Error).message}` },
+    ]);
+  }
+  return PlanBook.parse(value, shown);
+};
+
+/** The plan book from an already parsed document (a function's bundled copy); undefined when there is none. */
+export const planBookFromDocument = (value: unknown, tenantId: string): PlanBook | undefined =>
+  value === undefined ? undefined : PlanBook.parse(value, `tenants/incentives/${tenantId}.json`);

@@ -1,0 +1,294 @@
+/**
+ * The incentive runs over storage: the daily accrual (snapshots), the period close (frozen statements) and the
+ * statement mail. The engine stays pure; this module reads the sync's deals and earlier closes through a small
+ * store port (shared/store/incentives.ts implements it on DynamoDB), and mails through the effect ledger so a
+ * re-run never sends twice. Nothing here knows about AWS.
+ */
+import { createHash } from 'node:crypto';
+import type { OutgoingEmail } from '../ports';
+import { type AccrualSummary, RepAccrual } from './accrual';
+import type { PlanBook } from './book';
+import { closePeriod } from './close';
+import { creditDeals, type Deal } from './credit';
+import { IncentiveConflictError, IncentiveInputError } from './errors';
+import { statementMail, teamSummaryMail } from './mail';
+import {
+  addDays,
+  localDate,
+  type Period,
+  type PeriodKind,
+  parsePeriodKey,
+  periodKeyOf,
+  previousPeriod,
+} from './periods';
+import { managerSummary } from './render';
+import { dealsFromRecords, type SourceDeal } from './source';
+import type { Statement } from './statement';
+
+export interface CloseMarker {
+  periodKey: string;
+  /** Digest of every (rep, statement hash) of the close. */
+  closeId: string;
+  closedAt: string;
+  statements: number;
+}
+
+export type FreezeOutcome = { outcome: 'closed' | 'already-closed'; marker: CloseMarker };
+
+export interface IncentiveStorePort {
+  closes(): Promise<CloseMarker[]>;
+  close(periodKey: string): Promise<CloseMarker | undefined>;
+  statements(periodKey: string): Promise<Statement[]>;
+  freeze(periodKey: string, statements: readonly Statement[], now: Date): Promise<FreezeOutcome>;
+  putAccruals(date: string, summaries: readonly AccrualSummary[], now: Date): Promise<void>;
+  deals(modifiedSince?: Date): Promise<SourceDeal[]>;
+}
+
+/** What the runs need of the tenant config. */
+export interface IncentiveTenant {
+  id: string;
+  displayName: string;
+  timeZone: string;
+  currency: string;
+  mail: { sender: string; senderName?: string | undefined; replyTo?: string | undefined };
+}
+
+/**
+ * How far back a close looks for earlier closes and changed deals: a year, or the longest clawback window plus a
+ * quarter when a plan's is longer. A change to a deal credited before that is not restated.
+ */
+export const lookbackStart = (book: PlanBook, period: Period): string => {
+  const window = Math.max(0, ...book.config.plans.map((p) => p.clawback.windowDays));
+  return addDays(period.start, -Math.max(366, window + 92));
+};
+
+const parsePeriod = (periodKey: string, source: string): Period => {
+  try {
+    return parsePeriodKey(periodKey);
+  } catch (err) {
+    throw new IncentiveInputError(source, [{ path: 'period', message: (err as Error).message }]);
+  }
+};
+
+const repsOfKind = (book: PlanBook, kind: PeriodKind) =>
+  book.repIds().filter((r) => book.periodKind(r) === kind);
+
+const readDeals = async (
+  book: PlanBook,
+  store: IncentiveStorePort,
+  tenant: IncentiveTenant,
+  since: string,
+  source: string,
+): Promise<Deal[]> => {
+  // The scan filters on the source version (epoch ms); a day early absorbs any zone offset.
+  const records = await store.deals(new Date(`${addDays(since, -1)}T00:00:00Z`));
+  return dealsFromRecords(records, { currency: tenant.currency, mapping: book.config.dealSource }, source);
+};
+
+export interface CloseRunResult extends FreezeOutcome {
+  periodKey: string;
+  statements: Statement[];
+}
+
+/**
+ * Close a period: compute every statement from the stored deals and earlier closes, then freeze them. A period is
+ * closed only after it has ended (in the plans' zone) and after every earlier closed period of its kind; closing
+ * it again with identical results is reported as already closed, with different results it is refused.
+ */
+export const closeRun = async (input: {
+  book: PlanBook;
+  store: IncentiveStorePort;
+  tenant: IncentiveTenant;
+  periodKey: string;
+  now: Date;
+}): Promise<CloseRunResult> => {
+  const { book, store, tenant, now } = input;
+  const source = `close ${input.periodKey}`;
+  const period = parsePeriod(input.periodKey, source);
+  const reps = repsOfKind(book, period.kind);
+  if (reps.length === 0)
+    throw new IncentiveInputError(source, [
+      { path: 'period', message: `no rep is on a ${period.kind === 'month' ? 'monthly' : 'quarterly'} plan` },
+    ]);
+  const markers = await store.closes();
+  const own = markers.find((m) => m.periodKey === period.key);
+  const zone = book.basis(reps[0] as string)?.timeZone ?? tenant.timeZone;
+  const today = localDate(now.toISOString(), zone);
+  if (!own && period.end >= today)
+    throw new IncentiveInputError(source, [
+      {
+        path: 'period',
+        message: `${period.key} ends on ${period.end} (${zone}); it can be closed from ${addDays(period.end, 1)}`,
+      },
+    ]);
+  const later = markers
+    .map((m) => parsePeriodKey(m.periodKey))
+    .find((p) => p.kind === period.kind && p.start > period.end);
+  if (!own && later)
+    throw new IncentiveConflictError(
+      `period ${later.key} is already closed; periods close in order, so ${period.key} cannot be closed now`,
+      { periodKey: period.key },
+    );
+  const since = lookbackStart(book, period);
+  const earlier = markers
+    .map((m) => parsePeriodKey(m.periodKey))
+    .filter((p) => p.start >= since && p.start < period.start)
+    .sort((a, b) => a.start.localeCompare(b.start));
+  const closed = (await Promise.all(earlier.map((p) => store.statements(p.key)))).flat();
+  const deals = await readDeals(book, store, tenant, since, `${source}: deals`);
+  const result = closePeriod({ book, periodKey: period.key, deals, closed });
+  const frozen = await store.freeze(period.key, result.statements, now);
+  // An identical re-run returns what is stored (the same content, byte for byte).
+  const statements =
+    frozen.outcome === 'already-closed' ? await store.statements(period.key) : result.statements;
+  return { ...frozen, periodKey: period.key, statements };
+};
+
+/** The period each rep is in on `date` (the rep's plan kind), or the given period for every rep of its kind. */
+const accrualPeriods = (book: PlanBook, date: string, periodKey?: string): Map<string, string> => {
+  const out = new Map<string, string>();
+  const fixed = periodKey ? parsePeriod(periodKey, 'accrual') : undefined;
+  for (const rep of book.repIds()) {
+    const kind = book.periodKind(rep);
+    if (!kind || (fixed && fixed.kind !== kind)) continue;
+    out.set(rep, fixed?.key ?? periodKeyOf(date, kind));
+  }
+  return out;
+};
+
+/**
+ * What each rep has earned so far in the open period (or `periodKey`), from the stored deals; saved as the day's
+ * snapshot when `save` is set. `reps` narrows the run to some reps.
+ */
+export const accrualRun = async (input: {
+  book: PlanBook;
+  store: IncentiveStorePort;
+  tenant: IncentiveTenant;
+  now: Date;
+  periodKey?: string;
+  reps?: readonly string[];
+  save?: boolean;
+}): Promise<{ date: string; accruals: AccrualSummary[] }> => {
+  const { book, store, tenant, now } = input;
+  const date = localDate(now.toISOString(), tenant.timeZone);
+  const periods = accrualPeriods(book, date, input.periodKey);
+  if (input.reps) {
+    const unknown = input.reps.filter((r) => !periods.has(r));
+    if (unknown.length)
+      throw new IncentiveInputError('accrual', [
+        { path: 'rep', message: `${unknown.join(', ')} has no plan for this period` },
+      ]);
+    for (const r of [...periods.keys()]) if (!input.reps.includes(r)) periods.delete(r);
+  }
+  const earliest = [...new Set(periods.values())].map((k) => parsePeriodKey(k).start).sort()[0];
+  if (!earliest) return { date, accruals: [] };
+  const deals = await readDeals(book, store, tenant, addDays(earliest, -92), 'accrual: deals');
+  const credits = creditDeals(book, deals, { source: 'accrual: deals' });
+  const accruals = [...periods].map(([rep, key]) =>
+    RepAccrual.start(
+      book,
+      rep,
+      key,
+      (credits.get(rep) ?? []).filter((c) => c.periodKey === key),
+    ).summary(),
+  );
+  if (input.save) await store.putAccruals(date, accruals, now);
+  return { date, accruals };
+};
+
+/**
+ * For each period kind the plans use, the last period that has ended by `today` (a local date): what the
+ * scheduled close closes. Run on the 1st it is the month (or quarter) that just ended; a late re-run still finds it.
+ */
+export const lastEndedPeriods = (book: PlanBook, today: string): string[] => {
+  const kinds = new Set(book.repIds().map((r) => book.periodKind(r)));
+  return (['month', 'quarter'] as const)
+    .filter((k) => kinds.has(k))
+    .map((k) => previousPeriod(parsePeriodKey(periodKeyOf(today, k))).key);
+};
+
+/** Runs one effect exactly once (the effect ledger's `run`). */
+export interface EffectRunner {
+  run(effect: {
+    key: string;
+    payload: { kind: 'email'; email: OutgoingEmail };
+    correlationId: string;
+  }): Promise<{ outcome: 'performed' | 'duplicate' }>;
+}
+
+export interface MailResult {
+  sent: number;
+  duplicates: number;
+  /** Reps or teams that were not mailed, with the reason. */
+  skipped: { id: string; reason: string }[];
+}
+
+const sender = (t: IncentiveTenant) =>
+  t.mail.senderName ? `${t.mail.senderName} <${t.mail.sender}>` : t.mail.sender;
+
+/**
+ * Mails each rep their statement (in the rep's locale) and each team's manager the team summary. Keys carry the
+ * statement's content hash, so a re-run of the same close never sends twice.
+ */
+export const mailStatements = async (input: {
+  book: PlanBook;
+  tenant: IncentiveTenant;
+  statements: readonly Statement[];
+  effects: EffectRunner;
+  correlationId: string;
+}): Promise<MailResult> => {
+  const { book, tenant, effects, correlationId } = input;
+  const result: MailResult = { sent: 0, duplicates: 0, skipped: [] };
+  const envelope = (to: string, mail: { subject: string; html: string; text: string }): OutgoingEmail => ({
+    from: sender(tenant),
+    to: [to],
+    ...(tenant.mail.replyTo ? { replyTo: [tenant.mail.replyTo] } : {}),
+    ...mail,
+    headers: { 'X-Quotaflow-Tenant': tenant.id, 'X-Quotaflow-Correlation-Id': correlationId },
+  });
+  const send = async (key: string, email: OutgoingEmail) => {
+    const out = await effects.run({ key, payload: { kind: 'email', email }, correlationId });
+    if (out.outcome === 'performed') result.sent++;
+    else result.duplicates++;
+  };
+  const byRep = new Map(input.statements.map((s) => [s.repId, s]));
+  for (const s of [...input.statements].sort((a, b) => a.repId.localeCompare(b.repId))) {
+    const who = book.person(s.repId);
+    if (!who.email) {
+      result.skipped.push({ id: s.repId, reason: 'no email in the incentive config' });
+      continue;
+    }
+    const mail = statementMail(s, { repName: who.name, tenantName: tenant.displayName, locale: who.locale });
+    await send(
+      `${tenant.id}/incentives/statement/${s.periodKey}/${s.repId}/${s.hash}`,
+      envelope(who.email, mail),
+    );
+  }
+  for (const team of [...book.teams.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+    const members = team.members.flatMap((m) => byRep.get(m) ?? []);
+    const first = members[0];
+    if (!first) continue;
+    const manager = book.person(team.managerId);
+    if (!manager.email) {
+      result.skipped.push({ id: `team ${team.id}`, reason: `manager ${team.managerId} has no email` });
+      continue;
+    }
+    const summary = managerSummary(members);
+    const names = new Map(members.map((m) => [m.repId, book.person(m.repId).name]));
+    const mail = teamSummaryMail(summary, {
+      managerName: manager.name,
+      tenantName: tenant.displayName,
+      locale: manager.locale,
+      names,
+    });
+    const id = createHash('sha256')
+      .update(summary.reps.map((r) => `${r.repId} ${r.hash}`).join('\n'))
+      .digest('hex')
+      .slice(0, 32);
+    await send(
+      `${tenant.id}/incentives/team/${first.periodKey}/${team.id}/${id}`,
+      envelope(manager.email, mail),
+    );
+  }
+  return result;
+};
