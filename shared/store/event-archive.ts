@@ -1,0 +1,123 @@
+/**
+ * The event archive: every domain event, stored once for a retention period (90 days by default, TTL), so that
+ * "why did this fire?" can be asked about any recent event and a changed workflow can be replayed over real history
+ * (shared/workflows/explain-report.ts, dry-run.ts).
+ *
+ * One item per event id, written with a conditional put: a redelivered event is a no-op. Each item also sits in a
+ * GSI1 partition per local day of its occurredAt in the tenant's zone, sorted by occurredAt, so "the events of the
+ * last N days" is one Query per local day, in order. A day partition holds one tenant's events of one day (the table
+ * is the tenant's), well inside a partition's write rate for a sales team's CRM traffic.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DomainEventDetail } from '../../events';
+import { addDays, localTime } from '../workflows/calendar';
+import { isExpired, keys, TABLE, ttlFrom } from './table-design';
+
+export const EVENT_ARCHIVE_RETENTION_DAYS = 90;
+
+/** A domain event as it travelled: the bus detail-type and the detail. */
+export interface ArchivedEvent {
+  type: string;
+  detail: DomainEventDetail;
+}
+
+/** What the explain and dry-run logic read; the repository below implements it on the tenant table. */
+export interface EventArchiveReader {
+  get(eventId: string): Promise<ArchivedEvent | undefined>;
+  /** The events of one local day with occurredAt in [from, to), oldest first. */
+  eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]>;
+}
+
+/** Sorts like the instant it names: ISO-8601 UTC with milliseconds, whatever offset the event carried. */
+const utc = (iso: string): string => new Date(iso).toISOString();
+
+/** The tenant's local dates that [since, until) touches, oldest first. */
+export const localDaysBetween = (since: Date, until: Date, timeZone: string): string[] => {
+  if (until.getTime() <= since.getTime()) return [];
+  const last = localTime(new Date(until.getTime() - 1), timeZone).date;
+  const days: string[] = [];
+  for (let d = localTime(since, timeZone).date; d <= last; d = addDays(d, 1)) days.push(d);
+  return days;
+};
+
+export class EventArchive implements EventArchiveReader {
+  private readonly retentionDays: number;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly opts: { timeZone: string; now: () => Date; retentionDays?: number },
+  ) {
+    this.retentionDays = opts.retentionDays ?? EVENT_ARCHIVE_RETENTION_DAYS;
+  }
+
+  /** Stores the event unless its id is stored already; `stored: false` is a redelivery. */
+  async put(event: ArchivedEvent): Promise<{ stored: boolean; day: string }> {
+    const { detail } = event;
+    const occurredAt = utc(detail.occurredAt);
+    const day = localTime(new Date(occurredAt), this.opts.timeZone).date;
+    const now = this.opts.now();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.archivedEvent(detail.eventId),
+            type: 'event',
+            eventType: event.type,
+            detail,
+            archivedAt: now.toISOString(),
+            gsi1pk: keys.archivedEventDay(day),
+            gsi1sk: `${occurredAt}#${detail.eventId}`,
+            // Counted from when it was archived: an event replayed late is still kept for the whole period.
+            expiresAt: ttlFrom(now, this.retentionDays),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { stored: true, day };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return { stored: false, day };
+      throw err;
+    }
+  }
+
+  async get(eventId: string): Promise<ArchivedEvent | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.archivedEvent(eventId) }),
+    );
+    return out.Item && !isExpired(out.Item, this.opts.now()) ? toEvent(out.Item) : undefined;
+  }
+
+  async eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]> {
+    const events: ArchivedEvent[] = [];
+    const now = this.opts.now();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE.gsi1.name,
+          // Sort keys are "<instant>#<id>": "<from>" sorts before them all at `from`, "<to>" after none at `to`,
+          // so BETWEEN (inclusive) selects [from, to) exactly.
+          KeyConditionExpression: 'gsi1pk = :day AND gsi1sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':day': keys.archivedEventDay(localDate),
+            ':from': from.toISOString(),
+            ':to': to.toISOString(),
+          },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) if (!isExpired(item, now)) events.push(toEvent(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return events;
+  }
+}
+
+const toEvent = (item: Record<string, unknown>): ArchivedEvent => ({
+  type: String(item.eventType),
+  detail: item.detail as DomainEventDetail,
+});
