@@ -3,7 +3,7 @@
  * yields the same id), so consumers can key their effects on it.
  */
 
-import { defineEvent } from './define';
+import { defineEvent, eventGroup } from './define';
 import { CRM_OBJECTS, canonicalRecordSchema } from './records';
 import * as z from './zod';
 
@@ -48,5 +48,35 @@ export const domainEvents = {
   activityLogged: domainEvent('activity.logged', () => ({})),
 } as const;
 
+/** Every domain event, for a rule that takes them all (the event archive). */
+export const anyDomainEvent = eventGroup(Object.values(domainEvents));
+
 export type DomainEventName = keyof typeof domainEvents;
 export type DomainEventDetail = z.infer<(typeof domainEvents)[DomainEventName]['schema']>;
+
+export const MAIL_SOURCE = 'quotaflow.mail';
+export const SUPPRESSION_REASONS = ['unsubscribed', 'bounced', 'complained', 'manual'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/**
+ * An address was newly put on the tenant's suppression list (an unsubscribe, a permanent bounce, a complaint or an
+ * operator): stop every sequence mailing it at once. Published once per suppression; its id is deterministic (same
+ * address and suppression time, same id), so a repeat after a retry is recognised by consumers.
+ */
+export const contactSuppressed = defineEvent({
+  source: MAIL_SOURCE,
+  detailType: 'contact.suppressed',
+  version: 1,
+  schema: () =>
+    z.object({
+      version: z.literal(1),
+      eventId: z.string(),
+      tenantId: z.string(),
+      /** Normalised: trimmed and lower-cased. */
+      address: z.string().check(z.minLength(3), z.maxLength(254)),
+      reason: z.enum(SUPPRESSION_REASONS),
+      /** When the address was suppressed (the unsubscribe, or SES's bounce/complaint time). */
+      occurredAt: z.iso.datetime({ offset: true }),
+      correlationId: z.string(),
+    }),
+});

@@ -3,7 +3,9 @@
  * local runtime (infra/local/) both read this list; nothing about which functions exist or what triggers them is
  * written anywhere else.
  */
-import { crmRecordChanged, domainEvents } from '../events';
+import { anyDomainEvent, contactSuppressed, crmRecordChanged } from '../events';
+import { sesMailFeedback } from '../events/ses-feedback';
+import type { TenantDocumentKind } from '../shared/runtime/documents';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -34,6 +36,8 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
   /** Deployed only for tenants whose CRM is one of these; every tenant gets it when absent. */
   providers?: readonly CrmProvider[];
+  /** Tenant documents (tenants/<kind>/<tenant>.json) shipped with the function; see shared/runtime/documents.ts. */
+  documents?: readonly TenantDocumentKind[];
 }
 
 export const functions: readonly FunctionSpec[] = [
@@ -97,19 +101,26 @@ export const functions: readonly FunctionSpec[] = [
     providers: ['zoho', 'fxiaoke'],
   },
   {
-    id: 'won-deal-recognition',
-    entry: 'functions/events/won-deal-recognition.ts',
-    description: 'Congratulates the owner of a won deal and schedules the customer check-in reminder',
-    triggers: [{ kind: 'event', pattern: domainEvents.dealWon.pattern() }],
-    access: ['table', 'mail', 'scheduler'],
-    timeoutSeconds: 30,
+    id: 'workflow-runner',
+    entry: 'functions/events/workflow-runner.ts',
+    description:
+      "Runs the tenant's workflows on each domain event: stops sequences, performs due steps, schedules later ones",
+    triggers: [
+      { kind: 'event', pattern: anyDomainEvent.pattern() },
+      { kind: 'event', pattern: contactSuppressed.pattern() },
+    ],
+    access: ['table', 'mail', 'scheduler', 'secrets'],
+    documents: ['workflows'],
+    timeoutSeconds: 60,
   },
   {
     id: 'scheduled-step',
     entry: 'functions/schedules/scheduled-step.ts',
-    description: 'Runs a delayed automation step when its one-time schedule fires',
+    description:
+      'Runs a delayed workflow or sequence step when its one-time schedule fires, re-checked on fresh data',
     triggers: [{ kind: 'oneTime' }],
-    access: ['table', 'mail'],
+    access: ['table', 'mail', 'scheduler', 'secrets'],
+    documents: ['workflows'],
     timeoutSeconds: 30,
   },
   {
@@ -124,7 +135,8 @@ export const functions: readonly FunctionSpec[] = [
         description: 'Sweep effects left pending past their lease',
       },
     ],
-    access: ['table', 'mail'],
+    // Every kind of effect may need completing: mail, schedules, CRM write-backs (CRM token in the secret), chat.
+    access: ['table', 'mail', 'scheduler', 'secrets'],
     timeoutSeconds: 120,
   },
   {
@@ -160,6 +172,82 @@ export const functions: readonly FunctionSpec[] = [
     access: ['table', 'secrets'],
     timeoutSeconds: 60,
     providers: ['zoho'],
+  },
+  {
+    id: 'event-archive',
+    entry: 'functions/events/event-archive.ts',
+    description: 'Keeps every domain event for 90 days (once per event id) for workflow explain and dry-run',
+    triggers: [{ kind: 'event', pattern: anyDomainEvent.pattern() }],
+    access: ['table'],
+    memoryMb: 256,
+    timeoutSeconds: 10,
+  },
+  {
+    id: 'unsubscribe',
+    entry: 'functions/http/unsubscribe.ts',
+    description:
+      'One-click unsubscribe (RFC 8058): POST suppresses the signed address; GET shows a confirmation page',
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/unsubscribe' },
+      { kind: 'http', method: 'GET', path: '/unsubscribe' },
+    ],
+    access: ['table', 'bus', 'secrets'],
+    timeoutSeconds: 10,
+  },
+  {
+    id: 'mail-feedback',
+    entry: 'functions/events/mail-feedback.ts',
+    description: 'Suppresses addresses that SES reports as permanently bounced or complained about',
+    // SES publishes to the account's default bus; the mail construct forwards this tenant's events to its bus.
+    triggers: [{ kind: 'event', pattern: sesMailFeedback.pattern() }],
+    access: ['table', 'bus'],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'ingest-zoho-workflow',
+    entry: 'functions/http/ingest-zoho-workflow.ts',
+    description:
+      'Receives Zoho workflow-rule webhooks (per-tenant secret), stores a receipt per record, publishes crm.record.changed',
+    triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/zoho/workflow' }],
+    access: ['table', 'bus', 'secrets'],
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    providers: ['zoho'],
+  },
+  {
+    id: 'incentive-accrual',
+    entry: 'functions/schedules/incentive-accrual.ts',
+    description: "Saves each rep's incentive accrual for the open period (earned so far, tier, next tier)",
+    triggers: [
+      {
+        kind: 'schedule',
+        name: 'incentiveAccrual',
+        defaultExpression: 'cron(0 6 * * ? *)',
+        description: 'Daily incentive accrual snapshot at 06:00 local time',
+      },
+    ],
+    access: ['table'],
+    documents: ['incentives'],
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+  },
+  {
+    id: 'incentive-close',
+    entry: 'functions/schedules/incentive-close.ts',
+    description:
+      'Closes the incentive period that ended (frozen statements with content hashes), mails reps and managers',
+    triggers: [
+      {
+        kind: 'schedule',
+        name: 'incentiveClose',
+        defaultExpression: 'cron(0 2 1 * ? *)',
+        description: 'Close the last incentive period at 02:00 local time on the 1st and mail the statements',
+      },
+    ],
+    access: ['table', 'mail'],
+    documents: ['incentives'],
+    memoryMb: 2048,
+    timeoutSeconds: 900,
   },
 ];
 

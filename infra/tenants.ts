@@ -2,11 +2,15 @@
  * Loading tenant configs for the two backends (CDK app and local runtime) and the CLI: the zod validation of
  * shared/config/tenant.ts plus the checks that need the manifest (schedule names must be ones it declares).
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { scheduleNames } from '../functions/manifest';
 import { loadTenantConfig, type TenantConfig, TenantConfigError } from '../shared/config/tenant';
+import { planBookFromFile } from '../shared/incentives/document';
+import { IncentiveInputError } from '../shared/incentives/errors';
+import { tenantDocumentPath } from '../shared/runtime/documents';
 import { parseScheduleExpression, ScheduleExpressionError } from '../shared/schedules/expression';
+import { parseWorkflowConfig, WorkflowConfigError } from '../shared/workflows/validate';
 
 export const TENANTS_DIR = resolve(import.meta.dirname, '..', 'tenants');
 
@@ -42,9 +46,54 @@ export const checkAgainstManifest = (tenant: TenantConfig, source: string): void
   if (problems.length) throw new TenantConfigError(source, problems);
 };
 
+/**
+ * The tenant's documents (tenants/workflows/<id>.json, tenants/incentives/<id>.json) are validated with the tenant,
+ * so a bad workflow or plan is refused by `validate`, `cdk synth` and `npm start` alike, before anything deploys or
+ * starts.
+ */
+export const checkDocuments = (tenant: TenantConfig, root?: string): void => {
+  checkWorkflows(tenant, root);
+  const plans = tenantDocumentPath('incentives', tenant.id, root);
+  if (!existsSync(plans)) return;
+  try {
+    planBookFromFile(plans, relative(process.cwd(), plans) || plans);
+  } catch (err) {
+    if (err instanceof IncentiveInputError) throw new TenantConfigError(err.source, err.problems);
+    throw err;
+  }
+};
+
+const checkWorkflows = (tenant: TenantConfig, root?: string): void => {
+  const file = tenantDocumentPath('workflows', tenant.id, root);
+  if (!existsSync(file)) return;
+  const shown = relative(process.cwd(), file) || file;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new TenantConfigError(shown, [
+      { path: '(file)', message: `is not valid JSON: ${(err as Error).message}` },
+    ]);
+  }
+  try {
+    const config = parseWorkflowConfig(json, shown);
+    if (config.tenantId !== tenant.id)
+      throw new TenantConfigError(shown, [
+        {
+          path: 'tenantId',
+          message: `is "${config.tenantId}" but the file belongs to tenant "${tenant.id}"`,
+        },
+      ]);
+  } catch (err) {
+    if (err instanceof WorkflowConfigError) throw new TenantConfigError(err.source, err.problems);
+    throw err;
+  }
+};
+
 export const loadTenant = (file: string): TenantConfig => {
   const tenant = loadTenantConfig(file);
   checkAgainstManifest(tenant, file);
+  checkDocuments(tenant, resolve(dirname(file), '..'));
   return tenant;
 };
 

@@ -9,7 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type * as core from 'zod/v4/core';
-import type { EventContract } from '../../events';
+import type { EventContract, EventGroup } from '../../events';
 import * as z from '../../events/zod';
 import { logger, metrics } from '../../shared/observability/logger';
 
@@ -24,6 +24,37 @@ export const eventHandler = <S extends core.$ZodType, R>(
       if (typeof correlationId === 'string') logger.setCorrelationId(correlationId);
       logger.appendKeys({ eventId: event.id, detailType: event['detail-type'] });
       return handler(detail, event, context);
+    },
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+
+/**
+ * One handler for a group of events (events/define.ts `eventGroup`), or several groups: each detail is parsed with the contract of its
+ * own detail-type; a detail-type outside the group is an error (the rule's pattern should never have sent it).
+ */
+export const eventGroupHandler = <R>(
+  /** One group, or several (events from different sources on one function, each on its own rule). */
+  groups: EventGroup | readonly EventGroup[],
+  handler: (
+    event: { type: string; detail: unknown },
+    raw: EventBridgeEvent<string, unknown>,
+    context: Context,
+  ) => Promise<R>,
+) =>
+  middy<EventBridgeEvent<string, unknown>, R>(
+    async (event: EventBridgeEvent<string, unknown>, context: Context) => {
+      const type = event['detail-type'];
+      const contract = ([] as EventGroup[])
+        .concat(groups)
+        .map((g) => g.contractOf(type))
+        .find((c) => c !== undefined);
+      if (!contract) throw new Error(`${type} is not one of the events this function takes`);
+      const detail = contract.parse(event.detail);
+      const correlationId = (detail as { correlationId?: unknown }).correlationId;
+      if (typeof correlationId === 'string') logger.setCorrelationId(correlationId);
+      logger.appendKeys({ eventId: event.id, detailType: type });
+      return handler({ type, detail }, event, context);
     },
   )
     .use(injectLambdaContext(logger, { resetKeys: true }))

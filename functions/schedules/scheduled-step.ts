@@ -1,27 +1,47 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DomainEventDetail } from '../../events';
 import * as z from '../../events/zod';
-import { CHECK_IN_STEP, runCheckIn } from '../../shared/automations/won-deal';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { effects } from '../../shared/runtime/effects';
 import { runtimeEnv } from '../../shared/runtime/env';
-import { records } from '../../shared/runtime/store';
+import { workflowRunner } from '../../shared/runtime/workflows';
+import type { StepPayload } from '../../shared/workflows/runner';
 import { scheduledHandler } from '../middleware/event';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
+const runner = workflowRunner();
 
+/** The schedule's input as the runner wrote it; the event inside is re-read as the record stands now. */
 const stepSchema = z.object({
-  step: z.literal(CHECK_IN_STEP),
+  kind: z.literal('workflow-step'),
   tenantId: z.literal(tenant.id, { error: `this function serves tenant ${tenant.id} only` }),
-  recordId: z.string(),
-  eventId: z.string(),
+  key: z.string().check(z.minLength(1)),
+  origin: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('workflow'), id: z.string(), version: z.int() }),
+    z.object({
+      kind: z.literal('sequence'),
+      id: z.string(),
+      version: z.int(),
+      occurrence: z.string(),
+      startAt: z.iso.datetime({ offset: true }),
+      workflow: z.string(),
+    }),
+  ]),
+  event: z.object({
+    type: z.string(),
+    detail: z.looseObject({ eventId: z.string(), object: z.string(), recordId: z.string() }),
+  }),
   correlationId: z.string(),
-  days: z.int().check(z.positive()),
 });
 
 export const handler = scheduledHandler(stepSchema, async (step) => {
-  const result = await runCheckIn(step, { tenant, records: records(), effects: effects() });
-  logger.info('scheduled step ran', { step: step.step, recordId: step.recordId, ...result });
-  if ('sent' in result && result.sent === 'performed') metrics.addMetric('EmailSent', MetricUnit.Count, 1);
+  if (!runner) throw new Error('a workflow step fired for a tenant without workflows');
+  const result = await runner.onStep({
+    ...step,
+    event: { type: step.event.type, detail: step.event.detail as unknown as DomainEventDetail },
+  } as StepPayload);
+  logger.info('workflow step ran', { step: step.key, outcome: result.outcome, detail: result.detail });
+  if (result.kind === 'email' && result.outcome === 'performed')
+    metrics.addMetric('EmailSent', MetricUnit.Count, 1);
   return result;
 });

@@ -10,6 +10,9 @@ import { TenantConfigError } from '../../shared/config/tenant';
 import { loadTenant, stackName, tenantFiles } from '../tenants';
 import { registerConnect } from './connect';
 import { registerImport } from './import';
+import { registerIncentives } from './incentives';
+import { registerSuppression } from './suppression';
+import { registerWorkflows } from './workflows';
 
 const program = new Command()
   .name('quotaflow')
@@ -53,5 +56,8 @@ program
 
 registerImport(program);
 registerConnect(program);
+registerIncentives(program);
+registerSuppression(program);
+registerWorkflows(program);
 
 await program.parseAsync();

@@ -4,6 +4,7 @@
  * each `access` right from the manifest becomes a grant placed right next to the env var that tells the code about
  * it, so a function can never hold a permission it cannot find, or find a resource it may not use.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -17,6 +18,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Access, FunctionSpec } from '../../functions/manifest';
 import type { TenantConfig } from '../../shared/config/tenant';
+import { bundleAliases } from '../../shared/crm/bundle-aliases';
+import { bundledDocumentName, documentEnvVar, tenantDocumentPath } from '../../shared/runtime/documents';
 import { deadLetterQueue } from './dead-letter-queue';
 import {
   acknowledge,
@@ -26,6 +29,16 @@ import {
 } from './nag';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** The one-time target's function name (≤ 64 characters: tenant ids are at most 30). */
+export const oneTimeTargetName = (tenantId: string, functionId: string): string =>
+  `quotaflow-${tenantId}-${functionId}`;
+
+/** The documents a function declares that this tenant has (a tenant without workflows simply has none). */
+const shippedDocuments = (spec: FunctionSpec, tenant: TenantConfig) =>
+  (spec.documents ?? [])
+    .map((kind) => ({ kind, file: tenantDocumentPath(kind, tenant.id, REPO_ROOT) }))
+    .filter(({ file }) => existsSync(file));
 
 /** What a function with `mail` access needs; provided by the mail construct. */
 export interface MailSending {
@@ -51,6 +64,8 @@ export interface TenantResources {
   secret: secretsmanager.ISecret;
   mail: MailSending;
   scheduler: OneTimeScheduling;
+  /** The tenant API's public base URL (unsubscribe links in mail); given to functions that send mail. */
+  publicBaseUrl: string;
 }
 
 export interface QuotaflowFunctionProps {
@@ -74,7 +89,11 @@ export class QuotaflowFunction extends Construct {
     this.deadLetterQueue = invokedAsync ? deadLetterQueue(this, 'DeadLetterQueue') : undefined;
     if (this.deadLetterQueue) acknowledgeDeadLetterQueue(this.deadLetterQueue);
 
+    const isOneTimeTarget = spec.triggers.some((t) => t.kind === 'oneTime');
     this.fn = new NodejsFunction(this, 'Function', {
+      // The one-time target gets a fixed name so its ARN is known without a reference to itself: it reschedules
+      // its own steps (a send limit reached, a moved date), and a function cannot name its own ARN token.
+      ...(isOneTimeTarget ? { functionName: oneTimeTargetName(tenant.id, spec.id) } : {}),
       entry: resolve(REPO_ROOT, spec.entry),
       handler: 'handler',
       projectRoot: REPO_ROOT,
@@ -93,6 +112,12 @@ export class QuotaflowFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'quotaflow',
         NODE_OPTIONS: '--enable-source-maps',
         QUOTAFLOW_TENANT: JSON.stringify(tenant),
+        ...Object.fromEntries(
+          shippedDocuments(spec, tenant).map(({ kind }) => [
+            documentEnvVar(kind),
+            `/var/task/${bundledDocumentName(kind)}`,
+          ]),
+        ),
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -106,6 +131,19 @@ export class QuotaflowFunction extends Construct {
         externalModules: [],
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
+        // form-data is axios's multipart support, never used by the CRM connectors: stubbed to save ~140 KB.
+        esbuildArgs: Object.fromEntries(
+          Object.entries(bundleAliases(REPO_ROOT)).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // The tenant's documents travel inside the bundle, next to index.mjs: too large for env vars.
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            shippedDocuments(spec, tenant).map(
+              ({ kind, file }) => `cp "${file}" "${join(outputDir, bundledDocumentName(kind))}"`,
+            ),
+        },
       },
     });
 
@@ -163,6 +201,7 @@ export class QuotaflowFunction extends Construct {
           }),
         );
         this.fn.addEnvironment('SES_CONFIGURATION_SET', r.mail.configurationSetName);
+        this.fn.addEnvironment('PUBLIC_BASE_URL', r.publicBaseUrl);
         return;
       case 'scheduler':
         this.grantScheduler(r.scheduler);
@@ -175,10 +214,6 @@ export class QuotaflowFunction extends Construct {
   }
 
   private grantScheduler(s: OneTimeScheduling): void {
-    if (s.targetArn === this.fn.functionArn)
-      throw new Error(
-        `function ${this.spec.id} is the one-time target and cannot create schedules for itself`,
-      );
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],

@@ -3,7 +3,7 @@
  * zone (tenant config may override the expression or disable one by name), and the role Scheduler assumes for the
  * one-time at() schedules that functions create at runtime. Every give-up lands in the target function's DLQ.
  */
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { oneTimeTarget } from '../../functions/manifest';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { parseScheduleExpression } from '../../shared/schedules/expression';
-import type { OneTimeScheduling, QuotaflowFunction } from './function';
+import { type OneTimeScheduling, oneTimeTargetName, type QuotaflowFunction } from './function';
 import { acknowledgeWildcardResource } from './nag';
 import { pascal } from './names';
 
@@ -76,7 +76,13 @@ export class Schedules extends Construct {
         resource: 'schedule',
         resourceName: `${this.group.scheduleGroupName}/*`,
       }),
-      targetArn: target.fn.functionArn,
+      // Built from the fixed name, not the function's ARN attribute, so the target may hold it too.
+      targetArn: Stack.of(this).formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: oneTimeTargetName(tenant.id, targetSpec.id),
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
       roleArn: oneTimeRole.roleArn,
       deadLetterQueueArn: target.deadLetterQueue.queueArn,
     };

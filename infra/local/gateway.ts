@@ -1,11 +1,14 @@
 /**
  * The local HTTP gateway: the manifest's HTTP routes served as API Gateway HTTP API would (payload 2.0 events,
- * 10 MB body limit), plus the /_local endpoints for people and tests: mailbox, emails, clock, schedules, DLQ.
+ * 10 MB body limit), plus the /_local endpoints for people and tests: mailbox, emails (and their simulated bounces
+ * and complaints), chat messages workflows posted, clock, schedules, DLQ.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FunctionSpec } from '../../functions/manifest';
 import { toApiEvent, writeApiResult } from './api-event';
+import { CHAT_TARGET_HEADER } from './chat';
+import { FeedbackError } from './mail';
 import { mailboxPage } from './mailbox-page';
 import type { LocalRuntimeServices } from './runtime';
 
@@ -34,6 +37,62 @@ const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
     req.on('error', reject);
   });
 
+/**
+ * `POST /_local/emails/<id>/bounce|complaint` with an optional JSON body: SES's part, publishing the bounce or
+ * complaint event for a captured message to the local bus (as SES does to EventBridge).
+ *   bounce:    {"recipients": ["a@b.example"], "type": "Permanent" | "Transient"}
+ *   complaint: {"recipients": ["a@b.example"], "feedbackType": "abuse"}
+ */
+const simulateFeedback = (
+  res: ServerResponse,
+  services: LocalRuntimeServices,
+  id: string,
+  kind: 'bounce' | 'complaint',
+  body: Buffer,
+): void => {
+  let options: { recipients?: unknown; type?: unknown; feedbackType?: unknown } = {};
+  if (body.length) {
+    try {
+      options = JSON.parse(body.toString('utf8')) as typeof options;
+    } catch {
+      problem(res, 400, 'invalid_json', 'the body is not valid JSON');
+      return;
+    }
+  }
+  const { recipients, type, feedbackType } = options;
+  if (
+    (recipients !== undefined &&
+      (!Array.isArray(recipients) || !recipients.every((r) => typeof r === 'string'))) ||
+    (type !== undefined && type !== 'Permanent' && type !== 'Transient') ||
+    (feedbackType !== undefined && typeof feedbackType !== 'string')
+  ) {
+    problem(
+      res,
+      400,
+      'invalid_payload',
+      'expected {"recipients": ["<address>"], "type": "Permanent" | "Transient"} for a bounce, ' +
+        '{"recipients": [...], "feedbackType": "abuse"} for a complaint (every field optional)',
+    );
+    return;
+  }
+  try {
+    const published = services.mail.simulateFeedback(id, {
+      kind,
+      ...(recipients ? { recipients: recipients as string[] } : {}),
+      ...(type ? { bounceType: type as 'Permanent' | 'Transient' } : {}),
+      ...(typeof feedbackType === 'string' ? { feedbackType } : {}),
+    });
+    sendJson(res, 202, { published });
+  } catch (err) {
+    if (err instanceof FeedbackError) {
+      const code = { 400: 'invalid_payload', 404: 'not_found', 409: 'conflict' }[err.status];
+      problem(res, err.status, code, err.message);
+      return;
+    }
+    throw err;
+  }
+};
+
 export const startGateway = async (
   services: LocalRuntimeServices,
   routes: { method: string; path: string; fn: FunctionSpec }[],
@@ -44,10 +103,28 @@ export const startGateway = async (
   const local = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
     const route = `${req.method} ${url.pathname}`;
     if (route === 'GET /_local/emails') return sendJson(res, 200, await services.mail.list());
+    if (route === 'GET /_local/chat') return sendJson(res, 200, services.chat.list());
+    if (route === 'POST /_local/chat') {
+      const header = req.headers[CHAT_TARGET_HEADER];
+      const out = services.chat.receive(typeof header === 'string' ? header : undefined, body);
+      if (typeof out.body !== 'string') return sendJson(res, out.status, out.body);
+      res.writeHead(out.status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(out.body);
+      return;
+    }
     if (route === 'DELETE /_local/emails') {
       services.mail.clear();
       return sendJson(res, 200, { cleared: true });
     }
+    const feedback = /^\/_local\/emails\/([^/]+)\/(bounce|complaint)$/.exec(url.pathname);
+    if (req.method === 'POST' && feedback?.[1] && feedback[2])
+      return simulateFeedback(
+        res,
+        services,
+        decodeURIComponent(feedback[1]),
+        feedback[2] as 'bounce' | 'complaint',
+        body,
+      );
     const eml = /^\/_local\/emails\/(.+)\.eml$/.exec(url.pathname);
     if (req.method === 'GET' && eml?.[1]) {
       const content = await services.mail.eml(decodeURIComponent(eml[1]));

@@ -8,20 +8,24 @@
  *   Scheduler      the local scheduler (manifest schedules in the tenant's zone + one-time at() schedules)
  *   Secrets        the tenant's dev-only secret file served as Secrets Manager
  */
+
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { configurationSetName } from '../../events/ses-feedback';
 import { functionsFor, oneTimeTarget } from '../../functions/manifest';
 import { type TenantSecrets, tenantSecretsSchema } from '../../shared/config/secrets';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { useClock } from '../../shared/runtime/clock';
+import { localDocumentEnv } from '../../shared/runtime/documents';
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { loadTenant } from '../tenants';
 import { LocalEventBus } from './aws/event-bus';
 import { startAwsStandIns } from './aws/router';
 import { type FiredSummary, LocalScheduler } from './aws/scheduler';
 import { LocalSecretsManager } from './aws/secrets-manager';
+import { LocalChat } from './chat';
 import { LocalClock } from './clock';
 import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
 import { AsyncPool, DeadLetterQueue, InFlight } from './delivery';
@@ -54,6 +58,7 @@ export interface LocalRuntimeServices {
   crm: CrmSimulation | undefined;
   clock: LocalClock;
   mail: LocalMail;
+  chat: LocalChat;
   scheduler: LocalScheduler;
   functions: LocalFunctions;
   dlq: DeadLetterQueue;
@@ -135,6 +140,16 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     retry,
     log,
   });
+  // SES publishes bounces and complaints to EventBridge; locally they go straight onto the one bus.
+  mail.connectFeedback({
+    configurationSet: configurationSetName(tenant.id),
+    now: () => clock.now(),
+    publish: (entry) => {
+      const out = bus.handle('PutEvents', { Entries: [entry] }) as { Entries: { ErrorMessage?: string }[] };
+      const error = out.Entries[0]?.ErrorMessage;
+      if (error) throw new Error(`the local bus refused the SES event: ${error}`);
+    },
+  });
   const scheduleGroup = `quotaflow-${tenant.id}`;
   const scheduler = new LocalScheduler({
     timeZone: tenant.timeZone,
@@ -174,10 +189,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     SCHEDULE_GROUP_NAME: scheduleGroup,
     SCHEDULE_TARGET_ARN: functions.arnOf(oneTimeTarget().id),
     SCHEDULE_ROLE_ARN: `arn:aws:iam::000000000000:role/quotaflow-${tenant.id}-scheduler`,
+    ...localDocumentEnv(tenant.id),
   });
 
   const manifest = functionsFor(tenant);
-  await functions.load(manifest);
   const routes = [];
   for (const fn of manifest) {
     for (const t of fn.triggers) {
@@ -200,6 +215,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     crm,
     clock,
     mail,
+    chat: new LocalChat(() => clock.now()),
     scheduler,
     functions,
     dlq,
@@ -216,12 +232,14 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       schedulesFired: scheduler.fired,
       invocations: functions.invocations,
       emails: mail.count(),
+      chatMessages: services.chat.list().length,
       deadLetters: dlq.list().length,
       dataDir: dataDir ?? 'in memory',
       // For tools run beside the runtime (e.g. `quotaflow import`), which reach the stand-ins through the same
       // AWS_ENDPOINT_URL_<SERVICE> settings the functions use.
       endpoints: {
         AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+        AWS_ENDPOINT_URL_SESV2: mail.endpoint,
         AWS_ENDPOINT_URL_EVENTBRIDGE: standIns.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
         TABLE_NAME: tableName,
@@ -231,6 +249,12 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   };
   const gateway = await startGateway(services, routes, opts.port ?? 3000);
   const url = `http://127.0.0.1:${portOf(gateway)}`;
+  // Unsubscribe links in mail point at this gateway. Handlers read their settings once, as they load: so the
+  // gateway (whose port may be chosen by the OS) starts first.
+  process.env.PUBLIC_BASE_URL = url;
+  // Chat webhook posts (Feishu, DingTalk, WeCom, Slack) go to the local chat stand-in, never to the provider.
+  process.env.CHAT_WEBHOOK_ENDPOINT_OVERRIDE = `${url}/_local/chat`;
+  await functions.load(manifest);
   await crm?.connect(
     url,
     new ZohoChannelRepository(

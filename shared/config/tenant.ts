@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import * as z from '../../events/zod';
+import { fieldMapSchema, SOURCE_FIELD } from '../crm/field-map';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 
@@ -56,6 +57,35 @@ const zohoConnection = z.strictObject({
   /** Which `Stage` picklist values mean won and lost (tenants rename them). */
   wonStages: z._default(z.array(text(1, 200)).check(z.minLength(1)), ['Closed Won']),
   lostStages: z._default(z.array(text(1, 200)), ['Closed Lost', 'Closed-Lost to Competition']),
+  /** Source fields carried into record.fields, per canonical object: API name → canonical name. */
+  fields: z._default(fieldMapSchema('zoho'), {}),
+  /**
+   * A unique single-line custom field on Tasks and Calls that holds each write-back's idempotency key; with it a
+   * repeated write updates the first task instead of making a second.
+   */
+  activityKeyField: z.optional(
+    z.string().check(z.regex(SOURCE_FIELD.zoho, { error: 'must be a Zoho field API name' })),
+  ),
+  /**
+   * Workflow-rule webhooks (POST /webhooks/zoho/workflow): where the rule's webhook sends the shared secret
+   * (tenant secret zohoWorkflowWebhookSecret), as a header or a query parameter. Unset: the route refuses all.
+   */
+  workflowWebhook: z.optional(
+    z
+      .strictObject({
+        header: z.optional(
+          z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an HTTP header name' })),
+        ),
+        queryParameter: z.optional(
+          z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be a query parameter name' })),
+        ),
+      })
+      .check(
+        z.refine((w) => (w.header === undefined) !== (w.queryParameter === undefined), {
+          error: 'name exactly one of header and queryParameter',
+        }),
+      ),
+  ),
 });
 
 const fxiaokeConnection = z.strictObject({
@@ -70,6 +100,12 @@ const fxiaokeConnection = z.strictObject({
   /** Which `sales_stage` option values mean won and lost. */
   wonStages: z._default(z.array(text(1, 200)).check(z.minLength(1)), ['5']),
   lostStages: z._default(z.array(text(1, 200)), ['6']),
+  /** Source fields carried into record.fields, per canonical object: API name → canonical name. */
+  fields: z._default(fieldMapSchema('fxiaoke'), {}),
+  /** A custom text field on ActiveRecordObj (`field_xxx__c`) that holds each write-back's idempotency key. */
+  activityKeyField: z.optional(
+    z.string().check(z.regex(SOURCE_FIELD.fxiaoke, { error: 'must be a Fxiaoke field API name' })),
+  ),
 });
 
 const genericConnection = z.strictObject({
@@ -107,6 +143,13 @@ export const tenantConfigSchema = z.strictObject({
     senderName: z.optional(text(1, 100)),
     replyTo: z.optional(z.email()),
   }),
+  /**
+   * The tenant API's public https base URL on a custom domain (unsubscribe links point there). Unset: the stack's
+   * own HTTP API endpoint; `npm start` always uses its local address.
+   */
+  publicBaseUrl: z.optional(
+    z.url({ protocol: /^https$/, error: 'must be an https URL such as https://api.example.com' }),
+  ),
   crm: z.discriminatedUnion('provider', [zohoConnection, fxiaokeConnection, genericConnection]),
   /** Fixed schedules by manifest schedule name; all run in timeZone. */
   schedules: z._default(z.record(z.string(), scheduleSettings), {}),
@@ -123,13 +166,6 @@ export const tenantConfigSchema = z.strictObject({
       ),
     }),
     {},
-  ),
-  /** Demo automation settings (the won-deal recognition shipped with the platform). */
-  automations: z._default(
-    z.strictObject({
-      wonDealFollowUpDays: z._default(z.int().check(z.minimum(1), z.maximum(90)), 7),
-    }),
-    { wonDealFollowUpDays: 7 },
   ),
 });
 

@@ -19,11 +19,19 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { RetryLaterError } from '../errors';
 import type { OneTimeSchedule, OutgoingEmail } from '../ports';
+import type { Enrolment } from '../store/enrolments';
 import { keys, TABLE, ttlFrom } from '../store/table-design';
+import type { CrmActivityInput } from '../sync/crm-writer';
 
 export type EffectPayload =
   | { kind: 'email'; email: OutgoingEmail }
-  | { kind: 'schedule'; schedule: OneTimeSchedule };
+  | { kind: 'schedule'; schedule: OneTimeSchedule }
+  /** A task, note or call log written back to the CRM. */
+  | { kind: 'crm_activity'; activity: CrmActivityInput }
+  /** A message to an allow-listed chat webhook (Feishu, DingTalk, WeCom, Slack), body already in its format. */
+  | { kind: 'chat'; url: string; body: Record<string, unknown> }
+  /** A sequence enrolment: the key is the enrolment key, so claiming it is what enforces re-enrolment rules. */
+  | { kind: 'enrol'; enrolment: Omit<Enrolment, 'status' | 'startedAt'> };
 
 export interface Effect {
   key: string;
@@ -35,9 +43,14 @@ export type EffectOutcome =
   | { outcome: 'performed'; result: string }
   | { outcome: 'duplicate'; result?: string };
 
-/** Performs one payload kind; returns a short result to record (a message id, a schedule name). */
-export type Performers = {
-  [K in EffectPayload['kind']]: (p: Extract<EffectPayload, { kind: K }>) => Promise<string>;
+type Performer<K extends EffectPayload['kind']> = (p: Extract<EffectPayload, { kind: K }>) => Promise<string>;
+
+/**
+ * Performs each payload kind; returns a short result to record (a message id, a schedule name). Email and schedules
+ * are every function's; the others only where a function performs them (a missing one fails that effect loudly).
+ */
+export type Performers = { email: Performer<'email'>; schedule: Performer<'schedule'> } & {
+  [K in Exclude<EffectPayload['kind'], 'email' | 'schedule'>]?: Performer<K>;
 };
 
 export const EFFECT_LEASE_MS = 2 * 60 * 1000;
@@ -190,12 +203,45 @@ export class EffectLedger {
   }
 
   private perform(payload: EffectPayload): Promise<string> {
-    switch (payload.kind) {
-      case 'email':
-        return this.performers.email(payload);
-      case 'schedule':
-        return this.performers.schedule(payload);
+    const performer = this.performers[payload.kind] as Performer<typeof payload.kind> | undefined;
+    if (!performer) throw new Error(`no performer for ${payload.kind} effects in this function`);
+    return performer(payload as never);
+  }
+
+  /**
+   * Records an effect as settled without performing anything: a step skipped for a stated reason, or one that
+   * failed for good (a template that does not render). Later runs of the key see it as done; explain shows why.
+   */
+  async settle(key: string, result: string, correlationId: string): Promise<{ settled: boolean }> {
+    const now = this.now();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.effect(key),
+            type: 'effect',
+            status: 'done',
+            result,
+            attempts: 0,
+            correlationId,
+            createdAt: now.toISOString(),
+            doneAt: now.toISOString(),
+            expiresAt: ttlFrom(now, EFFECT_RETENTION_DAYS),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { settled: true };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return { settled: false };
+      throw err;
     }
+  }
+
+  /** The recorded state of one effect (explain, tests). */
+  async state(key: string): Promise<Pick<EffectItem, 'status' | 'result' | 'attempts'> | undefined> {
+    return this.read(key);
   }
 
   private async release(key: string, leaseUntil: string): Promise<void> {

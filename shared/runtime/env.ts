@@ -36,6 +36,11 @@ const envSchema = z.object({
   SCHEDULE_TARGET_ARN: name(),
   SCHEDULE_ROLE_ARN: name(),
   SCHEDULE_DLQ_ARN: name(),
+  PUBLIC_BASE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  QUOTAFLOW_WORKFLOWS_FILE: name(),
+  /** Local runtime only: chat webhook posts go to its stand-in instead of the provider. */
+  CHAT_WEBHOOK_ENDPOINT_OVERRIDE: name(),
+  QUOTAFLOW_INCENTIVES_FILE: name(),
 });
 
 export interface RuntimeEnv {
@@ -45,6 +50,11 @@ export interface RuntimeEnv {
   secretId?: string;
   sesConfigurationSet?: string;
   scheduler?: { groupName: string; targetArn: string; roleArn: string; deadLetterArn?: string };
+  /** Where the tenant API is reached from outside (unsubscribe links); set for functions that send mail. */
+  publicBaseUrl?: string;
+  /** Files of the tenant documents shipped with the function (shared/runtime/documents.ts). */
+  documents: { workflows?: string; incentives?: string };
+  chatEndpointOverride?: string;
 }
 
 export class RuntimeEnvError extends Error {
@@ -74,6 +84,12 @@ export const parseRuntimeEnv = (env: Record<string, string | undefined>): Runtim
     ...(e.SECRET_ID ? { secretId: e.SECRET_ID } : {}),
     ...(e.SES_CONFIGURATION_SET ? { sesConfigurationSet: e.SES_CONFIGURATION_SET } : {}),
     ...(scheduler ? { scheduler } : {}),
+    ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
+    ...(e.CHAT_WEBHOOK_ENDPOINT_OVERRIDE ? { chatEndpointOverride: e.CHAT_WEBHOOK_ENDPOINT_OVERRIDE } : {}),
+    documents: {
+      ...(e.QUOTAFLOW_WORKFLOWS_FILE ? { workflows: e.QUOTAFLOW_WORKFLOWS_FILE } : {}),
+      ...(e.QUOTAFLOW_INCENTIVES_FILE ? { incentives: e.QUOTAFLOW_INCENTIVES_FILE } : {}),
+    },
   };
 };
 

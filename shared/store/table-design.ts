@@ -11,6 +11,13 @@
  *   recent token calls by cache key      pk=TOKENSLOTS#<key>                 sk=SLOTS   (TTL: end of window)
  *   sync watermark and import cursor     pk=WATERMARK#<module>               sk=WATERMARK
  *   Zoho channel state (notify URL, ids) pk=ZOHOCHANNELS                    sk=STATE
+ *   CRM user (rep, manager) by id        pk=CRMUSER                          sk=<userId>   (shared/store/users.ts)
+ *   suppressed address (never mailed)    pk=SUPPRESSION                     sk=<normalised address>
+ *   archived domain event by event id    pk=EVENT#<eventId>                  sk=EVENT   (TTL: retention days)
+ *   archived events of a local day       gsi1pk=EVENTDAY#<yyyy-mm-dd>        gsi1sk=<occurredAt UTC ISO>#<eventId>
+ *   incentive period closes (markers)    pk=INCCLOSE                         sk=<periodKey>
+ *   closed incentive statements          pk=INCSTMT#<periodKey>              sk=<closeId>#<repId>
+ *   daily incentive accrual snapshots    pk=INCACCRUAL#<periodKey>           sk=<localDate>#<repId>
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -27,6 +34,9 @@ export const keys = {
   record: (object: string, id: string) => ({ pk: `REC#${object}#${id}`, sk: 'CURRENT' }),
   effect: (key: string) => ({ pk: `EFFECT#${key}`, sk: 'EFFECT' }),
   pendingEffects: 'EFFECT#pending',
+  archivedEvent: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
+  /** The day is the tenant's local date of occurredAt, so "yesterday" means the tenant's yesterday. */
+  archivedEventDay: (localDate: string) => `EVENTDAY#${localDate}`,
 };
 
 /** DynamoDB TTL wants epoch seconds. TTL deletes lazily (and not at all locally): readers must check it too. */
@@ -34,3 +44,23 @@ export const ttlFrom = (now: Date, days: number): number => Math.floor(now.getTi
 
 export const isExpired = (item: { expiresAt?: unknown }, now: Date): boolean =>
   typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= now.getTime();
+
+/**
+ * Incentives (shared/store/incentives.ts). A period is closed when its marker exists; the marker names the close
+ * (closeId, a digest of every statement hash) whose statements are the period's, so statements written by an
+ * attempt that never got its marker are never read.
+ */
+export const incentiveKeys = {
+  closes: 'INCCLOSE',
+  close: (periodKey: string) => ({ pk: 'INCCLOSE', sk: periodKey }),
+  statements: (periodKey: string) => `INCSTMT#${periodKey}`,
+  statement: (periodKey: string, closeId: string, repId: string) => ({
+    pk: `INCSTMT#${periodKey}`,
+    sk: `${closeId}#${repId}`,
+  }),
+  accruals: (periodKey: string) => `INCACCRUAL#${periodKey}`,
+  accrual: (periodKey: string, date: string, repId: string) => ({
+    pk: `INCACCRUAL#${periodKey}`,
+    sk: `${date}#${repId}`,
+  }),
+};

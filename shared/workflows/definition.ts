@@ -251,6 +251,18 @@ export const workflowConfigSchema = z.strictObject({
     }),
     { calendar: 'default', calendarByTimeZone: {} },
   ),
+  /**
+   * Mail to contacts (sequence and workflow emails to the record's own address): at most perMinute for the tenant
+   * and perRepPerDay on behalf of one owner per local day. What a limit holds back is sent later, spread at the
+   * rate; internal mail (owner, manager, fixed addresses) is not counted.
+   */
+  sendLimits: z._default(
+    z.strictObject({
+      perMinute: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 60),
+      perRepPerDay: z._default(z.int().check(z.minimum(1), z.maximum(100_000)), 200),
+    }),
+    { perMinute: 60, perRepPerDay: 200 },
+  ),
   chatWebhooks: z._default(
     z.record(slug, z.strictObject({ format: z.enum(CHAT_FORMATS), url: z.url() })),
     {},

@@ -97,9 +97,15 @@ interface StepEnv {
   alwaysRecheck: boolean;
 }
 
-const calendarOf = (config: WorkflowConfig, id: string): BusinessCalendar => {
+export const calendarOf = (config: WorkflowConfig, id: string): BusinessCalendar => {
   const def = Object.hasOwn(config.calendars, id) ? config.calendars[id] : undefined;
   return def ? compileCalendar(def) : DEFAULT_CALENDAR;
+};
+
+/** The calendar mail to a recipient in this zone follows (a zone's own calendar, else the tenant's). */
+export const sendCalendar = (config: WorkflowConfig, timeZone: string): BusinessCalendar => {
+  const byZone = config.sendWindow.calendarByTimeZone[timeZone];
+  return calendarOf(config, byZone ?? config.sendWindow.calendar);
 };
 
 const recipientZone = (config: WorkflowConfig, record: CanonicalRecord, fallback: string): string => {
@@ -184,9 +190,7 @@ const planSteps = (steps: readonly Action[], env: StepEnv): Plan => {
         let windowTimeZone: string | undefined;
         if (external || action.withinBusinessHours) {
           windowTimeZone = external ? recipientZone(config, record, tenant.timeZone) : tenant.timeZone;
-          const byZone = config.sendWindow.calendarByTimeZone[windowTimeZone];
-          const cal = byZone ? calendarOf(config, byZone) : tenantCal;
-          cursor = nextSendInstant(cal, windowTimeZone, cursor);
+          cursor = nextSendInstant(sendCalendar(config, windowTimeZone), windowTimeZone, cursor);
         }
         push({
           kind: 'email',

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: the platform's figures, printed as tables and written to bench-results/latest.json.
- *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11), QF_BENCH_SKIP=bundles,webhooks,crm,incentives,import,synth
+ *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11),
+ *   QF_BENCH_SKIP=bundles,webhooks,crm,workflows,incentives,import,synth
+ *   QF_BENCH_ENROLMENTS (default 10000), QF_BENCH_RATE (tenant send limit per minute, default 600)
  *   QF_BENCH_IMPORT_DEALS (default 100000)
  */
 import { spawnSync } from 'node:child_process';
@@ -10,7 +12,9 @@ import { measureBundles } from './bundles';
 import { measureCrmLatency } from './crm';
 import { measureImport } from './import';
 import { measureIncentives } from './incentives';
+import { measureSendLimits } from './sequences';
 import { measureWebhooks } from './webhooks';
+import { measureRuleEvaluation } from './workflows';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const num = (name: string, fallback: number) => {
@@ -94,6 +98,42 @@ const main = async () => {
         DLQ: c.deadLetters,
       })),
     );
+  }
+
+  if (!skip.has('workflows')) {
+    const rules = measureRuleEvaluation();
+    const enrolments = num('QF_BENCH_ENROLMENTS', 10_000);
+    process.stderr.write(
+      `${enrolments.toLocaleString('en-US')} sequence emails falling due in one minute…\n`,
+    );
+    const limits = await measureSendLimits(enrolments, num('QF_BENCH_RATE', 600));
+    results.workflows = { rules, limits };
+    console.log('\nWorkflow rule evaluation (target: 100 workflows × one event, median < 1 ms)');
+    console.table([
+      {
+        workflows: rules.workflows,
+        'median µs': rules.medianUs.toFixed(1),
+        'p99 µs': rules.p99Us.toFixed(1),
+        'explain median µs': rules.explainMedianUs.toFixed(1),
+        'compile ms': rules.compileMs.toFixed(1),
+      },
+    ]);
+    console.log(
+      '\nA burst of contact emails due in one minute (targets: within the rate limit, none twice; ≤ 3 writes/email)',
+    );
+    console.table([
+      {
+        emails: limits.enrolments,
+        'limit /min': limits.perMinute,
+        sent: limits.sent,
+        duplicated: limits.duplicates,
+        'max in a minute': limits.maxInAMinute,
+        'minutes to drain': limits.minutesToDrain,
+        invocations: limits.invocations,
+        'writes/email (burst)': limits.writesPerEmail.toFixed(2),
+        seconds: limits.seconds.toFixed(1),
+      },
+    ]);
   }
 
   if (!skip.has('incentives')) {

@@ -51,7 +51,7 @@ export const measureWebhooks = async (seconds = 10, connections = 16): Promise<W
                 owner: { id: 'u1', name: 'Bench Rep', email: 'rep@bench.example' },
                 status: 'won',
                 stage: 'Closed Won',
-                amount: '1000.00',
+                amount: '128000.00', // over the demo won-deal workflow's threshold
                 currency: 'CNY',
               },
             });

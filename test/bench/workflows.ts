@@ -2,7 +2,7 @@
  * Rule evaluation cost: one domain event against 100 workflows of one tenant (target: median under 1 ms).
  * Worst case on purpose: every workflow listens to the event's type, so the index by event type saves nothing,
  * and each has 2-4 conditions mixing exact-decimal amounts, lists, a change from -> to, teams and an OR group.
- * Run alone: `npx tsx test/bench/workflows.ts` (not part of `npm run bench` yet).
+ * Part of `npm run bench` (section "workflows"); alone: `npx tsx test/bench/workflows.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import type { DomainEventDetail } from '../../events';

@@ -81,5 +81,8 @@ describe('an Fxiaoke tenant on the simulator', () => {
     const emails = await getJson<{ subject: string; to: string[] }[]>(`${rt.url}/_local/emails`);
     expect(emails).toHaveLength(1);
     expect(emails[0]?.to[0]).toMatch(/@/);
+    // The demo workflow also told the team's chat group, and wrote its review note back to Fxiaoke (a follow-up
+    // record on the opportunity): a failed write-back would have ended in the DLQ, counted above.
+    expect(await getJson<unknown[]>(`${rt.url}/_local/chat`)).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The first vertical slice, driven over HTTP against `npm start`'s runtime as its own process:
- * signed webhook → receipt → bus → sync → won-deal workflow → email in the local mailbox, exactly once.
+ * signed webhook → receipt → bus → sync → the demo's won-deal workflow → email in the local mailbox and a chat
+ * message in the local chat stand-in, exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
@@ -86,7 +87,7 @@ describe('local runtime: generic webhook to mailbox', () => {
   });
 
   let correlationId = '';
-  it('turns a signed won-deal webhook into exactly one email to the owner, copying the manager', async () => {
+  it('turns a signed won-deal webhook into exactly one email to the owner and one team chat message', async () => {
     const res = await post('msg_e2e_1', JSON.stringify(deal()));
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'accepted', deliveryId: 'msg_e2e_1' });
@@ -95,7 +96,7 @@ describe('local runtime: generic webhook to mailbox', () => {
     expect(mail).toHaveLength(1);
     const [m] = mail as [Email];
     expect(m.to).toEqual(['wang.fang@demo.example']);
-    expect(m.cc).toEqual(['li.ming@demo.example']);
+    expect(m.cc ?? []).toEqual([]);
     expect(m.from).toBe('Quotaflow Demo <quotaflow@demo.quotaflow.dev>');
     expect(m.subject).toBe('恭喜赢单：华东区年度框架协议 <b>VIP</b>（¥128,000.00）');
     expect(m.html).toContain('华东区年度框架协议 &lt;b&gt;VIP&lt;/b&gt;');
@@ -103,6 +104,12 @@ describe('local runtime: generic webhook to mailbox', () => {
     expect(m.text).toContain('¥128,000.00');
     expect(m.headers['x-quotaflow-correlation-id']).toBe(correlationId);
     expect(m.headers['mime-version']).toBe('1.0');
+    // Internal mail carries no unsubscribe link; the team hears about it in its Feishu group.
+    expect(m.headers['list-unsubscribe']).toBeUndefined();
+    const chat = await getJson<{ provider: string; body: { content: { text: string } } }[]>('/_local/chat');
+    expect(chat).toHaveLength(1);
+    expect(chat[0]?.provider).toBe('feishu');
+    expect(chat[0]?.body.content.text).toContain('华东区年度框架协议 <b>VIP</b>');
   });
 
   it('treats a replay of the same delivery as a duplicate and sends nothing more', async () => {
@@ -190,7 +197,7 @@ describe('local runtime: generic webhook to mailbox', () => {
     expect(res.status).toBe(200);
     const moved = (await res.json()) as { fired: { name: string }[] };
     expect(moved.fired.map((f) => f.name)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^won-deal-check-in-/)]),
+      expect.arrayContaining([expect.stringMatching(/^qf-wf-/)]),
     );
     const subjects = (await emails()).map((m) => m.subject);
     expect(subjects.filter((s) => s.startsWith('客户回访提醒'))).toHaveLength(1);
@@ -211,7 +218,7 @@ describe('local runtime: generic webhook to mailbox', () => {
       .filter((l) => 'level' in l);
     const correlated = lines.filter((l) => l.correlation_id === correlationId).map((l) => l.message);
     expect(correlated).toEqual(
-      expect.arrayContaining(['webhook accepted', 'record change processed', 'won deal recognised']),
+      expect.arrayContaining(['webhook accepted', 'record change processed', 'workflows ran']),
     );
     expect(lines.every((l) => l.tenantId === 'demo' || l.service === 'quotaflow-local')).toBe(true);
     const all = rt.stdout();

@@ -20,6 +20,8 @@ const body = JSON.stringify({
     modifiedAt: '2026-11-27T10:00:00+08:00',
     name: 'Persistent deal',
     status: 'won',
+    amount: '150000.00',
+    currency: 'CNY',
     owner: { id: 'u1', name: 'Ana', email: 'ana@demo.example' },
   },
 });

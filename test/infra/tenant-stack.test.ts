@@ -3,7 +3,7 @@
  * table design, env names), for the demo tenant and a second tenant. Built without bundling or the built-in
  * CloudFormation validation, so the whole file runs in seconds.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { type Access, type FunctionSpec, functionsFor, type Trigger } from '../.
 import { buildApp } from '../../infra/build-app';
 import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
 import { parseTenantConfig, tenantConfigSchema } from '../../shared/config/tenant';
+import { documentEnvVar, tenantDocumentPath } from '../../shared/runtime/documents';
 import { TABLE } from '../../shared/store/table-design';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -48,7 +49,7 @@ const ENV_BY_ACCESS: Record<Access, string[]> = {
   table: ['TABLE_NAME'],
   bus: ['EVENT_BUS_NAME'],
   secrets: ['SECRET_ID'],
-  mail: ['SES_CONFIGURATION_SET'],
+  mail: ['SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL'],
   scheduler: ['SCHEDULE_GROUP_NAME', 'SCHEDULE_TARGET_ARN', 'SCHEDULE_ROLE_ARN', 'SCHEDULE_DLQ_ARN'],
 };
 
@@ -71,7 +72,12 @@ describe('demo tenant stack', () => {
       const env = envOf(lambdaOf(template, spec));
       const expected = ['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'QUOTAFLOW_TENANT'];
       for (const access of spec.access) expected.push(...ENV_BY_ACCESS[access]);
+      // Each document the function declares and the demo has travels in the bundle, named by one env var.
+      for (const kind of spec.documents ?? [])
+        if (existsSync(tenantDocumentPath(kind, demo.id))) expected.push(documentEnvVar(kind));
       expect(Object.keys(env).sort(), spec.id).toEqual(expected.sort());
+      for (const kind of spec.documents ?? [])
+        if (env[documentEnvVar(kind)]) expect(env[documentEnvVar(kind)]).toBe(`/var/task/${kind}.json`);
       expect(tenantConfigSchema.parse(JSON.parse(String(env.QUOTAFLOW_TENANT)))).toEqual(demo);
     }
   });
@@ -121,7 +127,10 @@ describe('demo tenant stack', () => {
 
   it('routes each manifest event pattern, unchanged, from the tenant bus with retries and a DLQ', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'quotaflow-demo' });
-    const rules = resourcesOf(template, 'AWS::Events::Rule');
+    // Rules on the default bus only forward AWS service events here (test/infra/mail-feedback.test.ts).
+    const rules = resourcesOf(template, 'AWS::Events::Rule').filter(
+      (r) => r.Properties.EventBusName !== 'default',
+    );
     const expected = triggersOf('event');
     expect(rules).toHaveLength(expected.length);
     for (const { f, t } of expected) {

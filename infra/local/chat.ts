@@ -1,0 +1,65 @@
+/**
+ * The local stand-in for chat groups' incoming webhooks (Feishu, DingTalk, WeCom, Slack): locally, workflow chat
+ * messages are posted here instead of to the provider (CHAT_WEBHOOK_ENDPOINT_OVERRIDE), with the URL they were
+ * meant for in a header, and kept for people (`GET /_local/chat`) and tests. It answers as the providers do on
+ * success, so the same client code judges the answer.
+ */
+export const CHAT_TARGET_HEADER = 'x-quotaflow-chat-url';
+
+export interface ChatMessage {
+  id: string;
+  /** The allow-listed webhook URL the message was for. */
+  url: string;
+  provider: 'feishu' | 'dingtalk' | 'wecom' | 'slack' | 'other';
+  body: unknown;
+  receivedAt: string;
+}
+
+const providerOf = (url: string): ChatMessage['provider'] =>
+  url.includes('feishu.cn') || url.includes('larksuite.com')
+    ? 'feishu'
+    : url.includes('dingtalk.com')
+      ? 'dingtalk'
+      : url.includes('qyapi.weixin.qq.com')
+        ? 'wecom'
+        : url.includes('hooks.slack.com')
+          ? 'slack'
+          : 'other';
+
+export class LocalChat {
+  private readonly messages: ChatMessage[] = [];
+
+  constructor(private readonly now: () => Date) {}
+
+  /** Stores one post; returns the status and body the provider would answer with. */
+  receive(url: string | undefined, raw: Buffer): { status: number; body: unknown } {
+    if (!url) return { status: 400, body: { error: `the ${CHAT_TARGET_HEADER} header is missing` } };
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return { status: 400, body: { error: 'the body is not valid JSON' } };
+    }
+    const provider = providerOf(url);
+    this.messages.push({
+      id: `chat-${this.messages.length + 1}`,
+      url,
+      provider,
+      body,
+      receivedAt: this.now().toISOString(),
+    });
+    switch (provider) {
+      case 'feishu':
+        return { status: 200, body: { code: 0, msg: 'success', data: {} } };
+      case 'dingtalk':
+      case 'wecom':
+        return { status: 200, body: { errcode: 0, errmsg: 'ok' } };
+      default:
+        return { status: 200, body: 'ok' };
+    }
+  }
+
+  list(): readonly ChatMessage[] {
+    return this.messages;
+  }
+}

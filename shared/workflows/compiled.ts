@@ -1,0 +1,49 @@
+/**
+ * A tenant's workflow config, validated and compiled once per container: the matcher, every template and every CRM
+ * activity subject ready to render. What the runner and the explain/dry-run tools share.
+ */
+import type { TenantConfig } from '../config/tenant';
+import type { WorkflowConfig } from './definition';
+import { WorkflowMatcher } from './match';
+import type { PlanTenant } from './plan';
+import { type CompiledTemplate, type CompiledText, compileTemplate, compileText } from './templates';
+import { parseWorkflowConfig } from './validate';
+
+export interface CompiledWorkflows {
+  config: WorkflowConfig;
+  matcher: WorkflowMatcher;
+  templates: ReadonlyMap<string, CompiledTemplate>;
+  /** Merge-field text outside templates (CRM activity subjects and descriptions), compiled on first use. */
+  text(source: string): CompiledText;
+}
+
+export const compileWorkflows = (config: WorkflowConfig): CompiledWorkflows => {
+  const templates = new Map(Object.entries(config.templates).map(([id, t]) => [id, compileTemplate(t)]));
+  const texts = new Map<string, CompiledText>();
+  return {
+    config,
+    matcher: new WorkflowMatcher(config),
+    templates,
+    text(source) {
+      let t = texts.get(source);
+      if (!t) {
+        const compiled = compileText(source);
+        // validate.ts refuses texts that do not compile; reaching this is a bug, not bad input.
+        if ('error' in compiled) throw new Error(`text ${JSON.stringify(source)}: ${compiled.error}`);
+        t = compiled;
+        texts.set(source, t);
+      }
+      return t;
+    },
+  };
+};
+
+/** Parse, validate (every problem at its path) and compile; `source` names the file in errors. */
+export const loadWorkflows = (value: unknown, source: string): CompiledWorkflows =>
+  compileWorkflows(parseWorkflowConfig(value, source));
+
+export const planTenant = (t: TenantConfig): PlanTenant => ({
+  id: t.id,
+  timeZone: t.timeZone,
+  locale: t.locale,
+});

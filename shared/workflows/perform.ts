@@ -1,0 +1,305 @@
+/**
+ * Performing one planned effect that is due: render it from the record as it is now, apply consent and send limits
+ * to mail for contacts, and hand it to the effect ledger under its deterministic key (claim -> perform -> done), so a
+ * repeated event, a schedule that fires twice or a retried Lambda never performs it a second time.
+ *
+ * Every outcome is also in the ledger: a skipped step is settled with its reason and a step that cannot be
+ * performed for good (a template that does not render) is settled as failed, so explain shows what happened.
+ */
+import type { CanonicalRecord } from '../../events';
+import type { TenantConfig } from '../config/tenant';
+import type { EffectLedger } from '../effects/ledger';
+import type { OutgoingEmail, SchedulerPort } from '../ports';
+import type { EnrolmentRepository } from '../store/enrolments';
+import type { SendCounters } from '../store/send-counters';
+import type { CrmActivityWriter } from '../sync/crm-writer';
+import { addDays, instantAt, localTime, nextSendInstant } from './calendar';
+import { chatPayload } from './chat';
+import type { CompiledWorkflows } from './compiled';
+import type { Locale } from './definition';
+import { type PlannedEffect, scheduleName, sendCalendar } from './plan';
+import { type MergeContext, renderTemplate, renderText } from './templates';
+
+/** Unsubscribe and suppression (shared/mail/unsubscribe.ts, shared/store/suppression.ts) as the runner uses them. */
+export interface ConsentPort {
+  isSuppressed(address: string): Promise<{ reason: string } | undefined>;
+  /** List-Unsubscribe (+ One-Click) headers for mail to this address. */
+  unsubscribeHeaders(address: string): Promise<Record<string, string>>;
+}
+
+export interface PerformDeps {
+  tenant: TenantConfig;
+  workflows: CompiledWorkflows;
+  effects: EffectLedger;
+  enrolments: EnrolmentRepository;
+  counters: SendCounters;
+  /** Deferrals (a send limit reached) become one-time schedules of the same step. */
+  scheduler: SchedulerPort;
+  consent?: ConsentPort;
+  /** Undefined for tenants whose CRM takes no writes (generic webhook). */
+  crm?: () => Promise<CrmActivityWriter | undefined>;
+  now: () => Date;
+}
+
+/** Where the step came from, carried by its schedule so it can be planned again when it falls due. */
+export type StepOrigin =
+  | { kind: 'workflow'; id: string; version: number }
+  | { kind: 'sequence'; id: string; version: number; occurrence: string; startAt: string; workflow: string };
+
+export type StepOutcome =
+  | 'performed'
+  | 'duplicate'
+  | 'scheduled'
+  | 'deferred'
+  | 'rescheduled'
+  | 'skipped'
+  | 'failed'
+  | 'enrolled'
+  | 'stopped';
+
+export interface StepResult {
+  key: string;
+  step: string;
+  kind: PlannedEffect['kind'];
+  outcome: StepOutcome;
+  detail?: string;
+}
+
+export interface PerformContext {
+  effect: PlannedEffect;
+  origin: StepOrigin;
+  object: string;
+  record: CanonicalRecord;
+  change?: { from: string | null; to: string | null } | undefined;
+  correlationId: string;
+  /** Re-creates the step's schedule for a later instant (deferral); returns the schedule payload. */
+  reschedule: (at: Date, why: string) => Promise<void>;
+}
+
+const result = (c: PerformContext, outcome: StepOutcome, detail?: string): StepResult => ({
+  key: c.effect.key,
+  step: c.effect.step,
+  kind: c.effect.kind,
+  outcome,
+  ...(detail ? { detail } : {}),
+});
+
+const sender = (t: TenantConfig) =>
+  t.mail.senderName ? `${t.mail.senderName} <${t.mail.sender}>` : t.mail.sender;
+
+/** The visible unsubscribe line under mail to contacts (the headers carry the one-click link too). */
+const unsubscribeFooter: Record<Locale, string> = {
+  'zh-CN': '不想再收到此类邮件？退订：',
+  en: 'Do not want these emails? Unsubscribe: ',
+};
+
+const linkOf = (headers: Record<string, string>): string | undefined =>
+  /<(https?:[^>]+)>/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
+
+export class EffectPerformer {
+  constructor(private readonly deps: PerformDeps) {}
+
+  private merge(c: PerformContext): MergeContext {
+    const t = this.deps.tenant;
+    return {
+      object: c.object,
+      record: c.record,
+      change: c.change,
+      tenant: { name: t.displayName, locale: t.locale, currency: t.currency },
+    };
+  }
+
+  private async skip(c: PerformContext, reason: string): Promise<StepResult> {
+    await this.deps.effects.settle(c.effect.key, `skipped: ${reason}`, c.correlationId);
+    return result(c, 'skipped', reason);
+  }
+
+  private async fail(c: PerformContext, reason: string): Promise<StepResult> {
+    await this.deps.effects.settle(c.effect.key, `failed: ${reason}`, c.correlationId);
+    return result(c, 'failed', reason);
+  }
+
+  /** Performs the effect now (the caller has decided it is due and still applies). */
+  async perform(c: PerformContext): Promise<StepResult> {
+    const e = c.effect;
+    switch (e.kind) {
+      case 'email':
+        return this.email(c, e);
+      case 'crm_activity':
+        return this.crmActivity(c, e);
+      case 'chat':
+        return this.chat(c, e);
+      case 'stop_sequence': {
+        const stopped = [];
+        for (const en of await this.deps.enrolments.ofRecord(c.object, c.record.id)) {
+          if (en.sequence !== e.sequence || en.status !== 'active') continue;
+          if (await this.deps.enrolments.stop(en, `stopped by workflow ${c.origin.id}`)) stopped.push(en);
+        }
+        await this.deps.effects.settle(e.key, `stopped ${stopped.length} enrolment(s)`, c.correlationId);
+        return result(c, 'stopped', `${stopped.length} enrolment(s) of ${e.sequence}`);
+      }
+      case 'start_sequence':
+        throw new Error('start_sequence is performed by the runner (it plans the enrolment)');
+    }
+  }
+
+  private async email(c: PerformContext, e: Extract<PlannedEffect, { kind: 'email' }>): Promise<StepResult> {
+    const { tenant, workflows, consent, counters, now } = this.deps;
+    const template = workflows.templates.get(e.template);
+    if (!template) return this.fail(c, `template ${e.template} is not in the config`);
+    let rendered: ReturnType<typeof renderTemplate>;
+    try {
+      rendered = renderTemplate(template, e.locale, this.merge(c));
+    } catch (err) {
+      return this.fail(c, `template ${e.template} did not render: ${(err as Error).message}`);
+    }
+    const external = e.recipient === 'contact';
+    const headers: Record<string, string> = {
+      'X-Quotaflow-Tenant': tenant.id,
+      'X-Quotaflow-Correlation-Id': c.correlationId,
+    };
+    let { text, html } = rendered;
+    const ownerEmail = c.record.owner?.email;
+    if (external) {
+      const suppressed = await consent?.isSuppressed(e.address);
+      if (suppressed) return this.skip(c, `${e.address} is suppressed (${suppressed.reason})`);
+      Object.assign(headers, (await consent?.unsubscribeHeaders(e.address)) ?? {});
+      const link = linkOf(headers);
+      if (link) {
+        const line = unsubscribeFooter[rendered.locale];
+        text = `${text}\n\n${line}${link}\n`;
+        html = `${html}<p style="color:#888;font-size:12px">${line}<a href="${link.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">${link.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</a></p>`;
+      }
+      const at = now();
+      const reservation = await counters.reserve(at, c.record.owner?.id);
+      if (!reservation.ok) {
+        const when = await this.deferral(e, reservation.limit, at);
+        await c.reschedule(when, reservation.limit);
+        return result(
+          c,
+          'deferred',
+          `${reservation.limit === 'rate' ? 'tenant rate limit' : "rep's daily cap"} reached; now due ${when.toISOString()}`,
+        );
+      }
+      const email = this.outgoing(e.address, rendered.subject, text, html, headers, ownerEmail);
+      const out = await this.deps.effects.run({
+        key: e.key,
+        correlationId: c.correlationId,
+        payload: { kind: 'email', email },
+      });
+      if (out.outcome === 'duplicate') await counters.release(at, c.record.owner?.id);
+      return result(c, out.outcome, out.result);
+    }
+    const email = this.outgoing(e.address, rendered.subject, text, html, headers, undefined);
+    const out = await this.deps.effects.run({
+      key: e.key,
+      correlationId: c.correlationId,
+      payload: { kind: 'email', email },
+    });
+    return result(c, out.outcome, out.result);
+  }
+
+  private outgoing(
+    to: string,
+    subject: string,
+    text: string,
+    html: string,
+    headers: Record<string, string>,
+    /** Replies to mail sent on a rep's behalf go to the rep. */
+    replyToOwner: string | undefined,
+  ): OutgoingEmail {
+    const t = this.deps.tenant;
+    const replyTo = replyToOwner ?? t.mail.replyTo;
+    return {
+      from: sender(t),
+      to: [to],
+      ...(replyTo ? { replyTo: [replyTo] } : {}),
+      subject,
+      text,
+      html,
+      headers,
+    };
+  }
+
+  /**
+   * When a deferred email is due again. Each deferral takes a numbered ticket, so the n-th email held back in a
+   * minute goes n/perMinute minutes later (spread through each minute), never all at the same instant.
+   */
+  private async deferral(
+    e: Extract<PlannedEffect, { kind: 'email' }>,
+    limit: 'rate' | 'rep',
+    at: Date,
+  ): Promise<Date> {
+    const { counters, workflows, tenant } = this.deps;
+    const perMinute = counters.perMinute;
+    const spread = (base: Date, ticket: number) =>
+      new Date(
+        base.getTime() +
+          Math.floor((ticket - 1) / perMinute) * 60_000 +
+          Math.floor((((ticket - 1) % perMinute) * 60_000) / perMinute),
+      );
+    if (limit === 'rate') {
+      const minuteStart = Math.floor(at.getTime() / 60_000) * 60_000;
+      const ticket = await counters.ticket(at, `rate@${new Date(minuteStart).toISOString().slice(11, 16)}`);
+      return spread(new Date(minuteStart + 60_000), ticket);
+    }
+    // The rep's cap for today is spent: the next business day's window opening in the recipient's zone.
+    const zone = e.windowTimeZone ?? tenant.timeZone;
+    const tomorrow = instantAt(addDays(localTime(at, zone).date, 1), 0, zone);
+    const opening = nextSendInstant(sendCalendar(workflows.config, zone), zone, tomorrow);
+    const ticket = await counters.ticket(at, `cap@${opening.toISOString()}`);
+    return spread(opening, ticket);
+  }
+
+  private async crmActivity(
+    c: PerformContext,
+    e: Extract<PlannedEffect, { kind: 'crm_activity' }>,
+  ): Promise<StepResult> {
+    const writer = await this.deps.crm?.();
+    if (!writer) return this.skip(c, "the tenant's CRM takes no write-back (generic webhook)");
+    const ctx = this.merge(c);
+    const subject = renderText(this.deps.workflows.text(e.subject), ctx).replace(/\s+/g, ' ').trim();
+    const description = e.description ? renderText(this.deps.workflows.text(e.description), ctx) : undefined;
+    const out = await this.deps.effects.run({
+      key: e.key,
+      correlationId: c.correlationId,
+      payload: {
+        kind: 'crm_activity',
+        activity: {
+          object: c.object as never,
+          recordId: c.record.id,
+          activity: e.activity,
+          subject,
+          ...(description ? { description } : {}),
+          ownerId: e.ownerId,
+          ...(e.dueDate ? { dueDate: e.dueDate } : {}),
+          idempotencyKey: e.key,
+        },
+      },
+    });
+    return result(c, out.outcome, out.result);
+  }
+
+  private async chat(c: PerformContext, e: Extract<PlannedEffect, { kind: 'chat' }>): Promise<StepResult> {
+    const hook = this.deps.workflows.config.chatWebhooks[e.webhook];
+    if (!hook) return this.fail(c, `chat webhook ${e.webhook} is not in the config`);
+    const template = this.deps.workflows.templates.get(e.template);
+    if (!template) return this.fail(c, `template ${e.template} is not in the config`);
+    let text: string;
+    try {
+      text = renderTemplate(template, this.deps.tenant.locale, this.merge(c)).text.trim();
+    } catch (err) {
+      return this.fail(c, `template ${e.template} did not render: ${(err as Error).message}`);
+    }
+    const out = await this.deps.effects.run({
+      key: e.key,
+      correlationId: c.correlationId,
+      payload: { kind: 'chat', url: hook.url, body: chatPayload(hook.format, text) },
+    });
+    return result(c, out.outcome, out.result);
+  }
+}
+
+/** One-time schedule names for a step: its key, plus the instant when it is moved (deferral, moved date). */
+export const stepScheduleName = (key: string, movedTo?: Date): string =>
+  scheduleName(movedTo ? `${key}#${movedTo.toISOString()}` : key);

@@ -1,0 +1,305 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StepFailedError } from '../../../shared/workflows/runner';
+import { type LocalTable, startLocalTable } from '../../support/local-aws';
+import { deal, event } from '../../unit/workflows/fixtures';
+import { harness } from './support';
+
+const DEMO = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '../../../tenants/workflows/demo.json'), 'utf8'),
+);
+
+let table: LocalTable;
+beforeAll(async () => {
+  table = await startLocalTable('quotaflow-runner');
+});
+afterAll(async () => {
+  await table.stop();
+});
+
+/** Each test gets its own record ids, so tests share one table without seeing each other's keys. */
+let n = 0;
+const fresh = (prefix: string) => `${prefix}-${++n}`;
+
+describe('a won deal through the demo workflow', () => {
+  it('congratulates, posts to chat and notes the CRM once, however often the event arrives', async () => {
+    const h = harness(table, DEMO);
+    const won = deal({ id: fresh('D'), status: 'won', stage: 'Closed Won' });
+    h.records.put('deal', won);
+    const e = event('deal.won', won, { eventId: fresh('evt') });
+    const first = await h.runner.onEvent(e);
+    await h.runner.onEvent(e);
+    await h.runner.onEvent(e);
+
+    expect(first.matched).toEqual([{ id: 'won-deal-recognition', version: 1 }]);
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(h.mailer.sent[0]?.to).toEqual(['li.lei@demo.quotaflow.dev']);
+    expect(h.mailer.sent[0]?.headers?.['List-Unsubscribe']).toBeUndefined(); // internal mail
+    expect(h.chats).toHaveLength(1);
+    expect(JSON.stringify(h.chats[0]?.body)).toContain(won.name);
+    expect(h.activities).toHaveLength(1);
+    expect(h.activities[0]).toMatchObject({ activity: 'note', recordId: won.id, object: 'deal' });
+    // The check-in 7 days later, inside business hours in Shanghai: one schedule, created once.
+    expect(h.scheduler.scheduled.size).toBe(1);
+    const [check] = [...h.scheduler.scheduled.values()];
+    expect(check?.at).toBe('2026-03-09T08:00:00.000Z'); // Monday 16:00 Shanghai, 7 days on
+  });
+
+  it('sends the check-in once when Scheduler fires twice, and skips it when the deal is no longer won', async () => {
+    const h = harness(table, DEMO);
+    const won = deal({ id: fresh('D'), status: 'won', stage: 'Closed Won' });
+    h.records.put('deal', won);
+    await h.runner.onEvent(event('deal.won', won, { eventId: fresh('evt') }));
+    const [check] = [...h.scheduler.scheduled.values()];
+    if (!check) throw new Error('no schedule');
+    h.clock.advance(new Date(check.at));
+    const fired = await h.runner.onStep(check.payload as never);
+    const again = await h.runner.onStep(check.payload as never); // a double fire
+    expect(fired.outcome).toBe('performed');
+    expect(again.outcome).toBe('duplicate');
+    expect(h.mailer.sent.map((m) => m.subject)).toHaveLength(2); // congrats + one check-in
+
+    const lostLater = deal({ id: fresh('D'), status: 'won', stage: 'Closed Won' });
+    h.records.put('deal', lostLater);
+    await h.runner.onEvent(event('deal.won', lostLater, { eventId: fresh('evt') }));
+    const pending = [...h.scheduler.scheduled.values()].find((s) =>
+      JSON.stringify(s.payload).includes(lostLater.id),
+    );
+    if (!pending) throw new Error('no schedule');
+    h.records.put('deal', {
+      ...lostLater,
+      status: 'lost',
+      stage: 'Closed Lost',
+      modifiedAt: '2026-03-05T00:00:00.000Z',
+    });
+    h.clock.advance(new Date(pending.at));
+    const skipped = await h.runner.onStep(pending.payload as never);
+    expect(skipped.outcome).toBe('skipped');
+    expect(skipped.detail).toBe('the deal is no longer won (now lost)');
+    expect((await h.ledger.state(skipped.key))?.result).toMatch(/^skipped: /);
+  });
+});
+
+/** A lead-nurture config: contact mail through the window, a reply stops it. */
+const nurture = (over: Record<string, unknown> = {}) => ({
+  schemaVersion: 1,
+  tenantId: 'demo',
+  mappedFields: { relatedObject: 'text', relatedId: 'text', direction: 'text' },
+  calendars: {
+    cn: {
+      holidays: ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
+      makeUpWorkdays: ['2026-09-27', '2026-10-10'],
+    },
+  },
+  sendWindow: { calendar: 'cn' },
+  templates: {
+    hello: {
+      locales: { 'zh-CN': { subject: '您好 {{contact.name}}', text: '感谢关注，{{contact.name}}！' } },
+    },
+    'heads-up': {
+      locales: { en: { subject: 'Won: {{record.name}}', text: '{{owner.name}} won {{record.name}}.' } },
+    },
+  },
+  workflows: [
+    {
+      id: 'welcome',
+      version: 1,
+      name: 'Welcome',
+      trigger: { event: 'lead.created', conditions: [{ field: 'email', op: 'exists' }] },
+      actions: [{ type: 'start_sequence', sequence: 'nurture' }],
+    },
+  ],
+  sequences: [
+    {
+      id: 'nurture',
+      version: 1,
+      name: 'Nurture',
+      stopOn: ['replied', 'activity_logged'],
+      steps: [
+        { type: 'send_email', template: 'hello', recipient: { to: 'contact' } },
+        { type: 'wait', businessDays: 1 },
+        { type: 'send_email', template: 'hello', recipient: { to: 'contact' } },
+      ],
+    },
+  ],
+  ...over,
+});
+
+const lead = (id: string, email: string, modifiedAt = '2026-03-02T08:00:00.000Z') =>
+  deal({ id, email, name: '王芳', stage: undefined, status: undefined, amount: undefined, modifiedAt });
+
+describe('sequences', () => {
+  it('mails the contact with one-click unsubscribe headers, and a logged reply stops the next step', async () => {
+    const h = harness(table, nurture());
+    const l = lead(fresh('L'), 'wang.fang@example.cn');
+    h.records.put('lead', l);
+    const run = await h.runner.onEvent(event('lead.created', l, { eventId: fresh('evt') }));
+    expect(run.steps.map((s) => s.outcome)).toEqual(['enrolled', 'performed', 'scheduled']);
+    expect(h.mailer.sent).toHaveLength(1);
+    const mail = h.mailer.sent[0];
+    expect(mail?.headers?.['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(mail?.text).toContain('退订');
+    expect(mail?.replyTo).toEqual(['li.lei@demo.quotaflow.dev']); // replies reach the rep
+
+    const reply = deal({
+      id: fresh('A'),
+      email: 'wang.fang@example.cn',
+      name: 'Re: 您好',
+      fields: { relatedObject: 'lead', relatedId: l.id, direction: 'inbound' },
+    });
+    const stop = await h.runner.onEvent(
+      event('activity.logged', reply, { eventId: fresh('evt'), object: 'activity' }),
+    );
+    expect(stop.stopped).toEqual([
+      { sequence: 'nurture', recordId: l.id, reason: 'stop condition: activity_logged' },
+    ]);
+
+    const [next] = await h.fireDue(new Date(h.clock.now().getTime() + 3 * 86_400_000));
+    expect(next?.outcome).toBe('skipped');
+    expect(next?.detail).toMatch(/enrolment stopped/);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('holds a step due on a Chinese holiday to the next working day, a 调休 Saturday counting as one', async () => {
+    const h = harness(table, nurture(), { start: '2026-09-30T02:00:05.000Z' }); // Wed 10:00 Shanghai
+    const l = lead(fresh('L'), 'zhao.lei@example.cn', '2026-09-30T02:00:00.000Z');
+    h.records.put('lead', l);
+    await h.runner.onEvent(
+      event('lead.created', l, { eventId: fresh('evt'), occurredAt: '2026-09-30T02:00:00.000Z' }),
+    );
+    const [second] = [...h.scheduler.scheduled.values()];
+    // One business day after Wed 30 Sep: 1-7 Oct are holidays, Thu 8 Oct is the next working day, 10:00 local.
+    expect(second?.at).toBe('2026-10-08T02:00:00.000Z');
+  });
+
+  it('never mails a suppressed address', async () => {
+    const h = harness(table, nurture(), { suppressed: ['gone@example.cn'] });
+    const l = lead(fresh('L'), 'gone@example.cn');
+    h.records.put('lead', l);
+    const run = await h.runner.onEvent(event('lead.created', l, { eventId: fresh('evt') }));
+    expect(run.steps[1]).toMatchObject({
+      outcome: 'skipped',
+      detail: 'gone@example.cn is suppressed (unsubscribed)',
+    });
+    expect(h.mailer.sent).toHaveLength(0);
+  });
+
+  it('does not put one contact in two active sequences of the same workflow', async () => {
+    const h = harness(table, nurture());
+    const a = lead(fresh('L'), 'same.person@example.cn');
+    const b = lead(fresh('L'), 'same.person@example.cn');
+    h.records.put('lead', a);
+    h.records.put('lead', b);
+    await h.runner.onEvent(event('lead.created', a, { eventId: fresh('evt') }));
+    const second = await h.runner.onEvent(event('lead.created', b, { eventId: fresh('evt') }));
+    expect(second.steps[0]?.outcome).toBe('skipped');
+    expect(second.steps[0]?.detail).toMatch(/already in sequence nurture/);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('send limits', () => {
+  it('sends up to the rate, defers the rest spread over the following minutes, and sends each once', async () => {
+    const h = harness(table, nurture({ sendLimits: { perMinute: 2, perRepPerDay: 100 } }), {
+      start: '2026-03-04T08:00:05.000Z',
+    });
+    const leads = Array.from({ length: 5 }, () => lead(fresh('L'), `${fresh('p')}@example.cn`));
+    for (const l of leads) {
+      h.records.put('lead', l);
+      await h.runner.onEvent(
+        event('lead.created', l, { eventId: fresh('evt'), occurredAt: '2026-03-04T08:00:00.000Z' }),
+      );
+    }
+    expect(h.mailer.sent).toHaveLength(2);
+    const deferred = [...h.scheduler.scheduled.values()]
+      .filter((s) => s.at < '2026-03-05')
+      .map((s) => s.at)
+      .sort();
+    // Tickets 1-3 of this minute: the next minute at +0 s and +30 s, then the minute after.
+    expect(deferred).toEqual([
+      '2026-03-04T08:01:00.000Z',
+      '2026-03-04T08:01:30.000Z',
+      '2026-03-04T08:02:00.000Z',
+    ]);
+    await h.fireDue(new Date('2026-03-04T08:02:00.000Z'));
+    expect(h.mailer.sent).toHaveLength(5);
+    expect(new Set(h.mailer.sent.map((m) => m.to[0])).size).toBe(5);
+  });
+
+  it("defers past a rep's daily cap to the next business day's window opening", async () => {
+    const h = harness(table, nurture({ sendLimits: { perMinute: 100, perRepPerDay: 1 } }), {
+      start: '2026-03-05T08:00:05.000Z',
+    });
+    for (const l of [lead(fresh('L'), 'a1@example.cn'), lead(fresh('L'), 'a2@example.cn')]) {
+      h.records.put('lead', l);
+      await h.runner.onEvent(
+        event('lead.created', l, { eventId: fresh('evt'), occurredAt: '2026-03-05T08:00:00.000Z' }),
+      );
+    }
+    expect(h.mailer.sent).toHaveLength(1);
+    const ats = [...h.scheduler.scheduled.values()].map((s) => s.at).sort();
+    expect(ats[0]).toBe('2026-03-06T01:00:00.000Z'); // Friday 09:00 Shanghai, the next business day
+  });
+
+  it('counts DynamoDB writes per contact email: reservation, claim, done', async () => {
+    const h = harness(
+      table,
+      nurture({
+        sequences: [
+          {
+            id: 'nurture',
+            version: 1,
+            name: 'N',
+            steps: [{ type: 'send_email', template: 'hello', recipient: { to: 'contact' } }],
+          },
+        ],
+      }),
+    );
+    const l = lead(fresh('L'), 'count.me@example.cn');
+    h.records.put('lead', l);
+    const e = event('lead.created', l, { eventId: fresh('evt') });
+    h.writes.reset();
+    await h.runner.onEvent(e);
+    expect(h.mailer.sent).toHaveLength(1);
+    // Enrolment claim+done, enrolment item, workflow step settled, then the email: reservation + claim + done.
+    expect(h.writes.byCommand).toEqual({ PutItemCommand: 4, UpdateItemCommand: 3 });
+  });
+});
+
+describe('failures', () => {
+  it('fails one step visibly (recorded, raised after the others ran) and performs the rest', async () => {
+    const config = nurture({
+      workflows: [
+        {
+          id: 'two',
+          version: 1,
+          name: 'Two',
+          trigger: { event: 'deal.won', conditions: [] },
+          actions: [
+            { type: 'send_email', template: 'hello', recipient: { to: 'owner' } },
+            { type: 'send_email', template: 'heads-up', recipient: { to: 'manager' } },
+          ],
+        },
+      ],
+      sequences: [],
+    });
+    const h = harness(table, config);
+    // A template lost after validation (a bad deploy): the owner's email fails, the manager's still goes.
+    const wf = (h.runner as unknown as { deps: { workflows: { templates: Map<string, unknown> } } }).deps
+      .workflows;
+    wf.templates.delete('hello');
+    const won = deal({ id: fresh('D'), status: 'won' });
+    h.records.put('deal', won);
+    const e = event('deal.won', won, { eventId: fresh('evt') });
+    const failure = await h.runner.onEvent(e).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(StepFailedError);
+    expect((failure as StepFailedError).failed.map((f) => f.step)).toEqual(['actions[0]']);
+    expect(h.mailer.sent.map((m) => m.to)).toEqual([['han.mei@demo.quotaflow.dev']]);
+    const key = (failure as StepFailedError).failed[0]?.key ?? '';
+    expect((await h.ledger.state(key))?.result).toBe('failed: template hello is not in the config');
+    // Lambda's retries fail the same way (so the event ends in the DLQ) and send nothing more.
+    await expect(h.runner.onEvent(e)).rejects.toBeInstanceOf(StepFailedError);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+});
