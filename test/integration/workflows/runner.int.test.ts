@@ -85,14 +85,28 @@ describe('a won deal through the demo workflow', () => {
 const nurture = (over: Record<string, unknown> = {}) => ({
   schemaVersion: 1,
   tenantId: 'demo',
-  mappedFields: { relatedObject: 'text', relatedId: 'text', direction: 'text' },
+  mappedFields: { relatedObject: 'text', relatedId: 'text', direction: 'text', timeZone: 'text' },
   calendars: {
+    // 2026 National Day as the State Council notice of 4 Nov 2025 sets it: 1-7 Oct off, Sun 20 Sep and Sat 10 Oct worked.
     cn: {
-      holidays: ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
-      makeUpWorkdays: ['2026-09-27', '2026-10-10'],
+      holidays: [
+        '2026-10-01',
+        '2026-10-02',
+        '2026-10-03',
+        '2026-10-04',
+        '2026-10-05',
+        '2026-10-06',
+        '2026-10-07',
+      ],
+      makeUpWorkdays: ['2026-09-20', '2026-10-10'],
     },
+    us: { hours: { start: '09:00', end: '17:00' }, holidays: ['2026-11-26'] },
   },
-  sendWindow: { calendar: 'cn' },
+  sendWindow: {
+    calendar: 'cn',
+    recipientTimeZoneField: 'fields.timeZone',
+    calendarByTimeZone: { 'America/New_York': 'us' },
+  },
   templates: {
     hello: {
       locales: { 'zh-CN': { subject: '您好 {{contact.name}}', text: '感谢关注，{{contact.name}}！' } },
@@ -171,6 +185,30 @@ describe('sequences', () => {
     const [second] = [...h.scheduler.scheduled.values()];
     // One business day after Wed 30 Sep: 1-7 Oct are holidays, Thu 8 Oct is the next working day, 10:00 local.
     expect(second?.at).toBe('2026-10-08T02:00:00.000Z');
+
+    // One business day after Fri 9 Oct 16:00 is the make-up Saturday, 10 Oct, at 16:00.
+    const h2 = harness(table, nurture(), { start: '2026-10-09T08:00:05.000Z' });
+    const l2 = lead(fresh('L'), 'qian.li@example.cn', '2026-10-09T08:00:00.000Z');
+    h2.records.put('lead', l2);
+    await h2.runner.onEvent(
+      event('lead.created', l2, { eventId: fresh('evt'), occurredAt: '2026-10-09T08:00:00.000Z' }),
+    );
+    expect([...h2.scheduler.scheduled.values()][0]?.at).toBe('2026-10-10T08:00:00.000Z');
+  });
+
+  it("opens a New York contact's weekend mail at 09:00 on Monday in New York, across the end of DST", async () => {
+    // Fri 30 Oct 2026 22:00 in New York (EDT, UTC-4) is after hours; DST ends Sun 1 Nov; Mon 2 Nov 09:00 is EST.
+    const at = '2026-10-31T02:00:00.000Z';
+    const h = harness(table, nurture(), { start: at });
+    const l = { ...lead(fresh('L'), 'pat.doyle@example.com', at), fields: { timeZone: 'America/New_York' } };
+    h.records.put('lead', l);
+    const run = await h.runner.onEvent(event('lead.created', l, { eventId: fresh('evt'), occurredAt: at }));
+    expect(run.steps.map((s) => s.outcome)).toEqual(['enrolled', 'scheduled', 'scheduled']);
+    const ats = [...h.scheduler.scheduled.values()].map((s) => s.at).sort();
+    expect(ats[0]).toBe('2026-11-02T14:00:00.000Z'); // 09:00 EST
+    const [first] = await h.fireDue(new Date('2026-11-02T14:00:00.000Z'));
+    expect(first?.outcome).toBe('performed');
+    expect(h.mailer.sent[0]?.to).toEqual(['pat.doyle@example.com']);
   });
 
   it('never mails a suppressed address', async () => {
