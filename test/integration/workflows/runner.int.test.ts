@@ -341,3 +341,72 @@ describe('failures', () => {
     expect(h.mailer.sent).toHaveLength(1);
   });
 });
+
+describe('steps planned again when they fall due', () => {
+  const dated = nurture({
+    templates: {
+      soon: {
+        locales: { en: { subject: 'Closing soon: {{record.name}}', text: 'Closes {{record.closeDate}}.' } },
+      },
+    },
+    workflows: [
+      {
+        id: 'closing-soon',
+        version: 1,
+        name: 'Closing soon',
+        trigger: { event: 'deal.created', conditions: [] },
+        actions: [
+          { type: 'wait', until: { field: 'closeDate', offsetDays: -3, time: '09:30' } },
+          { type: 'send_email', template: 'soon', recipient: { to: 'owner' } },
+        ],
+      },
+    ],
+    sequences: [],
+  });
+
+  it('follows a moved close date: the reminder is rescheduled, then sent once at the new time', async () => {
+    const h = harness(table, dated);
+    const d = deal({ id: fresh('D'), closeDate: '2026-03-20' });
+    h.records.put('deal', d);
+    await h.runner.onEvent(event('deal.created', d, { eventId: fresh('evt') }));
+    expect([...h.scheduler.scheduled.values()].map((s) => s.at)).toEqual(['2026-03-17T01:30:00.000Z']);
+    h.records.put('deal', { ...d, closeDate: '2026-03-31', modifiedAt: '2026-03-10T00:00:00.000Z' });
+    const [moved] = await h.fireDue(new Date('2026-03-17T01:30:00.000Z'));
+    expect(moved).toMatchObject({ outcome: 'rescheduled', detail: 'now due 2026-03-28T01:30:00.000Z' });
+    expect(h.mailer.sent).toHaveLength(0);
+    const [sent] = await h.fireDue(new Date('2026-03-28T01:30:00.000Z'));
+    expect(sent?.outcome).toBe('performed');
+    expect(h.mailer.sent.map((m) => m.text)).toEqual([expect.stringContaining('2026-03-31')]);
+  });
+
+  it('waits out a debounce window again when the record changed during it', async () => {
+    const config = nurture({
+      templates: { hi: { locales: { en: { subject: 'New lead {{record.name}}', text: 'x' } } } },
+      workflows: [
+        {
+          id: 'settled',
+          version: 1,
+          name: 'Settled lead',
+          debounceSeconds: 120,
+          trigger: { event: 'lead.created', conditions: [] },
+          actions: [{ type: 'send_email', template: 'hi', recipient: { to: 'owner' } }],
+        },
+      ],
+      sequences: [],
+    });
+    const h = harness(table, config);
+    const l = lead(fresh('L'), 'new.lead@example.cn');
+    h.records.put('lead', l);
+    const run = await h.runner.onEvent(event('lead.created', l, { eventId: fresh('evt') }));
+    expect(run.steps).toEqual([
+      expect.objectContaining({ outcome: 'scheduled', detail: 'due 2026-03-02T08:02:00.000Z' }),
+    ]);
+    // Edited a minute later: the gate opens two minutes after that edit instead.
+    h.records.put('lead', { ...l, name: '王芳（已更正）', modifiedAt: '2026-03-02T08:01:00.000Z' });
+    const [held] = await h.fireDue(new Date('2026-03-02T08:02:00.000Z'));
+    expect(held).toMatchObject({ outcome: 'rescheduled' });
+    const [sent] = await h.fireDue(new Date('2026-03-02T08:03:00.000Z'));
+    expect(sent?.outcome).toBe('performed');
+    expect(h.mailer.sent.map((m) => m.subject)).toEqual(['New lead 王芳（已更正）']);
+  });
+});
