@@ -66,6 +66,7 @@ const main = async () => {
     `  API        ${runtime.url}   (GET /health, POST /webhooks/generic)`,
     `  mailbox    ${runtime.url}/_local/mailbox`,
     `  emails     ${runtime.url}/_local/emails`,
+    `  chat       ${runtime.url}/_local/chat    (what workflows posted to Feishu/DingTalk/WeCom/Slack groups)`,
     `  clock      ${runtime.url}/_local/clock   (POST {"now": "<ISO-8601>"} to move it forward)`,
     `  schedules  ${runtime.url}/_local/schedules     dead letters ${runtime.url}/_local/dlq`,
     `  data       ${runtime.dataDir ?? 'in memory (nothing kept after exit)'}`,
