@@ -1,27 +1,12 @@
-/**
- * `quotaflow connect zoho --tenant <id> --code <grant code> --redirect-uri <uri> --api-url <ApiUrl>`: the admin's
- * connect step for a Zoho tenant. It exchanges the one-time grant code (valid one minute, crm-protocols.md §1.2) for
- * a refresh token, writes it (and a channel token, generated once) into the tenant secret with a read-modify-write
- * of its JSON, records the notify URL in the table, enables the notification channels on `<ApiUrl>/webhooks/zoho`,
- * and records the expiry Zoho granted per module, which the scheduled renewal (zoho-channel-renewal) keeps alive.
- *
- * The notify URL is recorded before the channels are enabled, so if enabling fails after the refresh token is saved,
- * the next scheduled renewal enables the missing channels (or run connect again with a fresh code).
- * Secret values are never printed. AWS clients come from the environment (credentials, region,
- * AWS_ENDPOINT_URL_<SERVICE>), as for `import`.
- * Exit codes: 0 connected, 1 failed (Zoho, AWS, or the secret lacks the client id/secret), 2 bad arguments.
- */
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import axios from 'axios';
 import type { Command } from 'commander';
-import { type TenantConfig, TenantConfigError } from '../../shared/config/tenant';
+import type { TenantConfig } from '../../shared/config/tenant';
 import { createZohoConnector } from '../../shared/crm/zoho/connector';
 import { ZohoOAuthError } from '../../shared/crm/zoho/errors';
 import { accountsUrlFor } from '../../shared/crm/zoho/hosts';
@@ -29,8 +14,8 @@ import type { CachedToken } from '../../shared/crm/zoho/token-cache';
 import { generateChannelToken } from '../../shared/crm/zoho/watch';
 import { DynamoTokenCache } from '../../shared/store/token-cache';
 import { withChannels, ZohoChannelRepository } from '../../shared/store/zoho-channels';
-import { loadTenant, TENANTS_DIR } from '../tenants';
-import { explain, type Terminal, UsageError } from './import';
+import { documentClientFromEnvironment, type Terminal, tenantForCli } from './common';
+import { explain } from './import';
 
 export interface ConnectOptions {
   tenant: string;
@@ -59,23 +44,14 @@ export interface ConnectWiring {
 type ZohoTenant = TenantConfig & { crm: Extract<TenantConfig['crm'], { provider: 'zoho' }> };
 
 export const wiringFromEnvironment = (opts: Pick<ConnectOptions, 'tenant' | 'table' | 'crmUrl'>) => {
-  let tenant: TenantConfig;
-  try {
-    tenant = loadTenant(join(TENANTS_DIR, `${opts.tenant}.json`));
-  } catch (err) {
-    throw new UsageError(
-      err instanceof TenantConfigError ? err.message : `tenant ${opts.tenant}: ${String(err)}`,
-    );
-  }
+  let tenant: TenantConfig = tenantForCli(opts.tenant);
   if (opts.crmUrl && tenant.crm.provider === 'zoho')
     tenant = { ...tenant, crm: { ...tenant.crm, accountsUrl: opts.crmUrl, apiBaseUrl: opts.crmUrl } };
   const wiring: ConnectWiring = {
     tenant,
     secretsClient: new SecretsManagerClient({}),
     secretId: `quotaflow/${tenant.id}/app`,
-    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    doc: documentClientFromEnvironment(),
     tableName: opts.table ?? `quotaflow-${tenant.id}`,
   };
   return wiring;

@@ -6,15 +6,13 @@
  * Exit codes: 0 imported, 1 failed or interrupted (resumable), 2 bad arguments or tenant config.
  */
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge';
 import { SecretsManagerSecrets } from '../../shared/adapters/aws/secrets-manager';
-import { type TenantConfig, TenantConfigError } from '../../shared/config/tenant';
+import type { TenantConfig } from '../../shared/config/tenant';
 import type { EventBusPort, SecretsPort } from '../../shared/ports';
 import { buildCrmScanner } from '../../shared/runtime/crm-scanner';
 import { RecordRepository } from '../../shared/store/records';
@@ -25,7 +23,7 @@ import {
   type PageProgress,
   reconcile,
 } from '../../shared/sync/reconcile';
-import { loadTenant, TENANTS_DIR } from '../tenants';
+import { documentClientFromEnvironment, type Terminal, tenantForCli } from './common';
 
 export interface ImportOptions {
   tenant: string;
@@ -49,14 +47,7 @@ export interface ImportWiring {
   now?: () => Date;
 }
 
-export interface Terminal {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** A single updating progress line only on a terminal; plain lines in logs and CI. */
-  isTTY: boolean;
-}
-
-export class UsageError extends Error {}
+export { type Terminal, UsageError } from './common';
 
 /** An operator's import can wait out a burst of 429s and slow answers instead of stopping. */
 const CLI_HTTP = { timeoutMs: 30_000, attempts: 6, maxBackoffMs: 30_000 };
@@ -70,21 +61,12 @@ const withCrmUrl = (tenant: TenantConfig, url: string): TenantConfig => {
 };
 
 export const wiringFromEnvironment = (opts: ImportOptions): ImportWiring => {
-  let tenant: TenantConfig;
-  try {
-    tenant = loadTenant(join(TENANTS_DIR, `${opts.tenant}.json`));
-  } catch (err) {
-    throw new UsageError(
-      err instanceof TenantConfigError ? err.message : `tenant ${opts.tenant}: ${String(err)}`,
-    );
-  }
+  let tenant: TenantConfig = tenantForCli(opts.tenant);
   if (opts.crmUrl) tenant = withCrmUrl(tenant, opts.crmUrl);
   return {
     tenant,
     secrets: new SecretsManagerSecrets(new SecretsManagerClient({}), `quotaflow/${tenant.id}/app`),
-    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    doc: documentClientFromEnvironment(),
     tableName: opts.table ?? `quotaflow-${tenant.id}`,
     bus: new EventBridgeBus(new EventBridgeClient({}), `quotaflow-${tenant.id}`),
   };

@@ -5,11 +5,9 @@
  * Every command has `--json`. Exit codes: 0 done, 1 failed or refused (a closed period, a store error),
  * 2 bad arguments, tenant or plans.
  */
-import { join, relative } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { relative } from 'node:path';
 import { type Command, Option } from 'commander';
-import { type TenantConfig, TenantConfigError } from '../../shared/config/tenant';
+import type { TenantConfig } from '../../shared/config/tenant';
 import {
   accrualRun,
   closeRun,
@@ -30,8 +28,8 @@ import {
 import type { Locale } from '../../shared/incentives/plan';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { IncentiveRepository } from '../../shared/store/incentives';
-import { loadTenant, TENANTS_DIR } from '../tenants';
-import { explain, type Terminal, UsageError } from './import';
+import { documentClientFromEnvironment, type Terminal, tenantForCli, UsageError } from './common';
+import { explain } from './import';
 
 export interface IncentiveOptions {
   tenant: string;
@@ -54,14 +52,7 @@ export interface IncentiveWiring {
 const shown = (file: string) => relative(process.cwd(), file) || file;
 
 export const wiringFromEnvironment = (opts: IncentiveOptions): IncentiveWiring & { destroy(): void } => {
-  let tenant: TenantConfig;
-  try {
-    tenant = loadTenant(join(TENANTS_DIR, `${opts.tenant}.json`));
-  } catch (err) {
-    throw new UsageError(
-      err instanceof TenantConfigError ? err.message : `tenant ${opts.tenant}: ${String(err)}`,
-    );
-  }
+  const tenant: TenantConfig = tenantForCli(opts.tenant);
   const file = opts.plans ?? tenantDocumentPath('incentives', tenant.id);
   let book: PlanBook;
   try {
@@ -69,9 +60,7 @@ export const wiringFromEnvironment = (opts: IncentiveOptions): IncentiveWiring &
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const doc = documentClientFromEnvironment();
   const tableName = opts.table ?? `quotaflow-${tenant.id}`;
   return {
     tenant,

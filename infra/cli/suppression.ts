@@ -1,23 +1,12 @@
-/**
- * `quotaflow suppression <list|add|remove> --tenant <id> [address] [--json]`: the tenant's suppression list, as the
- * product keeps it (shared/store/suppression.ts). `add` suppresses by hand (reason `manual`) and, like an
- * unsubscribe, publishes contact.suppressed so running sequences stop; `remove` takes an address off the list
- * (e.g. a contact who asked to be mailed again: SES's account-level list may still hold it, see README).
- * AWS clients come from the environment (credentials, region, AWS_ENDPOINT_URL_<SERVICE>; `npm start` prints them
- * at /_local/status). Exit codes: 0 done, 1 failed, 2 bad arguments or tenant config.
- */
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge';
-import { type TenantConfig, TenantConfigError } from '../../shared/config/tenant';
+import type { TenantConfig } from '../../shared/config/tenant';
 import { suppressAndAnnounce } from '../../shared/mail/suppress';
 import { InvalidAddressError } from '../../shared/mail/unsubscribe';
 import type { EventBusPort } from '../../shared/ports';
 import { type SuppressionEntry, SuppressionRepository } from '../../shared/store/suppression';
-import { loadTenant, TENANTS_DIR } from '../tenants';
+import { documentClientFromEnvironment, type Terminal, tenantForCli } from './common';
 
 export const SUPPRESSION_ACTIONS = ['list', 'add', 'remove'] as const;
 export type SuppressionAction = (typeof SUPPRESSION_ACTIONS)[number];
@@ -38,25 +27,11 @@ export interface SuppressionWiring {
   close?: () => void;
 }
 
-export interface Terminal {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-export class UsageError extends Error {}
+export { type Terminal, UsageError } from './common';
 
 export const wiringFromEnvironment = (opts: SuppressionOptions): SuppressionWiring => {
-  let tenant: TenantConfig;
-  try {
-    tenant = loadTenant(join(TENANTS_DIR, `${opts.tenant}.json`));
-  } catch (err) {
-    throw new UsageError(
-      err instanceof TenantConfigError ? err.message : `tenant ${opts.tenant}: ${String(err)}`,
-    );
-  }
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const tenant: TenantConfig = tenantForCli(opts.tenant);
+  const doc = documentClientFromEnvironment();
   const events = new EventBridgeClient({});
   return {
     tenant,

@@ -1,0 +1,32 @@
+/**
+ * What every admin command shares: the terminal it writes to, the usage error (exit code 2), the tenant config
+ * loaded and validated by id, and a DynamoDB document client built from the environment (credentials, region and
+ * AWS_ENDPOINT_URL_DYNAMODB, which is how the commands reach `npm start`'s local table).
+ */
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type TenantConfig, TenantConfigError } from '../../shared/config/tenant';
+import { loadTenant, TENANTS_DIR } from '../tenants';
+
+export interface Terminal {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** A single updating progress line only on a terminal; plain lines in logs and CI. */
+  isTTY?: boolean;
+}
+
+/** Bad arguments or a bad tenant config: the command did nothing, and exits 2. */
+export class UsageError extends Error {}
+
+/** tenants/<id>.json, validated (with its documents); any problem is a usage error naming the file and path. */
+export const tenantForCli = (id: string): TenantConfig => {
+  try {
+    return loadTenant(join(TENANTS_DIR, `${id}.json`));
+  } catch (err) {
+    throw new UsageError(err instanceof TenantConfigError ? err.message : `tenant ${id}: ${String(err)}`);
+  }
+};
+
+export const documentClientFromEnvironment = (): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
