@@ -1,10 +1,16 @@
 /**
  * Build-time only: module aliases for the Lambda bundles, shared by the CDK function construct and the bundle bench
- * so that what is measured is what ships. `form-data` (about 140 KB minified with mime-db) is pulled in by axios for
- * multipart bodies, which the CRM connectors never send; form-data-stub.ts explains why the stub is safe.
+ * so that what is measured is what ships. Nothing that runs the TypeScript directly (the local runtime, the CLI,
+ * the tests, all through tsx) sees them.
+ * - `form-data` (about 140 KB minified with mime-db) is pulled in by axios for multipart bodies, which the CRM
+ *   connectors never send; form-data-stub.ts explains why the stub is safe.
+ * - `@aws-sdk/credential-provider-node`, the SDK's default credential chain (about 85 KB: SSO, INI files with STS,
+ *   credential_process, web identity, IMDS), becomes its first link only, the environment variables, which is where
+ *   the Lambda runtime puts the execution role's credentials; shared/runtime/lambda-credentials.ts says why.
  */
 import { join } from 'node:path';
 
 export const bundleAliases = (repoRoot: string): Record<string, string> => ({
   'form-data': join(repoRoot, 'shared', 'crm', 'form-data-stub.ts'),
+  '@aws-sdk/credential-provider-node': join(repoRoot, 'shared', 'runtime', 'lambda-credentials.ts'),
 });

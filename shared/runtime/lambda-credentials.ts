@@ -13,14 +13,14 @@
  * Not for a function that runs without those variables (SnapStart restores, which hand credentials out through the
  * container endpoint): such a function must not get this alias. Missing variables fail the first AWS call loudly.
  */
-import { fromEnv } from '@aws-sdk/credential-provider-env';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { type FromEnvInit, fromEnv } from '@aws-sdk/credential-provider-env';
 
-type FromEnvInit = Parameters<typeof fromEnv>[0];
+type CredentialProvider = ReturnType<typeof fromEnv>;
+type Credentials = Awaited<ReturnType<CredentialProvider>>;
 
 /** Same signature as the SDK's `defaultProvider`; only its environment link. */
 export const defaultProvider =
-  (init: FromEnvInit = {}): AwsCredentialIdentityProvider =>
+  (init: FromEnvInit = {}): CredentialProvider =>
   async () => {
     try {
       return await fromEnv(init)();
@@ -34,9 +34,9 @@ export const defaultProvider =
   };
 
 /** Kept so the module's exports match the package it replaces. */
-export const credentialsWillNeedRefresh = (credentials: AwsCredentialIdentity): boolean =>
+export const credentialsWillNeedRefresh = (credentials: Credentials | undefined): boolean =>
   credentials?.expiration !== undefined;
 
 /** Kept so the module's exports match the package it replaces (5 minutes before expiry, as the SDK does). */
-export const credentialsTreatedAsExpired = (credentials: AwsCredentialIdentity): boolean =>
+export const credentialsTreatedAsExpired = (credentials: Credentials | undefined): boolean =>
   credentials?.expiration !== undefined && credentials.expiration.getTime() - Date.now() < 300_000;

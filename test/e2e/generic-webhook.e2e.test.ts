@@ -226,10 +226,15 @@ describe('local runtime: generic webhook to mailbox', () => {
     expect(all).not.toContain('华东区年度框架协议');
   });
 
-  it('serves the mailbox page', async () => {
+  it('serves the mailbox page, whose script parses (it lists mail and chat messages)', async () => {
     const res = await fetch(`${rt.url}/_local/mailbox`);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Quotaflow local mailbox');
+    const page = await res.text();
+    expect(page).toContain('Quotaflow local mailbox');
+    const script = /<script>([\s\S]*)<\/script>/.exec(page)?.[1] ?? '';
+    expect(script).toContain("fetch('/_local/chat')");
+    // Compiling is enough to catch an escaping slip in the page template; nothing is run.
+    expect(() => new Function(script)).not.toThrow();
   });
 });
 
