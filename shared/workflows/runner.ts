@@ -85,6 +85,7 @@ export class WorkflowRunner {
     const stopped = await applyStopSignals(event, this.wf.config, this.deps.enrolments);
     const run: EventRun = { matched: [], steps: [], stopped };
     if (!isTrigger(event.type)) return run;
+    let transient: unknown;
     const d = event.detail;
     for (const workflow of this.wf.matcher.match(event).matched) {
       run.matched.push({ id: workflow.id, version: workflow.version });
@@ -95,11 +96,20 @@ export class WorkflowRunner {
         event,
       });
       const origin: StepOrigin = { kind: 'workflow', id: workflow.id, version: workflow.version };
-      for (const effect of plan.effects)
-        run.steps.push(...(await this.dispatch(effect, origin, event, d.record)));
+      for (const effect of plan.effects) {
+        try {
+          run.steps.push(...(await this.dispatch(effect, origin, event, d.record)));
+        } catch (err) {
+          // A provider that is down (SES, the CRM, a chat group) holds up only its own step: the others still go,
+          // and the error is raised after them, so the platform retries the event (the done steps are duplicates
+          // then) and parks it in the DLQ if it keeps failing.
+          transient ??= err;
+        }
+      }
     }
     const failed = run.steps.filter((s) => s.outcome === 'failed');
     if (failed.length) throw new StepFailedError(failed);
+    if (transient !== undefined) throw transient;
     return run;
   }
 

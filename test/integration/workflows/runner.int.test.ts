@@ -410,3 +410,21 @@ describe('steps planned again when they fall due', () => {
     expect(h.mailer.sent.map((m) => m.subject)).toEqual(['New lead 王芳（已更正）']);
   });
 });
+
+describe('a provider that is down', () => {
+  it('holds up only its own step: the others are performed, the error is raised after them, a retry sends the rest once', async () => {
+    const h = harness(table, DEMO);
+    const won = deal({ id: fresh('D'), status: 'won', stage: 'Closed Won' });
+    h.records.put('deal', won);
+    const e = event('deal.won', won, { eventId: fresh('evt') });
+    h.mailer.failNext(1); // SES refuses the congratulation
+    await expect(h.runner.onEvent(e)).rejects.toThrow(/mail provider unavailable/);
+    expect(h.mailer.sent).toHaveLength(0);
+    expect(h.chats).toHaveLength(1); // the team still heard, and the check-in is scheduled
+    expect(h.scheduler.scheduled.size).toBe(1);
+    await h.runner.onEvent(e); // the platform's retry
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(h.chats).toHaveLength(1);
+    expect(h.scheduler.scheduled.size).toBe(1);
+  });
+});
