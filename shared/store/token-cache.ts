@@ -33,6 +33,8 @@ export const tokenKeys = {
 
 const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
+type SlotLog = { times?: number[]; rev?: number };
+
 export class DynamoTokenCache<T extends SharedToken> {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -93,16 +95,44 @@ export class DynamoTokenCache<T extends SharedToken> {
    * taken by writing the pruned list plus `nowMs` on the condition that the revision is still the one read.
    */
   async takeSlot(key: string, nowMs: number, max: number, windowMs: number): Promise<Slot> {
-    for (let race = 0; race < MAX_SLOT_RACES; race++) {
-      const out = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: tokenKeys.slots(key), ConsistentRead: true }),
-      );
-      const item = out.Item as { times?: number[]; rev?: number } | undefined;
+    return this.updateSlots(key, (item) => {
       const recent = (item?.times ?? []).filter((t) => t > nowMs - windowMs).sort((a, b) => a - b);
       if (recent.length >= max) {
         return { ok: false, retryAfterMs: (recent[recent.length - max] ?? nowMs) + windowMs - nowMs };
       }
-      const times = [...recent, nowMs];
+      return { times: [...recent, nowMs], keepUntil: nowMs + windowMs };
+    });
+  }
+
+  /**
+   * Gives back the slot taken at `takenAtMs` (a lease whose holder is done). A slot that has left the window, or
+   * was pruned by a later taker, is simply not there: nothing else is removed.
+   */
+  async releaseSlot(key: string, takenAtMs: number, windowMs: number): Promise<void> {
+    await this.updateSlots(key, (item) => {
+      const times = item?.times ?? [];
+      const i = times.indexOf(takenAtMs);
+      if (i < 0) return { ok: true };
+      return { times: times.filter((_, j) => j !== i), keepUntil: Math.max(...times) + windowMs };
+    });
+  }
+
+  /**
+   * Reads the slot log, lets `decide` answer or return the new list of times (and when the item may expire), and
+   * writes that list on the condition that the revision is still the one read; a lost race reads again.
+   */
+  private async updateSlots(
+    key: string,
+    decide: (item: SlotLog | undefined) => Slot | { times: number[]; keepUntil: number },
+  ): Promise<Slot> {
+    for (let race = 0; race < MAX_SLOT_RACES; race++) {
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: tokenKeys.slots(key), ConsistentRead: true }),
+      );
+      const item = out.Item as SlotLog | undefined;
+      const next = decide(item);
+      if ('ok' in next) return next;
+      const { times, keepUntil } = next;
       try {
         await this.doc.send(
           new PutCommand({
@@ -112,7 +142,7 @@ export class DynamoTokenCache<T extends SharedToken> {
               type: 'tokenSlots',
               times,
               rev: (item?.rev ?? 0) + 1,
-              expiresAt: Math.ceil((Math.max(...times) + windowMs) / 1000),
+              expiresAt: Math.ceil(keepUntil / 1000),
             },
             ConditionExpression: item ? 'rev = :seen' : 'attribute_not_exists(pk)',
             ...(item ? { ExpressionAttributeValues: { ':seen': item.rev ?? 0 } } : {}),
@@ -120,7 +150,7 @@ export class DynamoTokenCache<T extends SharedToken> {
         );
         return { ok: true };
       } catch (err) {
-        // Another container took a slot between our read and write: read again and re-decide.
+        // Another container changed the log between our read and write: read again and re-decide.
         if (!isConditionFailure(err)) throw err;
       }
     }
@@ -135,5 +165,15 @@ export class DynamoTokenCache<T extends SharedToken> {
   /** Fxiaoke's name for takeSlot (FxiaokeTokenCache). */
   takeTokenSlot(key: string, nowMs: number, max: number, windowMs: number): Promise<Slot> {
     return this.takeSlot(key, nowMs, max, windowMs);
+  }
+
+  /** Zoho's name for releaseSlot (TokenCache). */
+  releaseRefreshSlot(key: string, takenAtMs: number, windowMs: number): Promise<void> {
+    return this.releaseSlot(key, takenAtMs, windowMs);
+  }
+
+  /** Fxiaoke's name for releaseSlot (FxiaokeTokenCache). */
+  releaseTokenSlot(key: string, takenAtMs: number, windowMs: number): Promise<void> {
+    return this.releaseSlot(key, takenAtMs, windowMs);
   }
 }

@@ -1,13 +1,16 @@
 /**
  * Fxiaoke open-API client (crm-protocols.md §2.2–2.5). Every call is a POST of JSON to the tenant's regional host;
  * business errors come back as HTTP 200 with a non-zero `errorCode`, so no answer counts as success until its
- * errorCode is 0. Tokens are cached behind FxiaokeTokenCache, fetched single-flight and at most 10 times a minute;
- * 20016 (token expired) gets one new token and one retry. Reads are retried on 429/5xx/busy with jittered backoff;
+ * errorCode is 0. Tokens are cached behind FxiaokeTokenCache and fetched at most 10 times a minute and never
+ * concurrently, across containers too: a token call runs under a TokenLease (one holder per tenant; the others wait
+ * for the token it stores), and a retry of it starts only if it can end before the lease does. 20016 (token
+ * expired) gets one new token and one retry. Reads are retried on 429/5xx/busy with jittered backoff;
  * writes only when the platform refused them before executing (429, 30004, 14001): Fxiaoke writes have no
  * idempotency key, so repeating an ambiguous create could make two records.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { type HeldLease, TokenLease, TokenLeaseTimeoutError } from '../token-lease';
 import { FxiaokeApiError, FxiaokeTokenBudgetError } from './errors';
 import { MAX_PAGE_SIZE, type ObjectData, type QueryFilter, type QueryInput, type QueryPage } from './query';
 import { type FxiaokeToken, type FxiaokeTokenCache, InMemoryFxiaokeTokenCache } from './token-cache';
@@ -34,6 +37,8 @@ export interface FxiaokeClientOptions {
   timeoutMs?: number;
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   tokenBudget?: { max: number; windowMs: number };
+  /** How long one container may spend on a token fetch before another may start one (default: tokenLeaseMs()). */
+  tokenLeaseMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -42,6 +47,10 @@ export interface FxiaokeClientOptions {
 export const TOKEN_BUDGET = { max: 10, windowMs: 60_000 };
 /** The vendor demo renews 180 s before expiry. */
 const TOKEN_MARGIN_S = 180;
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Room for two token attempts that both time out, and the backoff between them. */
+export const tokenLeaseMs = (timeoutMs = DEFAULT_TIMEOUT_MS): number => 2 * timeoutMs + 5_000;
 
 type Mode = 'read' | 'write';
 type Envelope = Record<string, unknown> & { errorCode: number };
@@ -58,14 +67,15 @@ export class FxiaokeClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
-  private inflight: Promise<FxiaokeToken> | undefined;
+  private readonly timeoutMs: number;
+  private readonly lease: TokenLease<FxiaokeToken>;
 
   constructor(private readonly opts: FxiaokeClientOptions) {
     this.flow = opts.flow ?? 'oauth2';
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // No redirects: www.fxiaoke.com answers 302 to HTML, which must surface as a wrong-host error.
     this.http =
-      opts.http ??
-      axios.create({ baseURL: opts.baseUrl, timeout: opts.timeoutMs ?? 10_000, maxRedirects: 0 });
+      opts.http ?? axios.create({ baseURL: opts.baseUrl, timeout: this.timeoutMs, maxRedirects: 0 });
     this.cache = opts.tokenCache ?? new InMemoryFxiaokeTokenCache();
     const code = createHash('sha256').update(opts.credentials.permanentCode).digest('hex').slice(0, 16);
     this.cacheKey = `fxiaoke#${opts.baseUrl}#${opts.credentials.appId}#${code}#${this.flow}`;
@@ -73,16 +83,23 @@ export class FxiaokeClient {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
     this.retry = { attempts: 4, baseDelayMs: 250, maxDelayMs: 8_000, ...opts.retry };
+    this.lease = new TokenLease({
+      key: this.cacheKey,
+      leaseMs: opts.tokenLeaseMs ?? tokenLeaseMs(this.timeoutMs),
+      // A lease kept after a failed fetch is reused only while a whole attempt still fits in it.
+      minRemainingMs: this.timeoutMs,
+      fresh: () => this.fresh(),
+      takeSlot: (key, nowMs, max, windowMs) => this.cache.takeTokenSlot(key, nowMs, max, windowMs),
+      release: (key, takenAtMs, windowMs) => this.cache.releaseTokenSlot(key, takenAtMs, windowMs),
+      waitedTooLong: () => new TokenLeaseTimeoutError('Fxiaoke'),
+      now: this.now,
+      sleep: this.sleep,
+    });
   }
 
-  /** A valid token: from the cache, or one token call shared by every concurrent caller. */
+  /** A valid token: from the cache, or one token call shared by every caller in every container. */
   async token(): Promise<FxiaokeToken> {
-    const cached = await this.cache.get(this.cacheKey);
-    if (cached && cached.expiresAt > this.now()) return cached;
-    this.inflight ??= this.fetchToken().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return (await this.fresh()) ?? this.lease.acquire((held) => this.fetchToken(held));
   }
 
   async query(apiName: string, q: QueryInput = {}): Promise<QueryPage> {
@@ -207,7 +224,12 @@ export class FxiaokeClient {
     }
   }
 
-  private async fetchToken(): Promise<FxiaokeToken> {
+  private async fresh(): Promise<FxiaokeToken | undefined> {
+    const cached = await this.cache.get(this.cacheKey);
+    return cached && cached.expiresAt > this.now() ? cached : undefined;
+  }
+
+  private async fetchToken(held: HeldLease): Promise<FxiaokeToken> {
     const { max, windowMs } = this.opts.tokenBudget ?? TOKEN_BUDGET;
     const { appId, appSecret, permanentCode } = this.opts.credentials;
     const legacy = this.flow === 'legacy';
@@ -216,14 +238,18 @@ export class FxiaokeClient {
       const slot = await this.cache.takeTokenSlot(this.cacheKey, this.now(), max, windowMs);
       if (!slot.ok) throw new FxiaokeTokenBudgetError(slot.retryAfterMs);
     };
+    // A retry that could still be running when the lease ends might overlap the next holder's call: the last
+    // failure surfaces instead.
+    const fits = (delayMs: number) => this.now() + delayMs + this.timeoutMs <= held.until;
+    const guard = { beforeAttempt: spend, retryFits: fits };
     const out = legacy
-      ? await this.send('/cgi/corpAccessToken/get/V2', 'read', { appId, appSecret, permanentCode }, {}, spend)
+      ? await this.send('/cgi/corpAccessToken/get/V2', 'read', { appId, appSecret, permanentCode }, {}, guard)
       : await this.send(
           '/oauth2.0/token',
           'read',
           { appId, appSecret, permanentCode, grantType: 'app_secret' },
           {},
-          spend,
+          guard,
         );
     const accessToken = legacy ? out.corpAccessToken : out.accessToken;
     const expiresIn = Number(out.expiresIn);
@@ -261,17 +287,20 @@ export class FxiaokeClient {
     };
   }
 
-  /** POSTs with backoff; resolves only with errorCode 0. `beforeAttempt` lets token calls spend their budget. */
+  /**
+   * POSTs with backoff; resolves only with errorCode 0. Token calls spend their budget in `beforeAttempt` and
+   * retry only while `retryFits` the wait (ms) before the next attempt.
+   */
   private async send(
     path: string,
     mode: Mode,
     body: unknown,
     headers: Record<string, string> = {},
-    beforeAttempt?: () => Promise<void>,
+    guard: { beforeAttempt?: () => Promise<void>; retryFits?: (delayMs: number) => boolean } = {},
   ): Promise<Envelope> {
     const request = `POST ${path}`;
     for (let attempt = 1; ; attempt++) {
-      await beforeAttempt?.();
+      await guard.beforeAttempt?.();
       let res: AxiosResponse<unknown>;
       try {
         res = await this.http.post(path, body, {
@@ -283,14 +312,18 @@ export class FxiaokeClient {
         // No answer (network, timeout): a write may have been executed, so only reads repeat it.
         const failure = new FxiaokeApiError(request, 0, undefined, `no answer: ${(err as Error).message}`);
         if (mode === 'write' || attempt >= this.retry.attempts) throw failure;
-        await this.sleep(this.backoff(attempt, undefined));
+        const delay = this.backoff(attempt, undefined);
+        if (guard.retryFits && !guard.retryFits(delay)) throw failure;
+        await this.sleep(delay);
         continue;
       }
       const failure = this.failureOf(request, res);
       if (!failure) return res.data as Envelope;
       const again = mode === 'write' ? failure.throttled : failure.retryable;
       if (!again || attempt >= this.retry.attempts) throw failure;
-      await this.sleep(this.backoff(attempt, res.headers['retry-after']));
+      const delay = this.backoff(attempt, res.headers['retry-after']);
+      if (guard.retryFits && !guard.retryFits(delay)) throw failure;
+      await this.sleep(delay);
     }
   }
 

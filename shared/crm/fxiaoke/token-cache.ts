@@ -2,7 +2,7 @@
  * Where the Fxiaoke access token lives between calls. The token endpoint allows 10 calls a minute and no
  * concurrent calls, and every call within the first 6600 s returns the same token anyway, so all invocations of a
  * tenant should share one token: the interface is small enough for a DynamoDB implementation (conditional writes
- * for `evict` and `takeTokenSlot`). The in-memory one serves tests and a single process.
+ * for `evict`, `takeTokenSlot` and `releaseTokenSlot`). The in-memory one serves tests and a single process.
  */
 
 export interface FxiaokeToken {
@@ -26,6 +26,8 @@ export interface FxiaokeTokenCache {
   evict(key: string, accessToken: string): Promise<void>;
   /** Atomically records one token call if fewer than `max` were recorded in the last `windowMs`. */
   takeTokenSlot(key: string, nowMs: number, max: number, windowMs: number): Promise<TokenSlot>;
+  /** Gives back the slot taken at `takenAtMs` in a `windowMs` window (a lease whose holder is done), if still there. */
+  releaseTokenSlot(key: string, takenAtMs: number, windowMs: number): Promise<void>;
 }
 
 export class InMemoryFxiaokeTokenCache implements FxiaokeTokenCache {
@@ -52,5 +54,11 @@ export class InMemoryFxiaokeTokenCache implements FxiaokeTokenCache {
     }
     recent.push(nowMs);
     return { ok: true };
+  }
+
+  async releaseTokenSlot(key: string, takenAtMs: number, _windowMs: number): Promise<void> {
+    const recent = this.calls.get(key) ?? [];
+    const i = recent.indexOf(takenAtMs);
+    if (i >= 0) recent.splice(i, 1);
   }
 }

@@ -3,12 +3,13 @@
  * cached behind TokenCache and refreshed single-flight, so concurrent callers share one refresh, and behind a
  * refresh budget, so a bug or a storm of 401s cannot trip Zoho's token throttle (which retrying only extends).
  *
- * Across containers, one refresh at a time per tenant: a refresh lease is the budget's own sliding window with room
- * for one call (takeRefreshSlot on `<key>#lease`, `max` 1, `windowMs` the lease), so it needs no second mechanism
- * and frees itself if its holder dies. Containers that find the lease taken wait for the token the holder stores.
+ * Across containers, one refresh at a time per tenant (TokenLease: the budget's own sliding window with room for
+ * one call on `<key>#lease`, which frees itself if its holder dies). Containers that find the lease taken wait for
+ * the token the holder stores.
  */
 import axios, { type AxiosInstance } from 'axios';
 import * as z from '../../../events/zod';
+import { TokenLease } from '../token-lease';
 import { ZohoOAuthError, ZohoRefreshBudgetError } from './errors';
 import { dataCentreForAccountsServer } from './hosts';
 import type { CachedToken, TokenCache } from './token-cache';
@@ -17,8 +18,6 @@ import type { CachedToken, TokenCache } from './token-cache';
 export const DEFAULT_REFRESH_BUDGET = { max: 10, windowMs: 10 * 60_000 };
 /** One refresh in flight per tenant across containers; longer than a token call can take (10 s timeout). */
 export const REFRESH_LEASE_MS = 15_000;
-/** How often a container waiting for another's refresh looks at the cache. */
-const LEASE_POLL_MS = 250;
 /** Refresh this long before expiry, so a token never dies mid-import. */
 const EARLY_REFRESH_MS = 5 * 60_000;
 const DEFAULT_LIFETIME_S = 3600;
@@ -67,17 +66,24 @@ export interface CodeExchange {
 export class ZohoOAuth {
   /** Requests sent to the token endpoint (for tests and metrics). */
   tokenCalls = 0;
-  private inflight: Promise<CachedToken> | undefined;
-  /** Until when this process holds the cross-container refresh lease. */
-  private leaseUntil = 0;
+  private readonly lease: TokenLease<CachedToken>;
   private readonly http: AxiosInstance;
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly opts: ZohoOAuthOptions) {
     this.http = opts.http ?? axios.create({ timeout: 10_000 });
     this.now = opts.now ?? Date.now;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.lease = new TokenLease({
+      key: opts.cacheKey,
+      leaseMs: opts.refreshLeaseMs ?? REFRESH_LEASE_MS,
+      fresh: () => this.fresh(),
+      takeSlot: (key, nowMs, max, windowMs) => opts.cache.takeRefreshSlot(key, nowMs, max, windowMs),
+      release: (key, takenAtMs, windowMs) => opts.cache.releaseRefreshSlot(key, takenAtMs, windowMs),
+      waitedTooLong: () =>
+        new ZohoOAuthError('refresh_lease', 'another process holds the token refresh lease', 0),
+      now: this.now,
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    });
   }
 
   /** The URL to send the user to; `access_type=offline` + `prompt=consent` are what yield a refresh token. */
@@ -126,12 +132,7 @@ export class ZohoOAuth {
 
   /** A usable access token: the cached one, or one refresh shared by every concurrent caller. */
   async token(): Promise<CachedToken> {
-    const cached = await this.opts.cache.get(this.opts.cacheKey);
-    if (cached && cached.expiresAt - EARLY_REFRESH_MS > this.now()) return cached;
-    this.inflight ??= this.refresh().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return (await this.fresh()) ?? this.lease.acquire(() => this.refreshHoldingLease());
   }
 
   /** Called when the API answered INVALID_TOKEN for `rejected`; the next token() refreshes (once for all callers). */
@@ -145,40 +146,6 @@ export class ZohoOAuth {
       `${this.opts.accountsUrl}/oauth/v2/token/revoke`,
       new URLSearchParams({ token: refreshToken }),
     );
-  }
-
-  private async refresh(): Promise<CachedToken> {
-    const leaseMs = this.opts.refreshLeaseMs ?? REFRESH_LEASE_MS;
-    // A bound in polls as well as in time: a clock that does not move (a test's) must not wait forever.
-    const maxPolls = Math.ceil(leaseMs / LEASE_POLL_MS) * 4;
-    let polls = 0;
-    for (;;) {
-      // Another process may have refreshed while we waited; a shared cache makes that the common case.
-      const cached = await this.fresh();
-      if (cached) return cached;
-      // Refreshes in this process are already one at a time (token()): a lease still ours needs no second slot.
-      if (this.now() < this.leaseUntil) return this.refreshHoldingLease();
-      const lease = await this.opts.cache.takeRefreshSlot(
-        `${this.opts.cacheKey}#lease`,
-        this.now(),
-        1,
-        leaseMs,
-      );
-      if (lease.ok) {
-        this.leaseUntil = this.now() + leaseMs;
-        return this.refreshHoldingLease();
-      }
-      // Someone else is refreshing: wait for their token, and take the lease over if it runs out without one.
-      const until = this.now() + lease.retryAfterMs;
-      while (this.now() < until) {
-        if (++polls > maxPolls) {
-          throw new ZohoOAuthError('refresh_lease', 'another process holds the token refresh lease', 0);
-        }
-        await this.sleep(Math.min(LEASE_POLL_MS, Math.max(1, until - this.now())));
-        const theirs = await this.fresh();
-        if (theirs) return theirs;
-      }
-    }
   }
 
   private async fresh(): Promise<CachedToken | undefined> {

@@ -22,6 +22,8 @@ export interface TokenCache {
   evict(key: string, accessToken: string): Promise<void>;
   /** Atomically records one refresh if fewer than `max` were recorded in the last `windowMs`. */
   takeRefreshSlot(key: string, nowMs: number, max: number, windowMs: number): Promise<RefreshSlot>;
+  /** Gives back the slot taken at `takenAtMs`, so the refresh lease frees as soon as the new token is stored. */
+  releaseRefreshSlot(key: string, takenAtMs: number, windowMs: number): Promise<void>;
 }
 
 export class InMemoryTokenCache implements TokenCache {
@@ -50,5 +52,11 @@ export class InMemoryTokenCache implements TokenCache {
     recent.push(nowMs);
     this.refreshes.set(key, recent);
     return { ok: true };
+  }
+
+  async releaseRefreshSlot(key: string, takenAtMs: number, _windowMs: number): Promise<void> {
+    const recent = this.refreshes.get(key) ?? [];
+    const i = recent.indexOf(takenAtMs);
+    if (i >= 0) recent.splice(i, 1);
   }
 }

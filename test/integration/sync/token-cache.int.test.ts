@@ -97,6 +97,39 @@ describe('the token-call budget', () => {
   });
 });
 
+describe('giving a slot back', () => {
+  it('frees only the slot taken at that time, from another container too', async () => {
+    const key = 'fxiaoke#release#lease';
+    expect(await a.takeTokenSlot(key, T0, 1, 25_000)).toEqual({ ok: true });
+    expect(await b.takeTokenSlot(key, T0 + 10, 1, 25_000)).toMatchObject({ ok: false });
+    await b.releaseTokenSlot(key, T0 - 1, 25_000); // not a slot that was taken: nothing changes
+    expect(await b.takeTokenSlot(key, T0 + 20, 1, 25_000)).toMatchObject({ ok: false });
+    await a.releaseTokenSlot(key, T0, 25_000);
+    expect(await b.takeTokenSlot(key, T0 + 30, 1, 25_000)).toEqual({ ok: true });
+    // A holder whose lease ran out and was taken over gives back nothing of the new holder's.
+    await a.releaseTokenSlot(key, T0, 25_000);
+    expect(await a.takeTokenSlot(key, T0 + 40, 1, 25_000)).toMatchObject({ ok: false });
+  });
+
+  it('keeps the other slots of a window when one is given back while others race for slots', async () => {
+    const key = 'fxiaoke#release-race';
+    for (let i = 0; i < 3; i++) expect(await a.takeTokenSlot(key, T0 + i, 5, WINDOW)).toEqual({ ok: true });
+    const racing = await Promise.all([
+      b.releaseTokenSlot(key, T0 + 1, WINDOW).then(() => undefined),
+      a.takeTokenSlot(key, T0 + 10, 5, WINDOW),
+      b.takeTokenSlot(key, T0 + 11, 5, WINDOW),
+      a.takeTokenSlot(key, T0 + 12, 5, WINDOW),
+    ]);
+    // Whatever the order, no write was lost: 3 taken - 1 given back + the racers that got one, and the rest of the
+    // 5 are still free.
+    const won = racing.slice(1).filter((s) => s?.ok).length;
+    let more = 0;
+    while ((await b.takeTokenSlot(key, T0 + 20 + more, 5, WINDOW)).ok) more++;
+    expect(2 + won + more).toBe(5);
+    expect(won).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('Zoho OAuth over the shared cache', () => {
   let sim: ZohoSimulator;
   let refreshToken: string;

@@ -124,3 +124,95 @@ describe('Fxiaoke token handling', () => {
     });
   });
 });
+
+/**
+ * Containers on one clock, moved by their waiting (and by `tokenMs` per token call, for slow answers); the token
+ * endpoint answers `tokenReply` and data/get refuses the tokens in `rejected` with 20016.
+ */
+const leaseWorld = (tokenReply: () => Record<string, unknown>, tokenMs = 0) => {
+  const world = { now: 9_000_000, rejected: new Set<string>(), tokenCallsAt: [] as number[] };
+  const http = axios.create({
+    adapter: async (config: AxiosRequestConfig) => {
+      const path = config.url ?? '';
+      let data: unknown;
+      if (path.includes('token')) {
+        world.tokenCallsAt.push(world.now);
+        world.now += tokenMs;
+        data = tokenReply();
+      } else {
+        const bearer = String((config.headers as Record<string, unknown>).authorization ?? '');
+        data = world.rejected.has(bearer.replace('Bearer ', ''))
+          ? { errorCode: 20016, errorMessage: 'token expired' }
+          : { errorCode: 0, data: { _id: 'r1' } };
+      }
+      await new Promise((r) => setTimeout(r, 10));
+      return { data, status: 200, statusText: 'OK', headers: {}, config: config as never };
+    },
+  });
+  const cache = new InMemoryFxiaokeTokenCache();
+  const container = () => {
+    const waits: number[] = [];
+    const c = client({
+      http,
+      tokenCache: cache,
+      now: () => world.now,
+      random: () => 1,
+      sleep: async (ms) => {
+        waits.push(ms);
+        world.now += ms;
+        await new Promise((r) => setTimeout(r, 1));
+      },
+    });
+    return Object.assign(c, { waits });
+  };
+  return { world, container };
+};
+
+describe('the Fxiaoke token lease (one token call at a time across containers)', () => {
+  it('is given back once the token is stored, so a container refused the token gets a new one at once', async () => {
+    const { world, container } = leaseWorld(() => ({
+      errorCode: 0,
+      accessToken: `L${++issued}`,
+      expiresIn: 7200,
+      ea: 'qfdemo',
+    }));
+    const [a, b, c] = [container(), container(), container()];
+    const [ta, tb] = await Promise.all([a.token(), b.token()]);
+    expect(tb.accessToken).toBe(ta.accessToken);
+    expect(world.tokenCallsAt).toHaveLength(1);
+    expect(b.waits.length).toBeGreaterThan(0); // b waited for a's token rather than calling
+
+    world.rejected.add(ta.accessToken);
+    await expect(c.get('AccountObj', 'r1')).resolves.toMatchObject({ _id: 'r1' });
+    expect(world.tokenCallsAt).toHaveLength(2);
+    expect(c.waits).toEqual([]);
+    expect((await a.token()).accessToken).not.toBe(ta.accessToken);
+    expect(world.tokenCallsAt).toHaveLength(2);
+  });
+
+  it('starts no retry that could outlive the lease; a failed holder keeps it until it runs out', async () => {
+    let busy = true;
+    // Every token call takes 5 s: with a 10 s timeout, a retry must start by 15 s into the 25 s lease.
+    const { world, container } = leaseWorld(
+      () =>
+        busy
+          ? { errorCode: -1, errorMessage: 'system busy' }
+          : { errorCode: 0, accessToken: `B${++issued}`, expiresIn: 7200 },
+      5_000,
+    );
+    const [holder, next] = [container(), container()];
+    const start = world.now;
+    const err = await holder.token().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FxiaokeApiError);
+    expect(err).toMatchObject({ errorCode: -1 });
+    // Attempts at 0 s, 5.25 s and 10.75 s; a fourth after 15.75 s + 1 s backoff could end after 25 s.
+    expect(world.tokenCallsAt.map((t) => t - start)).toEqual([0, 5_250, 10_750]);
+
+    busy = false;
+    const waitFrom = world.now;
+    await expect(next.token()).resolves.toMatchObject({ flow: 'oauth2' });
+    expect(world.tokenCallsAt).toHaveLength(4);
+    expect(world.tokenCallsAt[3]).toBeGreaterThanOrEqual(start + 25_000);
+    expect(world.now - waitFrom).toBeLessThan(25_000);
+  });
+});
