@@ -224,7 +224,7 @@ export const statementText = (s: Statement, locale: Locale, repName: string): st
     zh
       ? `${repName}（${s.repId}）${s.periodKey} 提成对账单`
       : `Statement ${s.periodKey} for ${repName} (${s.repId})`,
-    `${zh ? '计入业绩' : 'credited'}: ${m(s.totals.credited)} (${s.credits.length} ${zh ? '笔交易' : 'deals'})` +
+    `${zh ? '计入业绩' : 'credited'}: ${m(s.totals.credited)} (${s.credits.length} ${zh ? '笔交易' : s.credits.length === 1 ? 'deal' : 'deals'})` +
       (seg ? `, ${zh ? '完成率' : 'attainment'} ${formatPercent(seg.attainment, locale)}` : ''),
   ];
   const rows = s.lines.map((l) => [

@@ -34,7 +34,10 @@ program
       } catch (err) {
         const problems =
           err instanceof TenantConfigError ? err.problems : [{ path: '(file)', message: String(err) }];
-        return { file, ok: false as const, problems };
+        // A problem in the tenant's workflows or incentive plans names that file, not only the tenant's.
+        const source =
+          err instanceof TenantConfigError && resolve(err.source) !== file ? resolve(err.source) : undefined;
+        return { file, ok: false as const, ...(source ? { source } : {}), problems };
       }
     });
     if (opts.json) console.log(JSON.stringify(results, null, 2));
@@ -42,7 +45,7 @@ program
       for (const r of results) {
         if (r.ok) console.log(`ok   ${r.file}: tenant ${r.tenant} → stack ${r.stack} (${r.timeZone})`);
         else {
-          console.error(`FAIL ${r.file}`);
+          console.error(`FAIL ${r.file}${'source' in r && r.source ? ` (in ${r.source})` : ''}`);
           for (const p of r.problems) console.error(`     ${p.path}: ${p.message}`);
         }
       }

@@ -14,6 +14,7 @@ import { generateChannelToken } from '../../shared/crm/zoho/watch';
 import { withChannels, type ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { type FxiaokeSimulator, SIM_APP, startFxiaokeSimulator } from './simulators/fxiaoke';
 import { startZohoSimulator, type ZohoSimulator } from './simulators/zoho';
+import { displayName } from './simulators/zoho/store';
 
 export interface CrmSimulation {
   provider: 'zoho' | 'fxiaoke';
@@ -26,12 +27,31 @@ export interface CrmSimulation {
   connect(gatewayUrl: string, channels?: ZohoChannelRepository): Promise<void>;
   /** Changes one record (module or object name, id, field values) and delivers the notification. */
   change(target: string, id: string, values: Record<string, unknown>): Promise<unknown>;
-  /** A few records per module/object, for a person choosing what to change. */
-  sample(): Record<string, { id: string; name: string }[]>;
+  /** A few records per module/object, for a person choosing what to change, and the newest activities written back. */
+  sample(): Record<string, SampleRecord[]>;
   stop(): Promise<void>;
 }
 
+export interface SampleRecord {
+  id: string;
+  name: string;
+  /** Deals: the stage (Zoho `Stage`, Fxiaoke `sales_stage`), the field a person changes to win or lose one. */
+  stage?: string;
+}
+
 const SAMPLE_SIZE = 8;
+/** Where workflows write back (tasks, notes, call logs): listed newest first, so a new one is in view. */
+const ZOHO_WRITE_BACK = ['Tasks', 'Calls', 'Notes'];
+const FXIAOKE_WRITE_BACK = 'ActiveRecordObj';
+
+const sampleOf = (
+  records: readonly Record<string, unknown>[],
+  newest: boolean,
+  pick: (r: Record<string, unknown>) => SampleRecord,
+): SampleRecord[] =>
+  (newest ? records.slice(-SAMPLE_SIZE).reverse() : records.slice(0, SAMPLE_SIZE)).map(pick);
+
+const stageOf = (v: unknown): { stage?: string } => (typeof v === 'string' && v !== '' ? { stage: v } : {});
 
 const zoho = async (
   tenant: TenantConfig & { crm: { provider: 'zoho' } },
@@ -72,15 +92,16 @@ const zoho = async (
     change: (module, id, values) => sim.changeRecord(module, id, values),
     sample: () =>
       Object.fromEntries(
-        crm.modules.map((m) => [
-          m,
-          (sim.store.has(m) ? sim.store.all(m) : []).slice(0, SAMPLE_SIZE).map((r) => ({
-            id: r.id,
-            name: String(
-              r.fields.Deal_Name ?? r.fields.Account_Name ?? r.fields.Full_Name ?? r.fields.Last_Name ?? '',
+        [...crm.modules, ...ZOHO_WRITE_BACK.filter((m) => sim.store.has(m) && !crm.modules.includes(m))].map(
+          (m) => [
+            m,
+            sampleOf(
+              (sim.store.has(m) ? sim.store.all(m) : []).map((r) => ({ id: r.id, ...r.fields })),
+              ZOHO_WRITE_BACK.includes(m),
+              (f) => ({ id: String(f.id), name: displayName(f), ...stageOf(f.Stage) }),
             ),
-          })),
-        ]),
+          ],
+        ),
       ),
     stop: () => sim.stop(),
   };
@@ -114,10 +135,14 @@ const fxiaoke = async (
       Object.fromEntries(
         sim.records.objects().map((o) => [
           o,
-          sim.records
-            .list(o)
-            .slice(0, SAMPLE_SIZE)
-            .map((r) => ({ id: String(r._id), name: String(r.name ?? '') })),
+          sampleOf(sim.records.list(o), o === FXIAOKE_WRITE_BACK, (r) => ({
+            id: String(r._id),
+            // Follow-up records have no name: their content is what a person recognises.
+            name: String(
+              r.name ?? (typeof r.active_record_content === 'string' ? r.active_record_content : ''),
+            ),
+            ...stageOf(r.sales_stage),
+          })),
         ]),
       ),
     stop: () => sim.stop(),

@@ -37,6 +37,7 @@ export interface CapturedEmail {
 const sesStore = require('aws-ses-v2-local/dist/store.js') as {
   getStoreReadonly(): { emails: StoredEmail[] };
   clearStore(): void;
+  saveEmail(e: StoredEmail): void;
 };
 const sesEml = require('aws-ses-v2-local/dist/emlFile.js') as {
   createEmlContent(e: StoredEmail): Promise<{ body: Buffer | string }>;
@@ -70,6 +71,22 @@ export class FeedbackError extends Error {
   }
 }
 
+/**
+ * The stand-in stamps each message with the machine's time; the runtime's clock may have been moved on (that is how
+ * a person plays a sequence's waits), and a mail sent on the moved clock must show that time, as its Date header,
+ * `sentAt` and SES's feedback events do in AWS. Its handlers call `saveEmail` through the module's exports, so
+ * replacing it there (once per process) re-stamps every message as it is stored.
+ */
+let stampClock: (() => Date) | undefined;
+let stamping = false;
+const stampWith = (now: () => Date): void => {
+  stampClock = now;
+  if (stamping) return;
+  stamping = true;
+  const save = sesStore.saveEmail;
+  sesStore.saveEmail = (e) => save(stampClock ? { ...e, at: Math.floor(stampClock().getTime() / 1000) } : e);
+};
+
 export class LocalMail {
   private readonly headerCache = new Map<string, Record<string, string>>();
   private feedback?: FeedbackPublishing;
@@ -80,7 +97,10 @@ export class LocalMail {
     readonly endpoint: string,
   ) {}
 
-  static async start(): Promise<LocalMail> {
+  /** `now`: the runtime's clock, which captured messages are stamped with (default: the machine's). */
+  static async start(opts: { now?: () => Date } = {}): Promise<LocalMail> {
+    if (opts.now) stampWith(opts.now);
+    else stampClock = undefined;
     const mod = (await import('aws-ses-v2-local')) as unknown as {
       default: { default?: (c: object) => Promise<Server> } & ((c: object) => Promise<Server>);
     };

@@ -121,7 +121,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
   });
   const dynamoEndpoint = dynamo.endpoint;
-  const mail = await LocalMail.start();
+  const mail = await LocalMail.start({ now: () => clock.now() });
 
   useClock(clock);
   const inFlight = new InFlight();

@@ -51,7 +51,7 @@ const T = {
     subject: (p: string, amount: string) => `Commission statement ${p}: ${amount} payable`,
     hello: (name: string) => `Hi ${name},`,
     intro: (p: string) =>
-      `here is your commission statement for ${p}. The period is closed and this statement is final.`,
+      `Here is your commission statement for ${p}. The period is closed and this statement is final.`,
     credited: 'Credited',
     deals: (n: number) => `${n} deal${n === 1 ? '' : 's'}`,
     attainment: 'Attainment',
@@ -67,7 +67,7 @@ const T = {
     more: (n: number) => `… and ${n} more lines in the statement export.`,
     reference: (h: string) => `Statement reference ${h}. Questions? Reply to this email.`,
     teamSubject: (p: string, amount: string) => `Team commission summary ${p}: ${amount} payable`,
-    teamIntro: (p: string) => `the team's statements for ${p} are closed. One line per rep:`,
+    teamIntro: (p: string) => `The team's statements for ${p} are closed. One line per rep:`,
     rep: 'Rep',
     total: 'Team total',
   },
@@ -143,7 +143,8 @@ export const statementMail = (s: Statement, ctx: StatementMailContext): Rendered
   ]);
   const more = s.lines.length - shown.length;
   const subject = oneLine(t.subject(s.periodKey, m(s.totals.payable)));
-  const footer = `${t.reference(s.hash.slice(0, 16))} ${ctx.tenantName} · Quotaflow`;
+  const footerLines = [t.reference(s.hash.slice(0, 16)), `${ctx.tenantName} · Quotaflow`];
+  const footer = footerLines.join(' ');
   const html = layout(
     escapeHtml(subject),
     `<p>${escapeHtml(t.hello(ctx.repName))}</p><p>${escapeHtml(t.intro(s.periodKey))}</p>` +
@@ -164,7 +165,8 @@ export const statementMail = (s: Statement, ctx: StatementMailContext): Rendered
     ...(rows.length ? [`${t.lines}:`, ...rows.map((r) => `- ${r[0]} ${r[1]}: ${r[2]} (${r[3]})`)] : []),
     ...(more > 0 ? [t.more(more)] : []),
     '',
-    `-- ${footer}`,
+    '-- ',
+    ...footerLines,
     '',
   ].join('\n');
   return { subject, html, text };
@@ -200,6 +202,7 @@ export const teamSummaryMail = (summary: ManagerSummary, ctx: TeamMailContext): 
   ];
   const subject = oneLine(t.teamSubject(summary.periodKey, m(summary.totals.payable)));
   const footer = `${ctx.tenantName} · Quotaflow`;
+  const footerLines = [footer];
   const html = layout(
     escapeHtml(subject),
     `<p>${escapeHtml(t.hello(ctx.managerName))}</p><p>${escapeHtml(t.teamIntro(summary.periodKey))}</p>` +
@@ -219,7 +222,8 @@ export const teamSummaryMail = (summary: ManagerSummary, ctx: TeamMailContext): 
           .join(', ')}`,
     ),
     '',
-    `-- ${footer}`,
+    '-- ',
+    ...footerLines,
     '',
   ].join('\n');
   return { subject, html, text };

@@ -49,16 +49,19 @@ export const verify = (
   }
   const ts = Number(timestamp);
   const nowSeconds = Math.floor(now.getTime() / 1000);
+  // Both times in the message: a sender whose clock is off (or a local runtime whose clock was moved) sees by how much.
+  const times = () =>
+    `(it says ${new Date(ts * 1000).toISOString()}; the receiver's time is ${new Date(nowSeconds * 1000).toISOString()})`;
   if (ts < nowSeconds - TOLERANCE_SECONDS) {
     throw new AuthenticationError(
       'stale_timestamp',
-      `the webhook-timestamp is more than ${TOLERANCE_SECONDS} s in the past`,
+      `the webhook-timestamp is more than ${TOLERANCE_SECONDS} s in the past ${times()}`,
     );
   }
   if (ts > nowSeconds + TOLERANCE_SECONDS) {
     throw new AuthenticationError(
       'future_timestamp',
-      `the webhook-timestamp is more than ${TOLERANCE_SECONDS} s in the future`,
+      `the webhook-timestamp is more than ${TOLERANCE_SECONDS} s in the future ${times()}`,
     );
   }
   const offered = signature

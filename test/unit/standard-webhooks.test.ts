@@ -131,5 +131,11 @@ describe('Standard Webhooks signatures', () => {
   it('checks the window before the signature, so a stale replay of a valid delivery is named as stale', () => {
     const r = rejection(() => verify([VECTOR.secret], headers(), VECTOR.body, at(VECTOR.timestamp + 3600)));
     expect(r.code).toBe('stale_timestamp');
+    // Both clocks are named, so a sender (or a person who moved the local clock) sees how far apart they are.
+    const sent = new Date(VECTOR.timestamp * 1000).toISOString();
+    const received = new Date((VECTOR.timestamp + 3600) * 1000).toISOString();
+    expect(r.message).toBe(
+      `the webhook-timestamp is more than ${TOLERANCE_SECONDS} s in the past (it says ${sent}; the receiver's time is ${received})`,
+    );
   });
 });

@@ -127,6 +127,12 @@ describe('incentives statement and export', () => {
     );
     expect(en.t.out).toContain('Statement 2026-01 for 王芳 (u1)');
     expect(en.t.out).toMatch(/total payable +CN¥25,000\.00/);
+    expect(en.t.out).toContain('(2 deals)');
+    const one = terminal();
+    expect(
+      await runStatement({ ...base, rep: 'u2', period: '2026-01', locale: 'en' }, wiring, one.term),
+    ).toBe(0);
+    expect(one.t.out).toContain('credited: CN¥40,000.00 (1 deal)');
     const csv = terminal();
     expect(
       await runStatement({ ...base, rep: 'u1', period: '2026-01', format: 'csv' }, wiring, csv.term),

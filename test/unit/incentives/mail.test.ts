@@ -60,7 +60,11 @@ describe('statement email', () => {
     if (!en) throw new Error('no statement');
     const m = statementMail(en, { repName: 'Emily <Carter>', tenantName: 'Demo & Co' });
     expect(m.subject).toBe('Commission statement 2025-03: CN¥6,000.00 payable');
-    expect(m.text).toContain('Hi Emily <Carter>,');
+    expect(m.text).toContain('Hi Emily <Carter>,\n\nHere is your commission statement for 2025-03.');
+    // The signature delimiter is "-- " on its own line; the reference and the sender follow on their own lines.
+    expect(m.text).toContain(
+      `\n-- \nStatement reference ${en.hash.slice(0, 16)}. Questions? Reply to this email.\nDemo & Co · Quotaflow\n`,
+    );
     expect(m.text).toContain('Total payable: CN¥6,000.00');
     expect(m.text).toContain('CN¥120,000.00 × 5% — tier 1, 0%–50% of quota');
     expect(m.html).toContain('Hi Emily &lt;Carter&gt;,');
@@ -96,6 +100,8 @@ describe('team summary email', () => {
     expect(cn.text).toContain('- 团队合计: 计入业绩 ¥720,000.00, 完成率 —');
     const us = teamSummaryMail(summary, { managerName: 'Li Ming', tenantName: 'Demo', locale: 'en', names });
     expect(us.subject).toBe('Team commission summary 2025-03: CN¥39,000.00 payable');
+    expect(us.text).toContain("Hi Li Ming,\n\nThe team's statements for 2025-03 are closed.");
+    expect(us.text).toMatch(/\n-- \nDemo · Quotaflow\n$/);
     expect(us.html).toContain('Emily &lt;Carter&gt;');
     expect(us.html).not.toContain('Emily <Carter>');
   });

@@ -24,8 +24,27 @@ export const formatAt = (ms: number, offsetMinutes: number): string => {
 const manager = USERS[0] ?? { name: 'Admin', id: '1' };
 const systemUser = { name: manager.name, id: manager.id };
 
-const displayName = (f: Record<string, unknown>): string =>
-  String(f.Deal_Name ?? f.Account_Name ?? f.Full_Name ?? f.Subject ?? f.Note_Title ?? f.Last_Name ?? '');
+const NAME_FIELDS = [
+  'Deal_Name',
+  'Full_Name',
+  'Account_Name',
+  'Subject',
+  'Note_Title',
+  'Note_Content',
+  'Last_Name',
+];
+
+/**
+ * What a person calls the record: the first text among its naming fields (a lookup, such as a contact's
+ * Account_Name, is an object, not a name).
+ */
+export const displayName = (f: Record<string, unknown>): string => {
+  for (const k of NAME_FIELDS) {
+    const v = f[k];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return '';
+};
 
 export class RecordStore {
   readonly modules = new Map<string, Map<string, SeedRecord>>();
