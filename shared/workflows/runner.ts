@@ -212,6 +212,9 @@ export class WorkflowRunner {
     };
     if (!sequence) return settle('skipped', `sequence ${effect.sequence} is not in the config`);
     const workflowId = origin.kind === 'workflow' ? origin.id : origin.workflow;
+    // A suppressed contact is not enrolled at all (its emails would only be skipped one by one).
+    const suppressed = record.email ? await this.deps.consent?.isSuppressed(record.email) : undefined;
+    if (suppressed) return settle('skipped', `${record.email} is suppressed (${suppressed.reason})`);
     if (record.email) {
       const busy = (await enrolments.ofAddress(record.email)).find(
         (e) =>

@@ -211,16 +211,30 @@ describe('sequences', () => {
     expect(h.mailer.sent[0]?.to).toEqual(['pat.doyle@example.com']);
   });
 
-  it('never mails a suppressed address', async () => {
+  it('never enrols or mails a suppressed address', async () => {
     const h = harness(table, nurture(), { suppressed: ['gone@example.cn'] });
     const l = lead(fresh('L'), 'gone@example.cn');
     h.records.put('lead', l);
     const run = await h.runner.onEvent(event('lead.created', l, { eventId: fresh('evt') }));
-    expect(run.steps[1]).toMatchObject({
-      outcome: 'skipped',
-      detail: 'gone@example.cn is suppressed (unsubscribed)',
-    });
+    expect(run.steps).toEqual([
+      expect.objectContaining({ outcome: 'skipped', detail: 'gone@example.cn is suppressed (unsubscribed)' }),
+    ]);
     expect(h.mailer.sent).toHaveLength(0);
+    expect(h.scheduler.scheduled.size).toBe(0);
+  });
+
+  it('skips a step for an address suppressed after it was enrolled', async () => {
+    const h = harness(table, nurture());
+    const l = lead(fresh('L'), 'later.gone@example.cn');
+    h.records.put('lead', l);
+    await h.runner.onEvent(event('lead.created', l, { eventId: fresh('evt') }));
+    h.suppressed.add('later.gone@example.cn');
+    const [next] = await h.fireDue(new Date('2026-03-04T08:00:00.000Z'));
+    expect(next).toMatchObject({
+      outcome: 'skipped',
+      detail: 'later.gone@example.cn is suppressed (unsubscribed)',
+    });
+    expect(h.mailer.sent).toHaveLength(1);
   });
 
   it('does not put one contact in two active sequences of the same workflow', async () => {
