@@ -30,3 +30,22 @@ export const tenantForCli = (id: string): TenantConfig => {
 
 export const documentClientFromEnvironment = (): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+
+/**
+ * `--now <ISO-8601>`: the instant a command acts at, instead of the machine's clock (an accrual as of yesterday, or
+ * the local runtime's moved clock: `curl localhost:3000/_local/clock`). Needs an offset or Z, so it is unambiguous.
+ */
+export const clockOption = (value: string | undefined): (() => Date) | undefined => {
+  if (value === undefined) return undefined;
+  const at = /(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime()))
+    throw new UsageError(
+      `--now must be an ISO-8601 instant with a zone, such as 2026-12-01T02:00:00+08:00; got ${JSON.stringify(value)}`,
+    );
+  return () => new Date(at);
+};
+
+export const NOW_OPTION = [
+  '--now <instant>',
+  "act as of this ISO-8601 instant (e.g. the local runtime's clock) instead of now",
+] as const;

@@ -28,7 +28,14 @@ import {
 import type { Locale } from '../../shared/incentives/plan';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { IncentiveRepository } from '../../shared/store/incentives';
-import { documentClientFromEnvironment, type Terminal, tenantForCli, UsageError } from './common';
+import {
+  clockOption,
+  documentClientFromEnvironment,
+  NOW_OPTION,
+  type Terminal,
+  tenantForCli,
+  UsageError,
+} from './common';
 import { explain } from './import';
 
 export interface IncentiveOptions {
@@ -38,6 +45,8 @@ export interface IncentiveOptions {
   /** Another plans file instead of tenants/incentives/<id>.json. */
   plans?: string;
   json?: boolean;
+  /** `--now`: act as of this instant instead of the machine's clock. */
+  now?: string;
 }
 
 /** What the commands talk to; the CLI builds it from the environment, tests hand in local ones. */
@@ -60,6 +69,7 @@ export const wiringFromEnvironment = (opts: IncentiveOptions): IncentiveWiring &
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  const now = clockOption(opts.now);
   const doc = documentClientFromEnvironment();
   const tableName = opts.table ?? `quotaflow-${tenant.id}`;
   return {
@@ -67,6 +77,7 @@ export const wiringFromEnvironment = (opts: IncentiveOptions): IncentiveWiring &
     book,
     store: new IncentiveRepository(doc, tableName),
     tableName,
+    ...(now ? { now } : {}),
     destroy: () => doc.destroy(),
   };
 };
@@ -372,6 +383,7 @@ const common = (c: Command): Command =>
     .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; plans in tenants/incentives/<id>.json)')
     .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
     .option('--plans <file>', 'read the plans from this file instead of tenants/incentives/<id>.json')
+    .option(...NOW_OPTION)
     .option('--json', 'print the result as JSON on stdout');
 
 export const registerIncentives = (program: Command): void => {

@@ -8,8 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { anyDomainEvent, type DomainEventDetail } from '../../events';
 import { formatIssuePath, loadTenantConfig, TenantConfigError } from '../../shared/config/tenant';
@@ -25,7 +24,8 @@ import { parseWorkflowConfig, WorkflowConfigError } from '../../shared/workflows
 import { type DryRunProgress, dryRun } from '../../shared/workflows/dry-run';
 import { type EffectStateReader, explainEvent } from '../../shared/workflows/explain-report';
 import { TENANTS_DIR } from '../tenants';
-import { explain as explainAwsError, type Terminal } from './import';
+import { clockOption, documentClientFromEnvironment, NOW_OPTION, type Terminal } from './common';
+import { explain as explainAwsError } from './import';
 import { formatDryRun, formatExplain } from './workflows-format';
 
 /** What the commands talk to; the CLI builds it from the environment, tests hand in local ones. */
@@ -41,13 +41,21 @@ export interface WorkflowsWiring {
   tableName(id: string): string;
 }
 
-export const wiringFromEnvironment = (opts: { table?: string }): WorkflowsWiring & { close(): void } => {
+export const wiringFromEnvironment = (opts: {
+  table?: string;
+  now?: string;
+}): WorkflowsWiring & { close(): void } => {
+  let fixed: (() => Date) | undefined;
+  try {
+    fixed = clockOption(opts.now);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const now = fixed ?? (() => new Date());
   let doc: DynamoDBDocumentClient | undefined;
   // Created on first use: validate and --event-file need no table.
   const client = () => {
-    doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    doc ??= documentClientFromEnvironment();
     return doc;
   };
   const tableName = (id: string) => opts.table ?? `quotaflow-${id}`;
@@ -57,10 +65,9 @@ export const wiringFromEnvironment = (opts: { table?: string }): WorkflowsWiring
       return { id: t.id, timeZone: t.timeZone, locale: t.locale };
     },
     workflowsFile: (id) => tenantDocumentPath('workflows', id),
-    archive: (t) =>
-      new EventArchive(client(), tableName(t.id), { timeZone: t.timeZone, now: () => new Date() }),
+    archive: (t) => new EventArchive(client(), tableName(t.id), { timeZone: t.timeZone, now }),
     ledger: (t) => new EffectStates(client(), tableName(t.id)),
-    now: () => new Date(),
+    now,
     tableName,
     close: () => doc?.destroy(),
   };
@@ -343,10 +350,19 @@ export const registerWorkflows = (program: Command): void => {
     .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
     .requiredOption('--days <n>', 'how many days back (1-90)')
     .option('--config <file>', "a draft workflow config (default: the tenant's current one)")
+    .option(...NOW_OPTION)
     .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
     .option('--json', 'print the report as JSON')
-    .action(async (opts: DryRunOptions & { table?: string }) => {
-      const wiring = wiringFromEnvironment(opts);
+    .action(async (opts: DryRunOptions & { table?: string; now?: string }) => {
+      let wiring: ReturnType<typeof wiringFromEnvironment>;
+      try {
+        wiring = wiringFromEnvironment(opts);
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        processTerminal().err(err.message);
+        process.exitCode = err.code;
+        return;
+      }
       process.exitCode = await runDryRun(opts, wiring, processTerminal());
       wiring.close();
     });
