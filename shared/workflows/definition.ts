@@ -246,6 +246,11 @@ export const workflowConfigSchema = z.strictObject({
       calendar: z._default(slug, 'default'),
       /** A mapped text field holding the contact's IANA zone; the tenant's zone when absent or invalid. */
       recipientTimeZoneField: z.optional(field),
+      /**
+       * A mapped text field holding the contact's language ("en", "en-US", "zh", "zh-CN" …): mail to the contact is
+       * rendered in it when the template has it; the tenant's locale when absent or another language.
+       */
+      recipientLocaleField: z.optional(field),
       /** A different calendar for recipients in a given zone (US holidays for America/New_York). */
       calendarByTimeZone: z._default(z.record(z.string(), slug), {}),
     }),

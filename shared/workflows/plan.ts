@@ -114,6 +114,15 @@ const recipientZone = (config: WorkflowConfig, record: CanonicalRecord, fallback
   return typeof tz === 'string' && isTimeZone(tz) ? tz : fallback;
 };
 
+/** The contact's language from the mapped field, as one of ours ("en-GB" → en, "zh-Hans-CN" → zh-CN). */
+const recipientLocale = (config: WorkflowConfig, record: CanonicalRecord, fallback: Locale): Locale => {
+  const name = config.sendWindow.recipientLocaleField?.replace(/^fields\./, '');
+  const v = name === undefined ? undefined : record.fields[name];
+  if (typeof v !== 'string') return fallback;
+  const lang = v.trim().toLowerCase().split(/[-_]/)[0];
+  return lang === 'en' ? 'en' : lang === 'zh' ? 'zh-CN' : fallback;
+};
+
 const address = (r: Recipient, record: CanonicalRecord): string | { missing: string } => {
   switch (r.to) {
     case 'contact':
@@ -197,7 +206,7 @@ const planSteps = (steps: readonly Action[], env: StepEnv): Plan => {
           template: action.template,
           recipient: action.recipient.to,
           address: to,
-          locale: tenant.locale,
+          locale: external ? recipientLocale(config, record, tenant.locale) : tenant.locale,
           ...(windowTimeZone ? { windowTimeZone } : {}),
         });
         break;

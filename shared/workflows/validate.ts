@@ -119,10 +119,12 @@ export const checkWorkflowConfig = (config: WorkflowConfig): Problem[] => {
     if (!isTimeZone(zone)) add(`sendWindow.calendarByTimeZone.${zone}`, 'is not an IANA time zone');
     else if (!calendarExists(cal)) add(`sendWindow.calendarByTimeZone.${zone}`, `unknown calendar "${cal}"`);
   }
-  if (sw.recipientTimeZoneField !== undefined) {
-    const name = sw.recipientTimeZoneField.replace(/^fields\./, '');
+  for (const key of ['recipientTimeZoneField', 'recipientLocaleField'] as const) {
+    const source = sw[key];
+    if (source === undefined) continue;
+    const name = source.replace(/^fields\./, '');
     if (config.mappedFields[name] !== 'text')
-      add('sendWindow.recipientTimeZoneField', `must name a mapped text field ("${name}" is not one)`);
+      add(`sendWindow.${key}`, `must name a mapped text field ("${name}" is not one)`);
   }
   for (const [id, hook] of Object.entries(config.chatWebhooks)) {
     const allowed = [...CHAT_URL_PREFIXES[hook.format], ...config.chatAllowList];

@@ -195,6 +195,22 @@ describe('new-lead welcome: debounce gate, enrolment, recipient send windows', (
     });
   });
 
+  it("a contact's language picks the template locale (en-US → en, zh-Hans → zh-CN); internal mail stays the tenant's", () => {
+    const start = new Date('2026-11-24T02:00:00Z');
+    const localeOf = (language: string) =>
+      planEnrolment({
+        config: cfg,
+        tenant: TENANT,
+        sequence: nurture,
+        event: lead({ language }, start.toISOString()),
+        occurrence: 'x',
+        startAt: start,
+      }).effects[0];
+    expect(localeOf('en-US')).toMatchObject({ kind: 'email', locale: 'en' });
+    expect(localeOf('zh-Hans')).toMatchObject({ kind: 'email', locale: 'zh-CN' });
+    expect(localeOf('fr')).toMatchObject({ kind: 'email', locale: 'zh-CN' }); // not one of ours: the tenant's
+  });
+
   it('each step follows the one before: waits count from the held send, never overtaking it', () => {
     const start = new Date('2026-09-30T11:02:00Z');
     const p = planEnrolment({

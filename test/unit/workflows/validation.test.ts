@@ -234,6 +234,12 @@ describe('bad workflow config is refused with the path and reason', () => {
       'sendWindow.recipientTimeZoneField',
       /mapped text field/,
     ],
+    [
+      'a recipient language from an unmapped field',
+      config({ sendWindow: { recipientLocaleField: 'fields.lang' } }),
+      'sendWindow.recipientLocaleField',
+      /mapped text field/,
+    ],
   ])('%s', (_, input, path, message) => {
     const problems = problemsOf(input);
     expect(problems.map((p) => p.path)).toContain(path);
