@@ -131,7 +131,8 @@ export class QuotaflowFunction extends Construct {
         externalModules: [],
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
-        // form-data is axios's multipart support, never used by the CRM connectors: stubbed to save ~140 KB.
+        // Stubs for code a Lambda never runs (axios's multipart support, the SDK's credential chain past the
+        // environment variables, event streams, debug logging): shared/crm/bundle-aliases.ts says why each is safe.
         esbuildArgs: Object.fromEntries(
           Object.entries(bundleAliases(REPO_ROOT)).map(([from, to]) => [`--alias:${from}`, to]),
         ),

@@ -4,7 +4,7 @@
  * configured rate, then rounded like money), and split between owners by percentages that must sum to 100. The
  * split uses largest-remainder allocation so the owners' shares always add up to the deal amount exactly.
  */
-import * as z from 'zod';
+import * as z from '../../events/zod';
 import type { PlanBook } from './book';
 import { IncentiveInputError, type Problem } from './errors';
 import { allocate, Dec, HUNDRED, minorUnit, ONE } from './money';
@@ -29,20 +29,22 @@ import {
 const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 export const dealSchema = z.strictObject({
-  id: z.string().min(1).max(200),
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
   /** CRM modification time: changes known after a period's end go to the next period. */
   modifiedAt: z.iso.datetime({ offset: true }),
   status: z.enum(['open', 'won', 'lost', 'cancelled']),
   /** When the status last changed: a reversal (won → open/lost/cancelled) happened then. */
-  statusChangedAt: z.iso.datetime({ offset: true }).optional(),
+  statusChangedAt: z.optional(z.iso.datetime({ offset: true })),
   currency: currencyCode,
   amounts: z.record(z.string(), decimalString),
   dates: z.record(z.string(), dateOrInstant),
-  owners: z.array(z.strictObject({ repId: z.string().min(1), percent: decimalString })).min(1),
-  stage: z.string().optional(),
-  stagesReached: z.array(z.string()).optional(),
-  product: z.string().optional(),
-  newAccount: z.boolean().optional(),
+  owners: z
+    .array(z.strictObject({ repId: z.string().check(z.minLength(1)), percent: decimalString }))
+    .check(z.minLength(1)),
+  stage: z.optional(z.string()),
+  stagesReached: z.optional(z.array(z.string())),
+  product: z.optional(z.string()),
+  newAccount: z.optional(z.boolean()),
 });
 export type Deal = z.infer<typeof dealSchema>;
 

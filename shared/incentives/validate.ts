@@ -3,12 +3,13 @@
  * exact path of the offending value, so "plans[0].components[1].tiers[2].from: leaves a gap ..." tells the
  * author what to fix without reading the engine.
  */
-import type * as z from 'zod';
+import type * as z from '../../events/zod';
 import { Dec } from './money';
 import { parsePeriodKey } from './periods';
 import type { IncentiveConfig, Plan } from './plan';
 
 type Path = (string | number)[];
+type Ctx = z.core.$RefinementCtx<IncentiveConfig>;
 const END = '9999-12-31';
 
 const overlaps = (aFrom: string, aTo: string | undefined, bFrom: string, bTo: string | undefined) =>
@@ -22,7 +23,7 @@ const sameBasis = (a: Plan, b: Plan) =>
   a.credit.amountField === b.credit.amountField &&
   a.credit.dateField === b.credit.dateField;
 
-const checkRate = (ctx: z.RefinementCtx, plan: Plan, rate: string, path: Path, accelerator: boolean) => {
+const checkRate = (ctx: Ctx, plan: Plan, rate: string, path: Path, accelerator: boolean) => {
   const max = new Dec(accelerator ? plan.maxAcceleratorRate : plan.maxRate);
   if (new Dec(rate).gt(max)) {
     ctx.addIssue({
@@ -36,7 +37,7 @@ const checkRate = (ctx: z.RefinementCtx, plan: Plan, rate: string, path: Path, a
 };
 
 const checkTiers = (
-  ctx: z.RefinementCtx,
+  ctx: Ctx,
   plan: Plan,
   tiers: { from: string; to?: string | undefined; rate: string }[],
   path: Path,
@@ -85,7 +86,7 @@ const checkTiers = (
   });
 };
 
-export const validateConfig = (config: IncentiveConfig, ctx: z.RefinementCtx): void => {
+export const validateConfig = (config: IncentiveConfig, ctx: Ctx): void => {
   const teams = new Set(config.teams.map((t) => t.id));
   const versions = new Map<string, { index: number; plan: Plan }[]>();
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { functions } from '../../functions/manifest';
 import { bundleAliases } from '../../shared/crm/bundle-aliases';
 
@@ -21,21 +21,21 @@ export interface BundleFigure {
 }
 
 /** The CDK function construct's bundling settings (node20 here so the bundles run on this machine's Node). */
+export const lambdaBuildOptions = (): BuildOptions => ({
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  alias: bundleAliases(ROOT),
+  nodePaths: [join(ROOT, 'node_modules')],
+  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  logLevel: 'silent',
+});
+
 const bundle = async (entry: string, outfile: string): Promise<number> => {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    alias: bundleAliases(ROOT),
-    nodePaths: [join(ROOT, 'node_modules')],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'silent',
-  });
+  await build({ ...lambdaBuildOptions(), entryPoints: [entry], outfile });
   return statSync(outfile).size;
 };
 

@@ -104,3 +104,37 @@ describe('bad input is refused with the path and reason', () => {
     ]);
   });
 });
+
+describe('a malformed decimal is refused at its own path, never with a decimal.js error', () => {
+  const DECIMAL_MESSAGE = 'must be a decimal number as a string, such as "12500.00"';
+
+  it.each([
+    ['a quota', () => book([{ id: 'f', type: 'flat', rate: '0.05' }], { quota: 'lots' }), 'plans[0].quota'],
+    ['a rate', () => book([{ id: 'f', type: 'flat', rate: '5%' }]), 'plans[0].components[0].rate'],
+    [
+      'a tier bound',
+      tiered([
+        { from: '0', to: 'half', rate: '0.05' },
+        { from: '0.5', rate: '0.08' },
+      ]),
+      'plans[0].components[0].tiers[0].to',
+    ],
+    [
+      'a rate limit',
+      () => book([{ id: 'f', type: 'flat', rate: '0.05' }], { maxRate: '' }),
+      'plans[0].maxRate',
+    ],
+  ])('%s', (_name, run, path) => {
+    expect(problemsOf(run)).toEqual([{ path, message: DECIMAL_MESSAGE }]);
+  });
+
+  it('other problems in the same config are still reported', () => {
+    const problems = problemsOf(() =>
+      book([{ id: 'f', type: 'flat', rate: '0.05' }], { quota: 'lots', currency: 'RMB' }),
+    );
+    expect(problems).toEqual([
+      { path: 'plans[0].currency', message: 'is not an ISO 4217 currency code (for example CNY, USD)' },
+      { path: 'plans[0].quota', message: DECIMAL_MESSAGE },
+    ]);
+  });
+});

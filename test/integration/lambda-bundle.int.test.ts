@@ -1,0 +1,113 @@
+/**
+ * The Lambda bundle's module aliases (shared/crm/bundle-aliases.ts), checked on a real bundle built with the bench's
+ * settings (the CDK construct's) and run in a fresh Node process against dynalite: the SDK signs with the
+ * environment's credentials; a profile file, which only the full default chain reads, is not looked at in the
+ * bundle, while the same code run unbundled (as the local runtime and the CLI run it) still finds it.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startDynamo } from '../../infra/local/dynamodb';
+import { lambdaBuildOptions } from '../bench/bundles';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** Lists the tables with a client given no credentials, so the client's default provider decides. */
+const SCRIPT = `
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+const client = new DynamoDBClient({ endpoint: process.env.QF_TEST_ENDPOINT, region: 'us-east-1', maxAttempts: 1 });
+try {
+  const out = await client.send(new ListTablesCommand({}));
+  process.stdout.write(JSON.stringify({ tables: out.TableNames }));
+} catch (err) {
+  process.stdout.write(JSON.stringify({ error: err.message }));
+}
+`;
+
+let dynamo: LocalDynamo;
+let dir: string;
+let bundleFile: string;
+let inputs: string[];
+let profileEnv: Record<string, string>;
+
+beforeAll(async () => {
+  dynamo = await startDynamo({ tableName: 'quotaflow-bundle-test' });
+  dir = mkdtempSync(join(tmpdir(), 'qf-bundle-test-'));
+  bundleFile = join(dir, 'probe.mjs');
+  const result = await build({
+    ...lambdaBuildOptions(),
+    stdin: { contents: SCRIPT, resolveDir: ROOT, sourcefile: 'probe.ts', loader: 'ts' },
+    outfile: bundleFile,
+    metafile: true,
+  });
+  inputs = Object.keys(result.metafile.inputs);
+  const credentialsFile = join(dir, 'credentials');
+  writeFileSync(
+    credentialsFile,
+    '[default]\naws_access_key_id = fromfile\naws_secret_access_key = fromfile\n',
+  );
+  profileEnv = { AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: join(dir, 'config') };
+});
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+/**
+ * In a clean environment: no AWS variables from the test process, no home directory with a profile, no IMDS.
+ * Asynchronous: dynalite answers from this process's event loop.
+ */
+const run = async (args: string[], env: Record<string, string>) =>
+  JSON.parse(
+    (
+      await promisify(execFile)(process.execPath, args, {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: dir,
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          QF_TEST_ENDPOINT: dynamo.endpoint,
+          ...env,
+        },
+      })
+    ).stdout,
+  ) as { tables?: string[]; error?: string };
+
+const runBundle = (env: Record<string, string>) => run([bundleFile], env);
+const runUnbundled = (env: Record<string, string>) => run(['--input-type=module', '-e', SCRIPT], env);
+
+describe('Lambda bundle aliases', () => {
+  it('leave the credential chain past the environment, event streams and debug out of the bundle', () => {
+    const unwanted = inputs.filter((p) =>
+      /credential-provider-(node|ini|sso|process|web-identity|http)|nested-clients|event-streams\/|node_modules\/debug\//.test(
+        p,
+      ),
+    );
+    expect(unwanted).toEqual([]);
+    expect(inputs.some((p) => p.includes('credential-provider-env'))).toBe(true);
+  });
+
+  it('sign with the credentials the Lambda runtime puts in the environment', async () => {
+    expect(
+      await runBundle({
+        AWS_ACCESS_KEY_ID: 'AKIDLAMBDA',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token',
+      }),
+    ).toEqual({ tables: ['quotaflow-bundle-test'] });
+  });
+
+  it('refuse clearly when the environment has none, without reading profile files', async () => {
+    expect((await runBundle(profileEnv)).error).toMatch(/^no AWS credentials in the environment/);
+  });
+
+  it('leave code run without bundling (local runtime, CLI) on the full default chain', async () => {
+    expect(await runUnbundled(profileEnv)).toEqual({ tables: ['quotaflow-bundle-test'] });
+  });
+});
