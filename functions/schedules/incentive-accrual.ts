@@ -21,14 +21,19 @@ export const handler = scheduledHandler(z.unknown(), async () => {
     logger.info('no incentive plans for this tenant (tenants/incentives/<tenant>.json): nothing to accrue');
     return { skipped: 'no incentive plans' };
   }
-  const { date, accruals } = await accrualRun({
+  const { date, accruals, held } = await accrualRun({
     book,
     store: store(),
     tenant,
     now: clock().now(),
     save: true,
+    hold: true,
   });
+  if (held.length) {
+    logger.warn('deals held out of the accrual: the plans cannot credit them', { date, held });
+    metrics.addMetric('IncentiveDealsHeld', MetricUnit.Count, held.length);
+  }
   logger.info('incentive accrual saved', { date, reps: accruals.length });
   metrics.addMetric('IncentiveAccrualReps', MetricUnit.Count, accruals.length);
-  return { date, reps: accruals.length };
+  return { date, reps: accruals.length, held: held.length };
 });

@@ -128,8 +128,17 @@ const guarded = async (
   }
 };
 
+/** Deals left out by --hold-bad-deals, on stderr so the table (or JSON) on stdout stays clean. */
+const reportHeld = (term: Terminal, held: readonly { path: string; message: string }[]) => {
+  if (!held.length) return;
+  term.err(
+    `${held.length} deal problem(s) held out (fix them in the CRM; a fixed deal of a closed period comes back as an adjustment):\n`,
+  );
+  for (const p of held) term.err(`  - ${p.path}: ${p.message}\n`);
+};
+
 export const runAccrual = (
-  opts: IncentiveOptions & { period?: string; rep?: string[]; save?: boolean },
+  opts: IncentiveOptions & { period?: string; rep?: string[]; save?: boolean; holdBadDeals?: boolean },
   w: IncentiveWiring,
   term: Terminal,
 ): Promise<number> =>
@@ -140,7 +149,7 @@ export const runAccrual = (
       throw new UsageError(
         `--rep ${unknown.join(', ')}: not a rep of the plans (${w.book.repIds().join(', ')})`,
       );
-    const { date, accruals } = await accrualRun({
+    const { date, accruals, held } = await accrualRun({
       book: w.book,
       store: w.store,
       tenant: w.tenant,
@@ -148,9 +157,13 @@ export const runAccrual = (
       ...(periodKey ? { periodKey } : {}),
       ...(opts.rep?.length ? { reps: opts.rep } : {}),
       save: !!opts.save,
+      hold: !!opts.holdBadDeals,
     });
+    reportHeld(term, held);
     if (opts.json) {
-      term.out(`${JSON.stringify({ tenant: w.tenant.id, date, saved: !!opts.save, accruals }, null, 2)}\n`);
+      term.out(
+        `${JSON.stringify({ tenant: w.tenant.id, date, saved: !!opts.save, accruals, held }, null, 2)}\n`,
+      );
       return 0;
     }
     const rows = [['rep', 'period', 'credited', 'attainment', 'earned', 'tier', 'next tier']];
@@ -178,7 +191,11 @@ export const runAccrual = (
     return 0;
   });
 
-export const runClose = (opts: IncentiveOptions & { period: string }, w: IncentiveWiring, term: Terminal) =>
+export const runClose = (
+  opts: IncentiveOptions & { period: string; holdBadDeals?: boolean },
+  w: IncentiveWiring,
+  term: Terminal,
+) =>
   guarded(term, w, `close ${opts.period}`, async () => {
     const periodKey = periodArg(opts.period) as string;
     const r = await closeRun({
@@ -187,7 +204,9 @@ export const runClose = (opts: IncentiveOptions & { period: string }, w: Incenti
       tenant: w.tenant,
       periodKey,
       now: (w.now ?? (() => new Date()))(),
+      hold: !!opts.holdBadDeals,
     });
+    reportHeld(term, r.held);
     const totals = new Map<string, InstanceType<typeof Dec>>();
     for (const s of r.statements)
       totals.set(s.currency, (totals.get(s.currency) ?? new Dec(0)).plus(s.totals.payable));
@@ -200,6 +219,7 @@ export const runClose = (opts: IncentiveOptions & { period: string }, w: Incenti
             periodKey: r.periodKey,
             outcome: r.outcome,
             close: r.marker,
+            held: r.held,
             statements: r.statements.map((s) => ({
               repId: s.repId,
               payable: s.totals.payable,
@@ -378,6 +398,12 @@ const action =
     }
   };
 
+/** The scheduled runs always hold bad deals; from the CLI it is a choice (default: refuse, listing every one). */
+const HOLD_OPTION = [
+  '--hold-bad-deals',
+  'leave out (and list) deals the plans cannot credit, as the scheduled runs do, instead of refusing',
+] as const;
+
 const common = (c: Command): Command =>
   c
     .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; plans in tenants/incentives/<id>.json)')
@@ -395,12 +421,14 @@ export const registerIncentives = (program: Command): void => {
     .option('--period <key>', 'a period such as 2026-03 or 2026-Q1 (default: the one today is in)')
     .option('--rep <id...>', 'only these reps')
     .option('--save', "store the result as today's accrual snapshot")
+    .option(...HOLD_OPTION)
     .action(action(runAccrual));
   common(cmd.command('close'))
     .description(
       'close a period: freeze every statement with its content hash (refused if closed differently)',
     )
     .requiredOption('--period <key>', 'the period to close, such as 2026-03')
+    .option(...HOLD_OPTION)
     .action(action(runClose));
   common(cmd.command('statement'))
     .description("show one rep's frozen statement")

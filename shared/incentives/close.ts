@@ -21,6 +21,7 @@ import {
   toCreditRecord,
 } from './credit';
 import { settleDraw } from './draws';
+import type { Problem } from './errors';
 import { IncentiveConflictError } from './errors';
 import type { RawLine as Line } from './lines';
 import { minorUnit } from './money';
@@ -35,6 +36,8 @@ export interface CloseInput {
   deals: readonly Deal[];
   /** Frozen statements of earlier closes (at least: the previous period, and periods late changes touch). */
   closed: readonly Statement[];
+  /** Hold deals the plans cannot credit (left out, problems added here) instead of refusing the close. */
+  held?: Problem[];
 }
 
 export interface CloseResult {
@@ -84,7 +87,10 @@ export const closePeriod = (input: CloseInput): CloseResult => {
   refuseBadClose(input, period);
   const reps = book.repIds().filter((r) => book.periodKind(r) === period.kind);
   const repSet = new Set(reps);
-  const current = creditDeals(book, input.deals, { source: `close ${period.key}: deals` });
+  const current = creditDeals(book, input.deals, {
+    source: `close ${period.key}: deals`,
+    ...(input.held ? { held: input.held } : {}),
+  });
   const dealsById = new Map(input.deals.map((d) => [d.id, d]));
 
   // This period's credits, by rep.

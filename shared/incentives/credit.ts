@@ -209,15 +209,27 @@ const fxOf = (rate: Dec) => {
 };
 const NO_FX = { scaled: scaledOf('1'), text: '1' };
 
+export interface CreditOptions {
+  source?: string;
+  wonOnly?: boolean;
+  /**
+   * Where to put the deals the plans cannot credit, instead of refusing them all: each such deal is left out whole
+   * (for every owner of a split) and its problems are added here. The scheduled runs hold bad deals this way so one
+   * deal missing a close date cannot stop everyone's accrual or close; once fixed in the CRM, a held deal of a
+   * closed period arrives as an adjustment in the next open one.
+   */
+  held?: Problem[];
+}
+
 /**
  * Credits of won deals, grouped by rep and sorted by (date, deal id). Reps without a plan are skipped (nobody
  * to pay); a deal the plan cannot credit (no amount or date field, a split not summing to 100, no FX rate) is
- * refused with its index and reason, and nothing is credited.
+ * refused with its index and reason, and nothing is credited (or, with `held`, left out and reported).
  */
 export const creditDeals = (
   book: PlanBook,
   deals: readonly Deal[],
-  options: { source?: string; wonOnly?: boolean } = {},
+  options: CreditOptions = {},
 ): Map<string, Credit[]> => {
   const out = new Map<string, Credit[]>();
   for (const [rep, list] of creditDealsRaw(book, deals, options)) out.set(rep, list.map(publicCredit));
@@ -228,7 +240,7 @@ export const creditDeals = (
 export const creditDealsRaw = (
   book: PlanBook,
   deals: readonly Deal[],
-  options: { source?: string; wonOnly?: boolean } = {},
+  options: CreditOptions = {},
 ): Map<string, RawCredit[]> => {
   const problems: Problem[] = [];
   const byRep = new Map<string, RawCredit[]>();
@@ -303,7 +315,17 @@ export const creditDealsRaw = (
       list.push(credit);
     });
   }
-  if (problems.length) throw new IncentiveInputError(options.source ?? 'deals', problems);
+  if (problems.length) {
+    if (!options.held) throw new IncentiveInputError(options.source ?? 'deals', problems);
+    // Problem paths start with the deal's index ("[12].currency"): those deals are left out for every owner.
+    const bad = new Set(problems.map((p) => deals[Number(/^\[(\d+)\]/.exec(p.path)?.[1])]?.id));
+    for (const [rep, list] of byRep)
+      byRep.set(
+        rep,
+        list.filter((c) => !bad.has(c.dealId)),
+      );
+    options.held.push(...problems);
+  }
   for (const [rep, list] of byRep) byRep.set(rep, sortCredits(list));
   return byRep;
 };

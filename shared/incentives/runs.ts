@@ -10,7 +10,7 @@ import { type AccrualSummary, RepAccrual } from './accrual';
 import type { PlanBook } from './book';
 import { closePeriod } from './close';
 import { creditDeals, type Deal } from './credit';
-import { IncentiveConflictError, IncentiveInputError } from './errors';
+import { IncentiveConflictError, IncentiveInputError, type Problem } from './errors';
 import { statementMail, teamSummaryMail } from './mail';
 import {
   addDays,
@@ -79,15 +79,23 @@ const readDeals = async (
   tenant: IncentiveTenant,
   since: string,
   source: string,
+  held: Problem[] | undefined,
 ): Promise<Deal[]> => {
   // The scan filters on the source version (epoch ms); a day early absorbs any zone offset.
   const records = await store.deals(new Date(`${addDays(since, -1)}T00:00:00Z`));
-  return dealsFromRecords(records, { currency: tenant.currency, mapping: book.config.dealSource }, source);
+  return dealsFromRecords(
+    records,
+    { currency: tenant.currency, mapping: book.config.dealSource },
+    source,
+    held,
+  );
 };
 
 export interface CloseRunResult extends FreezeOutcome {
   periodKey: string;
   statements: Statement[];
+  /** Deals left out because the plans cannot credit them (with `hold`), each with the field and reason. */
+  held: Problem[];
 }
 
 /**
@@ -101,8 +109,15 @@ export const closeRun = async (input: {
   tenant: IncentiveTenant;
   periodKey: string;
   now: Date;
+  /**
+   * Leave out the deals the plans cannot credit (no close date, no FX rate, a bad split) and report them, instead
+   * of refusing the close: one bad deal must not hold up everyone's statement. Once fixed, such a deal of a closed
+   * period arrives as an adjustment in the next open one.
+   */
+  hold?: boolean;
 }): Promise<CloseRunResult> => {
   const { book, store, tenant, now } = input;
+  const held: Problem[] | undefined = input.hold ? [] : undefined;
   const source = `close ${input.periodKey}`;
   const period = parsePeriod(input.periodKey, source);
   const reps = repsOfKind(book, period.kind);
@@ -135,13 +150,13 @@ export const closeRun = async (input: {
     .filter((p) => p.start >= since && p.start < period.start)
     .sort((a, b) => a.start.localeCompare(b.start));
   const closed = (await Promise.all(earlier.map((p) => store.statements(p.key)))).flat();
-  const deals = await readDeals(book, store, tenant, since, `${source}: deals`);
-  const result = closePeriod({ book, periodKey: period.key, deals, closed });
+  const deals = await readDeals(book, store, tenant, since, `${source}: deals`, held);
+  const result = closePeriod({ book, periodKey: period.key, deals, closed, ...(held ? { held } : {}) });
   const frozen = await store.freeze(period.key, result.statements, now);
   // An identical re-run returns what is stored (the same content, byte for byte).
   const statements =
     frozen.outcome === 'already-closed' ? await store.statements(period.key) : result.statements;
-  return { ...frozen, periodKey: period.key, statements };
+  return { ...frozen, periodKey: period.key, statements, held: held ?? [] };
 };
 
 /** The period each rep is in on `date` (the rep's plan kind), or the given period for every rep of its kind. */
@@ -168,8 +183,11 @@ export const accrualRun = async (input: {
   periodKey?: string;
   reps?: readonly string[];
   save?: boolean;
-}): Promise<{ date: string; accruals: AccrualSummary[] }> => {
+  /** As for closeRun: leave out and report the deals the plans cannot credit. */
+  hold?: boolean;
+}): Promise<{ date: string; accruals: AccrualSummary[]; held: Problem[] }> => {
   const { book, store, tenant, now } = input;
+  const held: Problem[] | undefined = input.hold ? [] : undefined;
   const date = localDate(now.toISOString(), tenant.timeZone);
   const periods = accrualPeriods(book, date, input.periodKey);
   if (input.reps) {
@@ -181,9 +199,9 @@ export const accrualRun = async (input: {
     for (const r of [...periods.keys()]) if (!input.reps.includes(r)) periods.delete(r);
   }
   const earliest = [...new Set(periods.values())].map((k) => parsePeriodKey(k).start).sort()[0];
-  if (!earliest) return { date, accruals: [] };
-  const deals = await readDeals(book, store, tenant, addDays(earliest, -92), 'accrual: deals');
-  const credits = creditDeals(book, deals, { source: 'accrual: deals' });
+  if (!earliest) return { date, accruals: [], held: [] };
+  const deals = await readDeals(book, store, tenant, addDays(earliest, -92), 'accrual: deals', held);
+  const credits = creditDeals(book, deals, { source: 'accrual: deals', ...(held ? { held } : {}) });
   const accruals = [...periods].map(([rep, key]) =>
     RepAccrual.start(
       book,
@@ -193,7 +211,7 @@ export const accrualRun = async (input: {
     ).summary(),
   );
   if (input.save) await store.putAccruals(date, accruals, now);
-  return { date, accruals };
+  return { date, accruals, held: held ?? [] };
 };
 
 /**

@@ -97,6 +97,8 @@ export const dealsFromRecords = (
   stored: Iterable<SourceDeal>,
   opts: SourceOptions,
   source = 'deals',
+  /** Where to put records that cannot be read as deals, instead of refusing them all (see CreditOptions.held). */
+  held?: Problem[],
 ): Deal[] => {
   const deals: Deal[] = [];
   const problems: Problem[] = [];
@@ -106,6 +108,9 @@ export const dealsFromRecords = (
     if ('deal' in out) deals.push(out.deal);
     else problems.push(out.problem);
   }
-  if (problems.length) throw new IncentiveInputError(source, problems);
+  if (problems.length) {
+    if (!held) throw new IncentiveInputError(source, problems);
+    held.push(...problems);
+  }
   return deals.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 };
