@@ -5,7 +5,9 @@
  * watch client; Fxiaoke: the callback URL and key). `POST /_local/crm/change` then changes a record as a user would,
  * so a person can watch the change flow through.
  */
+
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { TenantSecrets } from '../../shared/config/secrets';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { createZohoConnector } from '../../shared/crm/zoho/connector';
@@ -29,8 +31,26 @@ export interface CrmSimulation {
   change(target: string, id: string, values: Record<string, unknown>): Promise<unknown>;
   /** A few records per module/object, for a person choosing what to change, and the newest activities written back. */
   sample(): Record<string, SampleRecord[]>;
+  /** Switches faults on for a person trying the failure modes from `npm start` (POST /_local/crm/faults). */
+  faults(f: LocalFaults): void;
+  /** Delivers the notifications held back by `outOfOrder`, newest first. */
+  flush(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/**
+ * The faults a person can switch on in the running simulator; the same for both CRMs. Counts apply to the next
+ * API calls; the flags stay until turned off.
+ */
+export const localFaultsSchema = z.strictObject({
+  tooManyRequests: z.optional(z.int().min(0).max(100)),
+  serverErrors: z.optional(z.int().min(0).max(100)),
+  slowMs: z.optional(z.int().min(0).max(60_000)),
+  expireTokens: z.optional(z.literal(true)),
+  duplicateNotifications: z.optional(z.boolean()),
+  outOfOrderNotifications: z.optional(z.boolean()),
+});
+export type LocalFaults = z.infer<typeof localFaultsSchema>;
 
 export interface SampleRecord {
   id: string;
@@ -90,6 +110,17 @@ const zoho = async (
       await channels?.put(withChannels({ notifyUrl, channels: {} }, granted, new Date()));
     },
     change: (module, id, values) => sim.changeRecord(module, id, values),
+    faults: (f) => {
+      if (f.tooManyRequests !== undefined) sim.faults.tooManyRequests = f.tooManyRequests;
+      if (f.serverErrors !== undefined) sim.faults.serverErrors = f.serverErrors;
+      if (f.slowMs !== undefined) sim.faults.slowMs = f.slowMs;
+      if (f.duplicateNotifications !== undefined)
+        sim.faults.duplicateNotifications = f.duplicateNotifications;
+      if (f.outOfOrderNotifications !== undefined)
+        sim.faults.outOfOrderNotifications = f.outOfOrderNotifications;
+      if (f.expireTokens) sim.expireAccessTokens();
+    },
+    flush: async () => (await sim.flushNotifications()).length,
     sample: () =>
       Object.fromEntries(
         [...crm.modules, ...ZOHO_WRITE_BACK.filter((m) => sim.store.has(m) && !crm.modules.includes(m))].map(
@@ -131,6 +162,18 @@ const fxiaoke = async (
     },
     connect: async (gatewayUrl) => sim.subscribe({ url: `${gatewayUrl}/webhooks/fxiaoke`, aesKey }),
     change: (apiName, id, values) => sim.changeRecord(apiName, id, values),
+    faults: (f) => {
+      if (f.tooManyRequests)
+        sim.inject({ kind: 'http', status: 429, times: f.tooManyRequests, retryAfterSeconds: 1 });
+      if (f.serverErrors) sim.inject({ kind: 'http', status: 500, times: f.serverErrors });
+      if (f.slowMs) sim.inject({ kind: 'slow', delayMs: f.slowMs, times: 1_000_000 });
+      if (f.slowMs === 0) sim.faults.queue = (sim.faults.queue ?? []).filter((q) => q.kind !== 'slow');
+      const callbacks = (sim.faults.callbacks ??= {});
+      if (f.duplicateNotifications !== undefined) callbacks.duplicate = f.duplicateNotifications;
+      if (f.outOfOrderNotifications !== undefined) callbacks.outOfOrder = f.outOfOrderNotifications;
+      if (f.expireTokens) sim.expireTokens();
+    },
+    flush: async () => (await sim.flushCallbacks()).length,
     sample: () =>
       Object.fromEntries(
         sim.records.objects().map((o) => [

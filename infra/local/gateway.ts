@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FunctionSpec } from '../../functions/manifest';
 import { toApiEvent, writeApiResult } from './api-event';
 import { CHAT_TARGET_HEADER } from './chat';
+import { localFaultsSchema } from './crm-simulators';
 import { FeedbackError } from './mail';
 import { mailboxPage } from './mailbox-page';
 import type { LocalRuntimeServices } from './runtime';
@@ -177,6 +178,30 @@ export const startGateway = async (
         200,
         crm ? { provider: crm.provider, simulator: crm.url, records: crm.sample() } : { provider: 'generic' },
       );
+    }
+    if (route === 'POST /_local/crm/faults' || route === 'POST /_local/crm/flush') {
+      if (!services.crm)
+        return problem(res, 404, 'not_found', 'this tenant uses the generic webhook: no CRM simulator');
+      if (route === 'POST /_local/crm/flush')
+        return sendJson(res, 200, { delivered: await services.crm.flush() });
+      let input: unknown;
+      try {
+        input = JSON.parse(body.toString('utf8') || '{}');
+      } catch {
+        return problem(res, 400, 'invalid_json', 'the body is not valid JSON');
+      }
+      const parsed = localFaultsSchema.safeParse(input);
+      if (!parsed.success)
+        return problem(
+          res,
+          400,
+          'invalid_payload',
+          `${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}; expected ` +
+            '{"tooManyRequests": n, "serverErrors": n, "slowMs": ms, "expireTokens": true, ' +
+            '"duplicateNotifications": bool, "outOfOrderNotifications": bool}',
+        );
+      services.crm.faults(parsed.data);
+      return sendJson(res, 200, { faults: parsed.data });
     }
     if (route === 'POST /_local/crm/change') {
       if (!services.crm)

@@ -54,6 +54,35 @@ describe('a Zoho CRM tenant on the simulator', () => {
     const res = await change(rt.url, 'Deals', 'no-such-id', { Stage: 'Closed Won' });
     expect(res.status).toBe(404);
   });
+
+  it('survives the faults a person switches on: 429s, a 5xx, an expired token, duplicate notifications', async () => {
+    const faults = (body: unknown) =>
+      fetch(`${rt.url}/_local/crm/faults`, { method: 'POST', body: JSON.stringify(body) });
+    const bad = await faults({ tooManyRequests: -1, teleport: true });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/tooManyRequests/);
+    const on = await faults({
+      tooManyRequests: 2,
+      serverErrors: 1,
+      expireTokens: true,
+      duplicateNotifications: true,
+    });
+    expect(on.status).toBe(200);
+
+    const crm = await getJson<{ records: Record<string, { id: string; name: string; stage?: string }[]> }>(
+      `${rt.url}/_local/crm`,
+    );
+    const deal = crm.records.Deals?.find((d) => d.stage !== 'Closed Won' && d.stage !== 'Closed Lost');
+    expect(deal).toBeDefined();
+    const before = (await getJson<unknown[]>(`${rt.url}/_local/emails`)).length;
+    const res = await change(rt.url, 'Deals', deal?.id ?? '', { Stage: 'Closed Won', Amount: 250000 });
+    expect(await res.json()).toEqual({ notifications: 2 }); // delivered twice
+    await settle(rt.url);
+    const emails = await getJson<{ subject: string }[]>(`${rt.url}/_local/emails`);
+    expect(emails.slice(before).map((e) => e.subject)).toEqual([expect.stringContaining(deal?.name ?? '?')]);
+    expect((await getJson<unknown[]>(`${rt.url}/_local/dlq`)).length).toBe(0);
+    await faults({ duplicateNotifications: false });
+  });
 });
 
 describe('an Fxiaoke tenant on the simulator', () => {
