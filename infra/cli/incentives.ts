@@ -282,6 +282,8 @@ export const runStatement = (
     const periodKey = periodArg(opts.period) as string;
     const locale = localeOption(opts.locale);
     const format = opts.json ? 'json' : (opts.format ?? 'text');
+    if (!w.book.repIds().includes(opts.rep))
+      throw new UsageError(`--rep ${opts.rep}: not a rep of the plans (${w.book.repIds().join(', ')})`);
     if (!(await w.store.close(periodKey))) {
       term.err(
         `${periodKey} is not closed; its statements exist once it is (see \`incentives accrual\` meanwhile)\n`,
