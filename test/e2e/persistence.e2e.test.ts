@@ -72,8 +72,12 @@ describe('local runtime data folder', () => {
       expect(moved.status).toBe(200);
       await settle(second.url);
       const emails = (await (await fetch(`${second.url}/_local/emails`)).json()) as { subject: string }[];
-      // The congratulation went out before the restart (the mailbox itself is in memory); the reminder now.
-      expect(emails.map((e) => e.subject)).toEqual(['客户回访提醒：Persistent deal']);
+      // The congratulation went out before the restart (the mailbox itself is in memory); the reminder now, once.
+      // (Other mail may share the week: a month-end incentive close when the week crosses the 1st.)
+      const subjects = emails.map((e) => e.subject);
+      expect(subjects.filter((t) => t.includes('Persistent deal'))).toEqual([
+        '客户回访提醒：Persistent deal',
+      ]);
     } finally {
       await second.stop();
     }
