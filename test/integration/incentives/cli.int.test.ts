@@ -3,12 +3,12 @@
  * re-runs), statement in both locales and three formats, export and what-if (which writes nothing). The command
  * functions run with an injected terminal; argument errors run as the real CLI process (exit 2).
  */
+
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Terminal } from '../../../infra/cli/import';
 import {
   type IncentiveWiring,
   runAccrual,
@@ -21,6 +21,7 @@ import { loadTenant } from '../../../infra/tenants';
 import { type Statement, verifyStatement } from '../../../shared/incentives';
 import { IncentiveRepository } from '../../../shared/store/incentives';
 import { countWrites, type LocalTable, startLocalTable, type WriteCounter } from '../../support/local-aws';
+import { terminal } from '../../support/terminal';
 import { demoBook, januaryDeals, ROOT, storeDeal, wonDeal } from './support';
 
 let table: LocalTable;
@@ -28,19 +29,6 @@ let wiring: IncentiveWiring;
 let writes: WriteCounter;
 let now = new Date('2026-01-21T10:00:00+08:00');
 
-const terminal = () => {
-  const t = { out: '', err: '' };
-  const term: Terminal = {
-    out: (s) => {
-      t.out += s;
-    },
-    err: (s) => {
-      t.err += s;
-    },
-    isTTY: false,
-  };
-  return { t, term };
-};
 const base = { tenant: 'demo' };
 
 beforeAll(async () => {

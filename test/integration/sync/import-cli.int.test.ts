@@ -3,12 +3,14 @@
  * otherwise), exit codes 0/1/2, a clear way on after an interruption, and the result as JSON. runImport runs against
  * the Zoho simulator and dynalite; the argument handling runs as the real CLI process.
  */
+
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ImportWiring, runImport, type Terminal } from '../../../infra/cli/import';
+import { type ImportWiring, runImport } from '../../../infra/cli/import';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
+import { terminal } from '../../support/terminal';
 import { storedRecords } from './reconcile-support';
 import { RecordingBus, secretsOf, tenantOn } from './support';
 
@@ -16,20 +18,6 @@ const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 let sim: ZohoSimulator;
 let table: LocalTable;
 let wiring: ImportWiring;
-
-const terminal = (isTTY: boolean) => {
-  const t = { out: '', err: '' };
-  const term: Terminal = {
-    out: (s) => {
-      t.out += s;
-    },
-    err: (s) => {
-      t.err += s;
-    },
-    isTTY,
-  };
-  return { t, term };
-};
 
 beforeAll(async () => {
   sim = await startZohoSimulator({ seed: { deals: 450, leads: 30, contacts: 0 } });

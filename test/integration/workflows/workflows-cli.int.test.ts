@@ -3,16 +3,17 @@
  * JSON output, exit codes (0 done, 1 invalid config for validate or event not found, 2 bad arguments or config),
  * explain from the archive on dynalite or from a file, a dry-run of a draft that writes nothing.
  */
+
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Terminal } from '../../../infra/cli/import';
 import { runDryRun, runExplain, runValidate, type WorkflowsWiring } from '../../../infra/cli/workflows';
 import { EffectStates } from '../../../shared/store/effect-states';
 import { EventArchive } from '../../../shared/store/event-archive';
 import { countWrites, type LocalTable, startLocalTable, TestClock } from '../../support/local-aws';
+import { terminal } from '../../support/terminal';
 import { config, DEMO_FILE, deal, event, TENANT, workflow } from '../../unit/workflows/fixtures';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -26,20 +27,6 @@ const file = (name: string, value: unknown) => {
 let table: LocalTable;
 let wiring: WorkflowsWiring;
 const clock = new TestClock('2026-03-20T02:00:00.000Z');
-
-const terminal = () => {
-  const t = { out: '', err: '' };
-  const term: Terminal = {
-    out: (s) => {
-      t.out += s;
-    },
-    err: (s) => {
-      t.err += s;
-    },
-    isTTY: false,
-  };
-  return { t, term };
-};
 
 const won = event('deal.won', deal({ status: 'won', name: 'Acme renewal' }), {
   occurredAt: '2026-03-16T02:00:00.000Z',

@@ -4,6 +4,7 @@
  * printed), channels are enabled on <api-url>/webhooks/zoho and their state stored, so the scheduled renewal finds
  * them; exit codes 1 for a secret without the Zoho client and for a refused code, 2 for bad arguments.
  */
+
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -12,7 +13,6 @@ import { promisify } from 'node:util';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectOptions, type ConnectWiring, runConnect } from '../../../infra/cli/connect';
-import type { Terminal } from '../../../infra/cli/import';
 import type { LocalEventBus } from '../../../infra/local/aws/event-bus';
 import { startAwsStandIns } from '../../../infra/local/aws/router';
 import type { LocalScheduler } from '../../../infra/local/aws/scheduler';
@@ -30,6 +30,7 @@ import {
   secretsClientFor,
   startLocalTable,
 } from '../../support/local-aws';
+import { terminal } from '../../support/terminal';
 import { tenantOn } from '../sync/support';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -45,20 +46,6 @@ let secrets: LocalSecretsManager;
 let standIns: { server: Server; endpoint: string };
 let sm: SecretsManagerClient;
 let wiring: ConnectWiring;
-
-const terminal = () => {
-  const t = { out: '', err: '' };
-  const term: Terminal = {
-    out: (s) => {
-      t.out += s;
-    },
-    err: (s) => {
-      t.err += s;
-    },
-    isTTY: false,
-  };
-  return { t, term };
-};
 
 const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
   tenant: 'acme',
