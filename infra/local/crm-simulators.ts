@@ -168,7 +168,8 @@ const fxiaoke = async (
       if (f.serverErrors) sim.inject({ kind: 'http', status: 500, times: f.serverErrors });
       if (f.slowMs) sim.inject({ kind: 'slow', delayMs: f.slowMs, times: 1_000_000 });
       if (f.slowMs === 0) sim.faults.queue = (sim.faults.queue ?? []).filter((q) => q.kind !== 'slow');
-      const callbacks = (sim.faults.callbacks ??= {});
+      sim.faults.callbacks ??= {};
+      const callbacks = sim.faults.callbacks;
       if (f.duplicateNotifications !== undefined) callbacks.duplicate = f.duplicateNotifications;
       if (f.outOfOrderNotifications !== undefined) callbacks.outOfOrder = f.outOfOrderNotifications;
       if (f.expireTokens) sim.expireTokens();
