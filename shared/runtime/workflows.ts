@@ -12,12 +12,13 @@ import { WorkflowRunner } from '../workflows/runner';
 import { clock } from './clock';
 import { crmWriter } from './crm-writer';
 import { loadTenantDocument } from './documents';
-import { effects, enrolments, scheduler } from './effects';
+import { scheduler } from './effects';
 import { runtimeEnv } from './env';
 import { once } from './once';
 import { secrets } from './secrets';
 import { documentClient, records, tableName } from './store';
 import { suppression } from './suppression';
+import { enrolments, workflowEffects } from './workflow-effects';
 
 export const workflows = once(() => {
   const doc = loadTenantDocument('workflows');
@@ -44,7 +45,7 @@ export const workflowRunner = once(() => {
   return new WorkflowRunner({
     tenant,
     workflows: wf,
-    effects: effects(),
+    effects: workflowEffects(),
     enrolments: enrolments(),
     records: records(),
     counters: new SendCounters(documentClient(), tableName(), wf.config.sendLimits, tenant.timeZone),
