@@ -1,154 +1,32 @@
 /**
- * `quotaflow workflows validate | explain | dry-run`: check a workflow config, explain what one domain event did
- * (matched and unmatched workflows with reasons, planned effects with due times, their state in the effect ledger),
- * and replay the archived events of the last N days through a draft or the current config without doing anything.
- * The logic is shared/workflows/explain-report.ts and dry-run.ts; this file reads files, wires the table and prints.
- * AWS clients come from the environment, as for `import` (AWS_ENDPOINT_URL_DYNAMODB for `npm start`'s dynalite).
- * Exit codes: 0 done, 1 invalid config (validate) or the event/table could not be read, 2 bad arguments or config.
+ * `quotaflow workflows validate | explain | events | dry-run`: check a workflow config before deploy; show which
+ * workflows a domain event matched (and why the others did not), what they planned and what the effect ledger holds
+ * for each step; list the archived events (the ids explain takes); replay the archived events of the last N days
+ * through a draft config without doing anything. AWS clients come from the environment like `import` does
+ * (`npm start`'s dynalite by default table name). Exit codes: 0 done, 1 invalid config (validate) or a failed read,
+ * 2 bad arguments or config (explain, dry-run, events). Shared wiring and inputs: workflows-inputs.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { anyDomainEvent, type DomainEventDetail } from '../../events';
-import { formatIssuePath, loadTenantConfig, TenantConfigError } from '../../shared/config/tenant';
-import { tenantDocumentPath } from '../../shared/runtime/documents';
-import { EffectStates } from '../../shared/store/effect-states';
-import {
-  EVENT_ARCHIVE_RETENTION_DAYS,
-  EventArchive,
-  type EventArchiveReader,
-} from '../../shared/store/event-archive';
-import type { PlanTenant, WorkflowConfig, WorkflowEvent } from '../../shared/workflows';
-import { parseWorkflowConfig, WorkflowConfigError } from '../../shared/workflows';
+import { EVENT_ARCHIVE_RETENTION_DAYS, localDaysBetween } from '../../shared/store/event-archive';
+import type { WorkflowEvent } from '../../shared/workflows';
 import { type DryRunProgress, dryRun } from '../../shared/workflows/dry-run';
-import { type EffectStateReader, explainEvent } from '../../shared/workflows/explain-report';
-import { TENANTS_DIR } from '../tenants';
-import { clockOption, documentClientFromEnvironment, NOW_OPTION, type Terminal } from './common';
-import { explain as explainAwsError } from './import';
+import { dueIn, type EffectStateReader, explainEvent } from '../../shared/workflows/explain-report';
+import { NOW_OPTION, type Terminal } from './common';
 import { formatDryRun, formatExplain } from './workflows-format';
+import {
+  daysOption,
+  failed,
+  readEventFile,
+  readWorkflowConfig,
+  shown,
+  tenantOf,
+  UsageError,
+  type WorkflowsWiring,
+  wiringFromEnvironment,
+} from './workflows-inputs';
 
-/** What the commands talk to; the CLI builds it from the environment, tests hand in local ones. */
-export interface WorkflowsWiring {
-  /** The tenant's zone and locale, from tenants/<id>.json. */
-  tenant(id: string): PlanTenant;
-  /** Where the tenant's current workflow config lives. */
-  workflowsFile(id: string): string;
-  archive(tenant: PlanTenant): EventArchiveReader;
-  ledger(tenant: PlanTenant): EffectStateReader;
-  now(): Date;
-  /** For messages: the table the archive and ledger are read from. */
-  tableName(id: string): string;
-}
-
-export const wiringFromEnvironment = (opts: {
-  table?: string;
-  now?: string;
-}): WorkflowsWiring & { close(): void } => {
-  let fixed: (() => Date) | undefined;
-  try {
-    fixed = clockOption(opts.now);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const now = fixed ?? (() => new Date());
-  let doc: DynamoDBDocumentClient | undefined;
-  // Created on first use: validate and --event-file need no table.
-  const client = () => {
-    doc ??= documentClientFromEnvironment();
-    return doc;
-  };
-  const tableName = (id: string) => opts.table ?? `quotaflow-${id}`;
-  return {
-    tenant: (id) => {
-      const t = loadTenantConfig(join(TENANTS_DIR, `${id}.json`));
-      return { id: t.id, timeZone: t.timeZone, locale: t.locale };
-    },
-    workflowsFile: (id) => tenantDocumentPath('workflows', id),
-    archive: (t) => new EventArchive(client(), tableName(t.id), { timeZone: t.timeZone, now }),
-    ledger: (t) => new EffectStates(client(), tableName(t.id)),
-    now,
-    tableName,
-    close: () => doc?.destroy(),
-  };
-};
-
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly code: 1 | 2 = 2,
-  ) {
-    super(message);
-  }
-}
-
-const shown = (file: string) => relative(process.cwd(), file) || file;
-
-/** Reads and validates a workflow config file; every problem with its path, or a usage error if it is missing. */
-export const readWorkflowConfig = (
-  file: string,
-  opts: { tenantId?: string; invalidCode?: 1 | 2 } = {},
-): WorkflowConfig => {
-  const code = opts.invalidCode ?? 2;
-  if (!existsSync(file)) throw new UsageError(`${shown(file)}: no such file`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(
-      `${shown(file)}: invalid workflow configuration\n  - (file): is not valid JSON: ${(err as Error).message}`,
-      code,
-    );
-  }
-  try {
-    const config = parseWorkflowConfig(json, shown(file));
-    if (opts.tenantId !== undefined && config.tenantId !== opts.tenantId)
-      throw new UsageError(
-        `${shown(file)}: invalid workflow configuration\n  - tenantId: is "${config.tenantId}" but the tenant is "${opts.tenantId}"`,
-        code,
-      );
-    return config;
-  } catch (err) {
-    if (err instanceof WorkflowConfigError) throw new UsageError(err.message, code);
-    throw err;
-  }
-};
-
-const tenantOf = (w: WorkflowsWiring, id: string): PlanTenant => {
-  try {
-    return w.tenant(id);
-  } catch (err) {
-    throw new UsageError(
-      err instanceof TenantConfigError ? err.message : `tenant ${id}: ${(err as Error).message}`,
-    );
-  }
-};
-
-/** An event as a file: an EventBridge event ({"detail-type", "detail"}) or as archived ({"type", "detail"}). */
-export const readEventFile = (file: string): WorkflowEvent => {
-  if (!existsSync(file)) throw new UsageError(`${shown(file)}: no such file`);
-  let json: { 'detail-type'?: unknown; type?: unknown; detail?: unknown };
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`${shown(file)}: is not valid JSON: ${(err as Error).message}`);
-  }
-  const type = json?.['detail-type'] ?? json?.type;
-  const contract = typeof type === 'string' ? anyDomainEvent.contractOf(type) : undefined;
-  if (!contract)
-    throw new UsageError(
-      `${shown(file)}: "detail-type" (or "type") must be one of ${anyDomainEvent.detailTypes.join(', ')}; got ${JSON.stringify(type)}`,
-    );
-  try {
-    return { type: type as string, detail: contract.parse(json.detail) as DomainEventDetail };
-  } catch (err) {
-    const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
-    const lines = issues.map((i) =>
-      `  - detail.${formatIssuePath(i.path)}: ${i.message}`.replace('detail.(root)', 'detail'),
-    );
-    throw new UsageError(`${shown(file)}: not a valid ${type as string} event\n${lines.join('\n')}`);
-  }
-};
+export { readEventFile, readWorkflowConfig, UsageError, type WorkflowsWiring, wiringFromEnvironment };
 
 // ---- validate ------------------------------------------------------------------------------------------------
 
@@ -237,15 +115,6 @@ export const runExplain = async (
   }
 };
 
-const failed = (err: unknown, term: Terminal, wiring: WorkflowsWiring, tenantId: string): number => {
-  if (err instanceof UsageError) {
-    term.err(`${err.message}\n`);
-    return err.code;
-  }
-  term.err(`failed: ${explainAwsError(err, { tableName: wiring.tableName(tenantId) })}\n`);
-  return 1;
-};
-
 // ---- dry-run -------------------------------------------------------------------------------------------------
 
 export interface DryRunOptions {
@@ -263,11 +132,7 @@ export const runDryRun = async (
   term: Terminal,
 ): Promise<number> => {
   try {
-    const days = Number(opts.days);
-    if (!Number.isInteger(days) || days < 1 || days > EVENT_ARCHIVE_RETENTION_DAYS)
-      throw new UsageError(
-        `--days must be a whole number from 1 to ${EVENT_ARCHIVE_RETENTION_DAYS} (the archive's retention); got ${opts.days}`,
-      );
+    const days = daysOption(opts.days);
     const tenant = tenantOf(wiring, opts.tenant);
     const file = opts.config !== undefined ? resolve(opts.config) : wiring.workflowsFile(tenant.id);
     const config = readWorkflowConfig(file, { tenantId: tenant.id });
@@ -309,6 +174,55 @@ export const runDryRun = async (
   }
 };
 
+export interface EventsOptions {
+  tenant: string;
+  days: string | number;
+  record?: string;
+  type?: string;
+  json?: boolean;
+}
+
+/** The archived events of the last N days, newest first: the ids `explain --event` takes. */
+export const runEvents = async (
+  opts: EventsOptions,
+  wiring: WorkflowsWiring,
+  term: Terminal,
+): Promise<number> => {
+  try {
+    const days = daysOption(opts.days);
+    const tenant = tenantOf(wiring, opts.tenant);
+    const until = wiring.now();
+    const since = new Date(until.getTime() - days * 86_400_000);
+    const archive = wiring.archive(tenant);
+    const found = [];
+    for (const day of localDaysBetween(since, until, tenant.timeZone).reverse())
+      for (const e of (await archive.eventsOfDay(day, since, until)).reverse())
+        if ((!opts.record || e.detail.recordId === opts.record) && (!opts.type || e.type === opts.type))
+          found.push(e);
+    if (opts.json) {
+      term.out(
+        `${JSON.stringify(
+          found.map((e) => ({ type: e.type, ...e.detail })),
+          null,
+          2,
+        )}\n`,
+      );
+      return 0;
+    }
+    if (!found.length) term.err(`no archived events in the last ${days} day(s) matching the filters\n`);
+    for (const e of found) {
+      const d = e.detail;
+      const when = dueIn(d.occurredAt, tenant.timeZone).local;
+      term.out(
+        `${when}  ${e.type.padEnd(20)} ${d.object} ${d.recordId}${d.record.name ? ` "${d.record.name}"` : ''}  ${d.eventId}\n`,
+      );
+    }
+    return 0;
+  } catch (err) {
+    return failed(err, term, wiring, opts.tenant);
+  }
+};
+
 // ---- commander -----------------------------------------------------------------------------------------------
 
 const processTerminal = (): Terminal => ({
@@ -316,6 +230,23 @@ const processTerminal = (): Terminal => ({
   err: (t) => process.stderr.write(t),
   isTTY: !!process.stderr.isTTY,
 });
+
+/** A command's action: the wiring from the environment (a bad --now is exit 2), the run, then the clients closed. */
+const withWiring =
+  <O>(run: (o: O, w: WorkflowsWiring, t: Terminal) => Promise<number>) =>
+  async (opts: O & { table?: string; now?: string }): Promise<void> => {
+    let wiring: ReturnType<typeof wiringFromEnvironment>;
+    try {
+      wiring = wiringFromEnvironment(opts);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      processTerminal().err(`${err.message}\n`);
+      process.exitCode = err.code;
+      return;
+    }
+    process.exitCode = await run(opts, wiring, processTerminal());
+    wiring.close();
+  };
 
 export const registerWorkflows = (program: Command): void => {
   const wf = program
@@ -340,11 +271,19 @@ export const registerWorkflows = (program: Command): void => {
     .option('--event-file <json>', 'an event given as a file (EventBridge or archived form); no table needed')
     .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
     .option('--json', 'print the report as JSON')
-    .action(async (opts: ExplainOptions & { table?: string }) => {
-      const wiring = wiringFromEnvironment(opts);
-      process.exitCode = await runExplain(opts, wiring, processTerminal());
-      wiring.close();
-    });
+    .action(withWiring(runExplain));
+  wf.command('events')
+    .description(
+      'list the archived domain events of the last N days, newest first (their ids are what explain takes)',
+    )
+    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
+    .requiredOption('--days <n>', 'how many days back (1-90)')
+    .option('--record <id>', 'only the events of this record')
+    .option('--type <type>', 'only events of this type, such as deal.won')
+    .option(...NOW_OPTION)
+    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
+    .option('--json', 'print the events as JSON')
+    .action(withWiring(runEvents));
   wf.command('dry-run')
     .description('replay the archived events of the last N days through a config and list what it would do')
     .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
@@ -353,17 +292,5 @@ export const registerWorkflows = (program: Command): void => {
     .option(...NOW_OPTION)
     .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
     .option('--json', 'print the report as JSON')
-    .action(async (opts: DryRunOptions & { table?: string; now?: string }) => {
-      let wiring: ReturnType<typeof wiringFromEnvironment>;
-      try {
-        wiring = wiringFromEnvironment(opts);
-      } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        processTerminal().err(err.message);
-        process.exitCode = err.code;
-        return;
-      }
-      process.exitCode = await runDryRun(opts, wiring, processTerminal());
-      wiring.close();
-    });
+    .action(withWiring(runDryRun));
 };

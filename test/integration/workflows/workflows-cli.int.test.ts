@@ -9,7 +9,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDryRun, runExplain, runValidate, type WorkflowsWiring } from '../../../infra/cli/workflows';
+import {
+  runDryRun,
+  runEvents,
+  runExplain,
+  runValidate,
+  type WorkflowsWiring,
+} from '../../../infra/cli/workflows';
 import { EffectStates } from '../../../shared/store/effect-states';
 import { EventArchive } from '../../../shared/store/event-archive';
 import { countWrites, type LocalTable, startLocalTable, TestClock } from '../../support/local-aws';
@@ -110,6 +116,19 @@ describe('workflows explain', () => {
     expect(t.out).toContain('✗ stalled-deal-nudge@2 "Stalled deal nudge"');
     expect(t.out).toContain('trigger.event: listens to deal.stage_changed, not deal.won');
     expect(t.out).toContain('stops enrolments of this record in:\n    lead-nurture: stop condition: closed');
+  });
+
+  it('workflows events lists the archived events newest first with the ids explain takes, filtered by record or type', async () => {
+    const { t, term } = terminal();
+    expect(await runEvents({ tenant: 'demo', days: 30 }, wiring, term)).toBe(0);
+    expect(t.out).toBe('2026-03-16 10:00 Mon  deal.won             deal D-1001 "Acme renewal"  evt-won-1\n');
+    const none = terminal();
+    expect(await runEvents({ tenant: 'demo', days: 30, type: 'lead.created' }, wiring, none.term)).toBe(0);
+    expect(none.t.out).toBe('');
+    expect(none.t.err).toContain('no archived events in the last 30 day(s) matching the filters');
+    const bad = terminal();
+    expect(await runEvents({ tenant: 'demo', days: 0 }, wiring, bad.term)).toBe(2);
+    expect(bad.t.err).toContain('--days must be a whole number from 1 to 90');
   });
 
   it('--json prints the report; an unknown event id is exit 1 naming the table and retention', async () => {

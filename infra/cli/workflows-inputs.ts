@@ -1,0 +1,164 @@
+/**
+ * What the workflow commands share: their wiring from the environment (tenant, workflow file, archive, ledger,
+ * clock), their usage error (exit 2, or 1 for an invalid config where the command is a check), and reading configs
+ * and event files with every problem named.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { anyDomainEvent, type DomainEventDetail } from '../../events';
+import { formatIssuePath, loadTenantConfig, TenantConfigError } from '../../shared/config/tenant';
+import { tenantDocumentPath } from '../../shared/runtime/documents';
+import { EffectStates } from '../../shared/store/effect-states';
+import {
+  EVENT_ARCHIVE_RETENTION_DAYS,
+  EventArchive,
+  type EventArchiveReader,
+} from '../../shared/store/event-archive';
+import type { PlanTenant, WorkflowConfig, WorkflowEvent } from '../../shared/workflows';
+import { parseWorkflowConfig, WorkflowConfigError } from '../../shared/workflows';
+import type { EffectStateReader } from '../../shared/workflows/explain-report';
+import { TENANTS_DIR } from '../tenants';
+import { clockOption, documentClientFromEnvironment, type Terminal } from './common';
+import { explain as explainAwsError } from './import';
+
+/** What the commands talk to; the CLI builds it from the environment, tests hand in local ones. */
+export interface WorkflowsWiring {
+  /** The tenant's zone and locale, from tenants/<id>.json. */
+  tenant(id: string): PlanTenant;
+  /** Where the tenant's current workflow config lives. */
+  workflowsFile(id: string): string;
+  archive(tenant: PlanTenant): EventArchiveReader;
+  ledger(tenant: PlanTenant): EffectStateReader;
+  now(): Date;
+  /** For messages: the table the archive and ledger are read from. */
+  tableName(id: string): string;
+}
+
+export const wiringFromEnvironment = (opts: {
+  table?: string;
+  now?: string;
+}): WorkflowsWiring & { close(): void } => {
+  let fixed: (() => Date) | undefined;
+  try {
+    fixed = clockOption(opts.now);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const now = fixed ?? (() => new Date());
+  let doc: DynamoDBDocumentClient | undefined;
+  // Created on first use: validate and --event-file need no table.
+  const client = () => {
+    doc ??= documentClientFromEnvironment();
+    return doc;
+  };
+  const tableName = (id: string) => opts.table ?? `quotaflow-${id}`;
+  return {
+    tenant: (id) => {
+      const t = loadTenantConfig(join(TENANTS_DIR, `${id}.json`));
+      return { id: t.id, timeZone: t.timeZone, locale: t.locale };
+    },
+    workflowsFile: (id) => tenantDocumentPath('workflows', id),
+    archive: (t) => new EventArchive(client(), tableName(t.id), { timeZone: t.timeZone, now }),
+    ledger: (t) => new EffectStates(client(), tableName(t.id)),
+    now,
+    tableName,
+    close: () => doc?.destroy(),
+  };
+};
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly code: 1 | 2 = 2,
+  ) {
+    super(message);
+  }
+}
+
+export const shown = (file: string) => relative(process.cwd(), file) || file;
+
+/** Reads and validates a workflow config file; every problem with its path, or a usage error if it is missing. */
+export const readWorkflowConfig = (
+  file: string,
+  opts: { tenantId?: string; invalidCode?: 1 | 2 } = {},
+): WorkflowConfig => {
+  const code = opts.invalidCode ?? 2;
+  if (!existsSync(file)) throw new UsageError(`${shown(file)}: no such file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(
+      `${shown(file)}: invalid workflow configuration\n  - (file): is not valid JSON: ${(err as Error).message}`,
+      code,
+    );
+  }
+  try {
+    const config = parseWorkflowConfig(json, shown(file));
+    if (opts.tenantId !== undefined && config.tenantId !== opts.tenantId)
+      throw new UsageError(
+        `${shown(file)}: invalid workflow configuration\n  - tenantId: is "${config.tenantId}" but the tenant is "${opts.tenantId}"`,
+        code,
+      );
+    return config;
+  } catch (err) {
+    if (err instanceof WorkflowConfigError) throw new UsageError(err.message, code);
+    throw err;
+  }
+};
+
+export const tenantOf = (w: WorkflowsWiring, id: string): PlanTenant => {
+  try {
+    return w.tenant(id);
+  } catch (err) {
+    throw new UsageError(
+      err instanceof TenantConfigError ? err.message : `tenant ${id}: ${(err as Error).message}`,
+    );
+  }
+};
+
+/** An event as a file: an EventBridge event ({"detail-type", "detail"}) or as archived ({"type", "detail"}). */
+export const readEventFile = (file: string): WorkflowEvent => {
+  if (!existsSync(file)) throw new UsageError(`${shown(file)}: no such file`);
+  let json: { 'detail-type'?: unknown; type?: unknown; detail?: unknown };
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${shown(file)}: is not valid JSON: ${(err as Error).message}`);
+  }
+  const type = json?.['detail-type'] ?? json?.type;
+  const contract = typeof type === 'string' ? anyDomainEvent.contractOf(type) : undefined;
+  if (!contract)
+    throw new UsageError(
+      `${shown(file)}: "detail-type" (or "type") must be one of ${anyDomainEvent.detailTypes.join(', ')}; got ${JSON.stringify(type)}`,
+    );
+  try {
+    return { type: type as string, detail: contract.parse(json.detail) as DomainEventDetail };
+  } catch (err) {
+    const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
+    const lines = issues.map((i) =>
+      `  - detail.${formatIssuePath(i.path)}: ${i.message}`.replace('detail.(root)', 'detail'),
+    );
+    throw new UsageError(`${shown(file)}: not a valid ${type as string} event\n${lines.join('\n')}`);
+  }
+};
+
+/** `--days`: 1 to the archive's retention. */
+export const daysOption = (value: string | number): number => {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > EVENT_ARCHIVE_RETENTION_DAYS)
+    throw new UsageError(
+      `--days must be a whole number from 1 to ${EVENT_ARCHIVE_RETENTION_DAYS} (the archive's retention); got ${value}`,
+    );
+  return days;
+};
+
+export const failed = (err: unknown, term: Terminal, wiring: WorkflowsWiring, tenantId: string): number => {
+  if (err instanceof UsageError) {
+    term.err(`${err.message}\n`);
+    return err.code;
+  }
+  term.err(`failed: ${explainAwsError(err, { tableName: wiring.tableName(tenantId) })}\n`);
+  return 1;
+};
