@@ -56,7 +56,7 @@ export const wiringFromEnvironment = (opts: {
   return {
     tenant: (id) => {
       const t = loadTenantConfig(join(TENANTS_DIR, `${id}.json`));
-      return { id: t.id, timeZone: t.timeZone, locale: t.locale };
+      return { id: t.id, timeZone: t.timeZone, locale: t.locale, name: t.displayName, currency: t.currency };
     },
     workflowsFile: (id) => tenantDocumentPath('workflows', id),
     archive: (t) => new EventArchive(client(), tableName(t.id), { timeZone: t.timeZone, now }),

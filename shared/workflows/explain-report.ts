@@ -191,7 +191,7 @@ export const describeEffect = (e: EffectDescription): string => {
     case 'email':
       return `email "${e.template}" to ${e.recipient} <${e.address}> (${e.locale})`;
     case 'crm_activity':
-      return `CRM ${e.activity} for owner ${e.ownerId}: "${e.subject}"${e.dueDate ? ` due ${e.dueDate}` : ''}`;
+      return `CRM ${e.activity} for owner ${e.ownerId}: "${e.subjectPreview ?? e.subject}"${e.dueDate ? ` due ${e.dueDate}` : ''}`;
     case 'chat':
       return `chat ${e.format} webhook "${e.webhook}" with "${e.template}"`;
     case 'start_sequence':

@@ -30,11 +30,15 @@ import {
 import type { Action, Locale, Recipient, Sequence, Workflow, WorkflowConfig } from './definition';
 import type { WorkflowEvent } from './match';
 import { enc, enrolmentKey, enrolmentOccurrence } from './sequences';
+import { compileText, renderText } from './templates';
 
 export interface PlanTenant {
   id: string;
   timeZone: string;
   locale: Locale;
+  /** For previews of merged text (explain, dry-run); the runner renders again when it performs. */
+  name?: string;
+  currency?: string;
 }
 
 export type EffectDescription =
@@ -51,6 +55,8 @@ export type EffectDescription =
       kind: 'crm_activity';
       activity: 'task' | 'note' | 'call';
       subject: string;
+      /** The subject merged with the event's record, for people reading a plan (explain, dry-run). */
+      subjectPreview?: string;
       description?: string;
       ownerId: string;
       /** Local date in the tenant's zone, business days counted on the tenant's calendar. */
@@ -143,6 +149,28 @@ const recordDate = (record: CanonicalRecord, field: string): string | undefined 
   return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : undefined;
 };
 
+const compiledTexts = new Map<string, ReturnType<typeof compileText>>();
+/** Merged text as the record stands in the event; undefined without the tenant's name and currency to merge. */
+const previewText = (source: string, env: StepEnv): string | undefined => {
+  const { tenant, event } = env;
+  if (tenant.name === undefined || tenant.currency === undefined) return undefined;
+  let compiled = compiledTexts.get(source);
+  if (!compiled) {
+    compiled = compileText(source);
+    compiledTexts.set(source, compiled);
+  }
+  if ('error' in compiled) return undefined;
+  const d = event.detail;
+  return renderText(compiled, {
+    object: d.object,
+    record: d.record,
+    change: 'change' in d ? d.change : undefined,
+    tenant: { name: tenant.name, locale: tenant.locale, currency: tenant.currency },
+  })
+    .replace(/\s+/g, ' ')
+    .trim();
+};
+
 const planSteps = (steps: readonly Action[], env: StepEnv): Plan => {
   const { config, tenant, event } = env;
   const record = event.detail.record;
@@ -217,10 +245,12 @@ const planSteps = (steps: readonly Action[], env: StepEnv): Plan => {
           skipped.push({ step, reason: 'the record has no owner to assign it to' });
           break;
         }
+        const preview = previewText(action.subject, env);
         push({
           kind: 'crm_activity',
           activity: action.activity,
           subject: action.subject,
+          ...(preview !== undefined ? { subjectPreview: preview } : {}),
           ...(action.description ? { description: action.description } : {}),
           ownerId,
           ...(action.dueInBusinessDays !== undefined

@@ -69,6 +69,17 @@ describe('won-deal recognition', () => {
     });
     expect(p.effects[1]).toMatchObject({ kind: 'chat', webhook: 'sales-cn', format: 'feishu' });
     expect(p.effects[2]).toMatchObject({ kind: 'crm_activity', activity: 'note', ownerId: 'u-1001' });
+    expect(p.effects[2]).not.toHaveProperty('subjectPreview'); // no tenant name or currency to merge with
+    const named = planWorkflow({
+      config: cfg,
+      tenant: { ...TENANT, name: '示例科技', currency: 'CNY' },
+      workflow: wf('won-deal-recognition'),
+      event: won,
+    });
+    expect(named.effects[2]).toMatchObject({
+      subject: '赢单复盘：{{record.name}}（{{record.amount}}）',
+      subjectPreview: '赢单复盘：Acme renewal（¥128,000.00）',
+    });
     const ownerless = plan('won-deal-recognition', event('deal.won', deal({ owner: undefined })));
     expect(ownerless.skipped).toEqual([
       { step: 'actions[0]', reason: 'the record has no owner email' },
