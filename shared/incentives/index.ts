@@ -40,6 +40,8 @@ export {
   lookbackStart,
   type MailResult,
   mailStatements,
+  type ScheduledClose,
+  scheduledClose,
 } from './runs';
 export { dealFromRecord, dealsFromRecords, type SourceDeal } from './source';
 export {

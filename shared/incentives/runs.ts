@@ -5,6 +5,7 @@
  * re-run never sends twice. Nothing here knows about AWS.
  */
 import { createHash } from 'node:crypto';
+import { senderOf } from '../mail/sender';
 import type { OutgoingEmail } from '../ports';
 import { type AccrualSummary, RepAccrual } from './accrual';
 import type { PlanBook } from './book';
@@ -241,9 +242,6 @@ export interface MailResult {
   skipped: { id: string; reason: string }[];
 }
 
-const sender = (t: IncentiveTenant) =>
-  t.mail.senderName ? `${t.mail.senderName} <${t.mail.sender}>` : t.mail.sender;
-
 /**
  * Mails each rep their statement (in the rep's locale) and each team's manager the team summary. Keys carry the
  * statement's content hash, so a re-run of the same close never sends twice.
@@ -258,7 +256,7 @@ export const mailStatements = async (input: {
   const { book, tenant, effects, correlationId } = input;
   const result: MailResult = { sent: 0, duplicates: 0, skipped: [] };
   const envelope = (to: string, mail: { subject: string; html: string; text: string }): OutgoingEmail => ({
-    from: sender(tenant),
+    from: senderOf(tenant.mail),
     to: [to],
     ...(tenant.mail.replyTo ? { replyTo: [tenant.mail.replyTo] } : {}),
     ...mail,
@@ -309,4 +307,51 @@ export const mailStatements = async (input: {
     );
   }
   return result;
+};
+
+export interface ScheduledClose {
+  periodKey: string;
+  /** False when the period was already closed (by an earlier run or the CLI): its stored statements are mailed. */
+  closedNow: boolean;
+  statements: number;
+  /** Deals the plans could not credit, left out of this close (see closeRun's `hold`). */
+  held: Problem[];
+  mail: MailResult;
+}
+
+/**
+ * The scheduled close: for each period kind the plans use, the last period that has ended by `now` is closed (bad
+ * deals held out) unless it already is, then its statements are mailed. A re-run or a retry recomputes nothing
+ * closed and, the effect keys carrying each statement's hash, sends nothing twice.
+ */
+export const scheduledClose = async (input: {
+  book: PlanBook;
+  store: IncentiveStorePort;
+  tenant: IncentiveTenant;
+  now: Date;
+  effects: EffectRunner;
+  correlationId: (periodKey: string) => string;
+}): Promise<ScheduledClose[]> => {
+  const { book, store, tenant, now } = input;
+  const results: ScheduledClose[] = [];
+  for (const periodKey of lastEndedPeriods(book, localDate(now.toISOString(), tenant.timeZone))) {
+    const closed = await store.close(periodKey);
+    const run = closed ? undefined : await closeRun({ book, store, tenant, periodKey, now, hold: true });
+    const statements = run ? run.statements : await store.statements(periodKey);
+    const mail = await mailStatements({
+      book,
+      tenant,
+      statements,
+      effects: input.effects,
+      correlationId: input.correlationId(periodKey),
+    });
+    results.push({
+      periodKey,
+      closedNow: !closed,
+      statements: statements.length,
+      held: run?.held ?? [],
+      mail,
+    });
+  }
+  return results;
 };

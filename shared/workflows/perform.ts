@@ -9,6 +9,7 @@
 import type { CanonicalRecord } from '../../events';
 import type { TenantConfig } from '../config/tenant';
 import type { EffectLedger } from '../effects/ledger';
+import { senderOf } from '../mail/sender';
 import type { OutgoingEmail, SchedulerPort } from '../ports';
 import type { EnrolmentRepository } from '../store/enrolments';
 import type { SendCounters } from '../store/send-counters';
@@ -83,9 +84,6 @@ const result = (c: PerformContext, outcome: StepOutcome, detail?: string): StepR
   outcome,
   ...(detail ? { detail } : {}),
 });
-
-const sender = (t: TenantConfig) =>
-  t.mail.senderName ? `${t.mail.senderName} <${t.mail.sender}>` : t.mail.sender;
 
 /** The visible unsubscribe line under mail to contacts (the headers carry the one-click link too). */
 const unsubscribeFooter: Record<Locale, string> = {
@@ -211,7 +209,7 @@ export class EffectPerformer {
     const t = this.deps.tenant;
     const replyTo = replyToOwner ?? t.mail.replyTo;
     return {
-      from: sender(t),
+      from: senderOf(t.mail),
       to: [to],
       ...(replyTo ? { replyTo: [replyTo] } : {}),
       subject,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EffectLedger } from '../../../shared/effects/ledger';
-import { closeRun, mailStatements, type Statement } from '../../../shared/incentives';
+import { closeRun, mailStatements, type Statement, scheduledClose } from '../../../shared/incentives';
 import { IncentiveRepository } from '../../../shared/store/incentives';
 import {
   type LocalTable,
@@ -62,6 +62,28 @@ describe('statement mail', () => {
       'li.ming@demo.example',
       'wang.fang@demo.example',
     ]);
+  });
+
+  it('the scheduled close of an already closed month recomputes nothing and mails nothing twice', async () => {
+    const store = new IncentiveRepository(table.doc, table.tableName);
+    const runs = await scheduledClose({
+      book,
+      store,
+      tenant: TENANT,
+      now: clock.now(),
+      effects: ledger,
+      correlationId: (p) => `test:${p}`,
+    });
+    expect(runs).toEqual([
+      {
+        periodKey: '2026-01',
+        closedNow: false,
+        statements: 4,
+        held: [],
+        mail: { sent: 0, duplicates: 5, skipped: [] },
+      },
+    ]);
+    expect(mailer.sent).toHaveLength(5);
   });
 
   it("each rep's statement in the rep's locale, HTML and text, from the tenant's sender", () => {
