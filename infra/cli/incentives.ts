@@ -12,8 +12,6 @@ import {
   accrualRun,
   closeRun,
   Dec,
-  describeLine,
-  formatMoney,
   formatPercent,
   IncentiveConflictError,
   IncentiveInputError,
@@ -22,7 +20,6 @@ import {
   parsePeriodKey,
   planBookFromFile,
   replayDraft,
-  type Statement,
   statementCsv,
 } from '../../shared/incentives';
 import type { Locale } from '../../shared/incentives/plan';
@@ -37,6 +34,7 @@ import {
   UsageError,
 } from './common';
 import { explain } from './import';
+import { columns, money, statementText } from './incentives-format';
 
 export interface IncentiveOptions {
   tenant: string;
@@ -89,20 +87,6 @@ const periodArg = (key: string | undefined, name = '--period'): string | undefin
   } catch {
     throw new UsageError(`${name} must be a period such as 2026-03 or 2026-Q1, got ${JSON.stringify(key)}`);
   }
-};
-
-const money = (amount: string, currency: string) => `${amount} ${currency}`;
-
-const columns = (rows: string[][]): string => {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length))) ?? [];
-  return `${rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
 };
 
 /** Runs one command body with the shared error handling: the exit code it returns, 2 or 1 on a thrown error. */
@@ -244,33 +228,6 @@ export const runClose = (
 const localeOption = (v: string | undefined): Locale | undefined => {
   if (v === undefined || v === 'zh-CN' || v === 'en') return v;
   throw new UsageError(`--locale must be zh-CN or en, got ${JSON.stringify(v)}`);
-};
-
-/** The statement as a person reads it on a terminal, in `locale`. */
-export const statementText = (s: Statement, locale: Locale, repName: string): string => {
-  const zh = locale === 'zh-CN';
-  const m = (a: string) => formatMoney(a, s.currency, locale);
-  const seg = s.segments.at(-1);
-  const head = [
-    zh
-      ? `${repName}（${s.repId}）${s.periodKey} 提成对账单`
-      : `Statement ${s.periodKey} for ${repName} (${s.repId})`,
-    `${zh ? '计入业绩' : 'credited'}: ${m(s.totals.credited)} (${s.credits.length} ${zh ? '笔交易' : s.credits.length === 1 ? 'deal' : 'deals'})` +
-      (seg ? `, ${zh ? '完成率' : 'attainment'} ${formatPercent(seg.attainment, locale)}` : ''),
-  ];
-  const rows = s.lines.map((l) => [
-    l.kind,
-    l.dealId ?? l.componentId ?? '',
-    m(l.amount),
-    describeLine(l, s, locale),
-  ]);
-  const totals = [
-    [zh ? '本期收入' : 'earnings', m(s.totals.earnings)],
-    [zh ? '调整' : 'adjustments', m(s.totals.adjustments)],
-    [zh ? '预支' : 'draws', m(s.totals.draws)],
-    [zh ? '应付合计' : 'total payable', m(s.totals.payable)],
-  ];
-  return `${head.join('\n')}\n\n${rows.length ? columns(rows) : ''}\n${columns(totals)}${zh ? '内容哈希' : 'content hash'} ${s.hash}\n`;
 };
 
 export const runStatement = (
