@@ -9,6 +9,7 @@
 import type { CanonicalRecord } from '../../events';
 import type { TenantConfig } from '../config/tenant';
 import type { EffectLedger } from '../effects/ledger';
+import { escapeHtml } from '../mail/escape';
 import { senderOf } from '../mail/sender';
 import type { OutgoingEmail, SchedulerPort } from '../ports';
 import type { EnrolmentRepository } from '../store/enrolments';
@@ -73,8 +74,8 @@ export interface PerformContext {
   record: CanonicalRecord;
   change?: { from: string | null; to: string | null } | undefined;
   correlationId: string;
-  /** Re-creates the step's schedule for a later instant (deferral); returns the schedule payload. */
-  reschedule: (at: Date, why: string) => Promise<void>;
+  /** Schedules the step again for a later instant (a send limit reached). */
+  reschedule: (at: Date) => Promise<void>;
 }
 
 const result = (c: PerformContext, outcome: StepOutcome, detail?: string): StepResult => ({
@@ -157,7 +158,7 @@ export class EffectPerformer {
       'X-Quotaflow-Correlation-Id': c.correlationId,
     };
     let { text, html } = rendered;
-    const ownerEmail = c.record.owner?.email;
+    let reserved: Date | undefined;
     if (external) {
       const suppressed = await consent?.isSuppressed(e.address);
       if (suppressed) return this.skip(c, `${e.address} is suppressed (${suppressed.reason})`);
@@ -166,34 +167,37 @@ export class EffectPerformer {
       if (link) {
         const line = unsubscribeFooter[rendered.locale];
         text = `${text}\n\n${line}${link}\n`;
-        html = `${html}<p style="color:#888;font-size:12px">${line}<a href="${link.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">${link.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</a></p>`;
+        html = `${html}<p style="color:#888;font-size:12px">${escapeHtml(line)}<a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`;
       }
       const at = now();
       const reservation = await counters.reserve(at, c.record.owner?.id);
       if (!reservation.ok) {
         const when = await this.deferral(e, reservation.limit, at);
-        await c.reschedule(when, reservation.limit);
+        await c.reschedule(when);
         return result(
           c,
           'deferred',
           `${reservation.limit === 'rate' ? 'tenant rate limit' : "rep's daily cap"} reached; now due ${when.toISOString()}`,
         );
       }
-      const email = this.outgoing(e.address, rendered.subject, text, html, headers, ownerEmail);
-      const out = await this.deps.effects.run({
-        key: e.key,
-        correlationId: c.correlationId,
-        payload: { kind: 'email', email },
-      });
-      if (out.outcome === 'duplicate') await counters.release(at, c.record.owner?.id);
-      return result(c, out.outcome, out.result);
+      reserved = at;
     }
-    const email = this.outgoing(e.address, rendered.subject, text, html, headers, undefined);
+    // Replies to mail sent to a contact on a rep's behalf go to the rep.
+    const email = this.outgoing(
+      e.address,
+      rendered.subject,
+      text,
+      html,
+      headers,
+      external ? c.record.owner?.email : undefined,
+    );
     const out = await this.deps.effects.run({
       key: e.key,
       correlationId: c.correlationId,
       payload: { kind: 'email', email },
     });
+    // A duplicate sent nothing: the reservation goes back.
+    if (reserved && out.outcome === 'duplicate') await counters.release(reserved, c.record.owner?.id);
     return result(c, out.outcome, out.result);
   }
 
@@ -203,7 +207,6 @@ export class EffectPerformer {
     text: string,
     html: string,
     headers: Record<string, string>,
-    /** Replies to mail sent on a rep's behalf go to the rep. */
     replyToOwner: string | undefined,
   ): OutgoingEmail {
     const t = this.deps.tenant;

@@ -142,13 +142,7 @@ export class WorkflowRunner {
       record,
       change: 'change' in d ? d.change : undefined,
       correlationId: d.correlationId,
-      reschedule: async (at) => {
-        await this.deps.scheduler.scheduleOnce({
-          name: stepScheduleName(effect.key, at),
-          at: at.toISOString(),
-          payload: { ...this.payload(effect, origin, event) },
-        });
-      },
+      reschedule: (at) => this.reschedule(this.payload(effect, origin, event), at),
     };
   }
 
@@ -387,6 +381,7 @@ export class WorkflowRunner {
     return res;
   }
 
+  /** The step again at a later instant (a send limit, a moved date, a debounce): a schedule named for both. */
   private async reschedule(step: StepPayload, at: Date): Promise<void> {
     await this.deps.scheduler.scheduleOnce({
       name: stepScheduleName(step.key, at),
