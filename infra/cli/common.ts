@@ -31,14 +31,20 @@ export const tenantForCli = (id: string): TenantConfig => {
 export const documentClientFromEnvironment = (): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 
+/** An ISO-8601 instant with a zone (Z or ±hh:mm), so it is unambiguous; undefined for anything else. */
+export const parseInstant = (value: string): Date | undefined => {
+  const at = /(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : new Date(Number.NaN);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+};
+
 /**
  * `--now <ISO-8601>`: the instant a command acts at, instead of the machine's clock (an accrual as of yesterday, or
  * the local runtime's moved clock: `curl localhost:3000/_local/clock`). Needs an offset or Z, so it is unambiguous.
  */
 export const clockOption = (value: string | undefined): (() => Date) | undefined => {
   if (value === undefined) return undefined;
-  const at = /(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime()))
+  const at = parseInstant(value);
+  if (!at)
     throw new UsageError(
       `--now must be an ISO-8601 instant with a zone, such as 2026-12-01T02:00:00+08:00; got ${JSON.stringify(value)}`,
     );

@@ -2,8 +2,11 @@
  * The local stand-in for chat groups' incoming webhooks (Feishu, DingTalk, WeCom, Slack): locally, workflow chat
  * messages are posted here instead of to the provider (CHAT_WEBHOOK_ENDPOINT_OVERRIDE), with the URL they were
  * meant for in a header, and kept for people (`GET /_local/chat`) and tests. It answers as the providers do on
- * success, so the same client code judges the answer.
+ * success, so the same client code judges the answer. With a data folder the messages are kept in a journal there
+ * (written before the answer), so they are still there after a restart.
  */
+import { Journal } from './persistence/journal';
+
 export const CHAT_TARGET_HEADER = 'x-quotaflow-chat-url';
 
 export interface ChatMessage {
@@ -26,10 +29,27 @@ const providerOf = (url: string): ChatMessage['provider'] =>
           ? 'slack'
           : 'other';
 
+const isChatMessage = (v: unknown): v is ChatMessage =>
+  typeof v === 'object' && v !== null && typeof (v as ChatMessage).id === 'string';
+
 export class LocalChat {
   private readonly messages: ChatMessage[] = [];
+  private readonly journal: Journal<ChatMessage> | undefined;
 
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    file?: string,
+  ) {
+    if (file) {
+      const { journal, records } = Journal.open(file, 'the chat messages workflows posted', isChatMessage);
+      this.messages.push(...records);
+      this.journal = journal;
+    }
+  }
+
+  close(): void {
+    this.journal?.close();
+  }
 
   /** Stores one post; returns the status and body the provider would answer with. */
   receive(url: string | undefined, raw: Buffer): { status: number; body: unknown } {
@@ -41,13 +61,15 @@ export class LocalChat {
       return { status: 400, body: { error: 'the body is not valid JSON' } };
     }
     const provider = providerOf(url);
-    this.messages.push({
+    const message: ChatMessage = {
       id: `chat-${this.messages.length + 1}`,
       url,
       provider,
       body,
       receivedAt: this.now().toISOString(),
-    });
+    };
+    this.journal?.note(message);
+    this.messages.push(message);
     switch (provider) {
       case 'feishu':
         return { status: 200, body: { code: 0, msg: 'success', data: {} } };

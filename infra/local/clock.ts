@@ -1,11 +1,41 @@
 /**
- * The runtime's one clock: real time plus an offset that only grows. Moving it forward is how a person or a test
- * plays the waits of a sequence; it never goes back, as no deployed clock does.
+ * The runtime's one clock: real time from a start instant, plus an offset that only grows. Moving it forward is how
+ * a person or a test plays the waits of a sequence; it never goes back, as no deployed clock does.
+ *
+ * It starts at `--clock <instant>` when given (tests and demos run on fixed dates), else where the data folder's
+ * clock stopped (a restart resumes the same timeline), else at the machine's time. With a data folder it is saved
+ * on every move and every few seconds while it runs.
  */
 import type { Clock } from '../../shared/runtime/clock';
+import { readJsonState, writeJsonAtomic } from './persistence/state-file';
+
+export class ClockStartError extends Error {
+  override readonly name = 'ClockStartError';
+}
+
+const isSaved = (v: unknown): v is { now: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { now?: unknown }).now === 'string';
 
 export class LocalClock implements Clock {
   private offsetMs = 0;
+
+  constructor(private readonly opts: { start?: Date; file?: string } = {}) {
+    const saved = opts.file
+      ? readJsonState(opts.file, 'the runtime clock (where time stood when it stopped)', isSaved)
+      : undefined;
+    const savedAt = saved ? new Date(saved.now) : undefined;
+    if (savedAt && Number.isNaN(savedAt.getTime()))
+      throw new ClockStartError(`${opts.file}: "now" is not a date-time (${saved?.now})`);
+    if (opts.start && savedAt && opts.start < savedAt) {
+      throw new ClockStartError(
+        `--clock ${opts.start.toISOString()} is earlier than this data folder's clock (${savedAt.toISOString()}); ` +
+          'the clock only moves forward. Give a later instant, leave --clock out to resume, or use another --data-dir',
+      );
+    }
+    const base = opts.start ?? savedAt;
+    if (base) this.offsetMs = base.getTime() - Date.now();
+    this.save();
+  }
 
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
@@ -13,6 +43,14 @@ export class LocalClock implements Clock {
 
   advance(to: Date): void {
     const delta = to.getTime() - this.now().getTime();
-    if (delta > 0) this.offsetMs += delta;
+    if (delta > 0) {
+      this.offsetMs += delta;
+      this.save();
+    }
+  }
+
+  /** Writes the current instant to the data folder (no-op in memory). */
+  save(): void {
+    if (this.opts.file) writeJsonAtomic(this.opts.file, { now: this.now().toISOString() });
   }
 }

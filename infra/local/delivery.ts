@@ -1,10 +1,10 @@
 /**
  * Asynchronous delivery with retries and a dead-letter queue, shared by the local event bus and the local scheduler
  * (as on AWS, both retry a failing target and then park the event in a DLQ). The DLQ is kept in memory and, when
- * the runtime persists its data, in a JSON file beside the database, so nothing that failed is silently dropped.
+ * the runtime persists its data, in a JSON file beside the database (replaced atomically on every change), so
+ * nothing that failed is silently dropped, also across a crash.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readJsonState, writeJsonAtomic } from './persistence/state-file';
 
 export interface DeadLetter {
   id: string;
@@ -23,19 +23,26 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
+const isDeadLetters = (v: unknown): v is DeadLetter[] =>
+  Array.isArray(v) && v.every((d) => typeof d === 'object' && d !== null && typeof d.id === 'string');
+
 export class DeadLetterQueue {
   private readonly items: DeadLetter[];
 
   constructor(private readonly file?: string) {
-    this.items = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DeadLetter[]) : [];
+    this.items =
+      (file && readJsonState(file, 'the dead letters (deliveries that failed every retry)', isDeadLetters)) ||
+      [];
   }
 
   push(item: DeadLetter): void {
-    this.items.push(item);
-    if (this.file) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(this.file, JSON.stringify(this.items, null, 2));
-    }
+    // A delivery re-driven after a crash can fail again: one dead letter per event and target.
+    const same = this.items.findIndex(
+      (d) => d.id === item.id && d.origin === item.origin && d.target === item.target,
+    );
+    if (same >= 0) this.items[same] = item;
+    else this.items.push(item);
+    if (this.file) writeJsonAtomic(this.file, this.items);
   }
 
   list(): readonly DeadLetter[] {

@@ -44,13 +44,13 @@ const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
  *   bounce:    {"recipients": ["a@b.example"], "type": "Permanent" | "Transient"}
  *   complaint: {"recipients": ["a@b.example"], "feedbackType": "abuse"}
  */
-const simulateFeedback = (
+const simulateFeedback = async (
   res: ServerResponse,
   services: LocalRuntimeServices,
   id: string,
   kind: 'bounce' | 'complaint',
   body: Buffer,
-): void => {
+): Promise<void> => {
   let options: { recipients?: unknown; type?: unknown; feedbackType?: unknown } = {};
   if (body.length) {
     try {
@@ -77,7 +77,7 @@ const simulateFeedback = (
     return;
   }
   try {
-    const published = services.mail.simulateFeedback(id, {
+    const published = await services.mail.simulateFeedback(id, {
       kind,
       ...(recipients ? { recipients: recipients as string[] } : {}),
       ...(type ? { bounceType: type as 'Permanent' | 'Transient' } : {}),
@@ -247,6 +247,11 @@ export const startGateway = async (
       if (!body)
         return problem(res, 413, 'payload_too_large', `the body exceeds ${API_GATEWAY_MAX_BODY} bytes`);
       const route = byKey.get(`${req.method} ${url.pathname}`);
+      if (route && !services.ready) {
+        // Functions are still loading: a CRM retries a 503 (as it would a cold API Gateway), never a 500.
+        res.setHeader('retry-after', '1');
+        return problem(res, 503, 'starting', 'the runtime is still starting; retry in a moment');
+      }
       if (route) {
         const routeKey = `${route.method} ${route.path}`;
         const result = await services.functions.invoke(

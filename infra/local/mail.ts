@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
+import { Journal } from './persistence/journal';
 
 const require = createRequire(import.meta.url);
 
@@ -49,7 +50,7 @@ export interface FeedbackPublishing {
   configurationSet: string;
   now: () => Date;
   /** A PutEvents entry onto the local bus (standing in for the default bus and the forwarding rule). */
-  publish: (entry: { Source: string; DetailType: string; Detail: string }) => void;
+  publish: (entry: { Source: string; DetailType: string; Detail: string }) => Promise<void>;
 }
 
 export interface SimulatedFeedback {
@@ -77,15 +78,27 @@ export class FeedbackError extends Error {
  * `sentAt` and SES's feedback events do in AWS. Its handlers call `saveEmail` through the module's exports, so
  * replacing it there (once per process) re-stamps every message as it is stored.
  */
+/* The same hook keeps each message in the data folder's mail journal (written before SES answers), so a person
+ * sees their mail after a restart. */
 let stampClock: (() => Date) | undefined;
-let stamping = false;
-const stampWith = (now: () => Date): void => {
-  stampClock = now;
-  if (stamping) return;
-  stamping = true;
-  const save = sesStore.saveEmail;
-  sesStore.saveEmail = (e) => save(stampClock ? { ...e, at: Math.floor(stampClock().getTime() / 1000) } : e);
+let mailJournal: Journal<StoredEmail> | undefined;
+const storeEmail = sesStore.saveEmail;
+let hooked = false;
+const hookSaves = (): void => {
+  if (hooked) return;
+  hooked = true;
+  sesStore.saveEmail = (e) => {
+    const stamped = stampClock ? { ...e, at: Math.floor(stampClock().getTime() / 1000) } : e;
+    mailJournal?.note(stamped);
+    storeEmail(stamped);
+  };
 };
+
+const isStoredEmail = (v: unknown): v is StoredEmail =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as StoredEmail).messageId === 'string' &&
+  typeof (v as StoredEmail).destination === 'object';
 
 export class LocalMail {
   private readonly headerCache = new Map<string, Record<string, string>>();
@@ -97,10 +110,21 @@ export class LocalMail {
     readonly endpoint: string,
   ) {}
 
-  /** `now`: the runtime's clock, which captured messages are stamped with (default: the machine's). */
-  static async start(opts: { now?: () => Date } = {}): Promise<LocalMail> {
-    if (opts.now) stampWith(opts.now);
-    else stampClock = undefined;
+  /**
+   * `now`: the runtime's clock, which captured messages are stamped with (default: the machine's). `file`: the
+   * mail journal in the data folder; what it holds is captured mail again.
+   */
+  static async start(opts: { now?: () => Date; file?: string } = {}): Promise<LocalMail> {
+    hookSaves();
+    stampClock = opts.now;
+    mailJournal?.close();
+    mailJournal = undefined;
+    if (opts.file) {
+      const { journal, records } = Journal.open(opts.file, 'the mail the tenant sent', isStoredEmail);
+      sesStore.clearStore();
+      for (const e of records) storeEmail(e);
+      mailJournal = journal;
+    }
     const mod = (await import('aws-ses-v2-local')) as unknown as {
       default: { default?: (c: object) => Promise<Server> } & ((c: object) => Promise<Server>);
     };
@@ -145,7 +169,10 @@ export class LocalMail {
    * Publishes a bounce or complaint for a captured message, shaped like SES's EventBridge event (source aws.ses,
    * detail-type "Email Bounced" / "Email Complaint Received", detail = SES's event-publishing record).
    */
-  simulateFeedback(id: string, f: SimulatedFeedback): { detailType: string; recipients: string[] } {
+  async simulateFeedback(
+    id: string,
+    f: SimulatedFeedback,
+  ): Promise<{ detailType: string; recipients: string[] }> {
     const pub = this.feedback;
     if (!pub) throw new FeedbackError(409, 'mail feedback is not connected to an event bus');
     const email = sesStore.getStoreReadonly().emails.find((e) => e.messageId === id);
@@ -209,16 +236,19 @@ export class LocalMail {
             },
             mail,
           };
-    pub.publish({ Source: 'aws.ses', DetailType: detailType, Detail: JSON.stringify(detail) });
+    await pub.publish({ Source: 'aws.ses', DetailType: detailType, Detail: JSON.stringify(detail) });
     return { detailType, recipients };
   }
 
   clear(): void {
     sesStore.clearStore();
+    mailJournal?.rewrite([]);
     this.headerCache.clear();
   }
 
   async stop(): Promise<void> {
+    mailJournal?.close();
+    mailJournal = undefined;
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 

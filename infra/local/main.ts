@@ -1,19 +1,26 @@
 /**
- * `npm start [-- --tenant tenants/<id>.json] [--port N] [--in-memory] [--data-dir DIR]`: runs one tenant locally.
+ * `npm start [-- --tenant tenants/<id>.json] [--port N] [--in-memory] [--data-dir DIR] [--clock <ISO-8601>]`:
+ * runs one tenant locally.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TenantConfigError } from '../../shared/config/tenant';
+import { parseInstant } from '../cli/common';
 import { REPO_ROOT, startLocalRuntime } from './runtime';
 
 const USAGE = `usage: npm start -- [--tenant tenants/<id>.json] [--port <n>] [--in-memory] [--data-dir <dir>]
+                    [--clock <ISO-8601>] [--log-level <level>] [--no-metrics] [--real-crm]
   --tenant     tenant config to run (default tenants/demo.json)
   --port       gateway port (default $PORT or 3000)
   --in-memory  keep nothing between runs (default: persist under .local/<tenant>)
-  --data-dir   where to persist data
+  --data-dir   where to persist data (one runtime per folder)
+  --clock      start the runtime's clock at this instant, e.g. 2026-11-27T09:00:00+08:00 (default: where the
+               data folder's clock stopped, else the machine's time); it then runs on in real time
   --log-level  DEBUG, INFO (default), WARN, ERROR or SILENT
   --no-metrics do not print Powertools metric (EMF) lines
-  --real-crm   use the tenant's real Zoho/Fxiaoke endpoints instead of the built-in simulator`;
+  --real-crm   use the tenant's real Zoho/Fxiaoke endpoints instead of the built-in simulator
+
+example: npm start -- --tenant tenants/demo-zoho.json --clock 2026-11-27T09:00:00+08:00 --in-memory`;
 
 const main = async () => {
   let args: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
@@ -25,6 +32,7 @@ const main = async () => {
     'log-level': { type: 'string' },
     'no-metrics': { type: 'boolean' },
     'real-crm': { type: 'boolean' },
+    clock: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -50,6 +58,13 @@ const main = async () => {
     );
     process.exit(2);
   }
+  const clock = args.clock === undefined ? undefined : parseInstant(args.clock);
+  if (args.clock !== undefined && !clock) {
+    console.error(
+      `--clock must be an ISO-8601 date-time with a zone, e.g. 2026-11-27T09:00:00+08:00, got ${JSON.stringify(args.clock)}`,
+    );
+    process.exit(2);
+  }
   const tenantFile = resolve(args.tenant ?? resolve(REPO_ROOT, 'tenants', 'demo.json'));
   const runtime = await startLocalRuntime({
     tenantFile,
@@ -59,6 +74,7 @@ const main = async () => {
     logLevel: logLevel as 'INFO',
     metrics: !args['no-metrics'],
     realCrm: args['real-crm'] ?? false,
+    ...(clock ? { clock } : {}),
   });
   const banner = [
     '',
@@ -70,6 +86,7 @@ const main = async () => {
     `  clock      ${runtime.url}/_local/clock   (POST {"now": "<ISO-8601>"} to move it forward)`,
     `  schedules  ${runtime.url}/_local/schedules     dead letters ${runtime.url}/_local/dlq`,
     `  data       ${runtime.dataDir ?? 'in memory (nothing kept after exit)'}`,
+    `  now        ${runtime.clock.now().toISOString()} (the runtime clock)`,
     ...(runtime.crm
       ? [
           `  CRM        ${runtime.crm.provider} simulator at ${runtime.crm.url}   (POST /_local/crm/change to change a record)`,

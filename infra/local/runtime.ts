@@ -33,6 +33,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
+import { lockDataFolder } from './persistence/lock';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -51,6 +52,8 @@ export interface LocalRuntimeOptions {
   realCrm?: boolean;
   /** How many event-bus deliveries run at once; the rest queue, as async invocations do on Lambda. Default 4. */
   asyncConcurrency?: number;
+  /** Where the clock starts (tests and demos on fixed dates); default: where the data folder's clock stopped, or now. */
+  clock?: Date;
 }
 
 export interface LocalRuntimeServices {
@@ -62,6 +65,8 @@ export interface LocalRuntimeServices {
   scheduler: LocalScheduler;
   functions: LocalFunctions;
   dlq: DeadLetterQueue;
+  /** False until every function is loaded: the gateway answers 503 until then. */
+  ready: boolean;
   advanceClock(to: Date): Promise<FiredSummary[]>;
   status(): Record<string, unknown>;
   log(msg: string, extra?: Record<string, unknown>): void;
@@ -97,12 +102,16 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const devSecrets = devSecretsFor(opts.tenantFile, configured.id);
   // A tenant on Zoho or Fxiaoke runs against that CRM's simulator unless told to use the real service.
   // One clock for everything, the simulated CRM included: when the clock moves, tokens and channels age alike.
-  const clock = new LocalClock();
+  const dataDir = opts.inMemory
+    ? undefined
+    : resolve(opts.dataDir ?? join(REPO_ROOT, '.local', configured.id));
+  if (dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  const unlock = dataDir ? lockDataFolder(dataDir) : () => undefined;
+  const inData = (file: string) => (dataDir ? { file: join(dataDir, file) } : {});
+  const clock = new LocalClock({ ...(opts.clock ? { start: opts.clock } : {}), ...inData('clock.json') });
   const crm = opts.realCrm ? undefined : await startCrmSimulation(configured, () => clock.now().getTime());
   const tenant = crm?.tenant ?? configured;
   const secretValue = JSON.stringify({ ...devSecrets, ...crm?.secrets });
-  const dataDir = opts.inMemory ? undefined : resolve(opts.dataDir ?? join(REPO_ROOT, '.local', tenant.id));
-  if (dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   const logLevel = opts.logLevel ?? 'INFO';
   const log = (msg: string, extra: Record<string, unknown> = {}) => {
     if (logLevel !== 'SILENT' && logLevel !== 'ERROR') {
@@ -121,7 +130,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
   });
   const dynamoEndpoint = dynamo.endpoint;
-  const mail = await LocalMail.start({ now: () => clock.now() });
+  const mail = await LocalMail.start({ now: () => clock.now(), ...inData('mail.jsonl') });
 
   useClock(clock);
   const inFlight = new InFlight();
@@ -139,13 +148,16 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     pool: new AsyncPool(opts.asyncConcurrency ?? 4),
     retry,
     log,
+    ...(dataDir ? { outboxFile: join(dataDir, 'outbox.jsonl') } : {}),
   });
   // SES publishes bounces and complaints to EventBridge; locally they go straight onto the one bus.
   mail.connectFeedback({
     configurationSet: configurationSetName(tenant.id),
     now: () => clock.now(),
-    publish: (entry) => {
-      const out = bus.handle('PutEvents', { Entries: [entry] }) as { Entries: { ErrorMessage?: string }[] };
+    publish: async (entry) => {
+      const out = (await bus.handle('PutEvents', { Entries: [entry] })) as {
+        Entries: { ErrorMessage?: string }[];
+      };
       const error = out.Entries[0]?.ErrorMessage;
       if (error) throw new Error(`the local bus refused the SES event: ${error}`);
     },
@@ -215,10 +227,11 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     crm,
     clock,
     mail,
-    chat: new LocalChat(() => clock.now()),
+    chat: new LocalChat(() => clock.now(), inData('chat.jsonl').file),
     scheduler,
     functions,
     dlq,
+    ready: false,
     log,
     advanceClock: async (to) => {
       await inFlight.idle();
@@ -228,7 +241,9 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       tenant: tenant.id,
       now: clock.now().toISOString(),
       inFlight: inFlight.size,
+      ready: services.ready,
       eventsPublished: bus.published,
+      eventsRedelivered: bus.redelivered,
       schedulesFired: scheduler.fired,
       invocations: functions.invocations,
       emails: mail.count(),
@@ -268,7 +283,14 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       tableName,
     ),
   );
-  const ticker = setInterval(() => void scheduler.advanceTo(clock.now()), 1000);
+  // Deliveries the bus had accepted before a crash, then schedules that came due while the runtime was down.
+  bus.redeliverPending();
+  services.ready = true;
+  let ticks = 0;
+  const ticker = setInterval(() => {
+    void scheduler.advanceTo(clock.now());
+    if (++ticks % 5 === 0) clock.save();
+  }, 1000);
   ticker.unref();
 
   return {
@@ -285,6 +307,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       await mail.stop();
       await dynamo.stop();
       await crm?.stop();
+      bus.close();
+      services.chat.close();
+      clock.save();
+      unlock();
     },
   };
 };

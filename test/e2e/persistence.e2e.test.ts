@@ -1,6 +1,7 @@
 /**
- * `npm start` keeps its data by default: receipts, records, effects and pending one-time schedules survive a
- * restart, so a replayed delivery is still a duplicate and a scheduled reminder still fires once.
+ * `npm start` keeps its data by default: receipts, records, effects, pending one-time schedules, the clock and the
+ * mailbox survive a restart, so a replayed delivery is still a duplicate, a scheduled reminder still fires once and
+ * a person still sees the mail sent before it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,8 +58,11 @@ describe('local runtime data folder', () => {
       await first.stop();
     }
 
-    const second = await startRuntimeProcess([], { dataDir });
+    // No --clock: the restart resumes the data folder's clock.
+    const second = await startRuntimeProcess([], { dataDir, clock: null });
     try {
+      const resumed = ((await (await fetch(`${second.url}/_local/clock`)).json()) as { now: string }).now;
+      expect(resumed >= '2026-11-27T02:05:00.000Z' && resumed < '2026-11-28T00:00:00.000Z').toBe(true);
       expect((await send(second.url)).status).toBe('duplicate');
       const pending = (await (await fetch(`${second.url}/_local/schedules`)).json()) as {
         oneTime: { at: string }[];
@@ -72,10 +76,11 @@ describe('local runtime data folder', () => {
       expect(moved.status).toBe(200);
       await settle(second.url);
       const emails = (await (await fetch(`${second.url}/_local/emails`)).json()) as { subject: string }[];
-      // The congratulation went out before the restart (the mailbox itself is in memory); the reminder now, once.
+      // The congratulation went out before the restart and is still in the mailbox; the reminder now, once.
       // (Other mail may share the week: a month-end incentive close when the week crosses the 1st.)
       const subjects = emails.map((e) => e.subject);
       expect(subjects.filter((t) => t.includes('Persistent deal'))).toEqual([
+        '恭喜赢单：Persistent deal（¥150,000.00）',
         '客户回访提醒：Persistent deal',
       ]);
     } finally {

@@ -7,6 +7,12 @@ import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
+/**
+ * Where e2e runtimes start their clock unless a test says otherwise: a fixed instant, so that no test depends on
+ * the day it runs (a Friday morning in Shanghai, a working day before a weekend).
+ */
+export const TEST_CLOCK = '2026-11-27T10:05:00+08:00';
+
 export interface RuntimeProcess {
   url: string;
   stdout: () => string;
@@ -15,7 +21,13 @@ export interface RuntimeProcess {
 
 export const startRuntimeProcess = async (
   args: string[] = [],
-  opts: { timeoutMs?: number; env?: Record<string, string>; dataDir?: string } = {},
+  opts: {
+    timeoutMs?: number;
+    env?: Record<string, string>;
+    dataDir?: string;
+    /** The runtime's start instant (default TEST_CLOCK); null: the machine's time, or where the data folder stopped. */
+    clock?: string | null;
+  } = {},
 ): Promise<RuntimeProcess> => {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -26,6 +38,7 @@ export const startRuntimeProcess = async (
       ...(opts.dataDir ? ['--data-dir', opts.dataDir] : ['--in-memory']),
       '--port',
       '0',
+      ...(opts.clock === null ? [] : ['--clock', opts.clock ?? TEST_CLOCK]),
       ...args,
     ],
     { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },

@@ -26,7 +26,7 @@ export const startAwsStandIns = async (services: {
         const [service, action = ''] = target.split('.');
         const result =
           service === 'AWSEvents'
-            ? services.bus.handle(action, body)
+            ? await services.bus.handle(action, body)
             : service === 'secretsmanager'
               ? services.secrets.handle(action, body)
               : undefined;

@@ -5,9 +5,12 @@
  * fires everything that became due in time order, with the clock set to each firing's time while it runs.
  * A cron time that falls in a DST spring-forward gap is skipped, as EventBridge Scheduler does (AWS re:Post
  * "eventbridge-scheduler-adjust-dst"); a repeated fall-back time fires once.
+ *
+ * Like AWS Scheduler, delivery is at least once: a one-time schedule is marked completed, and a fixed schedule's
+ * next time moved on, only after its target accepted the invocation (or it went to the DLQ); with a data folder
+ * both are saved atomically, so a crash in between fires it again after the restart (the effect ledger makes the
+ * step itself exactly once).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import {
   nextFireTime,
   parseScheduleExpression,
@@ -15,6 +18,7 @@ import {
   zonedLocalToUtc,
 } from '../../../shared/schedules/expression';
 import { type DeadLetterQueue, deliverWithRetries, type RetryPolicy } from '../delivery';
+import { readJsonState, writeJsonAtomic } from '../persistence/state-file';
 import { AwsError } from './protocol';
 
 export interface FixedSchedule {
@@ -54,10 +58,24 @@ interface FixedEntry {
 
 type Due = { kind: 'fixed'; at: Date; entry: FixedEntry } | { kind: 'once'; at: Date; entry: OneTime };
 
+/** What the schedules file holds: pending one-time schedules, and each fixed schedule's next time. */
+interface SavedSchedules {
+  oneTime: OneTime[];
+  fixed: { name: string; expression: string; next: string | null }[];
+}
+
+const isSavedSchedules = (v: unknown): v is SavedSchedules | OneTime[] =>
+  Array.isArray(v) || // the earlier format: one-time schedules only
+  (typeof v === 'object' &&
+    v !== null &&
+    Array.isArray((v as SavedSchedules).oneTime) &&
+    Array.isArray((v as SavedSchedules).fixed));
+
 export class LocalScheduler {
   private readonly fixed: FixedEntry[] = [];
   private readonly oneTime = new Map<string, OneTime>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly savedFixed = new Map<string, { expression: string; next: string | null }>();
   fired = 0;
 
   constructor(
@@ -76,18 +94,35 @@ export class LocalScheduler {
       log: (msg: string, extra: Record<string, unknown>) => void;
     },
   ) {
-    if (deps.file && existsSync(deps.file)) {
-      for (const s of JSON.parse(readFileSync(deps.file, 'utf8')) as OneTime[]) this.oneTime.set(s.name, s);
-    }
+    const saved = deps.file
+      ? readJsonState(
+          deps.file,
+          'the pending one-time schedules (sequence steps, check-ins) and when each fixed schedule fires next',
+          isSavedSchedules,
+        )
+      : undefined;
+    const { oneTime, fixed } = Array.isArray(saved)
+      ? { oneTime: saved, fixed: [] }
+      : (saved ?? { oneTime: [], fixed: [] });
+    for (const s of oneTime) this.oneTime.set(s.name, s);
+    for (const f of fixed) this.savedFixed.set(f.name, f);
   }
 
   addFixed(spec: FixedSchedule): void {
     const parsed = parseScheduleExpression(spec.expression);
-    const next = nextFireTime(parsed, {
-      timeZone: this.deps.timeZone,
-      after: this.deps.clock.now(),
-      dstGap: 'skip',
-    });
+    // After a restart a fixed schedule resumes where it stood, so an occurrence that was due (or firing) when the
+    // runtime stopped still fires; a changed expression starts afresh.
+    const saved = this.savedFixed.get(spec.name);
+    const next =
+      saved && saved.expression === spec.expression
+        ? saved.next === null
+          ? undefined
+          : new Date(saved.next)
+        : nextFireTime(parsed, {
+            timeZone: this.deps.timeZone,
+            after: this.deps.clock.now(),
+            dstGap: 'skip',
+          });
     this.fixed.push({ spec, parsed, next });
   }
 
@@ -213,19 +248,29 @@ export class LocalScheduler {
       if (due.at > this.deps.clock.now()) this.deps.clock.advance(due.at);
       if (due.kind === 'fixed') {
         const f = due.entry;
-        f.next = nextFireTime(f.parsed, { timeZone: this.deps.timeZone, after: due.at, dstGap: 'skip' });
         const n = (catchUp.get(f.spec.name) ?? 0) + 1;
         catchUp.set(f.spec.name, n);
-        if (n > MAX_CATCH_UP) continue;
+        const following = nextFireTime(f.parsed, {
+          timeZone: this.deps.timeZone,
+          after: due.at,
+          dstGap: 'skip',
+        });
+        if (n > MAX_CATCH_UP) {
+          f.next = following;
+          continue;
+        }
         await this.fire(`schedule:${f.spec.name}`, f.spec.target, {});
+        f.next = following;
+        this.save();
       } else {
         const s = due.entry;
+        const target = this.deps.functionForArn(s.targetArn);
+        if (target) await this.fire(`schedule:${s.name}`, target, JSON.parse(s.input));
         s.state = 'COMPLETED';
         if (s.deleteAfterCompletion) this.oneTime.delete(s.name);
         this.save();
-        const target = this.deps.functionForArn(s.targetArn);
-        if (target) await this.fire(`schedule:${s.name}`, target, JSON.parse(s.input));
       }
+      await this.deps.settled();
       const name = due.kind === 'fixed' ? due.entry.spec.name : due.entry.name;
       const last = fired.at(-1);
       if (last?.name === name) {
@@ -241,6 +286,7 @@ export class LocalScheduler {
           skipped: n - MAX_CATCH_UP,
         });
     }
+    if (catchUp.size) this.save();
     if (to > this.deps.clock.now()) this.deps.clock.advance(to);
     return fired;
   }
@@ -275,12 +321,18 @@ export class LocalScheduler {
         }),
       (error, attempt) => this.deps.log('schedule target failed; retrying', { origin, attempt, error }),
     );
-    await this.deps.settled();
   }
 
   private save(): void {
     if (!this.deps.file) return;
-    mkdirSync(dirname(this.deps.file), { recursive: true });
-    writeFileSync(this.deps.file, JSON.stringify([...this.oneTime.values()], null, 2));
+    const saved: SavedSchedules = {
+      oneTime: [...this.oneTime.values()],
+      fixed: this.fixed.map((f) => ({
+        name: f.spec.name,
+        expression: f.spec.expression,
+        next: f.next?.toISOString() ?? null,
+      })),
+    };
+    writeJsonAtomic(this.deps.file, saved);
   }
 }
