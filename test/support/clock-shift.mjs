@@ -13,6 +13,7 @@ if (shiftMs !== 0 && !globalThis.Date.__shifted) {
   const RealDate = globalThis.Date;
   const now = () => RealDate.now() + shiftMs;
   // A subclass keeps instanceof, the prototype and every static (parse, UTC) intact.
+  // biome-ignore lint/suspicious/noShadowRestrictedNames: named Date so that printed dates read as usual
   const ShiftedDate = class Date extends RealDate {
     constructor(...args) {
       if (args.length === 0) super(now());
