@@ -50,6 +50,15 @@ export class DeadLetterQueue {
   }
 }
 
+/**
+ * A transient "come back later" failure (an effect another invocation holds a lease on, a record the CRM does not
+ * show yet): on AWS, Lambda retries such an asynchronous event after about one and then two more minutes, by when
+ * the lease has run out. Locally the fast retries are spent in a second, so such a delivery is parked on the runtime
+ * clock for that long instead of going to the DLQ at once.
+ */
+export const RETRY_LATER_AFTER_MS = 3 * 60_000;
+export const isRetryLater = (err: unknown): boolean => err instanceof Error && err.name === 'RetryLaterError';
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -103,7 +112,7 @@ export class InFlight {
 export const deliverWithRetries = async (
   attempt: () => Promise<unknown>,
   policy: RetryPolicy,
-  onDead: (error: string, attempts: number) => void,
+  onDead: (error: string, attempts: number, cause: unknown) => void,
   onRetry?: (error: string, attempt: number) => void,
 ): Promise<boolean> => {
   for (let n = 1; ; n++) {
@@ -113,7 +122,7 @@ export const deliverWithRetries = async (
     } catch (err) {
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       if (n >= policy.maxAttempts) {
-        onDead(message, n);
+        onDead(message, n, err);
         return false;
       }
       onRetry?.(message, n);

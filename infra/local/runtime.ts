@@ -28,7 +28,7 @@ import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalChat } from './chat';
 import { LocalClock } from './clock';
 import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
-import { AsyncPool, DeadLetterQueue, InFlight } from './delivery';
+import { AsyncPool, DeadLetterQueue, InFlight, RETRY_LATER_AFTER_MS } from './delivery';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
@@ -149,6 +149,13 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     retry,
     log,
     ...(dataDir ? { outboxFile: join(dataDir, 'outbox.jsonl') } : {}),
+    retryLater: (target, event, origin) =>
+      scheduler.retryLater(
+        `${origin}:${event.id}`,
+        new Date(clock.now().getTime() + RETRY_LATER_AFTER_MS),
+        functions.arnOf(target),
+        event,
+      ),
   });
   // SES publishes bounces and complaints to EventBridge; locally they go straight onto the one bus.
   mail.connectFeedback({

@@ -106,8 +106,10 @@ beforeAll(async () => {
       zohoRefreshToken: fake.issueRefreshToken(),
     }),
   );
+  // The fake keeps Zoho's time on the machine's clock (tokens, channel expiry), so the runtime starts there too.
   rt = await startRuntimeProcess(['--tenant', tenantFile, '--real-crm', '--no-metrics'], {
     timeoutMs: 90_000,
+    clock: null,
   });
   status = await getJson<Status>(`${rt.url}/_local/status`);
   const endpoints = status.endpoints;

@@ -17,6 +17,8 @@ export interface RuntimeProcess {
   url: string;
   stdout: () => string;
   stop: () => Promise<void>;
+  /** `kill -9` of the runtime's whole process group (the runtime and its database process), as a crash would. */
+  kill9: () => Promise<void>;
 }
 
 export const startRuntimeProcess = async (
@@ -41,7 +43,8 @@ export const startRuntimeProcess = async (
       ...(opts.clock === null ? [] : ['--clock', opts.clock ?? TEST_CLOCK]),
       ...args,
     ],
-    { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group, so that kill9 reaches the database process it starts too.
+    { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let out = '';
   let err = '';
@@ -74,6 +77,12 @@ export const startRuntimeProcess = async (
         if (child.exitCode !== null) return r();
         child.once('exit', () => r());
         child.kill('SIGTERM');
+      }),
+    kill9: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null || child.signalCode !== null) return r();
+        child.once('exit', () => r());
+        process.kill(-(child.pid as number), 'SIGKILL');
       }),
   };
 };

@@ -14,6 +14,7 @@ import {
   type DeadLetterQueue,
   deliverWithRetries,
   type InFlight,
+  isRetryLater,
   type RetryPolicy,
 } from '../delivery';
 import { type EventPattern, matches, validatePattern } from '../eventbridge/pattern';
@@ -73,6 +74,8 @@ export class LocalEventBus {
       pool: AsyncPool;
       retry: RetryPolicy;
       log: (msg: string, extra: Record<string, unknown>) => void;
+      /** Parks a delivery that failed with a "retry later" error, to be invoked again later on the runtime clock. */
+      retryLater?: (target: string, event: BusEvent, origin: string) => void;
       /** The outbox journal's file; without it deliveries live in memory only (`--in-memory`). */
       outboxFile?: string;
     },
@@ -194,7 +197,12 @@ export class LocalEventBus {
       deliverWithRetries(
         () => this.deps.pool.run(() => this.deps.invoke(target, event)),
         this.deps.retry,
-        (error, attempts) =>
+        (error, attempts, cause) => {
+          if (isRetryLater(cause) && this.deps.retryLater) {
+            this.deps.log('rule target asked to retry later; parked', { rule, error });
+            this.deps.retryLater(target, event, `rule:${rule}`);
+            return;
+          }
           this.deps.dlq.push({
             id: event.id,
             origin: `rule:${rule}`,
@@ -203,7 +211,8 @@ export class LocalEventBus {
             error,
             attempts,
             failedAt: this.deps.now().toISOString(),
-          }),
+          });
+        },
         (error, attempt) => this.deps.log('rule target failed; retrying', { rule, attempt, error }),
       ).finally(() => this.done(d.key)),
     );

@@ -124,6 +124,7 @@ export class LocalScheduler {
             dstGap: 'skip',
           });
     this.fixed.push({ spec, parsed, next });
+    this.save();
   }
 
   /** Scheduler REST API (restJson1): CreateSchedule, GetSchedule, DeleteSchedule, ListSchedules. */
@@ -195,6 +196,27 @@ export class LocalScheduler {
     return {
       ScheduleArn: `arn:aws:scheduler:us-east-1:000000000000:schedule/${this.deps.groupName}/${name}`,
     };
+  }
+
+  /**
+   * A delivery to invoke again at `at` (a bus event whose target asked to retry later): kept and fired like a
+   * one-time schedule, and dead-lettered if it fails again.
+   */
+  retryLater(key: string, at: Date, targetArn: string, input: unknown): void {
+    const name = `retry:${key}`;
+    if (this.oneTime.get(name)?.state === 'ENABLED') return;
+    this.oneTime.set(name, {
+      name,
+      groupName: this.deps.groupName,
+      at: at.toISOString(),
+      expression: `at(${at.toISOString().slice(0, 19)})`,
+      timeZone: 'UTC',
+      targetArn,
+      input: JSON.stringify(input),
+      deleteAfterCompletion: true,
+      state: 'ENABLED',
+    });
+    this.save();
   }
 
   private describe(s: OneTime) {

@@ -1,0 +1,186 @@
+/**
+ * The local runtime keeps AWS's promises across `kill -9`: a burst of signed "deal won" webhooks, the runtime's
+ * process group killed mid-burst, a restart on the same data folder, the unacknowledged deliveries sent again (as a
+ * CRM does), the clock moved past the recovery sweeps: every acknowledged delivery produced exactly one email.
+ * Then the same for a kill while a clock move is firing the week-later check-ins.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { demoSigningSecret, signedHeaders } from '../support/signer';
+
+const DEALS = 300;
+const CONCURRENCY = 8;
+/** Acknowledgements to wait for before the kill: mid-burst, with work queued behind them. */
+const KILL_AFTER_ACKS = 120;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'qf-crash-'));
+const secret = demoSigningSecret(REPO_ROOT);
+let rt: RuntimeProcess | undefined;
+afterAll(async () => {
+  await rt?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Email {
+  subject: string;
+  to: string[];
+}
+
+const getJson = async <T>(path: string): Promise<T> =>
+  (await (await fetch(`${rt?.url}${path}`)).json()) as T;
+const clockNow = async () => new Date((await getJson<{ now: string }>('/_local/clock')).now);
+const settle = async () => {
+  for (let i = 0; i < 2400; i++) {
+    if ((await getJson<{ inFlight: number }>('/_local/status')).inFlight === 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the runtime did not settle');
+};
+
+const dealName = (i: number) => `Crash deal ${String(i).padStart(3, '0')}`;
+const bodyOf = (i: number) =>
+  JSON.stringify({
+    object: 'deal',
+    action: 'updated',
+    record: {
+      id: `D-CRASH-${i}`,
+      modifiedAt: '2026-11-27T10:00:00+08:00',
+      name: dealName(i),
+      stage: 'Closed Won',
+      status: 'won',
+      amount: '120000.00',
+      currency: 'CNY',
+      closeDate: '2026-11-27',
+      owner: { id: 'u1', name: '王芳', email: 'wang.fang@demo.example' },
+    },
+  });
+
+/** One delivery; its status, or 0 when the connection failed (the runtime was killed under it). */
+const deliver = async (i: number, ts: number): Promise<number> => {
+  const body = bodyOf(i);
+  try {
+    const res = await fetch(`${rt?.url}/webhooks/generic`, {
+      method: 'POST',
+      headers: signedHeaders(secret, `msg_crash_${i}`, body, ts),
+      body,
+    });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+};
+
+/** Sends the given deliveries CONCURRENCY at a time; calls onAck after each 2xx. */
+const burst = async (ids: number[], onAck: () => void = () => undefined) => {
+  const acked = new Set<number>();
+  const ts = Math.floor((await clockNow()).getTime() / 1000);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < ids.length) {
+        const i = ids[next++] as number;
+        const status = await deliver(i, ts);
+        if (status === 0) return; // killed: a real CRM would stop here too, and retry later
+        if (status >= 200 && status < 300) {
+          acked.add(i);
+          onAck();
+        }
+      }
+    }),
+  );
+  return acked;
+};
+
+const countBy = (subjects: string[], prefix: string) => {
+  const counts = new Map<number, number>();
+  for (const s of subjects) {
+    const m = new RegExp(`^${prefix}Crash deal (\\d{3})`).exec(s);
+    if (m) counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
+  }
+  return counts;
+};
+
+const restart = async () => {
+  rt = await startRuntimeProcess(['--no-metrics', '--log-level', 'WARN'], { dataDir, clock: null });
+};
+
+describe('kill -9 of the local runtime', () => {
+  it('loses no acknowledged delivery and repeats none', async () => {
+    rt = await startRuntimeProcess(['--no-metrics', '--log-level', 'WARN'], { dataDir });
+    const all = Array.from({ length: DEALS }, (_, i) => i);
+    let acks = 0;
+    let killing: Promise<void> | undefined;
+    const first = await burst(all, () => {
+      if (++acks === KILL_AFTER_ACKS) killing = rt?.kill9();
+    });
+    await killing;
+    expect(first.size).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
+    expect(first.size).toBeLessThan(DEALS);
+
+    // Restart without touching a file; resend what was not acknowledged, as the CRM would.
+    await restart();
+    const second = await burst(all.filter((i) => !first.has(i)));
+    expect(first.size + second.size).toBe(DEALS);
+    // Past the effect leases and the recovery sweeps, not yet at the week-later check-in.
+    const res = await fetch(`${rt?.url}/_local/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ now: new Date((await clockNow()).getTime() + 20 * 60_000).toISOString() }),
+    });
+    expect(res.status).toBe(200);
+    await settle();
+
+    const mail = await getJson<Email[]>('/_local/emails');
+    const congratulated = countBy(
+      mail.map((m) => m.subject),
+      '恭喜赢单：',
+    );
+    const missing = all.filter((i) => !congratulated.has(i));
+    const twice = [...congratulated].filter(([, n]) => n > 1).map(([i]) => i);
+    expect({ missing, twice }).toEqual({ missing: [], twice: [] });
+    expect(await getJson<unknown[]>('/_local/dlq')).toEqual([]);
+  }, 150_000);
+
+  it('fires every check-in once when killed while a clock move is firing them', async () => {
+    const target = new Date((await clockNow()).getTime() + 10 * 86_400_000).toISOString();
+    const moving = fetch(`${rt?.url}/_local/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ now: target }),
+    }).catch(() => undefined);
+    // Kill once some check-ins have gone out and others are still to fire.
+    for (let i = 0; i < 2400; i++) {
+      const sent = (await getJson<Email[]>('/_local/emails')).filter((m) =>
+        m.subject.startsWith('客户回访提醒：'),
+      ).length;
+      if (sent >= 30) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await rt?.kill9();
+    await moving;
+
+    await restart();
+    // The restart resumes the clock where the move had got to; finish the move (the schedules left still fire).
+    const resumed = await clockNow();
+    const res = await fetch(`${rt?.url}/_local/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ now: resumed.toISOString() > target ? resumed.toISOString() : target }),
+    });
+    expect(res.status).toBe(200);
+    await settle();
+    const checkIns = countBy(
+      (await getJson<Email[]>('/_local/emails')).map((m) => m.subject),
+      '客户回访提醒：',
+    );
+    const all = Array.from({ length: DEALS }, (_, i) => i);
+    expect({
+      missing: all.filter((i) => !checkIns.has(i)),
+      twice: [...checkIns].filter(([, n]) => n > 1).map(([i]) => i),
+    }).toEqual({ missing: [], twice: [] });
+  }, 150_000);
+});
