@@ -29,8 +29,7 @@ interface Email {
   to: string[];
 }
 
-const getJson = async <T>(path: string): Promise<T> =>
-  (await (await fetch(`${rt?.url}${path}`)).json()) as T;
+const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${rt?.url}${path}`)).json()) as T;
 const clockNow = async () => new Date((await getJson<{ now: string }>('/_local/clock')).now);
 const settle = async () => {
   for (let i = 0; i < 2400; i++) {
@@ -165,11 +164,11 @@ describe('kill -9 of the local runtime', () => {
 
     await restart();
     // The restart resumes the clock where the move had got to; finish the move (the schedules left still fire).
-    const resumed = await clockNow();
+    const resumed = (await clockNow()).getTime();
     const res = await fetch(`${rt?.url}/_local/clock`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ now: resumed.toISOString() > target ? resumed.toISOString() : target }),
+      body: JSON.stringify({ now: new Date(Math.max(resumed, Date.parse(target))).toISOString() }),
     });
     expect(res.status).toBe(200);
     await settle();

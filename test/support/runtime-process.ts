@@ -44,7 +44,12 @@ export const startRuntimeProcess = async (
       ...args,
     ],
     // Its own process group, so that kill9 reaches the database process it starts too.
-    { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
   );
   let out = '';
   let err = '';
