@@ -242,6 +242,12 @@ export const startGateway = async (
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
+    const started = performance.now();
+    // The mailbox page and tests poll the /_local read endpoints: only the rest is worth a line.
+    if (req.method !== 'GET' || !url.pathname.startsWith('/_local/'))
+      res.once('finish', () =>
+        services.logRequest(req.method ?? '?', url.pathname, res.statusCode, performance.now() - started),
+      );
     try {
       const body = await readBody(req);
       if (!body)

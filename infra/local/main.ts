@@ -6,10 +6,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TenantConfigError } from '../../shared/config/tenant';
 import { parseInstant } from '../cli/common';
+import { useReadableConsole } from './console-log';
 import { REPO_ROOT, startLocalRuntime } from './runtime';
 
 const USAGE = `usage: npm start -- [--tenant tenants/<id>.json] [--port <n>] [--in-memory] [--data-dir <dir>]
-                    [--clock <ISO-8601>] [--log-level <level>] [--no-metrics] [--real-crm]
+                    [--clock <ISO-8601>] [--log-level <level>] [--log-format text|json] [--no-metrics] [--real-crm]
   --tenant     tenant config to run (default tenants/demo.json)
   --port       gateway port (default $PORT or 3000)
   --in-memory  keep nothing between runs (default: persist under .local/<tenant>)
@@ -17,6 +18,8 @@ const USAGE = `usage: npm start -- [--tenant tenants/<id>.json] [--port <n>] [--
   --clock      start the runtime's clock at this instant, e.g. 2026-11-27T09:00:00+08:00 (default: where the
                data folder's clock stopped, else the machine's time); it then runs on in real time
   --log-level  DEBUG, INFO (default), WARN, ERROR or SILENT
+  --log-format text (default: a short readable line per request and per log entry) or json (the JSON lines
+               Lambda writes to CloudWatch, metrics included)
   --no-metrics do not print Powertools metric (EMF) lines
   --real-crm   use the tenant's real Zoho/Fxiaoke endpoints instead of the built-in simulator
 
@@ -33,6 +36,7 @@ const main = async () => {
     'no-metrics': { type: 'boolean' },
     'real-crm': { type: 'boolean' },
     clock: { type: 'string' },
+    'log-format': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -65,6 +69,12 @@ const main = async () => {
     );
     process.exit(2);
   }
+  const logFormat = args['log-format'] ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    console.error(`--log-format must be text or json, got ${JSON.stringify(logFormat)}`);
+    process.exit(2);
+  }
+  if (logFormat === 'text') useReadableConsole();
   const tenantFile = resolve(args.tenant ?? resolve(REPO_ROOT, 'tenants', 'demo.json'));
   const runtime = await startLocalRuntime({
     tenantFile,
@@ -75,6 +85,7 @@ const main = async () => {
     metrics: !args['no-metrics'],
     realCrm: args['real-crm'] ?? false,
     ...(clock ? { clock } : {}),
+    logFormat,
   });
   const banner = [
     '',

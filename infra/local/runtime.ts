@@ -27,6 +27,7 @@ import { type FiredSummary, LocalScheduler } from './aws/scheduler';
 import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalChat } from './chat';
 import { LocalClock } from './clock';
+import { type LogFormat, requestLine } from './console-log';
 import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
 import { AsyncPool, DeadLetterQueue, InFlight, RETRY_LATER_AFTER_MS } from './delivery';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
@@ -52,6 +53,8 @@ export interface LocalRuntimeOptions {
   realCrm?: boolean;
   /** How many event-bus deliveries run at once; the rest queue, as async invocations do on Lambda. Default 4. */
   asyncConcurrency?: number;
+  /** text: a readable line per request (and readable function logs, see console-log.ts); json: JSON only. */
+  logFormat?: LogFormat;
   /** Where the clock starts (tests and demos on fixed dates); default: where the data folder's clock stopped, or now. */
   clock?: Date;
 }
@@ -70,6 +73,8 @@ export interface LocalRuntimeServices {
   advanceClock(to: Date): Promise<FiredSummary[]>;
   status(): Record<string, unknown>;
   log(msg: string, extra?: Record<string, unknown>): void;
+  /** A request the gateway answered (printed for a person with the text log format). */
+  logRequest(method: string, path: string, status: number, ms: number): void;
 }
 
 export interface LocalRuntime extends LocalRuntimeServices {
@@ -240,6 +245,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     dlq,
     ready: false,
     log,
+    logRequest: (method, path, status, ms) => {
+      if (opts.logFormat === 'text' && logLevel !== 'SILENT' && logLevel !== 'ERROR')
+        process.stdout.write(`${requestLine(method, path, status, ms)}\n`);
+    },
     advanceClock: async (to) => {
       await inFlight.idle();
       return scheduler.advanceTo(to);

@@ -41,6 +41,9 @@ export const startRuntimeProcess = async (
       '--port',
       '0',
       ...(opts.clock === null ? [] : ['--clock', opts.clock ?? TEST_CLOCK]),
+      // Tests read the JSON lines; a later --log-format in args wins.
+      '--log-format',
+      'json',
       ...args,
     ],
     // Its own process group, so that kill9 reaches the database process it starts too.
