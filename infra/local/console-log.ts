@@ -118,6 +118,8 @@ const readable = (stream: NodeJS.WriteStream): void => {
       done?.();
       return true;
     }
-    return write(`${out.join('\n')}\n`) && (done?.(), true);
+    const written = write(`${out.join('\n')}\n`);
+    done?.();
+    return written;
   }) as typeof stream.write;
 };
