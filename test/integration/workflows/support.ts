@@ -82,7 +82,7 @@ export const harness = (
     clock.now,
   );
   const config = parseWorkflowConfig(configInput, 'test config');
-  const workflows = compileWorkflows(config);
+  const workflows = compileWorkflows(config, TENANT.currency);
   const records = new MemoryRecords();
   const suppressed = new Set(opts.suppressed ?? []);
   const writes = counters.get(table.doc) ?? countWrites(table.doc);
