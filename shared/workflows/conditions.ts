@@ -161,7 +161,6 @@ const compileLeaf = (cond: LeafCondition, env: CompileEnv): Check | { error: str
     }
     return out;
   };
-  const read = (ctx: EvalContext) => kind.parse(spec.get(ctx));
   const money = env.amounts && isAmount(f, env.event) ? env.amounts : undefined;
   /**
    * A value as compared: an amount in the tenant's currency (with how it was converted, for the reason), or why it
