@@ -5,13 +5,13 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type * as core from 'zod/v4/core';
 import type { EventContract, EventGroup } from '../../events';
 import * as z from '../../events/zod';
 import { logger, metrics } from '../../shared/observability/logger';
+import { publishMetrics } from './metrics';
 
 export const eventHandler = <S extends core.$ZodType, R>(
   contract: EventContract<S>,
@@ -27,7 +27,7 @@ export const eventHandler = <S extends core.$ZodType, R>(
     },
   )
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(publishMetrics(metrics));
 
 /**
  * One handler for a group of events (events/define.ts `eventGroup`), or several groups: each detail is parsed with the contract of its
@@ -58,7 +58,7 @@ export const eventGroupHandler = <R>(
     },
   )
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(publishMetrics(metrics));
 
 /** Scheduler invokes its target with the schedule's Input as the event, parsed by the handler's own schema. */
 export const scheduledHandler = <S extends core.$ZodType, R>(
@@ -73,4 +73,4 @@ export const scheduledHandler = <S extends core.$ZodType, R>(
     return handler(input, context);
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(publishMetrics(metrics));

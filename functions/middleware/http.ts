@@ -5,7 +5,6 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import {
@@ -15,6 +14,7 @@ import {
   RejectedInputError,
 } from '../../shared/errors';
 import { logger, metrics } from '../../shared/observability/logger';
+import { publishMetrics } from './metrics';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   missing_header: 400,
@@ -47,7 +47,7 @@ export const httpHandler = (handler: HttpHandler, opts: { metrics?: boolean; web
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler).use(
     injectLambdaContext(logger, { resetKeys: true }),
   );
-  if (opts.metrics !== false) chain.use(logMetrics(metrics));
+  if (opts.metrics !== false) chain.use(publishMetrics(metrics));
   if (opts.webhook) {
     // A before-middleware that returns a value ends the request with it (middy): return nothing.
     chain.before(() => {

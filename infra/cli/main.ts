@@ -2,7 +2,7 @@
  * The admin CLI (`npm run quotaflow -- <command>`): `validate` checks tenant configs before anything is deployed or
  * started; `import` runs a tenant's initial CRM import (import.ts); `connect zoho` stores a Zoho tenant's refresh
  * token and enables its notification channels (connect.ts). Deploy itself is `npx cdk deploy` (see README
- * "Deploying a tenant").
+ * "Deploying a tenant"). `npm run quotaflow` enters through start.ts, which checks the Node.js version first.
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';

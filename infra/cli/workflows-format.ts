@@ -112,5 +112,9 @@ export const formatDryRun = (r: DryRunReport, source: string): string => {
       `${t.chatNotifications} chat notifications, ${t.enrolments} sequence enrolments, ${t.sequenceStops} sequence stops`,
     `        ${t.scheduledLater} of them due after now; ${t.skipped} steps skipped; ${t.eventsWithEffects} events with effects`,
   );
+  if (t.refused.suppressed || t.refused.crmWriteBack)
+    lines.push(
+      `        of the skipped: ${t.refused.suppressed} to suppressed addresses, ${t.refused.crmWriteBack} CRM write-backs the tenant's CRM does not take`,
+    );
   return `${lines.join('\n')}\n`;
 };

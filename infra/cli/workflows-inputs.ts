@@ -15,8 +15,10 @@ import {
   EventArchive,
   type EventArchiveReader,
 } from '../../shared/store/event-archive';
+import { SuppressionRepository } from '../../shared/store/suppression';
 import type { PlanTenant, WorkflowConfig, WorkflowEvent } from '../../shared/workflows';
 import { parseWorkflowConfig, WorkflowConfigError } from '../../shared/workflows';
+import type { EffectCheckPorts } from '../../shared/workflows/effect-checks';
 import type { EffectStateReader } from '../../shared/workflows/explain-report';
 import { TENANTS_DIR } from '../tenants';
 import { clockOption, documentClientFromEnvironment, type Terminal } from './common';
@@ -30,6 +32,8 @@ export interface WorkflowsWiring {
   workflowsFile(id: string): string;
   archive(tenant: PlanTenant): EventArchiveReader;
   ledger(tenant: PlanTenant): EffectStateReader;
+  /** The tenant's CRM (from tenants/<id>.json) and suppression list (the table), as the runner checks them. */
+  checks(tenant: PlanTenant): EffectCheckPorts;
   now(): Date;
   /** For messages: the table the archive and ledger are read from. */
   tableName(id: string): string;
@@ -53,14 +57,19 @@ export const wiringFromEnvironment = (opts: {
     return doc;
   };
   const tableName = (id: string) => opts.table ?? `quotaflow-${id}`;
+  const config = (id: string) => loadTenantConfig(join(TENANTS_DIR, `${id}.json`));
   return {
     tenant: (id) => {
-      const t = loadTenantConfig(join(TENANTS_DIR, `${id}.json`));
+      const t = config(id);
       return { id: t.id, timeZone: t.timeZone, locale: t.locale, name: t.displayName, currency: t.currency };
     },
     workflowsFile: (id) => tenantDocumentPath('workflows', id),
     archive: (t) => new EventArchive(client(), tableName(t.id), { timeZone: t.timeZone, now }),
     ledger: (t) => new EffectStates(client(), tableName(t.id)),
+    checks: (t) => {
+      const list = new SuppressionRepository(client(), tableName(t.id), now);
+      return { crmProvider: config(t.id).crm.provider, isSuppressed: (a) => list.isSuppressed(a) };
+    },
     now,
     tableName,
     close: () => doc?.destroy(),

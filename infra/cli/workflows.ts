@@ -2,7 +2,8 @@
  * `quotaflow workflows validate | explain | events | dry-run`: check a workflow config before deploy; show which
  * workflows a domain event matched (and why the others did not), what they planned and what the effect ledger holds
  * for each step; list the archived events (the ids explain takes); replay the archived events of the last N days
- * through a draft config without doing anything. AWS clients come from the environment like `import` does
+ * through a draft config without doing anything (with the runner's suppression and CRM write-back checks, so what
+ * it lists is what would go out). AWS clients come from the environment like `import` does
  * (`npm start`'s dynalite by default table name). Exit codes: 0 done, 1 invalid config (validate) or a failed read,
  * 2 bad arguments or config (explain, dry-run, events). Shared wiring and inputs: workflows-inputs.ts.
  */
@@ -157,6 +158,7 @@ export const runDryRun = async (
       archive: wiring.archive(tenant),
       since,
       until,
+      checks: wiring.checks(tenant),
       onProgress: progress,
     });
     if (open) term.err('\n');
@@ -285,7 +287,9 @@ export const registerWorkflows = (program: Command): void => {
     .option('--json', 'print the events as JSON')
     .action(withWiring(runEvents));
   wf.command('dry-run')
-    .description('replay the archived events of the last N days through a config and list what it would do')
+    .description(
+      'replay the archived events of the last N days through a config and list what it would do; mail to suppressed addresses and write-backs the CRM does not take are listed as skipped, with the reason',
+    )
     .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
     .requiredOption('--days <n>', 'how many days back (1-90)')
     .option('--config <file>', "a draft workflow config (default: the tenant's current one)")

@@ -1,6 +1,7 @@
 /**
  * `npm start [-- --tenant tenants/<id>.json] [--port N] [--in-memory] [--data-dir DIR] [--clock <ISO-8601>]`:
  * runs one tenant locally.
+ * `npm start` enters through start.ts, which checks the Node.js version before this file's imports load.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -22,7 +22,9 @@ import { enrolments, workflowEffects } from './workflow-effects';
 
 export const workflows = once(() => {
   const doc = loadTenantDocument('workflows');
-  return doc === undefined ? undefined : loadWorkflows(doc, 'the workflows document');
+  return doc === undefined
+    ? undefined
+    : loadWorkflows(doc, 'the workflows document', runtimeEnv().tenant.currency);
 });
 
 const consent = (): ConsentPort => ({

@@ -6,6 +6,7 @@
  * shared/runtime/crm-writer.ts.
  */
 import type { CrmObject } from '../../events';
+import type { TenantConfig } from '../config/tenant';
 import { RejectedInputError } from '../errors';
 
 export interface CrmActivityInput {
@@ -34,6 +35,33 @@ export class CrmWriteRejectedError extends RejectedInputError {
     super('invalid_payload', message, details);
   }
 }
+
+export type CrmProvider = TenantConfig['crm']['provider'];
+export type CrmActivityKind = CrmActivityInput['activity'];
+
+/**
+ * What each CRM takes as a write-back, known without connecting to it: the writers (zoho/writer.ts,
+ * fxiaoke/writer.ts) write every activity kind on a deal, lead, contact or account; a generic-webhook tenant has no
+ * CRM API to write to. The runner and dry-run both ask this before a write-back, so they agree on what happens.
+ */
+const WRITE_BACK: Record<CrmProvider, { name: string; objects: readonly CrmObject[] } | undefined> = {
+  zoho: { name: 'Zoho CRM', objects: ['deal', 'lead', 'contact', 'account'] },
+  fxiaoke: { name: 'Fxiaoke', objects: ['deal', 'lead', 'contact', 'account'] },
+  generic: undefined,
+};
+
+/** Why the tenant's CRM would not take this write-back, or undefined when it would. */
+export const writeBackRefusal = (
+  provider: CrmProvider,
+  object: string,
+  activity: CrmActivityKind,
+): string | undefined => {
+  const crm = WRITE_BACK[provider];
+  if (!crm) return "the tenant's CRM takes no write-back (generic webhook)";
+  if (!(crm.objects as readonly string[]).includes(object))
+    return `${crm.name} takes a ${activity} on a ${crm.objects.join(', ')} record, not on this ${object}`;
+  return undefined;
+};
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -17,12 +17,13 @@ export interface CompiledWorkflows {
   text(source: string): CompiledText;
 }
 
-export const compileWorkflows = (config: WorkflowConfig): CompiledWorkflows => {
+/** `currency`: the tenant's, which amount conditions compare in. */
+export const compileWorkflows = (config: WorkflowConfig, currency?: string): CompiledWorkflows => {
   const templates = new Map(Object.entries(config.templates).map(([id, t]) => [id, compileTemplate(t)]));
   const texts = new Map<string, CompiledText>();
   return {
     config,
-    matcher: new WorkflowMatcher(config),
+    matcher: new WorkflowMatcher(config, { currency }),
     templates,
     text(source) {
       let t = texts.get(source);
@@ -39,8 +40,8 @@ export const compileWorkflows = (config: WorkflowConfig): CompiledWorkflows => {
 };
 
 /** Parse, validate (every problem at its path) and compile; `source` names the file in errors. */
-export const loadWorkflows = (value: unknown, source: string): CompiledWorkflows =>
-  compileWorkflows(parseWorkflowConfig(value, source));
+export const loadWorkflows = (value: unknown, source: string, currency?: string): CompiledWorkflows =>
+  compileWorkflows(parseWorkflowConfig(value, source), currency);
 
 export const planTenant = (t: TenantConfig): PlanTenant => ({
   id: t.id,

@@ -9,6 +9,7 @@
  */
 import Decimal from 'decimal.js';
 import { DEAL_STATUSES } from '../../events/records';
+import type { AmountConverter } from './amounts';
 import type { Condition, LeafCondition, TriggerEvent, WorkflowConfig } from './definition';
 import { CHANGE_FIELD, type Check, type EvalContext, type FieldType, resolveField } from './fields';
 
@@ -84,7 +85,16 @@ export interface CompileEnv {
   event: TriggerEvent;
   mapped: WorkflowConfig['mappedFields'];
   teams: WorkflowConfig['teams'];
+  /**
+   * Conditions on the deal's amount compare it in the tenant's currency (amounts.ts). Without it (validation, which
+   * does not evaluate) amounts are compared as they are.
+   */
+  amounts?: AmountConverter;
 }
+
+/** The fields that hold the record's amount, in the record's currency. */
+const isAmount = (f: string, event: TriggerEvent) =>
+  f === 'amount' || ((f === 'change.from' || f === 'change.to') && CHANGE_FIELD[event] === 'amount');
 
 /** Compiles one condition; an error string says why the condition is invalid for this trigger. */
 export const compileCondition = (cond: Condition, env: CompileEnv): Check | { error: string } => {
@@ -151,7 +161,23 @@ const compileLeaf = (cond: LeafCondition, env: CompileEnv): Check | { error: str
     }
     return out;
   };
-  const read = (ctx: EvalContext) => kind.parse(spec.get(ctx));
+  const money = env.amounts && isAmount(f, env.event) ? env.amounts : undefined;
+  /**
+   * A value as compared: an amount in the tenant's currency (with how it was converted, for the reason), or why it
+   * cannot be compared. The rate is the one for the date of the record version being evaluated.
+   */
+  const compared = (
+    raw: unknown,
+    ctx: EvalContext,
+  ): { v: Parsed | undefined; seen: string } | { missing: string } => {
+    const p = kind.parse(raw);
+    const seen = p === undefined ? 'missing' : show(p);
+    if (p === undefined || !money) return { v: p, seen };
+    const c = money.convert(p as Decimal, ctx.record.currency, ctx.record.modifiedAt.slice(0, 10));
+    return 'missing' in c
+      ? { missing: `${f} is ${seen} ${ctx.record.currency}, ${c.missing}` }
+      : { v: c.value, seen: `${seen}${c.shown}` };
+  };
 
   switch (cond.op) {
     case 'exists':
@@ -172,11 +198,12 @@ const compileLeaf = (cond: LeafCondition, env: CompileEnv): Check | { error: str
       const positive = cond.op === 'eq' || cond.op === 'in';
       const expected = list.length === 1 ? show(list[0]) : `one of ${list.map(show).join(', ')}`;
       return (ctx) => {
-        const actual = read(ctx);
+        const c = compared(spec.get(ctx), ctx);
+        if ('missing' in c) return `${c.missing}, so not compared with ${expected}`;
+        const actual = c.v;
         const hit = actual !== undefined && list.some((v) => kind.eq(actual, v));
         if (hit === positive) return undefined;
-        const seen = actual === undefined ? 'missing' : show(actual);
-        return positive ? `${f} is ${seen}, not ${expected}` : `${f} is ${seen}, which is excluded`;
+        return positive ? `${f} is ${c.seen}, not ${expected}` : `${f} is ${c.seen}, which is excluded`;
       };
     }
     case 'gt':
@@ -190,9 +217,10 @@ const compileLeaf = (cond: LeafCondition, env: CompileEnv): Check | { error: str
       const holds = HOLDS[cond.op];
       const text = `${SYMBOL[cond.op]} ${show(bound)}`;
       return (ctx) => {
-        const actual = read(ctx);
-        if (actual === undefined) return `${f} is missing, so not ${text}`;
-        return holds(cmp(actual, bound)) ? undefined : `${f} is ${show(actual)}, not ${text}`;
+        const c = compared(spec.get(ctx), ctx);
+        if ('missing' in c) return `${c.missing}, so not compared with ${text}`;
+        if (c.v === undefined) return `${f} is missing, so not ${text}`;
+        return holds(cmp(c.v, bound)) ? undefined : `${f} is ${c.seen}, not ${text}`;
       };
     }
     case 'changed':
@@ -239,8 +267,12 @@ const compileLeaf = (cond: LeafCondition, env: CompileEnv): Check | { error: str
       if (typeof bound === 'object' && 'error' in bound) return bound;
       const up = cond.op === 'crossed_above';
       return (ctx) => {
-        const a = from(ctx);
-        const b = to(ctx);
+        const ca = compared(ctx.change?.from, ctx);
+        const cb = compared(ctx.change?.to, ctx);
+        const missing = 'missing' in ca ? ca.missing : 'missing' in cb ? cb.missing : undefined;
+        if (missing) return `${desc(ctx)}: ${missing}, so not compared with ${show(bound)}`;
+        const a = 'v' in ca ? ca.v : undefined;
+        const b = 'v' in cb ? cb.v : undefined;
         // Crossing above: was below the threshold (or unset), is now at or over it; below is the mirror image.
         const crossed =
           b !== undefined &&

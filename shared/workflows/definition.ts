@@ -268,6 +268,29 @@ export const workflowConfigSchema = z.strictObject({
     }),
     { perMinute: 60, perRepPerDay: 200 },
   ),
+  /**
+   * For conditions on a deal's amount in another currency (amounts.ts): 1 `from` is worth `rate` of the tenant's
+   * currency, per month ("2026-03") or quarter ("2026-Q1"); the month's rate wins.
+   */
+  fxRates: z._default(
+    z.array(
+      z.strictObject({
+        period: z.string().check(
+          z.regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/, {
+            error: 'must be a month or quarter such as 2026-03 or 2026-Q1',
+          }),
+        ),
+        from: z
+          .string()
+          .check(z.regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 currency code such as USD' })),
+        rate: z.string().check(
+          z.regex(/^\d{1,12}(\.\d{1,10})?$/, { error: 'must be a positive decimal string such as "7.0712"' }),
+          z.refine((r) => /[1-9]/.test(r), { error: 'must be greater than zero' }),
+        ),
+      }),
+    ),
+    [],
+  ),
   chatWebhooks: z._default(
     z.record(slug, z.strictObject({ format: z.enum(CHAT_FORMATS), url: z.url() })),
     {},

@@ -11,10 +11,14 @@
  * - a second enrolment under the same enrolment key (the re-enrolment rule) is refused.
  * Effects due after the end of the period are listed as "would schedule": the events that could still stop them
  * have not happened yet.
+ * Last, every step still listed goes through the runner's own checks (effect-checks.ts): mail to a suppressed
+ * address (suppressed by the time the step was due; the list as it is now for steps due later) and write-backs the
+ * tenant's CRM does not take are listed as skipped with the runner's reason, and counted apart in the totals.
  */
 import type { EventArchiveReader } from '../store/event-archive';
 import { localDaysBetween } from '../store/event-archive';
 import type { WorkflowConfig } from './definition';
+import { type EffectCheckPorts, type EffectRefusal, type EffectTarget, refusalOf } from './effect-checks';
 import { type Due, describeEffect, dueIn, type EffectReport, planEvent } from './explain-report';
 import { type WorkflowEvent, WorkflowMatcher } from './match';
 import type { PlannedEffect, PlanTenant, SkippedStep } from './plan';
@@ -31,6 +35,8 @@ export interface DryRunEffect {
   outcome: DryRunOutcome;
   /** Why it would be skipped. */
   reason?: string;
+  /** Set when the runner's checks would skip it (a suppressed address, a write-back the CRM does not take). */
+  refused?: EffectRefusal['check'];
   effect: EffectReport['effect'];
   /** For start_sequence: the enrolment's own steps. */
   steps?: DryRunEffect[];
@@ -66,6 +72,8 @@ export interface DryRunTotals {
   /** Of the above, due after the period's end. */
   scheduledLater: number;
   skipped: number;
+  /** Of the skipped, those the runner's checks refuse. */
+  refused: { suppressed: number; crmWriteBack: number };
 }
 
 export interface DryRunReport {
@@ -100,10 +108,12 @@ export const dryRun = async (input: {
   archive: EventArchiveReader;
   since: Date;
   until: Date;
+  /** The tenant's CRM and suppression list, as the runner checks them. */
+  checks: EffectCheckPorts;
   onProgress?: (p: DryRunProgress) => void;
 }): Promise<DryRunReport> => {
   const { config, tenant, since, until } = input;
-  const matcher = new WorkflowMatcher(config);
+  const matcher = new WorkflowMatcher(config, { currency: tenant.currency });
   const days = localDaysBetween(since, until, tenant.timeZone);
   const end = until.getTime();
   const watches = new Map<string, Watch[]>();
@@ -112,23 +122,28 @@ export const dryRun = async (input: {
   let count = 0;
   /** Skipped for good (superseded, stopped, already enrolled): a later recheck cannot bring these back. */
   const settled = new WeakSet<DryRunEffect>();
+  /** Every listed effect with what the runner's checks need to know about it. */
+  const targets: { effect: DryRunEffect; description: PlannedEffect; target: EffectTarget; due: number }[] =
+    [];
   const settle = (e: DryRunEffect, reason: string) => {
     skip(e, reason);
     settled.add(e);
   };
 
-  const view = (e: PlannedEffect, outcome?: DryRunOutcome): DryRunEffect => {
+  const view = (e: PlannedEffect, target: EffectTarget): DryRunEffect => {
     const { key: _k, step, dueAt, recheck: _r, ...effect } = e;
     const zone = effect.kind === 'email' ? effect.windowTimeZone : undefined;
-    return {
+    const listed: DryRunEffect = {
       step,
       kind: effect.kind,
       summary: describeEffect(effect),
       due: dueIn(dueAt, tenant.timeZone),
       ...(zone && zone !== tenant.timeZone ? { recipientDue: dueIn(dueAt, zone) } : {}),
-      outcome: outcome ?? (Date.parse(dueAt) > end ? 'would_schedule' : 'would_perform'),
+      outcome: Date.parse(dueAt) > end ? 'would_schedule' : 'would_perform',
       effect,
     };
+    targets.push({ effect: listed, description: e, target, due: Date.parse(dueAt) });
+    return listed;
   };
 
   /** What this event does to the replay's earlier plans for its record, before it plans its own. */
@@ -178,6 +193,7 @@ export const dryRun = async (input: {
   const replay = (event: WorkflowEvent) => {
     const d = event.detail;
     const recordKey = `${d.object}/${d.recordId}`;
+    const target: EffectTarget = { object: d.object, email: d.record.email };
     observe(event, recordKey);
     const plan = planEvent({ config, tenant, event, matcher, matchedOnly: true });
     if (plan.matched.length === 0) return;
@@ -193,7 +209,7 @@ export const dryRun = async (input: {
       };
       const claimed: string[] = [];
       for (const e of pw.plan.effects) {
-        const effect = view(e);
+        const effect = view(e, target);
         const due = Date.parse(e.dueAt);
         if (e.recheck) watch.push({ kind: 'recheck', due, workflowId: pw.workflow.id, effect });
         if (e.kind === 'start_sequence') {
@@ -205,7 +221,7 @@ export const dryRun = async (input: {
             claimed.push(e.enrolmentKey);
             const steps = (pw.enrolments.get(e.key)?.plan.effects ?? []).map((s) => ({
               due: Date.parse(s.dueAt),
-              effect: view(s),
+              effect: view(s, target),
             }));
             effect.steps = steps.map((s) => s.effect);
             watch.push({ kind: 'enrolment', sequence: e.sequence, steps, stopped: false });
@@ -245,6 +261,33 @@ export const dryRun = async (input: {
     input.onProgress?.({ day, index: i + 1, days: days.length, events: count });
   }
 
+  // The runner's checks, on what the replay still lists; one suppression lookup per address.
+  const lookups = new Map<string, ReturnType<EffectCheckPorts['isSuppressed']>>();
+  const ports: EffectCheckPorts = {
+    crmProvider: input.checks.crmProvider,
+    isSuppressed: (address) => {
+      const key = address.toLowerCase();
+      let found = lookups.get(key);
+      if (!found) {
+        found = input.checks.isSuppressed(address);
+        lookups.set(key, found);
+      }
+      return found;
+    },
+  };
+  for (const t of targets) {
+    if (t.effect.outcome === 'would_skip') continue;
+    const refused = await refusalOf(
+      t.description,
+      t.target,
+      ports,
+      t.due > end ? undefined : new Date(t.due),
+    );
+    if (!refused) continue;
+    skip(t.effect, refused.reason);
+    t.effect.refused = refused.check;
+  }
+
   // An enrolment that would not start has no steps to take.
   for (const ev of listed)
     for (const w of ev.workflows)
@@ -277,6 +320,7 @@ const totalsOf = (events: DryRunEvent[], days: number, count: number): DryRunTot
     sequenceStops: 0,
     scheduledLater: 0,
     skipped: 0,
+    refused: { suppressed: 0, crmWriteBack: 0 },
   };
   for (const ev of events) {
     let any = false;
@@ -285,6 +329,8 @@ const totalsOf = (events: DryRunEvent[], days: number, count: number): DryRunTot
       for (const e of allOf(w)) {
         if (e.outcome === 'would_skip') {
           t.skipped++;
+          if (e.refused === 'suppressed') t.refused.suppressed++;
+          else if (e.refused === 'crm_write_back') t.refused.crmWriteBack++;
           continue;
         }
         any = true;

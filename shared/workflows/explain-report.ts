@@ -51,7 +51,7 @@ export const planEvent = (input: {
   matchedOnly?: boolean;
 }): EventPlan => {
   const { config, tenant, event } = input;
-  const matcher = input.matcher ?? new WorkflowMatcher(config);
+  const matcher = input.matcher ?? new WorkflowMatcher(config, { currency: tenant.currency });
   const { matched, notMatched } = matcher.match(event, { explain: !input.matchedOnly });
   const planned = matched.map((workflow): PlannedWorkflow => {
     const plan = planWorkflow({ config, tenant, workflow, event });

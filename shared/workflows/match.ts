@@ -7,6 +7,7 @@
  * and the config, so a redelivered event matches the same workflows (the effect keys in plan.ts rely on this).
  */
 import type { CanonicalRecord, DomainEventDetail } from '../../events';
+import { amountConverter } from './amounts';
 import { compileCondition } from './conditions';
 import {
   type Condition,
@@ -57,10 +58,23 @@ export class WorkflowMatcher {
   private readonly byEvent = new Map<string, CompiledWorkflow[]>();
   private readonly all: CompiledWorkflow[] = [];
 
-  /** Expects a config that passed validate.ts; a condition that does not compile here is a bug, and throws. */
-  constructor(config: Pick<WorkflowConfig, 'workflows' | 'mappedFields' | 'teams'>) {
+  /**
+   * Expects a config that passed validate.ts; a condition that does not compile here is a bug, and throws. With the
+   * tenant's currency, amount conditions compare in it (amounts.ts); without, amounts are compared as they are.
+   */
+  constructor(
+    config: Pick<WorkflowConfig, 'workflows' | 'mappedFields' | 'teams'> &
+      Partial<Pick<WorkflowConfig, 'fxRates'>>,
+    opts: { currency?: string | undefined } = {},
+  ) {
+    const amounts = opts.currency ? amountConverter(opts.currency, config.fxRates) : undefined;
     for (const workflow of [...config.workflows].sort(byId)) {
-      const env = { event: workflow.trigger.event, mapped: config.mappedFields, teams: config.teams };
+      const env = {
+        event: workflow.trigger.event,
+        mapped: config.mappedFields,
+        teams: config.teams,
+        ...(amounts ? { amounts } : {}),
+      };
       const checks = workflow.trigger.conditions.map((c, i) => {
         const compiled = compileCondition(c, env);
         const path = `trigger.conditions[${i}]`;

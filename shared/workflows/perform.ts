@@ -1,5 +1,6 @@
 /**
- * Performing one planned effect that is due: render it from the record as it is now, apply consent and send limits
+ * Performing one planned effect that is due: the checks dry-run shares (effect-checks.ts: suppression, what the CRM
+ * takes), then render it from the record as it is now, apply consent and send limits
  * to mail for contacts, and hand it to the effect ledger under its deterministic key (claim -> perform -> done), so a
  * repeated event, a schedule that fires twice or a retried Lambda never performs it a second time.
  *
@@ -19,12 +20,13 @@ import { addDays, instantAt, localTime, nextSendInstant } from './calendar';
 import { chatPayload } from './chat';
 import type { CompiledWorkflows } from './compiled';
 import type { Locale } from './definition';
+import { type EffectCheckPorts, refusalOf } from './effect-checks';
 import { type PlannedEffect, scheduleName, sendCalendar } from './plan';
 import { type MergeContext, renderTemplate, renderText } from './templates';
 
 /** Unsubscribe and suppression (shared/mail/unsubscribe.ts, shared/store/suppression.ts) as the runner uses them. */
 export interface ConsentPort {
-  isSuppressed(address: string): Promise<{ reason: string } | undefined>;
+  isSuppressed(address: string): Promise<{ reason: string; at?: string } | undefined>;
   /** List-Unsubscribe (+ One-Click) headers for mail to this address. */
   unsubscribeHeaders(address: string): Promise<Record<string, string>>;
 }
@@ -38,7 +40,7 @@ export interface PerformDeps {
   /** Deferrals (a send limit reached) become one-time schedules of the same step. */
   scheduler: SchedulerPort;
   consent?: ConsentPort;
-  /** Undefined for tenants whose CRM takes no writes (generic webhook). */
+  /** Undefined for tenants whose CRM takes no writes (generic webhook); what it takes: sync/crm-writer.ts. */
   crm?: () => Promise<CrmActivityWriter | undefined>;
   now: () => Date;
 }
@@ -95,8 +97,18 @@ const unsubscribeFooter: Record<Locale, string> = {
 const linkOf = (headers: Record<string, string>): string | undefined =>
   /<(https?:[^>]+)>/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
 
+/** The runner's side of effect-checks.ts: the tenant's CRM and the live suppression list. */
+export const checkPortsOf = (deps: Pick<PerformDeps, 'tenant' | 'consent'>): EffectCheckPorts => ({
+  crmProvider: deps.tenant.crm.provider,
+  isSuppressed: async (address) => deps.consent?.isSuppressed(address),
+});
+
 export class EffectPerformer {
-  constructor(private readonly deps: PerformDeps) {}
+  private readonly checks: EffectCheckPorts;
+
+  constructor(private readonly deps: PerformDeps) {
+    this.checks = checkPortsOf(deps);
+  }
 
   private merge(c: PerformContext): MergeContext {
     const t = this.deps.tenant;
@@ -121,6 +133,8 @@ export class EffectPerformer {
   /** Performs the effect now (the caller has decided it is due and still applies). */
   async perform(c: PerformContext): Promise<StepResult> {
     const e = c.effect;
+    const refused = await refusalOf(e, { object: c.object, email: c.record.email }, this.checks);
+    if (refused) return this.skip(c, refused.reason);
     switch (e.kind) {
       case 'email':
         return this.email(c, e);
@@ -160,8 +174,6 @@ export class EffectPerformer {
     let { text, html } = rendered;
     let reserved: Date | undefined;
     if (external) {
-      const suppressed = await consent?.isSuppressed(e.address);
-      if (suppressed) return this.skip(c, `${e.address} is suppressed (${suppressed.reason})`);
       Object.assign(headers, (await consent?.unsubscribeHeaders(e.address)) ?? {});
       const link = linkOf(headers);
       if (link) {
@@ -257,7 +269,8 @@ export class EffectPerformer {
     e: Extract<PlannedEffect, { kind: 'crm_activity' }>,
   ): Promise<StepResult> {
     const writer = await this.deps.crm?.();
-    if (!writer) return this.skip(c, "the tenant's CRM takes no write-back (generic webhook)");
+    // The CRM takes this write-back (checked in perform), so no writer means the connection is not set up.
+    if (!writer) return this.skip(c, "the tenant's CRM writer is not available");
     const ctx = this.merge(c);
     const subject = renderText(this.deps.workflows.text(e.subject), ctx).replace(/\s+/g, ' ').trim();
     const description = e.description ? renderText(this.deps.workflows.text(e.description), ctx) : undefined;

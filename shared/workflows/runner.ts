@@ -19,8 +19,10 @@ import type { RecordRepository } from '../store/records';
 import type { CompiledWorkflows } from './compiled';
 import { planTenant } from './compiled';
 import { TRIGGER_EVENTS } from './definition';
+import { type EffectCheckPorts, refusalOf } from './effect-checks';
 import type { WorkflowEvent } from './match';
 import {
+  checkPortsOf,
   EffectPerformer,
   type PerformContext,
   type PerformDeps,
@@ -70,9 +72,11 @@ const isTrigger = (t: string) => (TRIGGER_EVENTS as readonly string[]).includes(
 
 export class WorkflowRunner {
   private readonly performer: EffectPerformer;
+  private readonly checks: EffectCheckPorts;
 
   constructor(private readonly deps: RunnerDeps) {
     this.performer = new EffectPerformer(deps);
+    this.checks = checkPortsOf(deps);
   }
 
   private get wf(): CompiledWorkflows {
@@ -207,8 +211,8 @@ export class WorkflowRunner {
     if (!sequence) return settle('skipped', `sequence ${effect.sequence} is not in the config`);
     const workflowId = origin.kind === 'workflow' ? origin.id : origin.workflow;
     // A suppressed contact is not enrolled at all (its emails would only be skipped one by one).
-    const suppressed = record.email ? await this.deps.consent?.isSuppressed(record.email) : undefined;
-    if (suppressed) return settle('skipped', `${record.email} is suppressed (${suppressed.reason})`);
+    const refused = await refusalOf(effect, { object: d.object, email: record.email }, this.checks);
+    if (refused) return settle('skipped', refused.reason);
     if (record.email) {
       const busy = (await enrolments.ofAddress(record.email)).find(
         (e) =>

@@ -20,7 +20,7 @@ import {
   startLocalTable,
   TestClock,
 } from '../../support/local-aws';
-import { deal, demoConfig, event, TENANT } from '../../unit/workflows/fixtures';
+import { deal, demoConfig, event, NO_REFUSALS, TENANT } from '../../unit/workflows/fixtures';
 
 let table: LocalTable;
 const clock = new TestClock('2026-03-20T02:00:00.000Z');
@@ -225,6 +225,7 @@ describe('explain reads the ledger; dry-run writes nothing', () => {
       config: cfg,
       tenant: TENANT,
       archive,
+      checks: NO_REFUSALS,
       since: new Date('2026-03-13T02:00:00.000Z'),
       until: clock.now(),
     });

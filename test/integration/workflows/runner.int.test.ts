@@ -237,6 +237,22 @@ describe('sequences', () => {
     expect(h.mailer.sent).toHaveLength(1);
   });
 
+  it('skips the CRM note of a tenant whose CRM takes no write-back, saying why (as dry-run does)', async () => {
+    const h = harness(table, DEMO, { crm: 'generic' });
+    const won = deal({ id: fresh('D'), status: 'won', stage: 'Closed Won' });
+    h.records.put('deal', won);
+    const run = await h.runner.onEvent(event('deal.won', won, { eventId: fresh('evt') }));
+    expect(run.steps).toContainEqual(
+      expect.objectContaining({
+        kind: 'crm_activity',
+        outcome: 'skipped',
+        detail: "the tenant's CRM takes no write-back (generic webhook)",
+      }),
+    );
+    expect(h.activities).toHaveLength(0);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
   it('does not put one contact in two active sequences of the same workflow', async () => {
     const h = harness(table, nurture());
     const a = lead(fresh('L'), 'same.person@example.cn');

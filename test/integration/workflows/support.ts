@@ -28,7 +28,8 @@ export const TENANT: TenantConfig = {
   locale: 'zh-CN',
   currency: 'CNY',
   mail: { sender: 'noreply@demo.quotaflow.dev', senderName: 'Quotaflow Demo' },
-  crm: { provider: 'generic' },
+  // A CRM that takes write-backs (the fake writer below records them); `crm: 'generic'` for one that does not.
+  crm: { provider: 'zoho', dataCenter: 'com.cn' },
   schedules: {},
   aws: {},
 } as TenantConfig;
@@ -54,7 +55,7 @@ const counters = new WeakMap<object, ReturnType<typeof countWrites>>();
 export const harness = (
   table: LocalTable,
   configInput: unknown,
-  opts: { start?: string; suppressed?: string[] } = {},
+  opts: { start?: string; suppressed?: string[]; crm?: 'generic' } = {},
 ) => {
   const clock = new TestClock(opts.start ?? '2026-03-02T08:00:05.000Z');
   const mailer = new RecordingMailer();
@@ -81,13 +82,15 @@ export const harness = (
     clock.now,
   );
   const config = parseWorkflowConfig(configInput, 'test config');
-  const workflows = compileWorkflows(config);
+  const workflows = compileWorkflows(config, TENANT.currency);
   const records = new MemoryRecords();
   const suppressed = new Set(opts.suppressed ?? []);
   const writes = counters.get(table.doc) ?? countWrites(table.doc);
   counters.set(table.doc, writes);
+  const tenant =
+    opts.crm === 'generic' ? ({ ...TENANT, crm: { provider: 'generic' } } as TenantConfig) : TENANT;
   const runner = new WorkflowRunner({
-    tenant: TENANT,
+    tenant,
     workflows,
     effects: ledger,
     enrolments,

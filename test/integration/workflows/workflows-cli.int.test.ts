@@ -18,6 +18,8 @@ import {
 } from '../../../infra/cli/workflows';
 import { EffectStates } from '../../../shared/store/effect-states';
 import { EventArchive } from '../../../shared/store/event-archive';
+import { SuppressionRepository } from '../../../shared/store/suppression';
+import type { CrmProvider } from '../../../shared/sync/crm-writer';
 import { countWrites, type LocalTable, startLocalTable, TestClock } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
 import { config, DEMO_FILE, deal, event, TENANT, workflow } from '../../unit/workflows/fixtures';
@@ -32,6 +34,7 @@ const file = (name: string, value: unknown) => {
 
 let table: LocalTable;
 let wiring: WorkflowsWiring;
+let crmProvider: CrmProvider = 'zoho';
 const clock = new TestClock('2026-03-20T02:00:00.000Z');
 
 const won = event('deal.won', deal({ status: 'won', name: 'Acme renewal' }), {
@@ -49,6 +52,10 @@ beforeAll(async () => {
     workflowsFile: () => DEMO_FILE,
     archive: (t) => new EventArchive(table.doc, table.tableName, { timeZone: t.timeZone, now: clock.now }),
     ledger: () => new EffectStates(table.doc, table.tableName),
+    checks: () => {
+      const list = new SuppressionRepository(table.doc, table.tableName, clock.now);
+      return { crmProvider, isSuppressed: (a) => list.isSuppressed(a) };
+    },
     now: clock.now,
     tableName: () => table.tableName,
   };
@@ -227,6 +234,50 @@ describe('workflows dry-run', () => {
     const report = JSON.parse(json.t.out);
     expect(report.config).toContain('demo.json');
     expect(report.totals).toMatchObject({ events: 1, emails: 2, chatNotifications: 1, scheduledLater: 1 });
+  });
+
+  it("lists mail to a suppressed contact and write-backs the tenant's CRM does not take as skipped, with the reason", async () => {
+    const contactWon = event(
+      'deal.won',
+      deal({ id: 'D-2002', status: 'won', name: 'Beta', email: 'gone@example.cn' }),
+      { occurredAt: '2026-03-17T02:00:00.000Z', eventId: 'evt-won-2' },
+    );
+    await new EventArchive(table.doc, table.tableName, { timeZone: TENANT.timeZone, now: clock.now }).put(
+      contactWon,
+    );
+    await new SuppressionRepository(table.doc, table.tableName, clock.now).suppress(
+      'gone@example.cn',
+      'unsubscribed',
+      { at: '2026-03-01T00:00:00.000Z' },
+    );
+    const draft = file(
+      'contact-draft.json',
+      config({
+        workflows: [
+          workflow({
+            id: 'thanks',
+            actions: [
+              { type: 'send_email', template: 'hello', recipient: { to: 'contact' } },
+              { type: 'create_crm_activity', activity: 'note', subject: 'Thanked' },
+            ],
+          }),
+        ],
+      }),
+    );
+    crmProvider = 'generic';
+    try {
+      const { t, term } = terminal();
+      expect(await runDryRun({ tenant: 'demo', config: draft, days: 7 }, wiring, term)).toBe(0);
+      expect(t.out).toContain('✗ 2026-03-17 10:00 Tue  email "hello" to contact <gone@example.cn>');
+      expect(t.out).toContain('— skipped: gone@example.cn is suppressed (unsubscribed)');
+      expect(t.out).toContain("— skipped: the tenant's CRM takes no write-back (generic webhook)");
+      expect(t.out).toContain('totals: 0 emails, 0 CRM tasks, 0 notes');
+      expect(t.out).toContain(
+        "of the skipped: 1 to suppressed addresses, 2 CRM write-backs the tenant's CRM does not take",
+      );
+    } finally {
+      crmProvider = 'zoho';
+    }
   });
 
   it('--days outside 1-90 and an invalid draft are usage errors (exit 2)', async () => {

@@ -16,7 +16,7 @@ import {
   ledgerState,
   planEvent,
 } from '../../../shared/workflows/explain-report';
-import { config, deal, demoConfig, event, TENANT, workflow } from './fixtures';
+import { config, deal, demoConfig, event, NO_REFUSALS, TENANT, workflow } from './fixtures';
 
 const cfg = demoConfig();
 
@@ -252,6 +252,7 @@ describe('dry-run: what a config would have done over archived events', () => {
       config: cfg,
       tenant: TENANT,
       archive: memoryArchive([again, first]),
+      checks: NO_REFUSALS,
       since,
       until,
       onProgress: (p) => progress.push(`${p.day} ${p.index}/${p.days} ${p.events}`),
@@ -296,6 +297,7 @@ describe('dry-run: what a config would have done over archived events', () => {
       config: cfg,
       tenant: TENANT,
       archive: memoryArchive([l1, activity, l2]),
+      checks: NO_REFUSALS,
       since,
       until,
     });
@@ -329,6 +331,7 @@ describe('dry-run: what a config would have done over archived events', () => {
       config: cfg,
       tenant: TENANT,
       archive: memoryArchive([moved, lost]),
+      checks: NO_REFUSALS,
       since,
       until,
     });
@@ -360,7 +363,7 @@ describe('dry-run: what a config would have done over archived events', () => {
       eventId: 'w2',
     });
     const archive = memoryArchive([big, small]);
-    const r = await dryRun({ config: draft, tenant: TENANT, archive, since, until });
+    const r = await dryRun({ config: draft, tenant: TENANT, archive, since, until, checks: NO_REFUSALS });
     expect(r.events.map((e) => [e.eventId, e.workflows.map((w) => w.id)])).toEqual([['w1', ['big-wins']]]);
     expect(r.totals).toMatchObject({ events: 2, eventsWithEffects: 1, emails: 1, skipped: 0 });
     // One query per local day of the period, in order.

@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CanonicalRecord, DomainEventDetail } from '../../../events';
 import { parseWorkflowConfig, type WorkflowConfig, type WorkflowEvent } from '../../../shared/workflows';
+import type { EffectCheckPorts } from '../../../shared/workflows/effect-checks';
 
 export const DEMO_FILE = resolve(import.meta.dirname, '../../../tenants/workflows/demo.json');
 export const demoConfig = (): WorkflowConfig =>
   parseWorkflowConfig(JSON.parse(readFileSync(DEMO_FILE, 'utf8')), 'tenants/workflows/demo.json');
 
 export const TENANT = { id: 'demo', timeZone: 'Asia/Shanghai', locale: 'zh-CN' as const };
+
+/** A CRM that takes every write-back and an empty suppression list: the runner's checks refuse nothing. */
+export const NO_REFUSALS: EffectCheckPorts = { crmProvider: 'zoho', isSuppressed: async () => undefined };
 
 export const deal = (over: Partial<CanonicalRecord> = {}): CanonicalRecord => ({
   id: 'D-1001',

@@ -1,0 +1,8 @@
+/**
+ * `npm run quotaflow`'s entry: checks the Node.js version before main.ts and its imports load (they need the newer
+ * Node and would fail with a stack trace), then runs the CLI.
+ */
+import { exitIfUnsupportedNode } from '../node-version';
+
+exitIfUnsupportedNode();
+await import('./main');

@@ -1,0 +1,44 @@
+/**
+ * The Node.js version check the entries (local/start.ts, cli/start.ts) run before importing anything else: on a Node
+ * older than package.json's `engines.node`, the code fails while loading with a stack trace that does not say why.
+ * This file must itself load on old Node: only node:fs and plain syntax, no newer APIs.
+ */
+import { readFileSync } from 'node:fs';
+
+const parts = (v: string): number[] | undefined => {
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(v.trim());
+  return m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : undefined;
+};
+
+/**
+ * What to tell the user when `found` does not satisfy `required` (a `>=X.Y[.Z]` range, as package.json states it),
+ * or undefined when it does. Any other form of range is a mistake in package.json, and said so.
+ */
+export const nodeVersionProblem = (found: string, required: string): string | undefined => {
+  const min = /^>=\s*(\S+)$/.exec(required.trim())?.[1];
+  const want = min ? parts(min) : undefined;
+  if (!want) return `package.json engines.node is ${JSON.stringify(required)}; expected a ">=X.Y" range`;
+  const have = parts(found) ?? [0, 0, 0];
+  for (let i = 0; i < 3; i++) {
+    const h = have[i] ?? 0;
+    const w = want[i] ?? 0;
+    if (h > w) return undefined;
+    if (h < w) {
+      return (
+        `Quotaflow needs Node.js ${required.trim()} (package.json "engines"); this is Node.js ${found.replace(/^v/, '')}.\n` +
+        'Install a newer Node.js (22 recommended, e.g. `nvm install 22`) and run the command again.'
+      );
+    }
+  }
+  return undefined;
+};
+
+/** Exits with status 1 and the reason on stderr when this Node.js is older than package.json requires. */
+export const exitIfUnsupportedNode = (): void => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const problem = nodeVersionProblem(process.versions.node, String(pkg.engines?.node ?? '>=0'));
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
+};
