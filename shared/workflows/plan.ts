@@ -103,9 +103,17 @@ interface StepEnv {
   alwaysRecheck: boolean;
 }
 
+/** Compiled once per definition: a source's holidays are read once per container, not per plan. */
+const compiled = new WeakMap<object, BusinessCalendar>();
 export const calendarOf = (config: WorkflowConfig, id: string): BusinessCalendar => {
   const def = Object.hasOwn(config.calendars, id) ? config.calendars[id] : undefined;
-  return def ? compileCalendar(def) : DEFAULT_CALENDAR;
+  if (!def) return DEFAULT_CALENDAR;
+  let cal = compiled.get(def);
+  if (!cal) {
+    cal = compileCalendar(def, id);
+    compiled.set(def, cal);
+  }
+  return cal;
 };
 
 /** The calendar mail to a recipient in this zone follows (a zone's own calendar, else the tenant's). */
