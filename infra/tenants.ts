@@ -10,6 +10,8 @@ import { planBookFromFile } from '../shared/incentives/document';
 import { IncentiveInputError } from '../shared/incentives/errors';
 import { tenantDocumentPath } from '../shared/runtime/documents';
 import { parseScheduleExpression, ScheduleExpressionError } from '../shared/schedules/expression';
+import { resolveCountryCalendars, unknownRegion } from '../shared/workflows/country-holidays';
+import { type CalendarCoverageWarning, calendarCoverageWarnings } from '../shared/workflows/coverage';
 import { parseWorkflowConfig, WorkflowConfigError } from '../shared/workflows/validate';
 
 export const TENANTS_DIR = resolve(import.meta.dirname, '..', 'tenants');
@@ -84,10 +86,35 @@ const checkWorkflows = (tenant: TenantConfig, root?: string): void => {
           message: `is "${config.tenantId}" but the file belongs to tenant "${tenant.id}"`,
         },
       ]);
+    // date-holidays quietly falls back to no holidays for a region it does not know: refuse it here instead.
+    const regions = Object.entries(config.calendars).flatMap(([id, cal]) => {
+      const why =
+        cal.source === 'date-holidays' && cal.country ? unknownRegion(cal.country, cal.state) : undefined;
+      return why
+        ? [{ path: `calendars.${id}.${why.includes('state') ? 'state' : 'country'}`, message: why }]
+        : [];
+    });
+    if (regions.length) throw new TenantConfigError(shown, regions);
   } catch (err) {
     if (err instanceof WorkflowConfigError) throw new TenantConfigError(err.source, err.problems);
     throw err;
   }
+};
+
+/**
+ * Calendars in the tenant's workflows that run out of holiday data within `horizonDays` of `now` (warnings, not
+ * problems: nothing is wrong yet). The document is read as a function would get it if packaged at `now`.
+ */
+export const calendarWarnings = (
+  tenant: TenantConfig,
+  now: Date,
+  horizonDays = 60,
+  root?: string,
+): CalendarCoverageWarning[] => {
+  const file = tenantDocumentPath('workflows', tenant.id, root);
+  if (!existsSync(file)) return [];
+  const json = resolveCountryCalendars(JSON.parse(readFileSync(file, 'utf8')), now.getUTCFullYear());
+  return calendarCoverageWarnings(parseWorkflowConfig(json, file), now, horizonDays);
 };
 
 export const loadTenant = (file: string): TenantConfig => {

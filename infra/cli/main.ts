@@ -4,15 +4,19 @@
  * token and enables its notification channels (connect.ts). Deploy itself is `npx cdk deploy` (see README
  * "Deploying a tenant"). `npm run quotaflow` enters through start.ts, which checks the Node.js version first.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { TenantConfigError } from '../../shared/config/tenant';
-import { loadTenant, stackName, tenantFiles } from '../tenants';
+import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants';
+import { clockOption } from './common';
 import { registerConnect } from './connect';
 import { registerImport } from './import';
 import { registerIncentives } from './incentives';
 import { registerSuppression } from './suppression';
 import { registerWorkflows } from './workflows';
+
+/** How far ahead `validate` wants every calendar in use to know the public holidays. */
+const COVERAGE_HORIZON_DAYS = 60;
 
 const program = new Command()
   .name('quotaflow')
@@ -25,12 +29,32 @@ program
   .description('check tenant configs (all of tenants/*.json when none are named); exit 1 if any is invalid')
   .argument('[files...]', 'tenant config files')
   .option('--json', 'print the result as JSON')
-  .action((files: string[], opts: { json?: boolean }) => {
+  .option(
+    '--now <instant>',
+    "check calendar coverage as of this ISO-8601 instant (the local runtime's clock) instead of now",
+  )
+  .action((files: string[], opts: { json?: boolean; now?: string }) => {
+    let now: Date;
+    try {
+      now = (clockOption(opts.now) ?? (() => new Date()))();
+    } catch (err) {
+      console.error((err as Error).message);
+      process.exit(2);
+    }
     const targets = files.length ? files.map((f) => resolve(f)) : tenantFiles();
     const results = targets.map((file) => {
       try {
         const t = loadTenant(file);
-        return { file, ok: true as const, tenant: t.id, stack: stackName(t.id), timeZone: t.timeZone };
+        // Calendars about to run out of holiday data warn; they do not fail the config.
+        const warnings = calendarWarnings(t, now, COVERAGE_HORIZON_DAYS, resolve(dirname(file), '..'));
+        return {
+          file,
+          ok: true as const,
+          tenant: t.id,
+          stack: stackName(t.id),
+          timeZone: t.timeZone,
+          warnings: warnings.map((w) => ({ path: `calendars.${w.calendar}`, ...w })),
+        };
       } catch (err) {
         const problems =
           err instanceof TenantConfigError ? err.problems : [{ path: '(file)', message: String(err) }];
@@ -43,8 +67,10 @@ program
     if (opts.json) console.log(JSON.stringify(results, null, 2));
     else {
       for (const r of results) {
-        if (r.ok) console.log(`ok   ${r.file}: tenant ${r.tenant} → stack ${r.stack} (${r.timeZone})`);
-        else {
+        if (r.ok) {
+          console.log(`ok   ${r.file}: tenant ${r.tenant} → stack ${r.stack} (${r.timeZone})`);
+          for (const w of r.warnings) console.log(`warn ${w.path}: ${w.message}`);
+        } else {
           console.error(`FAIL ${r.file}${'source' in r && r.source ? ` (in ${r.source})` : ''}`);
           for (const p of r.problems) console.error(`     ${p.path}: ${p.message}`);
         }

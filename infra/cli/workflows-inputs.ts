@@ -18,6 +18,7 @@ import {
 import { SuppressionRepository } from '../../shared/store/suppression';
 import type { PlanTenant, WorkflowConfig, WorkflowEvent } from '../../shared/workflows';
 import { parseWorkflowConfig, WorkflowConfigError } from '../../shared/workflows';
+import { resolveCountryCalendars } from '../../shared/workflows/country-holidays';
 import type { EffectCheckPorts } from '../../shared/workflows/effect-checks';
 import type { EffectStateReader } from '../../shared/workflows/explain-report';
 import { TENANTS_DIR } from '../tenants';
@@ -90,7 +91,7 @@ export const shown = (file: string) => relative(process.cwd(), file) || file;
 /** Reads and validates a workflow config file; every problem with its path, or a usage error if it is missing. */
 export const readWorkflowConfig = (
   file: string,
-  opts: { tenantId?: string; invalidCode?: 1 | 2 } = {},
+  opts: { tenantId?: string; invalidCode?: 1 | 2; now?: Date } = {},
 ): WorkflowConfig => {
   const code = opts.invalidCode ?? 2;
   if (!existsSync(file)) throw new UsageError(`${shown(file)}: no such file`);
@@ -104,7 +105,9 @@ export const readWorkflowConfig = (
     );
   }
   try {
-    const config = parseWorkflowConfig(json, shown(file));
+    // As a function packaged at `now` would get it: date-holidays calendars resolved into dates.
+    const year = (opts.now ?? new Date()).getUTCFullYear();
+    const config = parseWorkflowConfig(resolveCountryCalendars(json, year), shown(file));
     if (opts.tenantId !== undefined && config.tenantId !== opts.tenantId)
       throw new UsageError(
         `${shown(file)}: invalid workflow configuration\n  - tenantId: is "${config.tenantId}" but the tenant is "${opts.tenantId}"`,

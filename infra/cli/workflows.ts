@@ -93,7 +93,10 @@ export const runExplain = async (
     if ((opts.event === undefined) === (opts.eventFile === undefined))
       throw new UsageError('name either --event <eventId> (from the archive) or --event-file <json>');
     const tenant = tenantOf(wiring, opts.tenant);
-    const config = readWorkflowConfig(wiring.workflowsFile(tenant.id), { tenantId: tenant.id });
+    const config = readWorkflowConfig(wiring.workflowsFile(tenant.id), {
+      tenantId: tenant.id,
+      now: wiring.now(),
+    });
     let event: WorkflowEvent;
     let ledger: EffectStateReader | undefined;
     if (opts.eventFile !== undefined) event = readEventFile(opts.eventFile);
@@ -136,7 +139,7 @@ export const runDryRun = async (
     const days = daysOption(opts.days);
     const tenant = tenantOf(wiring, opts.tenant);
     const file = opts.config !== undefined ? resolve(opts.config) : wiring.workflowsFile(tenant.id);
-    const config = readWorkflowConfig(file, { tenantId: tenant.id });
+    const config = readWorkflowConfig(file, { tenantId: tenant.id, now: wiring.now() });
     const until = wiring.now();
     const since = new Date(until.getTime() - days * 86_400_000);
     const started = Date.now();

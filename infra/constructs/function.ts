@@ -20,6 +20,7 @@ import type { Access, FunctionSpec } from '../../functions/manifest';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { bundleAliases } from '../../shared/crm/bundle-aliases';
 import { bundledDocumentName, documentEnvVar, tenantDocumentPath } from '../../shared/runtime/documents';
+import { packagedDocument } from '../documents';
 import { deadLetterQueue } from './dead-letter-queue';
 import {
   acknowledge,
@@ -142,7 +143,8 @@ export class QuotaflowFunction extends Construct {
           // The tenant's documents travel inside the bundle, next to index.mjs: too large for env vars.
           afterBundling: (_inputDir: string, outputDir: string) =>
             shippedDocuments(spec, tenant).map(
-              ({ kind, file }) => `cp "${file}" "${join(outputDir, bundledDocumentName(kind))}"`,
+              ({ kind, file }) =>
+                `cp "${packagedDocument(file, new Date().getUTCFullYear())}" "${join(outputDir, bundledDocumentName(kind))}"`,
             ),
         },
       },

@@ -20,6 +20,7 @@ import type { TenantConfig } from '../../shared/config/tenant';
 import { useClock } from '../../shared/runtime/clock';
 import { localDocumentEnv } from '../../shared/runtime/documents';
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
+import { packagedDocument } from '../documents';
 import { loadTenant } from '../tenants';
 import { LocalEventBus } from './aws/event-bus';
 import { startAwsStandIns } from './aws/router';
@@ -213,7 +214,13 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     SCHEDULE_GROUP_NAME: scheduleGroup,
     SCHEDULE_TARGET_ARN: functions.arnOf(oneTimeTarget().id),
     SCHEDULE_ROLE_ARN: `arn:aws:iam::000000000000:role/quotaflow-${tenant.id}-scheduler`,
-    ...localDocumentEnv(tenant.id),
+    // The documents a deployed function gets: date-holidays calendars resolved from the clock's year.
+    ...Object.fromEntries(
+      Object.entries(localDocumentEnv(tenant.id)).map(([name, file]) => [
+        name,
+        packagedDocument(file, clock.now().getUTCFullYear()),
+      ]),
+    ),
   });
 
   const manifest = functionsFor(tenant);

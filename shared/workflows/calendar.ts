@@ -8,6 +8,7 @@
  */
 import { zonedLocalToUtc } from '../schedules/expression';
 import type { CalendarDefinition } from './definition';
+import { publicDays } from './holidays';
 
 export interface BusinessCalendar {
   /** ISO weekdays 1 = Monday … 7 = Sunday. */
@@ -15,19 +16,35 @@ export interface BusinessCalendar {
   /** Minutes after local midnight; the window is [start, end). */
   readonly start: number;
   readonly end: number;
+  /** Public holidays and the company's days off. */
   readonly holidays: ReadonlySet<string>;
+  /** Make-up working days and the company's extra working days: they win over holidays and weekends. */
   readonly makeUpWorkdays: ReadonlySet<string>;
+  /**
+   * The last local date the public holidays are known for (undefined: they do not run out). Past it weekdays still
+   * count as business days; calendarCoverageWarnings reports a calendar about to run out.
+   */
+  readonly coveredThrough?: string;
 }
 
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export const compileCalendar = (def: CalendarDefinition): BusinessCalendar => ({
-  businessDays: new Set(def.businessDays),
-  start: minutesOf(def.hours.start),
-  end: minutesOf(def.hours.end),
-  holidays: new Set(def.holidays),
-  makeUpWorkdays: new Set(def.makeUpWorkdays),
-});
+/** The company's days off beat the public make-up days; its extra working days beat everything. */
+export const compileCalendar = (def: CalendarDefinition, id?: string): BusinessCalendar => {
+  const pub = publicDays(def, id);
+  const daysOff = new Set(def.daysOff);
+  const holidays = new Set([...pub.holidays, ...def.daysOff]);
+  const makeUpWorkdays = new Set(pub.makeUpWorkdays.filter((d) => !daysOff.has(d)));
+  for (const d of def.extraWorkdays) makeUpWorkdays.add(d);
+  return {
+    businessDays: new Set(def.businessDays),
+    start: minutesOf(def.hours.start),
+    end: minutesOf(def.hours.end),
+    holidays,
+    makeUpWorkdays,
+    ...(pub.coveredThrough !== undefined ? { coveredThrough: pub.coveredThrough } : {}),
+  };
+};
 
 /** Monday to Friday, 09:00-18:00, no holidays: what a tenant gets before it configures anything. */
 export const DEFAULT_CALENDAR = compileCalendar({
@@ -35,6 +52,8 @@ export const DEFAULT_CALENDAR = compileCalendar({
   hours: { start: '09:00', end: '18:00' },
   holidays: [],
   makeUpWorkdays: [],
+  daysOff: [],
+  extraWorkdays: [],
 });
 
 /** Recipient zones come from CRM data: anything that is not an IANA zone falls back to the tenant's. */

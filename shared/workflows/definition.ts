@@ -217,13 +217,38 @@ export const templateSchema = z.strictObject({
 });
 export type TemplateDefinition = z.infer<typeof templateSchema>;
 
+/** Maintained holiday data a calendar can take its public holidays from (holidays.ts). */
+export const HOLIDAY_SOURCES = ['chinese-days', 'date-holidays'] as const;
+export type HolidaySource = (typeof HOLIDAY_SOURCES)[number];
+
+/**
+ * A business calendar. Public holidays come from maintained data (`source`, see holidays.ts): "chinese-days" for
+ * China (holidays and 调休 make-up days), "date-holidays" for a `country` (and `state`) by rule. Without a source
+ * only the dates listed here count.
+ */
 export const calendarSchema = z.strictObject({
+  source: z.optional(z.enum(HOLIDAY_SOURCES)),
+  /** date-holidays only: ISO 3166-1 country code ("US") and optional state/province code ("NY"). */
+  country: z.optional(
+    z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'must be an ISO country code such as US' })),
+  ),
+  state: z.optional(
+    z.string().check(z.regex(/^[A-Z0-9]{1,3}$/, { error: 'must be a state code such as NY' })),
+  ),
   /** ISO weekdays, 1 = Monday … 7 = Sunday. */
   businessDays: z._default(z.array(z.int().check(z.minimum(1), z.maximum(7))), [1, 2, 3, 4, 5]),
   hours: z._default(z.strictObject({ start: hhmm, end: hhmm }), { start: '09:00', end: '18:00' }),
+  /**
+   * Public holidays on top of the source's: a year the package has not caught up with yet. The calendar counts as
+   * covered through the end of the latest year listed here.
+   */
   holidays: z._default(z.array(localDate), []),
-  /** Weekend days worked instead (China's 调休 补班): business days whatever the weekday. */
+  /** Weekend days worked instead (China's 调休 补班), on top of the source's; they extend coverage like holidays. */
   makeUpWorkdays: z._default(z.array(localDate), []),
+  /** The company's own days off (a year-end closure): never business days. */
+  daysOff: z._default(z.array(localDate), []),
+  /** The company's own extra working days: always business days, even on a holiday or a weekend. */
+  extraWorkdays: z._default(z.array(localDate), []),
 });
 export type CalendarDefinition = z.infer<typeof calendarSchema>;
 

@@ -103,9 +103,17 @@ interface StepEnv {
   alwaysRecheck: boolean;
 }
 
+/** Compiled once per definition: a source's holidays are read once per container, not per plan. */
+const compiled = new WeakMap<object, BusinessCalendar>();
 export const calendarOf = (config: WorkflowConfig, id: string): BusinessCalendar => {
   const def = Object.hasOwn(config.calendars, id) ? config.calendars[id] : undefined;
-  return def ? compileCalendar(def) : DEFAULT_CALENDAR;
+  if (!def) return DEFAULT_CALENDAR;
+  let cal = compiled.get(def);
+  if (!cal) {
+    cal = compileCalendar(def, id);
+    compiled.set(def, cal);
+  }
+  return cal;
 };
 
 /** The calendar mail to a recipient in this zone follows (a zone's own calendar, else the tenant's). */
@@ -114,7 +122,8 @@ export const sendCalendar = (config: WorkflowConfig, timeZone: string): Business
   return calendarOf(config, byZone ?? config.sendWindow.calendar);
 };
 
-const recipientZone = (config: WorkflowConfig, record: CanonicalRecord, fallback: string): string => {
+/** The zone a contact's mail is timed in: the mapped field's IANA zone, else the tenant's. */
+export const recipientZone = (config: WorkflowConfig, record: CanonicalRecord, fallback: string): string => {
   const name = config.sendWindow.recipientTimeZoneField?.replace(/^fields\./, '');
   const tz = name === undefined ? undefined : record.fields[name];
   return typeof tz === 'string' && isTimeZone(tz) ? tz : fallback;
@@ -171,6 +180,25 @@ const previewText = (source: string, env: StepEnv): string | undefined => {
     .trim();
 };
 
+/**
+ * Where a wait is counted: a wait belongs to the step after it. Before mail to the contact it runs in the contact's
+ * zone on their calendar (Friday 11:02 + 1 business day is Monday 11:02 for them, whatever DST or another country's
+ * holidays do); before anything else (internal mail, a CRM task) in the tenant's zone on the tenant's calendar.
+ */
+const waitClock = (
+  steps: readonly Action[],
+  k: number,
+  env: StepEnv,
+): { timeZone: string; calendar: BusinessCalendar } => {
+  const { config, tenant } = env;
+  const next = steps.slice(k + 1).find((a) => a.type !== 'wait');
+  if (next?.type === 'send_email' && next.recipient.to === 'contact') {
+    const timeZone = recipientZone(config, env.event.detail.record, tenant.timeZone);
+    return { timeZone, calendar: sendCalendar(config, timeZone) };
+  }
+  return { timeZone: tenant.timeZone, calendar: calendarOf(config, config.sendWindow.calendar) };
+};
+
 const planSteps = (steps: readonly Action[], env: StepEnv): Plan => {
   const { config, tenant, event } = env;
   const record = event.detail.record;
@@ -194,13 +222,15 @@ const planSteps = (steps: readonly Action[], env: StepEnv): Plan => {
         if (action.for) {
           // Days are calendar days at the same local time (DST-proof); hours and minutes are elapsed time.
           const { days = 0, hours = 0, minutes = 0 } = action.for;
-          const local = localTime(cursor, tenant.timeZone);
+          const { timeZone } = waitClock(steps, k, env);
+          const local = localTime(cursor, timeZone);
           const moved = days
-            ? instantAt(addDays(local.date, days), local.minutes, tenant.timeZone, local.seconds)
+            ? instantAt(addDays(local.date, days), local.minutes, timeZone, local.seconds)
             : cursor;
           cursor = new Date(moved.getTime() + (hours * 60 + minutes) * 60_000);
         } else if (action.businessDays !== undefined) {
-          cursor = addBusinessDays(tenantCal, tenant.timeZone, cursor, action.businessDays);
+          const { timeZone, calendar } = waitClock(steps, k, env);
+          cursor = addBusinessDays(calendar, timeZone, cursor, action.businessDays);
         } else if (action.until) {
           const date = recordDate(record, action.until.field);
           if (date === undefined) {

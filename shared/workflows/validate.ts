@@ -107,6 +107,18 @@ export const checkWorkflowConfig = (config: WorkflowConfig): Problem[] => {
     cal.makeUpWorkdays.forEach((d, i) => {
       if (holidays.has(d)) add(`calendars.${id}.makeUpWorkdays[${i}]`, `${d} is also listed as a holiday`);
     });
+    const daysOff = new Set(cal.daysOff);
+    cal.extraWorkdays.forEach((d, i) => {
+      if (daysOff.has(d)) add(`calendars.${id}.extraWorkdays[${i}]`, `${d} is also listed as a day off`);
+    });
+    if (cal.source === 'date-holidays' && cal.country === undefined)
+      add(
+        `calendars.${id}.country`,
+        'is needed with source "date-holidays" (an ISO country code such as US)',
+      );
+    for (const key of ['country', 'state'] as const)
+      if (cal[key] !== undefined && cal.source !== 'date-holidays')
+        add(`calendars.${id}.${key}`, 'only applies to source "date-holidays"');
   }
   const calendarExists = (id: string) => id === 'default' || has(config.calendars, id);
   const sw = config.sendWindow;

@@ -111,3 +111,17 @@ describe('Lambda bundle aliases', () => {
     expect(await runUnbundled(profileEnv)).toEqual({ tables: ['quotaflow-bundle-test'] });
   });
 });
+
+describe('holiday data in the workflow functions', () => {
+  it('bundle chinese-days but never date-holidays (its calendars reach functions as dates)', async () => {
+    const result = await build({
+      ...lambdaBuildOptions(),
+      entryPoints: [join(ROOT, 'functions/events/workflow-runner.ts')],
+      outfile: join(dir, 'workflow-runner.mjs'),
+      metafile: true,
+    });
+    const modules = Object.keys(result.metafile.inputs);
+    expect(modules.some((p) => p.includes('node_modules/chinese-days/'))).toBe(true);
+    expect(modules.filter((p) => /date-holidays|moment-timezone|astronomia/.test(p))).toEqual([]);
+  }, 60_000);
+});

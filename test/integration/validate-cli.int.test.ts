@@ -47,3 +47,35 @@ it('names the plans file a problem is in, not only the tenant file', () => {
     },
   ]);
 }, 60_000);
+
+it('warns, without failing, when a calendar in use runs out of holiday data within 60 days of --now', () => {
+  const root = join(dir, 'calendars');
+  mkdirSync(join(root, 'tenants', 'workflows'), { recursive: true });
+  const tenant = JSON.parse(readFileSync(join(ROOT, 'tenants/demo.json'), 'utf8'));
+  writeFileSync(join(root, 'tenants', 'cal.json'), JSON.stringify({ ...tenant, id: 'cal' }));
+  const workflows = JSON.parse(readFileSync(join(ROOT, 'tenants/workflows/demo.json'), 'utf8'));
+  // A hand-written China calendar with 2026 only, the way the demo used to be.
+  workflows.tenantId = 'cal';
+  workflows.calendars.cn = { holidays: ['2026-10-01'], makeUpWorkdays: ['2026-10-10'] };
+  writeFileSync(join(root, 'tenants/workflows/cal.json'), JSON.stringify(workflows));
+  const file = join(root, 'tenants/cal.json');
+
+  const text = validate(file, '--now', '2026-12-06T10:00:00+08:00');
+  expect(text.status).toBe(0);
+  expect(text.stdout).toContain(`ok   ${file}`);
+  expect(text.stdout).toMatch(
+    /warn calendars\.cn: calendar cn has public holidays through 2026-12-31; from 2027-01-01/,
+  );
+
+  const json = validate(file, '--json', '--now', '2026-12-06T10:00:00+08:00');
+  expect(JSON.parse(json.stdout)[0].warnings).toEqual([
+    expect.objectContaining({
+      path: 'calendars.cn',
+      coveredThrough: '2026-12-31',
+      firstUncovered: '2027-01-01',
+    }),
+  ]);
+  expect(
+    JSON.parse(validate(file, '--json', '--now', '2026-10-01T10:00:00+08:00').stdout)[0].warnings,
+  ).toEqual([]);
+}, 60_000);

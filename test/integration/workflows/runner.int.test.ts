@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveCountryCalendars } from '../../../shared/workflows/country-holidays';
 import { StepFailedError } from '../../../shared/workflows/runner';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
 import { deal, event } from '../../unit/workflows/fixtures';
 import { harness } from './support';
 
-const DEMO = JSON.parse(
-  readFileSync(resolve(import.meta.dirname, '../../../tenants/workflows/demo.json'), 'utf8'),
+/** As a function gets it: the date-holidays calendar resolved into dates (from a fixed year). */
+const DEMO = resolveCountryCalendars(
+  JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../tenants/workflows/demo.json'), 'utf8')),
+  2026,
 );
 
 let table: LocalTable;

@@ -71,6 +71,8 @@ describe('China 2026: National Day holiday and its 调休 make-up days', () => {
       hours: { start: '10:00', end: '16:00' },
       holidays: [],
       makeUpWorkdays: ['2026-10-10'],
+      daysOff: [],
+      extraWorkdays: [],
     });
     expect(isBusinessDay(cal, '2026-10-09')).toBe(false); // Friday is not one of its days
     expect(isBusinessDay(cal, '2026-10-10')).toBe(true);

@@ -2,11 +2,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CanonicalRecord, DomainEventDetail } from '../../../events';
 import { parseWorkflowConfig, type WorkflowConfig, type WorkflowEvent } from '../../../shared/workflows';
+import { resolveCountryCalendars } from '../../../shared/workflows/country-holidays';
 import type { EffectCheckPorts } from '../../../shared/workflows/effect-checks';
 
 export const DEMO_FILE = resolve(import.meta.dirname, '../../../tenants/workflows/demo.json');
-export const demoConfig = (): WorkflowConfig =>
-  parseWorkflowConfig(JSON.parse(readFileSync(DEMO_FILE, 'utf8')), 'tenants/workflows/demo.json');
+/** As a function gets it: the US calendar (date-holidays) resolved into dates, here from a fixed year. */
+export const demoConfig = (fromYear = 2026): WorkflowConfig =>
+  parseWorkflowConfig(
+    resolveCountryCalendars(JSON.parse(readFileSync(DEMO_FILE, 'utf8')), fromYear),
+    'tenants/workflows/demo.json',
+  );
 
 export const TENANT = { id: 'demo', timeZone: 'Asia/Shanghai', locale: 'zh-CN' as const };
 
