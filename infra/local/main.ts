@@ -3,10 +3,11 @@
  * runs one tenant locally.
  * `npm start` enters through start.ts, which checks the Node.js version before this file's imports load.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TenantConfigError } from '../../shared/config/tenant';
 import { parseInstant } from '../cli/common';
+import { calendarWarnings } from '../tenants';
 import { useReadableConsole } from './console-log';
 import { REPO_ROOT, startLocalRuntime } from './runtime';
 
@@ -104,6 +105,9 @@ const main = async () => {
           `  CRM        ${runtime.crm.provider} simulator at ${runtime.crm.url}   (POST /_local/crm/change to change a record)`,
         ]
       : []),
+    ...calendarWarnings(runtime.tenant, runtime.clock.now(), 60, resolve(dirname(tenantFile), '..')).map(
+      (w) => `  warning    ${w.message}`,
+    ),
     'Press Ctrl+C to stop.',
     '',
   ];
