@@ -2,12 +2,15 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DomainEventDetail } from '../../events';
 import { anyDomainEvent, contactSuppressed, eventGroup } from '../../events';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
+import { clock } from '../../shared/runtime/clock';
 import { runtimeEnv } from '../../shared/runtime/env';
-import { workflowRunner } from '../../shared/runtime/workflows';
+import { calendarWarningsAt, workflowRunner } from '../../shared/runtime/workflows';
 import { eventGroupHandler } from '../middleware/event';
 
 bindTenant(runtimeEnv().tenant.id);
 const runner = workflowRunner();
+/** The day the calendar warning was last logged: once a day per container is enough to be seen. */
+let warnedOn: string | undefined;
 
 export const handler = eventGroupHandler(
   [anyDomainEvent, eventGroup([contactSuppressed])],
@@ -15,6 +18,15 @@ export const handler = eventGroupHandler(
     if (!runner) return { skipped: 'the tenant has no workflows' };
     const d = detail as DomainEventDetail;
     const run = await runner.onEvent({ type, detail: d });
+    const short = calendarWarningsAt(clock().now());
+    // Alarmed (CalendarCoverageShort > 0): follow-ups would soon treat public holidays as working days.
+    metrics.addMetric('CalendarCoverageShort', MetricUnit.Count, short.length);
+    const today = clock().now().toISOString().slice(0, 10);
+    if (short.length && warnedOn !== today) {
+      warnedOn = today;
+      for (const w of short)
+        logger.warn(w.message, { calendar: w.calendar, firstUncovered: w.firstUncovered });
+    }
     const sent = run.steps.filter((s) => s.kind === 'email' && s.outcome === 'performed').length;
     if (sent) metrics.addMetric('EmailSent', MetricUnit.Count, sent);
     logger.info('workflows ran', {

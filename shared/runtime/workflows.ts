@@ -7,6 +7,7 @@ import { unsubscribeSigningKey } from '../config/secrets';
 import { unsubscribeHeaders } from '../mail/unsubscribe';
 import { SendCounters } from '../store/send-counters';
 import { loadWorkflows } from '../workflows/compiled';
+import { type CalendarCoverageWarning, calendarCoverageWarnings } from '../workflows/coverage';
 import type { ConsentPort } from '../workflows/perform';
 import { WorkflowRunner } from '../workflows/runner';
 import { clock } from './clock';
@@ -39,6 +40,21 @@ const consent = (): ConsentPort => ({
     return unsubscribeHeaders({ baseUrl, tenantId: env.tenant.id, address, secret });
   },
 });
+
+/** Coverage is judged once per day per container (the answer only changes with the date). */
+let coverage: { day: string; warnings: CalendarCoverageWarning[] } | undefined;
+
+/**
+ * The tenant's calendars in use that run out of holiday data within 60 days of `now` (see coverage.ts): the
+ * workflow runner counts them in a metric (alarmed), so an admin hears of it while there is time to add the dates.
+ */
+export const calendarWarningsAt = (now: Date): CalendarCoverageWarning[] => {
+  const wf = workflows();
+  if (!wf) return [];
+  const day = now.toISOString().slice(0, 10);
+  if (coverage?.day !== day) coverage = { day, warnings: calendarCoverageWarnings(wf.config, now, 60) };
+  return coverage.warnings;
+};
 
 export const workflowRunner = once(() => {
   const wf = workflows();
