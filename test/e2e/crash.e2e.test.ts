@@ -122,6 +122,7 @@ describe('kill -9 of the local runtime', () => {
 
     // Restart without touching a file; resend what was not acknowledged, as the CRM would.
     await restart();
+    const { eventsRedelivered } = await getJson<{ eventsRedelivered: number }>('/_local/status');
     const second = await burst(all.filter((i) => !first.has(i)));
     expect(first.size + second.size).toBe(DEALS);
     // Past the effect leases and the recovery sweeps, not yet at the week-later check-in.
@@ -140,6 +141,11 @@ describe('kill -9 of the local runtime', () => {
     );
     const missing = all.filter((i) => !congratulated.has(i));
     const twice = [...congratulated].filter(([, n]) => n > 1).map(([i]) => i);
+    console.info(
+      `crash test: ${first.size} of ${DEALS} deliveries acknowledged before kill -9, ${eventsRedelivered} bus ` +
+        `deliveries redelivered from the outbox at restart, ${second.size} resent and acknowledged after it; ` +
+        `${congratulated.size} deals congratulated, ${missing.length} missing, ${twice.length} twice`,
+    );
     expect({ missing, twice }).toEqual({ missing: [], twice: [] });
     expect(await getJson<unknown[]>('/_local/dlq')).toEqual([]);
   }, 150_000);
