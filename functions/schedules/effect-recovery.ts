@@ -15,7 +15,10 @@ bindTenant(tenant.id);
 
 export const handler = scheduledHandler(z.unknown(), async () => {
   const effects = await recoverPendingEffects(workflowEffects());
-  (effects.failed > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))('effect recovery sweep', effects);
+  (effects.failed > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))(
+    'effect recovery sweep',
+    effects,
+  );
   metrics.addMetric('EffectsRecovered', MetricUnit.Count, effects.recovered);
   const redrive = await redriveUnappliedReceipts({
     tenantId: tenant.id,

@@ -26,7 +26,8 @@ export const redriveUnappliedReceipts = async (
   const found = await deps.receipts.unapplied(new Date(deps.now.getTime() - REDRIVE_AFTER_MS));
   const claimed = [];
   // One at a time: each claim is a conditional write that another sweep (or sync applying it) may win.
-  for (const f of found) if (await deps.receipts.claimRedrive(f, deps.now, MAX_REDRIVES)) claimed.push(f.receipt);
+  for (const f of found)
+    if (await deps.receipts.claimRedrive(f, deps.now, MAX_REDRIVES)) claimed.push(f.receipt);
   if (claimed.length > 0) await deps.bus.publish(claimed.map((r) => recordChangedEntry(deps.tenantId, r)));
   return {
     found: found.length,
