@@ -20,6 +20,18 @@ const scalar = z.union([z.string().check(z.maxLength(10_000)), z.number(), z.boo
 const text = (max: number) => z.string().check(z.maxLength(max));
 const id = z.string().check(z.minLength(1), z.maxLength(200));
 
+/**
+ * A record id as a sender may name it: it becomes part of table keys, log lines and CRM URLs, so letters, digits and
+ * `_ . : -` only, at most 128 characters (Zoho's 19 digits, Fxiaoke's 24 hex, UUIDs and prefixed ids all fit).
+ * Zoho's own receivers narrow it to digits.
+ */
+export const RECORD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+export const recordIdSchema = z.string().check(
+  z.regex(RECORD_ID_PATTERN, {
+    error: 'must be 1 to 128 letters, digits or _ . : - (starting with a letter or digit)',
+  }),
+);
+
 export const ownerSchema = z.strictObject({
   id,
   name: z.optional(text(200)),
@@ -28,7 +40,7 @@ export const ownerSchema = z.strictObject({
 });
 
 export const canonicalRecordSchema = z.strictObject({
-  id,
+  id: recordIdSchema,
   /** Source modification time: the record's version; older data never overwrites newer. */
   modifiedAt: z.iso.datetime({ offset: true }),
   owner: z.optional(ownerSchema),

@@ -126,17 +126,19 @@ export const functions: readonly FunctionSpec[] = [
   {
     id: 'effect-recovery',
     entry: 'functions/schedules/effect-recovery.ts',
-    description: 'Completes effects whose performer crashed after recording them',
+    description:
+      'Completes effects whose performer crashed after recording them; republishes webhook receipts never applied',
     triggers: [
       {
         kind: 'schedule',
         name: 'effectRecovery',
         defaultExpression: 'rate(5 minutes)',
-        description: 'Sweep effects left pending past their lease',
+        description: 'Sweep effects left pending past their lease and receipts left unapplied',
       },
     ],
-    // Every kind of effect may need completing: mail, schedules, CRM write-backs (CRM token in the secret), chat.
-    access: ['table', 'mail', 'scheduler', 'secrets'],
+    // Every kind of effect may need completing: mail, schedules, CRM write-backs (CRM token in the secret), chat;
+    // and unapplied receipts go back on the bus as crm.record.changed.
+    access: ['table', 'bus', 'mail', 'scheduler', 'secrets'],
     timeoutSeconds: 120,
   },
   {

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'stale_timestamp'
   | 'future_timestamp'
   | 'invalid_json'
+  | 'not_utf8'
   | 'invalid_payload'
   | 'unsupported_media_type'
   | 'payload_too_large'

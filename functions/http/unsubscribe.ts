@@ -18,7 +18,7 @@ export const handler = httpHandler(async (event) => {
       method: event.requestContext.http.method,
       query: event.queryStringParameters ?? {},
       contentType: headersOf(event)['content-type'],
-      body: rawBodyOf(event),
+      body: rawBodyOf(event).toString(),
     },
     {
       tenant,

@@ -19,6 +19,7 @@ import { publishMetrics } from './metrics';
 const STATUS: Partial<Record<ErrorCode, number>> = {
   missing_header: 400,
   invalid_json: 400,
+  not_utf8: 400,
   invalid_payload: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -84,10 +85,9 @@ export const countDelivery = (status: 'accepted' | 'duplicate' | 'ignored'): voi
 export const headersOf = (event: APIGatewayProxyEventV2): Record<string, string | undefined> =>
   event.headers ?? {};
 
-/** The raw body as the sender signed it: API Gateway base64-encodes bodies it considers binary. */
-export const rawBodyOf = (event: APIGatewayProxyEventV2): string =>
-  event.body === undefined
-    ? ''
-    : event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body;
+/**
+ * The raw body as the sender signed it: API Gateway base64-encodes bodies it considers binary, and those stay bytes
+ * so the receiver can tell a body that is not UTF-8 from one whose signature is wrong.
+ */
+export const rawBodyOf = (event: APIGatewayProxyEventV2): string | Buffer =>
+  event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;

@@ -1,16 +1,33 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
 import { recoverPendingEffects } from '../../shared/effects/recovery';
+import { redriveUnappliedReceipts } from '../../shared/ingest/redrive';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
+import { bus } from '../../shared/runtime/bus';
+import { clock } from '../../shared/runtime/clock';
 import { runtimeEnv } from '../../shared/runtime/env';
+import { receipts } from '../../shared/runtime/store';
 import { workflowEffects } from '../../shared/runtime/workflow-effects';
 import { scheduledHandler } from '../middleware/event';
 
-bindTenant(runtimeEnv().tenant.id);
+const tenant = runtimeEnv().tenant;
+bindTenant(tenant.id);
 
 export const handler = scheduledHandler(z.unknown(), async () => {
-  const result = await recoverPendingEffects(workflowEffects());
-  (result.failed > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))('effect recovery sweep', result);
-  metrics.addMetric('EffectsRecovered', MetricUnit.Count, result.recovered);
-  return result;
+  const effects = await recoverPendingEffects(workflowEffects());
+  (effects.failed > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))(
+    'effect recovery sweep',
+    effects,
+  );
+  metrics.addMetric('EffectsRecovered', MetricUnit.Count, effects.recovered);
+  const redrive = await redriveUnappliedReceipts({
+    tenantId: tenant.id,
+    receipts: receipts(),
+    bus: bus(),
+    now: clock().now(),
+  });
+  (redrive.redriven > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))('receipt sweep', redrive);
+  // Alarmed on (infra/constructs/observability.ts): each one is a webhook that took the sweep to reach sync.
+  metrics.addMetric('ReceiptsRedriven', MetricUnit.Count, redrive.redriven);
+  return { effects, receipts: redrive };
 });

@@ -1,7 +1,8 @@
 /**
  * The alarms behind "every queue and async target has a DLQ, an alarm and a redrive path": one per DLQ (anything
- * in it is a lost event until redriven) and one per function (invocation errors: uncaught exceptions, timeouts). They notify one
- * SNS topic per tenant (a stack output); on-call people and chat integrations subscribe to it outside the stack.
+ * in it is a lost event until redriven), one per function (invocation errors: uncaught exceptions, timeouts), and one
+ * on webhook receipts the recovery sweep had to republish. They notify one SNS topic per tenant (a stack output);
+ * on-call people and chat integrations subscribe to it outside the stack.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -54,6 +55,21 @@ export class Observability extends Construct {
       const path = queue.node.path.split('/').slice(1).join('/');
       this.addDeadLetterAlarm(`${pascal(path)}Messages`, queue, `${tenant.id}/${path}`, action);
     }
+    // Emitted by the recovery sweep (functions/schedules/effect-recovery.ts) with Powertools' dimensions: the
+    // service (POWERTOOLS_SERVICE_NAME, function.ts) and the tenant (bindTenant).
+    this.add(
+      'ReceiptsRedriven',
+      new cloudwatch.Metric({
+        namespace: 'Quotaflow',
+        metricName: 'ReceiptsRedriven',
+        dimensionsMap: { service: 'quotaflow', tenant: tenant.id },
+        period: Duration.minutes(15),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      `${tenant.id}: webhook receipts stayed unapplied for minutes and were republished by the sweep ` +
+        '(a receiver died between storing and publishing, or sync is failing: see its DLQ)',
+      action,
+    );
   }
 
   private addDeadLetterAlarm(id: string, queue: sqs.IQueue, what: string, action: actions.SnsAction): void {

@@ -1,4 +1,5 @@
 /** Builds API Gateway HTTP API (payload format 2.0) events from Node requests, and writes results back. */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -19,7 +20,9 @@ export const toApiEvent = (
   }
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] ? `${query[k]},${v}` : v;
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? 'text/plain');
+  // Bytes that are not UTF-8 cannot travel as a JSON string: they go base64-encoded, as binary bodies do, so the
+  // receiver sees what was sent rather than replacement characters.
+  const isText = TEXT_TYPES.test(headers['content-type'] ?? 'text/plain') && isUtf8(body);
   return {
     version: '2.0',
     routeKey,

@@ -9,6 +9,7 @@ import type { FunctionSpec } from '../../functions/manifest';
 import { toApiEvent, writeApiResult } from './api-event';
 import { CHAT_TARGET_HEADER } from './chat';
 import { localFaultsSchema } from './crm-simulators';
+import { refuseForeignLocalRequest } from './local-guard';
 import { FeedbackError } from './mail';
 import { mailboxPage } from './mailbox-page';
 import type { LocalRuntimeServices } from './runtime';
@@ -266,8 +267,11 @@ export const startGateway = async (
         );
         return writeApiResult(res, result);
       }
-      if (url.pathname === '/' || url.pathname.startsWith('/_local/'))
+      if (url.pathname === '/' || url.pathname.startsWith('/_local/')) {
+        const refused = refuseForeignLocalRequest(req);
+        if (refused) return problem(res, refused.status, refused.code, refused.message);
         return await local(req, res, url, body);
+      }
       return problem(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
     } catch (err) {
       services.log('gateway error', { error: (err as Error).message });

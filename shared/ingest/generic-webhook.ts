@@ -1,16 +1,15 @@
 /**
  * The generic signed webhook: any system can push one canonical record change, signed per Standard Webhooks.
  * Order matters: cheap checks (type, size) first, then authenticity, and only then parse the body; nothing is
- * stored until all pass. The answer is 2xx only once the receipt is stored and the event is on the bus.
+ * stored until all pass (shared/ingest/pipeline.ts runs the order, the receipt and the publish).
  */
 import { randomUUID } from 'node:crypto';
-import { CRM_OBJECTS, canonicalRecordSchema, crmRecordChanged } from '../../events';
+import { CRM_OBJECTS, canonicalRecordSchema } from '../../events';
 import * as z from '../../events/zod';
 import { RejectedInputError } from '../errors';
-import type { EventBusPort } from '../ports';
-import type { ReceiptRepository } from '../store/receipts';
-import { checkJsonEnvelope, parseJsonInput, parseOrReject } from '../webhooks/envelope';
+import { parseJsonInput, parseOrReject } from '../webhooks/envelope';
 import { verify } from '../webhooks/standard-webhooks';
+import { type Delivery, type IngestDeps, type IngestRequest, type IngestStrategy, ingest } from './pipeline';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -21,27 +20,18 @@ export const genericWebhookBodySchema = z.strictObject({
 });
 export type GenericWebhookBody = z.infer<typeof genericWebhookBodySchema>;
 
-export interface GenericWebhookRequest {
-  /** Lower-cased header names. */
-  headers: Record<string, string | undefined>;
-  rawBody: string;
-}
+export type GenericWebhookRequest = IngestRequest;
 
-export interface GenericWebhookDeps {
-  tenantId: string;
+export interface GenericWebhookDeps extends IngestDeps {
   signingSecrets: () => Promise<string[]>;
-  receipts: ReceiptRepository;
-  bus: EventBusPort;
-  now: Date;
 }
 
 export type GenericWebhookResult = {
   status: 'accepted' | 'duplicate';
   deliveryId: string;
   correlationId: string;
+  published: boolean;
 };
-
-const checkEnvelope = (req: GenericWebhookRequest): void => checkJsonEnvelope(req, MAX_BODY_BYTES);
 
 export const parseGenericBody = (rawBody: string): GenericWebhookBody =>
   parseOrReject(
@@ -50,57 +40,56 @@ export const parseGenericBody = (rawBody: string): GenericWebhookBody =>
     'the body does not match the record-change schema',
   );
 
+/** Standard Webhooks: the signature covers id, timestamp and the raw body; the delivery id is webhook-id. */
+export const genericStrategy = (
+  deps: Pick<GenericWebhookDeps, 'signingSecrets' | 'now'>,
+): IngestStrategy<{ deliveryId: string }, Delivery> => ({
+  maxBytes: MAX_BODY_BYTES,
+  authenticate: async (req) => {
+    const { id } = verify(
+      await deps.signingSecrets(),
+      {
+        id: req.headers['webhook-id'],
+        timestamp: req.headers['webhook-timestamp'],
+        signature: req.headers['webhook-signature'],
+      },
+      req.rawBody,
+      deps.now,
+    );
+    if (id.length > 200)
+      throw new RejectedInputError('invalid_payload', 'webhook-id is longer than 200 characters');
+    return { deliveryId: id };
+  },
+  read: ({ deliveryId }, req) => {
+    const body = parseGenericBody(req.rawBody);
+    return {
+      receipts: [
+        {
+          provider: 'generic',
+          deliveryId,
+          object: body.object,
+          action: body.action === 'deleted' ? 'delete' : 'upsert',
+          recordId: body.record.id,
+          record: body.record,
+          correlationId: randomUUID(),
+          receivedAt: deps.now.toISOString(),
+        },
+      ],
+    };
+  },
+});
+
 export const receiveGenericWebhook = async (
   req: GenericWebhookRequest,
   deps: GenericWebhookDeps,
 ): Promise<GenericWebhookResult> => {
-  checkEnvelope(req);
-  const { id: deliveryId } = verify(
-    await deps.signingSecrets(),
-    {
-      id: req.headers['webhook-id'],
-      timestamp: req.headers['webhook-timestamp'],
-      signature: req.headers['webhook-signature'],
-    },
-    req.rawBody,
-    deps.now,
-  );
-  if (deliveryId.length > 200)
-    throw new RejectedInputError('invalid_payload', 'webhook-id is longer than 200 characters');
-  const body = parseGenericBody(req.rawBody);
-
-  const action = body.action === 'deleted' ? 'delete' : 'upsert';
-  const { stored, receipt } = await deps.receipts.storeOnce(
-    {
-      provider: 'generic',
-      deliveryId,
-      object: body.object,
-      action,
-      recordId: body.record.id,
-      record: body.record,
-      correlationId: randomUUID(),
-      receivedAt: deps.now.toISOString(),
-    },
-    deps.now,
-  );
-  // Publish on duplicates too: if an earlier attempt stored the receipt but died before publishing, this is what
-  // delivers it. Downstream is idempotent (versioned upserts, keyed effects), so a second publish changes nothing.
-  await deps.bus.publish([
-    {
-      source: crmRecordChanged.source,
-      detailType: crmRecordChanged.detailType,
-      detail: {
-        version: 1,
-        tenantId: deps.tenantId,
-        provider: 'generic',
-        deliveryId,
-        object: receipt.object,
-        action: receipt.action,
-        recordId: receipt.recordId,
-        correlationId: receipt.correlationId,
-        receivedAt: receipt.receivedAt,
-      } satisfies z.input<typeof crmRecordChanged.schema>,
-    },
-  ]);
-  return { status: stored ? 'accepted' : 'duplicate', deliveryId, correlationId: receipt.correlationId };
+  const result = await ingest(genericStrategy(deps), req, deps);
+  const [outcome] = result.outcomes;
+  if (!outcome) throw new Error('a generic delivery always carries one change');
+  return {
+    status: outcome.stored ? 'accepted' : 'duplicate',
+    deliveryId: result.proof.deliveryId,
+    correlationId: outcome.receipt.correlationId,
+    published: outcome.published,
+  };
 };

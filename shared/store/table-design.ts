@@ -4,6 +4,7 @@
  *
  * Access patterns:
  *   receipt by provider delivery id     pk=RECEIPT#<provider>#<deliveryId>  sk=RECEIPT
+ *   receipts not applied yet (sparse)   gsi1pk=RECEIPT#unapplied#<0..3>     gsi1sk=<receivedAt or last redrive ISO>#<provider>#<deliveryId>
  *   current record by object and id      pk=REC#<object>#<id>                sk=CURRENT
  *   effect by deterministic key          pk=EFFECT#<key>                     sk=EFFECT
  *   effects pending past their lease     gsi1pk=EFFECT#pending               gsi1sk=<leaseUntil ISO>
@@ -31,6 +32,8 @@ export const keys = {
     pk: `RECEIPT#${provider}#${deliveryId}`,
     sk: 'RECEIPT',
   }),
+  /** Sparse: only unapplied receipts carry it (shared/store/receipts.ts); sharded so bursts spread out. */
+  unappliedReceipts: (shard: number) => `RECEIPT#unapplied#${shard}`,
   record: (object: string, id: string) => ({ pk: `REC#${object}#${id}`, sk: 'CURRENT' }),
   effect: (key: string) => ({ pk: `EFFECT#${key}`, sk: 'EFFECT' }),
   pendingEffects: 'EFFECT#pending',

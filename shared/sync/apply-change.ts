@@ -1,6 +1,9 @@
 /**
  * Sync: apply one stored record change to the canonical copy and publish the domain events it produces.
- * Safe to run any number of times for the same change (see RecordRepository.upsert).
+ * Safe to run any number of times for the same change (see RecordRepository.upsert). Once its domain events are on
+ * the bus the receipt is marked applied: a later copy of the change (a duplicate delivery, the recovery sweep) then
+ * does nothing at all, so no CRM read and no event is repeated. A crash before the mark re-runs the idempotent upsert,
+ * which publishes the same events with the same ids.
  * Receipts from the generic webhook carry the record; Zoho and Fxiaoke receipts carry ids only, so the record is
  * read from the CRM through the injected CrmReader (the CRM's current state: a later change that arrives first
  * makes the earlier notification 'unchanged', which republishes the same events with the same ids).
@@ -24,7 +27,7 @@ export interface ApplyChangeDeps {
 
 export type ApplyChangeResult =
   | { outcome: 'applied' | 'republished'; events: string[] }
-  | { outcome: 'stale' | 'receipt-missing'; events: [] };
+  | { outcome: 'stale' | 'receipt-missing' | 'already-applied'; events: [] };
 
 /**
  * What the canonical copy should become. Deletes never need the CRM (a deleted record cannot be fetched): without
@@ -68,7 +71,7 @@ export interface ApplyContext {
 export type ApplyOutcome = ApplyChangeResult['outcome'];
 
 export interface PreparedApply {
-  outcome: Exclude<ApplyOutcome, 'receipt-missing'>;
+  outcome: Exclude<ApplyOutcome, 'receipt-missing' | 'already-applied'>;
   /** The events to publish (empty when stale); `applied` and `republished` outcomes both publish. */
   entries: BusEntry[];
   events: string[];
@@ -135,7 +138,15 @@ export const applyRecordChange = async (
     includeExpired: true,
   });
   if (!receipt) return { outcome: 'receipt-missing', events: [] };
+  if (receipt.appliedAt) return { outcome: 'already-applied', events: [] };
 
   const next = await nextState(receipt, deps.crm);
-  return applyCanonical(next, { tenantId: change.tenantId, correlationId: change.correlationId }, deps);
+  const result = await applyCanonical(
+    next,
+    { tenantId: change.tenantId, correlationId: change.correlationId },
+    deps,
+  );
+  // Stale counts as applied too: newer data is already in the canonical copy, nothing is left to do.
+  await deps.receipts.markApplied(receipt.provider, receipt.deliveryId, deps.now);
+  return result;
 };

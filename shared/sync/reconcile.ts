@@ -19,7 +19,7 @@ import type { BusEntry, EventBusPort } from '../ports';
 import type { RecordRepository } from '../store/records';
 import type { ScanInProgress, SyncState, SyncStateRepository } from '../store/sync-state';
 import type { UserRepository } from '../store/users';
-import { type ApplyOutcome, upsertCanonical } from './apply-change';
+import { type PreparedApply, upsertCanonical } from './apply-change';
 import { type CrmScanner, ScanCursorLostError, type ScanPage } from './crm-scanner';
 import type { CrmUserSource } from './crm-users';
 
@@ -92,7 +92,7 @@ export interface ModuleResult {
   restarted: boolean;
   pages: number;
   records: number;
-  outcomes: Record<Exclude<ApplyOutcome, 'receipt-missing'>, number>;
+  outcomes: Record<PreparedApply['outcome'], number>;
   deleted: number;
   events: number;
   rejected: { id: string; message: string }[];

@@ -48,6 +48,7 @@ const measure = async (
       const t0 = performance.now();
       const res = await fetch(`${rt.url}/_local/crm/change`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ target, id: ids[i % ids.length], values: values(i) }),
       });
       if (res.status !== 200) throw new Error(`change failed: ${res.status} ${await res.text()}`);

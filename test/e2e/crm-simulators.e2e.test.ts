@@ -18,7 +18,11 @@ const settle = async (url: string) => {
 };
 
 const change = (url: string, target: string, id: string, values: Record<string, unknown>) =>
-  fetch(`${url}/_local/crm/change`, { method: 'POST', body: JSON.stringify({ target, id, values }) });
+  fetch(`${url}/_local/crm/change`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ target, id, values }),
+  });
 
 describe('a Zoho CRM tenant on the simulator', () => {
   let rt: RuntimeProcess;
@@ -57,7 +61,11 @@ describe('a Zoho CRM tenant on the simulator', () => {
 
   it('survives the faults a person switches on: 429s, a 5xx, an expired token, duplicate notifications', async () => {
     const faults = (body: unknown) =>
-      fetch(`${rt.url}/_local/crm/faults`, { method: 'POST', body: JSON.stringify(body) });
+      fetch(`${rt.url}/_local/crm/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const bad = await faults({ tooManyRequests: -1, teleport: true });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/tooManyRequests/);

@@ -192,6 +192,7 @@ describe('local runtime: generic webhook to mailbox', () => {
     const target = new Date((await clockNow()).getTime() + 8 * 86_400_000);
     const res = await fetch(`${rt.url}/_local/clock`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ now: target.toISOString() }),
     });
     expect(res.status).toBe(200);
@@ -203,6 +204,7 @@ describe('local runtime: generic webhook to mailbox', () => {
     expect(subjects.filter((s) => s.startsWith('客户回访提醒'))).toHaveLength(1);
     const back = await fetch(`${rt.url}/_local/clock`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ now: '2020-01-01T00:00:00Z' }),
     });
     expect(back.status).toBe(409);

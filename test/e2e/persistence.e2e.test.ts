@@ -71,6 +71,7 @@ describe('local runtime data folder', () => {
       const at = new Date(pending.oneTime[0]?.at ?? 0);
       const moved = await fetch(`${second.url}/_local/clock`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ now: new Date(at.getTime() + 60_000).toISOString() }),
       });
       expect(moved.status).toBe(200);

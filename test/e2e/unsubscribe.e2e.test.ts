@@ -70,7 +70,8 @@ const send = async (to: string[]): Promise<string> => {
 const feedback = (id: string, kind: 'bounce' | 'complaint', body?: unknown) =>
   fetch(`${rt.url}/_local/emails/${encodeURIComponent(id)}/${kind}`, {
     method: 'POST',
-    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    headers: { 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
   });
 
 beforeAll(async () => {

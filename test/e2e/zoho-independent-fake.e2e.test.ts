@@ -72,6 +72,7 @@ const moveClock = async (minutes: number) => {
   const to = new Date(Date.parse((await settle()).now) + minutes * 60_000);
   const res = await fetch(`${rt.url}/_local/clock`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ now: to.toISOString() }),
   });
   expect(res.status).toBe(200);

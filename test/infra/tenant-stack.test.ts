@@ -224,4 +224,18 @@ describe('demo tenant stack', () => {
     }
     expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(functions.length);
   });
+
+  it('alarms when the recovery sweep had to republish a webhook receipt', () => {
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map((a) => a.Properties);
+    expect(alarms.find((a) => a.MetricName === 'ReceiptsRedriven')).toMatchObject({
+      Namespace: 'Quotaflow',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: expect.arrayContaining([
+        { Name: 'service', Value: 'quotaflow' },
+        { Name: 'tenant', Value: expect.any(String) },
+      ]),
+    });
+  });
 });

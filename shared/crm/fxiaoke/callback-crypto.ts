@@ -76,16 +76,26 @@ export const decryptContent = (encryptedContent: string, aesKey: string): string
       { field: 'encryptedContent', problem: 'undecryptable' },
     );
   }
+  let plain: Buffer;
   try {
     const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
-    const plain = Buffer.concat([decipher.update(bytes), decipher.final()]);
-    return new TextDecoder('utf-8', { fatal: true }).decode(plain);
-  } catch (err) {
+    plain = Buffer.concat([decipher.update(bytes), decipher.final()]);
+  } catch {
+    // OpenSSL's own text ("bad decrypt", library codes) says nothing a sender can act on, and is not ours to show.
     throw new RejectedInputError(
       'invalid_payload',
-      `encryptedContent cannot be decrypted with the tenant key (${(err as Error).message.slice(0, 80)})`,
+      'encryptedContent cannot be decrypted with the tenant key: the padding is wrong, so it was encrypted with ' +
+        'another key or altered',
       { field: 'encryptedContent', problem: 'undecryptable' },
     );
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(plain);
+  } catch {
+    throw new RejectedInputError('not_utf8', 'encryptedContent decrypts to bytes that are not UTF-8 text', {
+      field: 'encryptedContent',
+      problem: 'not_utf8',
+    });
   }
 };
 

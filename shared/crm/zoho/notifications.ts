@@ -2,15 +2,22 @@
  * The receiver for `POST /webhooks/zoho`: what Zoho's notification API posts to a channel's notify_url.
  * Zoho does not sign; authenticity is the channel's echoed `token`, compared in constant time against the tenant's
  * tokens, for a channel id this tenant owns. One POST may carry several ids: each becomes its own receipt (keyed by
- * channel + server_time + the id set, so a redelivery stores nothing new) and its own `crm.record.changed`.
+ * channel + server_time + the id set, so a redelivery stores nothing new) and its own `crm.record.changed`, through
+ * the shared ingest pipeline (content type, size and UTF-8 first; duplicates by republishUntilApplied).
  * Inserts and updates carry no full record: the sync fetches it by id. A delete carries a tombstone.
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { type CanonicalRecord, type CrmObject, crmRecordChanged } from '../../../events';
+import type { CanonicalRecord, CrmObject } from '../../../events';
 import * as z from '../../../events/zod';
-import { AuthenticationError, RejectedInputError } from '../../errors';
-import type { EventBusPort } from '../../ports';
-import type { Receipt, ReceiptRepository } from '../../store/receipts';
+import { AuthenticationError } from '../../errors';
+import {
+  type Delivery,
+  type IngestDeps,
+  type IngestRequest,
+  type IngestStrategy,
+  ingest,
+} from '../../ingest/pipeline';
+import type { Receipt } from '../../store/receipts';
 import { parseJsonInput, parseOrReject } from '../../webhooks/envelope';
 import { objectForModule } from './normalize';
 
@@ -42,21 +49,14 @@ export interface ZohoReceipt extends Receipt {
   affectedValues?: Record<string, unknown>;
 }
 
-export interface ZohoNotificationRequest {
-  headers: Record<string, string | undefined>;
-  rawBody: string;
-}
+export type ZohoNotificationRequest = IngestRequest;
 
-export interface ZohoNotificationDeps {
-  tenantId: string;
+export interface ZohoNotificationDeps extends IngestDeps {
   /** The tenant's channels, id → module (see channelMap in watch.ts). */
   channels: ReadonlyMap<string, string>;
   /** Accepted channel tokens: the current one, plus the previous one while channels are being renewed. */
   tokens: () => Promise<readonly string[]>;
-  receipts: Pick<ReceiptRepository, 'storeOnce'>;
-  bus: EventBusPort;
-  now: Date;
-  moduleObjects?: Readonly<Record<string, CrmObject>>;
+  moduleObjects?: Readonly<Record<string, CrmObject>> | undefined;
 }
 
 export interface ZohoChange {
@@ -64,6 +64,8 @@ export interface ZohoChange {
   deliveryId: string;
   action: 'upsert' | 'delete';
   stored: boolean;
+  /** False for a duplicate whose receipt was already applied (see republishUntilApplied). */
+  published: boolean;
   correlationId: string;
   affectedValues?: Record<string, unknown>;
 }
@@ -91,7 +93,10 @@ export const notificationId = (n: Pick<ZohoNotification, 'channel_id' | 'ids' | 
   return `${n.channel_id}-${n.server_time}-${ids}`;
 };
 
-const authenticate = async (json: unknown, deps: ZohoNotificationDeps): Promise<void> => {
+const authenticate = async (
+  json: unknown,
+  deps: Pick<ZohoNotificationDeps, 'channels' | 'tokens'>,
+): Promise<void> => {
   const c = credentials.safeParse(json);
   if (!c.success) throw new AuthenticationError('missing_header', 'the notification has no channel_id');
   if (!deps.channels.has(c.data.channel_id)) {
@@ -107,91 +112,74 @@ const authenticate = async (json: unknown, deps: ZohoNotificationDeps): Promise<
   }
 };
 
-export const receiveZohoNotification = async (
-  req: ZohoNotificationRequest,
-  deps: ZohoNotificationDeps,
-): Promise<ZohoNotificationResult> => {
-  const type = req.headers['content-type'];
-  if (type && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw new RejectedInputError(
-      'unsupported_media_type',
-      `content-type must be application/json, got ${JSON.stringify(type.slice(0, 100))}`,
-    );
-  }
-  const bytes = Buffer.byteLength(req.rawBody, 'utf8');
-  if (bytes > MAX_NOTIFICATION_BYTES) {
-    throw new RejectedInputError(
-      'payload_too_large',
-      `the body is ${bytes} bytes; the limit is ${MAX_NOTIFICATION_BYTES}`,
-    );
-  }
-  const json = parseJsonInput(req.rawBody, 'the body');
-  // Zoho puts the credential inside the body, so the minimum is read first; nothing else is trusted before.
-  await authenticate(json, deps);
-  const n = parseOrReject(zohoNotificationSchema, json, 'the notification is malformed');
-  const id = notificationId(n);
-  const object = objectForModule(n.module, deps.moduleObjects ? { moduleObjects: deps.moduleObjects } : {});
-  // A module we do not map (a custom module someone subscribed by hand): acknowledge, so Zoho stops resending.
-  if (!object) return { status: 'ignored', notificationId: id, module: n.module, changes: [] };
+/** What the pipeline needs from a Zoho notification, plus what the receiver reports. */
+interface NotificationDelivery extends Delivery {
+  notification: ZohoNotification;
+  notificationId: string;
+  affectedValues: ReadonlyMap<string, Record<string, unknown>>;
+}
 
-  const action = n.operation === 'delete' ? 'delete' : 'upsert';
-  const receivedAt = deps.now.toISOString();
-  const values = new Map((n.affected_values ?? []).map((a) => [a.record_id, a.values]));
-  const changes = await Promise.all(
-    [...new Set(n.ids)].map(async (recordId): Promise<ZohoChange> => {
-      const affectedValues = values.get(recordId);
+/** Zoho puts the credential inside the body, so the minimum is read first; nothing else is trusted before. */
+export const zohoNotificationStrategy = (
+  deps: Pick<ZohoNotificationDeps, 'channels' | 'tokens' | 'now' | 'moduleObjects'>,
+): IngestStrategy<unknown, NotificationDelivery> => ({
+  maxBytes: MAX_NOTIFICATION_BYTES,
+  authenticate: async (req) => {
+    const json = parseJsonInput(req.rawBody, 'the body');
+    await authenticate(json, deps);
+    return json;
+  },
+  read: (json) => {
+    const n = parseOrReject(zohoNotificationSchema, json, 'the notification is malformed');
+    const id = notificationId(n);
+    const affectedValues = new Map((n.affected_values ?? []).map((a) => [a.record_id, a.values]));
+    const base = { notification: n, notificationId: id, affectedValues };
+    const object = objectForModule(n.module, deps.moduleObjects ? { moduleObjects: deps.moduleObjects } : {});
+    // A module we do not map (a custom module someone subscribed by hand): acknowledge, so Zoho stops resending.
+    if (!object) return { ...base, receipts: [] };
+    const action = n.operation === 'delete' ? 'delete' : 'upsert';
+    const receipts = [...new Set(n.ids)].map((recordId): ZohoReceipt => {
+      const values = affectedValues.get(recordId);
       // Deleted records cannot be fetched; the notification's time orders the tombstone against later restores.
       const tombstone: CanonicalRecord | undefined =
         action === 'delete'
           ? { id: recordId, modifiedAt: new Date(n.server_time).toISOString(), fields: {} }
           : undefined;
-      const receipt: ZohoReceipt = {
+      return {
         provider: 'zoho',
         deliveryId: `${id}-${recordId}`,
         object,
         action,
         recordId,
         ...(tombstone ? { record: tombstone } : {}),
-        ...(affectedValues ? { affectedValues } : {}),
+        ...(values ? { affectedValues: values } : {}),
         correlationId: randomUUID(),
-        receivedAt,
+        receivedAt: deps.now.toISOString(),
       };
-      const { stored, receipt: kept } = await deps.receipts.storeOnce(receipt, deps.now);
-      return {
-        recordId,
-        deliveryId: receipt.deliveryId,
-        action,
-        stored,
-        correlationId: kept.correlationId,
-        ...(affectedValues ? { affectedValues } : {}),
-      };
-    }),
-  );
-  // Duplicates are not published again: Zoho redelivers and repeats ids across batches, and each publish costs a
-  // CRM fetch downstream. A crash between store and publish is healed by the scheduled reconcile instead.
-  const fresh = changes.filter((c) => c.stored);
-  if (fresh.length > 0)
-    await deps.bus.publish(
-      fresh.map((c) => ({
-        source: crmRecordChanged.source,
-        detailType: crmRecordChanged.detailType,
-        detail: {
-          version: 1,
-          tenantId: deps.tenantId,
-          provider: 'zoho',
-          deliveryId: c.deliveryId,
-          object,
-          action: c.action,
-          recordId: c.recordId,
-          correlationId: c.correlationId,
-          receivedAt,
-        } satisfies z.input<typeof crmRecordChanged.schema>,
-      })),
-    );
-  return {
-    status: changes.some((c) => c.stored) ? 'accepted' : 'duplicate',
-    notificationId: id,
-    module: n.module,
-    changes,
-  };
+    });
+    return { ...base, receipts };
+  },
+});
+
+export const receiveZohoNotification = async (
+  req: ZohoNotificationRequest,
+  deps: ZohoNotificationDeps,
+): Promise<ZohoNotificationResult> => {
+  const result = await ingest(zohoNotificationStrategy(deps), req, deps);
+  const { notification: n, notificationId: id, affectedValues } = result.delivery;
+  if (result.status === 'ignored')
+    return { status: 'ignored', notificationId: id, module: n.module, changes: [] };
+  const changes = result.outcomes.map(({ receipt, stored, published }): ZohoChange => {
+    const values = affectedValues.get(receipt.recordId);
+    return {
+      recordId: receipt.recordId,
+      deliveryId: receipt.deliveryId,
+      action: receipt.action,
+      stored,
+      published,
+      correlationId: receipt.correlationId,
+      ...(values ? { affectedValues: values } : {}),
+    };
+  });
+  return { status: result.status, notificationId: id, module: n.module, changes };
 };

@@ -4,16 +4,23 @@
  * query parameter (the tenant config names which), compared in constant time with the tenant's current and
  * previous secret. The body is the raw JSON the admin configures with merge fields (README, "Zoho workflow
  * webhooks"): the module, the record id(s), optionally the operation and the record's Modified_Time.
- * Each id takes the same path as a notification-channel change: a receipt, stored once, then `crm.record.changed`;
- * the sync fetches the record.
+ * Each id takes the same path as a notification-channel change (the shared ingest pipeline): a receipt, stored
+ * once, then `crm.record.changed`; the sync fetches the record.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { type CanonicalRecord, type CrmObject, crmRecordChanged } from '../../../events';
+import type { CanonicalRecord, CrmObject } from '../../../events';
 import * as z from '../../../events/zod';
 import { AuthenticationError } from '../../errors';
-import type { EventBusPort } from '../../ports';
-import type { Receipt, ReceiptRepository } from '../../store/receipts';
-import { checkJsonEnvelope, parseJsonInput, parseOrReject } from '../../webhooks/envelope';
+import {
+  type Delivery,
+  type IngestDeps,
+  type IngestRequest,
+  type IngestStrategy,
+  ingest,
+  type TextRequest,
+} from '../../ingest/pipeline';
+import type { Receipt } from '../../store/receipts';
+import { parseJsonInput, parseOrReject } from '../../webhooks/envelope';
 import { objectForModule } from './normalize';
 import { MAX_NOTIFICATION_BYTES, tokenMatches } from './notifications';
 
@@ -48,29 +55,28 @@ export interface WorkflowWebhookAuth {
   queryParameter?: string;
 }
 
-export interface ZohoWorkflowRequest {
-  headers: Record<string, string | undefined>;
-  query: Record<string, string | undefined>;
-  rawBody: string;
-}
+export type ZohoWorkflowRequest = IngestRequest;
 
-export interface ZohoWorkflowDeps {
-  tenantId: string;
+export interface ZohoWorkflowDeps extends IngestDeps {
   /** Where the secret travels; undefined when the tenant has not set workflow webhooks up (all are refused). */
   auth: WorkflowWebhookAuth | undefined;
   /** Accepted secrets: the current one, plus the previous one during a rotation. */
   secrets: () => Promise<readonly string[]>;
-  receipts: Pick<ReceiptRepository, 'storeOnce'>;
-  bus: EventBusPort;
-  now: Date;
-  moduleObjects?: Readonly<Record<string, CrmObject>>;
+  moduleObjects?: Readonly<Record<string, CrmObject>> | undefined;
 }
 
 export type ZohoWorkflowResult =
-  | { status: 'accepted' | 'duplicate'; module: string; records: { recordId: string; stored: boolean }[] }
+  | {
+      status: 'accepted' | 'duplicate';
+      module: string;
+      records: { recordId: string; stored: boolean; published: boolean }[];
+    }
   | { status: 'ignored'; module: string; records: [] };
 
-const authenticate = async (req: ZohoWorkflowRequest, deps: ZohoWorkflowDeps): Promise<void> => {
+const authenticate = async (
+  req: TextRequest,
+  deps: Pick<ZohoWorkflowDeps, 'auth' | 'secrets'>,
+): Promise<void> => {
   const auth = deps.auth;
   if (!auth)
     throw new AuthenticationError('invalid_signature', 'workflow webhooks are not set up for this tenant');
@@ -83,40 +89,42 @@ const authenticate = async (req: ZohoWorkflowRequest, deps: ZohoWorkflowDeps): P
   }
 };
 
-export const receiveZohoWorkflowWebhook = async (
-  req: ZohoWorkflowRequest,
-  deps: ZohoWorkflowDeps,
-): Promise<ZohoWorkflowResult> => {
-  checkJsonEnvelope(req, MAX_NOTIFICATION_BYTES);
-  // The secret does not depend on the body: nothing of it is parsed before the sender is known.
-  await authenticate(req, deps);
-  const body = parseOrReject(
-    zohoWorkflowBodySchema,
-    parseJsonInput(req.rawBody, 'the body'),
-    'the workflow webhook body is malformed',
-  );
-  const object = objectForModule(
-    body.module,
-    deps.moduleObjects ? { moduleObjects: deps.moduleObjects } : {},
-  );
-  // A module we do not map: acknowledge, so the rule does not keep failing.
-  if (!object) return { status: 'ignored', module: body.module, records: [] };
+interface WorkflowDelivery extends Delivery {
+  module: string;
+}
 
-  const action = body.operation?.toLowerCase() === 'delete' ? 'delete' : 'upsert';
-  const receivedAt = deps.now.toISOString();
-  const parsed = body.modified_time ? Date.parse(body.modified_time) : Number.NaN;
-  const version = Number.isNaN(parsed) ? deps.now : new Date(parsed);
-  // Without Modified_Time a delivery cannot be told from the next change of the same record: each one is kept.
-  const edition = body.modified_time
-    ? createHash('sha256').update(body.modified_time).digest('hex').slice(0, 16)
-    : `r${deps.now.getTime()}-${randomUUID()}`;
-  const ids = [...new Set(body.ids ?? (body.id ? [body.id] : []))];
-  const stored = await Promise.all(
-    ids.map(async (id) => {
+/** The secret does not depend on the body: nothing of it is parsed before the sender is known. */
+export const zohoWorkflowStrategy = (
+  deps: Pick<ZohoWorkflowDeps, 'auth' | 'secrets' | 'now' | 'moduleObjects'>,
+): IngestStrategy<void, WorkflowDelivery> => ({
+  maxBytes: MAX_NOTIFICATION_BYTES,
+  authenticate: (req) => authenticate(req, deps),
+  read: (_proof, req) => {
+    const body = parseOrReject(
+      zohoWorkflowBodySchema,
+      parseJsonInput(req.rawBody, 'the body'),
+      'the workflow webhook body is malformed',
+    );
+    const object = objectForModule(
+      body.module,
+      deps.moduleObjects ? { moduleObjects: deps.moduleObjects } : {},
+    );
+    // A module we do not map: acknowledge, so the rule does not keep failing.
+    if (!object) return { module: body.module, receipts: [] };
+
+    const action = body.operation?.toLowerCase() === 'delete' ? 'delete' : 'upsert';
+    const parsed = body.modified_time ? Date.parse(body.modified_time) : Number.NaN;
+    const version = Number.isNaN(parsed) ? deps.now : new Date(parsed);
+    // Without Modified_Time a delivery cannot be told from the next change of the same record: each one is kept.
+    const edition = body.modified_time
+      ? createHash('sha256').update(body.modified_time).digest('hex').slice(0, 16)
+      : `r${deps.now.getTime()}-${randomUUID()}`;
+    const ids = [...new Set(body.ids ?? (body.id ? [body.id] : []))];
+    const receipts = ids.map((id): Receipt => {
       const tag = createHash('sha256').update(`${body.module}:${id}:${action}`).digest('hex').slice(0, 12);
       const tombstone: CanonicalRecord | undefined =
         action === 'delete' ? { id, modifiedAt: version.toISOString(), fields: {} } : undefined;
-      const receipt: Receipt = {
+      return {
         provider: 'zoho',
         deliveryId: `wf-${tag}-${edition}`,
         object,
@@ -124,35 +132,27 @@ export const receiveZohoWorkflowWebhook = async (
         recordId: id,
         ...(tombstone ? { record: tombstone } : {}),
         correlationId: randomUUID(),
-        receivedAt,
+        receivedAt: deps.now.toISOString(),
       };
-      const kept = await deps.receipts.storeOnce(receipt, deps.now);
-      return { receipt: kept.receipt, stored: kept.stored };
-    }),
-  );
-  const fresh = stored.filter((s) => s.stored);
-  if (fresh.length > 0) {
-    await deps.bus.publish(
-      fresh.map(({ receipt }) => ({
-        source: crmRecordChanged.source,
-        detailType: crmRecordChanged.detailType,
-        detail: {
-          version: 1,
-          tenantId: deps.tenantId,
-          provider: 'zoho',
-          deliveryId: receipt.deliveryId,
-          object,
-          action,
-          recordId: receipt.recordId,
-          correlationId: receipt.correlationId,
-          receivedAt,
-        } satisfies z.input<typeof crmRecordChanged.schema>,
-      })),
-    );
-  }
+    });
+    return { module: body.module, receipts };
+  },
+});
+
+export const receiveZohoWorkflowWebhook = async (
+  req: ZohoWorkflowRequest,
+  deps: ZohoWorkflowDeps,
+): Promise<ZohoWorkflowResult> => {
+  const result = await ingest(zohoWorkflowStrategy(deps), req, deps);
+  const module = result.delivery.module;
+  if (result.status === 'ignored') return { status: 'ignored', module, records: [] };
   return {
-    status: fresh.length > 0 ? 'accepted' : 'duplicate',
-    module: body.module,
-    records: stored.map((s) => ({ recordId: s.receipt.recordId, stored: s.stored })),
+    status: result.status,
+    module,
+    records: result.outcomes.map((o) => ({
+      recordId: o.receipt.recordId,
+      stored: o.stored,
+      published: o.published,
+    })),
   };
 };

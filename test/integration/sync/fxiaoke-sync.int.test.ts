@@ -14,7 +14,15 @@ import { applyRecordChange } from '../../../shared/sync/apply-change';
 import { type CrmReader, CrmRecordNotFoundError } from '../../../shared/sync/crm-reader';
 import { domainEventId } from '../../../shared/sync/domain-events';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
-import { type Receiver, RecordingBus, secretsOf, startReceiver, syncDeps, tenantOn } from './support';
+import {
+  forgetApplied,
+  type Receiver,
+  RecordingBus,
+  secretsOf,
+  startReceiver,
+  syncDeps,
+  tenantOn,
+} from './support';
 
 const TENANT = 'acme-fx';
 const OPPORTUNITY = 'NewOpportunityObj';
@@ -130,7 +138,16 @@ describe('sync of an Fxiaoke callback', () => {
     );
   });
 
-  it('the same callback again writes nothing and republishes exactly the same events', async () => {
+  it('the same change again, once applied, reads nothing and publishes nothing', async () => {
+    bus.clear();
+    const before = Object.values(sim.stats.callsByPath).reduce((a, b) => a + b, 0);
+    expect(await applyRecordChange(first, deps())).toEqual({ outcome: 'already-applied', events: [] });
+    expect(bus.entries).toHaveLength(0);
+    expect(Object.values(sim.stats.callsByPath).reduce((a, b) => a + b, 0)).toBe(before);
+  });
+
+  it('after a crash before the receipt was marked applied, the change again writes nothing and republishes exactly the same events', async () => {
+    await forgetApplied(table, 'fxiaoke', first.deliveryId);
     bus.clear();
     const d = deps();
     const before = await d.records.get('deal', deal(0));

@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { crmRecordChanged, type DetailOf, DOMAIN_SOURCE } from '../../../events';
 import type { TenantSecrets } from '../../../shared/config/secrets';
 import { parseTenantConfig, type TenantConfig } from '../../../shared/config/tenant';
@@ -11,6 +12,7 @@ import { AuthenticationError, DomainError } from '../../../shared/errors';
 import type { BusEntry, EventBusPort, SecretsPort } from '../../../shared/ports';
 import { ReceiptRepository } from '../../../shared/store/receipts';
 import { RecordRepository } from '../../../shared/store/records';
+import { keys } from '../../../shared/store/table-design';
 import type { ApplyChangeDeps } from '../../../shared/sync/apply-change';
 import type { CrmReader } from '../../../shared/sync/crm-reader';
 import type { LocalTable } from '../../support/local-aws';
@@ -100,6 +102,21 @@ export const secretsOf = (extra: Partial<TenantSecrets>): SecretsPort & { reads:
     },
   };
   return port;
+};
+
+/** What a crash after the domain events went out but before the receipt was marked applied leaves behind. */
+export const forgetApplied = async (
+  table: LocalTable,
+  provider: string,
+  deliveryId: string,
+): Promise<void> => {
+  await table.doc.send(
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: keys.receipt(provider, deliveryId),
+      UpdateExpression: 'REMOVE appliedAt',
+    }),
+  );
 };
 
 export const syncDeps = (

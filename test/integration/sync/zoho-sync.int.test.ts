@@ -16,7 +16,15 @@ import { applyRecordChange } from '../../../shared/sync/apply-change';
 import { type CrmReader, CrmRecordNotFoundError } from '../../../shared/sync/crm-reader';
 import { domainEventId } from '../../../shared/sync/domain-events';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
-import { type Receiver, RecordingBus, secretsOf, startReceiver, syncDeps, tenantOn } from './support';
+import {
+  forgetApplied,
+  type Receiver,
+  RecordingBus,
+  secretsOf,
+  startReceiver,
+  syncDeps,
+  tenantOn,
+} from './support';
 
 const TENANT = 'acme';
 const MODULES = ['Deals', 'Leads'];
@@ -154,7 +162,16 @@ describe('sync of a Zoho change', () => {
     expect(firstEvents.every((e) => e.detail.correlationId === firstChange.correlationId)).toBe(true);
   });
 
-  it('the same change again writes nothing and republishes exactly the same events', async () => {
+  it('the same change again, once applied, reads nothing and publishes nothing', async () => {
+    bus.clear();
+    const before = apiCalls().length;
+    expect(await applyRecordChange(firstChange, deps())).toEqual({ outcome: 'already-applied', events: [] });
+    expect(bus.entries).toHaveLength(0);
+    expect(apiCalls().length).toBe(before);
+  });
+
+  it('after a crash before the receipt was marked applied, the change again writes nothing and republishes exactly the same events', async () => {
+    await forgetApplied(table, 'zoho', firstChange.deliveryId);
     bus.clear();
     const d = deps();
     const before = await d.records.get('deal', id());

@@ -165,12 +165,24 @@ describe('POST /webhooks/zoho', () => {
     expect(stored).toMatchObject({ object: 'deal', action: 'upsert', recordId: deals[0]?.id });
   });
 
-  it('answers a duplicate notification without a second publish', async () => {
+  it('answers a duplicate notification; published again only while its receipt is unapplied', async () => {
     sim.faults.duplicateNotifications = true;
     const lead = sim.store.all('Leads')[0];
     const deliveries = await sim.changeRecord('Leads', lead?.id ?? '', { Lead_Status: 'Contacted' });
     expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
-    expect(bus.entries).toHaveLength(1);
+    // Nothing has applied it between the two: the same change (same delivery, same correlation) goes out twice.
+    expect(bus.entries).toHaveLength(2);
+    expect(bus.entries[1]?.detail).toEqual(bus.entries[0]?.detail);
+    const deliveryId = String(bus.entries[0]?.detail.deliveryId);
+    await receipts.markApplied('zoho', deliveryId, new Date(now));
+    bus.entries.length = 0;
+    const again = await fetch(notifyUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(deliveries[0]?.body),
+    });
+    expect(((await again.json()) as { status: string }).status).toBe('duplicate');
+    expect(bus.entries).toHaveLength(0);
   });
 
   it('accepts out-of-order notifications, each once', async () => {

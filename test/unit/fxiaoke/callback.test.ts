@@ -64,7 +64,7 @@ describe('receiveFxiaokeCallback', () => {
     expect(replyIsSuccess(result.reply, AES_KEY)).toBe(true);
   });
 
-  it('a redelivery (retryTimes set) of a stored message publishes again; the status says duplicate', async () => {
+  it('a redelivery of a stored message not yet applied publishes again; the status says duplicate', async () => {
     const { published, deps } = fakes();
     await receiveFxiaokeCallback(request(), deps);
     const again = await receiveFxiaokeCallback(request(), deps);
