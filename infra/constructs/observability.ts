@@ -70,6 +70,20 @@ export class Observability extends Construct {
         '(a receiver died between storing and publishing, or sync is failing: see its DLQ)',
       action,
     );
+    // Emitted by the workflow runner (functions/events/workflow-runner.ts) with the same dimensions.
+    this.add(
+      'CalendarCoverageShort',
+      new cloudwatch.Metric({
+        namespace: 'Quotaflow',
+        metricName: 'CalendarCoverageShort',
+        dimensionsMap: { service: 'quotaflow', tenant: tenant.id },
+        period: Duration.hours(6),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      `${tenant.id}: a holiday calendar the workflows use runs out of holiday data within 60 days; past it, public ` +
+        'holidays count as working days. Add the next year (README "Holiday calendars") and redeploy',
+      action,
+    );
   }
 
   private addDeadLetterAlarm(id: string, queue: sqs.IQueue, what: string, action: actions.SnsAction): void {

@@ -238,4 +238,15 @@ describe('demo tenant stack', () => {
       ]),
     });
   });
+
+  it('alarms when a holiday calendar the workflows use is about to run out of data', () => {
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map((a) => a.Properties);
+    expect(alarms.find((a) => a.MetricName === 'CalendarCoverageShort')).toMatchObject({
+      Namespace: 'Quotaflow',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmDescription: expect.stringContaining('Holiday calendars'),
+    });
+  });
 });
