@@ -21,6 +21,8 @@ const services = {
     return [];
   },
   log: () => undefined,
+  logRequest: () => undefined,
+  ready: true,
 } as unknown as LocalRuntimeServices;
 
 let gateway: Server;
