@@ -13,7 +13,7 @@ import { measureCrmLatency } from './crm';
 import { measureImport } from './import';
 import { measureIncentives } from './incentives';
 import { measureSendLimits } from './sequences';
-import { measureWebhooks } from './webhooks';
+import { measureWebhooks, type WebhookFigures } from './webhooks';
 import { measureRuleEvaluation } from './workflows';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -59,25 +59,36 @@ const main = async () => {
   if (!skip.has('webhooks')) {
     const seconds = num('QF_BENCH_SECONDS', 10);
     process.stderr.write(`driving signed webhooks at the local runtime for ${seconds} s…\n`);
-    const w = await measureWebhooks(seconds, num('QF_BENCH_CONNECTIONS', 16));
-    results.webhooks = w;
+    const connections = num('QF_BENCH_CONNECTIONS', 16);
+    const inMemory = await measureWebhooks(seconds, connections);
+    process.stderr.write(`…and on a data folder (npm start's default: outbox synced before each ack)…\n`);
+    const onDisk = await measureWebhooks(seconds, connections, true);
+    results.webhooks = inMemory;
+    results.webhooksPersisted = onDisk;
     console.log(
       '\nWebhook slice on the local runtime (targets: ≥ 300/s, p99 ≤ 100 ms, 0 lost, 0 duplicated)',
     );
-    console.table([
-      {
-        'req/s': w.throughputPerSec.toFixed(0),
-        'p50 ms': w.latencyP50Ms,
-        'p99 ms': w.latencyP99Ms,
-        requests: w.requests,
-        non2xx: w.non2xx,
-        deliveries: w.uniqueDeliveries,
-        emails: w.emails,
-        lost: w.lostEmails,
-        duplicated: w.duplicateEmails,
-        'drain s': w.drainSeconds.toFixed(1),
-      },
-    ]);
+    console.table(
+      [
+        ['in memory', inMemory],
+        ['data folder', onDisk],
+      ].map(([mode, w]) => {
+        const f = w as WebhookFigures;
+        return {
+          mode,
+          'req/s': f.throughputPerSec.toFixed(0),
+          'p50 ms': f.latencyP50Ms,
+          'p99 ms': f.latencyP99Ms,
+          requests: f.requests,
+          non2xx: f.non2xx,
+          deliveries: f.uniqueDeliveries,
+          emails: f.emails,
+          lost: f.lostEmails,
+          duplicated: f.duplicateEmails,
+          'drain s': f.drainSeconds.toFixed(1),
+        };
+      }),
+    );
   }
 
   if (!skip.has('crm')) {
