@@ -55,11 +55,11 @@ export const formatPeriod = (key: string, locale: Locale): string => {
   return key;
 };
 
-/** A local date (yyyy-mm-dd) as the reader writes it: "Mar 12, 2026" / "2026年3月12日". */
-export const formatDate = (date: string, locale: Locale): string => {
+/** A local date (yyyy-mm-dd) inside a period the reader knows: "Mar 12" / "3月12日". */
+export const formatDayInPeriod = (date: string, locale: Locale): string => {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!d) return date;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(
     new Date(Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]))),
   );
 };

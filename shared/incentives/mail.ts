@@ -8,7 +8,7 @@
 
 import { oneLine } from '../mail/escape';
 import { type Branding, brandLine, type MailDocument, renderMail } from '../mail/layout';
-import { formatDate, formatPeriod } from './labels';
+import { formatDayInPeriod, formatPeriod } from './labels';
 import type { LineKind } from './lines';
 import { formatAttainment, formatMoney, formatPercent, formatRate } from './money';
 import type { Locale } from './plan';
@@ -146,7 +146,10 @@ export const statementMail = (s: Statement, ctx: StatementMailContext): Rendered
   const period = formatPeriod(s.periodKey, locale);
   const attainment = names?.attainment?.(s.repId) === false ? undefined : s.segments.at(-1)?.attainment;
   const summary: [string, string][] = [
-    [t.credited, `${m(s.totals.credited)} (${t.deals(s.credits.length)})`],
+    // A manager paid only on the team's deals has none of their own: no "0.00 (0 deals)" line.
+    ...(s.credits.length
+      ? [[t.credited, `${m(s.totals.credited)} (${t.deals(s.credits.length)})`] as [string, string]]
+      : []),
     ...(attainment !== undefined
       ? [[t.attainment, formatAttainment(attainment, locale)] as [string, string]]
       : []),
@@ -164,13 +167,16 @@ export const statementMail = (s: Statement, ctx: StatementMailContext): Rendered
         `${formatMoney(c.originalAmount, c.originalCurrency, locale)} × ${formatRate(c.fxRate, locale)}`,
       );
     if (c.share !== '1') notes.push(t.share(formatPercent(c.share, locale), m(c.dealAmount)));
-    return [dealLabel(c.dealId, names, '\n'), formatDate(c.date, locale), [m(c.amount), ...notes].join('\n')];
+    return [dealLabel(c.dealId, names, '\n'), formatDayInPeriod(c.date, locale), [m(c.amount), ...notes].join('\n')];
   });
   const shown = s.lines.slice(0, MAIL_LINE_LIMIT);
   const planIds = s.segments.map((x) => x.planId);
+  // Three columns, the deal under the item, so the table still reads on a phone.
   const rows = shown.map((l) => [
-    (l.componentId && names?.component?.(l.componentId, locale, planIds)) || KIND[locale][l.kind],
-    l.dealId ? dealLabel(l.dealId, names, '\n') : '',
+    [
+      (l.componentId && names?.component?.(l.componentId, locale, planIds)) || KIND[locale][l.kind],
+      ...(l.dealId ? [dealLabel(l.dealId, names)] : []),
+    ].join('\n'),
     m(l.amount),
     describeLine(l, s, locale, person),
   ]);
@@ -203,11 +209,10 @@ export const statementMail = (s: Statement, ctx: StatementMailContext): Rendered
             { type: 'heading', text: t.lines } as const,
             {
               type: 'table',
-              head: [t.kind, t.deal, t.amount, t.how],
+              head: [t.kind, t.amount, t.how],
               rows,
-              numeric: [2],
-              textRow: (r: readonly string[]) =>
-                `- ${r[0]}${r[1] ? ` · ${r[1].replace('\n', ' ')}` : ''}: ${r[2]} (${r[3]})`,
+              numeric: [1],
+              textRow: (r: readonly string[]) => `- ${(r[0] ?? '').replace('\n', ' · ')}: ${r[1]} (${r[2]})`,
             } as const,
           ]
         : []),
@@ -233,23 +238,40 @@ export const teamSummaryMail = (summary: ManagerSummary, ctx: TeamMailContext): 
   const t = T[ctx.locale];
   const m = (a: string) => formatMoney(a, summary.currency, ctx.locale);
   const period = formatPeriod(summary.periodKey, ctx.locale);
-  const head = [t.rep, t.credited, t.attainment, t.earnings, t.adjustments, t.payable];
-  const rows = summary.reps.map((r) => [
-    ctx.names.get(r.repId) ?? r.repId,
-    m(r.credited),
-    ctx.attainment?.(r.repId) === false ? '—' : formatAttainment(r.attainment, ctx.locale),
-    m(r.earnings),
-    m(r.adjustments),
-    m(r.payable),
-  ]);
-  const totals = [
-    t.total,
-    m(summary.totals.credited),
-    '',
-    m(summary.totals.earnings),
-    m(summary.totals.adjustments),
-    m(summary.totals.payable),
+  // Columns a phone can show: earnings and adjustments only when they say something payable does not.
+  const zero = (a: string) => /^-?0(\.0+)?$/.test(a);
+  const showAdjustments = summary.reps.some((r) => !zero(r.adjustments));
+  const showEarnings = summary.reps.some((r) => r.earnings !== r.payable);
+  const cols: { head: string; of: (r: ManagerSummary['reps'][number]) => string; total: string }[] = [
+    { head: t.credited, of: (r) => m(r.credited), total: m(summary.totals.credited) },
+    {
+      head: t.attainment,
+      of: (r) => (ctx.attainment?.(r.repId) === false ? '—' : formatAttainment(r.attainment, ctx.locale)),
+      total: '',
+    },
+    ...(showEarnings
+      ? [
+          {
+            head: t.earnings,
+            of: (r: ManagerSummary['reps'][number]) => m(r.earnings),
+            total: m(summary.totals.earnings),
+          },
+        ]
+      : []),
+    ...(showAdjustments
+      ? [
+          {
+            head: t.adjustments,
+            of: (r: ManagerSummary['reps'][number]) => m(r.adjustments),
+            total: m(summary.totals.adjustments),
+          },
+        ]
+      : []),
+    { head: t.payable, of: (r) => m(r.payable), total: m(summary.totals.payable) },
   ];
+  const head = [t.rep, ...cols.map((c) => c.head)];
+  const rows = summary.reps.map((r) => [ctx.names.get(r.repId) ?? r.repId, ...cols.map((c) => c.of(r))]);
+  const totals = [t.total, ...cols.map((c) => c.total)];
   const subject = oneLine(t.teamSubject(period, m(summary.totals.payable)));
   const brand = { name: ctx.tenantName, branding: ctx.branding };
   return {
@@ -261,7 +283,7 @@ export const teamSummaryMail = (summary: ManagerSummary, ctx: TeamMailContext): 
       blocks: [
         { type: 'paragraph', text: t.hello(ctx.managerName) },
         { type: 'paragraph', text: t.teamIntro(period) },
-        { type: 'table', head, rows, numeric: [1, 2, 3, 4, 5], total: totals },
+        { type: 'table', head, rows, numeric: cols.map((_, i) => i + 1), total: totals },
       ],
       footer: [brandLine(brand)],
     }),

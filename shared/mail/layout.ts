@@ -99,10 +99,10 @@ const accentOf = (brand: Brand): string => {
 const safeHref = (href: string): string | undefined =>
   SAFE_HREF.test(href.trim()) ? href.trim() : undefined;
 
-const anchor = (link: Link, accent: string, extra = ''): string => {
+const anchor = (link: Link, color: string, background: string): string => {
   const href = safeHref(link.href);
   if (!href) return escapeHtml(link.text);
-  return `<a href="${escapeHtml(href)}" style="color:${accent};text-decoration:underline;${extra}">${escapeHtml(link.text)}</a>`;
+  return `<a href="${escapeHtml(href)}" style="color:${color};background:${background};text-decoration:underline">${escapeHtml(link.text)}</a>`;
 };
 
 const cellStyle = (align: 'left' | 'right', head: boolean): string =>
@@ -135,8 +135,8 @@ const htmlBlock = (b: Block, accent: string): string => {
         b.rows
           .map(
             ([k, v], i) =>
-              `<tr><td style="${cellStyle('left', false)};color:${MUTED}${i === b.rows.length - 1 ? ';border-bottom:0' : ''}">${escapeHtml(k)}</td>` +
-              `<td style="${cellStyle('right', false)};font-weight:600;white-space:nowrap${i === b.rows.length - 1 ? ';border-bottom:0' : ''}">${escapeHtml(v)}</td></tr>`,
+              `<tr><td style="${cellStyle('left', false)};vertical-align:baseline;color:${MUTED}${i === b.rows.length - 1 ? ';border-bottom:0' : ''}">${escapeHtml(k)}</td>` +
+              `<td style="${cellStyle('right', false)};vertical-align:baseline;font-weight:600;white-space:nowrap${i === b.rows.length - 1 ? ';border-bottom:0' : ''}">${escapeHtml(v)}</td></tr>`,
           )
           .join('') +
         '</table>'
@@ -232,7 +232,7 @@ export const renderHtml = (brand: Brand, doc: MailDocument): string => {
     .map((f) =>
       typeof f === 'string'
         ? `<p style="margin:0 0 6px;color:${MUTED};background:${PAGE}">${escapeHtml(f)}</p>`
-        : `<p style="margin:0 0 6px;color:${MUTED};background:${PAGE}">${anchor(f, MUTED)}</p>`,
+        : `<p style="margin:0 0 6px;color:${MUTED};background:${PAGE}">${anchor(f, MUTED, PAGE)}</p>`,
     )
     .join('');
   const preheader = doc.preheader

@@ -23,7 +23,7 @@ const COPY = {
     deal: '商机',
     amount: '金额',
     stage: '阶段',
-    closeDate: '预计成交日',
+    closeDate: '成交日期',
     owner: '负责人',
     unsubscribe: '退订此类邮件',
     why: (tenant: string) => `此邮件由${tenant}发送。`,
