@@ -23,6 +23,12 @@ interface StoredEmail {
   at: number;
 }
 
+/** What a mail client shows for an RFC 2047 display name (the SES adapter encodes non-ASCII names). */
+const decodeWords = (s: string): string =>
+  s.replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=/gi, (_, b64: string) =>
+    Buffer.from(b64, 'base64').toString('utf8'),
+  );
+
 export interface CapturedEmail {
   id: string;
   from: string;
@@ -149,7 +155,7 @@ export class LocalMail {
     return Promise.all(
       emails.map(async (e) => ({
         id: e.messageId,
-        from: e.from,
+        from: decodeWords(e.from),
         to: e.destination.to,
         cc: e.destination.cc,
         subject: e.subject,

@@ -143,6 +143,21 @@ export const tenantConfigSchema = z.strictObject({
     senderName: z.optional(text(1, 100)),
     replyTo: z.optional(z.email()),
   }),
+  /** How the tenant's mail and pages look (shared/mail/layout.ts); unset: the tenant's name in a plain header. */
+  branding: z.optional(
+    z.strictObject({
+      logoUrl: z.optional(
+        z.url({ protocol: /^https$/, error: 'must be an https URL such as https://example.com/logo.png' }),
+      ),
+      color: z.optional(
+        z
+          .string()
+          .check(
+            z.regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour written #rrggbb, such as #c8102e' }),
+          ),
+      ),
+    }),
+  ),
   /**
    * The tenant API's public https base URL on a custom domain (unsubscribe links point there). Unset: the stack's
    * own HTTP API endpoint; `npm start` always uses its local address.

@@ -1,11 +1,16 @@
 /**
- * Statement and team-summary emails, per locale (zh-CN, en), as HTML and plain text. Every merge field (names, deal
- * ids, traces) is escaped for HTML and kept on one line in subjects; amounts are formatted from their decimal
- * strings. The statement's content hash is printed so a rep and payroll can refer to exactly one frozen statement.
+ * Statement and team-summary emails, per locale (zh-CN, en), as HTML and plain text through the one mail layout
+ * (shared/mail/layout.ts), which escapes every value. Readers see names, not ids: deals by name (id beside it),
+ * components by label, people by name; attainment to one decimal, and only for plans that pay on it; a deal in
+ * another currency with its original amount and the rate beside the converted one. The statement's content hash
+ * is printed so a rep and payroll can refer to exactly one frozen statement.
  */
-import { escapeHtml, oneLine } from '../mail/escape';
+
+import { oneLine } from '../mail/escape';
+import { type Branding, brandLine, type MailDocument, renderMail } from '../mail/layout';
+import { formatDayInPeriod, formatPeriod } from './labels';
 import type { LineKind } from './lines';
-import { formatMoney, formatPercent } from './money';
+import { formatAttainment, formatMoney, formatPercent, formatRate } from './money';
 import type { Locale } from './plan';
 import { describeLine, type ManagerSummary } from './render';
 import type { Statement } from './statement';
@@ -16,7 +21,7 @@ export interface RenderedMail {
   text: string;
 }
 
-/** Longer statements list their first lines; the rest are in the CSV/JSON export. */
+/** Longer statements list their first lines (and deals); the rest are in the CSV/JSON export. */
 export const MAIL_LINE_LIMIT = 100;
 
 const KIND: Record<Locale, Record<LineKind, string>> = {
@@ -49,6 +54,7 @@ const KIND: Record<Locale, Record<LineKind, string>> = {
 const T = {
   en: {
     subject: (p: string, amount: string) => `Commission statement ${p}: ${amount} payable`,
+    title: (p: string) => `Your commission statement, ${p}`,
     hello: (name: string) => `Hi ${name},`,
     intro: (p: string) =>
       `Here is your commission statement for ${p}. The period is closed and this statement is final.`,
@@ -59,20 +65,25 @@ const T = {
     adjustments: 'Adjustments',
     draws: 'Draws',
     payable: 'Total payable',
-    lines: 'Lines',
+    dealsHeading: 'Credited deals',
+    date: 'Date',
+    share: (pct: string, whole: string) => `${pct} of ${whole}`,
+    lines: 'How your pay adds up',
     kind: 'Item',
     deal: 'Deal',
     amount: 'Amount',
     how: 'How it was computed',
-    more: (n: number) => `… and ${n} more lines in the statement export.`,
+    more: (n: number) => `… and ${n} more in the statement export.`,
     reference: (h: string) => `Statement reference ${h}. Questions? Reply to this email.`,
     teamSubject: (p: string, amount: string) => `Team commission summary ${p}: ${amount} payable`,
+    teamTitle: (p: string) => `Team commission summary, ${p}`,
     teamIntro: (p: string) => `The team's statements for ${p} are closed. One line per rep:`,
     rep: 'Rep',
     total: 'Team total',
   },
   'zh-CN': {
     subject: (p: string, amount: string) => `${p} 提成对账单：应付 ${amount}`,
+    title: (p: string) => `${p} 提成对账单`,
     hello: (name: string) => `${name}，你好：`,
     intro: (p: string) => `这是你 ${p} 的提成对账单。该期间已结账，本对账单为最终结果。`,
     credited: '计入业绩',
@@ -82,94 +93,134 @@ const T = {
     adjustments: '调整',
     draws: '预支',
     payable: '应付合计',
-    lines: '明细',
+    dealsHeading: '计入业绩的交易',
+    date: '日期',
+    share: (pct: string, whole: string) => `${whole} 的 ${pct}`,
+    lines: '收入明细',
     kind: '项目',
     deal: '交易',
     amount: '金额',
     how: '计算方式',
-    more: (n: number) => `……另有 ${n} 条明细，请查看对账单导出文件。`,
+    more: (n: number) => `……另有 ${n} 条，请查看对账单导出文件。`,
     reference: (h: string) => `对账单编号 ${h}。如有疑问，请直接回复本邮件。`,
     teamSubject: (p: string, amount: string) => `${p} 团队提成汇总：应付 ${amount}`,
+    teamTitle: (p: string) => `${p} 团队提成汇总`,
     teamIntro: (p: string) => `团队 ${p} 的对账单已结账，每位成员一行：`,
     rep: '成员',
     total: '团队合计',
   },
 } as const;
 
-const layout = (title: string, body: string, footer: string): string =>
-  '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5;color:#222">' +
-  `<h2 style="margin:0 0 12px">${title}</h2>${body}` +
-  `<p style="color:#888;font-size:12px">${footer}</p></body></html>`;
-
-/** Every cell is escaped here; `head` undefined makes a key/value table. */
-const table = (head: string[] | undefined, rows: string[][], numeric: ReadonlySet<number>): string => {
-  const cell = (tag: 'th' | 'td', v: string, i: number) =>
-    `<${tag} style="padding:4px 8px;border-bottom:1px solid #ddd;text-align:${numeric.has(i) ? 'right' : 'left'}">${escapeHtml(v)}</${tag}>`;
-  return (
-    '<table style="border-collapse:collapse;font-size:14px">' +
-    (head ? `<tr>${head.map((h, i) => cell('th', h, i)).join('')}</tr>` : '') +
-    rows.map((r) => `<tr>${r.map((v, i) => cell('td', v, i)).join('')}</tr>`).join('') +
-    '</table>'
-  );
-};
+/** Names for the ids a statement holds; each falls back to the id when it knows none. */
+export interface StatementNames {
+  person?: (repId: string) => string | undefined;
+  deal?: (dealId: string) => string | undefined;
+  /** A component's label in the locale (labels.ts componentLabel), looked up in the statement's plans. */
+  component?: (componentId: string, locale: Locale, planIds: readonly string[]) => string | undefined;
+  /** Whether the rep's plan pays on attainment; false hides the attainment line. Default true. */
+  attainment?: (repId: string) => boolean;
+}
 
 export interface StatementMailContext {
   repName: string;
   tenantName: string;
   locale?: Locale;
+  branding?: Branding | undefined;
+  names?: StatementNames | undefined;
 }
+
+const isZero = (amount: string): boolean => /^-?0(\.0+)?$/.test(amount);
+
+/** "Acme renewal (D-1001)", or the id alone when the deal has no name. */
+const dealLabel = (id: string, names: StatementNames | undefined, sep = ' '): string => {
+  const name = names?.deal?.(id)?.trim();
+  return name && name !== id ? `${name}${sep}(${id})` : id;
+};
 
 export const statementMail = (s: Statement, ctx: StatementMailContext): RenderedMail => {
   const locale = ctx.locale ?? s.locale;
   const t = T[locale];
+  const names = ctx.names;
   const m = (a: string) => formatMoney(a, s.currency, locale);
-  const attainment = s.segments.at(-1)?.attainment;
+  const person = (id: string) => names?.person?.(id) ?? id;
+  const period = formatPeriod(s.periodKey, locale);
+  const attainment = names?.attainment?.(s.repId) === false ? undefined : s.segments.at(-1)?.attainment;
   const summary: [string, string][] = [
-    [t.credited, `${m(s.totals.credited)} (${t.deals(s.credits.length)})`],
+    // A manager paid only on the team's deals has none of their own: no "0.00 (0 deals)" line.
+    ...(s.credits.length
+      ? [[t.credited, `${m(s.totals.credited)} (${t.deals(s.credits.length)})`] as [string, string]]
+      : []),
     ...(attainment !== undefined
-      ? [[t.attainment, formatPercent(attainment, locale)] as [string, string]]
+      ? [[t.attainment, formatAttainment(attainment, locale)] as [string, string]]
       : []),
     [t.earnings, m(s.totals.earnings)],
-    [t.adjustments, m(s.totals.adjustments)],
-    [t.draws, m(s.totals.draws)],
+    // Zero adjustments and draws are left out: most statements have neither.
+    ...(isZero(s.totals.adjustments) ? [] : [[t.adjustments, m(s.totals.adjustments)] as [string, string]]),
+    ...(isZero(s.totals.draws) ? [] : [[t.draws, m(s.totals.draws)] as [string, string]]),
     [t.payable, m(s.totals.payable)],
   ];
+  const credits = s.credits.slice(0, MAIL_LINE_LIMIT);
+  const dealRows = credits.map((c) => {
+    const notes: string[] = [];
+    if (c.originalCurrency !== s.currency)
+      notes.push(
+        `${formatMoney(c.originalAmount, c.originalCurrency, locale)} × ${formatRate(c.fxRate, locale)}`,
+      );
+    if (c.share !== '1') notes.push(t.share(formatPercent(c.share, locale), m(c.dealAmount)));
+    return [dealLabel(c.dealId, names, '\n'), formatDayInPeriod(c.date, locale), [m(c.amount), ...notes].join('\n')];
+  });
   const shown = s.lines.slice(0, MAIL_LINE_LIMIT);
+  const planIds = s.segments.map((x) => x.planId);
+  // Three columns, the deal under the item, so the table still reads on a phone.
   const rows = shown.map((l) => [
-    KIND[locale][l.kind],
-    l.dealId ?? l.componentId ?? '',
+    [
+      (l.componentId && names?.component?.(l.componentId, locale, planIds)) || KIND[locale][l.kind],
+      ...(l.dealId ? [dealLabel(l.dealId, names)] : []),
+    ].join('\n'),
     m(l.amount),
-    describeLine(l, s, locale),
+    describeLine(l, s, locale, person),
   ]);
-  const more = s.lines.length - shown.length;
-  const subject = oneLine(t.subject(s.periodKey, m(s.totals.payable)));
-  const footerLines = [t.reference(s.hash.slice(0, 16)), `${ctx.tenantName} · Quotaflow`];
-  const footer = footerLines.join(' ');
-  const html = layout(
-    escapeHtml(subject),
-    `<p>${escapeHtml(t.hello(ctx.repName))}</p><p>${escapeHtml(t.intro(s.periodKey))}</p>` +
-      table(undefined, summary, new Set([1])) +
-      (rows.length
-        ? `<h3>${escapeHtml(t.lines)}</h3>${table([t.kind, t.deal, t.amount, t.how], rows, new Set([2]))}`
-        : '') +
-      (more > 0 ? `<p>${escapeHtml(t.more(more))}</p>` : ''),
-    escapeHtml(footer),
-  );
-  const text = [
-    t.hello(ctx.repName),
-    '',
-    t.intro(s.periodKey),
-    '',
-    ...summary.map(([k, v]) => `${k}: ${v}`),
-    '',
-    ...(rows.length ? [`${t.lines}:`, ...rows.map((r) => `- ${r[0]} ${r[1]}: ${r[2]} (${r[3]})`)] : []),
-    ...(more > 0 ? [t.more(more)] : []),
-    '',
-    '-- ',
-    ...footerLines,
-    '',
-  ].join('\n');
-  return { subject, html, text };
+  const more = Math.max(s.lines.length - shown.length, s.credits.length - credits.length);
+  const subject = oneLine(t.subject(period, m(s.totals.payable)));
+  const brand = { name: ctx.tenantName, branding: ctx.branding };
+  const doc: MailDocument = {
+    locale,
+    title: t.title(period),
+    preheader: `${t.payable}: ${m(s.totals.payable)}`,
+    blocks: [
+      { type: 'paragraph', text: t.hello(ctx.repName) },
+      { type: 'paragraph', text: t.intro(period) },
+      { type: 'facts', rows: summary },
+      ...(dealRows.length
+        ? [
+            { type: 'heading', text: t.dealsHeading } as const,
+            {
+              type: 'table',
+              head: [t.deal, t.date, t.credited],
+              rows: dealRows,
+              numeric: [2],
+              textRow: (r: readonly string[]) =>
+                `- ${(r[0] ?? '').replace('\n', ' ')}, ${r[1]}: ${(r[2] ?? '').split('\n').join(' · ')}`,
+            } as const,
+          ]
+        : []),
+      ...(rows.length
+        ? [
+            { type: 'heading', text: t.lines } as const,
+            {
+              type: 'table',
+              head: [t.kind, t.amount, t.how],
+              rows,
+              numeric: [1],
+              textRow: (r: readonly string[]) => `- ${(r[0] ?? '').replace('\n', ' · ')}: ${r[1]} (${r[2]})`,
+            } as const,
+          ]
+        : []),
+      ...(more > 0 ? [{ type: 'note', text: t.more(more) } as const] : []),
+    ],
+    footer: [t.reference(s.hash.slice(0, 16)), brandLine(brand)],
+  };
+  return { subject, ...renderMail(brand, doc) };
 };
 
 export interface TeamMailContext {
@@ -178,53 +229,63 @@ export interface TeamMailContext {
   locale: Locale;
   /** Rep id → display name. */
   names: ReadonlyMap<string, string>;
+  branding?: Branding | undefined;
+  /** Whether a rep's plan pays on attainment; false shows "—". Default true. */
+  attainment?: ((repId: string) => boolean) | undefined;
 }
 
 export const teamSummaryMail = (summary: ManagerSummary, ctx: TeamMailContext): RenderedMail => {
   const t = T[ctx.locale];
   const m = (a: string) => formatMoney(a, summary.currency, ctx.locale);
-  const head = [t.rep, t.credited, t.attainment, t.earnings, t.adjustments, t.payable];
-  const rows = summary.reps.map((r) => [
-    ctx.names.get(r.repId) ?? r.repId,
-    m(r.credited),
-    formatPercent(r.attainment, ctx.locale),
-    m(r.earnings),
-    m(r.adjustments),
-    m(r.payable),
-  ]);
-  const totals = [
-    t.total,
-    m(summary.totals.credited),
-    '',
-    m(summary.totals.earnings),
-    m(summary.totals.adjustments),
-    m(summary.totals.payable),
+  const period = formatPeriod(summary.periodKey, ctx.locale);
+  // Columns a phone can show: earnings and adjustments only when they say something payable does not.
+  const zero = (a: string) => /^-?0(\.0+)?$/.test(a);
+  const showAdjustments = summary.reps.some((r) => !zero(r.adjustments));
+  const showEarnings = summary.reps.some((r) => r.earnings !== r.payable);
+  const cols: { head: string; of: (r: ManagerSummary['reps'][number]) => string; total: string }[] = [
+    { head: t.credited, of: (r) => m(r.credited), total: m(summary.totals.credited) },
+    {
+      head: t.attainment,
+      of: (r) => (ctx.attainment?.(r.repId) === false ? '—' : formatAttainment(r.attainment, ctx.locale)),
+      total: '',
+    },
+    ...(showEarnings
+      ? [
+          {
+            head: t.earnings,
+            of: (r: ManagerSummary['reps'][number]) => m(r.earnings),
+            total: m(summary.totals.earnings),
+          },
+        ]
+      : []),
+    ...(showAdjustments
+      ? [
+          {
+            head: t.adjustments,
+            of: (r: ManagerSummary['reps'][number]) => m(r.adjustments),
+            total: m(summary.totals.adjustments),
+          },
+        ]
+      : []),
+    { head: t.payable, of: (r) => m(r.payable), total: m(summary.totals.payable) },
   ];
-  const subject = oneLine(t.teamSubject(summary.periodKey, m(summary.totals.payable)));
-  const footer = `${ctx.tenantName} · Quotaflow`;
-  const footerLines = [footer];
-  const html = layout(
-    escapeHtml(subject),
-    `<p>${escapeHtml(t.hello(ctx.managerName))}</p><p>${escapeHtml(t.teamIntro(summary.periodKey))}</p>` +
-      table(head, [...rows, totals], new Set([1, 2, 3, 4, 5])),
-    escapeHtml(footer),
-  );
-  const text = [
-    t.hello(ctx.managerName),
-    '',
-    t.teamIntro(summary.periodKey),
-    '',
-    ...[...rows, totals].map(
-      (r) =>
-        `- ${r[0]}: ${head
-          .slice(1)
-          .map((h, i) => `${h} ${r[i + 1] || '—'}`)
-          .join(', ')}`,
-    ),
-    '',
-    '-- ',
-    ...footerLines,
-    '',
-  ].join('\n');
-  return { subject, html, text };
+  const head = [t.rep, ...cols.map((c) => c.head)];
+  const rows = summary.reps.map((r) => [ctx.names.get(r.repId) ?? r.repId, ...cols.map((c) => c.of(r))]);
+  const totals = [t.total, ...cols.map((c) => c.total)];
+  const subject = oneLine(t.teamSubject(period, m(summary.totals.payable)));
+  const brand = { name: ctx.tenantName, branding: ctx.branding };
+  return {
+    subject,
+    ...renderMail(brand, {
+      locale: ctx.locale,
+      title: t.teamTitle(period),
+      preheader: `${t.total}: ${m(summary.totals.payable)}`,
+      blocks: [
+        { type: 'paragraph', text: t.hello(ctx.managerName) },
+        { type: 'paragraph', text: t.teamIntro(period) },
+        { type: 'table', head, rows, numeric: cols.map((_, i) => i + 1), total: totals },
+      ],
+      footer: [brandLine(brand)],
+    }),
+  };
 };

@@ -85,6 +85,32 @@ export const formatPercent = (fraction: string, locale: string): string => {
   return f.format(fraction as unknown as number);
 };
 
+const attainmentFormats = new Map<string, Intl.NumberFormat>();
+/** Attainment as people read it: one decimal, "0.616668" → "61.7%" (rates keep formatPercent's precision). */
+export const formatAttainment = (fraction: string, locale: string): string => {
+  let f = attainmentFormats.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, {
+      style: 'percent',
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+    });
+    attainmentFormats.set(locale, f);
+  }
+  return f.format(fraction as unknown as number);
+};
+
+const rateFormats = new Map<string, Intl.NumberFormat>();
+/** An exchange rate: "7.1" → "7.10" / "0.1408" → "0.1408" (at least two, at most six decimals). */
+export const formatRate = (rate: string, locale: string): string => {
+  let f = rateFormats.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 6 });
+    rateFormats.set(locale, f);
+  }
+  return f.format(rate as unknown as number);
+};
+
 /**
  * Split `total` into parts proportional to `weights`, each rounded to the minor unit, summing exactly to `total`
  * (largest remainder; ties go to the earlier weight, so the result is deterministic).

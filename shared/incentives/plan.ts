@@ -48,11 +48,15 @@ const timeZone = z.string().check(
 );
 const upTo200 = z.optional(z.string().check(z.maxLength(200)));
 const text = z.string().check(z.minLength(1));
+/** What statements call a component: one text for every reader, or one per locale (missing: the kind's default). */
+const label = z.optional(
+  z.union([z.string().check(z.maxLength(200)), z.strictObject({ 'zh-CN': upTo200, en: upTo200 })]),
+);
 
 /** Common to components that pay on credited amounts. */
 const payout = {
   id,
-  label: upTo200,
+  label,
   /** Nothing is paid by this component while period attainment is below this fraction. */
   gate: z.optional(nonNegative),
   /** Most this component pays for one deal (before the component cap). */
@@ -79,7 +83,7 @@ export const componentSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     id,
-    label: upTo200,
+    label,
     type: z.literal('spiff'),
     when: z._default(
       z.strictObject({
@@ -99,7 +103,7 @@ export const componentSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     id,
-    label: upTo200,
+    label,
     type: z.literal('milestone'),
     thresholds: z
       .array(z.strictObject({ attainment: positive, amount: nonNegative }))
@@ -107,7 +111,7 @@ export const componentSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     id,
-    label: upTo200,
+    label,
     type: z.literal('override'),
     teamId: id,
     rate: nonNegative,
@@ -115,7 +119,7 @@ export const componentSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     id,
-    label: upTo200,
+    label,
     type: z.literal('teamBonus'),
     teamId: id,
     /** Team credited amount in the period that releases the pool. */

@@ -4,14 +4,21 @@
  * depend on wording, and wording can improve without restating anything.
  */
 import type { Trace } from './lines';
-import { Dec, formatMoney, formatPercent, moneyString, sum } from './money';
+import { Dec, formatAttainment, formatMoney, formatPercent, moneyString, sum } from './money';
 import type { Locale } from './plan';
 import type { Statement, StatementLine } from './statement';
 
 const pct = (fraction: string, locale: Locale) => formatPercent(fraction, locale);
 
-export const describeTrace = (t: Trace, currency: string, locale: Locale): string => {
+/** `person` names a rep id (a team member in an override line); without it the id is shown. */
+export const describeTrace = (
+  t: Trace,
+  currency: string,
+  locale: Locale,
+  person: (repId: string) => string = (id) => id,
+): string => {
   const zh = locale === 'zh-CN';
+  const att = (fraction: string) => formatAttainment(fraction, locale);
   const m = (a: string) => formatMoney(a, currency, locale);
   switch (t.code) {
     case 'rate': {
@@ -39,12 +46,12 @@ export const describeTrace = (t: Trace, currency: string, locale: Locale): strin
         : `fixed ${m(t.amount)} × ${pct(t.share, locale)} split`;
     case 'milestone':
       return zh
-        ? `首次达到完成率 ${pct(t.threshold, locale)}（当前 ${pct(t.attainment, locale)}）`
-        : `attainment first reached ${pct(t.threshold, locale)} (now ${pct(t.attainment, locale)})`;
+        ? `首次达到完成率 ${pct(t.threshold, locale)}（当前 ${att(t.attainment)}）`
+        : `attainment first reached ${pct(t.threshold, locale)} (now ${att(t.attainment)})`;
     case 'override':
       return zh
-        ? `团队成员 ${t.memberId}：${m(t.base)} × ${pct(t.rate, locale)}`
-        : `team member ${t.memberId}: ${m(t.base)} × ${pct(t.rate, locale)}`;
+        ? `团队成员 ${person(t.memberId)}：${m(t.base)} × ${pct(t.rate, locale)}`
+        : `team member ${person(t.memberId)}: ${m(t.base)} × ${pct(t.rate, locale)}`;
     case 'teamBonus':
       return zh
         ? `团队奖金池 ${m(t.pool)}（团队业绩 ${m(t.teamCredited)} ≥ 目标 ${m(t.goal)}，${t.split === 'equal' ? '平均分配' : '按业绩比例分配'}）`
@@ -63,8 +70,8 @@ export const describeTrace = (t: Trace, currency: string, locale: Locale): strin
         : `period cap ${m(t.cap)} (earned ${m(t.uncapped)})`;
     case 'gate':
       return zh
-        ? `完成率 ${pct(t.attainment, locale)} 低于门槛 ${pct(t.gate, locale)}，不计发`
-        : `attainment ${pct(t.attainment, locale)} below the ${pct(t.gate, locale)} gate: nothing paid`;
+        ? `完成率 ${att(t.attainment)} 低于门槛 ${pct(t.gate, locale)}，不计发`
+        : `attainment ${att(t.attainment)} below the ${pct(t.gate, locale)} gate: nothing paid`;
     case 'restated': {
       const why = {
         changed: zh ? '交易变更' : 'deal changed',
@@ -94,7 +101,8 @@ export const describeLine = (
   line: StatementLine,
   s: Pick<Statement, 'currency' | 'locale'>,
   locale: Locale = s.locale,
-): string => describeTrace(line.trace, s.currency, locale);
+  person?: (repId: string) => string,
+): string => describeTrace(line.trace, s.currency, locale, person);
 
 /** RFC 4180 quoting; text cells that a spreadsheet would run as a formula are prefixed with an apostrophe. */
 const cell = (v: string, text = true) => {

@@ -5,6 +5,7 @@
  * re-run never sends twice. Nothing here knows about AWS.
  */
 import { createHash } from 'node:crypto';
+import type { Branding } from '../mail/layout';
 import { senderOf } from '../mail/sender';
 import type { OutgoingEmail } from '../ports';
 import { type AccrualSummary, RepAccrual } from './accrual';
@@ -12,7 +13,8 @@ import type { PlanBook } from './book';
 import { closePeriod } from './close';
 import { creditDeals, type Deal } from './credit';
 import { IncentiveConflictError, IncentiveInputError, type Problem } from './errors';
-import { statementMail, teamSummaryMail } from './mail';
+import { componentLabel, usesAttainment } from './labels';
+import { type StatementNames, statementMail, teamSummaryMail } from './mail';
 import {
   addDays,
   localDate,
@@ -52,6 +54,7 @@ export interface IncentiveTenant {
   timeZone: string;
   currency: string;
   mail: { sender: string; senderName?: string | undefined; replyTo?: string | undefined };
+  branding?: Branding | undefined;
 }
 
 /**
@@ -81,9 +84,11 @@ const readDeals = async (
   since: string,
   source: string,
   held: Problem[] | undefined,
+  names?: Map<string, string>,
 ): Promise<Deal[]> => {
   // The scan filters on the source version (epoch ms); a day early absorbs any zone offset.
   const records = await store.deals(new Date(`${addDays(since, -1)}T00:00:00Z`));
+  if (names) for (const { record } of records) if (record.name) names.set(record.id, record.name);
   return dealsFromRecords(
     records,
     { currency: tenant.currency, mapping: book.config.dealSource },
@@ -97,6 +102,8 @@ export interface CloseRunResult extends FreezeOutcome {
   statements: Statement[];
   /** Deals left out because the plans cannot credit them (with `hold`), each with the field and reason. */
   held: Problem[];
+  /** Deal id → the deal's name in the CRM, for the statement mail. */
+  dealNames: Map<string, string>;
 }
 
 /**
@@ -151,13 +158,14 @@ export const closeRun = async (input: {
     .filter((p) => p.start >= since && p.start < period.start)
     .sort((a, b) => a.start.localeCompare(b.start));
   const closed = (await Promise.all(earlier.map((p) => store.statements(p.key)))).flat();
-  const deals = await readDeals(book, store, tenant, since, `${source}: deals`, held);
+  const dealNames = new Map<string, string>();
+  const deals = await readDeals(book, store, tenant, since, `${source}: deals`, held, dealNames);
   const result = closePeriod({ book, periodKey: period.key, deals, closed, ...(held ? { held } : {}) });
   const frozen = await store.freeze(period.key, result.statements, now);
   // An identical re-run returns what is stored (the same content, byte for byte).
   const statements =
     frozen.outcome === 'already-closed' ? await store.statements(period.key) : result.statements;
-  return { ...frozen, periodKey: period.key, statements, held: held ?? [] };
+  return { ...frozen, periodKey: period.key, statements, held: held ?? [], dealNames };
 };
 
 /** The period each rep is in on `date` (the rep's plan kind), or the given period for every rep of its kind. */
@@ -242,6 +250,27 @@ export interface MailResult {
   skipped: { id: string; reason: string }[];
 }
 
+/** Names, component labels and whether attainment means anything, from the plan book. */
+export const statementNames = (book: PlanBook, deals?: ReadonlyMap<string, string>): StatementNames => {
+  const planOf = (repId: string) => book.basis(repId);
+  return {
+    person: (id) => book.person(id).name,
+    deal: (id) => deals?.get(id),
+    component: (id, locale, planIds) => {
+      for (const plan of book.config.plans) {
+        if (planIds.length && !planIds.includes(plan.id)) continue;
+        const c = plan.components.find((x) => x.id === id);
+        if (c) return componentLabel(c, locale);
+      }
+      return undefined;
+    },
+    attainment: (repId) => {
+      const plan = planOf(repId);
+      return plan ? book.config.plans.filter((p) => p.id === plan.id).some(usesAttainment) : true;
+    },
+  };
+};
+
 /**
  * Mails each rep their statement (in the rep's locale) and each team's manager the team summary. Keys carry the
  * statement's content hash, so a re-run of the same close never sends twice.
@@ -252,10 +281,18 @@ export const mailStatements = async (input: {
   statements: readonly Statement[];
   effects: EffectRunner;
   correlationId: string;
+  /** Deal id → name (closeRun's dealNames); a deal not in it is shown by its id. */
+  dealNames?: ReadonlyMap<string, string>;
 }): Promise<MailResult> => {
   const { book, tenant, effects, correlationId } = input;
   const result: MailResult = { sent: 0, duplicates: 0, skipped: [] };
-  const envelope = (to: string, mail: { subject: string; html: string; text: string }): OutgoingEmail => ({
+  const names = statementNames(book, input.dealNames);
+  const envelope = (
+    kind: 'statement' | 'team-summary',
+    to: string,
+    mail: { subject: string; html: string; text: string },
+  ): OutgoingEmail => ({
+    kind,
     from: senderOf(tenant.mail),
     to: [to],
     ...(tenant.mail.replyTo ? { replyTo: [tenant.mail.replyTo] } : {}),
@@ -274,10 +311,16 @@ export const mailStatements = async (input: {
       result.skipped.push({ id: s.repId, reason: 'no email in the incentive config' });
       continue;
     }
-    const mail = statementMail(s, { repName: who.name, tenantName: tenant.displayName, locale: who.locale });
+    const mail = statementMail(s, {
+      repName: who.name,
+      tenantName: tenant.displayName,
+      locale: who.locale,
+      branding: tenant.branding,
+      names,
+    });
     await send(
       `${tenant.id}/incentives/statement/${s.periodKey}/${s.repId}/${s.hash}`,
-      envelope(who.email, mail),
+      envelope('statement', who.email, mail),
     );
   }
   for (const team of [...book.teams.values()].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -290,12 +333,14 @@ export const mailStatements = async (input: {
       continue;
     }
     const summary = managerSummary(members);
-    const names = new Map(members.map((m) => [m.repId, book.person(m.repId).name]));
+    const teamNames = new Map(members.map((m) => [m.repId, book.person(m.repId).name]));
     const mail = teamSummaryMail(summary, {
       managerName: manager.name,
       tenantName: tenant.displayName,
       locale: manager.locale,
-      names,
+      names: teamNames,
+      branding: tenant.branding,
+      attainment: names.attainment,
     });
     const id = createHash('sha256')
       .update(summary.reps.map((r) => `${r.repId} ${r.hash}`).join('\n'))
@@ -303,7 +348,7 @@ export const mailStatements = async (input: {
       .slice(0, 32);
     await send(
       `${tenant.id}/incentives/team/${first.periodKey}/${team.id}/${id}`,
-      envelope(manager.email, mail),
+      envelope('team-summary', manager.email, mail),
     );
   }
   return result;
@@ -318,6 +363,13 @@ export interface ScheduledClose {
   held: Problem[];
   mail: MailResult;
 }
+
+/** Names of every stored deal: only for re-mailing a close made earlier (a retry), when none were read. */
+const storedDealNames = async (store: IncentiveStorePort): Promise<Map<string, string>> => {
+  const names = new Map<string, string>();
+  for (const { record } of await store.deals()) if (record.name) names.set(record.id, record.name);
+  return names;
+};
 
 /**
  * The scheduled close: for each period kind the plans use, the last period that has ended by `now` is closed (bad
@@ -344,6 +396,7 @@ export const scheduledClose = async (input: {
       statements,
       effects: input.effects,
       correlationId: input.correlationId(periodKey),
+      dealNames: run?.dealNames ?? (await storedDealNames(store)),
     });
     results.push({
       periodKey,

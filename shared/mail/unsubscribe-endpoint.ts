@@ -6,7 +6,14 @@
  *        unsubscribes by itself: mail scanners and link previews fetch every link in a message.
  * A missing or malformed link answers 400, a token that does not verify 403; neither stores anything.
  */
-import { InvalidAddressError, normaliseAddress, ONE_CLICK_BODY, verifyUnsubscribeToken } from './unsubscribe';
+import type { Branding } from './layout';
+import {
+  InvalidAddressError,
+  linkLanguage,
+  normaliseAddress,
+  ONE_CLICK_BODY,
+  verifyUnsubscribeToken,
+} from './unsubscribe';
 import { type PageKind, unsubscribePage } from './unsubscribe-page';
 
 export interface UnsubscribeRequest {
@@ -17,7 +24,7 @@ export interface UnsubscribeRequest {
 }
 
 export interface UnsubscribeDeps {
-  tenant: { id: string; displayName: string; locale: 'zh-CN' | 'en' };
+  tenant: { id: string; displayName: string; locale: 'zh-CN' | 'en'; branding?: Branding | undefined };
   /** The keys a link may be signed with (current, then previous during a rotation). */
   keys: () => Promise<string[]>;
   isSuppressed: (address: string) => Promise<{ reason: string } | undefined>;
@@ -92,10 +99,12 @@ export const handleUnsubscribe = async (
   req: UnsubscribeRequest,
   deps: UnsubscribeDeps,
 ): Promise<UnsubscribeResponse> => {
+  // The link says which language its recipient reads; without it (older links) the tenant's.
+  const locale = linkLanguage(req.query.lang) ?? deps.tenant.locale;
   const respond = (outcome: UnsubscribeOutcome, address?: string, action?: string): UnsubscribeResponse => ({
     statusCode: STATUS[outcome],
     outcome,
-    html: unsubscribePage(deps.tenant, PAGE[outcome], { address, action }),
+    html: unsubscribePage({ ...deps.tenant, locale }, PAGE[outcome], { address, action }),
   });
   if (req.method !== 'GET' && req.method !== 'POST') return respond('method-not-allowed');
   const rawAddress = req.query.address;
@@ -114,7 +123,8 @@ export const handleUnsubscribe = async (
   if (req.method === 'GET') {
     if (await deps.isSuppressed(address)) return respond('already-unsubscribed', address);
     // Relative to /unsubscribe, so it also works behind a custom domain's base path.
-    const action = `unsubscribe?address=${encodeURIComponent(address)}&token=${encodeURIComponent(token)}`;
+    const lang = linkLanguage(req.query.lang);
+    const action = `unsubscribe?address=${encodeURIComponent(address)}&token=${encodeURIComponent(token)}${lang ? `&lang=${lang}` : ''}`;
     return respond('confirm', address, action);
   }
   if (!isOneClickBody(req.contentType, req.body)) return respond('invalid-body');

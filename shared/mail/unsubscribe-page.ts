@@ -1,5 +1,9 @@
-/** The small pages of the unsubscribe endpoint, in the tenant's locale; every dynamic value is HTML-escaped. */
+/**
+ * The small pages of the unsubscribe endpoint, in the mail layout, in the language the link carries (else the
+ * tenant's); every dynamic value is HTML-escaped.
+ */
 import { escapeHtml } from './escape';
+import { type Branding, brandLine, renderHtml } from './layout';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -80,23 +84,31 @@ const COPY: Record<Locale, Record<PageKind, Copy>> = {
 };
 
 export const unsubscribePage = (
-  tenant: { displayName: string; locale: Locale },
+  tenant: { displayName: string; locale: Locale; branding?: Branding | undefined },
   kind: PageKind,
   opts: { address?: string | undefined; action?: string | undefined } = {},
 ): string => {
   const t = COPY[tenant.locale][kind]({ tenant: tenant.displayName, address: opts.address ?? '' });
+  const brand = { name: tenant.displayName, branding: tenant.branding };
+  const accent = tenant.branding?.color ?? '#2f6feb';
+  // A real button (a POST), not a link: a GET never unsubscribes (link scanners fetch every link).
   const form =
     t.button && opts.action
-      ? `<form method="post" action="${escapeHtml(opts.action)}">` +
+      ? `<form method="post" action="${escapeHtml(opts.action)}" style="margin:18px 0 0">` +
         '<input type="hidden" name="List-Unsubscribe" value="One-Click">' +
-        `<button type="submit" style="font-size:16px;padding:8px 20px">${escapeHtml(t.button)}</button></form>`
+        `<button type="submit" style="font-size:16px;padding:10px 24px;border:0;border-radius:6px;cursor:pointer;background:${escapeHtml(accent)};color:#ffffff">${escapeHtml(t.button)}</button></form>`
       : '';
-  return (
-    `<!doctype html><html lang="${tenant.locale}"><head><meta charset="utf-8">` +
-    '<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">' +
-    `<title>${escapeHtml(t.title)}</title></head>` +
-    '<body style="font-family:sans-serif;line-height:1.5;color:#222;max-width:36em;margin:3em auto;padding:0 1em">' +
-    `<h1 style="font-size:22px">${escapeHtml(t.title)}</h1><p>${escapeHtml(t.body)}</p>${form}` +
-    `<p style="color:#888;font-size:12px">${escapeHtml(tenant.displayName)} · Quotaflow</p></body></html>`
+  const html = renderHtml(brand, {
+    locale: tenant.locale,
+    title: t.title,
+    blocks: [
+      { type: 'paragraph', text: t.body },
+      ...(form ? [{ type: 'html', html: form, text: '' } as const] : []),
+    ],
+    footer: [brandLine(brand)],
+  });
+  return html.replace(
+    '<meta charset="utf-8">',
+    '<meta charset="utf-8"><meta name="robots" content="noindex">',
   );
 };

@@ -90,26 +90,33 @@ const baseUrlOf = (baseUrl: string): string => {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 };
 
-/** The link itself (also for a visible "unsubscribe" link in the body). */
-export const unsubscribeUrl = (input: {
+export interface UnsubscribeLinkInput {
   baseUrl: string;
   tenantId: string;
   address: string;
   secret: string;
-}): string => {
+  /**
+   * The recipient's language, so the page speaks it. Not signed: it only picks one of two page languages, and a
+   * changed or missing value falls back to the tenant's; links sent before it existed keep working.
+   */
+  lang?: 'zh-CN' | 'en' | undefined;
+}
+
+/** The link itself (also for a visible "unsubscribe" link in the body). */
+export const unsubscribeUrl = (input: UnsubscribeLinkInput): string => {
   const address = normaliseAddress(input.address);
   const token = unsubscribeToken(input.secret, input.tenantId, address);
+  const lang = input.lang ? `&lang=${input.lang}` : '';
   // encodeURIComponent leaves only unreserved characters and !'()*~, none of which can end the header's <...>.
-  return `${baseUrlOf(input.baseUrl)}${UNSUBSCRIBE_PATH}?address=${encodeURIComponent(address)}&token=${token}`;
+  return `${baseUrlOf(input.baseUrl)}${UNSUBSCRIBE_PATH}?address=${encodeURIComponent(address)}&token=${token}${lang}`;
 };
 
+/** The page language a link asks for, when it is one the pages have. */
+export const linkLanguage = (value: string | undefined): 'zh-CN' | 'en' | undefined =>
+  value === 'zh-CN' || value === 'en' ? value : undefined;
+
 /** The two headers a message to an external contact carries (RFC 2369 List-Unsubscribe + RFC 8058 one-click). */
-export const unsubscribeHeaders = (input: {
-  baseUrl: string;
-  tenantId: string;
-  address: string;
-  secret: string;
-}): Record<string, string> => ({
+export const unsubscribeHeaders = (input: UnsubscribeLinkInput): Record<string, string> => ({
   'List-Unsubscribe': `<${unsubscribeUrl(input)}>`,
   'List-Unsubscribe-Post': ONE_CLICK_BODY,
 });

@@ -3,6 +3,7 @@
  * the local runtime points the same adapters at local servers. Tests of the domain hand in fakes.
  */
 import type { TenantSecrets } from '../config/secrets';
+import type { MailKind } from '../mail/layout';
 
 export interface BusEntry {
   source: string;
@@ -30,6 +31,8 @@ export interface SchedulerPort {
 }
 
 export interface OutgoingEmail {
+  /** What the message is; the mailer sends it as the X-Quotaflow-Kind header. */
+  kind: MailKind;
   from: string;
   to: string[];
   cc?: string[];

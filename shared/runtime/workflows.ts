@@ -30,14 +30,14 @@ export const workflows = once(() => {
 
 const consent = (): ConsentPort => ({
   isSuppressed: (address) => suppression().isSuppressed(address),
-  unsubscribeHeaders: async (address) => {
+  unsubscribeHeaders: async (address, lang) => {
     const env = runtimeEnv();
     // The stack sets it to the tenant's publicBaseUrl when there is one, else the API's own URL.
     const baseUrl = env.publicBaseUrl;
     // Without a public URL there is no link to offer; the mail still honours the suppression list.
     if (!baseUrl) return {};
     const secret = unsubscribeSigningKey(await secrets().tenantSecrets());
-    return unsubscribeHeaders({ baseUrl, tenantId: env.tenant.id, address, secret });
+    return unsubscribeHeaders({ baseUrl, tenantId: env.tenant.id, address, secret, lang });
   },
 });
 

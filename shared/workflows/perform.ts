@@ -10,8 +10,7 @@
 import type { CanonicalRecord } from '../../events';
 import type { TenantConfig } from '../config/tenant';
 import type { EffectLedger } from '../effects/ledger';
-import { escapeHtml } from '../mail/escape';
-import { senderOf } from '../mail/sender';
+import { repSenderOf, senderOf } from '../mail/sender';
 import type { OutgoingEmail, SchedulerPort } from '../ports';
 import type { EnrolmentRepository } from '../store/enrolments';
 import type { SendCounters } from '../store/send-counters';
@@ -21,14 +20,15 @@ import { chatPayload } from './chat';
 import type { CompiledWorkflows } from './compiled';
 import type { Locale } from './definition';
 import { type EffectCheckPorts, refusalOf } from './effect-checks';
+import { workflowMail } from './mail';
 import { type PlannedEffect, scheduleName, sendCalendar } from './plan';
 import { type MergeContext, renderTemplate, renderText } from './templates';
 
 /** Unsubscribe and suppression (shared/mail/unsubscribe.ts, shared/store/suppression.ts) as the runner uses them. */
 export interface ConsentPort {
   isSuppressed(address: string): Promise<{ reason: string; at?: string } | undefined>;
-  /** List-Unsubscribe (+ One-Click) headers for mail to this address. */
-  unsubscribeHeaders(address: string): Promise<Record<string, string>>;
+  /** List-Unsubscribe (+ One-Click) headers for mail to this address; `lang` is the page's language. */
+  unsubscribeHeaders(address: string, lang?: Locale): Promise<Record<string, string>>;
 }
 
 export interface PerformDeps {
@@ -87,12 +87,6 @@ const result = (c: PerformContext, outcome: StepOutcome, detail?: string): StepR
   outcome,
   ...(detail ? { detail } : {}),
 });
-
-/** The visible unsubscribe line under mail to contacts (the headers carry the one-click link too). */
-const unsubscribeFooter: Record<Locale, string> = {
-  'zh-CN': '不想再收到此类邮件？退订：',
-  en: 'Do not want these emails? Unsubscribe: ',
-};
 
 const linkOf = (headers: Record<string, string>): string | undefined =>
   /<(https?:[^>]+)>/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
@@ -171,16 +165,11 @@ export class EffectPerformer {
       'X-Quotaflow-Tenant': tenant.id,
       'X-Quotaflow-Correlation-Id': c.correlationId,
     };
-    let { text, html } = rendered;
+    let link: string | undefined;
     let reserved: Date | undefined;
     if (external) {
-      Object.assign(headers, (await consent?.unsubscribeHeaders(e.address)) ?? {});
-      const link = linkOf(headers);
-      if (link) {
-        const line = unsubscribeFooter[rendered.locale];
-        text = `${text}\n\n${line}${link}\n`;
-        html = `${html}<p style="color:#888;font-size:12px">${escapeHtml(line)}<a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`;
-      }
+      Object.assign(headers, (await consent?.unsubscribeHeaders(e.address, rendered.locale)) ?? {});
+      link = linkOf(headers);
       const at = now();
       const reservation = await counters.reserve(at, c.record.owner?.id);
       if (!reservation.ok) {
@@ -194,14 +183,20 @@ export class EffectPerformer {
       }
       reserved = at;
     }
-    // Replies to mail sent to a contact on a rep's behalf go to the rep.
+    const mail = workflowMail({
+      rendered,
+      merge: this.merge(c),
+      external,
+      unsubscribeLink: link,
+      branding: tenant.branding,
+    });
+    // Mail to a contact comes from the rep (at the tenant's address) and replies go to the rep.
     const email = this.outgoing(
       e.address,
-      rendered.subject,
-      text,
-      html,
+      mail,
       headers,
-      external ? c.record.owner?.email : undefined,
+      external ? c.record.owner : undefined,
+      rendered.locale,
     );
     const out = await this.deps.effects.run({
       key: e.key,
@@ -215,21 +210,19 @@ export class EffectPerformer {
 
   private outgoing(
     to: string,
-    subject: string,
-    text: string,
-    html: string,
+    mail: { subject: string; text: string; html: string },
     headers: Record<string, string>,
-    replyToOwner: string | undefined,
+    rep: { name?: string | undefined; email?: string | undefined } | undefined,
+    locale: Locale,
   ): OutgoingEmail {
     const t = this.deps.tenant;
-    const replyTo = replyToOwner ?? t.mail.replyTo;
+    const replyTo = rep?.email ?? t.mail.replyTo;
     return {
-      from: senderOf(t.mail),
+      kind: 'workflow',
+      from: rep ? repSenderOf(t.mail, rep, t.displayName, locale) : senderOf(t.mail),
       to: [to],
       ...(replyTo ? { replyTo: [replyTo] } : {}),
-      subject,
-      text,
-      html,
+      ...mail,
       headers,
     };
   }

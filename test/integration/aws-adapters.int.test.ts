@@ -24,7 +24,7 @@ import { LocalMail } from '../../infra/local/mail';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge';
 import { EventBridgeScheduler } from '../../shared/adapters/aws/scheduler';
 import { SecretsManagerSecrets } from '../../shared/adapters/aws/secrets-manager';
-import { SesMailer } from '../../shared/adapters/aws/ses';
+import { encodeDisplayName, SesMailer } from '../../shared/adapters/aws/ses';
 import type { BusEntry, OutgoingEmail } from '../../shared/ports';
 import {
   eventBridgeClientFor,
@@ -292,6 +292,7 @@ describe('EventBridgeScheduler -> local scheduler', () => {
 
 describe('SesMailer -> aws-ses-v2-local', () => {
   const email = (over: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
+    kind: 'workflow',
     from: 'Acme Sales <sales@acme.example>',
     to: ['li.lei@acme.example'],
     cc: ['manager@acme.example'],
@@ -322,6 +323,19 @@ describe('SesMailer -> aws-ses-v2-local', () => {
     });
     expect(captured?.headers['x-quotaflow-tenant']).toBe('acme');
     expect(captured?.headers['x-quotaflow-correlation-id']).toBe('corr-mail-1');
+    expect(captured?.headers['x-quotaflow-kind']).toBe('workflow');
+  });
+
+  it('sends a non-ASCII display name RFC 2047-encoded, as SES requires; a mail client shows it as written', async () => {
+    const from = '"王芳 via Demo Trading Co. (演示贸易公司)" <quotaflow@demo.quotaflow.dev>';
+    expect(encodeDisplayName(from)).toMatch(
+      /^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <quotaflow@demo\.quotaflow\.dev>$/,
+    );
+    expect(encodeDisplayName('Acme Sales <sales@acme.example>')).toBe('Acme Sales <sales@acme.example>');
+    await mailer().send(email({ from, kind: 'statement' }));
+    const [captured] = await mail.list();
+    expect(captured?.from).toBe('王芳 via Demo Trading Co. (演示贸易公司) <quotaflow@demo.quotaflow.dev>');
+    expect(captured?.headers['x-quotaflow-kind']).toBe('statement');
   });
 
   it('the captured .eml is real MIME: multipart/alternative with text and HTML parts', async () => {

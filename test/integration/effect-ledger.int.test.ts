@@ -37,6 +37,7 @@ const emailEffect = (label: string): Effect & { payload: { kind: 'email'; email:
   payload: {
     kind: 'email',
     email: {
+      kind: 'workflow',
       from: 'Acme Sales <sales@acme.example>',
       to: ['li.lei@acme.example'],
       subject: 'Deal won: Acme renewal',

@@ -27,6 +27,7 @@ it('stamps each message with the clock it was sent on, not the machine time', as
   const mailer = new SesMailer(ses, 'quotaflow-acme');
   const send = (subject: string) =>
     mailer.send({
+      kind: 'workflow',
       from: 'sales@acme.example',
       to: ['li.lei@acme.example'],
       subject,

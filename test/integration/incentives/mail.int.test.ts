@@ -20,6 +20,7 @@ import { demoBook, januaryDeals, storeDeal, TENANT } from './support';
 const book = demoBook();
 let table: LocalTable;
 let statements: Statement[];
+let dealNames: Map<string, string>;
 const mailer = new RecordingMailer();
 const clock = new TestClock('2026-02-01T02:00:00+08:00');
 let ledger: EffectLedger;
@@ -28,8 +29,13 @@ beforeAll(async () => {
   table = await startLocalTable('incentives-mail');
   for (const d of januaryDeals()) await storeDeal(table, d);
   const store = new IncentiveRepository(table.doc, table.tableName);
-  statements = (await closeRun({ book, store, tenant: TENANT, periodKey: '2026-01', now: clock.now() }))
-    .statements;
+  ({ statements, dealNames } = await closeRun({
+    book,
+    store,
+    tenant: TENANT,
+    periodKey: '2026-01',
+    now: clock.now(),
+  }));
   ledger = new EffectLedger(
     table.doc,
     table.tableName,
@@ -42,7 +48,7 @@ afterAll(async () => {
 });
 
 const mail = () =>
-  mailStatements({ book, tenant: TENANT, statements, effects: ledger, correlationId: 'test' });
+  mailStatements({ book, tenant: TENANT, statements, effects: ledger, correlationId: 'test', dealNames });
 
 describe('statement mail', () => {
   it('a send that fails is retried by the next run; nothing is ever sent twice', async () => {
@@ -90,11 +96,15 @@ describe('statement mail', () => {
     const to = (addr: string) => mailer.sent.find((m) => m.to[0] === addr && !m.subject.includes('团队'));
     const u1 = to('wang.fang@demo.example');
     expect(u1?.from).toBe('Quotaflow Demo <quotaflow@demo.quotaflow.dev>');
-    expect(u1?.subject).toBe('2026-01 提成对账单：应付 ¥25,000.00');
+    expect(u1?.subject).toBe('2026年1月 提成对账单：应付 ¥25,000.00');
+    expect(u1?.kind).toBe('statement');
+    // Deals by their CRM name (read with the deals the close used), the id beside it.
+    expect(u1?.text).toMatch(/^- Deal (\S+) \(\1\), /m);
+    expect(u1?.text).toMatch(/^- 阶梯提成 · Deal (\S+) \(\1\): /m);
     expect(u1?.text).toContain('王芳，你好：');
     expect(u1?.html).toContain('¥150,000.00 × 4% — 第1档');
     const u3 = to('emily.carter@demo.example');
-    expect(u3?.subject).toBe('Commission statement 2026-01: CN¥4,440.00 payable');
+    expect(u3?.subject).toBe('Commission statement January 2026: CN¥4,440.00 payable');
     expect(u3?.text).toContain('Hi Emily Carter,');
     expect(u3?.headers?.['X-Quotaflow-Tenant']).toBe('demo');
   });
@@ -104,7 +114,8 @@ describe('statement mail', () => {
     expect(team).toHaveLength(1);
     expect(team[0]?.to).toEqual(['li.ming@demo.example']);
     // u1 25,000 + u2 0 + u3 4,440.
-    expect(team[0]?.subject).toBe('2026-01 团队提成汇总：应付 ¥29,440.00');
+    expect(team[0]?.subject).toBe('2026年1月 团队提成汇总：应付 ¥29,440.00');
+    expect(team[0]?.kind).toBe('team-summary');
     expect(team[0]?.text).toContain('- Emily Carter: 计入业绩 ¥111,000.00');
   });
 });

@@ -157,6 +157,7 @@ describe('explain reads the ledger; dry-run writes nothing', () => {
     const scheduler = new RecordingScheduler();
     const ledger = new EffectLedger(table.doc, table.tableName, performersFor(mailer, scheduler), clock.now);
     const email = {
+      kind: 'workflow' as const,
       from: 'd@demo.example',
       to: ['li.lei@demo.quotaflow.dev'],
       subject: 's',
