@@ -7,6 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { TenantConfigError } from '../../shared/config/tenant';
+import { deployProblems } from '../deployability';
 import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants';
 import { clockOption } from './common';
 import { registerConnect } from './connect';
@@ -47,11 +48,15 @@ program
         const t = loadTenant(file);
         // Calendars about to run out of holiday data warn; they do not fail the config.
         const warnings = calendarWarnings(t, now, COVERAGE_HORIZON_DAYS, resolve(dirname(file), '..'));
+        // A tenant meant for AWS must be deployable as it stands; a local-only one (a demo) is fine as it is.
+        const undeployable = t.deployable ? deployProblems(t) : [];
+        if (undeployable.length) return { file, ok: false as const, problems: undeployable };
         return {
           file,
           ok: true as const,
           tenant: t.id,
           stack: stackName(t.id),
+          deployable: t.deployable,
           timeZone: t.timeZone,
           warnings: warnings.map((w) => ({ path: `calendars.${w.calendar}`, ...w })),
         };
@@ -68,7 +73,9 @@ program
     else {
       for (const r of results) {
         if (r.ok) {
-          console.log(`ok   ${r.file}: tenant ${r.tenant} → stack ${r.stack} (${r.timeZone})`);
+          console.log(
+            `ok   ${r.file}: tenant ${r.tenant} → ${r.deployable ? `stack ${r.stack}` : 'local only'} (${r.timeZone})`,
+          );
           for (const w of r.warnings) console.log(`warn ${w.path}: ${w.message}`);
         } else {
           console.error(`FAIL ${r.file}${'source' in r && r.source ? ` (in ${r.source})` : ''}`);
