@@ -12,6 +12,7 @@ import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants
 import { clockOption } from './common';
 import { registerConnect } from './connect';
 import { registerImport } from './import';
+import { registerInit } from './init';
 import { registerIncentives } from './incentives';
 import { registerSuppression } from './suppression';
 import { registerWorkflows } from './workflows';
@@ -90,6 +91,7 @@ program
     if (results.some((r) => !r.ok)) process.exitCode = 1;
   });
 
+registerInit(program);
 registerImport(program);
 registerConnect(program);
 registerIncentives(program);
