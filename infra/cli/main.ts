@@ -11,9 +11,10 @@ import { deployProblems } from '../deployability';
 import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants';
 import { clockOption } from './common';
 import { registerConnect } from './connect';
+import { registerDlq } from './dlq';
 import { registerImport } from './import';
-import { registerInit } from './init';
 import { registerIncentives } from './incentives';
+import { registerInit } from './init';
 import { registerSuppression } from './suppression';
 import { registerWorkflows } from './workflows';
 
@@ -92,6 +93,7 @@ program
   });
 
 registerInit(program);
+registerDlq(program);
 registerImport(program);
 registerConnect(program);
 registerIncentives(program);
