@@ -1,6 +1,7 @@
 /**
- * The admin CLI (`npm run quotaflow -- <command>`): `validate` checks tenant configs before anything is deployed or
- * started; `import` runs a tenant's initial CRM import (import.ts); `connect zoho` stores a Zoho tenant's refresh
+ * The admin CLI (`npm run quotaflow -- <command>`): `init` scaffolds a tenant (init.ts); `validate` checks tenant
+ * configs before anything is deployed or started; `status` and `dlq` look at a running `npm start` (status.ts,
+ * dlq.ts); `import` runs a tenant's initial CRM import (import.ts); `connect zoho` stores a Zoho tenant's refresh
  * token and enables its notification channels (connect.ts). Deploy itself is `npx cdk deploy` (see README
  * "Deploying a tenant"). `npm run quotaflow` enters through start.ts, which checks the Node.js version first.
  */
@@ -15,6 +16,7 @@ import { registerDlq } from './dlq';
 import { registerImport } from './import';
 import { registerIncentives } from './incentives';
 import { registerInit } from './init';
+import { registerStatus } from './status';
 import { registerSuppression } from './suppression';
 import { registerWorkflows } from './workflows';
 
@@ -94,6 +96,7 @@ program
 
 registerInit(program);
 registerDlq(program);
+registerStatus(program);
 registerImport(program);
 registerConnect(program);
 registerIncentives(program);

@@ -70,6 +70,31 @@ describe('quotaflow dlq', () => {
     expect((JSON.parse(readFileSync(join(dataDir, 'dlq.json'), 'utf8')) as unknown[]).length).toBe(1);
   }, 60_000);
 
+  it('status reports the tenant unhealthy while a dead letter waits, with every part in JSON', () => {
+    const status = quotaflow('status', '--json');
+    expect(status.status).toBe(1);
+    const s = JSON.parse(status.stdout);
+    expect(s).toMatchObject({
+      tenant: 'demo',
+      healthy: false,
+      dlq: [{ name: 'event-archive', depth: 1 }],
+      alarms: [{ name: 'event-archive dead letters', state: 'ALARM' }],
+      deliveries: [],
+      missingSecrets: [],
+    });
+    expect(s.schedules).toContainEqual({ name: 'effectRecovery', next: expect.any(String), lastRun: null });
+    expect(s.calendars.length).toBeGreaterThan(0);
+    for (const c of s.calendars)
+      expect(c).toEqual({
+        name: expect.any(String),
+        coversUntil: expect.anything(),
+        short: expect.any(Boolean),
+      });
+    const text = quotaflow('status');
+    expect(text.stdout).toContain('tenant demo  UNHEALTHY');
+    expect(text.stdout).toContain('1 dead letter(s) in event-archive');
+  }, 60_000);
+
   it('says how to start a runtime when none is running', () => {
     const none = spawnSync('npx', ['tsx', 'infra/cli/main.ts', 'dlq', 'list', '--tenant', 'nobody-here'], {
       cwd: REPO_ROOT,
