@@ -19,8 +19,12 @@ export type Trigger =
   /** The target of one-time at() schedules that other functions create through the scheduler port. */
   | { kind: 'oneTime' };
 
-/** What a function may touch; the CDK stack turns each into a grant next to the matching env var. */
-export type Access = 'table' | 'bus' | 'scheduler' | 'mail' | 'secrets';
+/**
+ * What a function may touch; the CDK stack turns each into a grant next to the matching env var. The table comes in
+ * three sizes: `table` reads and writes anything; `table:put` only puts items (every put in the code is conditional:
+ * a receipt or an archived event stored once); `table:get` only reads items by key.
+ */
+export type Access = 'table' | 'table:put' | 'table:get' | 'bus' | 'scheduler' | 'mail' | 'secrets';
 
 export type CrmProvider = 'zoho' | 'fxiaoke' | 'generic';
 
@@ -56,7 +60,7 @@ export const functions: readonly FunctionSpec[] = [
     description:
       'Receives Standard-Webhooks-signed record changes, stores the receipt, publishes crm.record.changed',
     triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/generic' }],
-    access: ['table', 'bus', 'secrets'],
+    access: ['table:put', 'table:get', 'bus', 'secrets'],
     memoryMb: 512,
     timeoutSeconds: 10,
   },
@@ -66,7 +70,7 @@ export const functions: readonly FunctionSpec[] = [
     description:
       'Receives Zoho CRM notification-channel posts, stores a receipt per record, publishes crm.record.changed',
     triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/zoho' }],
-    access: ['table', 'bus', 'secrets'],
+    access: ['table:put', 'table:get', 'bus', 'secrets'],
     memoryMb: 512,
     timeoutSeconds: 10,
     providers: ['zoho'],
@@ -77,7 +81,7 @@ export const functions: readonly FunctionSpec[] = [
     description:
       'Receives Fxiaoke data-change callbacks (signed, encrypted), acknowledges within the 3 s deadline',
     triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/fxiaoke' }],
-    access: ['table', 'bus', 'secrets'],
+    access: ['table:put', 'table:get', 'bus', 'secrets'],
     memoryMb: 512,
     timeoutSeconds: 3,
     providers: ['fxiaoke'],
@@ -180,7 +184,7 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/events/event-archive.ts',
     description: 'Keeps every domain event for 90 days (once per event id) for workflow explain and dry-run',
     triggers: [{ kind: 'event', pattern: anyDomainEvent.pattern() }],
-    access: ['table'],
+    access: ['table:put'],
     memoryMb: 256,
     timeoutSeconds: 10,
   },
@@ -211,7 +215,7 @@ export const functions: readonly FunctionSpec[] = [
     description:
       'Receives Zoho workflow-rule webhooks (per-tenant secret), stores a receipt per record, publishes crm.record.changed',
     triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/zoho/workflow' }],
-    access: ['table', 'bus', 'secrets'],
+    access: ['table:put', 'table:get', 'bus', 'secrets'],
     memoryMb: 512,
     timeoutSeconds: 10,
     providers: ['zoho'],

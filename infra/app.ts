@@ -22,7 +22,7 @@ if (tenants.length === 0) {
   process.exit(1);
 }
 try {
-  buildApp({ tenants });
+  buildApp({ tenants, deployChecks: true });
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

@@ -94,6 +94,18 @@ export class TenantStack extends Stack {
       value: this.secrets.secret.secretArn,
       description: 'Webhook signing secrets',
     });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.observability.dashboard.dashboardName,
+      description: "The tenant's CloudWatch dashboard",
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.events.bus.eventBusName,
+      description: "The tenant's event bus",
+    });
+    new CfnOutput(this, 'ScheduleGroupName', {
+      value: this.schedules.group.scheduleGroupName,
+      description: 'Where pending one-time schedules are',
+    });
     new CfnOutput(this, 'TableName', {
       value: this.data.table.tableName,
       description: 'The tenant table (for `quotaflow import --table`)',

@@ -11,7 +11,11 @@ import { IncentiveInputError } from '../shared/incentives/errors';
 import { tenantDocumentPath } from '../shared/runtime/documents';
 import { parseScheduleExpression, ScheduleExpressionError } from '../shared/schedules/expression';
 import { resolveCountryCalendars, unknownRegion } from '../shared/workflows/country-holidays';
-import { type CalendarCoverageWarning, calendarCoverageWarnings } from '../shared/workflows/coverage';
+import {
+  type CalendarCoverageWarning,
+  calendarCoverage,
+  calendarCoverageWarnings,
+} from '../shared/workflows/coverage';
 import { parseWorkflowConfig, WorkflowConfigError } from '../shared/workflows/validate';
 
 export const TENANTS_DIR = resolve(import.meta.dirname, '..', 'tenants');
@@ -115,6 +119,21 @@ export const calendarWarnings = (
   if (!existsSync(file)) return [];
   const json = resolveCountryCalendars(JSON.parse(readFileSync(file, 'utf8')), now.getUTCFullYear());
   return calendarCoverageWarnings(parseWorkflowConfig(json, file), now, horizonDays);
+};
+
+/** Every calendar in the tenant's workflows and the last date it has holiday data for (null: does not run out). */
+export const calendarCoverages = (
+  tenant: TenantConfig,
+  now: Date,
+  root?: string,
+): { name: string; coversUntil: string | null }[] => {
+  const file = tenantDocumentPath('workflows', tenant.id, root);
+  if (!existsSync(file)) return [];
+  const json = resolveCountryCalendars(JSON.parse(readFileSync(file, 'utf8')), now.getUTCFullYear());
+  return Object.entries(parseWorkflowConfig(json, file).calendars).map(([name, def]) => ({
+    name,
+    coversUntil: calendarCoverage(def, name) ?? null,
+  }));
 };
 
 export const loadTenant = (file: string): TenantConfig => {

@@ -28,6 +28,13 @@ export const tenantForCli = (id: string): TenantConfig => {
   }
 };
 
+/**
+ * The tenant's secret: `quotaflow/<id>/app` under `npm start`; a deployed stack's carries the stack's suffix, so on
+ * AWS set QUOTAFLOW_SECRET_ID to the stack output SecretArn.
+ */
+export const tenantSecretId = (tenantId: string): string =>
+  process.env.QUOTAFLOW_SECRET_ID || `quotaflow/${tenantId}/app`;
+
 export const documentClientFromEnvironment = (): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 

@@ -14,7 +14,7 @@ import type { CachedToken } from '../../shared/crm/zoho/token-cache';
 import { generateChannelToken } from '../../shared/crm/zoho/watch';
 import { DynamoTokenCache } from '../../shared/store/token-cache';
 import { withChannels, ZohoChannelRepository } from '../../shared/store/zoho-channels';
-import { documentClientFromEnvironment, type Terminal, tenantForCli } from './common';
+import { documentClientFromEnvironment, type Terminal, tenantForCli, tenantSecretId } from './common';
 import { explain } from './import';
 
 export interface ConnectOptions {
@@ -50,7 +50,7 @@ export const wiringFromEnvironment = (opts: Pick<ConnectOptions, 'tenant' | 'tab
   const wiring: ConnectWiring = {
     tenant,
     secretsClient: new SecretsManagerClient({}),
-    secretId: `quotaflow/${tenant.id}/app`,
+    secretId: tenantSecretId(tenant.id),
     doc: documentClientFromEnvironment(),
     tableName: opts.table ?? `quotaflow-${tenant.id}`,
   };

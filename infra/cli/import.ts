@@ -23,7 +23,7 @@ import {
   type PageProgress,
   reconcile,
 } from '../../shared/sync/reconcile';
-import { documentClientFromEnvironment, type Terminal, tenantForCli } from './common';
+import { documentClientFromEnvironment, type Terminal, tenantForCli, tenantSecretId } from './common';
 
 export interface ImportOptions {
   tenant: string;
@@ -65,7 +65,7 @@ export const wiringFromEnvironment = (opts: ImportOptions): ImportWiring => {
   if (opts.crmUrl) tenant = withCrmUrl(tenant, opts.crmUrl);
   return {
     tenant,
-    secrets: new SecretsManagerSecrets(new SecretsManagerClient({}), `quotaflow/${tenant.id}/app`),
+    secrets: new SecretsManagerSecrets(new SecretsManagerClient({}), tenantSecretId(tenant.id)),
     doc: documentClientFromEnvironment(),
     tableName: opts.table ?? `quotaflow-${tenant.id}`,
     bus: new EventBridgeBus(new EventBridgeClient({}), `quotaflow-${tenant.id}`),

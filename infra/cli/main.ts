@@ -1,17 +1,22 @@
 /**
- * The admin CLI (`npm run quotaflow -- <command>`): `validate` checks tenant configs before anything is deployed or
- * started; `import` runs a tenant's initial CRM import (import.ts); `connect zoho` stores a Zoho tenant's refresh
+ * The admin CLI (`npm run quotaflow -- <command>`): `init` scaffolds a tenant (init.ts); `validate` checks tenant
+ * configs before anything is deployed or started; `status` and `dlq` look at a running `npm start` (status.ts,
+ * dlq.ts); `import` runs a tenant's initial CRM import (import.ts); `connect zoho` stores a Zoho tenant's refresh
  * token and enables its notification channels (connect.ts). Deploy itself is `npx cdk deploy` (see README
  * "Deploying a tenant"). `npm run quotaflow` enters through start.ts, which checks the Node.js version first.
  */
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { TenantConfigError } from '../../shared/config/tenant';
+import { deployProblems } from '../deployability';
 import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants';
 import { clockOption } from './common';
 import { registerConnect } from './connect';
+import { registerDlq } from './dlq';
 import { registerImport } from './import';
 import { registerIncentives } from './incentives';
+import { registerInit } from './init';
+import { registerStatus } from './status';
 import { registerSuppression } from './suppression';
 import { registerWorkflows } from './workflows';
 
@@ -47,11 +52,15 @@ program
         const t = loadTenant(file);
         // Calendars about to run out of holiday data warn; they do not fail the config.
         const warnings = calendarWarnings(t, now, COVERAGE_HORIZON_DAYS, resolve(dirname(file), '..'));
+        // A tenant meant for AWS must be deployable as it stands; a local-only one (a demo) is fine as it is.
+        const undeployable = t.deployable ? deployProblems(t) : [];
+        if (undeployable.length) return { file, ok: false as const, problems: undeployable };
         return {
           file,
           ok: true as const,
           tenant: t.id,
           stack: stackName(t.id),
+          deployable: t.deployable,
           timeZone: t.timeZone,
           warnings: warnings.map((w) => ({ path: `calendars.${w.calendar}`, ...w })),
         };
@@ -68,7 +77,9 @@ program
     else {
       for (const r of results) {
         if (r.ok) {
-          console.log(`ok   ${r.file}: tenant ${r.tenant} → stack ${r.stack} (${r.timeZone})`);
+          console.log(
+            `ok   ${r.file}: tenant ${r.tenant} → ${r.deployable ? `stack ${r.stack}` : 'local only'} (${r.timeZone})`,
+          );
           for (const w of r.warnings) console.log(`warn ${w.path}: ${w.message}`);
         } else {
           console.error(`FAIL ${r.file}${'source' in r && r.source ? ` (in ${r.source})` : ''}`);
@@ -83,6 +94,9 @@ program
     if (results.some((r) => !r.ok)) process.exitCode = 1;
   });
 
+registerInit(program);
+registerDlq(program);
+registerStatus(program);
 registerImport(program);
 registerConnect(program);
 registerIncentives(program);

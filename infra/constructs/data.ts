@@ -1,7 +1,11 @@
 /**
  * The tenant's single table, built from the shared table design (the local runtime builds its table from the same
- * TABLE). It holds the only copy of receipts, records and the effect ledger, so it is kept on stack deletion and
- * protected from deletion in place; the name is left to CloudFormation so stacks never collide.
+ * TABLE). It holds the only copy of receipts, records and the effect ledger, so it is kept when the stack is deleted
+ * or the table replaced, but removed when the first deploy rolls back (RetainExceptOnCreate). Deletion protection
+ * is off for that reason: CloudFormation cannot delete a protected table, and the rollback would get stuck.
+ * Point-in-time recovery keeps 35 days of history, including a backup if the table is ever deleted. The name is
+ * left to CloudFormation, so a stack created again never collides with a retained table; the stack output
+ * TableName names it.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -20,9 +24,8 @@ export class Data extends Construct {
       sortKey: key(TABLE.sortKey),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: TABLE.gsi1.name,

@@ -41,12 +41,27 @@ const shippedDocuments = (spec: FunctionSpec, tenant: TenantConfig) =>
     .map((kind) => ({ kind, file: tenantDocumentPath(kind, tenant.id, REPO_ROOT) }))
     .filter(({ file }) => existsSync(file));
 
+/** Which reserved-concurrency class (tenant config reservedConcurrency) a function is in: how it is invoked. */
+export const concurrencyClass = (spec: FunctionSpec): 'http' | 'events' | 'schedules' =>
+  spec.triggers.some((t) => t.kind === 'http')
+    ? 'http'
+    : spec.triggers.some((t) => t.kind === 'event')
+      ? 'events'
+      : 'schedules';
+
+const reservedConcurrencyOf = (spec: FunctionSpec, tenant: TenantConfig) => {
+  const n = tenant.reservedConcurrency?.[concurrencyClass(spec)];
+  return n === undefined ? {} : { reservedConcurrentExecutions: n };
+};
+
 /** What a function with `mail` access needs; provided by the mail construct. */
 export interface MailSending {
   configurationSetName: string;
   configurationSetArn: string;
   /** The SES identity of the tenant's sender domain. */
   identityArn: string;
+  /** The one address mail may be sent from (tenant config mail.sender). */
+  sender: string;
 }
 
 /** What a function with `scheduler` access needs to create one-time schedules; provided by the schedules construct. */
@@ -109,6 +124,7 @@ export class QuotaflowFunction extends Construct {
       logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS }),
       // Lambda's default async handling (2 retries, 6 h) ends here instead of dropping the event.
       deadLetterQueue: this.deadLetterQueue,
+      ...reservedConcurrencyOf(spec, tenant),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'quotaflow',
         NODE_OPTIONS: '--enable-source-maps',
@@ -188,6 +204,17 @@ export class QuotaflowFunction extends Construct {
           "The tenant's own table's indexes (gsi1 is the only one), as emitted by grantReadWriteData.",
         );
         return;
+      case 'table:put':
+      case 'table:get':
+        // Item-level actions on the table itself (no index, no query): the smallest grant that does the job.
+        this.fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: [access === 'table:put' ? 'dynamodb:PutItem' : 'dynamodb:GetItem'],
+            resources: [r.table.tableArn],
+          }),
+        );
+        this.fn.addEnvironment('TABLE_NAME', r.table.tableName);
+        return;
       case 'bus':
         r.bus.grantPutEventsTo(this.fn);
         this.fn.addEnvironment('EVENT_BUS_NAME', r.bus.eventBusName);
@@ -197,10 +224,13 @@ export class QuotaflowFunction extends Construct {
         this.fn.addEnvironment('SECRET_ID', r.secret.secretArn);
         return;
       case 'mail':
+        // The adapter sends Simple content through SES v2 SendEmail, which needs ses:SendEmail only; and only from
+        // the tenant's own sender address, through its configuration set.
         this.fn.addToRolePolicy(
           new iam.PolicyStatement({
-            actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+            actions: ['ses:SendEmail'],
             resources: [r.mail.identityArn, r.mail.configurationSetArn],
+            conditions: { StringEquals: { 'ses:FromAddress': r.mail.sender } },
           }),
         );
         this.fn.addEnvironment('SES_CONFIGURATION_SET', r.mail.configurationSetName);

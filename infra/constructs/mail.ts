@@ -48,6 +48,7 @@ export class Mail extends Construct {
         resourceName: this.configurationSet.configurationSetName,
       }),
       identityArn: stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+      sender: tenant.mail.sender,
     };
   }
 }

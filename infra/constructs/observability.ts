@@ -1,16 +1,20 @@
 /**
  * The alarms behind "every queue and async target has a DLQ, an alarm and a redrive path": one per DLQ (anything
  * in it is a lost event until redriven), one per function (invocation errors: uncaught exceptions, timeouts), and one
- * on webhook receipts the recovery sweep had to republish. They notify one SNS topic per tenant (a stack output);
- * on-call people and chat integrations subscribe to it outside the stack.
+ * on webhook receipts the recovery sweep had to republish. They notify one SNS topic per tenant (a stack output),
+ * which CloudWatch may publish to (from this account only) and the tenant's alarm e-mail addresses are subscribed
+ * to. A dashboard per tenant shows the same metrics (dashboard.ts).
  */
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TenantConfig } from '../../shared/config/tenant';
+import { TenantDashboard } from './dashboard';
 import type { QuotaflowFunction } from './function';
 import { acknowledge } from './nag';
 import { pascal } from './names';
@@ -18,6 +22,7 @@ import { pascal } from './names';
 export class Observability extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
 
   constructor(
     scope: Construct,
@@ -38,6 +43,36 @@ export class Observability extends Construct {
       'Carries only CloudWatch alarm state changes (names and metric values, no tenant data); CloudWatch cannot ' +
         'publish to a topic under the AWS-managed SNS key, and a customer key per tenant is not warranted for that.',
     );
+    // A topic policy replaces SNS's default one, which is what let the account's own services publish; with only
+    // enforceSSL's Deny in it, CloudWatch could not deliver a single alarm.
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    // Each address gets a confirmation mail from SNS first; nothing arrives until it is confirmed.
+    for (const email of tenant.alarms.emails ?? [])
+      acknowledge(
+        this.topic.addSubscription(new subscriptions.EmailSubscription(email)),
+        'Serverless-SNSRedrivePolicy',
+        'An alarm e-mail that cannot be delivered has nowhere better to go: the alarm state stays in CloudWatch, ' +
+          'on the dashboard and in `quotaflow status`, and a DLQ of alarm notices would need an alarm of its own.',
+      );
     const action = new actions.SnsAction(this.topic);
 
     for (const f of functions) {
@@ -51,10 +86,15 @@ export class Observability extends Construct {
       if (f.deadLetterQueue)
         this.addDeadLetterAlarm(`${name}DeadLetters`, f.deadLetterQueue, `${tenant.id}/${f.spec.id}`, action);
     }
+    const queues: { label: string; queue: sqs.IQueue }[] = functions.flatMap((f) =>
+      f.deadLetterQueue ? [{ label: f.spec.id, queue: f.deadLetterQueue }] : [],
+    );
     for (const queue of otherQueues) {
       const path = queue.node.path.split('/').slice(1).join('/');
       this.addDeadLetterAlarm(`${pascal(path)}Messages`, queue, `${tenant.id}/${path}`, action);
+      queues.push({ label: path, queue });
     }
+    this.dashboard = new TenantDashboard(this, 'Dashboard', tenant, functions, queues).dashboard;
     // Emitted by the recovery sweep (functions/schedules/effect-recovery.ts) with Powertools' dimensions: the
     // service (POWERTOOLS_SERVICE_NAME, function.ts) and the tenant (bindTenant).
     this.add(

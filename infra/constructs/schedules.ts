@@ -3,7 +3,7 @@
  * zone (tenant config may override the expression or disable one by name), and the role Scheduler assumes for the
  * one-time at() schedules that functions create at runtime. Every give-up lands in the target function's DLQ.
  */
-import { ArnFormat, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -13,7 +13,7 @@ import type { TenantConfig } from '../../shared/config/tenant';
 import { parseScheduleExpression } from '../../shared/schedules/expression';
 import { type OneTimeScheduling, oneTimeTargetName, type QuotaflowFunction } from './function';
 import { acknowledgeWildcardResource } from './nag';
-import { pascal } from './names';
+import { pascal, stackSuffix } from './names';
 
 /** Same policy as the one-time schedules the scheduler adapter creates (shared/adapters/aws/scheduler.ts). */
 const DELIVERY = { retryAttempts: 10, maxEventAge: Duration.hours(24) };
@@ -27,7 +27,12 @@ export class Schedules extends Construct {
 
   constructor(scope: Construct, id: string, tenant: TenantConfig, functions: readonly QuotaflowFunction[]) {
     super(scope, id);
-    this.group = new scheduler.ScheduleGroup(this, 'Group', { scheduleGroupName: `quotaflow-${tenant.id}` });
+    // Pending one-time schedules live in the group: kept when the stack goes, gone with a failed first deploy, and
+    // named with the stack's suffix so a stack created again does not collide with a retained group.
+    this.group = new scheduler.ScheduleGroup(this, 'Group', {
+      scheduleGroupName: `quotaflow-${tenant.id}-${stackSuffix(this)}`,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
 
     for (const f of functions) {
       for (const t of f.spec.triggers) {

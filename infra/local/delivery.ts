@@ -45,6 +45,17 @@ export class DeadLetterQueue {
     if (this.file) writeJsonAtomic(this.file, this.items);
   }
 
+  /** Take one dead letter out (it was redriven); false if it is no longer there. */
+  remove(item: Pick<DeadLetter, 'id' | 'origin' | 'target'>): boolean {
+    const at = this.items.findIndex(
+      (d) => d.id === item.id && d.origin === item.origin && d.target === item.target,
+    );
+    if (at < 0) return false;
+    this.items.splice(at, 1);
+    if (this.file) writeJsonAtomic(this.file, this.items);
+    return true;
+  }
+
   list(): readonly DeadLetter[] {
     return this.items;
   }

@@ -1,5 +1,5 @@
 /**
- * `npm start [-- --tenant tenants/<id>.json] [--port N] [--in-memory] [--data-dir DIR] [--clock <ISO-8601>]`:
+ * `npm start [-- --tenant <id>|tenants/<id>.json] [--port N] [--in-memory] [--data-dir DIR] [--clock <ISO-8601>]`:
  * runs one tenant locally.
  * `npm start` enters through start.ts, which checks the Node.js version before this file's imports load.
  */
@@ -11,9 +11,9 @@ import { calendarWarnings } from '../tenants';
 import { useReadableConsole } from './console-log';
 import { REPO_ROOT, startLocalRuntime } from './runtime';
 
-const USAGE = `usage: npm start -- [--tenant tenants/<id>.json] [--port <n>] [--in-memory] [--data-dir <dir>]
+const USAGE = `usage: npm start -- [--tenant <id> | tenants/<id>.json] [--port <n>] [--in-memory] [--data-dir <dir>]
                     [--clock <ISO-8601>] [--log-level <level>] [--log-format text|json] [--no-metrics] [--real-crm]
-  --tenant     tenant config to run (default tenants/demo.json)
+  --tenant     tenant to run: an id (tenants/<id>.json) or a config file (default demo)
   --port       gateway port (default $PORT or 3000)
   --in-memory  keep nothing between runs (default: persist under .local/<tenant>)
   --data-dir   where to persist data (one runtime per folder)
@@ -77,7 +77,11 @@ const main = async () => {
     process.exit(2);
   }
   if (logFormat === 'text') useReadableConsole();
-  const tenantFile = resolve(args.tenant ?? resolve(REPO_ROOT, 'tenants', 'demo.json'));
+  // `--tenant acme` is tenants/acme.json; a path (with a slash or .json) is taken as it is.
+  const tenantArg = args.tenant ?? 'demo';
+  const tenantFile = /[/\\]|\.json$/.test(tenantArg)
+    ? resolve(tenantArg)
+    : resolve(REPO_ROOT, 'tenants', `${tenantArg}.json`);
   const runtime = await startLocalRuntime({
     tenantFile,
     port,

@@ -9,7 +9,7 @@
  *   Secrets        the tenant's dev-only secret file served as Secrets Manager
  */
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -36,8 +36,11 @@ import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
 import { lockDataFolder } from './persistence/lock';
+import { writeFileAtomic } from './persistence/state-file';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+/** In the data folder while the runtime runs: {tenant, url, pid, endpoints}. */
+export const RUNTIME_STATE_FILE = 'runtime.json';
 
 export interface LocalRuntimeOptions {
   tenantFile: string;
@@ -287,6 +290,13 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   };
   const gateway = await startGateway(services, routes, opts.port ?? 3000);
   const url = `http://127.0.0.1:${portOf(gateway)}`;
+  // How the admin CLI (`quotaflow status`, `quotaflow dlq`) finds this runtime: removed again at stop.
+  const stateFile = dataDir ? join(dataDir, RUNTIME_STATE_FILE) : undefined;
+  if (stateFile)
+    writeFileAtomic(
+      stateFile,
+      JSON.stringify({ tenant: tenant.id, url, pid: process.pid, endpoints: services.status().endpoints }),
+    );
   // Unsubscribe links in mail point at this gateway. Handlers read their settings once, as they load: so the
   // gateway (whose port may be chosen by the OS) starts first.
   process.env.PUBLIC_BASE_URL = url;
@@ -323,6 +333,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     idle: () => inFlight.idle(),
     stop: async () => {
       clearInterval(ticker);
+      if (stateFile) rmSync(stateFile, { force: true });
       await new Promise((r) => gateway.close(r));
       gateway.closeAllConnections();
       await new Promise((r) => standIns.server.close(r));

@@ -168,7 +168,31 @@ export const tenantConfigSchema = z.strictObject({
   crm: z.discriminatedUnion('provider', [zohoConnection, fxiaokeConnection, genericConnection]),
   /** Fixed schedules by manifest schedule name; all run in timeZone. */
   schedules: z._default(z.record(z.string(), scheduleSettings), {}),
-  /** Where the stack is deployed; unset means the CLI's current AWS account and region. */
+  /**
+   * False for tenants that only run locally (the demos): the CDK app refuses to synthesize or deploy them unless
+   * asked (`-c includeDemo=true`). A deployable tenant must name aws.account and aws.region (infra/deployability.ts).
+   */
+  deployable: z._default(z.boolean(), true),
+  /** Who hears about alarms: e-mail addresses the stack subscribes to the tenant's alarm topic. */
+  alarms: z._default(
+    z.strictObject({
+      emails: z.optional(z.array(z.email()).check(z.maxLength(20))),
+    }),
+    {},
+  ),
+  /**
+   * Reserved concurrency per function class (http: webhook receivers and pages; events: bus targets; schedules:
+   * fixed and one-time schedule targets). Caps what one tenant can take of the account's Lambda concurrency, and
+   * guarantees it that much. Unset: the account's unreserved pool.
+   */
+  reservedConcurrency: z.optional(
+    z.strictObject({
+      http: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+      events: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+      schedules: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+    }),
+  ),
+  /** Where the stack is deployed: both are required to deploy (not to run locally). */
   aws: z._default(
     z.strictObject({
       account: z.optional(
@@ -177,7 +201,7 @@ export const tenantConfigSchema = z.strictObject({
       region: z.optional(
         z
           .string()
-          .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as ap-east-1' })),
+          .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as eu-central-1' })),
       ),
     }),
     {},

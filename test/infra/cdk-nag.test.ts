@@ -29,7 +29,17 @@ describe('cdk-nag', () => {
       unknown
     >;
     const acme = parseTenantConfig(
-      { ...demoJson, id: 'acme', timeZone: 'America/New_York', locale: 'en', currency: 'USD' },
+      {
+        ...demoJson,
+        id: 'acme',
+        deployable: true,
+        timeZone: 'America/New_York',
+        locale: 'en',
+        currency: 'USD',
+        aws: { account: '123456789012', region: 'us-east-1' },
+        alarms: { emails: ['oncall@acme.example'] },
+        reservedConcurrency: { http: 20, events: 10, schedules: 5 },
+      },
       'acme (test)',
     );
     const { app, stacks } = buildApp({

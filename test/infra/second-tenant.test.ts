@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
 import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
@@ -31,8 +31,12 @@ describe('a second tenant', () => {
     acmeTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
     acmeTemplate.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     acmeTemplate.hasResourceProperties('AWS::Events::EventBus', { Name: 'quotaflow-acme' });
-    acmeTemplate.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'quotaflow-acme' });
-    acmeTemplate.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'quotaflow/acme/app' });
+    acmeTemplate.hasResourceProperties('AWS::Scheduler::ScheduleGroup', {
+      Name: { 'Fn::Join': ['', ['quotaflow-acme-', Match.anyValue()]] },
+    });
+    acmeTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: { 'Fn::Join': ['', ['quotaflow/acme/app-', Match.anyValue()]] },
+    });
     acmeTemplate.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'quotaflow-acme' });
     const demoQueues = Object.keys(Template.fromStack(demoStack).findResources('AWS::SQS::Queue')).length;
     acmeTemplate.resourceCountIs('AWS::SQS::Queue', demoQueues);

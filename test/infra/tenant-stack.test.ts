@@ -47,6 +47,8 @@ const envOf = (r: Resource) => (r.Properties.Environment as { Variables: Record<
 
 const ENV_BY_ACCESS: Record<Access, string[]> = {
   table: ['TABLE_NAME'],
+  'table:put': ['TABLE_NAME'],
+  'table:get': ['TABLE_NAME'],
   bus: ['EVENT_BUS_NAME'],
   secrets: ['SECRET_ID'],
   mail: ['SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL'],
@@ -71,7 +73,8 @@ describe('demo tenant stack', () => {
     for (const spec of functions) {
       const env = envOf(lambdaOf(template, spec));
       const expected = ['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'QUOTAFLOW_TENANT'];
-      for (const access of spec.access) expected.push(...ENV_BY_ACCESS[access]);
+      for (const access of spec.access)
+        for (const name of ENV_BY_ACCESS[access]) if (!expected.includes(name)) expected.push(name);
       // Each document the function declares and the demo has travels in the bundle, named by one env var.
       for (const kind of spec.documents ?? [])
         if (existsSync(tenantDocumentPath(kind, demo.id))) expected.push(documentEnvVar(kind));
@@ -105,15 +108,14 @@ describe('demo tenant stack', () => {
     });
   });
 
-  it('has the table from the table design: on demand, PITR, TTL, deletion protection, retained', () => {
+  it('has the table from the table design: on demand, PITR, TTL, retained except on a failed create', () => {
     const [table, ...others] = resourcesOf(template, 'AWS::DynamoDB::Table');
     expect(others).toHaveLength(0);
-    expect(table?.DeletionPolicy).toBe('Retain');
+    expect(table?.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(table?.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      DeletionProtectionEnabled: true,
       KeySchema: [
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
@@ -195,9 +197,9 @@ describe('demo tenant stack', () => {
       SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
     });
     template.hasResource('AWS::SecretsManager::Secret', {
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       Properties: Match.objectLike({
-        Name: 'quotaflow/demo/app',
+        Name: { 'Fn::Join': ['', ['quotaflow/demo/app-', Match.anyValue()]] },
         GenerateSecretString: Match.objectLike({
           GenerateStringKey: 'genericWebhookSigningSecret',
           ExcludePunctuation: true,

@@ -79,3 +79,31 @@ it('warns, without failing, when a calendar in use runs out of holiday data with
     JSON.parse(validate(file, '--json', '--now', '2026-10-01T10:00:00+08:00').stdout)[0].warnings,
   ).toEqual([]);
 }, 60_000);
+
+it('refuses a tenant meant for AWS without an account, or in a region without SES; a demo is local only', () => {
+  const root = join(dir, 'deploy');
+  mkdirSync(join(root, 'tenants'), { recursive: true });
+  const tenant = JSON.parse(readFileSync(join(ROOT, 'tenants/demo.json'), 'utf8'));
+  const write = (id: string, extra: Record<string, unknown>) => {
+    const file = join(root, 'tenants', `${id}.json`);
+    writeFileSync(file, JSON.stringify({ ...tenant, id, deployable: true, ...extra }));
+    return file;
+  };
+  const hk = write('hong-kong', { aws: { account: '123456789012', region: 'ap-east-1' } });
+  const nowhere = write('nowhere', {});
+  const fine = write('fine', { aws: { account: '123456789012', region: 'eu-central-1' } });
+
+  const json = validate(hk, nowhere, fine, join(ROOT, 'tenants/demo.json'), '--json');
+  expect(json.status).toBe(1);
+  const results = JSON.parse(json.stdout) as {
+    ok: boolean;
+    problems?: { path: string; message: string }[];
+  }[];
+  expect(results[0]?.problems).toEqual([
+    { path: 'aws.region', message: expect.stringContaining('ap-east-1 does not offer Amazon SES') },
+  ]);
+  expect(results[1]?.problems?.map((p) => p.path)).toEqual(['aws.account', 'aws.region']);
+  expect(results[2]).toMatchObject({ ok: true, deployable: true, stack: 'Quotaflow-fine' });
+  expect(results[3]).toMatchObject({ ok: true, deployable: false });
+  expect(validate(join(ROOT, 'tenants/demo.json')).stdout).toContain('tenant demo → local only');
+}, 60_000);
