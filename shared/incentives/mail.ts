@@ -167,7 +167,11 @@ export const statementMail = (s: Statement, ctx: StatementMailContext): Rendered
         `${formatMoney(c.originalAmount, c.originalCurrency, locale)} × ${formatRate(c.fxRate, locale)}`,
       );
     if (c.share !== '1') notes.push(t.share(formatPercent(c.share, locale), m(c.dealAmount)));
-    return [dealLabel(c.dealId, names, '\n'), formatDayInPeriod(c.date, locale), [m(c.amount), ...notes].join('\n')];
+    return [
+      dealLabel(c.dealId, names, '\n'),
+      formatDayInPeriod(c.date, locale),
+      [m(c.amount), ...notes].join('\n'),
+    ];
   });
   const shown = s.lines.slice(0, MAIL_LINE_LIMIT);
   const planIds = s.segments.map((x) => x.planId);
