@@ -93,7 +93,7 @@ export const pace = (input: PaceInput): Pace => {
   if (actual.gte(target)) status = 'met';
   else if (days.ended) status = 'missed';
   else if (gap.gt(expected.times(t.behindGap)) && days.elapsed >= t.minElapsedDays) status = 'behind';
-  else if (gap.gt(0) && projected !== undefined && projected.lt(target)) status = 'at_risk';
+  else if (gap.gt(0) && projected?.lt(target)) status = 'at_risk';
   else status = 'on_track';
   return { attainment, expected, gap, neededPerDay, neededPerWeek, projected, status };
 };
