@@ -5,6 +5,7 @@
  * Access patterns:
  *   receipt by provider delivery id     pk=RECEIPT#<provider>#<deliveryId>  sk=RECEIPT
  *   current record by object and id      pk=REC#<object>#<id>                sk=CURRENT
+ *   an owner's records of one object     gsi1pk=OWNED#<object>#<ownerId>     gsi1sk=<goal date>#<id>   (records.ts)
  *   effect by deterministic key          pk=EFFECT#<key>                     sk=EFFECT
  *   effects pending past their lease     gsi1pk=EFFECT#pending               gsi1sk=<leaseUntil ISO>
  *   CRM access token by cache key        pk=TOKEN#<key>                      sk=TOKEN   (TTL: expiry + 1 day)
@@ -18,6 +19,8 @@
  *   incentive period closes (markers)    pk=INCCLOSE                         sk=<periodKey>
  *   closed incentive statements          pk=INCSTMT#<periodKey>              sk=<closeId>#<repId>
  *   daily incentive accrual snapshots    pk=INCACCRUAL#<periodKey>           sk=<localDate>#<repId>
+ *   current goal target (owner, period)  pk=GOALTARGET#<goalId>              sk=<periodKey>#<ownerId>
+ *   goal target history, oldest first    pk=GOALTARGETLOG#<goalId>           sk=<periodKey>#<ownerId>#<version 6 digits>
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -32,6 +35,8 @@ export const keys = {
     sk: 'RECEIPT',
   }),
   record: (object: string, id: string) => ({ pk: `REC#${object}#${id}`, sk: 'CURRENT' }),
+  /** gsi1 partition of one owner's records of one object (sparse: deleted and ownerless records are left out). */
+  ownedRecords: (object: string, ownerId: string) => `OWNED#${object}#${ownerId}`,
   effect: (key: string) => ({ pk: `EFFECT#${key}`, sk: 'EFFECT' }),
   pendingEffects: 'EFFECT#pending',
   archivedEvent: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
@@ -62,5 +67,22 @@ export const incentiveKeys = {
   accrual: (periodKey: string, date: string, repId: string) => ({
     pk: `INCACCRUAL#${periodKey}`,
     sk: `${date}#${repId}`,
+  }),
+};
+
+/**
+ * Goal targets (shared/store/goal-targets.ts): the current target per (goal, period, owner), and every change as
+ * its own item (who, when, old → new, reason), written together in one transaction.
+ */
+export const goalTargetKeys = {
+  targets: (goalId: string) => `GOALTARGET#${goalId}`,
+  target: (goalId: string, periodKey: string, ownerId: string) => ({
+    pk: `GOALTARGET#${goalId}`,
+    sk: `${periodKey}#${ownerId}`,
+  }),
+  history: (goalId: string) => `GOALTARGETLOG#${goalId}`,
+  change: (goalId: string, periodKey: string, ownerId: string, version: number) => ({
+    pk: `GOALTARGETLOG#${goalId}`,
+    sk: `${periodKey}#${ownerId}#${String(version).padStart(6, '0')}`,
   }),
 };
