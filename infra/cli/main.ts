@@ -10,6 +10,7 @@ import { TenantConfigError } from '../../shared/config/tenant';
 import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants';
 import { clockOption } from './common';
 import { registerConnect } from './connect';
+import { registerGoals } from './goals';
 import { registerImport } from './import';
 import { registerIncentives } from './incentives';
 import { registerSuppression } from './suppression';
@@ -86,6 +87,7 @@ program
 registerImport(program);
 registerConnect(program);
 registerIncentives(program);
+registerGoals(program);
 registerSuppression(program);
 registerWorkflows(program);
 

@@ -1,17 +1,14 @@
 /**
- * Goal targets as data: the current target per (goal, period, owner) and its history. A change writes the new
- * current item (conditional on the version it replaces, so two admins cannot silently overwrite each other) and a
- * history item (who, when, old → new, reason) in one transaction: the history never misses a change.
+ * Goal targets as data: one item per (goal, period, owner) holding the current target and its whole history (who,
+ * when, old → new, reason). One item, so a change and its history entry are written together by one conditional
+ * put (on the version it replaces, so two admins cannot silently overwrite each other), without transactions,
+ * which dynalite does not implement. A target changes a few times a period: the history stays far below the 400 KB
+ * item limit.
  *
- * Access patterns (table-design.ts): a goal's targets, optionally of one period (one Query); a goal's history.
+ * Access patterns (table-design.ts): one target (GetItem); a goal's targets, optionally of one period (one Query).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Dec } from '../incentives/money';
 import { goalTargetKeys } from './table-design';
 
@@ -44,13 +41,10 @@ export interface TargetChange {
   at: string;
 }
 
-/** Someone else changed a target between our read and our write: nothing of this batch was written. */
+/** Someone else changed a target between our read and our write: that target and the ones after it were not written. */
 export class TargetConflictError extends Error {
   override readonly name = 'TargetConflictError';
 }
-
-/** TransactWriteItems takes 100 items: 50 targets with their history items. */
-const PER_TRANSACTION = 50;
 
 /** "100" and "100.00" are the same target: compared as decimals, not as text. */
 const sameValue = (a: string, b: string) => new Dec(a).eq(new Dec(b));
@@ -78,84 +72,64 @@ export class GoalTargetRepository {
     return items.map((i) => i.target as StoredTarget);
   }
 
+  /** Every change of the goal's targets (of one period when given), oldest first per target. */
   async history(goal: string, period?: string): Promise<TargetChange[]> {
-    const items = await this.query(goalTargetKeys.history(goal), period ? `${period}#` : undefined);
-    return items.map((i) => i.change as TargetChange);
+    const items = await this.query(goalTargetKeys.targets(goal), period ? `${period}#` : undefined);
+    return items.flatMap((i) => i.history as TargetChange[]);
   }
 
   /**
-   * Stores the entries whose target differs from the current one; returns what changed. Entries are written 50 to
-   * a transaction; callers validate every entry before calling, so a refusal happens before anything is written.
+   * Stores the entries whose target differs from the current one; returns what changed. Callers check every entry
+   * before calling, so a bad row is refused before anything is written; a conflict stops at that target (the ones
+   * before it are stored, and running the same input again skips them as unchanged).
    */
   async set(entries: readonly TargetEntry[], by: string, now: Date): Promise<TargetChange[]> {
     const at = now.toISOString();
-    const plans: { entry: TargetEntry; current: StoredTarget | undefined }[] = [];
-    for (const entry of entries) {
-      const current = await this.get(entry.goal, entry.period, entry.owner);
-      if (current && sameValue(current.target, entry.target)) continue;
-      plans.push({ entry, current });
-    }
     const changes: TargetChange[] = [];
-    for (let i = 0; i < plans.length; i += PER_TRANSACTION) {
-      const chunk = plans.slice(i, i + PER_TRANSACTION);
-      const items: Record<string, unknown>[] = [];
-      const chunkChanges: TargetChange[] = [];
-      for (const { entry, current } of chunk) {
-        const version = (current?.version ?? 0) + 1;
-        const stored: StoredTarget = {
-          ...entry,
-          version,
-          updatedAt: at,
-          updatedBy: by,
-          ...(entry.reason ? { reason: entry.reason } : {}),
-        };
-        const change: TargetChange = {
-          goal: entry.goal,
-          period: entry.period,
-          owner: entry.owner,
-          version,
-          ...(current ? { from: current.target } : {}),
-          to: entry.target,
-          ...(entry.reason ? { reason: entry.reason } : {}),
-          by,
-          at,
-        };
-        items.push({
-          Put: {
+    for (const entry of entries) {
+      const key = goalTargetKeys.target(entry.goal, entry.period, entry.owner);
+      const item = (
+        await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))
+      ).Item;
+      const current = item?.target as StoredTarget | undefined;
+      if (current && sameValue(current.target, entry.target)) continue;
+      const version = (current?.version ?? 0) + 1;
+      const reason = entry.reason ? { reason: entry.reason } : {};
+      const stored: StoredTarget = { ...entry, version, updatedAt: at, updatedBy: by, ...reason };
+      const change: TargetChange = {
+        goal: entry.goal,
+        period: entry.period,
+        owner: entry.owner,
+        version,
+        ...(current ? { from: current.target } : {}),
+        to: entry.target,
+        ...reason,
+        by,
+        at,
+      };
+      try {
+        await this.doc.send(
+          new PutCommand({
             TableName: this.tableName,
             Item: {
-              ...goalTargetKeys.target(entry.goal, entry.period, entry.owner),
+              ...key,
               type: 'goalTarget',
               version,
               target: stored,
+              history: [...((item?.history as TargetChange[] | undefined) ?? []), change],
             },
             ConditionExpression: current ? 'version = :seen' : 'attribute_not_exists(pk)',
             ...(current ? { ExpressionAttributeValues: { ':seen': current.version } } : {}),
-          },
-        });
-        items.push({
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...goalTargetKeys.change(entry.goal, entry.period, entry.owner, version),
-              type: 'goalTargetChange',
-              change,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
-        chunkChanges.push(change);
-      }
-      try {
-        await this.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
+          }),
+        );
       } catch (err) {
-        if (err instanceof TransactionCanceledException)
+        if (err instanceof ConditionalCheckFailedException)
           throw new TargetConflictError(
-            `targets changed while this was being written (${changes.length} of ${plans.length} changes stored before); run it again`,
+            `the target of ${entry.owner} for ${entry.goal} ${entry.period} changed while this ran (${changes.length} change(s) stored before it); run it again`,
           );
         throw err;
       }
-      changes.push(...chunkChanges);
+      changes.push(change);
     }
     return changes;
   }

@@ -19,8 +19,7 @@
  *   incentive period closes (markers)    pk=INCCLOSE                         sk=<periodKey>
  *   closed incentive statements          pk=INCSTMT#<periodKey>              sk=<closeId>#<repId>
  *   daily incentive accrual snapshots    pk=INCACCRUAL#<periodKey>           sk=<localDate>#<repId>
- *   current goal target (owner, period)  pk=GOALTARGET#<goalId>              sk=<periodKey>#<ownerId>
- *   goal target history, oldest first    pk=GOALTARGETLOG#<goalId>           sk=<periodKey>#<ownerId>#<version 6 digits>
+ *   goal target and its history          pk=GOALTARGET#<goalId>              sk=<periodKey>#<ownerId>   (goal-targets.ts)
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -71,18 +70,13 @@ export const incentiveKeys = {
 };
 
 /**
- * Goal targets (shared/store/goal-targets.ts): the current target per (goal, period, owner), and every change as
- * its own item (who, when, old → new, reason), written together in one transaction.
+ * Goal targets (shared/store/goal-targets.ts): one item per (goal, period, owner) with the current target and every
+ * change (who, when, old → new, reason); a goal's targets of a period are one Query on a prefix of sk.
  */
 export const goalTargetKeys = {
   targets: (goalId: string) => `GOALTARGET#${goalId}`,
   target: (goalId: string, periodKey: string, ownerId: string) => ({
     pk: `GOALTARGET#${goalId}`,
     sk: `${periodKey}#${ownerId}`,
-  }),
-  history: (goalId: string) => `GOALTARGETLOG#${goalId}`,
-  change: (goalId: string, periodKey: string, ownerId: string, version: number) => ({
-    pk: `GOALTARGETLOG#${goalId}`,
-    sk: `${periodKey}#${ownerId}#${String(version).padStart(6, '0')}`,
   }),
 };
