@@ -79,3 +79,33 @@ it('warns, without failing, when a calendar in use runs out of holiday data with
     JSON.parse(validate(file, '--json', '--now', '2026-10-01T10:00:00+08:00').stdout)[0].warnings,
   ).toEqual([]);
 }, 60_000);
+
+it('names the goals file, the path inside it and the reason', () => {
+  const root = join(dir, 'goals');
+  mkdirSync(join(root, 'tenants', 'goals'), { recursive: true });
+  const tenant = JSON.parse(readFileSync(join(ROOT, 'tenants/demo.json'), 'utf8'));
+  writeFileSync(join(root, 'tenants', 'goal.json'), JSON.stringify({ ...tenant, id: 'goal' }));
+  const goals = JSON.parse(readFileSync(join(ROOT, 'tenants/goals/demo.json'), 'utf8'));
+  goals.tenantId = 'goal';
+  goals.goals[2].target = { source: 'incentive_quota' };
+  goals.goals[1].metric.filter = [{ field: 'fields.region', op: 'eq', value: 'east' }];
+  writeFileSync(join(root, 'tenants/goals/goal.json'), JSON.stringify(goals));
+  const tenantFile = join(root, 'tenants/goal.json');
+  const goalsFile = join(root, 'tenants/goals/goal.json');
+  const out = validate(tenantFile, '--json');
+  expect(out.status).toBe(1);
+  expect(JSON.parse(out.stdout)).toEqual([
+    {
+      file: tenantFile,
+      ok: false,
+      source: goalsFile,
+      problems: [
+        {
+          path: 'goals[1].metric.filter[0]',
+          message: expect.stringContaining('"region" is not a mapped field'),
+        },
+        { path: 'goals[2].target.source', message: 'incentive_quota is a rep’s quota: rep goals only' },
+      ],
+    },
+  ]);
+}, 60_000);
