@@ -327,6 +327,14 @@ export const runProgress = (
     return 0;
   });
 
+export const runReindex = (opts: GoalsOptions, w: GoalsWiring, term: Terminal) =>
+  guarded(term, w, 'goals reindex', async () => {
+    const indexed = await w.records.indexOwners();
+    if (opts.json) term.out(`${JSON.stringify({ indexed })}\n`);
+    else term.out(`${indexed} record(s) added to the owner index\n`);
+    return 0;
+  });
+
 const terminal = (): Terminal => ({
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
@@ -427,4 +435,10 @@ export const registerGoals = (program: Command): void => {
       ]),
     )
     .action(action(runProgress));
+  common(cmd.command('reindex'))
+    .description(
+      'index records stored before goals existed by owner (one table scan; run once after upgrading)',
+    )
+    .addHelpText('after', examples(['goals reindex --tenant demo']))
+    .action(action(runReindex));
 };

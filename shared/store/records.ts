@@ -3,7 +3,14 @@
  * one we read, and never by an older source version, so out-of-order deliveries change nothing.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { CanonicalRecord, CrmObject } from '../../events';
 import { goalDateOf } from '../goals/record-dates';
 import { keys, TABLE } from './table-design';
@@ -71,6 +78,46 @@ export class RecordRepository {
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  /**
+   * Adds the owner index to records stored before it existed; returns how many it indexed. One Scan of the table,
+   * run once after upgrading (`quotaflow goals reindex`), never on a request path. A record that changed meanwhile
+   * is left alone: its own write already indexed it.
+   */
+  async indexOwners(): Promise<number> {
+    let indexed = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :p) AND attribute_not_exists(gsi1pk)',
+          ExpressionAttributeValues: { ':p': 'REC#' },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const index = ownerIndex(item.data as StoredRecord);
+        if (!('gsi1pk' in index)) continue;
+        try {
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk',
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':pk': index.gsi1pk, ':sk': index.gsi1sk, ':v': item.version },
+            }),
+          );
+          indexed++;
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return indexed;
   }
 
   private async getItem(object: CrmObject, id: string) {

@@ -15,6 +15,7 @@ import {
   runImport,
   runList,
   runProgress,
+  runReindex,
   runSet,
 } from '../../../infra/cli/goals';
 import { loadGoalsDocument } from '../../../infra/goals-document';
@@ -313,6 +314,34 @@ describe('goals progress', () => {
     expect(await runProgress({ ...base, asOf: AS_OF, person: 'u3' }, w, en.term)).toBe(0);
     expect(en.t.out).toContain('Monthly won amount (won-amount)');
     expect(en.t.out).toMatch(/Emily Carter +2026-10 +CN¥35,400\.00/);
+  });
+
+  it('records stored before the owner index existed are indexed by reindex, once', async () => {
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const old = deal('d8', 'u2', '20000.00', '2026-10-13').record;
+    // As an older version of the sync stored it: no owner index attributes.
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          pk: 'REC#deal#d8',
+          sk: 'CURRENT',
+          type: 'record',
+          version: Date.parse(old.modifiedAt),
+          data: { object: 'deal', record: old, version: Date.parse(old.modifiedAt), deleted: false },
+          events: [],
+        },
+      }),
+    );
+    const won = async () => (await progress({ person: 'u2' })).find((f) => f.goal === 'won-amount')?.actual;
+    expect(await won()).toBe('30000.00');
+    const t = terminal();
+    expect(await runReindex({ ...base }, w, t.term)).toBe(0);
+    expect(t.t.out).toBe('1 record(s) added to the owner index\n');
+    expect(await won()).toBe('50000.00');
+    const again = terminal();
+    expect(await runReindex({ ...base }, w, again.term)).toBe(0);
+    expect(again.t.out).toBe('0 record(s) added to the owner index\n');
   });
 
   it('a bad --as-of or an unknown person is a usage error (exit 2)', async () => {
