@@ -86,7 +86,7 @@ const progress = new GoalProgress(
       reads.push(`${object}/${owner}`);
       return records
         .filter(([o, r]) => o === object && r.owner?.id === owner)
-        .map(([o, r]) => r)
+        .map(([, r]) => r)
         .filter((r) => {
           const d = goalDateOf(object, r);
           return d >= lower && d <= `${upper}\uffff`;
