@@ -66,6 +66,8 @@ export class RecordRepository {
           TableName: this.tableName,
           IndexName: TABLE.gsi1.name,
           KeyConditionExpression: 'gsi1pk = :p AND gsi1sk BETWEEN :lo AND :hi',
+          ProjectionExpression: '#d',
+          ExpressionAttributeNames: { '#d': 'data' },
           ExpressionAttributeValues: {
             ':p': keys.ownedRecords(object, ownerId),
             ':lo': lower,

@@ -107,8 +107,8 @@ describe('goal progress', () => {
       ['a', '1'],
       ['b', '2'],
     ]);
-    // One read per owner and object: a, b for the rep goal; a, b again for the team.
-    expect(reads).toEqual(['deal/a', 'deal/b', 'deal/a', 'deal/b']);
+    // One read per owner, object and dates: the team reuses Ann's; Bo's membership starts later, so his is new.
+    expect(reads).toEqual(['deal/a', 'deal/b', 'deal/b']);
   });
 
   it('a tenant goal over a from–to period, its ends in the tenant’s zone', async () => {
