@@ -1,140 +1,29 @@
 /**
- * `quotaflow goals <set|list|import|export|progress>`: goal targets as data (versioned in the tenant's table:
+ * `quotaflow goals <set|list|import|export|progress|reindex>`: goal targets as data (versioned in the tenant's table:
  * who, when, old → new, reason) and progress as of an instant, over the goals in tenants/goals/<id>.json, the CRM
  * users the sync stored and the records it keeps. Exit codes: 0 done, 1 failed or refused, 2 bad arguments or config.
  */
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import type { TenantConfig } from '../../shared/config/tenant';
 import { type GoalFigures, GoalProgress } from '../../shared/goals/progress';
 import { incentiveQuota } from '../../shared/goals/quota';
 import {
   CsvError,
   checkTarget,
   formatCsv,
-  type OwnerCheck,
   parseTargetsCsv,
   TARGET_HEADER,
 } from '../../shared/goals/targets-csv';
-import { type CompiledGoals, GoalsConfigError } from '../../shared/goals/validate';
-import type { PlanBook } from '../../shared/incentives/book';
-import { planBookFromFile } from '../../shared/incentives/document';
 import { Dec } from '../../shared/incentives/money';
 import type { Locale } from '../../shared/org/config';
-import { buildOrg, type Org } from '../../shared/org/model';
-import { tenantDocumentPath } from '../../shared/runtime/documents';
-import { GoalTargetRepository, TargetConflictError, type TargetEntry } from '../../shared/store/goal-targets';
-import { RecordRepository } from '../../shared/store/records';
-import { UserRepository } from '../../shared/store/users';
-import { loadGoalsDocument } from '../goals-document';
-import { TENANTS_DIR } from '../tenants';
-import {
-  documentClientFromEnvironment,
-  parseInstant,
-  type Terminal,
-  tenantForCli,
-  UsageError,
-} from './common';
+import { TargetConflictError, type TargetEntry } from '../../shared/store/goal-targets';
+import { parseInstant, type Terminal, UsageError } from './common';
 import { progressText } from './goals-format';
+import { type GoalsOptions, type GoalsWiring, ownerCheck, wiringFromEnvironment } from './goals-wiring';
 import { explain } from './import';
 import { columns } from './incentives-format';
 
-export interface GoalsOptions {
-  tenant: string;
-  table?: string;
-  json?: boolean;
-}
-
-/** What the commands talk to; the CLI builds it from the environment, tests hand in local ones. */
-export interface GoalsWiring {
-  tenant: TenantConfig;
-  goals: CompiledGoals;
-  org: Org;
-  book?: PlanBook;
-  records: RecordRepository;
-  targets: GoalTargetRepository;
-  tableName: string;
-  now: () => Date;
-  /** Who makes target changes (recorded in their history). */
-  by: string;
-}
-
-export const wiringFromEnvironment = async (
-  opts: GoalsOptions,
-): Promise<GoalsWiring & { destroy(): void }> => {
-  const tenant = tenantForCli(opts.tenant);
-  let goals: CompiledGoals | undefined;
-  try {
-    goals = loadGoalsDocument(tenant.id, resolve(TENANTS_DIR, '..'), new Date().getUTCFullYear());
-  } catch (err) {
-    throw new UsageError(err instanceof GoalsConfigError ? err.message : String(err));
-  }
-  if (!goals)
-    throw new UsageError(`tenant ${tenant.id} has no goals: write tenants/goals/${tenant.id}.json first`);
-  const plans = tenantDocumentPath('incentives', tenant.id);
-  let book: PlanBook | undefined;
-  try {
-    book = planBookFromFile(plans);
-  } catch {
-    // No plans (or none readable; `validate` reports that): goals that need a quota say so per rep.
-  }
-  const doc = documentClientFromEnvironment();
-  const tableName = opts.table ?? `quotaflow-${tenant.id}`;
-  try {
-    const users = await new UserRepository(doc, tableName).all();
-    return {
-      tenant,
-      goals,
-      org: orgOf(tenant, goals, users, book),
-      ...(book ? { book } : {}),
-      records: new RecordRepository(doc, tableName),
-      targets: new GoalTargetRepository(doc, tableName),
-      tableName,
-      now: () => new Date(),
-      by: userInfo().username,
-      destroy: () => doc.destroy(),
-    };
-  } catch (err) {
-    doc.destroy();
-    throw new Error(explain(err, { tableName }));
-  }
-};
-
-export const orgOf = (
-  tenant: TenantConfig,
-  goals: CompiledGoals,
-  users: Parameters<typeof buildOrg>[0]['users'],
-  book: PlanBook | undefined,
-): Org =>
-  buildOrg({
-    users,
-    tenant: { timeZone: tenant.timeZone, locale: tenant.locale },
-    config: goals.doc.org,
-    ...(book ? { plan: { reps: book.config.reps, teams: book.config.teams } } : {}),
-  });
-
-const ownerCheck =
-  (w: GoalsWiring): OwnerCheck =>
-  (kind, id) => {
-    if (kind === 'tenant')
-      return id === w.tenant.id ? undefined : `person must be the tenant id ${w.tenant.id} for a tenant goal`;
-    if (kind === 'team')
-      return w.org.team(id)
-        ? undefined
-        : `team "${id}" is not a team of the org (${
-            w.org
-              .teams(today(w))
-              .map((t) => t.id)
-              .join(', ') || 'none'
-          })`;
-    return w.org.person(id)
-      ? undefined
-      : `person "${id}" is not in the org (CRM users, goals org.people, plan reps)`;
-  };
-
-const today = (w: GoalsWiring) => w.now().toISOString().slice(0, 10);
+export type { GoalsOptions, GoalsWiring } from './goals-wiring';
 
 const guarded = async (
   term: Terminal,

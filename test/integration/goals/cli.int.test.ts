@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord, CrmObject } from '../../../events';
 import {
   type GoalsWiring,
-  orgOf,
   runExport,
   runImport,
   runList,
@@ -18,6 +17,7 @@ import {
   runReindex,
   runSet,
 } from '../../../infra/cli/goals';
+import { orgOf } from '../../../infra/cli/goals-wiring';
 import { loadGoalsDocument } from '../../../infra/goals-document';
 import { loadTenant } from '../../../infra/tenants';
 import { GoalTargetRepository } from '../../../shared/store/goal-targets';
