@@ -15,6 +15,12 @@ const STATUS: Record<GoalFigures['status'], Record<Locale, string>> = {
   no_target: { en: 'no target set', 'zh-CN': '未设目标' },
 };
 
+const MILESTONE: Record<GoalFigures['milestones'][number]['state'], Record<Locale, string>> = {
+  reached: { en: 'reached', 'zh-CN': '已达到' },
+  missed: { en: 'missed', 'zh-CN': '未达到' },
+  upcoming: { en: 'not yet', 'zh-CN': '未到期' },
+};
+
 const HEAD: Record<Locale, string[]> = {
   en: [
     'who',
@@ -93,7 +99,7 @@ export const progressText = (
         : []),
       ...f.milestones.map(
         (m) =>
-          `  ${f.name}: ${locale === 'zh-CN' ? '里程碑' : 'milestone'} ${n(m.value, f)} ${locale === 'zh-CN' ? '截至' : 'by'} ${m.by}: ${m.state}`,
+          `  ${f.name}: ${locale === 'zh-CN' ? '里程碑' : 'milestone'} ${n(m.value, f)} ${locale === 'zh-CN' ? '截至' : 'by'} ${m.by}: ${MILESTONE[m.state][locale]}`,
       ),
       ...f.skipped.map(
         (s) => `  ${f.name}: ${s.id} ${locale === 'zh-CN' ? '未计入' : 'not counted'}: ${s.reason}`,
