@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { scheduleNames } from '../functions/manifest';
 import { loadTenantConfig, type TenantConfig, TenantConfigError } from '../shared/config/tenant';
+import { GoalsConfigError } from '../shared/goals/validate';
 import { planBookFromFile } from '../shared/incentives/document';
 import { IncentiveInputError } from '../shared/incentives/errors';
 import { tenantDocumentPath } from '../shared/runtime/documents';
@@ -17,6 +18,7 @@ import {
   calendarCoverageWarnings,
 } from '../shared/workflows/coverage';
 import { parseWorkflowConfig, WorkflowConfigError } from '../shared/workflows/validate';
+import { loadGoalsDocument } from './goals-document';
 
 export const TENANTS_DIR = resolve(import.meta.dirname, '..', 'tenants');
 
@@ -53,12 +55,19 @@ export const checkAgainstManifest = (tenant: TenantConfig, source: string): void
 };
 
 /**
- * The tenant's documents (tenants/workflows/<id>.json, tenants/incentives/<id>.json) are validated with the tenant,
+ * The tenant's documents (tenants/workflows/<id>.json, tenants/incentives/<id>.json, tenants/goals/<id>.json) are
+ * validated with the tenant,
  * so a bad workflow or plan is refused by `validate`, `cdk synth` and `npm start` alike, before anything deploys or
  * starts.
  */
 export const checkDocuments = (tenant: TenantConfig, root?: string): void => {
   checkWorkflows(tenant, root);
+  try {
+    loadGoalsDocument(tenant.id, root ?? resolve(TENANTS_DIR, '..'), new Date().getUTCFullYear());
+  } catch (err) {
+    if (err instanceof GoalsConfigError) throw new TenantConfigError(err.source, err.problems);
+    throw err;
+  }
   const plans = tenantDocumentPath('incentives', tenant.id, root);
   if (!existsSync(plans)) return;
   try {

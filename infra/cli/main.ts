@@ -13,6 +13,7 @@ import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants
 import { clockOption } from './common';
 import { registerConnect } from './connect';
 import { registerDlq } from './dlq';
+import { registerGoals } from './goals';
 import { registerImport } from './import';
 import { registerIncentives } from './incentives';
 import { registerInit } from './init';
@@ -100,6 +101,7 @@ registerStatus(program);
 registerImport(program);
 registerConnect(program);
 registerIncentives(program);
+registerGoals(program);
 registerSuppression(program);
 registerWorkflows(program);
 

@@ -3,9 +3,26 @@
  * one we read, and never by an older source version, so out-of-order deliveries change nothing.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { CanonicalRecord, CrmObject } from '../../events';
-import { keys } from './table-design';
+import { goalDateOf } from '../goals/record-dates';
+import { keys, TABLE } from './table-design';
+
+/** The owner index attributes (gsi1): only for live records with an owner, so the index stays sparse. */
+const ownerIndex = (s: StoredRecord) =>
+  s.deleted || !s.record.owner
+    ? {}
+    : {
+        gsi1pk: keys.ownedRecords(s.object, s.record.owner.id),
+        gsi1sk: `${goalDateOf(s.object, s.record)}#${s.record.id}`,
+      };
 
 export interface StoredRecord {
   object: CrmObject;
@@ -34,6 +51,75 @@ export class RecordRepository {
 
   async get(object: CrmObject, id: string): Promise<StoredRecord | undefined> {
     return (await this.getItem(object, id))?.data;
+  }
+
+  /**
+   * One owner's live records of one object whose goal date (goalDateOf) lies in [lower, upper] (string order; an
+   * upper bound of a date takes the whole day). Reads only that owner's index partition, never the table.
+   */
+  async owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]> {
+    const out: CanonicalRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE.gsi1.name,
+          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk BETWEEN :lo AND :hi',
+          ProjectionExpression: '#d',
+          ExpressionAttributeNames: { '#d': 'data' },
+          ExpressionAttributeValues: {
+            ':p': keys.ownedRecords(object, ownerId),
+            ':lo': lower,
+            ':hi': `${upper}\uffff`,
+          },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) out.push((item.data as StoredRecord).record);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /**
+   * Adds the owner index to records stored before it existed; returns how many it indexed. One Scan of the table,
+   * run once after upgrading (`quotaflow goals reindex`), never on a request path. A record that changed meanwhile
+   * is left alone: its own write already indexed it.
+   */
+  async indexOwners(): Promise<number> {
+    let indexed = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :p) AND attribute_not_exists(gsi1pk)',
+          ExpressionAttributeValues: { ':p': 'REC#' },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const index = ownerIndex(item.data as StoredRecord);
+        if (!('gsi1pk' in index)) continue;
+        try {
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk',
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':pk': index.gsi1pk, ':sk': index.gsi1sk, ':v': item.version },
+            }),
+          );
+          indexed++;
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return indexed;
   }
 
   private async getItem(object: CrmObject, id: string) {
@@ -74,6 +160,7 @@ export class RecordRepository {
               ...keys.record(next.object, next.record.id),
               type: 'record',
               version: next.version,
+              ...ownerIndex(next),
               data: next,
               events,
             },

@@ -6,6 +6,7 @@
  *   receipt by provider delivery id     pk=RECEIPT#<provider>#<deliveryId>  sk=RECEIPT
  *   receipts not applied yet (sparse)   gsi1pk=RECEIPT#unapplied#<0..3>     gsi1sk=<receivedAt or last redrive ISO>#<provider>#<deliveryId>
  *   current record by object and id      pk=REC#<object>#<id>                sk=CURRENT
+ *   an owner's records of one object     gsi1pk=OWNED#<object>#<ownerId>     gsi1sk=<goal date>#<id>   (records.ts)
  *   effect by deterministic key          pk=EFFECT#<key>                     sk=EFFECT
  *   effects pending past their lease     gsi1pk=EFFECT#pending               gsi1sk=<leaseUntil ISO>
  *   CRM access token by cache key        pk=TOKEN#<key>                      sk=TOKEN   (TTL: expiry + 1 day)
@@ -19,6 +20,7 @@
  *   incentive period closes (markers)    pk=INCCLOSE                         sk=<periodKey>
  *   closed incentive statements          pk=INCSTMT#<periodKey>              sk=<closeId>#<repId>
  *   daily incentive accrual snapshots    pk=INCACCRUAL#<periodKey>           sk=<localDate>#<repId>
+ *   goal target and its history          pk=GOALTARGET#<goalId>              sk=<periodKey>#<ownerId>   (goal-targets.ts)
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -35,6 +37,8 @@ export const keys = {
   /** Sparse: only unapplied receipts carry it (shared/store/receipts.ts); sharded so bursts spread out. */
   unappliedReceipts: (shard: number) => `RECEIPT#unapplied#${shard}`,
   record: (object: string, id: string) => ({ pk: `REC#${object}#${id}`, sk: 'CURRENT' }),
+  /** gsi1 partition of one owner's records of one object (sparse: deleted and ownerless records are left out). */
+  ownedRecords: (object: string, ownerId: string) => `OWNED#${object}#${ownerId}`,
   effect: (key: string) => ({ pk: `EFFECT#${key}`, sk: 'EFFECT' }),
   pendingEffects: 'EFFECT#pending',
   archivedEvent: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
@@ -65,5 +69,17 @@ export const incentiveKeys = {
   accrual: (periodKey: string, date: string, repId: string) => ({
     pk: `INCACCRUAL#${periodKey}`,
     sk: `${date}#${repId}`,
+  }),
+};
+
+/**
+ * Goal targets (shared/store/goal-targets.ts): one item per (goal, period, owner) with the current target and every
+ * change (who, when, old → new, reason); a goal's targets of a period are one Query on a prefix of sk.
+ */
+export const goalTargetKeys = {
+  targets: (goalId: string) => `GOALTARGET#${goalId}`,
+  target: (goalId: string, periodKey: string, ownerId: string) => ({
+    pk: `GOALTARGET#${goalId}`,
+    sk: `${periodKey}#${ownerId}`,
   }),
 };

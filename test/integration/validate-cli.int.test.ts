@@ -107,3 +107,33 @@ it('refuses a tenant meant for AWS without an account, or in a region without SE
   expect(results[3]).toMatchObject({ ok: true, deployable: false });
   expect(validate(join(ROOT, 'tenants/demo.json')).stdout).toContain('tenant demo → local only');
 }, 60_000);
+
+it('names the goals file, the path inside it and the reason', () => {
+  const root = join(dir, 'goals');
+  mkdirSync(join(root, 'tenants', 'goals'), { recursive: true });
+  const tenant = JSON.parse(readFileSync(join(ROOT, 'tenants/demo.json'), 'utf8'));
+  writeFileSync(join(root, 'tenants', 'goal.json'), JSON.stringify({ ...tenant, id: 'goal' }));
+  const goals = JSON.parse(readFileSync(join(ROOT, 'tenants/goals/demo.json'), 'utf8'));
+  goals.tenantId = 'goal';
+  goals.goals[2].target = { source: 'incentive_quota' };
+  goals.goals[1].metric.filter = [{ field: 'fields.region', op: 'eq', value: 'east' }];
+  writeFileSync(join(root, 'tenants/goals/goal.json'), JSON.stringify(goals));
+  const tenantFile = join(root, 'tenants/goal.json');
+  const goalsFile = join(root, 'tenants/goals/goal.json');
+  const out = validate(tenantFile, '--json');
+  expect(out.status).toBe(1);
+  expect(JSON.parse(out.stdout)).toEqual([
+    {
+      file: tenantFile,
+      ok: false,
+      source: goalsFile,
+      problems: [
+        {
+          path: 'goals[1].metric.filter[0]',
+          message: expect.stringContaining('"region" is not a mapped field'),
+        },
+        { path: 'goals[2].target.source', message: 'incentive_quota is a rep’s quota: rep goals only' },
+      ],
+    },
+  ]);
+}, 60_000);

@@ -1,0 +1,116 @@
+/**
+ * What the `goals` commands run on: the tenant, its compiled goals, the org (CRM users the sync stored, the goals
+ * file's org section, the incentive plans' reps and teams) and the tenant table's repositories; and who may own a
+ * target. Built from the environment by the CLI; tests build it over dynalite.
+ */
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import type { TenantConfig } from '../../shared/config/tenant';
+import type { OwnerCheck } from '../../shared/goals/targets-csv';
+import { type CompiledGoals, GoalsConfigError } from '../../shared/goals/validate';
+import type { PlanBook } from '../../shared/incentives/book';
+import { planBookFromFile } from '../../shared/incentives/document';
+import { buildOrg, type Org } from '../../shared/org/model';
+import { tenantDocumentPath } from '../../shared/runtime/documents';
+import { GoalTargetRepository } from '../../shared/store/goal-targets';
+import { RecordRepository } from '../../shared/store/records';
+import { UserRepository } from '../../shared/store/users';
+import { loadGoalsDocument } from '../goals-document';
+import { TENANTS_DIR } from '../tenants';
+import { documentClientFromEnvironment, tenantForCli, UsageError } from './common';
+import { explain } from './import';
+
+export interface GoalsOptions {
+  tenant: string;
+  table?: string;
+  json?: boolean;
+}
+
+/** What the commands talk to; the CLI builds it from the environment, tests hand in local ones. */
+export interface GoalsWiring {
+  tenant: TenantConfig;
+  goals: CompiledGoals;
+  org: Org;
+  book?: PlanBook;
+  records: RecordRepository;
+  targets: GoalTargetRepository;
+  tableName: string;
+  now: () => Date;
+  /** Who makes target changes (recorded in their history). */
+  by: string;
+}
+
+export const wiringFromEnvironment = async (
+  opts: GoalsOptions,
+): Promise<GoalsWiring & { destroy(): void }> => {
+  const tenant = tenantForCli(opts.tenant);
+  let goals: CompiledGoals | undefined;
+  try {
+    goals = loadGoalsDocument(tenant.id, resolve(TENANTS_DIR, '..'), new Date().getUTCFullYear());
+  } catch (err) {
+    throw new UsageError(err instanceof GoalsConfigError ? err.message : String(err));
+  }
+  if (!goals)
+    throw new UsageError(`tenant ${tenant.id} has no goals: write tenants/goals/${tenant.id}.json first`);
+  const plans = tenantDocumentPath('incentives', tenant.id);
+  let book: PlanBook | undefined;
+  try {
+    book = planBookFromFile(plans);
+  } catch {
+    // No plans (or none readable; `validate` reports that): goals that need a quota say so per rep.
+  }
+  const doc = documentClientFromEnvironment();
+  const tableName = opts.table ?? `quotaflow-${tenant.id}`;
+  try {
+    const users = await new UserRepository(doc, tableName).all();
+    return {
+      tenant,
+      goals,
+      org: orgOf(tenant, goals, users, book),
+      ...(book ? { book } : {}),
+      records: new RecordRepository(doc, tableName),
+      targets: new GoalTargetRepository(doc, tableName),
+      tableName,
+      now: () => new Date(),
+      by: userInfo().username,
+      destroy: () => doc.destroy(),
+    };
+  } catch (err) {
+    doc.destroy();
+    throw new Error(explain(err, { tableName }));
+  }
+};
+
+export const orgOf = (
+  tenant: TenantConfig,
+  goals: CompiledGoals,
+  users: Parameters<typeof buildOrg>[0]['users'],
+  book: PlanBook | undefined,
+): Org =>
+  buildOrg({
+    users,
+    tenant: { timeZone: tenant.timeZone, locale: tenant.locale },
+    config: goals.doc.org,
+    ...(book ? { plan: { reps: book.config.reps, teams: book.config.teams } } : {}),
+  });
+
+export const ownerCheck =
+  (w: GoalsWiring): OwnerCheck =>
+  (kind, id) => {
+    if (kind === 'tenant')
+      return id === w.tenant.id ? undefined : `person must be the tenant id ${w.tenant.id} for a tenant goal`;
+    if (kind === 'team')
+      return w.org.team(id)
+        ? undefined
+        : `team "${id}" is not a team of the org (${
+            w.org
+              .teams(today(w))
+              .map((t) => t.id)
+              .join(', ') || 'none'
+          })`;
+    return w.org.person(id)
+      ? undefined
+      : `person "${id}" is not in the org (CRM users, goals org.people, plan reps)`;
+  };
+
+const today = (w: GoalsWiring) => w.now().toISOString().slice(0, 10);

@@ -1,0 +1,331 @@
+/**
+ * Goal progress as of an instant: for each goal and owner, the period in the owner's zone, the actual from the
+ * owner's records (read through the owner index, one Query per owner and object, never a table scan), the target,
+ * pace on the owner's calendar, milestones, and for amount goals pipeline coverage. Figures are exact decimals,
+ * shown as strings rounded once: money to the currency's minor unit, counts to two places.
+ *
+ * Reads go through small ports, so the nightly recompute and (later) per-event incremental updates and reminders
+ * can reuse `goalFigures` with other sources.
+ */
+import type { CanonicalRecord, CrmObject } from '../../events';
+import { Dec, moneyString, ZERO } from '../incentives/money';
+import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
+import type { Org, Person } from '../org/model';
+import { type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
+import { type Goal, METRICS } from './definition';
+import { measure, metricObject, weightedPipeline } from './metrics';
+import { businessDays, coverage, type PaceStatus, pace } from './pace';
+import { type GoalPeriod, goalPeriodOn } from './periods';
+import { goalDateOf } from './record-dates';
+import type { CompiledGoals } from './validate';
+
+export interface ProgressSources {
+  /** An owner's live records of one object with goal dates in [lower, upper] (store/records.ts `owned`). */
+  owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
+  /** The stored target of (goal, period key, owner), a decimal string. */
+  target(goal: string, period: string, owner: string): Promise<string | undefined>;
+  /** The rep's incentive quota over the period in the tenant currency; undefined without a plan. */
+  quota?(repId: string, period: GoalPeriod): Dec | undefined;
+  fxRate(from: string, to: string, date: string): Dec | undefined;
+}
+
+export interface ProgressTenant {
+  id: string;
+  currency: string;
+  timeZone: string;
+}
+
+export interface GoalFigures {
+  goal: string;
+  owner: 'rep' | 'team' | 'tenant';
+  /** The rep's id (rep goals), else null. */
+  person: string | null;
+  /** The team's id (team goals), else null. */
+  team: string | null;
+  name: string;
+  period: string;
+  timeZone: string;
+  metric: string;
+  /** The currency for amounts, "count" for counts. */
+  unit: string;
+  target: string | null;
+  actual: string;
+  expected: string | null;
+  gap: string | null;
+  attainment: string | null;
+  neededPerDay: string | null;
+  neededPerWeek: string | null;
+  projected: string | null;
+  coverage: string | null;
+  status: PaceStatus | 'no_target';
+  businessDays: { total: number; elapsed: number; remaining: number };
+  milestones: { by: string; value: string; state: 'reached' | 'missed' | 'upcoming' }[];
+  /** A team's own target differs from the sum of its members' targets. */
+  mismatch: { own: string; members: string } | null;
+  /** Records the metric could not read, with why. */
+  skipped: { id: string; reason: string }[];
+}
+
+export interface ProgressQuery {
+  asOf: Date;
+  person?: string;
+  team?: string;
+}
+
+interface Owner {
+  kind: Goal['owner'];
+  id: string;
+  name: string;
+  timeZone: string;
+  calendar: BusinessCalendar;
+  /** Whose records count, each over which local dates (team members by their membership). */
+  contributors: { id: string; from?: string; to?: string }[];
+}
+
+/** Records of one owner in [from, to] (local dates in the zone), by the index bounds of the object's date kind. */
+const ownedIn = (
+  src: ProgressSources,
+  object: CrmObject,
+  ownerId: string,
+  from: string,
+  to: string,
+  timeZone: string,
+): Promise<CanonicalRecord[]> => {
+  if (object === 'deal') return src.owned(object, ownerId, from, to);
+  const lower = startOfLocalDay(from, timeZone).toISOString();
+  const upper = new Date(startOfLocalDay(addDays(to, 1), timeZone).getTime() - 1).toISOString();
+  return src.owned(object, ownerId, lower, upper);
+};
+
+const CONCURRENCY = 8;
+
+const max = (a: string, b: string | undefined) => (b !== undefined && b > a ? b : a);
+const min = (a: string, b: string | undefined) => (b !== undefined && b < a ? b : a);
+
+export class GoalProgress {
+  constructor(
+    private readonly goals: CompiledGoals,
+    private readonly org: Org,
+    private readonly tenant: ProgressTenant,
+    private readonly src: ProgressSources,
+  ) {}
+
+  /** Reads of this run by (object, owner, bounds): a rep's deals read for their goal serve their team's too. */
+  private reads = new Map<string, Promise<CanonicalRecord[]>>();
+
+  async figures(q: ProgressQuery): Promise<GoalFigures[]> {
+    this.reads = new Map();
+    const out: GoalFigures[] = [];
+    for (const goal of this.goals.doc.goals) {
+      const owners = this.owners(goal, q);
+      // A few owners at a time: each is a handful of Queries, and a thousand reps one after another is slow.
+      for (let i = 0; i < owners.length; i += CONCURRENCY)
+        out.push(
+          ...(await Promise.all(owners.slice(i, i + CONCURRENCY).map((o) => this.figure(goal, o, q.asOf)))),
+        );
+    }
+    return out;
+  }
+
+  private owned(object: CrmObject, ownerId: string, from: string, to: string, timeZone: string) {
+    const key = `${object}|${ownerId}|${from}|${to}|${timeZone}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = ownedIn(this.src, object, ownerId, from, to, timeZone);
+      this.reads.set(key, read);
+    }
+    return read;
+  }
+
+  private personOwner(id: string, kind: Goal['owner'] = 'rep'): Owner {
+    const p: Person | undefined = this.org.person(id);
+    return {
+      kind,
+      id,
+      name: p?.name ?? id,
+      timeZone: p?.timeZone ?? this.tenant.timeZone,
+      calendar: this.goals.calendar(p?.calendar ?? this.goals.doc.org.calendar),
+      contributors: [{ id }],
+    };
+  }
+
+  /** Who the goal is for, narrowed to the query's person or team. */
+  private owners(goal: Goal, q: ProgressQuery): Owner[] {
+    const today = localDate(q.asOf.toISOString(), this.tenant.timeZone);
+    if (goal.owner === 'rep') {
+      let ids =
+        goal.people ??
+        (goal.teams ? goal.teams.flatMap((t) => this.org.members(t, today)) : this.org.teamMembers(today));
+      if (q.person) ids = ids.filter((id) => id === q.person);
+      if (q.team) ids = ids.filter((id) => this.org.members(q.team as string, today).includes(id));
+      return [...new Set(ids)].sort().map((id) => this.personOwner(id));
+    }
+    if (q.person) return [];
+    if (goal.owner === 'team') {
+      const ids = (goal.teams ?? this.org.teams(today).map((t) => t.id)).filter(
+        (t) => !q.team || t === q.team,
+      );
+      return ids.flatMap((id) => {
+        const team = this.org.team(id);
+        if (!team) return [];
+        const manager = team.managerId ? this.personOwner(team.managerId) : undefined;
+        return [
+          {
+            kind: 'team' as const,
+            id,
+            name: team.name,
+            timeZone: manager?.timeZone ?? this.tenant.timeZone,
+            calendar: manager?.calendar ?? this.goals.calendar(this.goals.doc.org.calendar),
+            contributors: [...team.members],
+          },
+        ];
+      });
+    }
+    if (q.team) return [];
+    return [
+      {
+        kind: 'tenant',
+        id: this.tenant.id,
+        name: this.tenant.id,
+        timeZone: this.tenant.timeZone,
+        calendar: this.goals.calendar(this.goals.doc.org.calendar),
+        contributors: this.org.everyone().map((p) => ({ id: p.id })),
+      },
+    ];
+  }
+
+  private async records(goal: Goal, owner: Owner, period: GoalPeriod): Promise<CanonicalRecord[]> {
+    const object = metricObject(goal);
+    const all: CanonicalRecord[] = [];
+    for (const c of owner.contributors) {
+      const from = max(period.start, c.from);
+      const to = min(period.end, c.to);
+      if (from > to) continue;
+      all.push(...(await this.owned(object, c.id, from, to, owner.timeZone)));
+    }
+    return all;
+  }
+
+  /** The target of a goal for an owner and period, with the members' sum where the goal names a members' goal. */
+  private async target(goal: Goal, owner: Owner, period: GoalPeriod): Promise<{ own?: Dec; members?: Dec }> {
+    const t = goal.target;
+    const members = async (): Promise<Dec | undefined> => {
+      if (t.source === 'incentive_quota' || t.membersGoal === undefined) return undefined;
+      const memberGoal = this.goals.goal(t.membersGoal);
+      if (!memberGoal) return undefined;
+      let total = ZERO;
+      const ids = [...new Set(owner.contributors.map((c) => c.id))].filter((id) =>
+        owner.contributors.some((c) => c.id === id && max(period.start, c.from) <= min(period.end, c.to)),
+      );
+      for (const id of ids) {
+        const m = this.personOwner(id);
+        const value = (await this.target(memberGoal, m, period)).own;
+        if (value === undefined) return undefined;
+        total = total.plus(value);
+      }
+      return total;
+    };
+    if (t.source === 'incentive_quota') {
+      const own = this.src.quota?.(owner.id, period);
+      return own ? { own } : {};
+    }
+    const summed = await members();
+    if (t.source === 'members') return summed ? { own: summed, members: summed } : {};
+    const stored = await this.src.target(goal.id, period.key, owner.id);
+    return {
+      ...(stored !== undefined ? { own: new Dec(stored) } : {}),
+      ...(summed ? { members: summed } : {}),
+    };
+  }
+
+  private async figure(goal: Goal, owner: Owner, asOf: Date): Promise<GoalFigures> {
+    const today = localDate(asOf.toISOString(), owner.timeZone);
+    const period = goalPeriodOn(goal.period, today);
+    const spec = METRICS[goal.metric.type];
+    const show = (v: Dec) =>
+      spec.money ? moneyString(v, this.tenant.currency) : v.toDecimalPlaces(2).toFixed();
+    const ctx = {
+      currency: this.tenant.currency,
+      fxRate: this.src.fxRate,
+      filter: this.goals.filter(goal.id),
+    };
+    const records = await this.records(goal, owner, period);
+    const measured = measure(goal, records, ctx);
+    const { own, members } = await this.target(goal, owner, period);
+    const days = businessDays(owner.calendar, owner.timeZone, period, asOf);
+    const base = {
+      goal: goal.id,
+      owner: owner.kind,
+      person: owner.kind === 'rep' ? owner.id : null,
+      team: owner.kind === 'team' ? owner.id : null,
+      name: owner.name,
+      period: period.key,
+      timeZone: owner.timeZone,
+      metric: goal.metric.type,
+      unit: spec.money ? this.tenant.currency : 'count',
+      actual: show(measured.value),
+      businessDays: { total: days.total, elapsed: days.elapsed, remaining: days.remaining },
+      mismatch:
+        own !== undefined && members !== undefined && !own.eq(members)
+          ? { own: show(own), members: show(members) }
+          : null,
+      skipped: measured.skipped,
+    };
+    if (own === undefined)
+      return {
+        ...base,
+        target: null,
+        expected: null,
+        gap: null,
+        attainment: null,
+        neededPerDay: null,
+        neededPerWeek: null,
+        projected: null,
+        coverage: null,
+        status: 'no_target',
+        milestones: [],
+      };
+    const thresholds = {
+      behindGap: new Dec(this.goals.doc.pace.behindGap),
+      minElapsedDays: this.goals.doc.pace.minElapsedDays,
+    };
+    const p = pace({ target: own, actual: measured.value, days, better: spec.direction, thresholds });
+    const opt = (v: Dec | undefined) => (v === undefined ? null : show(v));
+    const cov =
+      goal.metric.type === 'won_amount'
+        ? coverage(weightedPipeline(records, ctx).value, own, measured.value)
+        : undefined;
+    return {
+      ...base,
+      target: show(own),
+      expected: show(p.expected),
+      gap: show(p.gap),
+      attainment: p.attainment ? p.attainment.toDecimalPlaces(4).toFixed() : null,
+      neededPerDay: opt(p.neededPerDay),
+      neededPerWeek: opt(p.neededPerWeek),
+      projected: opt(p.projected),
+      coverage: cov ? cov.toDecimalPlaces(2).toFixed() : null,
+      status: p.status,
+      milestones: goal.milestones.map((m) => {
+        const by =
+          typeof m.by === 'string' ? m.by : fractionDate(owner.calendar, period, new Dec(m.by.fraction));
+        const object = metricObject(goal);
+        const upTo = records.filter((r) => localDate(goalDateOf(object, r), owner.timeZone) <= by);
+        const reached = measure(goal, upTo, ctx).value.gte(m.value);
+        return {
+          by,
+          value: show(new Dec(m.value)),
+          state: reached ? 'reached' : by < today ? 'missed' : 'upcoming',
+        };
+      }),
+    };
+  }
+}
+
+/** The business day by which `fraction` of the period's business days have passed (the period's end at most). */
+const fractionDate = (cal: BusinessCalendar, period: GoalPeriod, fraction: Dec): string => {
+  const dates: string[] = [];
+  for (let d = period.start; d <= period.end; d = addDays(d, 1)) if (isBusinessDay(cal, d)) dates.push(d);
+  const n = fraction.times(dates.length).ceil().toNumber();
+  return dates[Math.max(0, n - 1)] ?? period.end;
+};
