@@ -97,6 +97,41 @@ export const goalSchema = z.strictObject({
   period: periodSchema,
   target: targetSourceSchema,
   milestones: z._default(z.array(milestoneSchema), []),
+  /** When the owner hears about pace (goals/reminders.ts); on by default. */
+  reminders: z._default(
+    z.strictObject({
+      enabled: z._default(z.boolean(), true),
+      /** A rep still behind at the same step hears again after this many business days. */
+      cooldownDays: z._default(z.int().check(z.minimum(1), z.maximum(60)), 5),
+      /** The manager hears when a rep stays behind this many business days; 0: never. */
+      escalateAfterDays: z._default(z.int().check(z.minimum(0), z.maximum(60)), 5),
+    }),
+    { enabled: true, cooldownDays: 5, escalateAfterDays: 5 },
+  ),
+  /** A congratulation (and a team chat post) when the goal is met or a milestone reached. */
+  recognition: z._default(z.boolean(), true),
+});
+
+const localClock = z
+  .string()
+  .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a local time such as 08:30' }));
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const notifySchema = z.strictObject({
+  /** The local time (each person's own zone) from which the day's evaluation may tell them anything. */
+  at: z._default(localClock, '08:30'),
+  /** The weekly check-in: on this weekday (the next business day when it is a holiday), from `at`. */
+  checkin: z._default(
+    z.strictObject({
+      enabled: z._default(z.boolean(), true),
+      weekday: z._default(z.enum(WEEKDAYS), 'mon'),
+    }),
+    { enabled: true, weekday: 'mon' },
+  ),
+  /** Recognition posts: a chat webhook of the workflows document (`chatWebhooks`), by name. */
+  chatWebhook: z.optional(slug),
+  /** People whose recognition is mailed but never posted to the team chat. */
+  chatOptOut: z._default(z.array(id), []),
 });
 
 export const goalsDocumentSchema = z.strictObject({
@@ -116,9 +151,15 @@ export const goalsDocumentSchema = z.strictObject({
     }),
     { behindGap: '0.1', minElapsedDays: 3 },
   ),
+  notify: z._default(notifySchema, {
+    at: '08:30',
+    checkin: { enabled: true, weekday: 'mon' },
+    chatOptOut: [],
+  }),
   goals: z.array(goalSchema).check(z.maxLength(50)),
 });
 
 export type GoalsDocument = z.infer<typeof goalsDocumentSchema>;
 export type Goal = z.infer<typeof goalSchema>;
+export type NotifyConfig = z.infer<typeof notifySchema>;
 export type GoalPeriodDefinition = z.infer<typeof periodSchema>;
