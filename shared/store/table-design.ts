@@ -21,6 +21,7 @@
  *   closed incentive statements          pk=INCSTMT#<periodKey>              sk=<closeId>#<repId>
  *   daily incentive accrual snapshots    pk=INCACCRUAL#<periodKey>           sk=<localDate>#<repId>
  *   goal target and its history          pk=GOALTARGET#<goalId>              sk=<periodKey>#<ownerId>   (goal-targets.ts)
+ *   what an owner was told about a goal  pk=GOALREMIND#<ownerId>             sk=<periodKey>#<goalId>    (goal-reminders.ts, TTL 400 days)
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -81,5 +82,18 @@ export const goalTargetKeys = {
   target: (goalId: string, periodKey: string, ownerId: string) => ({
     pk: `GOALTARGET#${goalId}`,
     sk: `${periodKey}#${ownerId}`,
+  }),
+};
+
+/**
+ * Goal reminder state (shared/store/goal-reminders.ts): per owner (a rep or a team), goal and period, what the
+ * owner was last told (the day evaluated, the behind step reminded of and when, recognitions given). An owner's
+ * states are one Query; the daily evaluation reads them once per owner.
+ */
+export const goalReminderKeys = {
+  owner: (ownerId: string) => `GOALREMIND#${ownerId}`,
+  state: (ownerId: string, periodKey: string, goalId: string) => ({
+    pk: `GOALREMIND#${ownerId}`,
+    sk: `${periodKey}#${goalId}`,
   }),
 };
