@@ -221,6 +221,24 @@ export const functions: readonly FunctionSpec[] = [
     providers: ['zoho'],
   },
   {
+    id: 'goal-evaluation',
+    entry: 'functions/schedules/goal-evaluation.ts',
+    description:
+      "Evaluates each rep's goals once a day at their local notify time: pace reminders, recognition, check-ins",
+    triggers: [
+      {
+        kind: 'schedule',
+        name: 'goalEvaluation',
+        // Hourly at :30, so a notify time of hh:30 (the default 08:30) is met on time in every whole-hour zone.
+        defaultExpression: 'cron(30 * * * ? *)',
+        description: 'Hourly: evaluate the people whose local notify time (default 08:30) has come today',
+      },
+    ],
+    access: ['table', 'mail'],
+    timeoutSeconds: 300,
+    documents: ['goals', 'incentives', 'workflows'],
+  },
+  {
     id: 'incentive-accrual',
     entry: 'functions/schedules/incentive-accrual.ts',
     description: "Saves each rep's incentive accrual for the open period (earned so far, tier, next tier)",

@@ -1,0 +1,27 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import * as z from '../../events/zod';
+import { bindTenant, logger, metrics } from '../../shared/observability/logger';
+import { clock } from '../../shared/runtime/clock';
+import { runtimeEnv } from '../../shared/runtime/env';
+import { goalEvaluation } from '../../shared/runtime/goals';
+import { scheduledHandler } from '../middleware/event';
+
+const tenant = runtimeEnv().tenant;
+bindTenant(tenant.id);
+
+/** Hourly: the people whose local time has reached the goals' notify time are evaluated (goals/evaluation.ts). */
+export const handler = scheduledHandler(z.unknown(), async (_input, context) => {
+  const evaluation = await goalEvaluation(`goal-evaluation:${context.awsRequestId}`);
+  if (!evaluation) {
+    logger.info('no goals for this tenant (tenants/goals/<tenant>.json): nothing to evaluate');
+    return { skipped: 'no goals' };
+  }
+  const report = await evaluation.run(clock().now());
+  const evaluated = report.filter((r) => !r.skipped);
+  const sent = evaluated.flatMap((r) => r.messages).filter((m) => m.outcome === 'performed');
+  const unsent = evaluated.flatMap((r) => r.unsent);
+  if (unsent.length) logger.warn('goal messages without a recipient', { unsent });
+  logger.info('goals evaluated', { owners: evaluated.length, sent: sent.length });
+  metrics.addMetric('GoalMessagesSent', MetricUnit.Count, sent.length);
+  return { evaluated: evaluated.length, sent: sent.length, unsent: unsent.length };
+});

@@ -1,0 +1,83 @@
+/**
+ * The container's goal evaluation: the goals document (shipped with the function, calendars resolved) parsed once,
+ * the incentive plans for quota targets and FX rates, the team chat webhook the goals name (from the workflows
+ * document's `chatWebhooks`), and a ledger that mails and posts to chat. The org is rebuilt on each run from the
+ * CRM users the sync stored, so a new rep is evaluated without a redeploy. Undefined for a tenant without goals.
+ */
+import { ChatWebhookClient } from '../adapters/chat/webhook';
+import { GoalEvaluation } from '../goals/evaluation';
+import { GoalProgress } from '../goals/progress';
+import { incentiveQuota } from '../goals/quota';
+import { parseGoals } from '../goals/validate';
+import { planBookFromDocument } from '../incentives';
+import { Dec } from '../incentives/money';
+import { buildOrg } from '../org/model';
+import { GoalReminderRepository } from '../store/goal-reminders';
+import { GoalTargetRepository } from '../store/goal-targets';
+import { RecordRepository } from '../store/records';
+import { UserRepository } from '../store/users';
+import { loadWorkflows } from '../workflows/compiled';
+import { clock } from './clock';
+import { loadTenantDocument } from './documents';
+import { basePerformers, ledgerWith } from './effects';
+import { runtimeEnv } from './env';
+import { once } from './once';
+import { documentClient, tableName } from './store';
+
+const config = once(() => {
+  const doc = loadTenantDocument('goals');
+  if (doc === undefined) return undefined;
+  const tenant = runtimeEnv().tenant;
+  const goals = parseGoals(doc, 'the goals document', tenant.id);
+  const book = planBookFromDocument(loadTenantDocument('incentives'), tenant.id);
+  const name = goals.doc.notify.chatWebhook;
+  const workflows = loadTenantDocument('workflows');
+  const hook =
+    name && workflows !== undefined
+      ? loadWorkflows(workflows, 'the workflows document', tenant.currency).config.chatWebhooks[name]
+      : undefined;
+  // A named webhook the workflows do not define is a config error: fail the cold start, not each post.
+  if (name && !hook)
+    throw new Error(`goals notify.chatWebhook "${name}" is not in the workflows chatWebhooks`);
+  return { goals, book, hook };
+});
+
+const ledger = once(() => {
+  const redirectTo = runtimeEnv().chatEndpointOverride;
+  const chat = new ChatWebhookClient(redirectTo ? { redirectTo } : {});
+  return ledgerWith({ ...basePerformers(), chat: ({ url, body }) => chat.post(url, body) });
+});
+
+/** The evaluation over the tenant's table, or undefined without goals; `dryRun` sends and stores nothing. */
+export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluation | undefined> => {
+  const c = config();
+  if (!c) return undefined;
+  const tenant = runtimeEnv().tenant;
+  const doc = documentClient();
+  const users = await new UserRepository(doc, tableName()).all();
+  const org = buildOrg({
+    users,
+    tenant: { timeZone: tenant.timeZone, locale: tenant.locale },
+    config: c.goals.doc.org,
+    ...(c.book ? { plan: { reps: c.book.config.reps, teams: c.book.config.teams } } : {}),
+  });
+  const records = new RecordRepository(doc, tableName());
+  const targets = new GoalTargetRepository(doc, tableName());
+  const book = c.book;
+  const progress = new GoalProgress(c.goals, org, tenant, {
+    owned: (object, owner, lower, upper) => records.owned(object, owner, lower, upper),
+    target: async (goal, period, owner) => (await targets.get(goal, period, owner))?.target,
+    ...(book ? { quota: incentiveQuota(book, tenant.currency) } : {}),
+    fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
+  });
+  return new GoalEvaluation({
+    goals: c.goals,
+    org,
+    tenant,
+    figures: (q) => progress.figures(q),
+    states: new GoalReminderRepository(doc, tableName(), () => clock().now()),
+    effects: ledger(),
+    chat: c.hook,
+    correlationId,
+  });
+};
