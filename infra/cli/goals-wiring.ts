@@ -5,6 +5,7 @@
  */
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantConfig } from '../../shared/config/tenant';
 import type { OwnerCheck } from '../../shared/goals/targets-csv';
 import { type CompiledGoals, GoalsConfigError } from '../../shared/goals/validate';
@@ -12,6 +13,7 @@ import type { PlanBook } from '../../shared/incentives/book';
 import { planBookFromFile } from '../../shared/incentives/document';
 import { buildOrg, type Org } from '../../shared/org/model';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
+import { GoalReminderRepository } from '../../shared/store/goal-reminders';
 import { GoalTargetRepository } from '../../shared/store/goal-targets';
 import { RecordRepository } from '../../shared/store/records';
 import { UserRepository } from '../../shared/store/users';
@@ -34,6 +36,10 @@ export interface GoalsWiring {
   book?: PlanBook;
   records: RecordRepository;
   targets: GoalTargetRepository;
+  /** What each owner was told (goals evaluate); tests that do not evaluate leave it out. */
+  reminders?: GoalReminderRepository;
+  /** The table client, for the effect ledger of `goals evaluate`. */
+  doc?: DynamoDBDocumentClient;
   tableName: string;
   now: () => Date;
   /** Who makes target changes (recorded in their history). */
@@ -70,6 +76,8 @@ export const wiringFromEnvironment = async (
       ...(book ? { book } : {}),
       records: new RecordRepository(doc, tableName),
       targets: new GoalTargetRepository(doc, tableName),
+      reminders: new GoalReminderRepository(doc, tableName, () => new Date()),
+      doc,
       tableName,
       now: () => new Date(),
       by: userInfo().username,

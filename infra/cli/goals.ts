@@ -1,5 +1,5 @@
 /**
- * `quotaflow goals <set|list|import|export|progress|reindex>`: goal targets as data (versioned in the tenant's table:
+ * `quotaflow goals <set|list|import|export|progress|evaluate|reindex>`: goal targets as data (versioned in the tenant's table:
  * who, when, old → new, reason) and progress as of an instant, over the goals in tenants/goals/<id>.json, the CRM
  * users the sync stored and the records it keeps. Exit codes: 0 done, 1 failed or refused, 2 bad arguments or config.
  */
@@ -18,6 +18,7 @@ import { Dec } from '../../shared/incentives/money';
 import type { Locale } from '../../shared/org/config';
 import { TargetConflictError, type TargetEntry } from '../../shared/store/goal-targets';
 import { parseInstant, type Terminal, UsageError } from './common';
+import { type EvaluateOptions, runEvaluate } from './goals-evaluate';
 import { progressText } from './goals-format';
 import { type GoalsOptions, type GoalsWiring, ownerCheck, wiringFromEnvironment } from './goals-wiring';
 import { explain } from './import';
@@ -324,6 +325,24 @@ export const registerGoals = (program: Command): void => {
       ]),
     )
     .action(action(runProgress));
+  common(cmd.command('evaluate'))
+    .description(
+      'run the daily goal evaluation as of an instant: pace reminders, recognition, check-ins, each sent once',
+    )
+    .option('--as-of <instant>', 'evaluate as of this ISO-8601 instant (with a zone) instead of now')
+    .option('--dry-run', 'print what would be sent and why (or why not), send and store nothing')
+    .addHelpText(
+      'after',
+      examples([
+        'goals evaluate --tenant demo --as-of 2026-10-14T09:00:00+08:00 --dry-run',
+        'goals evaluate --tenant demo --as-of 2026-10-14T09:00:00+08:00',
+      ]),
+    )
+    .action(
+      action((opts: GoalsOptions & EvaluateOptions, w, term) =>
+        guarded(term, w, 'goals evaluate', () => runEvaluate(opts, w, term)),
+      ),
+    );
   common(cmd.command('reindex'))
     .description(
       'index records stored before goals existed by owner (one table scan; run once after upgrading)',

@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
+import { runEvaluate } from '../../../infra/cli/goals-evaluate';
+import type { GoalsWiring } from '../../../infra/cli/goals-wiring';
 import { EffectLedger } from '../../../shared/effects/ledger';
 import { type EvaluationDeps, GoalEvaluation } from '../../../shared/goals/evaluation';
 import { GoalProgress } from '../../../shared/goals/progress';
@@ -22,6 +24,7 @@ import {
   RecordingScheduler,
   startLocalTable,
 } from '../../support/local-aws';
+import { terminal } from '../../support/terminal';
 
 const goals = parseGoals(
   {
@@ -134,6 +137,35 @@ afterAll(async () => {
 });
 
 describe('goal evaluation', () => {
+  it('quotaflow goals evaluate --dry-run prints what would be sent and why', async () => {
+    const { t, term } = terminal();
+    // The CLI reads the chat webhook from the tenant's workflows file; this tenant has none, so no chat here.
+    const { chatWebhook: _, ...notify } = goals.doc.notify;
+    const w = {
+      goals: { ...goals, doc: { ...goals.doc, notify } },
+      tenant: { ...tenant, locale: 'zh-CN' } as unknown as GoalsWiring['tenant'],
+      org,
+      records: new RecordRepository(table.doc, table.tableName),
+      targets: new GoalTargetRepository(table.doc, table.tableName),
+      reminders: new GoalReminderRepository(table.doc, table.tableName, () => now),
+      tableName: table.tableName,
+      now: () => now,
+      by: 'test',
+    };
+    const code = await runEvaluate({ asOf: '2026-10-14T08:45:00+08:00', dryRun: true }, w, term, () => {
+      throw new Error('a dry run opens no ledger');
+    });
+    expect(code).toBe(0);
+    expect(t.out).toContain('u1 (2026-10-14):\n  won-amount 2026-10 behind: reminder: behind');
+    expect(t.out).toContain(
+      'would send goal-reminder to wang.fang@acme.example: 有 1 个目标需要关注 [goal-reminder#u1#2026-10-14]',
+    );
+    expect(t.out).toContain('u3 (2026-10-13):\n  won-amount 2026-10 met: met: nothing to remind');
+    expect(t.out).toContain(
+      'would send goal-recognition to emily@acme.example: Goal met: Monthly won amount',
+    );
+  });
+
   it('a dry run says what would be sent, and sends and stores nothing', async () => {
     const report = await evaluation(true).run(now);
     const u1 = report.find((r) => r.owner === 'u1');

@@ -1,0 +1,114 @@
+/**
+ * `quotaflow goals evaluate`: the daily goal evaluation (shared/goals/evaluation.ts) run by hand as of an instant,
+ * exactly as the hourly `goal-evaluation` function runs it: the same keys, so a message the function already sent
+ * is not sent again. `--dry-run` prints what would be sent and, per goal, why or why not, and changes nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SesMailer } from '../../shared/adapters/aws/ses';
+import { ChatWebhookClient } from '../../shared/adapters/chat/webhook';
+import { EffectLedger } from '../../shared/effects/ledger';
+import { type EvaluationDeps, GoalEvaluation, type OwnerReport } from '../../shared/goals/evaluation';
+import { GoalProgress } from '../../shared/goals/progress';
+import { incentiveQuota } from '../../shared/goals/quota';
+import { Dec } from '../../shared/incentives/money';
+import { tenantDocumentPath } from '../../shared/runtime/documents';
+import { loadWorkflows } from '../../shared/workflows/compiled';
+import { parseInstant, type Terminal, UsageError } from './common';
+import type { GoalsWiring } from './goals-wiring';
+
+export interface EvaluateOptions {
+  asOf?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** The team chat webhook the goals name, from the tenant's workflows document. */
+const chatHook = (w: GoalsWiring): EvaluationDeps['chat'] => {
+  const name = w.goals.doc.notify.chatWebhook;
+  if (!name) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(tenantDocumentPath('workflows', w.tenant.id), 'utf8'));
+  } catch {
+    throw new UsageError(`goals notify.chatWebhook "${name}" needs tenants/workflows/${w.tenant.id}.json`);
+  }
+  const hook = loadWorkflows(doc, 'the workflows document', w.tenant.currency).config.chatWebhooks[name];
+  if (!hook) throw new UsageError(`goals notify.chatWebhook "${name}" is not in the workflows chatWebhooks`);
+  return hook;
+};
+
+/** The ledger the command sends through: SES and chat webhooks as configured in the environment. */
+export const environmentLedger = (w: GoalsWiring): EffectLedger => {
+  if (!w.doc) throw new UsageError('goals evaluate needs the tenant table');
+  const mailer = new SesMailer(new SESv2Client({}));
+  const chat = new ChatWebhookClient();
+  return new EffectLedger(
+    w.doc,
+    w.tableName,
+    {
+      email: async ({ email }) => (await mailer.send(email)).messageId,
+      schedule: async () => {
+        throw new Error('goal evaluation creates no schedules');
+      },
+      chat: ({ url, body }) => chat.post(url, body),
+    },
+    w.now,
+  );
+};
+
+const reportText = (reports: readonly OwnerReport[], dryRun: boolean): string => {
+  const lines: string[] = [];
+  for (const r of reports) {
+    if (r.skipped) {
+      lines.push(`${r.owner}: not evaluated (${r.skipped})`);
+      continue;
+    }
+    lines.push(`${r.owner} (${r.today}):`);
+    for (const g of r.goals) lines.push(`  ${g.goal} ${g.period} ${g.status}: ${g.decision}`);
+    for (const m of r.messages) {
+      const state = dryRun ? 'would send' : m.outcome === 'duplicate' ? 'already sent' : 'sent';
+      lines.push(`  ${state} ${m.kind} to ${m.to.join(', ') || 'the team chat'}: ${m.subject} [${m.key}]`);
+    }
+    for (const u of r.unsent) lines.push(`  not sent: ${u}`);
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+export const runEvaluate = async (
+  opts: EvaluateOptions,
+  w: GoalsWiring,
+  term: Terminal,
+  ledger: (w: GoalsWiring) => EvaluationDeps['effects'] = environmentLedger,
+): Promise<number> => {
+  const asOf = opts.asOf === undefined ? w.now() : parseInstant(opts.asOf);
+  if (!asOf)
+    throw new UsageError(
+      `--as-of must be an ISO-8601 instant with a zone, such as 2026-10-16T09:00:00+08:00; got ${JSON.stringify(opts.asOf)}`,
+    );
+  if (!w.reminders) throw new UsageError('goals evaluate needs the tenant table');
+  const book = w.book;
+  const progress = new GoalProgress(w.goals, w.org, w.tenant, {
+    owned: (object, owner, lower, upper) => w.records.owned(object, owner, lower, upper),
+    target: async (goal, period, owner) => (await w.targets.get(goal, period, owner))?.target,
+    ...(book ? { quota: incentiveQuota(book, w.tenant.currency) } : {}),
+    fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
+  });
+  const effects = opts.dryRun ? undefined : ledger(w);
+  const reports = await new GoalEvaluation({
+    goals: w.goals,
+    org: w.org,
+    tenant: w.tenant,
+    figures: (q) => progress.figures(q),
+    states: w.reminders,
+    ...(effects ? { effects } : {}),
+    chat: chatHook(w),
+    correlationId: `cli:goals-evaluate:${asOf.toISOString()}`,
+  }).run(asOf);
+  term.out(
+    opts.json
+      ? `${JSON.stringify({ asOf: asOf.toISOString(), reports }, null, 2)}\n`
+      : reportText(reports, !!opts.dryRun),
+  );
+  return 0;
+};
