@@ -59,7 +59,7 @@ const T = {
     chatMilestone: (who: string, goal: string, v: string) => `👏 ${who} reached ${v} on “${goal}”.`,
     checkinSubject: (d: string) => `Your goals this week (${d})`,
     checkinIntro: 'Your weekly check-in: each goal, where it stands, and what each week needs from here.',
-    checkinFooter: 'Questions about a goal? Talk to your manager; replying to this email reaches them too.',
+    checkinFooter: 'Questions about a goal? Talk to your manager.',
     statuses: {
       on_track: 'On track',
       at_risk: 'At risk',
@@ -98,7 +98,7 @@ const T = {
     chatMilestone: (who: string, goal: string, v: string) => `👏 ${who} 在“${goal}”上达到了 ${v}！`,
     checkinSubject: (d: string) => `本周目标进展（${d}）`,
     checkinIntro: '每周目标沟通：每个目标的进展、节奏，以及接下来每周需要完成多少。',
-    checkinFooter: '对目标有疑问？欢迎与经理沟通；回复本邮件也会抄送给经理。',
+    checkinFooter: '对目标有疑问？欢迎与经理沟通。',
     statuses: {
       on_track: '正常',
       at_risk: '有风险',
