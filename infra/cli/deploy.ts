@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { TenantConfig } from '../../shared/config/tenant';
+import { generateChannelToken } from '../../shared/crm/zoho/watch';
 import { deployProblems } from '../deployability';
 import { stackName } from '../tenants';
 import type { Terminal } from './common';
@@ -152,7 +153,7 @@ export const formatChecks = (checks: Check[]): string =>
 export const generatedSecrets = (tenant: TenantConfig): Record<string, () => string> => ({
   unsubscribeSigningSecret: () => randomBytes(32).toString('base64'),
   ...(tenant.crm.provider === 'zoho'
-    ? { zohoChannelToken: () => randomBytes(24).toString('base64url') }
+    ? { zohoChannelToken: generateChannelToken }
     : {}),
   ...(tenant.crm.provider === 'zoho' && tenant.crm.workflowWebhook
     ? { zohoWorkflowWebhookSecret: () => randomBytes(32).toString('base64url') }

@@ -236,7 +236,7 @@ export const resolveTenantTarget = async (
         where: 'environment',
         label: `AWS_ENDPOINT_URL_DYNAMODB=${env.AWS_ENDPOINT_URL_DYNAMODB}`,
         tableName: `quotaflow-${tenant.id}`,
-        secretId: env.QUOTAFLOW_SECRET_ID || `quotaflow/${tenant.id}/app`,
+        secretId: `quotaflow/${tenant.id}/app`,
         eventBusName: `quotaflow-${tenant.id}`,
         dynamodb: {},
         secretsManager: {},
