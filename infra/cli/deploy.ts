@@ -152,9 +152,7 @@ export const formatChecks = (checks: Check[]): string =>
 /** Secrets the stack does not generate but the tenant needs from the start; the rest the admin supplies. */
 export const generatedSecrets = (tenant: TenantConfig): Record<string, () => string> => ({
   unsubscribeSigningSecret: () => randomBytes(32).toString('base64'),
-  ...(tenant.crm.provider === 'zoho'
-    ? { zohoChannelToken: generateChannelToken }
-    : {}),
+  ...(tenant.crm.provider === 'zoho' ? { zohoChannelToken: generateChannelToken } : {}),
   ...(tenant.crm.provider === 'zoho' && tenant.crm.workflowWebhook
     ? { zohoWorkflowWebhookSecret: () => randomBytes(32).toString('base64url') }
     : {}),
