@@ -65,7 +65,9 @@ export const businessMinutesBetween = (
   const start = localTime(from, timeZone);
   const end = localTime(to, timeZone);
   const earliest = addDays(end.date, -MAX_LOOKBACK_DAYS);
-  let date = start.date < earliest ? earliest : start.date;
+  // ISO dates compare as strings (Math.max would not).
+  let date = start.date;
+  if (date < earliest) date = earliest;
   let total = 0;
   for (;;) {
     if (isBusinessDay(cal, date)) {
