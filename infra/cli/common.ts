@@ -1,11 +1,8 @@
 /**
  * What every admin command shares: the terminal it writes to, the usage error (exit code 2), the tenant config
- * loaded and validated by id, and a DynamoDB document client built from the environment (credentials, region and
- * AWS_ENDPOINT_URL_DYNAMODB, which is how the commands reach `npm start`'s local table).
+ * loaded and validated by id, and `--now`. Where the tenant's table, secret and bus are: tenant-target.ts.
  */
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type TenantConfig, TenantConfigError } from '../../shared/config/tenant';
 import { loadTenant, TENANTS_DIR } from '../tenants';
 
@@ -27,16 +24,6 @@ export const tenantForCli = (id: string): TenantConfig => {
     throw new UsageError(err instanceof TenantConfigError ? err.message : `tenant ${id}: ${String(err)}`);
   }
 };
-
-/**
- * The tenant's secret: `quotaflow/<id>/app` under `npm start`; a deployed stack's carries the stack's suffix, so on
- * AWS set QUOTAFLOW_SECRET_ID to the stack output SecretArn.
- */
-export const tenantSecretId = (tenantId: string): string =>
-  process.env.QUOTAFLOW_SECRET_ID || `quotaflow/${tenantId}/app`;
-
-export const documentClientFromEnvironment = (): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 
 /** An ISO-8601 instant with a zone (Z or ±hh:mm), so it is unambiguous; undefined for anything else. */
 export const parseInstant = (value: string): Date | undefined => {

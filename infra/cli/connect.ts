@@ -14,18 +14,23 @@ import type { CachedToken } from '../../shared/crm/zoho/token-cache';
 import { generateChannelToken } from '../../shared/crm/zoho/watch';
 import { DynamoTokenCache } from '../../shared/store/token-cache';
 import { withChannels, ZohoChannelRepository } from '../../shared/store/zoho-channels';
-import { documentClientFromEnvironment, type Terminal, tenantForCli, tenantSecretId } from './common';
+import { type Terminal, tenantForCli, UsageError } from './common';
 import { explain } from './import';
+import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
 
 export interface ConnectOptions {
   tenant: string;
   code: string;
   redirectUri: string;
-  apiUrl: string;
+  /** Default: the API of the tenant found (the stack's ApiUrl, or npm start's gateway). */
+  apiUrl?: string;
   /** The redirect's `accounts-server` parameter (the user's data centre), if it differs from the tenant's. */
   accountsServer?: string;
-  /** The tenant's table; default `quotaflow-<id>`. */
+  /** The tenant's table; default: the table of the tenant found (tenant-target.ts). */
   table?: string;
+  local?: boolean;
+  aws?: boolean;
+  refresh?: boolean;
   /** Points the tenant's Zoho accounts and API hosts at another base URL (the simulator npm start prints). */
   crmUrl?: string;
   json?: boolean;
@@ -43,16 +48,19 @@ export interface ConnectWiring {
 
 type ZohoTenant = TenantConfig & { crm: Extract<TenantConfig['crm'], { provider: 'zoho' }> };
 
-export const wiringFromEnvironment = (opts: Pick<ConnectOptions, 'tenant' | 'table' | 'crmUrl'>) => {
+export const wiringFromEnvironment = (
+  opts: Pick<ConnectOptions, 'tenant' | 'table' | 'crmUrl'>,
+  target: TenantTarget,
+) => {
   let tenant: TenantConfig = tenantForCli(opts.tenant);
   if (opts.crmUrl && tenant.crm.provider === 'zoho')
     tenant = { ...tenant, crm: { ...tenant.crm, accountsUrl: opts.crmUrl, apiBaseUrl: opts.crmUrl } };
   const wiring: ConnectWiring = {
     tenant,
-    secretsClient: new SecretsManagerClient({}),
-    secretId: tenantSecretId(tenant.id),
-    doc: documentClientFromEnvironment(),
-    tableName: opts.table ?? `quotaflow-${tenant.id}`,
+    secretsClient: new SecretsManagerClient(target.secretsManager),
+    secretId: target.secretId,
+    doc: documentClientFor(target),
+    tableName: opts.table ?? target.tableName,
   };
   return wiring;
 };
@@ -77,7 +85,8 @@ export const checkConnectArgs = (provider: string, opts: ConnectOptions, tenant?
     ['--api-url', opts.apiUrl],
     ['--redirect-uri', opts.redirectUri],
   ] as const) {
-    if (!httpUrl(value)) problems.push(`${flag} must be an http(s) URL, got ${JSON.stringify(value)}`);
+    if (value !== undefined && !httpUrl(value))
+      problems.push(`${flag} must be an http(s) URL, got ${JSON.stringify(value)}`);
   }
   if (opts.accountsServer !== undefined && !httpUrl(opts.accountsServer))
     problems.push('--accounts-server must be an http(s) URL');
@@ -138,6 +147,10 @@ export const runConnect = async (
   }
   const tenant = wiring.tenant as ZohoTenant;
   const now = wiring.now ?? (() => new Date());
+  if (!opts.apiUrl) {
+    term.err('--api-url is needed: the tenant found has no API URL\n');
+    return 2;
+  }
   const notifyUrl = `${opts.apiUrl.replace(/\/+$/, '')}/webhooks/zoho`;
   const step = (text: string) => term.err(`${text}\n`);
   try {
@@ -253,7 +266,7 @@ const describe = (err: unknown, wiring: ConnectWiring): string => {
 };
 
 export const registerConnect = (program: Command): void => {
-  program
+  const cmd = program
     .command('connect')
     .description(
       "connect a tenant to its CRM: store the Zoho refresh token, enable notification channels to the stack's API",
@@ -262,35 +275,44 @@ export const registerConnect = (program: Command): void => {
     .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
     .requiredOption('--code <code>', 'the grant code from the OAuth redirect (valid for one minute)')
     .requiredOption('--redirect-uri <uri>', 'the redirect URI the authorization used')
-    .requiredOption('--api-url <url>', "the stack's ApiUrl output; channels notify <api-url>/webhooks/zoho")
+    .option(
+      '--api-url <url>',
+      "channels notify <api-url>/webhooks/zoho (default: the stack's ApiUrl, or npm start's gateway)",
+    )
     .option('--accounts-server <url>', "the redirect's accounts-server parameter (the user's data centre)")
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
+    .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
     .option(
       '--crm-url <url>',
       "use this Zoho base URL instead of the tenant's (e.g. the simulator npm start prints)",
     )
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (provider: string, opts: ConnectOptions) => {
-      const early = checkConnectArgs(provider, opts);
-      if (early.length > 0) {
-        for (const p of early) console.error(p);
-        process.exitCode = 2;
-        return;
-      }
-      let wiring: ConnectWiring;
-      try {
-        wiring = wiringFromEnvironment(opts);
-      } catch (err) {
-        console.error((err as Error).message);
-        process.exitCode = 2;
-        return;
-      }
-      process.exitCode = await runConnect(provider, opts, wiring, {
-        out: (t) => process.stdout.write(t),
-        err: (t) => process.stderr.write(t),
-        isTTY: !!process.stderr.isTTY,
-      });
-      wiring.doc.destroy();
-      wiring.secretsClient.destroy();
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run quotaflow -- connect zoho --tenant acme --code 1000.abc… --redirect-uri https://acme.example/oauth',
+    );
+  withTargetOptions(cmd).action(async (provider: string, opts: ConnectOptions) => {
+    const early = checkConnectArgs(provider, opts);
+    if (early.length > 0) {
+      for (const p of early) console.error(p);
+      process.exitCode = 2;
+      return;
+    }
+    let wiring: ConnectWiring;
+    try {
+      const target = await targetForCli(opts);
+      opts.apiUrl ??= target.apiUrl;
+      wiring = wiringFromEnvironment(opts, target);
+    } catch (err) {
+      console.error((err as Error).message);
+      process.exitCode = err instanceof UsageError ? 2 : 1;
+      return;
+    }
+    process.exitCode = await runConnect(provider, opts, wiring, {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+      isTTY: !!process.stderr.isTTY,
     });
+    wiring.doc.destroy();
+    wiring.secretsClient.destroy();
+  });
 };

@@ -19,12 +19,17 @@ import { RecordRepository } from '../../shared/store/records';
 import { UserRepository } from '../../shared/store/users';
 import { loadGoalsDocument } from '../goals-document';
 import { TENANTS_DIR } from '../tenants';
-import { documentClientFromEnvironment, tenantForCli, UsageError } from './common';
+import { tenantForCli, UsageError } from './common';
 import { explain } from './import';
+import { documentClientFor, resolveTenantTarget, type TenantTarget } from './tenant-target';
 
 export interface GoalsOptions {
   tenant: string;
+  /** The tenant's table; default: the table of the tenant found (tenant-target.ts). */
   table?: string;
+  local?: boolean;
+  aws?: boolean;
+  refresh?: boolean;
   json?: boolean;
 }
 
@@ -48,6 +53,7 @@ export interface GoalsWiring {
 
 export const wiringFromEnvironment = async (
   opts: GoalsOptions,
+  target?: TenantTarget,
 ): Promise<GoalsWiring & { destroy(): void }> => {
   const tenant = tenantForCli(opts.tenant);
   let goals: CompiledGoals | undefined;
@@ -65,8 +71,9 @@ export const wiringFromEnvironment = async (
   } catch {
     // No plans (or none readable; `validate` reports that): goals that need a quota say so per rep.
   }
-  const doc = documentClientFromEnvironment();
-  const tableName = opts.table ?? `quotaflow-${tenant.id}`;
+  const found: TenantTarget = target ?? (await resolveTenantTarget(tenant, opts));
+  const doc = documentClientFor(found);
+  const tableName = opts.table ?? found.tableName;
   try {
     const users = await new UserRepository(doc, tableName).all();
     return {

@@ -23,6 +23,7 @@ import { progressText } from './goals-format';
 import { type GoalsOptions, type GoalsWiring, ownerCheck, wiringFromEnvironment } from './goals-wiring';
 import { explain } from './import';
 import { columns } from './incentives-format';
+import { withTargetOptions } from './tenant-target';
 
 export type { GoalsOptions, GoalsWiring } from './goals-wiring';
 
@@ -250,10 +251,12 @@ const action =
   };
 
 const common = (c: Command): Command =>
-  c
-    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; goals in tenants/goals/<id>.json)')
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
-    .option('--json', 'print the result as JSON on stdout');
+  withTargetOptions(
+    c
+      .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; goals in tenants/goals/<id>.json)')
+      .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
+      .option('--json', 'print the result as JSON on stdout'),
+  );
 
 const examples = (lines: string[]) =>
   `\nExamples:\n${lines.map((l) => `  $ npm run quotaflow -- ${l}`).join('\n')}\n`;

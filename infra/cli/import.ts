@@ -23,15 +23,19 @@ import {
   type PageProgress,
   reconcile,
 } from '../../shared/sync/reconcile';
-import { documentClientFromEnvironment, type Terminal, tenantForCli, tenantSecretId } from './common';
+import { type Terminal, tenantForCli, UsageError } from './common';
+import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
 
 export interface ImportOptions {
   tenant: string;
   resume?: boolean;
   restart?: boolean;
   json?: boolean;
-  /** The tenant's table; default `quotaflow-<id>`, the name `npm start` uses (deployed tables need this). */
+  /** The tenant's table; default: the table of the tenant found (tenant-target.ts). */
   table?: string;
+  local?: boolean;
+  aws?: boolean;
+  refresh?: boolean;
   /** Points the tenant's CRM at another base URL (a simulator, e.g. the one `npm start` prints). */
   crmUrl?: string;
   module?: string[];
@@ -47,7 +51,7 @@ export interface ImportWiring {
   now?: () => Date;
 }
 
-export { type Terminal, UsageError } from './common';
+export { type Terminal, UsageError };
 
 /** An operator's import can wait out a burst of 429s and slow answers instead of stopping. */
 const CLI_HTTP = { timeoutMs: 30_000, attempts: 6, maxBackoffMs: 30_000 };
@@ -60,15 +64,15 @@ const withCrmUrl = (tenant: TenantConfig, url: string): TenantConfig => {
   return tenant;
 };
 
-export const wiringFromEnvironment = (opts: ImportOptions): ImportWiring => {
+export const wiringFromEnvironment = (opts: ImportOptions, target: TenantTarget): ImportWiring => {
   let tenant: TenantConfig = tenantForCli(opts.tenant);
   if (opts.crmUrl) tenant = withCrmUrl(tenant, opts.crmUrl);
   return {
     tenant,
-    secrets: new SecretsManagerSecrets(new SecretsManagerClient({}), tenantSecretId(tenant.id)),
-    doc: documentClientFromEnvironment(),
-    tableName: opts.table ?? `quotaflow-${tenant.id}`,
-    bus: new EventBridgeBus(new EventBridgeClient({}), `quotaflow-${tenant.id}`),
+    secrets: new SecretsManagerSecrets(new SecretsManagerClient(target.secretsManager), target.secretId),
+    doc: documentClientFor(target),
+    tableName: opts.table ?? target.tableName,
+    bus: new EventBridgeBus(new EventBridgeClient(target.eventBridge), target.eventBusName),
   };
 };
 
@@ -129,7 +133,7 @@ export class ProgressPrinter {
 export const explain = (err: unknown, w: Pick<ImportWiring, 'tableName'>): string => {
   const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string } };
   if (e?.name === 'ResourceNotFoundException') {
-    return `table ${w.tableName} not found: pass --table <the stack's table name>, or for npm start set AWS_ENDPOINT_URL_DYNAMODB`;
+    return `table ${w.tableName} not found: if the stack was deployed again, pass --refresh (its outputs are cached); or name it with --table`;
   }
   if (e?.name === 'CredentialsProviderError')
     return 'no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY';
@@ -220,44 +224,45 @@ export const runImport = async (
 };
 
 export const registerImport = (program: Command): void => {
-  program
+  const cmd = program
     .command('import')
     .description("full import of the tenant's CRM into its table, resumable; exit 1 if it did not finish")
     .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
     .option('--resume', 'continue an interrupted import after its last saved page')
     .option('--restart', 'discard an interrupted import and begin again')
     .option('--module <name...>', 'only these Zoho modules or Fxiaoke objects')
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
+    .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
     .option(
       '--crm-url <url>',
       "use this CRM base URL instead of the tenant's (e.g. the simulator npm start prints)",
     )
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (opts: ImportOptions) => {
-      let wiring: ImportWiring;
-      try {
-        wiring = wiringFromEnvironment(opts);
-      } catch (err) {
-        console.error((err as Error).message);
-        process.exitCode = 2;
-        return;
-      }
-      let stopping = false;
-      process.on('SIGINT', () => {
-        if (stopping) process.exit(130);
-        stopping = true;
-        process.stderr.write('\nstopping after this page (Ctrl+C again to quit at once)…\n');
-      });
-      process.exitCode = await runImport(
-        opts,
-        wiring,
-        {
-          out: (t) => process.stdout.write(t),
-          err: (t) => process.stderr.write(t),
-          isTTY: !!process.stderr.isTTY,
-        },
-        () => stopping,
-      );
-      wiring.doc.destroy();
+    .addHelpText('after', '\nExample:\n  npm run quotaflow -- import --tenant acme --resume');
+  withTargetOptions(cmd).action(async (opts: ImportOptions) => {
+    let wiring: ImportWiring;
+    try {
+      wiring = wiringFromEnvironment(opts, await targetForCli(opts));
+    } catch (err) {
+      console.error((err as Error).message);
+      process.exitCode = err instanceof UsageError ? 2 : 1;
+      return;
+    }
+    let stopping = false;
+    process.on('SIGINT', () => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      process.stderr.write('\nstopping after this page (Ctrl+C again to quit at once)…\n');
     });
+    process.exitCode = await runImport(
+      opts,
+      wiring,
+      {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+        isTTY: !!process.stderr.isTTY,
+      },
+      () => stopping,
+    );
+    wiring.doc.destroy();
+  });
 };

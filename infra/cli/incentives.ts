@@ -25,21 +25,18 @@ import {
 import type { Locale } from '../../shared/incentives/plan';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { IncentiveRepository } from '../../shared/store/incentives';
-import {
-  clockOption,
-  documentClientFromEnvironment,
-  NOW_OPTION,
-  type Terminal,
-  tenantForCli,
-  UsageError,
-} from './common';
+import { clockOption, NOW_OPTION, type Terminal, tenantForCli, UsageError } from './common';
 import { explain } from './import';
 import { columns, money, statementText } from './incentives-format';
+import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
 
 export interface IncentiveOptions {
   tenant: string;
-  /** The tenant's table; default `quotaflow-<id>`, the name `npm start` uses. */
+  /** The tenant's table; default: the table of the tenant found (tenant-target.ts). */
   table?: string;
+  local?: boolean;
+  aws?: boolean;
+  refresh?: boolean;
   /** Another plans file instead of tenants/incentives/<id>.json. */
   plans?: string;
   json?: boolean;
@@ -58,7 +55,10 @@ export interface IncentiveWiring {
 
 const shown = (file: string) => relative(process.cwd(), file) || file;
 
-export const wiringFromEnvironment = (opts: IncentiveOptions): IncentiveWiring & { destroy(): void } => {
+export const wiringFromEnvironment = (
+  opts: IncentiveOptions,
+  target: TenantTarget,
+): IncentiveWiring & { destroy(): void } => {
   const tenant: TenantConfig = tenantForCli(opts.tenant);
   const file = opts.plans ?? tenantDocumentPath('incentives', tenant.id);
   let book: PlanBook;
@@ -68,8 +68,8 @@ export const wiringFromEnvironment = (opts: IncentiveOptions): IncentiveWiring &
     throw new UsageError((err as Error).message);
   }
   const now = clockOption(opts.now);
-  const doc = documentClientFromEnvironment();
-  const tableName = opts.table ?? `quotaflow-${tenant.id}`;
+  const doc = documentClientFor(target);
+  const tableName = opts.table ?? target.tableName;
   return {
     tenant,
     book,
@@ -344,10 +344,10 @@ const action =
   async (opts: O) => {
     let wiring: ReturnType<typeof wiringFromEnvironment>;
     try {
-      wiring = wiringFromEnvironment(opts);
+      wiring = wiringFromEnvironment(opts, await targetForCli(opts));
     } catch (err) {
       process.stderr.write(`${(err as Error).message}\n`);
-      process.exitCode = 2;
+      process.exitCode = err instanceof UsageError ? 2 : 1;
       return;
     }
     try {
@@ -364,12 +364,18 @@ const HOLD_OPTION = [
 ] as const;
 
 const common = (c: Command): Command =>
-  c
-    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; plans in tenants/incentives/<id>.json)')
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
-    .option('--plans <file>', 'read the plans from this file instead of tenants/incentives/<id>.json')
-    .option(...NOW_OPTION)
-    .option('--json', 'print the result as JSON on stdout');
+  withTargetOptions(
+    c
+      .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; plans in tenants/incentives/<id>.json)')
+      .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
+      .option('--plans <file>', 'read the plans from this file instead of tenants/incentives/<id>.json')
+      .option(...NOW_OPTION)
+      .option('--json', 'print the result as JSON on stdout')
+      .addHelpText(
+        'after',
+        '\nExample:\n  npm run quotaflow -- incentives accrual --tenant acme --period 2026-11',
+      ),
+  );
 
 export const registerIncentives = (program: Command): void => {
   const cmd = program

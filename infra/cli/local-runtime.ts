@@ -11,6 +11,8 @@ const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export interface LocalRuntimeRef {
   tenant: string;
   url: string;
+  /** The stand-ins' endpoints and the table and bus names, as the runtime wrote them (none for --url). */
+  endpoints?: Record<string, string>;
 }
 
 export const findLocalRuntime = (
@@ -20,7 +22,12 @@ export const findLocalRuntime = (
   if (opts.url) return { tenant: tenantId, url: opts.url.replace(/\/$/, '') };
   const file = join(resolve(opts.dataDir ?? join(REPO_ROOT, '.local', tenantId)), 'runtime.json');
   const state = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { tenant?: unknown; url?: unknown; pid?: unknown })
+    ? (JSON.parse(readFileSync(file, 'utf8')) as {
+        tenant?: unknown;
+        url?: unknown;
+        pid?: unknown;
+        endpoints?: Record<string, string>;
+      })
     : undefined;
   const alive = (pid: unknown) => {
     try {
@@ -36,7 +43,7 @@ export const findLocalRuntime = (
     );
   if (state.tenant !== tenantId)
     throw new UsageError(`${file} belongs to tenant ${String(state.tenant)}, not ${tenantId}`);
-  return { tenant: tenantId, url: state.url };
+  return { tenant: tenantId, url: state.url, ...(state.endpoints ? { endpoints: state.endpoints } : {}) };
 };
 
 /** A JSON request to the runtime's /_local endpoints; a refusal becomes an error with its message. */

@@ -2,8 +2,8 @@
  * The admin CLI (`npm run quotaflow -- <command>`): `init` scaffolds a tenant (init.ts); `validate` checks tenant
  * configs before anything is deployed or started; `status` and `dlq` look at a running `npm start` (status.ts,
  * dlq.ts); `import` runs a tenant's initial CRM import (import.ts); `connect zoho` stores a Zoho tenant's refresh
- * token and enables its notification channels (connect.ts). Deploy itself is `npx cdk deploy` (see README
- * "Deploying a tenant"). `npm run quotaflow` enters through start.ts, which checks the Node.js version first.
+ * token and enables its notification channels (connect.ts). `deploy` and `destroy` put a tenant's stack on AWS
+ * and take it off (deploy.ts); every command finds its tenant by itself (tenant-target.ts). `npm run quotaflow` enters through start.ts, which checks the Node.js version first.
  */
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -12,6 +12,7 @@ import { deployProblems } from '../deployability';
 import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants';
 import { clockOption } from './common';
 import { registerConnect } from './connect';
+import { registerDeploy } from './deploy-command';
 import { registerDlq } from './dlq';
 import { registerGoals } from './goals';
 import { registerImport } from './import';
@@ -96,6 +97,7 @@ program
   });
 
 registerInit(program);
+registerDeploy(program);
 registerDlq(program);
 registerStatus(program);
 registerImport(program);

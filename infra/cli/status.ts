@@ -9,8 +9,9 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
+import { watchdog } from '../../shared/watchdog/absence';
 import type { DeadLetter } from '../local/delivery';
-import { calendarCoverages, calendarWarnings } from '../tenants';
+import { calendarCoverages, calendarWarnings, tenantBusinessCalendar } from '../tenants';
 import { tenantForCli, UsageError } from './common';
 import { findLocalRuntime, LOCAL_OPTIONS, type LocalRuntimeRef, localRequest } from './local-runtime';
 
@@ -48,7 +49,12 @@ export interface TenantStatus {
   oneTimeSchedules: number;
   calendars: { name: string; coversUntil: string | null; short: boolean }[];
   missingSecrets: string[];
+  /** What did not happen that should have (shared/watchdog/absence.ts): the same checks the alarms make. */
+  absence: string[];
 }
+
+/** Business hours without a CRM delivery before `status` (and the alarm) call it silence. */
+export const SILENT_BUSINESS_HOURS = 4;
 
 interface Local {
   now: string;
@@ -95,6 +101,36 @@ export const localStatus = async (tenant: TenantConfig, rt: LocalRuntimeRef): Pr
     last: at,
     ageMinutes: Math.round((now.getTime() - Date.parse(at)) / 60_000),
   }));
+  const channels = (await scanAll(doc, table, 'zohoChannels'))[0]?.channels as
+    | Record<string, { expiresAt?: string }>
+    | undefined;
+  const absence = watchdog({
+    now,
+    timeZone: tenant.timeZone,
+    calendar: tenantBusinessCalendar(tenant, now),
+    silentBusinessHours: SILENT_BUSINESS_HOURS,
+    deliveries: [
+      {
+        provider: tenant.crm.provider,
+        ...(last.has(tenant.crm.provider) ? { lastAt: last.get(tenant.crm.provider) } : {}),
+      },
+    ],
+    ...(channels
+      ? {
+          zohoChannels: Object.entries(channels).flatMap(([module, c]) =>
+            c.expiresAt ? [{ module, expiresAt: c.expiresAt }] : [],
+          ),
+        }
+      : {}),
+    // A disabled reconcile never moves its watermark: nothing to alarm on then.
+    ...(tenant.schedules.reconcile?.enabled === false
+      ? {}
+      : {
+          watermarks: (await scanAll(doc, table, 'syncState')).flatMap((w) =>
+            typeof w.watermark === 'string' ? [{ module: String(w.module), at: w.watermark }] : [],
+          ),
+        }),
+  }).findings;
   const pending = (await scanAll(doc, table, 'effect')).filter((i) => i.status === 'pending').length;
 
   const letters = await localRequest<DeadLetter[]>(rt, '/_local/dlq');
@@ -123,6 +159,7 @@ export const localStatus = async (tenant: TenantConfig, rt: LocalRuntimeRef): Pr
       .filter((c) => c.short)
       .map((c) => `calendar ${c.name} runs out of holiday data on ${c.coversUntil}`),
     ...missingSecrets.map((k) => `secret ${k} is missing`),
+    ...absence,
   ];
   return {
     tenant: tenant.id,
@@ -137,6 +174,7 @@ export const localStatus = async (tenant: TenantConfig, rt: LocalRuntimeRef): Pr
     oneTimeSchedules: snapshot.oneTime.length,
     calendars,
     missingSecrets,
+    absence,
   };
 };
 
@@ -160,6 +198,7 @@ export const formatStatus = (s: TenantStatus): string[] => [
       )
     : ['  none']),
   `secrets       ${s.missingSecrets.length ? `missing ${s.missingSecrets.join(', ')}` : 'complete'}`,
+  `absence       ${s.absence.length ? s.absence.join('; ') : 'nothing missing (deliveries, channels, reconcile)'}`,
 ];
 
 export const registerStatus = (program: Command): void => {

@@ -6,7 +6,8 @@ import { suppressAndAnnounce } from '../../shared/mail/suppress';
 import { InvalidAddressError } from '../../shared/mail/unsubscribe';
 import type { EventBusPort } from '../../shared/ports';
 import { type SuppressionEntry, SuppressionRepository } from '../../shared/store/suppression';
-import { documentClientFromEnvironment, type Terminal, tenantForCli } from './common';
+import { type Terminal, tenantForCli, UsageError } from './common';
+import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
 
 export const SUPPRESSION_ACTIONS = ['list', 'add', 'remove'] as const;
 export type SuppressionAction = (typeof SUPPRESSION_ACTIONS)[number];
@@ -14,10 +15,13 @@ export type SuppressionAction = (typeof SUPPRESSION_ACTIONS)[number];
 export interface SuppressionOptions {
   tenant: string;
   json?: boolean;
-  /** Default `quotaflow-<id>`, the name `npm start` uses (deployed tables need the stack's TableName output). */
+  /** Default: the table of the tenant found (tenant-target.ts). */
   table?: string;
-  /** Default `quotaflow-<id>`, the tenant bus's name in both backends. */
+  /** Default: the event bus of the tenant found. */
   bus?: string;
+  local?: boolean;
+  aws?: boolean;
+  refresh?: boolean;
 }
 
 export interface SuppressionWiring {
@@ -27,16 +31,16 @@ export interface SuppressionWiring {
   close?: () => void;
 }
 
-export { type Terminal, UsageError } from './common';
+export { type Terminal, UsageError };
 
-export const wiringFromEnvironment = (opts: SuppressionOptions): SuppressionWiring => {
+export const wiringFromEnvironment = (opts: SuppressionOptions, target: TenantTarget): SuppressionWiring => {
   const tenant: TenantConfig = tenantForCli(opts.tenant);
-  const doc = documentClientFromEnvironment();
-  const events = new EventBridgeClient({});
+  const doc = documentClientFor(target);
+  const events = new EventBridgeClient(target.eventBridge);
   return {
     tenant,
-    repository: new SuppressionRepository(doc, opts.table ?? `quotaflow-${tenant.id}`, () => new Date()),
-    bus: new EventBridgeBus(events, opts.bus ?? `quotaflow-${tenant.id}`),
+    repository: new SuppressionRepository(doc, opts.table ?? target.tableName, () => new Date()),
+    bus: new EventBridgeBus(events, opts.bus ?? target.eventBusName),
     close: () => {
       doc.destroy();
       events.destroy();
@@ -115,22 +119,27 @@ export const runSuppression = async (
 };
 
 export const registerSuppression = (program: Command): void => {
-  program
+  const cmd = program
     .command('suppression')
     .description("list, add or remove addresses on a tenant's suppression list (never mailed)")
     .argument('<action>', 'list, add or remove')
     .argument('[address]', 'the email address (add, remove)')
     .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
-    .option('--bus <name>', "the tenant's event bus for contact.suppressed (default quotaflow-<id>)")
+    .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
+    .option('--bus <name>', "the tenant's event bus for contact.suppressed (default: the tenant found's)")
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (action: string, address: string | undefined, opts: SuppressionOptions) => {
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run quotaflow -- suppression add buyer@example.com --tenant acme',
+    );
+  withTargetOptions(cmd).action(
+    async (action: string, address: string | undefined, opts: SuppressionOptions) => {
       let wiring: SuppressionWiring;
       try {
-        wiring = wiringFromEnvironment(opts);
+        wiring = wiringFromEnvironment(opts, await targetForCli(opts));
       } catch (err) {
         console.error((err as Error).message);
-        process.exitCode = 2;
+        process.exitCode = err instanceof UsageError ? 2 : 1;
         return;
       }
       process.exitCode = await runSuppression(action, address, opts, wiring, {
@@ -138,5 +147,6 @@ export const registerSuppression = (program: Command): void => {
         err: (t) => process.stderr.write(t),
       });
       wiring.close?.();
-    });
+    },
+  );
 };

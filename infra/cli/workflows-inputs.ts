@@ -22,8 +22,9 @@ import { resolveCountryCalendars } from '../../shared/workflows/country-holidays
 import type { EffectCheckPorts } from '../../shared/workflows/effect-checks';
 import type { EffectStateReader } from '../../shared/workflows/explain-report';
 import { TENANTS_DIR } from '../tenants';
-import { clockOption, documentClientFromEnvironment, type Terminal } from './common';
+import { clockOption, type Terminal } from './common';
 import { explain as explainAwsError } from './import';
+import { documentClientFor, type TenantTarget } from './tenant-target';
 
 /** What the commands talk to; the CLI builds it from the environment, tests hand in local ones. */
 export interface WorkflowsWiring {
@@ -40,10 +41,14 @@ export interface WorkflowsWiring {
   tableName(id: string): string;
 }
 
-export const wiringFromEnvironment = (opts: {
-  table?: string;
-  now?: string;
-}): WorkflowsWiring & { close(): void } => {
+/** `target`: the tenant found for `--tenant` (tenant-target.ts); without one, the SDK's settings and npm start's names. */
+export const wiringFromEnvironment = (
+  opts: {
+    table?: string;
+    now?: string;
+  },
+  target?: TenantTarget,
+): WorkflowsWiring & { close(): void } => {
   let fixed: (() => Date) | undefined;
   try {
     fixed = clockOption(opts.now);
@@ -54,10 +59,11 @@ export const wiringFromEnvironment = (opts: {
   let doc: DynamoDBDocumentClient | undefined;
   // Created on first use: validate and --event-file need no table.
   const client = () => {
-    doc ??= documentClientFromEnvironment();
+    doc ??= documentClientFor(target);
     return doc;
   };
-  const tableName = (id: string) => opts.table ?? `quotaflow-${id}`;
+  const tableName = (id: string) =>
+    opts.table ?? (target?.tenant === id ? target.tableName : `quotaflow-${id}`);
   const config = (id: string) => loadTenantConfig(join(TENANTS_DIR, `${id}.json`));
   return {
     tenant: (id) => {

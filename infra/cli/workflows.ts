@@ -13,7 +13,8 @@ import { EVENT_ARCHIVE_RETENTION_DAYS, localDaysBetween } from '../../shared/sto
 import type { WorkflowEvent } from '../../shared/workflows';
 import { type DryRunProgress, dryRun } from '../../shared/workflows/dry-run';
 import { dueIn, type EffectStateReader, explainEvent } from '../../shared/workflows/explain-report';
-import { NOW_OPTION, type Terminal } from './common';
+import { UsageError as CliUsageError, NOW_OPTION, type Terminal } from './common';
+import { type TargetOptions, targetForCli, withTargetOptions } from './tenant-target';
 import { formatDryRun, formatExplain } from './workflows-format';
 import {
   daysOption,
@@ -239,14 +240,15 @@ const processTerminal = (): Terminal => ({
 /** A command's action: the wiring from the environment (a bad --now is exit 2), the run, then the clients closed. */
 const withWiring =
   <O>(run: (o: O, w: WorkflowsWiring, t: Terminal) => Promise<number>) =>
-  async (opts: O & { table?: string; now?: string }): Promise<void> => {
+  async (opts: O & { tenant: string; table?: string; now?: string } & TargetOptions): Promise<void> => {
     let wiring: ReturnType<typeof wiringFromEnvironment>;
     try {
-      wiring = wiringFromEnvironment(opts);
+      // An event given as a file needs no table, so no tenant to find either.
+      const needsTable = !(opts as { eventFile?: string }).eventFile;
+      wiring = wiringFromEnvironment(opts, needsTable ? await targetForCli(opts) : undefined);
     } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      processTerminal().err(`${err.message}\n`);
-      process.exitCode = err.code;
+      processTerminal().err(`${(err as Error).message}\n`);
+      process.exitCode = err instanceof UsageError ? err.code : err instanceof CliUsageError ? 2 : 1;
       return;
     }
     process.exitCode = await run(opts, wiring, processTerminal());
@@ -269,35 +271,60 @@ export const registerWorkflows = (program: Command): void => {
         processTerminal(),
       );
     });
-  wf.command('explain')
-    .description('which workflows an event matched and why not, what they planned, and what the ledger holds')
-    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
-    .option('--event <eventId>', 'a domain event id from the archive (kept 90 days)')
-    .option('--event-file <json>', 'an event given as a file (EventBridge or archived form); no table needed')
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
-    .option('--json', 'print the report as JSON')
-    .action(withWiring(runExplain));
-  wf.command('events')
-    .description(
-      'list the archived domain events of the last N days, newest first (their ids are what explain takes)',
-    )
-    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
-    .requiredOption('--days <n>', 'how many days back (1-90)')
-    .option('--record <id>', 'only the events of this record')
-    .option('--type <type>', 'only events of this type, such as deal.won')
-    .option(...NOW_OPTION)
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
-    .option('--json', 'print the events as JSON')
-    .action(withWiring(runEvents));
-  wf.command('dry-run')
-    .description(
-      'replay the archived events of the last N days through a config and list what it would do; mail to suppressed addresses and write-backs the CRM does not take are listed as skipped, with the reason',
-    )
-    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
-    .requiredOption('--days <n>', 'how many days back (1-90)')
-    .option('--config <file>', "a draft workflow config (default: the tenant's current one)")
-    .option(...NOW_OPTION)
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
-    .option('--json', 'print the report as JSON')
-    .action(withWiring(runDryRun));
+  withTargetOptions(
+    wf
+      .command('explain')
+      .description(
+        'which workflows an event matched and why not, what they planned, and what the ledger holds',
+      )
+      .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
+      .option('--event <eventId>', 'a domain event id from the archive (kept 90 days)')
+      .option(
+        '--event-file <json>',
+        'an event given as a file (EventBridge or archived form); no table needed',
+      )
+      .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
+      .option('--json', 'print the report as JSON')
+      .addHelpText(
+        'after',
+        '\nExample:\n  npm run quotaflow -- workflows explain --tenant acme --event 01JF…',
+      ),
+  ).action(withWiring(runExplain));
+
+  withTargetOptions(
+    wf
+      .command('events')
+      .description(
+        'list the archived domain events of the last N days, newest first (their ids are what explain takes)',
+      )
+      .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
+      .requiredOption('--days <n>', 'how many days back (1-90)')
+      .option('--record <id>', 'only the events of this record')
+      .option('--type <type>', 'only events of this type, such as deal.won')
+      .option(...NOW_OPTION)
+      .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
+      .option('--json', 'print the events as JSON')
+      .addHelpText(
+        'after',
+        '\nExample:\n  npm run quotaflow -- workflows events --tenant acme --days 7 --type deal.won',
+      ),
+  ).action(withWiring(runEvents));
+
+  withTargetOptions(
+    wf
+      .command('dry-run')
+      .description(
+        'replay the archived events of the last N days through a config and list what it would do; mail to suppressed addresses and write-backs the CRM does not take are listed as skipped, with the reason',
+      )
+      .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json)')
+      .requiredOption('--days <n>', 'how many days back (1-90)')
+      .option('--config <file>', "a draft workflow config (default: the tenant's current one)")
+      .option(...NOW_OPTION)
+      .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
+      .option('--json', 'print the report as JSON')
+      .addHelpText(
+        'after',
+        '\nExample:\n  npm run quotaflow -- workflows dry-run --tenant acme --days 14 --config draft.json',
+      ),
+  ).action(withWiring(runDryRun));
 };

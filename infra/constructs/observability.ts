@@ -1,7 +1,8 @@
 /**
  * The alarms behind "every queue and async target has a DLQ, an alarm and a redrive path": one per DLQ (anything
  * in it is a lost event until redriven), one per function (invocation errors: uncaught exceptions, timeouts), and one
- * on webhook receipts the recovery sweep had to republish. They notify one SNS topic per tenant (a stack output),
+ * on webhook receipts the recovery sweep had to republish, and two on the mail's SES reputation (bounce and
+ * complaint rates). They notify one SNS topic per tenant (a stack output),
  * which CloudWatch may publish to (from this account only) and the tenant's alarm e-mail addresses are subscribed
  * to. A dashboard per tenant shows the same metrics (dashboard.ts).
  */
@@ -13,7 +14,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { configurationSetName } from '../../events/ses-feedback';
 import type { TenantConfig } from '../../shared/config/tenant';
+import { BOUNCE_RATE_ALARM_PERCENT, COMPLAINT_RATE_ALARM_PERCENT } from '../../shared/watchdog/absence';
 import { TenantDashboard } from './dashboard';
 import type { QuotaflowFunction } from './function';
 import { acknowledge } from './nag';
@@ -124,6 +127,29 @@ export class Observability extends Construct {
         'holidays count as working days. Add the next year (README "Holiday calendars") and redeploy',
       action,
     );
+    // SES publishes the configuration set's reputation (mail.ts: reputationMetrics) as rates from 0 to 1. SES reviews
+    // an account above 5 % bounces or 0.1 % complaints; these warn before that (shared/watchdog/absence.ts).
+    for (const [id, metricName, percent, what] of [
+      ['MailBounceRate', 'Reputation.BounceRate', BOUNCE_RATE_ALARM_PERCENT, 'bounce'],
+      ['MailComplaintRate', 'Reputation.ComplaintRate', COMPLAINT_RATE_ALARM_PERCENT, 'complaint'],
+    ] as const)
+      this.add(
+        id,
+        new cloudwatch.Metric({
+          namespace: 'AWS/SES',
+          metricName,
+          dimensionsMap: { 'ses:configuration-set': configurationSetName(tenant.id) },
+          period: Duration.hours(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        `${tenant.id}: the mail ${what} rate is over ${percent} %; SES reviews the account at higher rates. Check the ` +
+          'suppression list and the workflows mailing stale contacts',
+        action,
+        {
+          threshold: percent / 100,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        },
+      );
   }
 
   private addDeadLetterAlarm(id: string, queue: sqs.IQueue, what: string, action: actions.SnsAction): void {
@@ -138,13 +164,21 @@ export class Observability extends Construct {
     );
   }
 
-  private add(id: string, metric: cloudwatch.IMetric, description: string, action: actions.SnsAction): void {
+  private add(
+    id: string,
+    metric: cloudwatch.IMetric,
+    description: string,
+    action: actions.SnsAction,
+    when: { threshold: number; comparisonOperator: cloudwatch.ComparisonOperator } = {
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    },
+  ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
       alarmDescription: description,
-      threshold: 1,
+      ...when,
       evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(action);

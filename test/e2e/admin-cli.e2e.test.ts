@@ -81,6 +81,8 @@ describe('quotaflow dlq', () => {
       alarms: [{ name: 'event-archive dead letters', state: 'ALARM' }],
       deliveries: [],
       missingSecrets: [],
+      // No delivery yet is not silence: a tenant is not alarmed before its CRM first posts.
+      absence: [],
     });
     expect(s.schedules).toContainEqual({ name: 'effectRecovery', next: expect.any(String), lastRun: null });
     expect(s.calendars.length).toBeGreaterThan(0);
@@ -92,6 +94,7 @@ describe('quotaflow dlq', () => {
       });
     const text = quotaflow('status');
     expect(text.stdout).toContain('tenant demo  UNHEALTHY');
+    expect(text.stdout).toContain('absence       nothing missing (deliveries, channels, reconcile)');
     expect(text.stdout).toContain('1 dead letter(s) in event-archive');
   }, 60_000);
 

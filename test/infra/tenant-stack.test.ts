@@ -251,4 +251,21 @@ describe('demo tenant stack', () => {
       AlarmDescription: expect.stringContaining('Holiday calendars'),
     });
   });
+
+  it("alarms on the configuration set's SES reputation: bounces over 4 %, complaints over 0.08 %", () => {
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map((a) => a.Properties);
+    for (const [metric, threshold] of [
+      ['Reputation.BounceRate', 0.04],
+      ['Reputation.ComplaintRate', 0.0008],
+    ] as const)
+      expect(
+        alarms.find((a) => a.MetricName === metric),
+        metric,
+      ).toMatchObject({
+        Namespace: 'AWS/SES',
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'ses:configuration-set', Value: expect.stringMatching(/^quotaflow-/) }],
+      });
+  });
 });
