@@ -14,7 +14,7 @@ import { escapeHtml } from './escape';
 export type MailLocale = 'zh-CN' | 'en';
 
 /** What the X-Quotaflow-Kind header says: what a message is, for filters, metrics and support. */
-export type MailKind = 'statement' | 'team-summary' | 'workflow' | 'goal-reminder' | 'digest';
+export type MailKind = 'statement' | 'team-summary' | 'workflow' | 'goal-reminder' | 'manager-digest';
 
 export interface Branding {
   /** https URL of a logo, shown 32 px high above the title. */

@@ -1,0 +1,241 @@
+/**
+ * The manager digest as an email, in the manager's locale (zh-CN or en), through the one mail layout: names, not
+ * ids; money, percentages and dates in the reader's format; deal names linked to the CRM record where it has a
+ * URL; attainment against expected as CSS bars (spans, which survive email clients and the dark-mode rules).
+ * Every value is escaped: names and deal names come from the CRM.
+ */
+import { Dec } from '../incentives/money';
+import { escapeHtml, oneLine } from '../mail/escape';
+import { type Block, type Brand, brandLine, type MailDocument, renderMail } from '../mail/layout';
+import type { Locale } from '../org/config';
+import type { OutgoingEmail } from '../ports';
+import type { DealRef, DigestModel, GoalLine } from './model';
+import {
+  formatCount,
+  formatDate,
+  formatPeriodLabel,
+  formatValue,
+  STATUS_COLOR,
+  statusWord,
+  T,
+} from './words';
+
+export interface RenderedDigest {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const MUTED = '#57606a';
+const TRACK = '#eaeef2';
+const LIST_LIMIT = 20;
+
+const pctOf = (v: string | null) =>
+  v === null ? 0 : Math.max(0, Math.min(100, new Dec(v).times(100).toDecimalPlaces(1).toNumber()));
+
+const bar = (width: number, height: number, color: string) =>
+  `<span style="display:block;width:100%;height:${height}px;line-height:${height}px;font-size:0;background:${TRACK};border-radius:3px">` +
+  (width > 0
+    ? `<span style="display:block;width:${width}%;height:${height}px;font-size:0;background:${color};border-radius:3px">&nbsp;</span>`
+    : '&nbsp;') +
+  '</span>';
+
+/** One row per rep: name and attainment, a bar of what is attained and a thin one of what is expected by now. */
+const chart = (m: DigestModel, locale: Locale): Block | undefined => {
+  const rows = m.reps.filter((r) => r.goal?.attainment != null);
+  if (!rows.length) return undefined;
+  const w = T[locale];
+  const html = rows
+    .map((r) => {
+      const g = r.goal as GoalLine;
+      const label = `${formatPercentOrDash(g.attainment, locale)} · ${statusWord(g.status, locale)}`;
+      return (
+        '<div style="margin:0 0 10px">' +
+        `<span style="display:block;font-size:13px;line-height:1.4;margin:0 0 3px">${escapeHtml(r.name)}` +
+        `<span style="float:right;color:${MUTED}">${escapeHtml(label)}</span></span>` +
+        bar(pctOf(g.attainment), 10, STATUS_COLOR[g.status]) +
+        `<span style="display:block;height:3px;font-size:0;line-height:3px">&nbsp;</span>` +
+        bar(pctOf(g.expectedAttainment), 3, '#8c959f') +
+        '</div>'
+      );
+    })
+    .join('');
+  const text = rows
+    .map((r) => {
+      const g = r.goal as GoalLine;
+      const n = Math.round(pctOf(g.attainment) / 5);
+      return `${r.name}: [${'#'.repeat(n)}${'.'.repeat(20 - n)}] ${formatPercentOrDash(g.attainment, locale)} (${w.expected(formatPercentOrDash(g.expectedAttainment, locale))})`;
+    })
+    .join('\n');
+  return {
+    type: 'html',
+    html: `<p style="margin:0 0 8px;font-size:12px;color:${MUTED}">${escapeHtml(w.chartLegend)}</p>${html}`,
+    text,
+  };
+};
+
+const formatPercentOrDash = (v: string | null, locale: Locale) =>
+  v === null
+    ? '—'
+    : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(
+        v as unknown as number,
+      );
+
+const money = (d: DealRef, locale: Locale) =>
+  d.amount !== null && d.currency !== null ? formatValue(d.amount, d.currency, locale) : '';
+
+const dealLink = (d: DealRef): string =>
+  d.url
+    ? `<a href="${escapeHtml(d.url)}" style="color:#2f6feb;text-decoration:underline">${escapeHtml(d.name)}</a>`
+    : `<strong>${escapeHtml(d.name)}</strong>`;
+
+/** A list of deals: the name (linked), then who owns it, the amount and what is said about it. */
+const deals = <D extends DealRef>(
+  list: readonly D[],
+  locale: Locale,
+  extra: (d: D) => string = () => '',
+): Block => {
+  const shown = list.slice(0, LIST_LIMIT);
+  const more = list.length - shown.length;
+  const detail = (d: D) =>
+    [d.owner.name, money(d, locale) || T[locale].noAmount, extra(d)].filter((s) => s !== '').join(' · ');
+  return {
+    type: 'html',
+    html:
+      '<ul style="margin:0 0 14px;padding:0 0 0 18px">' +
+      shown
+        .map(
+          (d) =>
+            `<li style="margin:0 0 6px;font-size:14px;line-height:1.5">${dealLink(d)}<br><span style="font-size:13px;color:${MUTED}">${escapeHtml(detail(d))}</span></li>`,
+        )
+        .join('') +
+      (more > 0
+        ? `<li style="font-size:13px;color:${MUTED}">+${formatCount(String(more), locale)}</li>`
+        : '') +
+      '</ul>',
+    text: [
+      ...shown.map((d) => `- ${d.name}: ${detail(d)}${d.url ? ` <${d.url}>` : ''}`),
+      ...(more > 0 ? [`- +${more}`] : []),
+    ].join('\n'),
+  };
+};
+
+const repTable = (m: DigestModel, locale: Locale): Block => {
+  const w = T[locale];
+  const v = (x: string | null, unit: string) => (x === null ? '—' : formatValue(x, unit, locale));
+  return {
+    type: 'table',
+    head: w.head,
+    numeric: [1, 2, 3, 4, 5],
+    rows: m.reps.map((r) => {
+      const g = r.goal;
+      const a = r.accrual;
+      const tier = a?.tier ? `\n${w.tier(a.tier.tier, formatPercentOrDash(a.tier.rate, locale))}` : '';
+      return [
+        r.name,
+        g
+          ? `${formatPercentOrDash(g.attainment, locale)} · ${statusWord(g.status, locale)}\n${w.expected(formatPercentOrDash(g.expectedAttainment, locale))}`
+          : '—',
+        g && g.gap !== null && new Dec(g.gap).gt(0) ? v(g.gap, g.unit) : '—',
+        g ? v(g.neededPerWeek, g.unit) : '—',
+        g?.coverage ? `${formatCount(g.coverage, locale)}×` : '—',
+        a ? `${formatValue(a.earned, a.currency, locale)}${tier}` : '—',
+      ];
+    }),
+    textRow: (row) =>
+      `- ${row[0]}: ${row
+        .slice(1)
+        .map((c, i) => `${w.head[i + 1]} ${c.replace(/\n/g, ', ')}`)
+        .join('; ')}`,
+  };
+};
+
+export const digestDocument = (
+  m: DigestModel,
+  brand: Brand,
+  teamName: string,
+  locale: Locale,
+): { subject: string; doc: MailDocument } => {
+  const w = T[locale];
+  const period = formatPeriodLabel(m.period, locale);
+  const blocks: Block[] = [{ type: 'paragraph', text: w.hello(m.manager.name) }];
+  if (m.reps.length === 0) blocks.push({ type: 'paragraph', text: w.noReps });
+  else {
+    blocks.push({ type: 'paragraph', text: m.headline ? w.headline(m.headline, locale) : w.noGoal });
+    if (m.quiet) blocks.push({ type: 'paragraph', text: w.quiet });
+    const c = chart(m, locale);
+    blocks.push({ type: 'heading', text: w.team });
+    if (c) blocks.push(c);
+    blocks.push(repTable(m, locale));
+  }
+  const ch = m.changes;
+  const moved = (d: DealRef & { from: string; to: string }) =>
+    w.moved(formatDate(d.from, locale), formatDate(d.to, locale));
+  const sections: [string, Block | undefined, number][] = [
+    [w.created, ch.created.length ? deals(ch.created, locale) : undefined, ch.created.length],
+    [w.won, ch.won.length ? deals(ch.won, locale) : undefined, ch.won.length],
+    [w.lost, ch.lost.length ? deals(ch.lost, locale) : undefined, ch.lost.length],
+    [w.pushed, ch.pushed.length ? deals(ch.pushed, locale, moved) : undefined, ch.pushed.length],
+    [w.pulledIn, ch.pulledIn.length ? deals(ch.pulledIn, locale, moved) : undefined, ch.pulledIn.length],
+  ];
+  if (sections.some(([, b]) => b)) {
+    blocks.push({ type: 'heading', text: w.changes });
+    blocks.push({
+      type: 'facts',
+      rows: sections.map(([label, , n]) => [label, formatCount(String(n), locale)] as const),
+    });
+    for (const [label, b] of sections) if (b) blocks.push({ type: 'paragraph', text: label }, b);
+  }
+  if (m.atRisk.length) {
+    blocks.push({ type: 'heading', text: w.atRisk });
+    blocks.push(deals(m.atRisk, locale, (d) => d.reasons.map((r) => w.reason(r, locale)).join('; ')));
+  }
+  const rec = m.recognition;
+  if (rec.wins.length || rec.goalsMet.length) {
+    blocks.push({ type: 'heading', text: w.recognition });
+    const lines = [
+      ...rec.wins.map((d) => w.winLine(d.owner.name, d.name, money(d, locale))),
+      ...rec.goalsMet.map((g) =>
+        w.metLine(g.person.name, g.goal.goalName[locale], formatValue(g.goal.actual, g.goal.unit, locale)),
+      ),
+    ];
+    blocks.push({ type: 'paragraph', text: lines.join('\n') }, { type: 'note', text: w.forward });
+  }
+  const q = m.dataQuality;
+  if (q.missingAmount.length || q.missingCloseDate.length) {
+    blocks.push({ type: 'heading', text: w.quality });
+    if (q.missingAmount.length)
+      blocks.push({ type: 'paragraph', text: w.missingAmount }, deals(q.missingAmount, locale));
+    if (q.missingCloseDate.length)
+      blocks.push({ type: 'paragraph', text: w.missingCloseDate }, deals(q.missingCloseDate, locale));
+  }
+  return {
+    subject: oneLine(w.subject(period, teamName)),
+    doc: {
+      locale,
+      title: w.title(period),
+      preheader: m.headline ? w.headline(m.headline, locale) : m.quiet ? w.quiet : undefined,
+      blocks,
+      footer: [w.footer(m.manager.timeZone), brandLine(brand)],
+    },
+  };
+};
+
+export const renderDigest = (
+  m: DigestModel,
+  brand: Brand,
+  opts: { teamName: string; locale?: Locale },
+): RenderedDigest => {
+  const { subject, doc } = digestDocument(m, brand, opts.teamName, opts.locale ?? m.manager.locale);
+  return { subject, ...renderMail(brand, doc) };
+};
+
+/** The message to send: the rendered digest to the manager, marked `X-Quotaflow-Kind: manager-digest`. */
+export const digestEmail = (r: RenderedDigest, from: string, to: string): OutgoingEmail => ({
+  kind: 'manager-digest',
+  from,
+  to: [to],
+  subject: r.subject,
+  html: r.html,
+  text: r.text,
+});
