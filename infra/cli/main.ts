@@ -12,6 +12,7 @@ import { deployProblems } from '../deployability';
 import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants';
 import { clockOption } from './common';
 import { registerConnect } from './connect';
+import { registerDigest } from './digest';
 import { registerDlq } from './dlq';
 import { registerGoals } from './goals';
 import { registerImport } from './import';
@@ -102,6 +103,7 @@ registerImport(program);
 registerConnect(program);
 registerIncentives(program);
 registerGoals(program);
+registerDigest(program);
 registerSuppression(program);
 registerWorkflows(program);
 
