@@ -40,38 +40,65 @@ const bar = (width: number, height: number, color: string) =>
     : '&nbsp;') +
   '</span>';
 
-/** One row per rep: name and attainment, a bar of what is attained and a thin one of what is expected by now. */
-const chart = (m: DigestModel, locale: Locale): Block | undefined => {
-  const rows = m.reps.filter((r) => r.goal?.attainment != null);
-  if (!rows.length) return undefined;
+/** What a rep's row says under the bars: expected by now, gap, needed per week, coverage, accrual and tier. */
+const repDetail = (r: DigestModel['reps'][number], locale: Locale): string => {
   const w = T[locale];
-  const html = rows
+  const g = r.goal;
+  const a = r.accrual;
+  const parts: string[] = [];
+  if (g) {
+    parts.push(w.expected(formatPercentOrDash(g.expectedAttainment, locale)));
+    if (g.gap !== null && new Dec(g.gap).gt(0)) parts.push(w.gap(formatValue(g.gap, g.unit, locale)));
+    if (g.neededPerWeek !== null) parts.push(w.needs(formatValue(g.neededPerWeek, g.unit, locale)));
+    if (g.coverage !== null) parts.push(w.coverage(`${formatCount(g.coverage, locale)}×`));
+  }
+  if (a) {
+    const tier = a.tier ? w.tier(a.tier.tier, formatPercentOrDash(a.tier.rate, locale)) : '';
+    parts.push(w.accrued(`${formatValue(a.earned, a.currency, locale)}${tier}`));
+  }
+  return parts.join(' · ');
+};
+
+/**
+ * One row per rep: name and attainment with its status, a bar of what is attained and a thin grey one of what is
+ * expected by now, then the figures in a line that wraps (a table of six money columns does not fit a phone).
+ */
+const repsBlock = (m: DigestModel, locale: Locale): Block => {
+  const w = T[locale];
+  const status = (g: GoalLine | null) =>
+    g ? `${formatPercentOrDash(g.attainment, locale)} · ${statusWord(g.status, locale)}` : w.noFigures;
+  const html = m.reps
     .map((r) => {
-      const g = r.goal as GoalLine;
-      const label = `${formatPercentOrDash(g.attainment, locale)} · ${statusWord(g.status, locale)}`;
+      const g = r.goal;
+      const bars =
+        g?.attainment != null
+          ? bar(pctOf(g.attainment), 10, STATUS_COLOR[g.status]) +
+            '<span style="display:block;height:3px;font-size:0;line-height:3px">&nbsp;</span>' +
+            bar(pctOf(g.expectedAttainment), 3, '#8c959f')
+          : '';
+      const detail = repDetail(r, locale);
       return (
-        '<div style="margin:0 0 10px">' +
-        `<span style="display:block;font-size:13px;line-height:1.4;margin:0 0 3px">${escapeHtml(r.name)}` +
-        `<span style="float:right;color:${MUTED}">${escapeHtml(label)}</span></span>` +
-        bar(pctOf(g.attainment), 10, STATUS_COLOR[g.status]) +
-        `<span style="display:block;height:3px;font-size:0;line-height:3px">&nbsp;</span>` +
-        bar(pctOf(g.expectedAttainment), 3, '#8c959f') +
+        '<div style="margin:0 0 14px">' +
+        `<span style="display:block;font-size:14px;line-height:1.4;margin:0 0 4px"><strong>${escapeHtml(r.name)}</strong>` +
+        `<span style="float:right;color:${g ? STATUS_COLOR[g.status] : MUTED};font-weight:600">${escapeHtml(status(g))}</span></span>` +
+        bars +
+        (detail
+          ? `<span style="display:block;font-size:12px;line-height:1.5;color:${MUTED};margin:4px 0 0">${escapeHtml(detail)}</span>`
+          : '') +
         '</div>'
       );
     })
     .join('');
-  const text = rows
+  const text = m.reps
     .map((r) => {
-      const g = r.goal as GoalLine;
-      const n = Math.round(pctOf(g.attainment) / 5);
-      return `${r.name}: [${'#'.repeat(n)}${'.'.repeat(20 - n)}] ${formatPercentOrDash(g.attainment, locale)} (${w.expected(formatPercentOrDash(g.expectedAttainment, locale))})`;
+      const detail = repDetail(r, locale);
+      return `- ${r.name}: ${status(r.goal)}${detail ? `; ${detail}` : ''}`;
     })
     .join('\n');
-  return {
-    type: 'html',
-    html: `<p style="margin:0 0 8px;font-size:12px;color:${MUTED}">${escapeHtml(w.chartLegend)}</p>${html}`,
-    text,
-  };
+  const legend = m.reps.some((r) => r.goal?.attainment != null)
+    ? `<p style="margin:0 0 10px;font-size:12px;color:${MUTED}">${escapeHtml(w.chartLegend)}</p>`
+    : '';
+  return { type: 'html', html: legend + html, text };
 };
 
 const formatPercentOrDash = (v: string | null, locale: Locale) =>
@@ -120,36 +147,6 @@ const deals = <D extends DealRef>(
   };
 };
 
-const repTable = (m: DigestModel, locale: Locale): Block => {
-  const w = T[locale];
-  const v = (x: string | null, unit: string) => (x === null ? '—' : formatValue(x, unit, locale));
-  return {
-    type: 'table',
-    head: w.head,
-    numeric: [1, 2, 3, 4, 5],
-    rows: m.reps.map((r) => {
-      const g = r.goal;
-      const a = r.accrual;
-      const tier = a?.tier ? `\n${w.tier(a.tier.tier, formatPercentOrDash(a.tier.rate, locale))}` : '';
-      return [
-        r.name,
-        g
-          ? `${formatPercentOrDash(g.attainment, locale)} · ${statusWord(g.status, locale)}\n${w.expected(formatPercentOrDash(g.expectedAttainment, locale))}`
-          : '—',
-        g && g.gap !== null && new Dec(g.gap).gt(0) ? v(g.gap, g.unit) : '—',
-        g ? v(g.neededPerWeek, g.unit) : '—',
-        g?.coverage ? `${formatCount(g.coverage, locale)}×` : '—',
-        a ? `${formatValue(a.earned, a.currency, locale)}${tier}` : '—',
-      ];
-    }),
-    textRow: (row) =>
-      `- ${row[0]}: ${row
-        .slice(1)
-        .map((c, i) => `${w.head[i + 1]} ${c.replace(/\n/g, ', ')}`)
-        .join('; ')}`,
-  };
-};
-
 export const digestDocument = (
   m: DigestModel,
   brand: Brand,
@@ -163,10 +160,7 @@ export const digestDocument = (
   else {
     blocks.push({ type: 'paragraph', text: m.headline ? w.headline(m.headline, locale) : w.noGoal });
     if (m.quiet) blocks.push({ type: 'paragraph', text: w.quiet });
-    const c = chart(m, locale);
-    blocks.push({ type: 'heading', text: w.team });
-    if (c) blocks.push(c);
-    blocks.push(repTable(m, locale));
+    blocks.push({ type: 'heading', text: w.team }, repsBlock(m, locale));
   }
   const ch = m.changes;
   const moved = (d: DealRef & { from: string; to: string }) =>
@@ -180,11 +174,8 @@ export const digestDocument = (
   ];
   if (sections.some(([, b]) => b)) {
     blocks.push({ type: 'heading', text: w.changes });
-    blocks.push({
-      type: 'facts',
-      rows: sections.map(([label, , n]) => [label, formatCount(String(n), locale)] as const),
-    });
-    for (const [label, b] of sections) if (b) blocks.push({ type: 'paragraph', text: label }, b);
+    for (const [label, b, n] of sections)
+      if (b) blocks.push({ type: 'paragraph', text: `${label} · ${formatCount(String(n), locale)}` }, b);
   }
   if (m.atRisk.length) {
     blocks.push({ type: 'heading', text: w.atRisk });

@@ -36,8 +36,9 @@ export const formatPeriodLabel = (p: DigestPeriod, locale: Locale): string => {
       new Date(`${p.start}T00:00:00Z`),
     );
   const week = Number(p.key.slice(6));
-  const span = `${date(p.start, locale)} – ${date(p.end, locale, true)}`;
-  return locale === 'zh-CN' ? `${p.key.slice(0, 4)}年第${week}周（${span}）` : `week ${week} (${span})`;
+  return locale === 'zh-CN'
+    ? `${p.key.slice(0, 4)}年第${week}周（${date(p.start, locale)}–${date(p.end, locale)}）`
+    : `week ${week} (${date(p.start, locale)} – ${date(p.end, locale, true)})`;
 };
 
 type Status = GoalLine['status'];
@@ -84,9 +85,13 @@ export const T = {
     noReps: 'Nobody reports to you in this period, so there is nothing to digest.',
     quiet: 'A quiet period: no deals were created, won, lost or moved, and nothing is at risk.',
     team: 'Your reps',
-    head: ['Rep', 'Attained', 'Gap', 'Needed / week', 'Coverage', 'Accrued'],
+    gap: (v: string) => `gap ${v}`,
+    needs: (v: string) => `needs ${v} a week`,
+    coverage: (v: string) => `coverage ${v}`,
+    accrued: (v: string) => `accrued ${v}`,
+    noFigures: 'no goal figures',
     expected: (p: string) => `expected ${p}`,
-    tier: (n: number, rate: string) => `tier ${n}, ${rate}`,
+    tier: (n: number, rate: string) => ` (tier ${n}, ${rate})`,
     changes: 'What changed',
     created: 'New deals',
     won: 'Won',
@@ -134,9 +139,13 @@ export const T = {
     noReps: '本周期没有向您汇报的成员，因此没有简报内容。',
     quiet: '本周期很平静：没有新建、赢单、丢单或改期的商机，也没有风险商机。',
     team: '团队成员',
-    head: ['成员', '完成率', '差距', '每周还需', '管道覆盖', '已计提成'],
+    gap: (v: string) => `差距 ${v}`,
+    needs: (v: string) => `每周还需 ${v}`,
+    coverage: (v: string) => `管道覆盖 ${v}`,
+    accrued: (v: string) => `已计提成 ${v}`,
+    noFigures: '暂无目标数据',
     expected: (p: string) => `应达 ${p}`,
-    tier: (n: number, rate: string) => `第 ${n} 档，${rate}`,
+    tier: (n: number, rate: string) => `（第 ${n} 档，${rate}）`,
     changes: '本期变化',
     created: '新建商机',
     won: '赢单',

@@ -195,7 +195,7 @@ describe('digest preview', () => {
     const t = terminal();
     expect(await runPreview({ ...base, format: 'json' }, w, t.term)).toBe(0);
     const { subject, digest } = JSON.parse(t.t.out);
-    expect(subject).toBe('east：团队简报 2026年第42周（10月12日 – 2026年10月18日）');
+    expect(subject).toBe('east：团队简报 2026年第42周（10月12日–10月18日）');
     expect(digest.period).toEqual({ key: '2026-W42', kind: 'week', start: '2026-10-12', end: '2026-10-18' });
     expect(digest.manager).toEqual({ id: 'm1', name: '李明', locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
     expect(digest.reps.map((r: { name: string }) => r.name)).toEqual(['Emily Carter', '王芳', '陈静']);

@@ -60,7 +60,7 @@ describe('digest rendering', () => {
 
   it('formats for a Chinese reader', () => {
     const r = renderDigest(busy(), brand, { teamName: '华东', locale: 'zh-CN' });
-    expect(r.subject).toBe('华东：团队简报 2026年第41周（10月5日 – 2026年10月11日）');
+    expect(r.subject).toBe('华东：团队简报 2026年第41周（10月5日–10月11日）');
     expect(r.text).toContain('王芳');
     expect(r.text).toContain('¥30,000.00');
     expect(r.text).toContain('预计成交日 10月1日 已过');
