@@ -2,10 +2,14 @@
  * What the `digest` commands run on: the goals wiring (tenant, goals, org, records, targets) plus the event archive
  * and the incentive accrual snapshots of the same table; and how one manager's digest is made from them.
  */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SesMailer } from '../../shared/adapters/aws/ses';
 import { buildDigest, type DigestModel } from '../../shared/digest/model';
 import type { DigestPeriod } from '../../shared/digest/period';
 import { type RenderedDigest, renderDigest } from '../../shared/digest/render';
+import type { DigestLedger } from '../../shared/digest/send';
 import { collectDigestInput } from '../../shared/digest/sources';
+import { EffectLedger } from '../../shared/effects/ledger';
 import { GoalProgress } from '../../shared/goals/progress';
 import { incentiveQuota } from '../../shared/goals/quota';
 import type { AccrualSummary } from '../../shared/incentives/accrual';
@@ -18,6 +22,8 @@ import { type GoalsOptions, type GoalsWiring, wiringFromEnvironment } from './go
 
 export interface DigestWiring extends GoalsWiring {
   events: EventArchiveReader;
+  /** How `digest send` sends exactly once (the effect ledger over the tenant's table, mailing through SES). */
+  ledger: DigestLedger;
   accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
 }
 
@@ -27,10 +33,23 @@ export const digestWiringFromEnvironment = async (
   const goals = await wiringFromEnvironment(opts);
   const doc = documentClientFromEnvironment();
   const incentives = new IncentiveRepository(doc, goals.tableName);
+  const mailer = new SesMailer(new SESv2Client({}));
+  const ledger = new EffectLedger(
+    doc,
+    goals.tableName,
+    {
+      email: async ({ email }) => (await mailer.send(email)).messageId,
+      schedule: async () => {
+        throw new Error('digest send schedules nothing');
+      },
+    },
+    goals.now,
+  );
   return {
     ...goals,
     events: new EventArchive(doc, goals.tableName, { timeZone: goals.tenant.timeZone, now: goals.now }),
     accruals: (key, date) => incentives.accruals(key, date),
+    ledger,
     destroy: () => {
       goals.destroy();
       doc.destroy();

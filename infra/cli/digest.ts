@@ -1,12 +1,16 @@
 /**
  * `quotaflow digest preview`: one manager's digest as it would be mailed (HTML or text) or as data (JSON, the
- * DigestModel of shared/digest/model.ts), without sending anything. Exit codes: 0 done, 1 failed, 2 bad arguments.
+ * DigestModel of shared/digest/model.ts), without sending anything. `quotaflow digest send`: mails it to the
+ * manager, once per manager and period (the effect ledger). Exit codes: 0 done, 1 failed, 2 bad arguments.
  */
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { DigestPeriodError, digestPeriodOn, parseDigestPeriod } from '../../shared/digest/period';
-import { UnknownManagerError } from '../../shared/digest/sources';
-import { localDate } from '../../shared/incentives/periods';
+import { digestEmail } from '../../shared/digest/render';
+import { sendDigestOnce } from '../../shared/digest/send';
+import { teamOf, UnknownManagerError } from '../../shared/digest/sources';
+import { addDays, localDate, startOfLocalDay } from '../../shared/incentives/periods';
+import { senderOf } from '../../shared/mail/sender';
 import type { Locale } from '../../shared/org/config';
 import { parseInstant, type Terminal, UsageError } from './common';
 import { type DigestWiring, digestWiringFromEnvironment, makeDigest } from './digest-wiring';
@@ -62,6 +66,67 @@ export const runPreview = async (opts: PreviewOptions, w: DigestWiring, term: Te
   }
 };
 
+export interface SendOptions extends GoalsOptions {
+  manager: string;
+  period: string;
+}
+
+/** Sends one manager's digest of a period, as of the period's end (or now, if that is earlier). */
+export const runSend = async (opts: SendOptions, w: DigestWiring, term: Terminal): Promise<number> => {
+  try {
+    const manager = w.org.person(opts.manager);
+    if (!manager)
+      throw new UsageError(
+        `--manager ${opts.manager}: not a person of the org (CRM users, goals org.people)`,
+      );
+    const period = parseDigestPeriod(opts.period);
+    if (teamOf(w.org, manager.id, period).length === 0)
+      throw new UsageError(
+        `${manager.name} (${manager.id}) leads no team and has no direct reports in ${period.key}`,
+      );
+    if (!manager.email) {
+      term.err(
+        `${manager.name} (${manager.id}) has no email address in the CRM or goals org.people; nothing sent\n`,
+      );
+      return 1;
+    }
+    const end = startOfLocalDay(addDays(period.end, 1), manager.timeZone);
+    const asOf = new Date(Math.min(w.now().getTime(), end.getTime()));
+    const { rendered } = await makeDigest(w, manager.id, period, asOf);
+    const email = digestEmail(rendered, senderOf(w.tenant.mail), manager.email);
+    const out = await sendDigestOnce(w.ledger, manager.id, period.key, email);
+    if (opts.json) term.out(`${JSON.stringify({ manager: manager.id, period: period.key, ...out })}\n`);
+    else if (out.outcome === 'performed') term.out(`sent "${rendered.subject}" to ${manager.email}\n`);
+    else term.out(`the ${period.key} digest of ${manager.name} was sent before; nothing sent\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof DigestPeriodError || err instanceof UnknownManagerError) {
+      term.err(`${err.message}\n`);
+      return 2;
+    }
+    term.err(`digest send failed: ${explain(err, w)}\n`);
+    return 1;
+  }
+};
+
+const withWiring =
+  <O extends GoalsOptions>(run: (opts: O, w: DigestWiring, term: Terminal) => Promise<number>) =>
+  async (opts: O) => {
+    let w: Awaited<ReturnType<typeof digestWiringFromEnvironment>>;
+    try {
+      w = await digestWiringFromEnvironment(opts);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exitCode = err instanceof UsageError ? 2 : 1;
+      return;
+    }
+    try {
+      process.exitCode = await run(opts, w, terminal());
+    } finally {
+      w.destroy();
+    }
+  };
+
 const terminal = (): Terminal => ({
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
@@ -101,19 +166,18 @@ export const registerDigest = (program: Command): void => {
         '  $ npm run quotaflow -- digest preview --tenant demo --manager m1 --period 2026-W41 --locale en --format html --out digest.html\n' +
         '  $ npm run quotaflow -- digest preview --tenant demo --manager m1 --format json\n',
     )
-    .action(async (opts: PreviewOptions) => {
-      let w: Awaited<ReturnType<typeof digestWiringFromEnvironment>>;
-      try {
-        w = await digestWiringFromEnvironment(opts);
-      } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        process.exitCode = err instanceof UsageError ? 2 : 1;
-        return;
-      }
-      try {
-        process.exitCode = await runPreview(opts, w, terminal());
-      } finally {
-        w.destroy();
-      }
-    });
+    .action(withWiring(runPreview));
+  cmd
+    .command('send')
+    .description("mail one manager's digest of a period, once: a repeat sends nothing")
+    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; goals in tenants/goals/<id>.json)')
+    .requiredOption('--manager <id>', "the manager's person id (their CRM user id)")
+    .requiredOption('--period <key>', 'a week 2026-W40, a day 2026-10-05 or a month 2026-10')
+    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
+    .option('--json', 'print the outcome as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npm run quotaflow -- digest send --tenant demo --manager m1 --period 2026-W41\n',
+    )
+    .action(withWiring(runSend));
 };

@@ -8,23 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
-import { runPreview } from '../../../infra/cli/digest';
+import { runPreview, runSend } from '../../../infra/cli/digest';
 import type { DigestWiring } from '../../../infra/cli/digest-wiring';
 import { orgOf } from '../../../infra/cli/goals-wiring';
 import { loadGoalsDocument } from '../../../infra/goals-document';
 import { loadTenant } from '../../../infra/tenants';
+import { EffectLedger } from '../../../shared/effects/ledger';
 import type { AccrualSummary } from '../../../shared/incentives/accrual';
 import { EventArchive } from '../../../shared/store/event-archive';
 import { GoalTargetRepository } from '../../../shared/store/goal-targets';
 import { IncentiveRepository } from '../../../shared/store/incentives';
 import { RecordRepository } from '../../../shared/store/records';
 import { UserRepository } from '../../../shared/store/users';
-import { type LocalTable, startLocalTable } from '../../support/local-aws';
+import { type LocalTable, RecordingMailer, startLocalTable } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
 import { demoBook, ROOT } from '../incentives/support';
 
 let table: LocalTable;
 let w: DigestWiring;
+const mailer = new RecordingMailer();
 const dir = mkdtempSync(join(tmpdir(), 'digest-cli-'));
 const AS_OF = '2026-10-16T18:00:00+08:00';
 const base = { tenant: 'demo', manager: 'm1', asOf: AS_OF };
@@ -120,6 +122,8 @@ beforeAll(async () => {
     { id: 'u1', name: '王芳', active: true, managerId: 'm1' },
     { id: 'u2', name: '陈静', active: true, managerId: 'm1' },
     { id: 'u3', name: 'Emily Carter', active: true, managerId: 'm1' },
+    { id: 'm2', name: '赵强', active: true },
+    { id: 'u4', name: '孙丽', active: true, managerId: 'm2' },
   ];
   await new UserRepository(table.doc, table.tableName).putChanged(users, new Date('2026-10-01T00:00:00Z'));
   const records = new RecordRepository(table.doc, table.tableName);
@@ -184,6 +188,15 @@ beforeAll(async () => {
     by: 'admin@demo',
     events: archive,
     accruals: (key, date) => incentives.accruals(key, date),
+    ledger: new EffectLedger(
+      table.doc,
+      table.tableName,
+      {
+        email: async ({ email }) => (await mailer.send(email)).messageId,
+        schedule: async () => 'none',
+      },
+      () => new Date(AS_OF),
+    ),
   };
 });
 afterAll(async () => {
@@ -257,5 +270,39 @@ describe('digest preview', () => {
     const b = terminal();
     expect(await runPreview({ ...base, period: 'last week' }, w, b.term)).toBe(2);
     expect(b.t.err).toContain('a week such as 2026-W40');
+  });
+
+  it('says so when nothing happened in the period', async () => {
+    const t = terminal();
+    const quiet = { ...base, period: '2026-W30', asOf: '2026-07-24T18:00:00+08:00', locale: 'en' as const };
+    expect(await runPreview(quiet, w, t.term)).toBe(0);
+    expect(t.t.out).toContain('A quiet period');
+  });
+});
+
+describe('digest send', () => {
+  it('mails the manager once per period, marked as a manager digest', async () => {
+    const a = terminal();
+    expect(await runSend({ tenant: 'demo', manager: 'm1', period: '2026-W42' }, w, a.term)).toBe(0);
+    expect(a.t.out).toContain('to li.ming@demo.example');
+    const b = terminal();
+    expect(await runSend({ tenant: 'demo', manager: 'm1', period: '2026-W42' }, w, b.term)).toBe(0);
+    expect(b.t.out).toContain('sent before; nothing sent');
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]).toMatchObject({
+      kind: 'manager-digest',
+      to: ['li.ming@demo.example'],
+      subject: 'east：团队简报 2026年第42周（10月12日–10月18日）',
+    });
+  });
+
+  it('refuses someone who manages nobody, and a manager without an email address', async () => {
+    const a = terminal();
+    expect(await runSend({ tenant: 'demo', manager: 'u1', period: '2026-W42' }, w, a.term)).toBe(2);
+    expect(a.t.err).toContain('王芳 (u1) leads no team and has no direct reports in 2026-W42');
+    const b = terminal();
+    expect(await runSend({ tenant: 'demo', manager: 'm2', period: '2026-W42' }, w, b.term)).toBe(1);
+    expect(b.t.err).toContain('赵强 (m2) has no email address');
+    expect(mailer.sent).toHaveLength(1);
   });
 });
