@@ -7,9 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { DigestPeriodError, digestPeriodOn, parseDigestPeriod } from '../../shared/digest/period';
 import { digestEmail } from '../../shared/digest/render';
+import { digestAsOf } from '../../shared/digest/run';
 import { sendDigestOnce } from '../../shared/digest/send';
 import { teamOf, UnknownManagerError } from '../../shared/digest/sources';
-import { addDays, localDate, startOfLocalDay } from '../../shared/incentives/periods';
+import { localDate } from '../../shared/incentives/periods';
 import { senderOf } from '../../shared/mail/sender';
 import type { Locale } from '../../shared/org/config';
 import { parseInstant, type Terminal, UsageError } from './common';
@@ -90,8 +91,7 @@ export const runSend = async (opts: SendOptions, w: DigestWiring, term: Terminal
       );
       return 1;
     }
-    const end = startOfLocalDay(addDays(period.end, 1), manager.timeZone);
-    const asOf = new Date(Math.min(w.now().getTime(), end.getTime()));
+    const asOf = digestAsOf(period, manager.timeZone, w.now());
     const { rendered } = await makeDigest(w, manager.id, period, asOf);
     const email = digestEmail(rendered, senderOf(w.tenant.mail), manager.email);
     const out = await sendDigestOnce(w.ledger, manager.id, period.key, email);

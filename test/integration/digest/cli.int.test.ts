@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
 import { runPreview, runSend } from '../../../infra/cli/digest';
-import type { DigestWiring } from '../../../infra/cli/digest-wiring';
+import { type DigestWiring, digestDeps } from '../../../infra/cli/digest-wiring';
 import { orgOf } from '../../../infra/cli/goals-wiring';
 import { loadGoalsDocument } from '../../../infra/goals-document';
 import { loadTenant } from '../../../infra/tenants';
+import { sendDueDigests } from '../../../shared/digest/run';
 import { EffectLedger } from '../../../shared/effects/ledger';
 import type { AccrualSummary } from '../../../shared/incentives/accrual';
 import { EventArchive } from '../../../shared/store/event-archive';
@@ -304,5 +305,31 @@ describe('digest send', () => {
     expect(await runSend({ tenant: 'demo', manager: 'm2', period: '2026-W42' }, w, b.term)).toBe(1);
     expect(b.t.err).toContain('赵强 (m2) has no email address');
     expect(mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('scheduled digests', () => {
+  it('sends each manager the week due in their zone once, and catches up nothing twice', async () => {
+    const deps = { ...digestDeps(w), ledger: w.ledger };
+    const before = mailer.sent.length;
+    // Monday 26 October, 08:30 in Shanghai: W43 is due for m1; m2 has no address; nobody else manages anyone.
+    const monday = new Date('2026-10-26T08:30:00+08:00');
+    expect(await sendDueDigests(deps, monday)).toEqual([
+      { manager: 'm1', period: '2026-W43', outcome: 'performed' },
+      { manager: 'm2', period: '2026-W43', outcome: 'skipped', reason: 'no email address' },
+    ]);
+    // The schedule fires again, and a late run the next day: nothing more is sent.
+    expect((await sendDueDigests(deps, monday))[0]).toMatchObject({ outcome: 'duplicate' });
+    expect((await sendDueDigests(deps, new Date('2026-10-27T10:00:00+08:00')))[0]).toMatchObject({
+      period: '2026-W43',
+      outcome: 'duplicate',
+    });
+    // Before 08:00 the week before is still the due one: W42, sent by `digest send` above.
+    expect((await sendDueDigests(deps, new Date('2026-10-26T07:00:00+08:00')))[0]).toMatchObject({
+      period: '2026-W42',
+      outcome: 'duplicate',
+    });
+    expect(mailer.sent.length - before).toBe(1);
+    expect(mailer.sent.at(-1)?.subject).toContain('2026年第43周');
   });
 });
