@@ -20,7 +20,13 @@ import type { ArchivedEvent } from '../store/event-archive';
 import { buildDigest, type DigestModel } from './model';
 import type { DigestPeriod } from './period';
 import { digestEmail, type RenderedDigest, renderDigest } from './render';
-import { type DigestLedger, type DigestSendTime, dueWeeklyPeriod, sendDigestOnce } from './send';
+import {
+  type DigestLedger,
+  type DigestSendTime,
+  digestEffectKey,
+  dueWeeklyPeriod,
+  sendDigestOnce,
+} from './send';
 import { collectDigestInput, managersOf, teamOf } from './sources';
 
 export interface DigestDeps {
@@ -125,6 +131,10 @@ export const sendDueDigests = async (
     }
     if (!manager.email) {
       out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'no email address' });
+      continue;
+    }
+    if (await d.ledger.isDone?.(digestEffectKey(id, period.key))) {
+      out.push({ manager: id, period: period.key, outcome: 'duplicate' });
       continue;
     }
     const { rendered } = await makeDigest(shared, id, period, digestAsOf(period, manager.timeZone, now));

@@ -15,6 +15,8 @@ export const digestEffectKey = (managerId: string, periodKey: string): string =>
 
 export interface DigestLedger {
   run(effect: Effect): Promise<EffectOutcome>;
+  /** Whether an effect was performed already (EffectLedger.isDone); lets a run skip building a sent digest. */
+  isDone?(key: string): Promise<boolean>;
 }
 
 export const sendDigestOnce = (

@@ -1,6 +1,6 @@
 /**
- * Per-tenant documents too large for a Lambda environment variable (4 KB in all): the workflow definitions and the
- * incentive plans, kept as `tenants/<kind>/<tenant>.json`. A function that declares `documents` in the manifest gets
+ * Per-tenant documents too large for a Lambda environment variable (4 KB in all): the workflow definitions, the
+ * incentive plans and the goals, kept as `tenants/<kind>/<tenant>.json`. A function that declares `documents` in the manifest gets
  * the file inside its bundle (infra/constructs/function.ts copies it there and sets QUOTAFLOW_<KIND>_FILE); the local
  * runtime points the same variable at the repository file. Each is read and parsed once per container.
  */
@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runtimeEnv } from './env';
 
-export const TENANT_DOCUMENT_KINDS = ['workflows', 'incentives'] as const;
+export const TENANT_DOCUMENT_KINDS = ['workflows', 'incentives', 'goals'] as const;
 export type TenantDocumentKind = (typeof TENANT_DOCUMENT_KINDS)[number];
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');

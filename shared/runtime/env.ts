@@ -41,6 +41,7 @@ const envSchema = z.object({
   /** Local runtime only: chat webhook posts go to its stand-in instead of the provider. */
   CHAT_WEBHOOK_ENDPOINT_OVERRIDE: name(),
   QUOTAFLOW_INCENTIVES_FILE: name(),
+  QUOTAFLOW_GOALS_FILE: name(),
 });
 
 export interface RuntimeEnv {
@@ -53,7 +54,7 @@ export interface RuntimeEnv {
   /** Where the tenant API is reached from outside (unsubscribe links); set for functions that send mail. */
   publicBaseUrl?: string;
   /** Files of the tenant documents shipped with the function (shared/runtime/documents.ts). */
-  documents: { workflows?: string; incentives?: string };
+  documents: { workflows?: string; incentives?: string; goals?: string };
   chatEndpointOverride?: string;
 }
 
@@ -89,6 +90,7 @@ export const parseRuntimeEnv = (env: Record<string, string | undefined>): Runtim
     documents: {
       ...(e.QUOTAFLOW_WORKFLOWS_FILE ? { workflows: e.QUOTAFLOW_WORKFLOWS_FILE } : {}),
       ...(e.QUOTAFLOW_INCENTIVES_FILE ? { incentives: e.QUOTAFLOW_INCENTIVES_FILE } : {}),
+      ...(e.QUOTAFLOW_GOALS_FILE ? { goals: e.QUOTAFLOW_GOALS_FILE } : {}),
     },
   };
 };

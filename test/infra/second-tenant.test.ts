@@ -67,6 +67,7 @@ describe('tenant schedule settings', () => {
           effectRecovery: { enabled: false },
           incentiveAccrual: { enabled: false },
           incentiveClose: { enabled: false },
+          managerDigest: { enabled: false },
         },
       }),
     );
