@@ -4,7 +4,7 @@
  * URL; attainment against expected as CSS bars (spans, which survive email clients and the dark-mode rules).
  * Every value is escaped: names and deal names come from the CRM.
  */
-import { Dec } from '../incentives/money';
+import { Dec, formatAttainment, formatPercent } from '../incentives/money';
 import { escapeHtml, oneLine } from '../mail/escape';
 import { type Block, type Brand, brandLine, type MailDocument, renderMail } from '../mail/layout';
 import type { Locale } from '../org/config';
@@ -53,7 +53,7 @@ const repDetail = (r: DigestModel['reps'][number], locale: Locale): string => {
     if (g.coverage !== null) parts.push(w.coverage(`${formatCount(g.coverage, locale)}×`));
   }
   if (a) {
-    const tier = a.tier ? w.tier(a.tier.tier, formatPercentOrDash(a.tier.rate, locale)) : '';
+    const tier = a.tier ? w.tier(a.tier.tier, formatPercent(a.tier.rate, locale)) : '';
     parts.push(w.accrued(`${formatValue(a.earned, a.currency, locale)}${tier}`));
   }
   return parts.join(' · ');
@@ -101,12 +101,9 @@ const repsBlock = (m: DigestModel, locale: Locale): Block => {
   return { type: 'html', html: legend + html, text };
 };
 
+/** Attainment as the headline and `goals progress` show it: one decimal ("40.0%"). */
 const formatPercentOrDash = (v: string | null, locale: Locale) =>
-  v === null
-    ? '—'
-    : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(
-        v as unknown as number,
-      );
+  v === null ? '—' : formatAttainment(v, locale);
 
 const money = (d: DealRef, locale: Locale) =>
   d.amount !== null && d.currency !== null ? formatValue(d.amount, d.currency, locale) : '';

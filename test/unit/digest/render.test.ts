@@ -55,7 +55,7 @@ describe('digest rendering', () => {
     expect(r.text).toContain('CN¥30,000.00');
     expect(r.text).toContain('close date Oct 1 has passed');
     expect(r.text).toContain('Open deals without an amount');
-    expect(r.text).toContain('expected 30%');
+    expect(r.text).toContain('expected 30.0%');
   });
 
   it('formats for a Chinese reader', () => {
