@@ -273,6 +273,26 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 2048,
     timeoutSeconds: 900,
   },
+  {
+    id: 'manager-digest',
+    entry: 'functions/schedules/manager-digest.ts',
+    description:
+      "Mails each manager the weekly team digest from Monday 08:00 in the manager's own zone, once per week",
+    triggers: [
+      {
+        kind: 'schedule',
+        name: 'managerDigest',
+        // Hourly, so every manager's Monday 08:00 comes round in their own zone; a digest already sent costs one
+        // read, and a missed hour is caught up by the next (shared/digest/send.ts).
+        defaultExpression: 'cron(0 * * * ? *)',
+        description: "Send the manager digests that are due (Monday 08:00 in each manager's zone)",
+      },
+    ],
+    access: ['table', 'mail'],
+    documents: ['goals', 'incentives'],
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+  },
 ];
 
 /** The functions a tenant gets: those without a provider list, and those for the tenant's CRM. */

@@ -13,6 +13,7 @@ import { calendarWarnings, loadTenant, stackName, tenantFiles } from '../tenants
 import { clockOption } from './common';
 import { registerConnect } from './connect';
 import { registerDeploy } from './deploy-command';
+import { registerDigest } from './digest';
 import { registerDlq } from './dlq';
 import { registerGoals } from './goals';
 import { registerImport } from './import';
@@ -104,6 +105,7 @@ registerImport(program);
 registerConnect(program);
 registerIncentives(program);
 registerGoals(program);
+registerDigest(program);
 registerSuppression(program);
 registerWorkflows(program);
 

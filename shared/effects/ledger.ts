@@ -257,6 +257,11 @@ export class EffectLedger {
     );
   }
 
+  /** The effect was performed already: a scheduled run can skip the work of building it again. */
+  async isDone(key: string): Promise<boolean> {
+    return (await this.read(key))?.status === 'done';
+  }
+
   private async read(key: string): Promise<EffectItem | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.effect(key), ConsistentRead: true }),

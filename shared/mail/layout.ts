@@ -21,7 +21,7 @@ export type MailKind =
   | 'goal-reminder'
   | 'goal-recognition'
   | 'weekly-checkin'
-  | 'digest';
+  | 'manager-digest';
 
 export interface Branding {
   /** https URL of a logo, shown 32 px high above the title. */

@@ -89,7 +89,9 @@ describe('effect ledger: claim -> perform -> done', () => {
     const mailer = new RecordingMailer();
     const ledger = ledgerWith(performersFor(mailer, new RecordingScheduler()));
     const effect = emailEffect('dup');
+    expect(await ledger.isDone(effect.key)).toBe(false);
     await ledger.run(effect);
+    expect(await ledger.isDone(effect.key)).toBe(true);
 
     const again = await ledger.run(effect);
     const third = await ledgerWith(performersFor(mailer, new RecordingScheduler())).run(effect);

@@ -1,0 +1,337 @@
+/**
+ * The manager digest as data: for one manager and one period, the team's goal pace in one headline, each rep's
+ * goal, pipeline coverage and incentive accrual, what changed in the team's deals during the period, deals at
+ * risk (with the reason), wins and goals met, and deals missing an amount or a close date. A pure function of
+ * what digest/sources.ts read, so fixed instants give fixed digests. Field names are stable: `digest preview
+ * --format json` prints this object and the README documents it.
+ *
+ * Where each part comes from:
+ *   - goal figures: goals/progress.ts (the same figures `goals progress` prints);
+ *   - accrual: the latest daily incentive accrual snapshot of the rep (store/incentives.ts);
+ *   - changes and wins: the archived domain events of the period (store/event-archive.ts); a deal counts as pushed
+ *     or pulled in when its close date differs between two snapshots the events carry in the period (sync emits
+ *     no event for a close-date-only edit, so such an edit shows once the deal changes again);
+ *   - at risk and data quality: the reps' deals read through the owner index around today.
+ */
+
+import type { CanonicalRecord } from '../../events';
+import type { GoalFigures } from '../goals/progress';
+import type { AccrualSummary } from '../incentives/accrual';
+import { Dec, moneyString } from '../incentives/money';
+import { localDate, startOfLocalDay } from '../incentives/periods';
+import type { Locale } from '../org/config';
+import type { Person } from '../org/model';
+import type { ArchivedEvent } from '../store/event-archive';
+import { addDays, type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
+import type { DigestPeriod } from './period';
+
+export interface DigestInput {
+  tenant: { id: string; currency: string };
+  manager: Person;
+  /** The manager's team members over the period. */
+  reps: readonly Person[];
+  period: DigestPeriod;
+  asOf: Date;
+  /** The manager's business calendar: stale deals are counted in its business days. */
+  calendar: BusinessCalendar;
+  /** The goal each rep's row shows (a rep goal); its team goal, if any, makes the headline. */
+  primaryGoal?: { rep: string; team?: string } | undefined;
+  goalNames: Readonly<Record<string, Record<Locale, string>>>;
+  figures: readonly GoalFigures[];
+  accruals: ReadonlyMap<string, AccrualSummary & { date: string }>;
+  /** The reps' current deals around today (owner index). */
+  deals: readonly CanonicalRecord[];
+  /** Archived domain events of the period (any owner; the model keeps the team's deals). */
+  events: readonly ArchivedEvent[];
+  /** An open deal unchanged for more business days than this is at risk (default 10). */
+  staleAfter?: number;
+}
+
+export interface DealRef {
+  id: string;
+  name: string;
+  owner: { id: string; name: string };
+  amount: string | null;
+  currency: string | null;
+  closeDate: string | null;
+  stage: string | null;
+  url: string | null;
+}
+
+export interface GoalLine {
+  goal: string;
+  goalName: Record<Locale, string>;
+  unit: string;
+  actual: string;
+  target: string | null;
+  expected: string | null;
+  /** actual ÷ target and expected ÷ target, four decimals. */
+  attainment: string | null;
+  expectedAttainment: string | null;
+  gap: string | null;
+  neededPerWeek: string | null;
+  projected: string | null;
+  coverage: string | null;
+  status: GoalFigures['status'];
+}
+
+export type RiskReason =
+  | { code: 'close_date_passed'; closeDate: string }
+  | { code: 'no_update'; businessDays: number; lastChange: string }
+  | { code: 'pushed_repeatedly'; times: number };
+
+export interface DigestModel {
+  schemaVersion: 1;
+  tenant: string;
+  manager: { id: string; name: string; locale: Locale; timeZone: string };
+  period: DigestPeriod;
+  asOf: string;
+  /** Nothing changed, nothing at risk, nothing to recognise: the short "quiet week" digest. */
+  quiet: boolean;
+  headline: (GoalLine & { scope: 'team' | 'sum_of_reps' }) | null;
+  reps: {
+    id: string;
+    name: string;
+    goal: GoalLine | null;
+    accrual: {
+      period: string;
+      date: string;
+      currency: string;
+      earned: string;
+      tier: { component: string; tier: number; rate: string; nextTierNeeds: string | null } | null;
+    } | null;
+  }[];
+  changes: {
+    created: DealRef[];
+    won: DealRef[];
+    lost: DealRef[];
+    pushed: (DealRef & { from: string; to: string })[];
+    pulledIn: (DealRef & { from: string; to: string })[];
+  };
+  atRisk: (DealRef & { reasons: RiskReason[] })[];
+  recognition: { wins: DealRef[]; goalsMet: { person: { id: string; name: string }; goal: GoalLine }[] };
+  dataQuality: { missingAmount: DealRef[]; missingCloseDate: DealRef[] };
+}
+
+export const DEFAULT_STALE_AFTER = 10;
+
+const byName = <T extends { name: string; id: string }>(a: T, b: T) =>
+  a.name.localeCompare(b.name, 'en') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+const ratio = (a: string | null, b: string | null): string | null =>
+  a === null || b === null || new Dec(b).isZero()
+    ? null
+    : new Dec(a).dividedBy(b).toDecimalPlaces(4).toFixed();
+
+const line = (f: GoalFigures, names: DigestInput['goalNames']): GoalLine => ({
+  goal: f.goal,
+  goalName: names[f.goal] ?? { en: f.goal, 'zh-CN': f.goal },
+  unit: f.unit,
+  actual: f.actual,
+  target: f.target,
+  expected: f.expected,
+  attainment: f.attainment,
+  expectedAttainment: ratio(f.expected, f.target),
+  gap: f.gap,
+  neededPerWeek: f.neededPerWeek,
+  projected: f.projected,
+  coverage: f.coverage,
+  status: f.status,
+});
+
+/** The team's pace as the sum of its reps' figures, when no team goal says it. */
+const summed = (rows: readonly GoalFigures[], names: DigestInput['goalNames']): GoalLine | null => {
+  const withTarget = rows.filter((f) => f.target !== null);
+  const first = withTarget[0];
+  if (!first) return null;
+  const total = (pick: (f: GoalFigures) => string | null) =>
+    withTarget.reduce((s, f) => s.plus(pick(f) ?? 0), new Dec(0));
+  const show = (v: Dec) =>
+    first.unit === 'count' ? v.toDecimalPlaces(2).toFixed() : moneyString(v, first.unit);
+  const actual = show(total((f) => f.actual));
+  const target = show(total((f) => f.target));
+  const expected = show(total((f) => f.expected));
+  const statuses = withTarget.map((f) => f.status);
+  const status: GoalFigures['status'] = new Dec(actual).gte(target)
+    ? 'met'
+    : statuses.includes('missed')
+      ? 'missed'
+      : new Dec(actual).lt(expected)
+        ? statuses.includes('behind')
+          ? 'behind'
+          : 'at_risk'
+        : 'on_track';
+  const projected = withTarget.every((f) => f.projected !== null) ? show(total((f) => f.projected)) : null;
+  return {
+    ...line({ ...first, actual, target, expected }, names),
+    attainment: ratio(actual, target),
+    gap: show(new Dec(expected).minus(actual)),
+    neededPerWeek: show(total((f) => f.neededPerWeek)),
+    projected,
+    coverage: null,
+    status,
+  };
+};
+
+const urlOf = (r: CanonicalRecord): string | null => {
+  const u = r.fields.url ?? r.fields.crmUrl;
+  return typeof u === 'string' && /^https:\/\//.test(u) ? u : null;
+};
+
+export const buildDigest = (input: DigestInput): DigestModel => {
+  const { period, asOf, manager } = input;
+  const zone = manager.timeZone;
+  const today = localDate(asOf.toISOString(), zone);
+  const repIds = new Set(input.reps.map((r) => r.id));
+  const nameOf = (id: string) => input.reps.find((r) => r.id === id)?.name ?? id;
+  const ref = (r: CanonicalRecord): DealRef => ({
+    id: r.id,
+    name: r.name ?? r.id,
+    owner: { id: r.owner?.id ?? '', name: r.owner ? nameOf(r.owner.id) : '' },
+    amount: r.amount ?? null,
+    currency: r.amount === undefined ? null : (r.currency ?? input.tenant.currency),
+    closeDate: r.closeDate ?? null,
+    stage: r.stage ?? null,
+    url: urlOf(r),
+  });
+
+  // Goals: the rep rows and the headline.
+  const primary = input.primaryGoal;
+  const repFigure = (id: string) =>
+    input.figures.find((f) => f.owner === 'rep' && f.person === id && f.goal === primary?.rep);
+  const teamFigure = primary?.team
+    ? input.figures.find((f) => f.owner === 'team' && f.goal === primary.team && f.target !== null)
+    : undefined;
+  const repRows = input.reps.map((p) => repFigure(p.id)).filter((f) => f !== undefined);
+  const headline = teamFigure
+    ? { ...line(teamFigure, input.goalNames), scope: 'team' as const }
+    : (() => {
+        const s = summed(repRows, input.goalNames);
+        return s ? { ...s, scope: 'sum_of_reps' as const } : null;
+      })();
+
+  const reps = [...input.reps].sort(byName).map((p) => {
+    const f = repFigure(p.id);
+    const a = input.accruals.get(p.id);
+    const tier = a?.segments.at(-1)?.tiers[0];
+    return {
+      id: p.id,
+      name: p.name,
+      goal: f ? line(f, input.goalNames) : null,
+      accrual: a
+        ? {
+            period: a.periodKey,
+            date: a.date,
+            currency: a.currency,
+            earned: a.earned,
+            tier: tier
+              ? {
+                  component: tier.componentId,
+                  tier: tier.tier,
+                  rate: tier.rate,
+                  nextTierNeeds: tier.nextTierNeeds ?? null,
+                }
+              : null,
+          }
+        : null,
+    };
+  });
+
+  // Changes of the period, from the archived events of the team's deals.
+  const from = startOfLocalDay(period.start, zone).getTime();
+  const until = Math.min(asOf.getTime(), startOfLocalDay(addDays(period.end, 1), zone).getTime());
+  const events = input.events
+    .filter((e) => {
+      const t = Date.parse(e.detail.occurredAt);
+      const owner = e.detail.record.owner?.id;
+      return e.detail.object === 'deal' && owner !== undefined && repIds.has(owner) && t >= from && t < until;
+    })
+    .sort((a, b) => Date.parse(a.detail.occurredAt) - Date.parse(b.detail.occurredAt));
+  const latest = new Map<string, CanonicalRecord>();
+  const snapshots = new Map<string, CanonicalRecord[]>();
+  for (const e of events) {
+    latest.set(e.detail.recordId, e.detail.record);
+    const list = snapshots.get(e.detail.recordId) ?? [];
+    const prev = list.at(-1);
+    if (!prev || prev.modifiedAt !== e.detail.record.modifiedAt) list.push(e.detail.record);
+    snapshots.set(e.detail.recordId, list);
+  }
+  const current = new Map(input.deals.map((d) => [d.id, d]));
+  const of = (type: string) => {
+    const ids = [...new Set(events.filter((e) => e.type === type).map((e) => e.detail.recordId))];
+    return ids.map((id) => ref(latest.get(id) as CanonicalRecord));
+  };
+  const pushed: DigestModel['changes']['pushed'] = [];
+  const pulledIn: DigestModel['changes']['pulledIn'] = [];
+  const pushes = new Map<string, number>();
+  for (const [id, list] of snapshots) {
+    const now = current.get(id);
+    const all =
+      now &&
+      Date.parse(now.modifiedAt) < until &&
+      Date.parse(now.modifiedAt) > Date.parse(list.at(-1)?.modifiedAt ?? '')
+        ? [...list, now]
+        : list;
+    let times = 0;
+    for (let i = 1; i < all.length; i++) {
+      const a = all[i - 1]?.closeDate;
+      const b = all[i]?.closeDate;
+      if (a && b && b > a) times++;
+    }
+    pushes.set(id, times);
+    const first = all[0]?.closeDate;
+    const last = all.at(-1);
+    if (!first || !last?.closeDate || first === last.closeDate || last.status !== 'open') continue;
+    (last.closeDate > first ? pushed : pulledIn).push({ ...ref(last), from: first, to: last.closeDate });
+  }
+
+  // At risk and data quality, from the reps' open deals as they are now.
+  const open = input.deals
+    .filter((d) => d.status === 'open' || d.status === undefined)
+    .filter((d) => d.owner && repIds.has(d.owner.id))
+    .sort((a, b) => (a.closeDate ?? '9999').localeCompare(b.closeDate ?? '9999') || a.id.localeCompare(b.id));
+  const staleAfter = input.staleAfter ?? DEFAULT_STALE_AFTER;
+  const atRisk: DigestModel['atRisk'] = [];
+  for (const d of open) {
+    const reasons: RiskReason[] = [];
+    if (d.closeDate && d.closeDate < today)
+      reasons.push({ code: 'close_date_passed', closeDate: d.closeDate });
+    const lastChange = localDate(new Date(Date.parse(d.modifiedAt)).toISOString(), zone);
+    let idle = 0;
+    for (let day = addDays(lastChange, 1); day < today; day = addDays(day, 1))
+      if (isBusinessDay(input.calendar, day)) idle++;
+    if (idle > staleAfter) reasons.push({ code: 'no_update', businessDays: idle, lastChange });
+    const times = pushes.get(d.id) ?? 0;
+    if (times >= 2) reasons.push({ code: 'pushed_repeatedly', times });
+    if (reasons.length) atRisk.push({ ...ref(d), reasons });
+  }
+
+  const wins = of('deal.won');
+  const goalsMet = input.figures
+    .filter((f) => f.owner === 'rep' && f.person !== null && repIds.has(f.person) && f.status === 'met')
+    .map((f) => ({
+      person: { id: f.person as string, name: nameOf(f.person as string) },
+      goal: line(f, input.goalNames),
+    }));
+  const changes = { created: of('deal.created'), won: wins, lost: of('deal.lost'), pushed, pulledIn };
+  const dataQuality = {
+    missingAmount: open.filter((d) => d.amount === undefined).map(ref),
+    missingCloseDate: open.filter((d) => d.closeDate === undefined).map(ref),
+  };
+  const quiet =
+    Object.values(changes).every((l) => l.length === 0) && atRisk.length === 0 && goalsMet.length === 0;
+  return {
+    schemaVersion: 1,
+    tenant: input.tenant.id,
+    manager: { id: manager.id, name: manager.name, locale: manager.locale, timeZone: zone },
+    period,
+    asOf: asOf.toISOString(),
+    quiet,
+    headline,
+    reps,
+    changes,
+    atRisk,
+    recognition: { wins, goalsMet },
+    dataQuality,
+  };
+};

@@ -1,0 +1,146 @@
+/**
+ * Making and sending digests over ports, so the CLI (`digest preview|send`) and a scheduled run share one path:
+ * `makeDigest` reads and renders one manager's digest; `sendDueDigests` sends every manager the weekly digest due
+ * in their own zone, each exactly once through the effect ledger (a run that fires twice, or a catch-up after a
+ * missed one, sends nothing more). The archive's day Queries are shared by every manager of one run.
+ */
+import type { CanonicalRecord, CrmObject } from '../../events';
+import type { TenantConfig } from '../config/tenant';
+import { GoalProgress } from '../goals/progress';
+import { incentiveQuota } from '../goals/quota';
+import type { CompiledGoals } from '../goals/validate';
+import type { AccrualSummary } from '../incentives/accrual';
+import type { PlanBook } from '../incentives/book';
+import { Dec } from '../incentives/money';
+import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
+import { senderOf } from '../mail/sender';
+import type { Locale } from '../org/config';
+import type { Org } from '../org/model';
+import type { ArchivedEvent } from '../store/event-archive';
+import { buildDigest, type DigestModel } from './model';
+import type { DigestPeriod } from './period';
+import { digestEmail, type RenderedDigest, renderDigest } from './render';
+import {
+  type DigestLedger,
+  type DigestSendTime,
+  digestEffectKey,
+  dueWeeklyPeriod,
+  sendDigestOnce,
+} from './send';
+import { collectDigestInput, managersOf, teamOf } from './sources';
+
+export interface DigestDeps {
+  tenant: Pick<TenantConfig, 'id' | 'currency' | 'timeZone' | 'displayName' | 'branding' | 'mail'>;
+  goals: CompiledGoals;
+  org: Org;
+  book?: PlanBook | undefined;
+  owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
+  target(goal: string, period: string, owner: string): Promise<string | undefined>;
+  eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]>;
+  accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
+}
+
+/** The teams a manager leads, by name, for the subject line; the manager's own name when they lead none. */
+export const teamNameOf = (org: Org, managerId: string, period: DigestPeriod): string => {
+  const names = org
+    .teams(period.end)
+    .filter((t) => t.managerId === managerId)
+    .map((t) => t.name);
+  return names.length ? names.join(' · ') : (org.person(managerId)?.name ?? managerId);
+};
+
+export const makeDigest = async (
+  d: DigestDeps,
+  managerId: string,
+  period: DigestPeriod,
+  asOf: Date,
+  locale?: Locale,
+): Promise<{ model: DigestModel; rendered: RenderedDigest }> => {
+  const { book } = d;
+  const progress = new GoalProgress(d.goals, d.org, d.tenant, {
+    owned: d.owned,
+    target: d.target,
+    ...(book ? { quota: incentiveQuota(book, d.tenant.currency) } : {}),
+    fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
+  });
+  const input = await collectDigestInput(
+    {
+      tenant: d.tenant,
+      org: d.org,
+      goals: d.goals,
+      sources: {
+        owned: d.owned,
+        eventsOfDay: d.eventsOfDay,
+        accruals: d.accruals,
+        figures: (q) => progress.figures(q),
+      },
+    },
+    managerId,
+    period,
+    asOf,
+  );
+  const model = buildDigest(input);
+  const brand = { name: d.tenant.displayName, branding: d.tenant.branding };
+  const rendered = renderDigest(model, brand, {
+    teamName: teamNameOf(d.org, managerId, period),
+    ...(locale ? { locale } : {}),
+  });
+  return { model, rendered };
+};
+
+/** A period's digest is made as of the period's end in the manager's zone, or now while the period runs. */
+export const digestAsOf = (period: DigestPeriod, timeZone: string, now: Date): Date =>
+  new Date(Math.min(now.getTime(), startOfLocalDay(addDays(period.end, 1), timeZone).getTime()));
+
+export type DueOutcome =
+  | { manager: string; period: string; outcome: 'performed' | 'duplicate' }
+  | {
+      manager: string;
+      period: string;
+      outcome: 'skipped';
+      reason: 'no email address' | 'nobody reports to them';
+    };
+
+/** Every manager's weekly digest due at `now` in their zone, each sent at most once. */
+export const sendDueDigests = async (
+  d: DigestDeps & { ledger: DigestLedger },
+  now: Date,
+  at?: DigestSendTime,
+): Promise<DueOutcome[]> => {
+  const days = new Map<string, Promise<ArchivedEvent[]>>();
+  const shared: DigestDeps = {
+    ...d,
+    eventsOfDay: (day, from, to) => {
+      const key = `${day}|${from.toISOString()}|${to.toISOString()}`;
+      let read = days.get(key);
+      if (!read) {
+        read = d.eventsOfDay(day, from, to);
+        days.set(key, read);
+      }
+      return read;
+    },
+  };
+  const out: DueOutcome[] = [];
+  for (const id of managersOf(d.org, localDate(now.toISOString(), d.tenant.timeZone))) {
+    const manager = d.org.person(id);
+    if (!manager) continue;
+    const period = dueWeeklyPeriod(now, manager.timeZone, at);
+    if (teamOf(d.org, id, period).length === 0) {
+      out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'nobody reports to them' });
+      continue;
+    }
+    if (!manager.email) {
+      out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'no email address' });
+      continue;
+    }
+    if (await d.ledger.isDone?.(digestEffectKey(id, period.key))) {
+      out.push({ manager: id, period: period.key, outcome: 'duplicate' });
+      continue;
+    }
+    const { rendered } = await makeDigest(shared, id, period, digestAsOf(period, manager.timeZone, now));
+    const email = digestEmail(rendered, senderOf(d.tenant.mail), manager.email);
+    const sent = await sendDigestOnce(d.ledger, id, period.key, email);
+    out.push({ manager: id, period: period.key, outcome: sent.outcome });
+  }
+  return out;
+};

@@ -1,0 +1,132 @@
+/**
+ * What one manager's digest reads, through small ports: the manager's team (org model), goal figures of the team
+ * and its reps (goals/progress.ts), each rep's deals around today (one owner-index Query per rep), the archived
+ * domain events of the period (one Query per local day, shared by every manager of a run) and the latest
+ * incentive accrual snapshot (one Query per period and day). Never a table scan.
+ */
+import type { CanonicalRecord, CrmObject } from '../../events';
+import type { GoalFigures, ProgressQuery } from '../goals/progress';
+import type { CompiledGoals } from '../goals/validate';
+import type { AccrualSummary } from '../incentives/accrual';
+import { localDate, periodKeyOf, startOfLocalDay } from '../incentives/periods';
+import type { Locale } from '../org/config';
+import type { Org } from '../org/model';
+import { type ArchivedEvent, localDaysBetween } from '../store/event-archive';
+import { addDays } from '../workflows/calendar';
+import type { DigestInput } from './model';
+import type { DigestPeriod } from './period';
+
+export interface DigestSources {
+  owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
+  eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]>;
+  accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
+  figures(q: ProgressQuery): Promise<GoalFigures[]>;
+}
+
+export interface DigestContext {
+  tenant: { id: string; currency: string; timeZone: string };
+  org: Org;
+  goals: CompiledGoals;
+  sources: DigestSources;
+}
+
+/** Open deals are read with close dates this far around today (and deals without one by their last change). */
+export const DEAL_WINDOW_DAYS = { back: 90, ahead: 180 };
+
+export class UnknownManagerError extends Error {}
+
+/** The people a manager's digest is about: members of the teams they lead over the period, else direct reports. */
+export const teamOf = (org: Org, managerId: string, period: DigestPeriod): string[] => {
+  const led = org.teams(period.end).filter((t) => t.managerId === managerId);
+  const ids = led.flatMap((t) => org.membersDuring(t.id, period.start, period.end));
+  const reps = ids.length ? ids : org.directReports(managerId).map((p) => p.id);
+  return [...new Set(reps)].filter((id) => id !== managerId).sort();
+};
+
+/** Managers the org knows: team managers and anyone with active direct reports. */
+export const managersOf = (org: Org, on: string): string[] =>
+  [
+    ...new Set([
+      ...org.teams(on).flatMap((t) => (t.managerId ? [t.managerId] : [])),
+      ...org.everyone().flatMap((p) => (p.active && p.managerId ? [p.managerId] : [])),
+    ]),
+  ]
+    .filter((id) => org.person(id)?.active !== false)
+    .sort();
+
+const names = (goals: CompiledGoals): Record<string, Record<Locale, string>> =>
+  Object.fromEntries(
+    goals.doc.goals.map((g) => {
+      const n = g.name as Partial<Record<Locale, string>>;
+      const any = n.en ?? n['zh-CN'] ?? g.id;
+      return [g.id, { en: n.en ?? any, 'zh-CN': n['zh-CN'] ?? any }];
+    }),
+  );
+
+export const collectDigestInput = async (
+  ctx: DigestContext,
+  managerId: string,
+  period: DigestPeriod,
+  asOf: Date,
+): Promise<DigestInput> => {
+  const { org, goals, sources, tenant } = ctx;
+  const manager = org.person(managerId);
+  if (!manager) throw new UnknownManagerError(`manager "${managerId}" is not in the org`);
+  const today = localDate(asOf.toISOString(), manager.timeZone);
+  const repIds = teamOf(org, managerId, period);
+  const reps = repIds.map((id) => org.person(id)).filter((p) => p !== undefined);
+
+  const led = org.teams(period.end).filter((t) => t.managerId === managerId);
+  const figures = new Map<string, GoalFigures>();
+  const queries: ProgressQuery[] = led.length
+    ? led.map((t) => ({ asOf, team: t.id }))
+    : repIds.map((person) => ({ asOf, person }));
+  for (const q of queries)
+    for (const f of await sources.figures(q))
+      if (f.owner === 'team' || (f.person && repIds.includes(f.person)))
+        figures.set(`${f.goal}|${f.owner}|${f.person ?? f.team}`, f);
+
+  const repGoal = goals.doc.goals.find((g) => g.owner === 'rep');
+  const teamGoal = goals.doc.goals.find(
+    (g) =>
+      g.owner === 'team' &&
+      (!g.teams || g.teams.some((t) => led.some((l) => l.id === t))) &&
+      repGoal !== undefined &&
+      g.metric.type === repGoal.metric.type,
+  );
+
+  const lower = addDays(today, -DEAL_WINDOW_DAYS.back);
+  const upper = addDays(today, DEAL_WINDOW_DAYS.ahead);
+  const deals = (await Promise.all(repIds.map((id) => sources.owned('deal', id, lower, upper)))).flat();
+
+  const from = startOfLocalDay(period.start, manager.timeZone);
+  const end = startOfLocalDay(addDays(period.end, 1), manager.timeZone);
+  const until = new Date(Math.min(asOf.getTime(), end.getTime()));
+  const events: ArchivedEvent[] = [];
+  for (const day of localDaysBetween(from, until, tenant.timeZone))
+    events.push(...(await sources.eventsOfDay(day, from, until)));
+
+  const accruals = new Map<string, AccrualSummary & { date: string }>();
+  find: for (const key of [periodKeyOf(today, 'month'), periodKeyOf(today, 'quarter')])
+    for (const date of [today, addDays(today, -1), addDays(today, -2)]) {
+      const found = (await sources.accruals(key, date)).filter((a) => repIds.includes(a.repId));
+      if (found.length === 0) continue;
+      for (const a of found) accruals.set(a.repId, a);
+      break find;
+    }
+
+  return {
+    tenant: { id: tenant.id, currency: tenant.currency },
+    manager,
+    reps,
+    period,
+    asOf,
+    calendar: goals.calendar(manager.calendar),
+    primaryGoal: repGoal ? { rep: repGoal.id, ...(teamGoal ? { team: teamGoal.id } : {}) } : undefined,
+    goalNames: names(goals),
+    figures: [...figures.values()],
+    accruals,
+    deals,
+    events,
+  };
+};

@@ -1,0 +1,335 @@
+/**
+ * `quotaflow digest preview` on dynalite: the demo manager's digest of week 2026-W42 as of Friday 16 October 2026,
+ * 18:00 in Shanghai, from CRM users, deals, archived domain events and accrual snapshots stored as the runtime
+ * stores them, read through the owner and event-day indexes. Set DIGEST_SAMPLES_DIR to keep the HTML it renders.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CanonicalRecord } from '../../../events';
+import { runPreview, runSend } from '../../../infra/cli/digest';
+import { type DigestWiring, digestDeps } from '../../../infra/cli/digest-wiring';
+import { orgOf } from '../../../infra/cli/goals-wiring';
+import { loadGoalsDocument } from '../../../infra/goals-document';
+import { loadTenant } from '../../../infra/tenants';
+import { sendDueDigests } from '../../../shared/digest/run';
+import { EffectLedger } from '../../../shared/effects/ledger';
+import type { AccrualSummary } from '../../../shared/incentives/accrual';
+import { EventArchive } from '../../../shared/store/event-archive';
+import { GoalTargetRepository } from '../../../shared/store/goal-targets';
+import { IncentiveRepository } from '../../../shared/store/incentives';
+import { RecordRepository } from '../../../shared/store/records';
+import { UserRepository } from '../../../shared/store/users';
+import { type LocalTable, RecordingMailer, startLocalTable } from '../../support/local-aws';
+import { terminal } from '../../support/terminal';
+import { demoBook, ROOT } from '../incentives/support';
+
+let table: LocalTable;
+let w: DigestWiring;
+const mailer = new RecordingMailer();
+const dir = mkdtempSync(join(tmpdir(), 'digest-cli-'));
+const AS_OF = '2026-10-16T18:00:00+08:00';
+const base = { tenant: 'demo', manager: 'm1', asOf: AS_OF };
+
+const owners: Record<string, { id: string; name: string }> = {
+  u1: { id: 'u1', name: '王芳' },
+  u2: { id: 'u2', name: '陈静' },
+  u3: { id: 'u3', name: 'Emily Carter' },
+};
+const deal = (id: string, owner: string, over: Partial<CanonicalRecord>): CanonicalRecord => ({
+  id,
+  modifiedAt: '2026-10-12T02:00:00Z',
+  owner: owners[owner] ?? { id: owner },
+  stage: 'Proposal',
+  status: 'open',
+  currency: 'CNY',
+  fields: {},
+  ...over,
+});
+
+/** Current records, and the snapshots the sync's domain events carried this week. */
+const d5 = deal('d5', 'u2', {
+  name: '宏达物流 年度合同',
+  status: 'won',
+  stage: 'Closed Won',
+  amount: '30000.00',
+  closeDate: '2026-10-12',
+});
+const d6 = deal('d6', 'u2', {
+  name: '华东制造 <ERP> 升级',
+  amount: '200000.00',
+  closeDate: '2026-10-28',
+  modifiedAt: '2026-10-13T03:00:00Z',
+  fields: { probability: 50, url: 'https://crm.example.cn/deals/d6' },
+});
+const d8v1 = deal('d8', 'u1', {
+  name: 'Northwind renewal',
+  amount: '80000.00',
+  closeDate: '2026-10-20',
+  modifiedAt: '2026-10-12T01:00:00Z',
+});
+const d8v2 = { ...d8v1, closeDate: '2026-11-05', stage: 'Negotiation', modifiedAt: '2026-10-13T01:00:00Z' };
+const d8 = { ...d8v1, closeDate: '2026-11-20', stage: 'Contract', modifiedAt: '2026-10-15T01:00:00Z' };
+const d9 = deal('d9', 'u3', {
+  name: 'Contoso pilot',
+  amount: '15000.00',
+  currency: 'USD',
+  closeDate: '2026-10-10',
+  modifiedAt: '2026-09-20T03:00:00Z',
+});
+const d10 = deal('d10', 'u3', {
+  name: 'Fabrikam expansion',
+  closeDate: '2026-10-30',
+  modifiedAt: '2026-10-14T03:00:00Z',
+});
+const d11 = deal('d11', 'u1', {
+  name: '远洋贸易',
+  status: 'lost',
+  stage: 'Closed Lost',
+  amount: '50000.00',
+  closeDate: '2026-10-14',
+  modifiedAt: '2026-10-14T05:00:00Z',
+});
+const d12 = deal('d12', 'u2', { name: '星河零售', amount: '45000.00', modifiedAt: '2026-10-14T06:00:00Z' });
+const stranger = deal('x1', 'z9', { name: 'Not our team', modifiedAt: '2026-10-13T06:00:00Z' });
+
+const summary = (repId: string, earned: string, tier: number, rate: string): AccrualSummary => ({
+  repId,
+  periodKey: '2026-10',
+  currency: 'CNY',
+  credited: '0',
+  earned,
+  segments: [
+    {
+      planId: 'ae-2026',
+      planVersion: 1,
+      from: '2026-10-01',
+      to: '2026-10-31',
+      days: 31,
+      quota: '300000.00',
+      credited: '0',
+      attainment: '0',
+      tiers: [{ componentId: 'commission', mode: 'marginal', tier, rate, from: '0' }],
+    },
+  ],
+  pending: [],
+});
+
+beforeAll(async () => {
+  table = await startLocalTable('digest-cli');
+  const users = [
+    { id: 'm1', name: '李明', email: 'li.ming@demo.example', active: true },
+    { id: 'u1', name: '王芳', active: true, managerId: 'm1' },
+    { id: 'u2', name: '陈静', active: true, managerId: 'm1' },
+    { id: 'u3', name: 'Emily Carter', active: true, managerId: 'm1' },
+    { id: 'm2', name: '赵强', active: true },
+    { id: 'u4', name: '孙丽', active: true, managerId: 'm2' },
+  ];
+  await new UserRepository(table.doc, table.tableName).putChanged(users, new Date('2026-10-01T00:00:00Z'));
+  const records = new RecordRepository(table.doc, table.tableName);
+  const won = deal('d1', 'u1', {
+    name: '蓝海科技',
+    status: 'won',
+    stage: 'Closed Won',
+    amount: '120000.00',
+    closeDate: '2026-10-09',
+  });
+  for (const r of [won, d5, d6, d8, d9, d10, d11, d12, stranger])
+    await records.upsert(
+      { object: 'deal', record: r, version: Date.parse(r.modifiedAt), deleted: false },
+      () => [],
+    );
+  const archive = new EventArchive(table.doc, table.tableName, {
+    timeZone: 'Asia/Shanghai',
+    now: () => new Date(AS_OF),
+  });
+  const put = (type: string, record: CanonicalRecord) =>
+    archive.put({
+      type,
+      detail: {
+        version: 1,
+        eventId: `${type}:${record.id}:${record.modifiedAt}`,
+        tenantId: 'demo',
+        object: 'deal',
+        recordId: record.id,
+        record,
+        occurredAt: record.modifiedAt,
+        correlationId: 'test',
+      },
+    });
+  await put('deal.won', d5);
+  await put('deal.created', d6);
+  await put('deal.created', d8v1);
+  await put('deal.stage_changed', d8v2);
+  await put('deal.stage_changed', d8);
+  await put('deal.lost', d11);
+  await put('deal.created', stranger);
+  // Saturday 17 October, after the as-of instant: not in the digest.
+  await put('deal.created', deal('late', 'u1', { name: 'Too late', modifiedAt: '2026-10-17T02:00:00Z' }));
+  await new IncentiveRepository(table.doc, table.tableName).putAccruals(
+    '2026-10-15',
+    [summary('u1', '6400.00', 1, '0.04'), summary('u2', '1200.00', 1, '0.04')],
+    new Date(AS_OF),
+  );
+  const tenant = loadTenant(join(ROOT, 'tenants', 'demo.json'));
+  const goals = loadGoalsDocument('demo', ROOT, 2026);
+  if (!goals) throw new Error('the demo tenant has no goals');
+  const book = demoBook();
+  const incentives = new IncentiveRepository(table.doc, table.tableName);
+  w = {
+    tenant,
+    goals,
+    org: orgOf(tenant, goals, users, book),
+    book,
+    records,
+    targets: new GoalTargetRepository(table.doc, table.tableName),
+    tableName: table.tableName,
+    now: () => new Date(AS_OF),
+    by: 'admin@demo',
+    events: archive,
+    accruals: (key, date) => incentives.accruals(key, date),
+    ledger: new EffectLedger(
+      table.doc,
+      table.tableName,
+      {
+        email: async ({ email }) => (await mailer.send(email)).messageId,
+        schedule: async () => 'none',
+      },
+      () => new Date(AS_OF),
+    ),
+  };
+});
+afterAll(async () => {
+  await table?.stop();
+});
+
+describe('digest preview', () => {
+  it('prints the digest as data with stable field names', async () => {
+    const t = terminal();
+    expect(await runPreview({ ...base, format: 'json' }, w, t.term)).toBe(0);
+    const { subject, digest } = JSON.parse(t.t.out);
+    expect(subject).toBe('east：团队简报 2026年第42周（10月12日–10月18日）');
+    expect(digest.period).toEqual({ key: '2026-W42', kind: 'week', start: '2026-10-12', end: '2026-10-18' });
+    expect(digest.manager).toEqual({ id: 'm1', name: '李明', locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
+    expect(digest.reps.map((r: { name: string }) => r.name)).toEqual(['Emily Carter', '王芳', '陈静']);
+    const u1 = digest.reps.find((r: { id: string }) => r.id === 'u1');
+    // 120,000 won of the plan's 300,000 quota.
+    expect(u1.goal).toMatchObject({
+      goal: 'won-amount',
+      actual: '120000.00',
+      target: '300000.00',
+      attainment: '0.4',
+    });
+    expect(u1.accrual).toMatchObject({
+      date: '2026-10-15',
+      earned: '6400.00',
+      tier: { tier: 1, rate: '0.04' },
+    });
+    expect(digest.headline).toMatchObject({ scope: 'sum_of_reps', goal: 'won-amount' });
+    expect(digest.changes.created.map((d: { id: string }) => d.id)).toEqual(['d8', 'd6']);
+    expect(digest.changes.won.map((d: { id: string }) => d.id)).toEqual(['d5']);
+    expect(digest.changes.lost.map((d: { id: string }) => d.id)).toEqual(['d11']);
+    expect(digest.changes.pushed).toMatchObject([{ id: 'd8', from: '2026-10-20', to: '2026-11-20' }]);
+    expect(
+      digest.atRisk.map((d: { id: string; reasons: { code: string }[] }) => [
+        d.id,
+        d.reasons.map((r) => r.code),
+      ]),
+    ).toEqual([
+      ['d9', ['close_date_passed', 'no_update']],
+      ['d8', ['pushed_repeatedly']],
+    ]);
+    expect(digest.dataQuality.missingAmount.map((d: { id: string }) => d.id)).toEqual(['d10']);
+    expect(digest.dataQuality.missingCloseDate.map((d: { id: string }) => d.id)).toEqual(['d12']);
+  });
+
+  it('writes the email in either language, without sending it', async () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const out = join(dir, `digest-${locale}.html`);
+      const t = terminal();
+      expect(await runPreview({ ...base, locale, format: 'html', out }, w, t.term)).toBe(0);
+      const html = readFileSync(out, 'utf8');
+      expect(html).toContain(`lang="${locale}"`);
+      expect(html).toContain('华东制造 &lt;ERP&gt; 升级');
+      expect(html).toContain('href="https://crm.example.cn/deals/d6"');
+      expect(html).not.toContain('Not our team');
+      if (process.env.DIGEST_SAMPLES_DIR)
+        writeFileSync(join(process.env.DIGEST_SAMPLES_DIR, `digest-${locale}.html`), html);
+    }
+    const text = terminal();
+    expect(await runPreview({ ...base, locale: 'en', format: 'text' }, w, text.term)).toBe(0);
+    expect(text.t.out).toContain('Contoso pilot');
+    expect(text.t.out).toContain('$15,000.00');
+    expect(text.t.out).toContain('close date Oct 10 has passed');
+  });
+
+  it('refuses an unknown manager or a bad period with exit code 2', async () => {
+    const a = terminal();
+    expect(await runPreview({ ...base, manager: 'nobody' }, w, a.term)).toBe(2);
+    expect(a.t.err).toContain('--manager nobody');
+    const b = terminal();
+    expect(await runPreview({ ...base, period: 'last week' }, w, b.term)).toBe(2);
+    expect(b.t.err).toContain('a week such as 2026-W40');
+  });
+
+  it('says so when nothing happened in the period', async () => {
+    const t = terminal();
+    const quiet = { ...base, period: '2026-W30', asOf: '2026-07-24T18:00:00+08:00', locale: 'en' as const };
+    expect(await runPreview(quiet, w, t.term)).toBe(0);
+    expect(t.t.out).toContain('A quiet period');
+  });
+});
+
+describe('digest send', () => {
+  it('mails the manager once per period, marked as a manager digest', async () => {
+    const a = terminal();
+    expect(await runSend({ tenant: 'demo', manager: 'm1', period: '2026-W42' }, w, a.term)).toBe(0);
+    expect(a.t.out).toContain('to li.ming@demo.example');
+    const b = terminal();
+    expect(await runSend({ tenant: 'demo', manager: 'm1', period: '2026-W42' }, w, b.term)).toBe(0);
+    expect(b.t.out).toContain('sent before; nothing sent');
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]).toMatchObject({
+      kind: 'manager-digest',
+      to: ['li.ming@demo.example'],
+      subject: 'east：团队简报 2026年第42周（10月12日–10月18日）',
+    });
+  });
+
+  it('refuses someone who manages nobody, and a manager without an email address', async () => {
+    const a = terminal();
+    expect(await runSend({ tenant: 'demo', manager: 'u1', period: '2026-W42' }, w, a.term)).toBe(2);
+    expect(a.t.err).toContain('王芳 (u1) leads no team and has no direct reports in 2026-W42');
+    const b = terminal();
+    expect(await runSend({ tenant: 'demo', manager: 'm2', period: '2026-W42' }, w, b.term)).toBe(1);
+    expect(b.t.err).toContain('赵强 (m2) has no email address');
+    expect(mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('scheduled digests', () => {
+  it('sends each manager the week due in their zone once, and catches up nothing twice', async () => {
+    const deps = { ...digestDeps(w), ledger: w.ledger };
+    const before = mailer.sent.length;
+    // Monday 26 October, 08:30 in Shanghai: W43 is due for m1; m2 has no address; nobody else manages anyone.
+    const monday = new Date('2026-10-26T08:30:00+08:00');
+    expect(await sendDueDigests(deps, monday)).toEqual([
+      { manager: 'm1', period: '2026-W43', outcome: 'performed' },
+      { manager: 'm2', period: '2026-W43', outcome: 'skipped', reason: 'no email address' },
+    ]);
+    // The schedule fires again, and a late run the next day: nothing more is sent.
+    expect((await sendDueDigests(deps, monday))[0]).toMatchObject({ outcome: 'duplicate' });
+    expect((await sendDueDigests(deps, new Date('2026-10-27T10:00:00+08:00')))[0]).toMatchObject({
+      period: '2026-W43',
+      outcome: 'duplicate',
+    });
+    // Before 08:00 the week before is still the due one: W42, sent by `digest send` above.
+    expect((await sendDueDigests(deps, new Date('2026-10-26T07:00:00+08:00')))[0]).toMatchObject({
+      period: '2026-W42',
+      outcome: 'duplicate',
+    });
+    expect(mailer.sent.length - before).toBe(1);
+    expect(mailer.sent.at(-1)?.subject).toContain('2026年第43周');
+  });
+});

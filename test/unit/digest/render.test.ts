@@ -1,0 +1,85 @@
+/** The digest email: escaped CRM values, names not ids, the reader's formats, links only where safe. */
+import { describe, expect, it } from 'vitest';
+import { buildDigest } from '../../../shared/digest/model';
+import { digestEmail, renderDigest } from '../../../shared/digest/render';
+import { deal, event, figure, input } from './fixtures';
+
+const brand = { name: 'Demo <Trading> Co.' };
+
+const busy = () =>
+  buildDigest(
+    input({
+      figures: [
+        figure('u1'),
+        figure('u3', { status: 'met', actual: '310000.00', attainment: '1.0333', neededPerWeek: null }),
+      ],
+      deals: [
+        deal('d1', 'u1', {
+          name: 'Acme <script>alert(1)</script>',
+          closeDate: '2026-10-01',
+          fields: { url: 'https://crm.example.cn/deals/d1' },
+        }),
+        deal('d2', 'u2', { name: 'No amount deal', amount: undefined, currency: undefined }),
+      ],
+      events: [
+        event(
+          'deal.won',
+          deal('w1', 'u3', {
+            name: 'Big & Bold',
+            status: 'won',
+            amount: '123456.78',
+            modifiedAt: '2026-10-07T02:00:00Z',
+          }),
+        ),
+      ],
+    }),
+  );
+
+describe('digest rendering', () => {
+  it('escapes every CRM value and shows names, not ids', () => {
+    const r = renderDigest(busy(), brand, { teamName: 'East', locale: 'en' });
+    expect(r.html).not.toContain('<script>');
+    expect(r.html).toContain('Acme &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(r.html).toContain('Emily &lt;Carter&gt;');
+    expect(r.html).toContain('Big &amp; Bold');
+    expect(r.html).toContain('Demo &lt;Trading&gt; Co.');
+    expect(r.html).not.toMatch(/>u[123]</);
+    expect(r.text).toContain('Emily <Carter> won Big & Bold (CN¥123,456.78).');
+    expect(r.html).toContain('<a href="https://crm.example.cn/deals/d1"');
+  });
+
+  it('formats money, percentages and dates for an English reader', () => {
+    const r = renderDigest(busy(), brand, { teamName: 'East', locale: 'en' });
+    expect(r.subject).toBe('East: team digest, week 41 (Oct 5 – Oct 11, 2026)');
+    expect(r.text).toContain('The team is at 61.7% of Monthly won amount (CN¥370,000.00 of CN¥600,000.00)');
+    expect(r.text).toContain('CN¥30,000.00');
+    expect(r.text).toContain('close date Oct 1 has passed');
+    expect(r.text).toContain('Open deals without an amount');
+    expect(r.text).toContain('expected 30.0%');
+  });
+
+  it('formats for a Chinese reader', () => {
+    const r = renderDigest(busy(), brand, { teamName: '华东', locale: 'zh-CN' });
+    expect(r.subject).toBe('华东：团队简报 2026年第41周（10月5日–10月11日）');
+    expect(r.text).toContain('王芳');
+    expect(r.text).toContain('¥30,000.00');
+    expect(r.text).toContain('预计成交日 10月1日 已过');
+    expect(r.text).toContain('Emily <Carter> 赢得 Big & Bold（¥123,456.78）。');
+    expect(r.html).toContain('lang="zh-CN"');
+  });
+
+  it('a quiet week reads as one', () => {
+    const r = renderDigest(buildDigest(input()), brand, { teamName: 'East', locale: 'en' });
+    expect(r.text).toContain('A quiet period');
+    expect(r.text).toContain('No goal with a target covers this team yet');
+    expect(r.text).not.toContain('What changed');
+  });
+
+  it('is sent as a manager digest', () => {
+    const r = renderDigest(busy(), brand, { teamName: 'East' });
+    const email = digestEmail(r, 'quotaflow@demo.example', 'li.ming@demo.example');
+    expect(email).toMatchObject({ kind: 'manager-digest', to: ['li.ming@demo.example'] });
+    // The manager's own locale by default.
+    expect(r.html).toContain('lang="zh-CN"');
+  });
+});
