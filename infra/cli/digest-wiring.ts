@@ -31,7 +31,7 @@ export const digestWiringFromEnvironment = async (
   const doc = goals.doc;
   if (!doc) throw new Error('the goals wiring has no table client');
   const incentives = new IncentiveRepository(doc, goals.tableName);
-  const mailer = new SesMailer(new SESv2Client({}));
+  const mailer = new SesMailer(new SESv2Client(goals.ses ?? {}));
   const ledger = new EffectLedger(
     doc,
     goals.tableName,

@@ -41,7 +41,7 @@ const chatHook = (w: GoalsWiring): EvaluationDeps['chat'] => {
 /** The ledger the command sends through: SES and chat webhooks as configured in the environment. */
 export const environmentLedger = (w: GoalsWiring): EffectLedger => {
   if (!w.doc) throw new UsageError('goals evaluate needs the tenant table');
-  const mailer = new SesMailer(new SESv2Client({}));
+  const mailer = new SesMailer(new SESv2Client(w.ses ?? {}));
   const chat = new ChatWebhookClient();
   return new EffectLedger(
     w.doc,

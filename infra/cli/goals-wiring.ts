@@ -21,7 +21,12 @@ import { loadGoalsDocument } from '../goals-document';
 import { TENANTS_DIR } from '../tenants';
 import { tenantForCli, UsageError } from './common';
 import { explain } from './import';
-import { documentClientFor, resolveTenantTarget, type TenantTarget } from './tenant-target';
+import {
+  type ClientSettings,
+  documentClientFor,
+  resolveTenantTarget,
+  type TenantTarget,
+} from './tenant-target';
 
 export interface GoalsOptions {
   tenant: string;
@@ -45,6 +50,8 @@ export interface GoalsWiring {
   reminders?: GoalReminderRepository;
   /** The table client, for the effect ledger of `goals evaluate`. */
   doc?: DynamoDBDocumentClient;
+  /** Where mail goes (the tenant found: npm start's SES stand-in or SES in the stack's region). */
+  ses?: ClientSettings;
   tableName: string;
   now: () => Date;
   /** Who makes target changes (recorded in their history). */
@@ -85,6 +92,7 @@ export const wiringFromEnvironment = async (
       targets: new GoalTargetRepository(doc, tableName),
       reminders: new GoalReminderRepository(doc, tableName, () => new Date()),
       doc,
+      ...(found.sesv2 ? { ses: found.sesv2 } : {}),
       tableName,
       now: () => new Date(),
       by: userInfo().username,

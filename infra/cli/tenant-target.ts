@@ -42,6 +42,8 @@ export interface TenantTarget {
   dynamodb: ClientSettings;
   secretsManager: ClientSettings;
   eventBridge: ClientSettings;
+  /** Where mail goes: the runtime's SES stand-in, or SES in the stack's region. */
+  sesv2?: ClientSettings;
 }
 
 /** What a deployed stack tells about itself (infra/tenant-stack.ts outputs), as cached. */
@@ -188,6 +190,7 @@ const fromOutputs = (tenant: string, o: StackOutputs): TenantTarget => {
     dynamodb: aws,
     secretsManager: aws,
     eventBridge: aws,
+    sesv2: aws,
   };
 };
 
@@ -227,6 +230,7 @@ export const resolveTenantTarget = async (
         dynamodb: at(e.AWS_ENDPOINT_URL_DYNAMODB),
         secretsManager: at(e.AWS_ENDPOINT_URL_SECRETS_MANAGER),
         eventBridge: at(e.AWS_ENDPOINT_URL_EVENTBRIDGE),
+        sesv2: at(e.AWS_ENDPOINT_URL_SESV2),
       };
     }
     // Stand-ins named by hand (an in-memory npm start writes no runtime.json): npm start's names, the SDK's settings.
