@@ -49,3 +49,35 @@ export const NOW_OPTION = [
   '--now <instant>',
   "act as of this ISO-8601 instant (e.g. the local runtime's clock) instead of now",
 ] as const;
+
+/** The process's own terminal: what a command prints goes to stdout, problems and progress to stderr. */
+export const processTerminal = (): Terminal => ({
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  isTTY: !!process.stderr.isTTY,
+});
+
+/**
+ * A command's action over its wiring: builds the wiring (a bad tenant, document or target exits 2 as a usage
+ * error, anything else 1), runs the command on the process's terminal, sets the exit code and releases the wiring.
+ */
+export const wiredAction =
+  <O, W extends { destroy(): void }>(
+    build: (opts: O) => W | Promise<W>,
+    run: (opts: O, w: W, term: Terminal) => Promise<number>,
+  ) =>
+  async (opts: O): Promise<void> => {
+    let wiring: W;
+    try {
+      wiring = await build(opts);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exitCode = err instanceof UsageError ? 2 : 1;
+      return;
+    }
+    try {
+      process.exitCode = await run(opts, wiring, processTerminal());
+    } finally {
+      wiring.destroy();
+    }
+  };

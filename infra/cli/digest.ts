@@ -13,7 +13,7 @@ import { teamOf, UnknownManagerError } from '../../shared/digest/sources';
 import { localDate } from '../../shared/incentives/periods';
 import { senderOf } from '../../shared/mail/sender';
 import type { Locale } from '../../shared/org/config';
-import { parseInstant, type Terminal, UsageError } from './common';
+import { parseInstant, type Terminal, UsageError, wiredAction } from './common';
 import { type DigestWiring, digestWiringFromEnvironment, makeDigest } from './digest-wiring';
 import type { GoalsOptions } from './goals-wiring';
 import { explain } from './import';
@@ -109,28 +109,9 @@ export const runSend = async (opts: SendOptions, w: DigestWiring, term: Terminal
   }
 };
 
-const withWiring =
-  <O extends GoalsOptions>(run: (opts: O, w: DigestWiring, term: Terminal) => Promise<number>) =>
-  async (opts: O) => {
-    let w: Awaited<ReturnType<typeof digestWiringFromEnvironment>>;
-    try {
-      w = await digestWiringFromEnvironment(opts);
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exitCode = err instanceof UsageError ? 2 : 1;
-      return;
-    }
-    try {
-      process.exitCode = await run(opts, w, terminal());
-    } finally {
-      w.destroy();
-    }
-  };
-
-const terminal = (): Terminal => ({
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-});
+const withWiring = <O extends GoalsOptions>(
+  run: (opts: O, w: DigestWiring, term: Terminal) => Promise<number>,
+) => wiredAction((opts: O) => digestWiringFromEnvironment(opts), run);
 
 export const registerDigest = (program: Command): void => {
   const cmd = program

@@ -17,7 +17,7 @@ import {
 import { Dec } from '../../shared/incentives/money';
 import type { Locale } from '../../shared/org/config';
 import { TargetConflictError, type TargetEntry } from '../../shared/store/goal-targets';
-import { parseInstant, type Terminal, UsageError } from './common';
+import { parseInstant, type Terminal, UsageError, wiredAction } from './common';
 import { type EvaluateOptions, runEvaluate } from './goals-evaluate';
 import { progressText } from './goals-format';
 import { type GoalsOptions, type GoalsWiring, ownerCheck, wiringFromEnvironment } from './goals-wiring';
@@ -226,29 +226,8 @@ export const runReindex = (opts: GoalsOptions, w: GoalsWiring, term: Terminal) =
     return 0;
   });
 
-const terminal = (): Terminal => ({
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  isTTY: !!process.stderr.isTTY,
-});
-
-const action =
-  <O extends GoalsOptions>(run: (opts: O, w: GoalsWiring, term: Terminal) => Promise<number>) =>
-  async (opts: O) => {
-    let wiring: Awaited<ReturnType<typeof wiringFromEnvironment>>;
-    try {
-      wiring = await wiringFromEnvironment(opts);
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exitCode = err instanceof UsageError ? 2 : 1;
-      return;
-    }
-    try {
-      process.exitCode = await run(opts, wiring, terminal());
-    } finally {
-      wiring.destroy();
-    }
-  };
+const action = <O extends GoalsOptions>(run: (opts: O, w: GoalsWiring, term: Terminal) => Promise<number>) =>
+  wiredAction((opts: O) => wiringFromEnvironment(opts), run);
 
 const common = (c: Command): Command =>
   withTargetOptions(

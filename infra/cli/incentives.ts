@@ -25,7 +25,7 @@ import {
 import type { Locale } from '../../shared/incentives/plan';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { IncentiveRepository } from '../../shared/store/incentives';
-import { clockOption, NOW_OPTION, type Terminal, tenantForCli, UsageError } from './common';
+import { clockOption, NOW_OPTION, type Terminal, tenantForCli, UsageError, wiredAction } from './common';
 import { explain } from './import';
 import { columns, money, statementText } from './incentives-format';
 import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
@@ -332,30 +332,10 @@ export const runWhatIf = (
     return 0;
   });
 
-const terminal = (): Terminal => ({
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  isTTY: !!process.stderr.isTTY,
-});
-
 /** Builds the wiring (2 when the tenant or plans are bad), runs the command, sets the exit code. */
-const action =
-  <O extends IncentiveOptions>(run: (opts: O, w: IncentiveWiring, term: Terminal) => Promise<number>) =>
-  async (opts: O) => {
-    let wiring: ReturnType<typeof wiringFromEnvironment>;
-    try {
-      wiring = wiringFromEnvironment(opts, await targetForCli(opts));
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exitCode = err instanceof UsageError ? 2 : 1;
-      return;
-    }
-    try {
-      process.exitCode = await run(opts, wiring, terminal());
-    } finally {
-      wiring.destroy();
-    }
-  };
+const action = <O extends IncentiveOptions>(
+  run: (opts: O, w: IncentiveWiring, term: Terminal) => Promise<number>,
+) => wiredAction(async (opts: O) => wiringFromEnvironment(opts, await targetForCli(opts)), run);
 
 /** The scheduled runs always hold bad deals; from the CLI it is a choice (default: refuse, listing every one). */
 const HOLD_OPTION = [
