@@ -251,7 +251,8 @@ export const functions: readonly FunctionSpec[] = [
       },
     ],
     access: ['table'],
-    documents: ['incentives'],
+    // The goals document's org section completes the plans' reps and teams (shared/incentives/org.ts).
+    documents: ['incentives', 'goals'],
     memoryMb: 1024,
     timeoutSeconds: 300,
   },
@@ -269,7 +270,7 @@ export const functions: readonly FunctionSpec[] = [
       },
     ],
     access: ['table', 'mail'],
-    documents: ['incentives'],
+    documents: ['incentives', 'goals'],
     memoryMb: 2048,
     timeoutSeconds: 900,
   },
