@@ -52,7 +52,7 @@ export const planDocumentWithOrg = (doc: unknown, org: Org, on: string): unknown
       if (!p) return [];
       // A CRM address the plan schema would refuse is left out (no statement mail) rather than refusing the plans.
       const mail = p.email && email.safeParse(p.email).success ? { email: p.email } : {};
-      return [{ id, name: p.name.slice(0, 200), locale: p.locale, ...mail }];
+      return [{ id, name: (p.name.trim() || id).slice(0, 200), locale: p.locale, ...mail }];
     });
   if (!reps.length && !teams.length) return doc;
   return { ...doc, reps: [...fileReps, ...reps], teams: [...fileTeams, ...teams] };

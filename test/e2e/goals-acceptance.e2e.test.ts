@@ -139,7 +139,7 @@ describe('goals on npm start, as a new user tries them', () => {
     const list = quotaflow('goals', 'list', '--json');
     expect(list.status, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual({ targets: [] });
-  }, 60_000);
+  }, 90_000);
 
   it('imports the targets from a CSV', () => {
     const file = join(dataDir, 'targets.csv');
@@ -158,7 +158,7 @@ describe('goals on npm start, as a new user tries them', () => {
     expect(res.status, res.stderr).toBe(0);
     expect(res.stdout).toContain('u1 calls-meetings 2026-11: (none) → 40');
     expect(res.stdout).toContain('4 target(s) changed, 0 unchanged');
-  }, 60_000);
+  }, 90_000);
 
   it('shows exact won amount (a USD deal converted at the plan rate) and activities in progress --json', async () => {
     await deal('G-1', '12916.46', '2026-11-02');
@@ -179,7 +179,7 @@ describe('goals on npm start, as a new user tries them', () => {
       status: 'on_track',
     });
     expect(p.goal('calls-meetings')).toMatchObject({ target: '40', actual: '3', status: 'on_track' });
-  }, 60_000);
+  }, 90_000);
 
   it('mails the Monday check-in, then exactly one reminder with its numbers on the day she falls behind', async () => {
     await moveClock('2026-11-02T09:00:00+08:00');
@@ -207,7 +207,7 @@ describe('goals on npm start, as a new user tries them', () => {
       neededPerWeek: '77777.78',
       status: 'behind',
     });
-  }, 120_000);
+  }, 180_000);
 
   it('sends no reminder the next day while she is no further behind', async () => {
     await deal('G-3', '6000.00', '2026-11-05');
@@ -220,7 +220,7 @@ describe('goals on npm start, as a new user tries them', () => {
       expected: '57142.86',
       status: 'behind',
     });
-  }, 120_000);
+  }, 180_000);
 
   it('congratulates once and posts once to the team chat when she crosses her quota', async () => {
     // Calls catch up, and the half-month milestone (¥100,000.00) is reached and recognised on its own day.
@@ -249,7 +249,7 @@ describe('goals on npm start, as a new user tries them', () => {
     expect(await mailTo('goal-recognition', WANG)).toHaveLength(2);
     expect((await chat()).length).toBe(chatBefore + 1);
     expect(await mailTo('goal-reminder', WANG)).toHaveLength(1);
-  }, 180_000);
+  }, 240_000);
 
   it('lowers progress when a won deal is moved back to negotiation', async () => {
     await deal('G-5', '190000.00', '2026-11-09', {
@@ -258,5 +258,5 @@ describe('goals on npm start, as a new user tries them', () => {
     });
     await settle();
     expect(progress('u1').goal('won-amount')).toMatchObject({ actual: '116000.00' });
-  }, 60_000);
+  }, 90_000);
 });
