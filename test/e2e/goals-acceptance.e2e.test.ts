@@ -258,5 +258,8 @@ describe('goals on npm start, as a new user tries them', () => {
     });
     await settle();
     expect(progress('u1').goal('won-amount')).toMatchObject({ actual: '116000.00' });
+    // Nothing failed on the way: every schedule the clock moves fired (goal evaluations, digests, the daily
+    // incentive accrual over the org) left no dead letter.
+    expect(await getJson<unknown[]>('/_local/dlq')).toEqual([]);
   }, 90_000);
 });
