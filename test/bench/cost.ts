@@ -32,26 +32,17 @@ export const PRICES = {
   secretsCallPer10k: 0.05,
 } as const;
 
-export interface CostRow {
+/** One kind and phase, per webhook (the tally's counts divided by the webhooks sent). */
+export interface CostRow extends Omit<Tally, 'readUnits' | 'writeUnits'> {
   /** `<kind id>/<phase id>`, e.g. `won-deal/arrival`: how bench-results and the report find the row. */
   id: string;
   kind: string;
   phase: 'at arrival' | 'later steps' | 'total';
   webhooks: number;
-  /** Per webhook: */
-  invocations: number;
-  events: number;
-  reads: number;
-  writes: number;
-  schedulerCalls: number;
+  /** One-time schedules that fired (scheduled-step invocations), billed by Scheduler. */
   scheduledRuns: number;
-  sesSends: number;
-  secretsCalls: number;
-  gbSeconds: number;
   /** USD per million webhooks of this kind. */
   usdPerMillion: number;
-  byFunction: Record<string, number>;
-  commands: Record<string, number>;
 }
 
 const per = (t: Tally, n: number, scheduledRuns: number, httpRequests: number) => {
