@@ -22,7 +22,7 @@ import { type EvaluateOptions, runEvaluate } from './goals-evaluate';
 import { progressText } from './goals-format';
 import { type GoalsOptions, type GoalsWiring, ownerCheck, wiringFromEnvironment } from './goals-wiring';
 import { explain } from './import';
-import { columns } from './incentives-format';
+import { columns } from './table';
 import { withTenantOptions } from './tenant-target';
 
 export type { GoalsOptions, GoalsWiring } from './goals-wiring';

@@ -31,7 +31,8 @@ import { UserRepository } from '../../shared/store/users';
 import { localTime } from '../../shared/workflows/calendar';
 import { NOW_OPTION, type Terminal, tenantForCli, UsageError, wiredAction } from './common';
 import { explain } from './import';
-import { columns, money, statementText } from './incentives-format';
+import { money, statementText } from './incentives-format';
+import { columns } from './table';
 import {
   documentClientFor,
   type TargetOptions,
