@@ -21,12 +21,12 @@ import { loadGoalsDocument } from '../goals-document';
 import { TENANTS_DIR } from '../tenants';
 import { tenantForCli, UsageError } from './common';
 import { explain } from './import';
-import { runtimeClock } from './local-runtime';
 import {
   type ClientSettings,
   documentClientFor,
   resolveTenantTarget,
   type TenantTarget,
+  targetClock,
 } from './tenant-target';
 
 export interface GoalsOptions {
@@ -83,7 +83,7 @@ export const wiringFromEnvironment = async (
   const local = found.where === 'local' && found.apiUrl ? found.apiUrl : undefined;
   try {
     // On npm start, its clock (which a demo may have moved) is "now"; elsewhere the machine's.
-    const now = local ? await runtimeClock(local) : () => new Date();
+    const now = await targetClock(found);
     // Holidays of the year npm start's clock is in, which a demo may have set apart from this machine's.
     if (now().getUTCFullYear() !== new Date().getUTCFullYear())
       goals = goalsOf(tenant.id, now().getUTCFullYear());

@@ -178,7 +178,13 @@ describe('goals on npm start, as a new user tries them', () => {
       actual: '20000.00',
       status: 'on_track',
     });
-    expect(p.goal('calls-meetings')).toMatchObject({ target: '40', actual: '3', status: 'on_track' });
+    // Counts to two places, attainment to four (README, Goals): 3 of 40 calls and meetings.
+    expect(p.goal('calls-meetings')).toMatchObject({
+      target: '40.00',
+      actual: '3.00',
+      attainment: '0.0750',
+      status: 'on_track',
+    });
   }, 90_000);
 
   it('mails the Monday check-in, then exactly one reminder with its numbers on the day she falls behind', async () => {
