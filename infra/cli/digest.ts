@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { DigestPeriodError, digestPeriodOn, parseDigestPeriod } from '../../shared/digest/period';
 import { digestEmail } from '../../shared/digest/render';
 import { digestAsOf } from '../../shared/digest/run';
+import { scheduleFor } from '../../shared/digest/schedule';
 import { sendDigestOnce } from '../../shared/digest/send';
 import { teamOf, UnknownManagerError } from '../../shared/digest/sources';
 import { localDate } from '../../shared/incentives/periods';
@@ -43,7 +44,10 @@ export const runPreview = async (opts: PreviewOptions, w: DigestWiring, term: Te
       );
     const period = opts.period
       ? parseDigestPeriod(opts.period)
-      : digestPeriodOn('week', localDate(asOf.toISOString(), manager.timeZone));
+      : digestPeriodOn(
+          scheduleFor(w.goals.doc.digest, manager.id).kind,
+          localDate(asOf.toISOString(), manager.timeZone),
+        );
     const { model, rendered } = await makeDigest(w, opts.manager, period, asOf, opts.locale);
     const format = opts.format ?? 'text';
     const body =

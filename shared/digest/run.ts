@@ -1,7 +1,7 @@
 /**
  * Making and sending digests over ports, so the CLI (`digest preview|send`) and a scheduled run share one path:
- * `makeDigest` reads and renders one manager's digest; `sendDueDigests` sends every manager the weekly digest due
- * in their own zone, each exactly once through the effect ledger (a run that fires twice, or a catch-up after a
+ * `makeDigest` reads and renders one manager's digest; `sendDueDigests` sends every manager the digest due in their
+ * own zone on their own schedule (digest/schedule.ts), each exactly once through the effect ledger (a run that fires twice, or a catch-up after a
  * missed one, sends nothing more). The archive's day Queries are shared by every manager of one run.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
@@ -20,13 +20,8 @@ import type { ArchivedEvent } from '../store/event-archive';
 import { buildDigest, type DigestModel } from './model';
 import type { DigestPeriod } from './period';
 import { digestEmail, type RenderedDigest, renderDigest } from './render';
-import {
-  type DigestLedger,
-  type DigestSendTime,
-  digestEffectKey,
-  dueWeeklyPeriod,
-  sendDigestOnce,
-} from './send';
+import { duePeriods, scheduleFor } from './schedule';
+import { type DigestLedger, digestEffectKey, sendDigestOnce } from './send';
 import { collectDigestInput, managersOf, teamOf } from './sources';
 
 export interface DigestDeps {
@@ -101,11 +96,10 @@ export type DueOutcome =
       reason: 'no email address' | 'nobody reports to them';
     };
 
-/** Every manager's weekly digest due at `now` in their zone, each sent at most once. */
+/** Every manager's digest due at `now` in their zone and on their schedule, each sent at most once. */
 export const sendDueDigests = async (
   d: DigestDeps & { ledger: DigestLedger },
   now: Date,
-  at?: DigestSendTime,
 ): Promise<DueOutcome[]> => {
   const days = new Map<string, Promise<ArchivedEvent[]>>();
   const shared: DigestDeps = {
@@ -124,23 +118,26 @@ export const sendDueDigests = async (
   for (const id of managersOf(d.org, localDate(now.toISOString(), d.tenant.timeZone))) {
     const manager = d.org.person(id);
     if (!manager) continue;
-    const period = dueWeeklyPeriod(now, manager.timeZone, at);
-    if (teamOf(d.org, id, period).length === 0) {
-      out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'nobody reports to them' });
-      continue;
+    const schedule = scheduleFor(d.goals.doc.digest, id);
+    if (!schedule.enabled) continue;
+    for (const period of duePeriods(now, manager.timeZone, schedule, d.goals.calendar(manager.calendar))) {
+      if (teamOf(d.org, id, period).length === 0) {
+        out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'nobody reports to them' });
+        continue;
+      }
+      if (!manager.email) {
+        out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'no email address' });
+        continue;
+      }
+      if (await d.ledger.isDone?.(digestEffectKey(id, period.key))) {
+        out.push({ manager: id, period: period.key, outcome: 'duplicate' });
+        continue;
+      }
+      const { rendered } = await makeDigest(shared, id, period, digestAsOf(period, manager.timeZone, now));
+      const email = digestEmail(rendered, senderOf(d.tenant.mail), manager.email);
+      const sent = await sendDigestOnce(d.ledger, id, period.key, email);
+      out.push({ manager: id, period: period.key, outcome: sent.outcome });
     }
-    if (!manager.email) {
-      out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'no email address' });
-      continue;
-    }
-    if (await d.ledger.isDone?.(digestEffectKey(id, period.key))) {
-      out.push({ manager: id, period: period.key, outcome: 'duplicate' });
-      continue;
-    }
-    const { rendered } = await makeDigest(shared, id, period, digestAsOf(period, manager.timeZone, now));
-    const email = digestEmail(rendered, senderOf(d.tenant.mail), manager.email);
-    const sent = await sendDigestOnce(d.ledger, id, period.key, email);
-    out.push({ manager: id, period: period.key, outcome: sent.outcome });
   }
   return out;
 };
