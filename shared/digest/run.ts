@@ -17,12 +17,15 @@ import { senderOf } from '../mail/sender';
 import type { Locale } from '../org/config';
 import type { Org } from '../org/model';
 import type { ArchivedEvent } from '../store/event-archive';
+import { heldOutOfIncentives } from './held';
 import { buildDigest, type DigestModel } from './model';
 import type { DigestPeriod } from './period';
 import { digestEmail, type RenderedDigest, renderDigest } from './render';
+import type { StageTime } from './risk';
 import { duePeriods, scheduleFor } from './schedule';
 import { type DigestLedger, digestEffectKey, sendDigestOnce } from './send';
 import { collectDigestInput, managersOf, teamOf } from './sources';
+import { stageTimesFromArchive } from './stage-history';
 
 export interface DigestDeps {
   tenant: Pick<TenantConfig, 'id' | 'currency' | 'timeZone' | 'displayName' | 'branding' | 'mail'>;
@@ -30,6 +33,14 @@ export interface DigestDeps {
   org: Org;
   book?: PlanBook | undefined;
   owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
+  /** Deals with when each entered its stage (RecordRepository.ownedStored); else `owned` without it. */
+  ownedDeals?(
+    ownerId: string,
+    lower: string,
+    upper: string,
+  ): Promise<{ record: CanonicalRecord; stageSince?: string }[]>;
+  /** The typical time in stage, when a run already has it (sendDueDigests shares one read). */
+  stageTimes?(asOf: Date): Promise<ReadonlyMap<string, StageTime>>;
   target(goal: string, period: string, owner: string): Promise<string | undefined>;
   eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]>;
   accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
@@ -61,10 +72,13 @@ export const makeDigest = async (
   const input = await collectDigestInput(
     {
       tenant: d.tenant,
+      config: d.goals.doc.digest,
       org: d.org,
       goals: d.goals,
       sources: {
         owned: d.owned,
+        ...(d.ownedDeals ? { ownedDeals: d.ownedDeals } : {}),
+        stageTimes: d.stageTimes ?? ((at) => stageTimesFromArchive(d.eventsOfDay, d.tenant.timeZone, at)),
         eventsOfDay: d.eventsOfDay,
         accruals: d.accruals,
         figures: (q) => progress.figures(q),
@@ -74,7 +88,11 @@ export const makeDigest = async (
     period,
     asOf,
   );
-  const model = buildDigest(input);
+  const model = buildDigest({
+    ...input,
+    heldOut: heldOutOfIncentives(book, input.deals, d.tenant.currency),
+    fxRate: (from, to, date) => book?.fxRate(from, to, date),
+  });
   const brand = { name: d.tenant.displayName, branding: d.tenant.branding };
   const rendered = renderDigest(model, brand, {
     teamName: teamNameOf(d.org, managerId, period),
@@ -102,8 +120,14 @@ export const sendDueDigests = async (
   now: Date,
 ): Promise<DueOutcome[]> => {
   const days = new Map<string, Promise<ArchivedEvent[]>>();
+  let stages: Promise<ReadonlyMap<string, StageTime>> | undefined;
   const shared: DigestDeps = {
     ...d,
+    // One read of the stage history for the whole run, as of the run's instant.
+    stageTimes: () => {
+      stages ??= stageTimesFromArchive(d.eventsOfDay, d.tenant.timeZone, now);
+      return stages;
+    },
     eventsOfDay: (day, from, to) => {
       const key = `${day}|${from.toISOString()}|${to.toISOString()}`;
       let read = days.get(key);

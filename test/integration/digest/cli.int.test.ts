@@ -237,9 +237,31 @@ describe('digest preview', () => {
         d.reasons.map((r) => r.code),
       ]),
     ).toEqual([
-      ['d9', ['close_date_passed', 'no_update']],
+      ['d9', ['close_date_passed', 'no_update', 'stuck_in_stage']],
       ['d8', ['pushed_repeatedly']],
     ]);
+    // Stored in Proposal on 20 September: 26 days, against the default 14 while the archive has no history.
+    expect(digest.atRisk[0].reasons[2]).toEqual({
+      code: 'stuck_in_stage',
+      stage: 'Proposal',
+      days: 26,
+      typicalDays: '14',
+      typicalFrom: 'default',
+    });
+    // The open pipeline by stage (the USD deal at the plans' rate) and twelve weeks of won amount, d5 in W42.
+    // Proposal: d6 200,000 + d12 45,000 + d9 USD 15,000 at the plans' 7.08 (d10 has no amount).
+    expect(digest.charts.pipeline).toEqual([
+      { stage: 'Proposal', deals: 4, amount: '351200.00' },
+      { stage: 'Contract', deals: 1, amount: '80000.00' },
+    ]);
+    expect(digest.charts.unconverted).toBe(0);
+    expect(digest.charts.wonByWeek).toHaveLength(12);
+    expect(digest.charts.wonByWeek.at(-1)).toEqual({
+      week: '2026-W42',
+      start: '2026-10-12',
+      deals: 1,
+      amount: '30000.00',
+    });
     expect(digest.dataQuality.missingAmount.map((d: { id: string }) => d.id)).toEqual(['d10']);
     expect(digest.dataQuality.missingCloseDate.map((d: { id: string }) => d.id)).toEqual(['d12']);
   });
