@@ -80,7 +80,7 @@ export const trendChart = (c: DigestCharts, locale: Locale): Block[] => {
       const h = Math.max(1, Math.round((share(x.amount, max) / 100) * COLUMN_HEIGHT));
       const color = new Dec(x.amount).isZero() ? TRACK : BAR;
       return (
-        `<td valign="bottom" height="${COLUMN_HEIGHT}" style="height:${COLUMN_HEIGHT}px;vertical-align:bottom;padding:0 2px">` +
+        `<td valign="bottom" height="${COLUMN_HEIGHT}" style="height:${COLUMN_HEIGHT}px;vertical-align:bottom;padding:0 2px;border-bottom:1px solid #8c959f">` +
         `<table ${TABLE} style="border-collapse:collapse"><tr>${cell(color, h)}</tr></table></td>`
       );
     })
@@ -92,9 +92,11 @@ export const trendChart = (c: DigestCharts, locale: Locale): Block[] => {
     )
     .join('');
   const best = weeks.reduce((a, b) => (new Dec(b.amount).gt(a.amount) ? b : a));
-  const summary = `${formatValue(total.toFixed(), c.currency, locale)} · ${
-    locale === 'zh-CN' ? '最高一周' : 'best week'
-  } ${formatDate(best.start, locale)}: ${formatValue(best.amount, c.currency, locale)}`;
+  const summary = w.trendSummary(
+    formatValue(total.toFixed(), c.currency, locale),
+    formatDate(best.start, locale),
+    formatValue(best.amount, c.currency, locale),
+  );
   return [
     { type: 'heading', text: w.trendTitle },
     {

@@ -185,7 +185,11 @@ export const digestDocument = (
   }
   if (m.atRisk.length) {
     blocks.push({ type: 'heading', text: w.atRisk });
-    blocks.push(deals(m.atRisk, locale, (d) => d.reasons.map((r) => w.reason(r, locale)).join('; ')));
+    blocks.push(
+      deals(m.atRisk, locale, (d) =>
+        d.reasons.map((r) => w.reason(r, locale)).join(locale === 'zh-CN' ? '；' : '; '),
+      ),
+    );
   }
   if (m.reps.length) blocks.push(...followUpBlocks(m, locale));
   const rec = m.recognition;

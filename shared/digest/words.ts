@@ -113,7 +113,7 @@ export const T = {
             ? `no activity in ${r.businessDays} business days (last ${date(r.lastActivity, l)})`
             : `no activity logged in ${r.businessDays} business days`;
         case 'stuck_in_stage':
-          return `${r.days} days in ${r.stage} (typically ${formatCount(r.typicalDays, l)}${r.typicalFrom === 'default' ? ', default until there is history' : ''})`;
+          return `${r.days} days in ${r.stage} (typically ${formatCount(r.typicalDays, l)} days${r.typicalFrom === 'default' ? ', the default until there is history' : ''})`;
         case 'pushed_repeatedly':
           return `close date pushed ${r.times} times this period`;
         case 'one_contact':
@@ -147,6 +147,8 @@ export const T = {
     heldOut: 'Won deals held out of commissions',
     pipelineTitle: 'Open pipeline by stage',
     trendTitle: 'Won amount, last 12 weeks',
+    trendSummary: (total: string, week: string, best: string) =>
+      `${total} in all · best week ${week}: ${best}`,
     dealsCount: (n: number) => `${n} deal${n === 1 ? '' : 's'}`,
     unconverted: (n: number) =>
       `${n} deal${n === 1 ? '' : 's'} in another currency without a rate: not summed.`,
@@ -239,6 +241,7 @@ export const T = {
     heldOut: '未计入提成的赢单',
     pipelineTitle: '进行中商机（按阶段）',
     trendTitle: '近 12 周赢单金额',
+    trendSummary: (total: string, week: string, best: string) => `合计 ${total} · 最高一周 ${week}：${best}`,
     dealsCount: (n: number) => `${n} 个商机`,
     unconverted: (n: number) => `${n} 个外币商机缺少汇率，未计入合计。`,
     recognition: '赢单与达成目标',
