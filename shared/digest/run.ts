@@ -114,6 +114,9 @@ export type DueOutcome =
       reason: 'no email address' | 'nobody reports to them';
     };
 
+/** Managers whose digests a run makes at the same time. */
+export const MANAGERS_AT_ONCE = 8;
+
 /** Every manager's digest due at `now` in their zone and on their schedule, each sent at most once. */
 export const sendDueDigests = async (
   d: DigestDeps & { ledger: DigestLedger },
@@ -121,8 +124,17 @@ export const sendDueDigests = async (
 ): Promise<DueOutcome[]> => {
   const days = new Map<string, Promise<ArchivedEvent[]>>();
   let stages: Promise<ReadonlyMap<string, StageTime>> | undefined;
+  const snapshots = new Map<string, Promise<(AccrualSummary & { date: string })[]>>();
   const shared: DigestDeps = {
     ...d,
+    accruals: (key, date) => {
+      let read = snapshots.get(`${key}|${date}`);
+      if (!read) {
+        read = d.accruals(key, date);
+        snapshots.set(`${key}|${date}`, read);
+      }
+      return read;
+    },
     // One read of the stage history for the whole run, as of the run's instant.
     stageTimes: () => {
       stages ??= stageTimesFromArchive(d.eventsOfDay, d.tenant.timeZone, now);
@@ -138,12 +150,12 @@ export const sendDueDigests = async (
       return read;
     },
   };
-  const out: DueOutcome[] = [];
-  for (const id of managersOf(d.org, localDate(now.toISOString(), d.tenant.timeZone))) {
+  const one = async (id: string): Promise<DueOutcome[]> => {
+    const out: DueOutcome[] = [];
     const manager = d.org.person(id);
-    if (!manager) continue;
+    if (!manager) return out;
     const schedule = scheduleFor(d.goals.doc.digest, id);
-    if (!schedule.enabled) continue;
+    if (!schedule.enabled) return out;
     for (const period of duePeriods(now, manager.timeZone, schedule, d.goals.calendar(manager.calendar))) {
       if (teamOf(d.org, id, period).length === 0) {
         out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'nobody reports to them' });
@@ -162,6 +174,16 @@ export const sendDueDigests = async (
       const sent = await sendDigestOnce(d.ledger, id, period.key, email);
       out.push({ manager: id, period: period.key, outcome: sent.outcome });
     }
-  }
+    return out;
+  };
+  // A few managers at a time: each digest waits on its reads, not on the CPU. Outcomes stay in manager order.
+  const ids = managersOf(d.org, localDate(now.toISOString(), d.tenant.timeZone));
+  const results: DueOutcome[][] = new Array(ids.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < ids.length; i = next++) results[i] = await one(ids[i] as string);
+  };
+  await Promise.all(Array.from({ length: Math.min(MANAGERS_AT_ONCE, ids.length) }, worker));
+  const out = results.flat();
   return out;
 };
