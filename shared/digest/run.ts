@@ -1,10 +1,10 @@
 /**
  * Making and sending digests over ports, so the CLI (`digest preview|send`) and a scheduled run share one path:
  * `makeDigest` reads and renders one manager's digest; `sendDueDigests` sends every manager the digest due in their
- * own zone on their own schedule (digest/schedule.ts), each exactly once through the effect ledger (a run that fires twice, or a catch-up after a
- * missed one, sends nothing more). The archive's day Queries are shared by every manager of one run.
+ * own zone on their own schedule (digest/schedule.ts), each exactly once through the effect ledger (a run that
+ * fires twice, or a catch-up after a missed one, sends nothing more). The archive's day Queries, the accrual
+ * snapshots and the stage history are read once per run and shared by its managers.
  */
-import type { CanonicalRecord, CrmObject } from '../../events';
 import type { TenantConfig } from '../config/tenant';
 import { GoalProgress } from '../goals/progress';
 import { incentiveQuota } from '../goals/quota';
@@ -24,26 +24,16 @@ import { digestEmail, type RenderedDigest, renderDigest } from './render';
 import type { StageTime } from './risk';
 import { duePeriods, scheduleFor } from './schedule';
 import { type DigestLedger, digestEffectKey, sendDigestOnce } from './send';
-import { collectDigestInput, managersOf, teamOf } from './sources';
+import { collectDigestInput, type DigestSources, managersOf, teamOf } from './sources';
 import { stageTimesFromArchive } from './stage-history';
 
-export interface DigestDeps {
+/** What a digest reads (digest/sources.ts) without the goal figures, which makeDigest computes from these. */
+export interface DigestDeps extends Omit<DigestSources, 'figures'> {
   tenant: Pick<TenantConfig, 'id' | 'currency' | 'timeZone' | 'displayName' | 'branding' | 'mail'>;
   goals: CompiledGoals;
   org: Org;
   book?: PlanBook | undefined;
-  owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
-  /** Deals with when each entered its stage (RecordRepository.ownedStored); else `owned` without it. */
-  ownedDeals?(
-    ownerId: string,
-    lower: string,
-    upper: string,
-  ): Promise<{ record: CanonicalRecord; stageSince?: string }[]>;
-  /** The typical time in stage, when a run already has it (sendDueDigests shares one read). */
-  stageTimes?(asOf: Date): Promise<ReadonlyMap<string, StageTime>>;
   target(goal: string, period: string, owner: string): Promise<string | undefined>;
-  eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]>;
-  accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
 }
 
 /** The teams a manager leads, by name, for the subject line; the manager's own name when they lead none. */

@@ -6,7 +6,10 @@ import type { CanonicalRecord } from '../../events';
 import { buildDigest, type DigestModel } from '../../shared/digest/model';
 import { Dec } from '../../shared/incentives/money';
 import type { ArchivedEvent } from '../../shared/store/event-archive';
-import { deal, event, figure, input } from '../unit/digest/fixtures';
+import { activity as call, deal, event, figure, input } from '../unit/digest/fixtures';
+
+const activity = (id: string, owner: string, at: string, fields: CanonicalRecord['fields']) =>
+  call(id, owner, at, fields, `跟进 ${id}`);
 
 const won = (id: string, owner: string, closeDate: string, amount: string, name: string) =>
   deal(id, owner, {
@@ -17,19 +20,6 @@ const won = (id: string, owner: string, closeDate: string, amount: string, name:
     amount,
     modifiedAt: `${closeDate}T06:00:00Z`,
   });
-
-const activity = (
-  id: string,
-  owner: string,
-  at: string,
-  fields: CanonicalRecord['fields'],
-): CanonicalRecord => ({
-  id,
-  name: `跟进 ${id}`,
-  modifiedAt: at,
-  owner: { id: owner },
-  fields: { occurredAt: at, ...fields },
-});
 
 const lead = (id: string, name: string, owner: string, at: string): ArchivedEvent => {
   const e = event('lead.created', { id, name, modifiedAt: at, owner: { id: owner }, fields: {} }, at);

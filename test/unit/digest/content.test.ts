@@ -13,20 +13,8 @@ import { stageTimesOf } from '../../../shared/digest/risk';
 import { planBookFromFile } from '../../../shared/incentives/document';
 import { Dec } from '../../../shared/incentives/money';
 import type { ArchivedEvent } from '../../../shared/store/event-archive';
-import { deal, event, input } from './fixtures';
+import { activity, deal, event, input } from './fixtures';
 
-const activity = (
-  id: string,
-  owner: string,
-  at: string,
-  fields: CanonicalRecord['fields'],
-): CanonicalRecord => ({
-  id,
-  name: `Call ${id}`,
-  modifiedAt: at,
-  owner: { id: owner },
-  fields: { occurredAt: at, ...fields },
-});
 const lead = (id: string, owner: string, createdAt: string): ArchivedEvent => {
   const record: CanonicalRecord = {
     id,
