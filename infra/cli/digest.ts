@@ -120,7 +120,9 @@ const withWiring = <O extends GoalsOptions>(
 export const registerDigest = (program: Command): void => {
   const cmd = program
     .command('digest')
-    .description("manager digests: each manager's team goals, pipeline, changes, risks and wins");
+    .description(
+      "manager digests: each manager's team goals, pipeline, changes, risks, follow-up and wins (schedule: the goals document's `digest`)",
+    );
   cmd
     .command('preview')
     .description("make one manager's digest and print it, without sending it")
@@ -128,7 +130,7 @@ export const registerDigest = (program: Command): void => {
     .requiredOption('--manager <id>', "the manager's person id (their CRM user id)")
     .option(
       '--period <key>',
-      "a week 2026-W40, a day 2026-10-05 or a month 2026-10 (default: the as-of instant's week)",
+      "a week 2026-W40, a day 2026-10-05 or a month 2026-10 (default: the as-of instant's period on the manager's digest schedule)",
     )
     .option('--as-of <instant>', 'make it as of this ISO-8601 instant (with a zone) instead of now')
     .addOption(
