@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
 import { runPreview, runSend } from '../../../infra/cli/digest';
 import { type DigestWiring, digestDeps } from '../../../infra/cli/digest-wiring';
+import { runProgress } from '../../../infra/cli/goals';
 import { orgOf } from '../../../infra/cli/goals-wiring';
 import { loadGoalsDocument } from '../../../infra/goals-document';
 import { loadTenant } from '../../../infra/tenants';
@@ -300,6 +301,36 @@ describe('digest preview', () => {
     const quiet = { ...base, period: '2026-W30', asOf: '2026-07-24T18:00:00+08:00', locale: 'en' as const };
     expect(await runPreview(quiet, w, t.term)).toBe(0);
     expect(t.t.out).toContain('A quiet period');
+  });
+});
+
+describe('digest figures against goals progress', () => {
+  it('shows each rep the figures `goals progress --json` prints for the same instant', async () => {
+    const d = terminal();
+    expect(await runPreview({ ...base, format: 'json' }, w, d.term)).toBe(0);
+    const { digest } = JSON.parse(d.t.out);
+    for (const rep of digest.reps as { id: string; goal: Record<string, unknown> | null }[]) {
+      const g = terminal();
+      expect(await runProgress({ tenant: 'demo', person: rep.id, asOf: AS_OF, json: true }, w, g.term)).toBe(
+        0,
+      );
+      const figure = JSON.parse(g.t.out).goals.find(
+        (f: { goal: string; owner: string }) => f.goal === 'won-amount' && f.owner === 'rep',
+      );
+      expect(rep.goal).not.toBeNull();
+      for (const field of [
+        'actual',
+        'target',
+        'expected',
+        'attainment',
+        'gap',
+        'neededPerWeek',
+        'projected',
+        'coverage',
+        'status',
+      ])
+        expect([rep.id, field, rep.goal?.[field]]).toEqual([rep.id, field, figure[field]]);
+    }
   });
 });
 
