@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { DigestPeriodError, digestPeriodOn, parseDigestPeriod } from '../../shared/digest/period';
 import { digestEmail } from '../../shared/digest/render';
 import { digestAsOf } from '../../shared/digest/run';
+import { scheduleFor } from '../../shared/digest/schedule';
 import { sendDigestOnce } from '../../shared/digest/send';
 import { teamOf, UnknownManagerError } from '../../shared/digest/sources';
 import { localDate } from '../../shared/incentives/periods';
@@ -44,7 +45,10 @@ export const runPreview = async (opts: PreviewOptions, w: DigestWiring, term: Te
       );
     const period = opts.period
       ? parseDigestPeriod(opts.period)
-      : digestPeriodOn('week', localDate(asOf.toISOString(), manager.timeZone));
+      : digestPeriodOn(
+          scheduleFor(w.goals.doc.digest, manager.id).kind,
+          localDate(asOf.toISOString(), manager.timeZone),
+        );
     const { model, rendered } = await makeDigest(w, opts.manager, period, asOf, opts.locale);
     const format = opts.format ?? 'text';
     const body =
@@ -119,13 +123,15 @@ const tenantOptions = (c: Command) => withTenantOptions(c, 'goals in tenants/goa
 export const registerDigest = (program: Command): void => {
   const cmd = program
     .command('digest')
-    .description("manager digests: each manager's team goals, pipeline, changes, risks and wins");
+    .description(
+      "manager digests: each manager's team goals, pipeline, changes, risks, follow-up and wins (schedule: the goals document's `digest`)",
+    );
   tenantOptions(cmd.command('preview'))
     .description("make one manager's digest and print it, without sending it")
     .requiredOption('--manager <id>', "the manager's person id (their CRM user id)")
     .option(
       '--period <key>',
-      "a week 2026-W40, a day 2026-10-05 or a month 2026-10 (default: the as-of instant's week)",
+      "a week 2026-W40, a day 2026-10-05 or a month 2026-10 (default: the as-of instant's period on the manager's digest schedule)",
     )
     .option(
       '--as-of <instant>',

@@ -6,6 +6,8 @@
  *   QF_BENCH_SKIP=bundles,cost,webhooks,crm,workflows,incentives,import,synth
  *   QF_BENCH_ENROLMENTS (default 10000), QF_BENCH_RATE (tenant send limit per minute, default 600)
  *   QF_BENCH_IMPORT_DEALS (default 100000)
+ *   QF_BENCH_DIGEST_MANAGERS (100), QF_BENCH_DIGEST_REPS (10 per manager), QF_BENCH_DIGEST_DEALS (200000),
+ *   QF_BENCH_DIGEST_ACTIVITIES (500000); skip with QF_BENCH_SKIP=digests
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { measureBundles } from './bundles';
 import { type CostRow, PRICES } from './cost';
 import { measureCrmLatency } from './crm';
+import { measureDigests } from './digests';
 import { measureImport } from './import';
 import { measureIncentives } from './incentives';
 import { type Figure, printFigures, readPrevious, watchLoad } from './report';
@@ -182,6 +185,36 @@ const main = async () => {
       results,
       previous,
     );
+  }
+
+  if (!skip.has('digests')) {
+    const managers = num('QF_BENCH_DIGEST_MANAGERS', 100);
+    const deals = num('QF_BENCH_DIGEST_DEALS', 200_000);
+    process.stderr.write(
+      `seeding ${deals.toLocaleString('en-US')} deals for ${managers} managers' digests…\n`,
+    );
+    const d = await measureDigests(
+      managers,
+      num('QF_BENCH_DIGEST_REPS', 10),
+      deals,
+      num('QF_BENCH_DIGEST_ACTIVITIES', 500_000),
+    );
+    results.digests = d;
+    console.log('\nManager digests, one scheduled run on dynalite (target: 100 managers × 10 reps < 60 s)');
+    console.table([
+      {
+        managers: d.managers,
+        reps: d.reps,
+        deals: d.deals,
+        activities: d.activities,
+        'archived events': d.archivedEvents,
+        'seed s': d.seedSeconds.toFixed(1),
+        'run s': d.runSeconds.toFixed(1),
+        sent: d.sent,
+        'queries/digest': d.queriesPerDigest.toFixed(1),
+        'items read/digest': d.itemsReadPerDigest.toFixed(0),
+      },
+    ]);
   }
 
   if (!skip.has('crm')) {
