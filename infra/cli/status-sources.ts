@@ -86,10 +86,14 @@ export const awsClients = (region: string | undefined): AwsClients => ({
   cloudWatch: new CloudWatchClient({ region }),
 });
 
-export const awsSources = (target: TenantTarget, clients: AwsClients): StatusSources => {
+export const awsSources = (
+  target: TenantTarget,
+  clients: AwsClients,
+  clock: () => Date = () => new Date(),
+): StatusSources => {
   const stack = target.stackName ?? '';
   return {
-    now: async () => new Date(),
+    now: async () => clock(),
     deadLetters: async () => queueDepths(clients.sqs, await stackQueues(clients.cloudFormation, stack)),
     alarms: () => alarmsInAlarm(clients.cloudWatch, stack),
     nextFires: async () => undefined,

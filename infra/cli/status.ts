@@ -171,14 +171,12 @@ export const collectStatus = async (
   const stored = JSON.parse(value.SecretString ?? '{}') as Record<string, unknown>;
   const missingSecrets = REQUIRED_SECRETS[tenant.crm.provider].filter((k) => !stored[k]);
 
-  // Calendar coverage is part of the absence findings (the watchdog alarms on it); the DLQ alarms restate the DLQs.
+  // Calendar coverage is part of the absence findings (the watchdog alarms on it).
   const problems = [
     ...dlq.filter((q) => q.depth > 0).map((q) => `${q.depth} dead letter(s) in ${q.name}`),
     ...missingSecrets.map((k) => `secret ${k} is missing`),
     ...fresh.findings,
-    ...alarms
-      .filter((a) => !dlq.some((q) => a.name.includes(q.name) && q.depth > 0))
-      .map((a) => `alarm ${a.name} is in ALARM${a.reason ? `: ${a.reason}` : ''}`),
+    ...alarms.map((a) => `alarm ${a.name} is in ALARM${a.reason ? `: ${a.reason}` : ''}`),
   ];
   return {
     tenant: tenant.id,
