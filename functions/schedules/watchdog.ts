@@ -7,34 +7,22 @@ import { once } from '../../shared/runtime/once';
 import { documentClient, tableName } from '../../shared/runtime/store';
 import { watch } from '../../shared/runtime/watch';
 import { calendarWarningsAt, workflows } from '../../shared/runtime/workflows';
-import { SyncStateRepository } from '../../shared/store/sync-state';
-import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
-import { checkTenant } from '../../shared/watchdog/check';
+import { checkTenant, tableSources } from '../../shared/watchdog/check';
 import { businessCalendarOf } from '../../shared/watchdog/plan';
 import { scheduledHandler } from '../middleware/event';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-const channels = once(() => new ZohoChannelRepository(documentClient(), tableName()));
-const syncState = once(() => new SyncStateRepository(documentClient(), tableName()));
+const sources = once(() => tableSources(documentClient(), tableName(), watch()));
 
 /**
  * Checks what should have happened and did not (shared/watchdog): each kind is a metric the stack alarms on
- * (infra/constructs/absence-alarms.ts), and the report stays in the table for `quotaflow status`.
+ * (shared/watchdog/alarms.ts, infra/constructs/observability.ts), and the report stays in the table for `quotaflow status`.
  */
 export const handler = scheduledHandler(z.unknown(), async () => {
   const now = clock().now();
   const report = await checkTenant(tenant, now, {
-    watch: watch(),
-    zohoChannels: async () => {
-      const state = await channels().get();
-      return state
-        ? Object.entries(state.channels).flatMap(([module, c]) =>
-            c.expiresAt ? [{ module, expiresAt: c.expiresAt }] : [],
-          )
-        : undefined;
-    },
-    watermark: async (module) => (await syncState().get(module)).watermark,
+    ...sources(),
     calendar: businessCalendarOf(workflows()?.config.calendars),
     calendarsShort: calendarWarningsAt(now).map((w) => ({ name: w.calendar, coversUntil: w.coveredThrough })),
   });

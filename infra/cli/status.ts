@@ -12,11 +12,9 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { nextFireTime, parseScheduleExpression } from '../../shared/schedules/expression';
-import { SyncStateRepository } from '../../shared/store/sync-state';
 import { keys, TABLE } from '../../shared/store/table-design';
 import { WatchRepository } from '../../shared/store/watch';
-import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
-import { checkTenant } from '../../shared/watchdog/check';
+import { checkTenant, tableSources } from '../../shared/watchdog/check';
 import { watchPlan } from '../../shared/watchdog/plan';
 import { calendarCoverages, calendarWarnings, tenantBusinessCalendar } from '../tenants';
 import { pendingOneTimeSchedules } from './aws-operations';
@@ -120,20 +118,9 @@ export const collectStatus = async (
   const short = new Set(shortWarnings.map((w) => w.calendar));
   const calendars = calendarCoverages(tenant, now).map((x) => ({ ...x, short: short.has(x.name) }));
 
-  const channels = new ZohoChannelRepository(c.doc, table);
-  const syncState = new SyncStateRepository(c.doc, table);
   const [fresh, report, delivered, runs, pending, dlq, nextFires] = await Promise.all([
     checkTenant(tenant, now, {
-      watch,
-      zohoChannels: async () => {
-        const state = await channels.get();
-        return state
-          ? Object.entries(state.channels).flatMap(([module, ch]) =>
-              ch.expiresAt ? [{ module, expiresAt: ch.expiresAt }] : [],
-            )
-          : undefined;
-      },
-      watermark: async (module) => (await syncState.get(module)).watermark,
+      ...tableSources(c.doc, table, watch),
       calendar: tenantBusinessCalendar(tenant, now),
       calendarsShort: shortWarnings.map((w) => ({ name: w.calendar, coversUntil: w.coveredThrough })),
     }),

@@ -3,8 +3,11 @@
  * Zoho channel expiries, reconcile watermarks), judges them with absence.ts against the tenant's plan, and keeps
  * the report in the table, where `quotaflow status` reads it. The scheduled function emits the report's metrics.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantConfig } from '../config/tenant';
-import type { WatchdogRecord, WatchRepository } from '../store/watch';
+import { SyncStateRepository } from '../store/sync-state';
+import { type WatchdogRecord, WatchRepository } from '../store/watch';
+import { ZohoChannelRepository } from '../store/zoho-channels';
 import type { BusinessCalendar } from '../workflows/calendar';
 import { watchdog } from './absence';
 import { SILENT_BUSINESS_HOURS, watchPlan } from './plan';
@@ -59,4 +62,26 @@ export const checkTenant = async (
   const record = { at: now.toISOString(), since, findings: report.findings, metrics: report.metrics };
   await s.watch.saveReport(record);
   return record;
+};
+
+/** The sources the tenant table holds (all but the calendars), for the watchdog function and `quotaflow status`. */
+export const tableSources = (
+  doc: DynamoDBDocumentClient,
+  table: string,
+  watch: WatchRepository = new WatchRepository(doc, table),
+): Pick<WatchdogSources, 'watch' | 'zohoChannels' | 'watermark'> => {
+  const channels = new ZohoChannelRepository(doc, table);
+  const syncState = new SyncStateRepository(doc, table);
+  return {
+    watch,
+    zohoChannels: async () => {
+      const state = await channels.get();
+      return state
+        ? Object.entries(state.channels).flatMap(([module, c]) =>
+            c.expiresAt ? [{ module, expiresAt: c.expiresAt }] : [],
+          )
+        : undefined;
+    },
+    watermark: async (module) => (await syncState.get(module)).watermark,
+  };
 };
