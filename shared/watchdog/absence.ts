@@ -1,9 +1,10 @@
 /**
  * Absence alarms: what is wrong because something did NOT happen, which no error or DLQ shows. A CRM that stopped
- * delivering for N business hours (counted on the tenant's calendar, per provider, from the receipts' times), Zoho
- * notification channels about to expire, a reconcile watermark that stopped moving, and mail whose bounce or
- * complaint rate endangers the SES account. Pure: the caller reads the inputs and emits the metrics; each metric
- * has an alarm in infra/constructs/observability.ts at the threshold named here.
+ * delivering for N business hours (counted on the tenant's calendar, per provider, from the delivery marks), a
+ * fixed schedule whose due run did not complete in time, Zoho notification channels about to expire, a reconcile
+ * watermark that stopped moving, a holiday calendar running out, and mail whose bounce or complaint rate endangers
+ * the SES account. Pure: the caller reads the inputs (check.ts) and emits the metrics; each metric has an alarm
+ * (alarms.ts, infra/constructs/observability.ts) at the threshold named here.
  */
 import { nextFireTime, parseScheduleExpression } from '../schedules/expression';
 import { addDays, type BusinessCalendar, isBusinessDay, localTime } from '../workflows/calendar';
