@@ -9,6 +9,7 @@ import type middy from '@middy/core';
 import { logger } from '../../shared/observability/logger';
 import { clock } from '../../shared/runtime/clock';
 import { watch } from '../../shared/runtime/watch';
+import type { WatchRepository } from '../../shared/store/watch';
 
 /** The fixed schedule an invocation comes from, when it does. */
 export const fixedScheduleOf = (event: unknown): string | undefined => {
@@ -16,20 +17,23 @@ export const fixedScheduleOf = (event: unknown): string | undefined => {
   return typeof name === 'string' && name.length > 0 ? name : undefined;
 };
 
-export const recordScheduleRun = (): middy.MiddlewareObj<unknown> => {
+export const recordScheduleRun = (
+  runs: () => Pick<WatchRepository, 'recordRun'> = watch,
+  now: () => Date = () => clock().now(),
+): middy.MiddlewareObj<unknown> => {
   let started = 0;
   return {
     before: () => {
-      started = clock().now().getTime();
+      started = now().getTime();
     },
     after: async (request) => {
       const schedule = fixedScheduleOf(request.event);
       if (!schedule) return;
-      const now = clock().now();
+      const at = now();
       // The run's work is done: a record that cannot be written must not make Scheduler run it again. Its absence
       // is what the watchdog alarms on.
-      await watch()
-        .recordRun({ schedule, at: now.toISOString(), durationMs: now.getTime() - started })
+      await runs()
+        .recordRun({ schedule, at: at.toISOString(), durationMs: at.getTime() - started })
         .catch((err: unknown) => logger.warn('schedule run not recorded', { schedule, error: String(err) }));
     },
   };
