@@ -8,6 +8,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
@@ -68,6 +69,8 @@ export interface TenantStatus {
   absence: string[];
   /** The watchdog's last stored check, what the alarms saw (null: it has not run yet). */
   watchdog: { lastCheck: string | null; findings: string[] };
+  /** The SES account in the stack's region (null against npm start, whose stand-in has none). */
+  mail: { sandbox: boolean; sendingEnabled: boolean; sentLast24Hours: number; max24HourSend: number } | null;
 }
 
 /** The clients status reads the target with (tests hand in their own). */
@@ -75,7 +78,19 @@ export interface StatusClients {
   doc: DynamoDBDocumentClient;
   secrets: SecretsManagerClient;
   scheduler: SchedulerClient;
+  sesv2: SESv2Client;
 }
+
+/** SES GetAccount in the stack's region: sandbox, paused sending, the day's quota. */
+const sesAccount = async (ses: SESv2Client): Promise<TenantStatus['mail']> => {
+  const a = await ses.send(new GetAccountCommand({}));
+  return {
+    sandbox: a.ProductionAccessEnabled !== true,
+    sendingEnabled: a.SendingEnabled === true,
+    sentLast24Hours: a.SendQuota?.SentLast24Hours ?? 0,
+    max24HourSend: a.SendQuota?.Max24HourSend ?? 0,
+  };
+};
 
 const pendingEffects = async (doc: DynamoDBDocumentClient, table: string): Promise<number> => {
   let count = 0;
@@ -131,6 +146,8 @@ export const collectStatus = async (
     sources.deadLetters(),
     sources.nextFires(),
   ]);
+  // npm start's SES stand-in has no account to tell of.
+  const mail = target.where === 'aws' ? await sesAccount(c.sesv2) : null;
   const alarms = await sources.alarms({ report, now, dlq });
   const oneTimeSchedules = target.scheduleGroupName
     ? await pendingOneTimeSchedules(
@@ -162,6 +179,10 @@ export const collectStatus = async (
   const problems = [
     ...dlq.filter((q) => q.depth > 0).map((q) => `${q.depth} dead letter(s) in ${q.name}`),
     ...missingSecrets.map((k) => `secret ${k} is missing`),
+    ...(mail && !mail.sendingEnabled ? ['SES sending is paused for the account (see the SES console)'] : []),
+    ...(mail?.sandbox
+      ? ['SES account is in the sandbox: mail reaches only verified addresses (request production access)']
+      : []),
     ...fresh.findings,
     ...alarms.map((a) => `alarm ${a.name} is in ALARM${a.reason ? `: ${a.reason}` : ''}`),
   ];
@@ -181,6 +202,7 @@ export const collectStatus = async (
     missingSecrets,
     absence: fresh.findings,
     watchdog: { lastCheck: report?.at ?? null, findings: report?.findings ?? [] },
+    mail,
   };
 };
 
@@ -199,6 +221,7 @@ export const tenantStatus = async (tenant: TenantConfig, opts: TargetOptions): P
     doc: DynamoDBDocumentClient.from(new DynamoDBClient(target.dynamodb)),
     secrets: new SecretsManagerClient(target.secretsManager),
     scheduler: new SchedulerClient(target.scheduler ?? target.eventBridge),
+    sesv2: new SESv2Client(target.sesv2 ?? target.dynamodb),
   };
   try {
     return await collectStatus(tenant, target, sources, clients);
@@ -207,6 +230,7 @@ export const tenantStatus = async (tenant: TenantConfig, opts: TargetOptions): P
     clients.doc.destroy();
     clients.secrets.destroy();
     clients.scheduler.destroy();
+    clients.sesv2.destroy();
   }
 };
 
@@ -239,6 +263,11 @@ export const formatStatus = (s: TenantStatus): string[] => [
   `secrets       ${s.missingSecrets.length ? `missing ${s.missingSecrets.join(', ')}` : 'complete'}`,
   `absence       ${s.absence.length ? s.absence.join('; ') : 'nothing missing (deliveries, schedules, channels, reconcile, calendars)'}`,
   `watchdog      ${s.watchdog.lastCheck ? `last check ${s.watchdog.lastCheck}` : 'has not checked yet'}`,
+  `mail (SES)    ${
+    s.mail
+      ? `${s.mail.sandbox ? 'sandbox' : 'production'}, sending ${s.mail.sendingEnabled ? 'enabled' : 'PAUSED'}, ${s.mail.sentLast24Hours} of ${s.mail.max24HourSend} sent in 24 h`
+      : 'not reported here (npm start)'
+  }`,
 ];
 
 export const registerStatus = (program: Command): void => {

@@ -9,6 +9,7 @@ import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,7 @@ const sqs = mockClient(SQSClient);
 const cw = mockClient(CloudWatchClient);
 const scheduler = mockClient(SchedulerClient);
 const secrets = mockClient(SecretsManagerClient);
+const ses = mockClient(SESv2Client);
 let table: LocalTable;
 
 beforeAll(async () => {
@@ -38,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await table?.stop();
-  for (const m of [cfn, sqs, cw, scheduler, secrets]) m.restore();
+  for (const m of [cfn, sqs, cw, scheduler, secrets, ses]) m.restore();
 });
 
 const target = (): TenantTarget => ({
@@ -91,6 +93,11 @@ describe('status of a deployed tenant', () => {
         { Name: 'step-1', State: 'ENABLED' },
       ],
     });
+    ses.on(GetAccountCommand).resolves({
+      ProductionAccessEnabled: true,
+      SendingEnabled: true,
+      SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: 312 },
+    });
     secrets.on(GetSecretValueCommand).resolves({
       SecretString: JSON.stringify({ genericWebhookSigningSecret: 'x' }),
     });
@@ -109,6 +116,7 @@ describe('status of a deployed tenant', () => {
       doc: table.doc,
       secrets: new SecretsManagerClient({}),
       scheduler: new SchedulerClient({}),
+      sesv2: new SESv2Client({}),
     });
     expect(s).toMatchObject({
       where: 'stack Quotaflow-demo (eu-central-1)',
@@ -120,6 +128,7 @@ describe('status of a deployed tenant', () => {
       missingSecrets: ['unsubscribeSigningSecret'],
       absence: [],
       watchdog: { lastCheck: iso(120_000), findings: [] },
+      mail: { sandbox: false, sendingEnabled: true, sentLast24Hours: 312, max24HourSend: 50_000 },
     });
     expect(s.problems).toEqual([
       '2 dead letter(s) in event-archive',
@@ -140,5 +149,6 @@ describe('status of a deployed tenant', () => {
       '  watchdog             next 2026-03-02T02:14:00.000Z  last run 2026-03-02T01:59:00.000Z',
     );
     expect(text).toContain('watchdog      last check 2026-03-02T01:58:00.000Z');
+    expect(text).toContain('mail (SES)    production, sending enabled, 312 of 50000 sent in 24 h');
   });
 });
