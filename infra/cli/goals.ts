@@ -23,6 +23,7 @@ import { progressText } from './goals-format';
 import { type GoalsOptions, type GoalsWiring, ownerCheck, wiringFromEnvironment } from './goals-wiring';
 import { explain } from './import';
 import { columns } from './incentives-format';
+import { LOCAL_OPTIONS } from './local-runtime';
 import { withTargetOptions } from './tenant-target';
 
 export type { GoalsOptions, GoalsWiring } from './goals-wiring';
@@ -229,13 +230,13 @@ export const runReindex = (opts: GoalsOptions, w: GoalsWiring, term: Terminal) =
 const action = <O extends GoalsOptions>(run: (opts: O, w: GoalsWiring, term: Terminal) => Promise<number>) =>
   wiredAction((opts: O) => wiringFromEnvironment(opts), run);
 
-const common = (c: Command): Command =>
-  withTargetOptions(
-    c
-      .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; goals in tenants/goals/<id>.json)')
-      .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
-      .option('--json', 'print the result as JSON on stdout'),
-  );
+const common = (c: Command): Command => {
+  c.requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; goals in tenants/goals/<id>.json)')
+    .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
+    .option('--json', 'print the result as JSON on stdout');
+  for (const [flag, text] of LOCAL_OPTIONS) c.option(flag, text);
+  return withTargetOptions(c);
+};
 
 const examples = (lines: string[]) =>
   `\nExamples:\n${lines.map((l) => `  $ npm run quotaflow -- ${l}`).join('\n')}\n`;

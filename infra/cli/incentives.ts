@@ -5,6 +5,7 @@
  * Every command has `--json`. Exit codes: 0 done, 1 failed or refused (a closed period, a store error),
  * 2 bad arguments, tenant or plans.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
@@ -22,9 +23,12 @@ import {
   replayDraft,
   statementCsv,
 } from '../../shared/incentives';
+import { orgForPlans, planDocumentWithOrg } from '../../shared/incentives/org';
 import type { Locale } from '../../shared/incentives/plan';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { IncentiveRepository } from '../../shared/store/incentives';
+import { UserRepository } from '../../shared/store/users';
+import { localTime } from '../../shared/workflows/calendar';
 import { clockOption, NOW_OPTION, type Terminal, tenantForCli, UsageError, wiredAction } from './common';
 import { explain } from './import';
 import { columns, money, statementText } from './incentives-format';
@@ -55,21 +59,37 @@ export interface IncentiveWiring {
 
 const shown = (file: string) => relative(process.cwd(), file) || file;
 
-export const wiringFromEnvironment = (
+/** The goals document as written, whose org section completes the plans; undefined without one. */
+const readGoalsDocument = (tenantId: string): unknown => {
+  const file = tenantDocumentPath('goals', tenantId);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+};
+
+export const wiringFromEnvironment = async (
   opts: IncentiveOptions,
   target: TenantTarget,
-): IncentiveWiring & { destroy(): void } => {
+): Promise<IncentiveWiring & { destroy(): void }> => {
   const tenant: TenantConfig = tenantForCli(opts.tenant);
   const file = opts.plans ?? tenantDocumentPath('incentives', tenant.id);
-  let book: PlanBook;
-  try {
-    book = planBookFromFile(file, shown(file));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
   const now = clockOption(opts.now);
   const doc = documentClientFor(target);
   const tableName = opts.table ?? target.tableName;
+  let book: PlanBook;
+  try {
+    // Reps and teams the plans do not list come from the org: the CRM users in the table, the goals' org section.
+    const org = orgForPlans(
+      await new UserRepository(doc, tableName).all(),
+      { timeZone: tenant.timeZone, locale: tenant.locale },
+      readGoalsDocument(tenant.id),
+    );
+    book = planBookFromFile(file, shown(file), (plans) =>
+      planDocumentWithOrg(plans, org, localTime((now ?? (() => new Date()))(), tenant.timeZone).date),
+    );
+  } catch (err) {
+    doc.destroy();
+    if (err instanceof IncentiveInputError || err instanceof UsageError) throw new UsageError(err.message);
+    throw new Error(explain(err, { tableName }));
+  }
   return {
     tenant,
     book,

@@ -25,10 +25,10 @@ const deadLetter = (id: string, target: string, payload: unknown) => ({
 
 beforeAll(async () => {
   // Two dead letters from an earlier run: one whose target now succeeds (the health function takes any input),
-  // one that fails again (the archive refuses an event that is not a domain event).
+  // one that fails again (mail feedback refuses what is not SES feedback).
   writeFileSync(
     join(dataDir, 'dlq.json'),
-    JSON.stringify([deadLetter('ok-1', 'health', {}), deadLetter('bad-1', 'event-archive', { detail: {} })]),
+    JSON.stringify([deadLetter('ok-1', 'health', {}), deadLetter('bad-1', 'mail-feedback', { detail: {} })]),
   );
   rt = await startRuntimeProcess(['--tenant', 'demo'], { dataDir });
 }, 90_000);
@@ -54,7 +54,7 @@ describe('quotaflow dlq', () => {
     const one = quotaflow('dlq', 'show', 'bad-1');
     expect(JSON.parse(one.stdout)).toMatchObject({
       id: 'bad-1',
-      target: 'event-archive',
+      target: 'mail-feedback',
       payload: { detail: {} },
     });
   }, 60_000);
@@ -63,7 +63,7 @@ describe('quotaflow dlq', () => {
     const redrive = quotaflow('dlq', 'redrive');
     expect(redrive.status).toBe(1);
     expect(redrive.stdout).toContain('redriven  ok-1  health');
-    expect(redrive.stdout).toMatch(/FAILED {4}bad-1 {2}event-archive/);
+    expect(redrive.stdout).toMatch(/FAILED {4}bad-1 {2}mail-feedback/);
     expect(redrive.stdout).toContain('1 redriven, 1 failed, 1 left in the DLQ');
     const left = JSON.parse(quotaflow('dlq', 'list', '--json').stdout) as { id: string }[];
     expect(left.map((d) => d.id)).toEqual(['bad-1']);
@@ -77,7 +77,7 @@ describe('quotaflow dlq', () => {
     expect(s).toMatchObject({
       tenant: 'demo',
       healthy: false,
-      alarms: [{ name: 'event-archive dead letters', state: 'ALARM' }],
+      alarms: [{ name: 'mail-feedback dead letters', state: 'ALARM' }],
       deliveries: [],
       missingSecrets: [],
       // No delivery yet is not silence: a tenant is not alarmed before its CRM first posts. At TEST_CLOCK the
@@ -85,7 +85,7 @@ describe('quotaflow dlq', () => {
       absence: ['calendar cn runs out of holiday data on 2026-12-31'],
     });
     // Every DLQ (one per function invoked asynchronously), with its depth.
-    expect(s.dlq).toContainEqual({ name: 'event-archive', depth: 1 });
+    expect(s.dlq).toContainEqual({ name: 'mail-feedback', depth: 1 });
     expect(s.dlq).toContainEqual({ name: 'workflow-runner', depth: 0 });
     expect(s.dlq.filter((q: { depth: number }) => q.depth > 0)).toHaveLength(1);
     expect(s.schedules).toContainEqual({ name: 'effectRecovery', next: expect.any(String), lastRun: null });
@@ -99,7 +99,7 @@ describe('quotaflow dlq', () => {
     const text = quotaflow('status');
     expect(text.stdout).toContain('tenant demo  UNHEALTHY');
     expect(text.stdout).toContain('absence       calendar cn runs out of holiday data on 2026-12-31');
-    expect(text.stdout).toContain('1 dead letter(s) in event-archive');
+    expect(text.stdout).toContain('1 dead letter(s) in mail-feedback');
   }, 60_000);
 
   it('says how to start a runtime when none is running, and names a tenant that does not exist', () => {
