@@ -17,14 +17,25 @@ export type Trigger =
   /** A fixed schedule in the tenant's time zone; tenants may override or disable it by name. */
   | { kind: 'schedule'; name: string; defaultExpression: string; description: string }
   /** The target of one-time at() schedules that other functions create through the scheduler port. */
-  | { kind: 'oneTime' };
+  | { kind: 'oneTime' }
+  /** A subscriber of the tenant's alarm topic (SNS, invoked asynchronously); not run locally, which has no alarms. */
+  | { kind: 'alarmTopic' };
 
 /**
  * What a function may touch; the CDK stack turns each into a grant next to the matching env var. The table comes in
  * three sizes: `table` reads and writes anything; `table:put` only puts items (every put in the code is conditional:
- * a receipt stored once); `table:get` only reads items by key.
+ * a receipt stored once); `table:get` only reads items by key; `table:query` only queries the table itself (no
+ * index).
  */
-export type Access = 'table' | 'table:put' | 'table:get' | 'bus' | 'scheduler' | 'mail' | 'secrets';
+export type Access =
+  | 'table'
+  | 'table:put'
+  | 'table:get'
+  | 'table:query'
+  | 'bus'
+  | 'scheduler'
+  | 'mail'
+  | 'secrets';
 
 export type CrmProvider = 'zoho' | 'fxiaoke' | 'generic';
 
@@ -40,6 +51,8 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
   /** Deployed only for tenants whose CRM is one of these; every tenant gets it when absent. */
   providers?: readonly CrmProvider[];
+  /** Deployed only for tenants with this setting (alarms.chat: a chat webhook for alarms). */
+  onlyWith?: 'alarmChat';
   /** Tenant documents (tenants/<kind>/<tenant>.json) shipped with the function; see shared/runtime/documents.ts. */
   documents?: readonly TenantDocumentKind[];
 }
@@ -285,11 +298,53 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 900,
   },
+  {
+    id: 'watchdog',
+    entry: 'functions/schedules/watchdog.ts',
+    description:
+      'Alarms on silence: no CRM deliveries in business hours, overdue schedules, expiring Zoho channels, stale reconcile',
+    triggers: [
+      {
+        kind: 'schedule',
+        name: 'watchdog',
+        defaultExpression: 'rate(15 minutes)',
+        description: 'Check what should have happened and did not; each kind is a metric with an alarm',
+      },
+    ],
+    // Reads the marks, channel state and watermarks by key and queries the marks' partition, and puts its report and
+    // its own last run there: no update, no delete, no index.
+    access: ['table:get', 'table:query', 'table:put'],
+    // The calendars the business hours are counted on come with the workflows document.
+    documents: ['workflows'],
+    memoryMb: 256,
+    timeoutSeconds: 60,
+  },
+  {
+    id: 'alarm-chat',
+    entry: 'functions/events/alarm-chat.ts',
+    description:
+      "Posts each alarm state change to the tenant's chat group (alarms.chat: Feishu, DingTalk, WeCom, Slack)",
+    triggers: [{ kind: 'alarmTopic' }],
+    access: [],
+    memoryMb: 256,
+    timeoutSeconds: 15,
+    onlyWith: 'alarmChat',
+  },
 ];
 
-/** The functions a tenant gets: those without a provider list, and those for the tenant's CRM. */
-export const functionsFor = (tenant: { crm: { provider: CrmProvider } }): readonly FunctionSpec[] =>
-  functions.filter((f) => !f.providers || f.providers.includes(tenant.crm.provider));
+/**
+ * The functions a tenant gets: those without a provider list and those for the tenant's CRM, and those that need a
+ * setting only when the tenant has it.
+ */
+export const functionsFor = (tenant: {
+  crm: { provider: CrmProvider };
+  alarms?: { chat?: unknown };
+}): readonly FunctionSpec[] =>
+  functions.filter(
+    (f) =>
+      (!f.providers || f.providers.includes(tenant.crm.provider)) &&
+      (f.onlyWith !== 'alarmChat' || tenant.alarms?.chat !== undefined),
+  );
 
 export const scheduleNames = (): string[] =>
   functions.flatMap((f) => f.triggers.flatMap((t) => (t.kind === 'schedule' ? [t.name] : [])));

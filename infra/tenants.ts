@@ -11,7 +11,8 @@ import { planBookFromFile } from '../shared/incentives/document';
 import { IncentiveInputError } from '../shared/incentives/errors';
 import { tenantDocumentPath } from '../shared/runtime/documents';
 import { parseScheduleExpression, ScheduleExpressionError } from '../shared/schedules/expression';
-import { type BusinessCalendar, compileCalendar, DEFAULT_CALENDAR } from '../shared/workflows/calendar';
+import { businessCalendarOf } from '../shared/watchdog/plan';
+import { type BusinessCalendar, DEFAULT_CALENDAR } from '../shared/workflows/calendar';
 import { resolveCountryCalendars, unknownRegion } from '../shared/workflows/country-holidays';
 import {
   type CalendarCoverageWarning,
@@ -131,17 +132,12 @@ export const calendarWarnings = (
   return calendarCoverageWarnings(parseWorkflowConfig(json, file), now, horizonDays);
 };
 
-/**
- * The calendar business hours are counted on for the tenant as a whole (absence alarms): its workflows' calendar
- * named "default", else their first, else Monday-Friday 09:00-18:00.
- */
+/** The calendar business hours are counted on for the tenant as a whole (absence alarms; watchdog/plan.ts). */
 export const tenantBusinessCalendar = (tenant: TenantConfig, now: Date, root?: string): BusinessCalendar => {
   const file = tenantDocumentPath('workflows', tenant.id, root);
   if (!existsSync(file)) return DEFAULT_CALENDAR;
   const json = resolveCountryCalendars(JSON.parse(readFileSync(file, 'utf8')), now.getUTCFullYear());
-  const calendars = parseWorkflowConfig(json, file).calendars;
-  const [id, def] = calendars.default ? ['default', calendars.default] : (Object.entries(calendars)[0] ?? []);
-  return def ? compileCalendar(def, id) : DEFAULT_CALENDAR;
+  return businessCalendarOf(parseWorkflowConfig(json, file).calendars);
 };
 
 /** Every calendar in the tenant's workflows and the last date it has holiday data for (null: does not run out). */

@@ -6,6 +6,7 @@ import { clock } from '../../shared/runtime/clock';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { secrets } from '../../shared/runtime/secrets';
 import { receipts } from '../../shared/runtime/store';
+import { deliveryMarks } from '../../shared/runtime/watch';
 import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../middleware/http';
 
 const tenant = runtimeEnv().tenant;
@@ -30,6 +31,7 @@ export const handler = webhookHandler(async (event) => {
       enterpriseAccount: crm.enterpriseAccount,
       opportunityObject: crm.opportunityObject,
       receipts: receipts(),
+      deliveries: deliveryMarks(),
       bus: bus(),
       now: clock().now(),
     },

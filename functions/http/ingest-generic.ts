@@ -6,6 +6,7 @@ import { clock } from '../../shared/runtime/clock';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { secrets } from '../../shared/runtime/secrets';
 import { receipts } from '../../shared/runtime/store';
+import { deliveryMarks } from '../../shared/runtime/watch';
 import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../middleware/http';
 
 const tenant = runtimeEnv().tenant;
@@ -18,6 +19,7 @@ export const handler = webhookHandler(async (event) => {
       tenantId: tenant.id,
       signingSecrets: async () => genericWebhookSecrets(await secrets().tenantSecrets()),
       receipts: receipts(),
+      deliveries: deliveryMarks(),
       bus: bus(),
       now: clock().now(),
     },

@@ -7,6 +7,7 @@ import { clock } from '../../shared/runtime/clock';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { secrets } from '../../shared/runtime/secrets';
 import { receipts } from '../../shared/runtime/store';
+import { deliveryMarks } from '../../shared/runtime/watch';
 import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../middleware/http';
 
 const tenant = runtimeEnv().tenant;
@@ -25,6 +26,7 @@ export const handler = webhookHandler(async (event) => {
       channels,
       tokens: channelTokens,
       receipts: receipts(),
+      deliveries: deliveryMarks(),
       bus: bus(),
       now: clock().now(),
     },

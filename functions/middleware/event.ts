@@ -12,6 +12,7 @@ import type { EventContract, EventGroup } from '../../events';
 import * as z from '../../events/zod';
 import { logger, metrics } from '../../shared/observability/logger';
 import { publishMetrics } from './metrics';
+import { recordScheduleRun } from './schedule-run';
 
 export const eventHandler = <S extends core.$ZodType, R>(
   contract: EventContract<S>,
@@ -60,7 +61,10 @@ export const eventGroupHandler = <R>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics(metrics));
 
-/** Scheduler invokes its target with the schedule's Input as the event, parsed by the handler's own schema. */
+/**
+ * Scheduler invokes its target with the schedule's Input as the event, parsed by the handler's own schema; a fixed
+ * schedule's completed run is recorded (schedule-run.ts).
+ */
 export const scheduledHandler = <S extends core.$ZodType, R>(
   schema: S,
   handler: (input: core.output<S>, context: Context) => Promise<R>,
@@ -73,4 +77,5 @@ export const scheduledHandler = <S extends core.$ZodType, R>(
     return handler(input, context);
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(publishMetrics(metrics));
+    .use(publishMetrics(metrics))
+    .use(recordScheduleRun());

@@ -17,6 +17,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { stackName } from '../tenants';
 import type { DeployPorts } from './deploy';
 import {
@@ -32,7 +33,7 @@ const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export interface AwsPortOptions {
   /** Settings added to every client (tests: a stand-in's endpoint and local credentials). */
   clientSettings?: (
-    service: 'cloudformation' | 'sesv2' | 'secretsmanager' | 'dynamodb' | 'scheduler',
+    service: 'cloudformation' | 'sesv2' | 'secretsmanager' | 'dynamodb' | 'scheduler' | 'sts',
   ) => ClientSettings;
   outputsDir?: string;
   /** Overrides the cdk CLI (tests). */
@@ -82,13 +83,11 @@ export const awsDeployPorts = (opts: AwsPortOptions = {}): DeployPorts => {
   });
   const dir = opts.outputsDir ?? OUTPUTS_DIR;
   return {
-    credentialsAccount: async () => {
-      const client = new CloudFormationClient(settings('cloudformation', 'us-east-1'));
-      return using(client, async (c) => {
-        const identity = await c.config.credentials();
-        return identity.accountId;
-      });
-    },
+    credentialsAccount: (region) =>
+      using(new STSClient(settings('sts', region)), async (c) => {
+        const r = await c.send(new GetCallerIdentityCommand({}));
+        return r.Account;
+      }),
     bootstrapStack: (region) =>
       using(new CloudFormationClient(settings('cloudformation', region)), async (c) => {
         const stack = await describeStackOutputs(c, 'CDKToolkit', region);

@@ -24,8 +24,8 @@ export interface SenderIdentity {
 
 /** What deploy and destroy talk to; each is a thin adapter over one AWS call or the cdk CLI. */
 export interface DeployPorts {
-  /** The account the credentials name, when they name it (SSO and AWS_ACCOUNT_ID do; plain keys do not). */
-  credentialsAccount(): Promise<string | undefined>;
+  /** The account the credentials belong to (STS GetCallerIdentity); throws when there are no usable credentials. */
+  credentialsAccount(region: string): Promise<string | undefined>;
   /** The CDK bootstrap stack (CDKToolkit) in the region; its account is the credentials' account. */
   bootstrapStack(region: string): Promise<{ account?: string; status: string } | undefined>;
   senderIdentity(region: string, sender: string): Promise<SenderIdentity | undefined>;
@@ -74,7 +74,19 @@ export const preflight = async (tenant: TenantConfig, ports: DeployPorts): Promi
   const { account, region } = tenant.aws;
   if (problems.length || !account || !region) return checks;
 
-  const named = await ports.credentialsAccount();
+  let named: string | undefined;
+  try {
+    named = await ports.credentialsAccount(region);
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    checks.push({
+      name: 'credentials',
+      ok: false,
+      detail: `none usable: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+      fix: `set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for account ${account}`,
+    });
+    return checks;
+  }
   const bootstrap = await ports.bootstrapStack(region);
   const seen = named ?? bootstrap?.account;
   checks.push(

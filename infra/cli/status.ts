@@ -1,20 +1,34 @@
 /**
- * `quotaflow status --tenant <id> [--json]`: is the tenant healthy, against its running `npm start`. Last webhook
- * delivery per provider and its age, each DLQ's depth (and the alarm the stack raises on it), pending effects,
- * schedules (next fire of each fixed one, pending one-time ones), holiday-calendar coverage, missing secrets.
- * Exit 1 when unhealthy. On AWS (stack outputs, CloudWatch alarms, SQS depths) it is not available yet.
+ * `quotaflow status --tenant <id> [--json]`: is the tenant healthy, against its running `npm start` or its deployed
+ * stack, through the same SDK calls where both answer them (status-sources.ts has the rest). Last delivery per
+ * provider and its age, each DLQ's depth, alarms in ALARM, pending effects, each fixed schedule's next fire and last
+ * run, pending one-time schedules, holiday-calendar coverage, missing secrets, and what should have happened and did
+ * not (the watchdog's checks, made afresh, and its last stored report). Exit 1 when unhealthy.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
-import { watchdog } from '../../shared/watchdog/absence';
-import type { DeadLetter } from '../local/delivery';
+import { nextFireTime, parseScheduleExpression } from '../../shared/schedules/expression';
+import { keys, TABLE } from '../../shared/store/table-design';
+import { WatchRepository } from '../../shared/store/watch';
+import { checkTenant, tableSources } from '../../shared/watchdog/check';
+import { watchPlan } from '../../shared/watchdog/plan';
 import { calendarCoverages, calendarWarnings, tenantBusinessCalendar } from '../tenants';
+import { pendingOneTimeSchedules } from './aws-operations';
 import { tenantForCli, UsageError } from './common';
-import { findLocalRuntime, LOCAL_OPTIONS, type LocalRuntimeRef, localRequest } from './local-runtime';
+import { LOCAL_OPTIONS } from './local-runtime';
+import { type Alarm, awsClients, awsSources, localSources, type StatusSources } from './status-sources';
 import { pad } from './table';
+import {
+  resolveTenantTarget,
+  type TargetOptions,
+  type TenantTarget,
+  withTargetOptions,
+} from './tenant-target';
 
 /** The secrets each CRM needs before anything works (shared/config/secrets.ts). */
 const REQUIRED_SECRETS: Record<TenantConfig['crm']['provider'], string[]> = {
@@ -39,132 +53,144 @@ const REQUIRED_SECRETS: Record<TenantConfig['crm']['provider'], string[]> = {
 
 export interface TenantStatus {
   tenant: string;
+  /** "npm start at http://127.0.0.1:3000" or "stack Quotaflow-acme (eu-central-1)". */
+  where: string;
   now: string;
   healthy: boolean;
   problems: string[];
   deliveries: { provider: string; last: string; ageMinutes: number }[];
   dlq: { name: string; depth: number }[];
-  alarms: { name: string; state: 'OK' | 'ALARM' }[];
+  alarms: Alarm[];
   effects: { pending: number };
   schedules: { name: string; next: string | null; lastRun: string | null }[];
   oneTimeSchedules: number;
   calendars: { name: string; coversUntil: string | null; short: boolean }[];
   missingSecrets: string[];
-  /** What did not happen that should have (shared/watchdog/absence.ts): the same checks the alarms make. */
+  /** What did not happen that should have (shared/watchdog): the watchdog's checks, made now. */
   absence: string[];
+  /** The watchdog's last stored check, what the alarms saw (null: it has not run yet). */
+  watchdog: { lastCheck: string | null; findings: string[] };
+  /** The SES account in the stack's region (null against npm start, whose stand-in has none). */
+  mail: { sandbox: boolean; sendingEnabled: boolean; sentLast24Hours: number; max24HourSend: number } | null;
 }
 
-/** Business hours without a CRM delivery before `status` (and the alarm) call it silence. */
-export const SILENT_BUSINESS_HOURS = 4;
-
-interface Local {
-  now: string;
-  endpoints: Record<string, string>;
+/** The clients status reads the target with (tests hand in their own). */
+export interface StatusClients {
+  doc: DynamoDBDocumentClient;
+  secrets: SecretsManagerClient;
+  scheduler: SchedulerClient;
+  sesv2: SESv2Client;
 }
 
-const scanAll = async (doc: DynamoDBDocumentClient, table: string, type: string) => {
-  const items: Record<string, unknown>[] = [];
+/** SES GetAccount in the stack's region: sandbox, paused sending, the day's quota. */
+const sesAccount = async (ses: SESv2Client): Promise<TenantStatus['mail']> => {
+  const a = await ses.send(new GetAccountCommand({}));
+  return {
+    sandbox: a.ProductionAccessEnabled !== true,
+    sendingEnabled: a.SendingEnabled === true,
+    sentLast24Hours: a.SendQuota?.SentLast24Hours ?? 0,
+    max24HourSend: a.SendQuota?.Max24HourSend ?? 0,
+  };
+};
+
+const pendingEffects = async (doc: DynamoDBDocumentClient, table: string): Promise<number> => {
+  let count = 0;
   let start: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
-      new ScanCommand({
+      new QueryCommand({
         TableName: table,
-        FilterExpression: '#t = :t',
-        ExpressionAttributeNames: { '#t': 'type' },
-        ExpressionAttributeValues: { ':t': type },
+        IndexName: TABLE.gsi1.name,
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': keys.pendingEffects },
+        Select: 'COUNT',
         ExclusiveStartKey: start,
       }),
     );
-    items.push(...(page.Items ?? []));
+    count += page.Count ?? 0;
     start = page.LastEvaluatedKey;
   } while (start);
-  return items;
+  return count;
 };
 
-export const localStatus = async (tenant: TenantConfig, rt: LocalRuntimeRef): Promise<TenantStatus> => {
-  const local = await localRequest<Local>(rt, '/_local/status');
-  const now = new Date(local.now);
-  const aws = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  const e = local.endpoints;
-  const doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...aws, endpoint: e.AWS_ENDPOINT_URL_DYNAMODB }),
-  );
-  const table = e.TABLE_NAME ?? `quotaflow-${tenant.id}`;
+const nextOf = (expression: string, timeZone: string, now: Date, lastRun: string | undefined) =>
+  nextFireTime(parseScheduleExpression(expression), {
+    timeZone,
+    after: now,
+    startAnchor: lastRun ? new Date(lastRun) : now,
+  })?.toISOString() ?? null;
 
-  const last = new Map<string, string>();
-  for (const r of await scanAll(doc, table, 'receipt')) {
-    const provider = String(r.provider);
-    const at = String(r.receivedAt);
-    if (!last.has(provider) || (last.get(provider) ?? '') < at) last.set(provider, at);
-  }
-  const deliveries = [...last].map(([provider, at]) => ({
-    provider,
-    last: at,
-    ageMinutes: Math.round((now.getTime() - Date.parse(at)) / 60_000),
+export const collectStatus = async (
+  tenant: TenantConfig,
+  target: TenantTarget,
+  sources: StatusSources,
+  c: StatusClients,
+): Promise<TenantStatus> => {
+  const now = await sources.now();
+  const table = target.tableName;
+  const watch = new WatchRepository(c.doc, table);
+  const plan = watchPlan(tenant);
+  const shortWarnings = calendarWarnings(tenant, now);
+  const short = new Set(shortWarnings.map((w) => w.calendar));
+  const calendars = calendarCoverages(tenant, now).map((x) => ({ ...x, short: short.has(x.name) }));
+
+  const [fresh, report, delivered, runs, pending, dlq, nextFires] = await Promise.all([
+    checkTenant(tenant, now, {
+      ...tableSources(c.doc, table, watch),
+      calendar: tenantBusinessCalendar(tenant, now),
+      calendarsShort: shortWarnings.map((w) => ({ name: w.calendar, coversUntil: w.coveredThrough })),
+    }),
+    watch.report(),
+    watch.lastDeliveries(),
+    watch.lastRuns(),
+    pendingEffects(c.doc, table),
+    sources.deadLetters(),
+    sources.nextFires(),
+  ]);
+  // npm start's SES stand-in has no account to tell of.
+  const mail = target.where === 'aws' ? await sesAccount(c.sesv2) : null;
+  const alarms = await sources.alarms({ report, now, dlq });
+  const oneTimeSchedules = target.scheduleGroupName
+    ? await pendingOneTimeSchedules(
+        c.scheduler,
+        target.scheduleGroupName,
+        target.where === 'aws' ? plan.schedules.length : 0,
+      )
+    : 0;
+
+  const deliveries = delivered.map((d) => ({
+    provider: d.provider,
+    last: d.lastAt,
+    ageMinutes: Math.round((now.getTime() - Date.parse(d.lastAt)) / 60_000),
   }));
-  const channels = (await scanAll(doc, table, 'zohoChannels'))[0]?.channels as
-    | Record<string, { expiresAt?: string }>
-    | undefined;
-  const absence = watchdog({
-    now,
-    timeZone: tenant.timeZone,
-    calendar: tenantBusinessCalendar(tenant, now),
-    silentBusinessHours: SILENT_BUSINESS_HOURS,
-    deliveries: [
-      {
-        provider: tenant.crm.provider,
-        ...(last.has(tenant.crm.provider) ? { lastAt: last.get(tenant.crm.provider) } : {}),
-      },
-    ],
-    ...(channels
-      ? {
-          zohoChannels: Object.entries(channels).flatMap(([module, c]) =>
-            c.expiresAt ? [{ module, expiresAt: c.expiresAt }] : [],
-          ),
-        }
-      : {}),
-    // A disabled reconcile never moves its watermark: nothing to alarm on then.
-    ...(tenant.schedules.reconcile?.enabled === false
-      ? {}
-      : {
-          watermarks: (await scanAll(doc, table, 'syncState')).flatMap((w) =>
-            typeof w.watermark === 'string' ? [{ module: String(w.module), at: w.watermark }] : [],
-          ),
-        }),
-  }).findings;
-  const pending = (await scanAll(doc, table, 'effect')).filter((i) => i.status === 'pending').length;
+  const schedules = plan.schedules.map((s) => {
+    const lastRun = runs.find((r) => r.schedule === s.name)?.at;
+    return {
+      name: s.name,
+      next: nextFires ? (nextFires[s.name] ?? null) : nextOf(s.expression, tenant.timeZone, now, lastRun),
+      lastRun: lastRun ?? null,
+    };
+  });
 
-  const letters = await localRequest<DeadLetter[]>(rt, '/_local/dlq');
-  const depth = new Map<string, number>();
-  for (const d of letters) depth.set(d.target, (depth.get(d.target) ?? 0) + 1);
-  const dlq = [...depth].map(([name, n]) => ({ name, depth: n }));
-  // The alarm the stack raises on each function's DLQ (infra/constructs/observability.ts), in the same terms.
-  const alarms = dlq.map((q) => ({ name: `${q.name} dead letters`, state: 'ALARM' as const }));
-
-  const snapshot = await localRequest<{ fixed: { name: string; next: string | null }[]; oneTime: unknown[] }>(
-    rt,
-    '/_local/schedules',
-  );
-  const schedules = snapshot.fixed.map((f) => ({ name: f.name, next: f.next, lastRun: null }));
-  const short = new Set(calendarWarnings(tenant, now).map((w) => w.calendar));
-  const calendars = calendarCoverages(tenant, now).map((c) => ({ ...c, short: short.has(c.name) }));
-
-  const secrets = new SecretsManagerClient({ ...aws, endpoint: e.AWS_ENDPOINT_URL_SECRETS_MANAGER });
-  const value = await secrets.send(new GetSecretValueCommand({ SecretId: `quotaflow/${tenant.id}/app` }));
+  const value = await c.secrets.send(new GetSecretValueCommand({ SecretId: target.secretId }));
   const stored = JSON.parse(value.SecretString ?? '{}') as Record<string, unknown>;
   const missingSecrets = REQUIRED_SECRETS[tenant.crm.provider].filter((k) => !stored[k]);
 
+  // Calendar coverage is part of the absence findings (the watchdog alarms on it).
   const problems = [
-    ...dlq.map((q) => `${q.depth} dead letter(s) in ${q.name}`),
-    ...calendars
-      .filter((c) => c.short)
-      .map((c) => `calendar ${c.name} runs out of holiday data on ${c.coversUntil}`),
+    ...dlq.filter((q) => q.depth > 0).map((q) => `${q.depth} dead letter(s) in ${q.name}`),
     ...missingSecrets.map((k) => `secret ${k} is missing`),
-    ...absence,
+    ...(mail && !mail.sendingEnabled ? ['SES sending is paused for the account (see the SES console)'] : []),
+    ...(mail?.sandbox
+      ? ['SES account is in the sandbox: mail reaches only verified addresses (request production access)']
+      : []),
+    ...fresh.findings,
+    ...alarms.map((a) => `alarm ${a.name} is in ALARM${a.reason ? `: ${a.reason}` : ''}`),
   ];
   return {
     tenant: tenant.id,
-    now: local.now,
+    where: target.label,
+    now: now.toISOString(),
     healthy: problems.length === 0,
     problems,
     deliveries,
@@ -172,25 +198,62 @@ export const localStatus = async (tenant: TenantConfig, rt: LocalRuntimeRef): Pr
     alarms,
     effects: { pending },
     schedules,
-    oneTimeSchedules: snapshot.oneTime.length,
+    oneTimeSchedules,
     calendars,
     missingSecrets,
-    absence,
+    absence: fresh.findings,
+    watchdog: { lastCheck: report?.at ?? null, findings: report?.findings ?? [] },
+    mail,
   };
 };
 
+/** Status of the tenant wherever it is found (tenant-target.ts), with the clients that reach it. */
+export const tenantStatus = async (tenant: TenantConfig, opts: TargetOptions): Promise<TenantStatus> => {
+  const target = await resolveTenantTarget(tenant, opts);
+  if (target.where === 'environment')
+    throw new UsageError(
+      'status needs a running npm start (runtime.json or --url) or the deployed stack, not stand-ins named by hand',
+    );
+  const sources =
+    target.where === 'local'
+      ? localSources(tenant, target)
+      : awsSources(target, awsClients(target.dynamodb.region));
+  const clients: StatusClients = {
+    doc: DynamoDBDocumentClient.from(new DynamoDBClient(target.dynamodb)),
+    secrets: new SecretsManagerClient(target.secretsManager),
+    scheduler: new SchedulerClient(target.scheduler ?? target.eventBridge),
+    sesv2: new SESv2Client(target.sesv2 ?? target.dynamodb),
+  };
+  try {
+    return await collectStatus(tenant, target, sources, clients);
+  } finally {
+    sources.destroy();
+    clients.doc.destroy();
+    clients.secrets.destroy();
+    clients.scheduler.destroy();
+    clients.sesv2.destroy();
+  }
+};
+
 export const formatStatus = (s: TenantStatus): string[] => [
-  `tenant ${s.tenant}  ${s.healthy ? 'HEALTHY' : 'UNHEALTHY'}  (as of ${s.now})`,
+  `tenant ${s.tenant}  ${s.healthy ? 'HEALTHY' : 'UNHEALTHY'}  (${s.where}, as of ${s.now})`,
   ...s.problems.map((p) => `  ! ${p}`),
   'deliveries',
   ...(s.deliveries.length
     ? s.deliveries.map((d) => `  ${pad(d.provider, 10)} last ${d.last}  (${d.ageMinutes} min ago)`)
     : ['  none yet']),
-  `dead letters  ${s.dlq.length ? s.dlq.map((q) => `${q.name} ${q.depth}`).join(', ') : 'none'}`,
+  `dead letters  ${
+    s.dlq.some((q) => q.depth > 0)
+      ? s.dlq
+          .filter((q) => q.depth > 0)
+          .map((q) => `${q.name} ${q.depth}`)
+          .join(', ')
+      : `none (${s.dlq.length} DLQs empty)`
+  }`,
   `alarms        ${s.alarms.length ? s.alarms.map((a) => `${a.name}: ${a.state}`).join(', ') : 'none in ALARM'}`,
   `effects       ${s.effects.pending} pending`,
   `schedules     ${s.oneTimeSchedules} one-time pending`,
-  ...s.schedules.map((x) => `  ${pad(x.name, 20)} next ${x.next ?? '-'}`),
+  ...s.schedules.map((x) => `  ${pad(x.name, 20)} next ${x.next ?? '-'}  last run ${x.lastRun ?? 'never'}`),
   'calendars',
   ...(s.calendars.length
     ? s.calendars.map(
@@ -199,29 +262,34 @@ export const formatStatus = (s: TenantStatus): string[] => [
       )
     : ['  none']),
   `secrets       ${s.missingSecrets.length ? `missing ${s.missingSecrets.join(', ')}` : 'complete'}`,
-  `absence       ${s.absence.length ? s.absence.join('; ') : 'nothing missing (deliveries, channels, reconcile)'}`,
+  `absence       ${s.absence.length ? s.absence.join('; ') : 'nothing missing (deliveries, schedules, channels, reconcile, calendars)'}`,
+  `watchdog      ${s.watchdog.lastCheck ? `last check ${s.watchdog.lastCheck}` : 'has not checked yet'}`,
+  `mail (SES)    ${
+    s.mail
+      ? `${s.mail.sandbox ? 'sandbox' : 'production'}, sending ${s.mail.sendingEnabled ? 'enabled' : 'PAUSED'}, ${s.mail.sentLast24Hours} of ${s.mail.max24HourSend} sent in 24 h`
+      : 'not reported here (npm start)'
+  }`,
 ];
 
 export const registerStatus = (program: Command): void => {
   const cmd = program
     .command('status')
     .description(
-      "a tenant's health (local runtime): deliveries, DLQs, alarms, effects, schedules, calendars, secrets",
+      "a tenant's health (npm start or the deployed stack): deliveries, DLQs, alarms, effects, schedules, calendars, secrets, absences",
     )
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON (healthy, deliveries, dlq, alarms, schedules, calendars, ...)');
   for (const [flag, text] of LOCAL_OPTIONS) cmd.option(flag, text);
-  cmd
+  withTargetOptions(cmd)
     .addHelpText(
       'after',
-      '\nExit codes: 0 healthy, 1 unhealthy, 2 bad arguments or no runtime.\nExample:\n  npm run quotaflow -- status --tenant acme --json',
+      '\nExit codes: 0 healthy, 1 unhealthy, 2 bad arguments or no tenant found.\nExamples:\n  npm run quotaflow -- status --tenant acme\n  npm run quotaflow -- status --tenant acme --aws --json',
     )
-    .action(async (opts: { tenant: string; json?: boolean; url?: string; dataDir?: string }) => {
+    .action(async (opts: { tenant: string; json?: boolean } & TargetOptions) => {
       try {
-        const tenant = tenantForCli(opts.tenant);
-        const status = await localStatus(tenant, findLocalRuntime(opts.tenant, opts));
+        const status = await tenantStatus(tenantForCli(opts.tenant), opts);
         console.log(opts.json ? JSON.stringify(status, null, 2) : formatStatus(status).join('\n'));
-        if (!status.healthy) process.exitCode = 1;
+        process.exitCode = status.healthy ? 0 : 1;
       } catch (err) {
         console.error((err as Error).message);
         process.exitCode = err instanceof UsageError ? 2 : 1;

@@ -38,10 +38,15 @@ export interface TenantTarget {
   secretId: string;
   eventBusName: string;
   apiUrl?: string;
+  /** The deployed stack's name (aws only): its alarms, queues and functions are found through it. */
+  stackName?: string;
+  /** Where pending one-time schedules are (both backends answer Scheduler's ListSchedules). */
+  scheduleGroupName?: string;
   /** Settings for each SDK client the commands build. */
   dynamodb: ClientSettings;
   secretsManager: ClientSettings;
   eventBridge: ClientSettings;
+  scheduler?: ClientSettings;
   /** Where mail goes: the runtime's SES stand-in, or SES in the stack's region. */
   sesv2?: ClientSettings;
 }
@@ -187,6 +192,9 @@ const fromOutputs = (tenant: string, o: StackOutputs): TenantTarget => {
     secretId: o.outputs.SecretArn ?? '',
     eventBusName: o.outputs.EventBusName ?? '',
     ...(o.outputs.ApiUrl ? { apiUrl: o.outputs.ApiUrl.replace(/\/$/, '') } : {}),
+    stackName: o.stackName,
+    ...(o.outputs.ScheduleGroupName ? { scheduleGroupName: o.outputs.ScheduleGroupName } : {}),
+    scheduler: aws,
     dynamodb: aws,
     secretsManager: aws,
     eventBridge: aws,
@@ -227,6 +235,8 @@ export const resolveTenantTarget = async (
         secretId: `quotaflow/${tenant.id}/app`,
         eventBusName: e.EVENT_BUS_NAME ?? `quotaflow-${tenant.id}`,
         apiUrl: local.url,
+        scheduleGroupName: `quotaflow-${tenant.id}`,
+        scheduler: at(e.AWS_ENDPOINT_URL_SCHEDULER ?? e.AWS_ENDPOINT_URL_EVENTBRIDGE),
         dynamodb: at(e.AWS_ENDPOINT_URL_DYNAMODB),
         secretsManager: at(e.AWS_ENDPOINT_URL_SECRETS_MANAGER),
         eventBridge: at(e.AWS_ENDPOINT_URL_EVENTBRIDGE),

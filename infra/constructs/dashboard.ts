@@ -74,6 +74,8 @@ export class TenantDashboard extends Construct {
             own('ReconcileRecordsApplied', 'reconcile: records applied'),
             own('ZohoChannelsRenewed', 'Zoho channels renewed'),
             own('ZohoChannelsFailed', 'Zoho channels failed'),
+            own('WatchdogChecked', 'watchdog checks'),
+            own('SchedulesOverdue', 'schedules overdue'),
           ]),
           graph('Mail', [
             own('EmailSent', 'sent'),

@@ -45,7 +45,7 @@ const shippedDocuments = (spec: FunctionSpec, tenant: TenantConfig) =>
 export const concurrencyClass = (spec: FunctionSpec): 'http' | 'events' | 'schedules' =>
   spec.triggers.some((t) => t.kind === 'http')
     ? 'http'
-    : spec.triggers.some((t) => t.kind === 'event')
+    : spec.triggers.some((t) => t.kind === 'event' || t.kind === 'alarmTopic')
       ? 'events'
       : 'schedules';
 
@@ -206,10 +206,17 @@ export class QuotaflowFunction extends Construct {
         return;
       case 'table:put':
       case 'table:get':
-        // Item-level actions on the table itself (no index, no query): the smallest grant that does the job.
+      case 'table:query':
+        // Single actions on the table itself (no index): the smallest grant that does the job.
         this.fn.addToRolePolicy(
           new iam.PolicyStatement({
-            actions: [access === 'table:put' ? 'dynamodb:PutItem' : 'dynamodb:GetItem'],
+            actions: [
+              {
+                'table:put': 'dynamodb:PutItem',
+                'table:get': 'dynamodb:GetItem',
+                'table:query': 'dynamodb:Query',
+              }[access],
+            ],
             resources: [r.table.tableArn],
           }),
         );

@@ -1,8 +1,8 @@
 /**
  * The alarms behind "every queue and async target has a DLQ, an alarm and a redrive path": one per DLQ (anything
  * in it is a lost event until redriven), one per function (invocation errors: uncaught exceptions, timeouts), and one
- * on webhook receipts the recovery sweep had to republish, and two on the mail's SES reputation (bounce and
- * complaint rates). They notify one SNS topic per tenant (a stack output),
+ * on webhook receipts the recovery sweep had to republish, the absence alarms on what the watchdog finds missing
+ * (shared/watchdog/alarms.ts), and two on the mail's SES reputation (bounce and complaint rates). They notify one SNS topic per tenant (a stack output),
  * which CloudWatch may publish to (from this account only) and the tenant's alarm e-mail addresses are subscribed
  * to. A dashboard per tenant shows the same metrics (dashboard.ts).
  */
@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { configurationSetName } from '../../events/ses-feedback';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { BOUNCE_RATE_ALARM_PERCENT, COMPLAINT_RATE_ALARM_PERCENT } from '../../shared/watchdog/absence';
+import { absenceAlarms } from '../../shared/watchdog/alarms';
 import { TenantDashboard } from './dashboard';
 import type { QuotaflowFunction } from './function';
 import { acknowledge } from './nag';
@@ -76,6 +77,16 @@ export class Observability extends Construct {
         'An alarm e-mail that cannot be delivered has nowhere better to go: the alarm state stays in CloudWatch, ' +
           'on the dashboard and in `quotaflow status`, and a DLQ of alarm notices would need an alarm of its own.',
       );
+    // The chat forwarder (tenant config alarms.chat; functions/events/alarm-chat.ts), rather than an HTTPS
+    // subscription: chat webhooks neither confirm SNS subscriptions nor read SNS's envelope.
+    for (const f of functions)
+      if (f.spec.triggers.some((t) => t.kind === 'alarmTopic'))
+        acknowledge(
+          this.topic.addSubscription(new subscriptions.LambdaSubscription(f.fn)),
+          'Serverless-SNSRedrivePolicy',
+          "SNS invokes the forwarder asynchronously and Lambda keeps what fails in the function's own DLQ " +
+            '(alarmed like every DLQ); an SNS redrive queue would hold only what Lambda refused to accept.',
+        );
     const action = new actions.SnsAction(this.topic);
 
     for (const f of functions) {
@@ -113,20 +124,35 @@ export class Observability extends Construct {
         '(a receiver died between storing and publishing, or sync is failing: see its DLQ)',
       action,
     );
-    // Emitted by the workflow runner (functions/events/workflow-runner.ts) with the same dimensions.
-    this.add(
-      'CalendarCoverageShort',
-      new cloudwatch.Metric({
-        namespace: 'Quotaflow',
-        metricName: 'CalendarCoverageShort',
-        dimensionsMap: { service: 'quotaflow', tenant: tenant.id },
-        period: Duration.hours(6),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      `${tenant.id}: a holiday calendar the workflows use runs out of holiday data within 60 days; past it, public ` +
-        'holidays count as working days. Add the next year (README "Holiday calendars") and redeploy',
-      action,
-    );
+    // The absence alarms (shared/watchdog/alarms.ts) on what the watchdog emits (functions/schedules/watchdog.ts;
+    // CalendarCoverageShort also comes from the workflow runner), with the same dimensions. Missing data is not an
+    // absence (a period without a check), except for the watchdog's own heartbeat: no check for an hour is breaching.
+    for (const a of absenceAlarms(tenant)) {
+      const heartbeat = a.metric === 'WatchdogChecked';
+      this.add(
+        a.id,
+        new cloudwatch.Metric({
+          namespace: 'Quotaflow',
+          metricName: a.metric,
+          dimensionsMap: {
+            service: 'quotaflow',
+            tenant: tenant.id,
+            ...(a.provider ? { provider: a.provider } : {}),
+          },
+          period: Duration.minutes(a.periodMinutes),
+          statistic: heartbeat ? cloudwatch.Stats.SUM : cloudwatch.Stats.MAXIMUM,
+        }),
+        a.description,
+        action,
+        heartbeat
+          ? {
+              threshold: a.threshold,
+              comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+              treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+            }
+          : undefined,
+      );
+    }
     // SES publishes the configuration set's reputation (mail.ts: reputationMetrics) as rates from 0 to 1. SES reviews
     // an account above 5 % bounces or 0.1 % complaints; these warn before that (shared/watchdog/absence.ts).
     for (const [id, metricName, percent, what] of [
@@ -169,7 +195,11 @@ export class Observability extends Construct {
     metric: cloudwatch.IMetric,
     description: string,
     action: actions.SnsAction,
-    when: { threshold: number; comparisonOperator: cloudwatch.ComparisonOperator } = {
+    when: {
+      threshold: number;
+      comparisonOperator: cloudwatch.ComparisonOperator;
+      treatMissingData?: cloudwatch.TreatMissingData;
+    } = {
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     },
@@ -177,9 +207,9 @@ export class Observability extends Construct {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
       alarmDescription: description,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       ...when,
       evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(action);
     this.alarms.push(alarm);

@@ -50,8 +50,9 @@ export class Schedules extends Construct {
             ...DELIVERY,
             role: this.roleForFixed(),
             deadLetterQueue: f.deadLetterQueue,
-            // The local scheduler fires fixed schedules with {} too.
-            input: scheduler.ScheduleTargetInput.fromObject({}),
+            // The schedule's name, so the function records its completed run under it (functions/middleware/
+            // schedule-run.ts); the local scheduler fires fixed schedules with the same input.
+            input: scheduler.ScheduleTargetInput.fromObject({ schedule: t.name }),
           }),
         });
         this.schedules.push(schedule);

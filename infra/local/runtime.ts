@@ -282,6 +282,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
         AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
         AWS_ENDPOINT_URL_SESV2: mail.endpoint,
         AWS_ENDPOINT_URL_EVENTBRIDGE: standIns.endpoint,
+        AWS_ENDPOINT_URL_SCHEDULER: standIns.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
         TABLE_NAME: tableName,
         EVENT_BUS_NAME: busName,

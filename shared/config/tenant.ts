@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import * as z from '../../events/zod';
 import { fieldMapSchema, SOURCE_FIELD } from '../crm/field-map';
+import { CHAT_FORMATS, CHAT_URL_PREFIXES } from '../workflows/definition';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 
@@ -173,10 +174,29 @@ export const tenantConfigSchema = z.strictObject({
    * asked (`-c includeDemo=true`). A deployable tenant must name aws.account and aws.region (infra/deployability.ts).
    */
   deployable: z._default(z.boolean(), true),
-  /** Who hears about alarms: e-mail addresses the stack subscribes to the tenant's alarm topic. */
+  /**
+   * Who hears about alarms: e-mail addresses the stack subscribes to the tenant's alarm topic, and optionally a chat
+   * group's incoming webhook (Feishu, DingTalk, WeCom, Slack) that the alarm-chat function posts each alarm to.
+   */
   alarms: z._default(
     z.strictObject({
       emails: z.optional(z.array(z.email()).check(z.maxLength(20))),
+      chat: z.optional(
+        z
+          .strictObject({
+            format: z.enum(CHAT_FORMATS),
+            url: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+          })
+          .check(
+            z.refine((c) => CHAT_URL_PREFIXES[c.format].some((prefix) => c.url.startsWith(prefix)), {
+              path: ['url'],
+              error: (iss) => {
+                const c = iss.input as { format: keyof typeof CHAT_URL_PREFIXES };
+                return `is not a ${c.format} webhook (allowed prefixes: ${CHAT_URL_PREFIXES[c.format].join(', ')})`;
+              },
+            }),
+          ),
+      ),
     }),
     {},
   ),

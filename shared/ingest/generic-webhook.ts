@@ -44,6 +44,7 @@ export const parseGenericBody = (rawBody: string): GenericWebhookBody =>
 export const genericStrategy = (
   deps: Pick<GenericWebhookDeps, 'signingSecrets' | 'now'>,
 ): IngestStrategy<{ deliveryId: string }, Delivery> => ({
+  provider: 'generic',
   maxBytes: MAX_BODY_BYTES,
   authenticate: async (req) => {
     const { id } = verify(

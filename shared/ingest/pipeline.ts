@@ -32,6 +32,8 @@ export interface Delivery {
 
 /** One provider's part. The pipeline owns the order and the storing; the strategy owns proof and meaning. */
 export interface IngestStrategy<Proof, D extends Delivery> {
+  /** Whose deliveries these are (the watchdog's last delivery per provider). */
+  provider: Receipt['provider'];
   maxBytes: number;
   /** Proves who sent the request, reading no more of the body than the proof needs; AuthenticationError if not. */
   authenticate(req: TextRequest): Promise<Proof>;
@@ -44,6 +46,11 @@ export interface IngestDeps {
   receipts: Pick<ReceiptRepository, 'storeOnce'>;
   bus: EventBusPort;
   now: Date;
+  /**
+   * Notes that the provider delivered (shared/store/watch.ts: at most about once a minute per provider, so it adds
+   * no write per webhook), for the absence alarm on a CRM gone silent. Optional: tests and tools leave it out.
+   */
+  deliveries?: { markDelivery(provider: string, at: Date): Promise<unknown> };
 }
 
 export interface ReceiptOutcome {
@@ -100,6 +107,8 @@ export const ingest = async <Proof, D extends Delivery>(
   };
   const proof = await strategy.authenticate(text);
   const delivery = strategy.read(proof, text);
+  // An authenticated, valid delivery shows the CRM is alive, even one with nothing to store.
+  await deps.deliveries?.markDelivery(strategy.provider, deps.now);
   if (delivery.receipts.length === 0) return { status: 'ignored', proof, delivery, outcomes: [] };
 
   const kept = await Promise.all(delivery.receipts.map((r) => deps.receipts.storeOnce(r, deps.now)));

@@ -1,10 +1,12 @@
 /**
  * Absence alarms: what is wrong because something did NOT happen, which no error or DLQ shows. A CRM that stopped
- * delivering for N business hours (counted on the tenant's calendar, per provider, from the receipts' times), Zoho
- * notification channels about to expire, a reconcile watermark that stopped moving, and mail whose bounce or
- * complaint rate endangers the SES account. Pure: the caller reads the inputs and emits the metrics; each metric
- * has an alarm in infra/constructs/observability.ts at the threshold named here.
+ * delivering for N business hours (counted on the tenant's calendar, per provider, from the delivery marks), a
+ * fixed schedule whose due run did not complete in time, Zoho notification channels about to expire, a reconcile
+ * watermark that stopped moving, a holiday calendar running out, and mail whose bounce or complaint rate endangers
+ * the SES account. Pure: the caller reads the inputs (check.ts) and emits the metrics; each metric has an alarm
+ * (alarms.ts, infra/constructs/observability.ts) at the threshold named here.
  */
+import { nextFireTime, parseScheduleExpression } from '../schedules/expression';
 import { addDays, type BusinessCalendar, isBusinessDay, localTime } from '../workflows/calendar';
 
 /** SES reviews an account above 5 % bounces and 0.1 % complaints; these alarm before that. */
@@ -31,6 +33,13 @@ export interface WatchdogInput {
   watermarks?: { module: string; at: string }[];
   /** Mail over the rate window (e.g. the last 24 hours). */
   mail?: { sent: number; bounces: number; complaints: number };
+  /**
+   * The tenant's fixed schedules: a fire due after the last completed run (or, never run, after `since`: when the
+   * watchdog began watching) that has not completed within `marginMs` of its due time is overdue.
+   */
+  schedules?: { name: string; expression: string; lastRun?: string; since: string; marginMs: number }[];
+  /** Holiday calendars in use that run out of holiday data within the coverage horizon (60 days). */
+  calendarsShort?: { name: string; coversUntil: string | null }[];
 }
 
 export type WatchdogMetricName =
@@ -38,7 +47,9 @@ export type WatchdogMetricName =
   | 'ZohoChannelsExpiring'
   | 'ReconcileWatermarkStale'
   | 'MailBounceRate'
-  | 'MailComplaintRate';
+  | 'MailComplaintRate'
+  | 'SchedulesOverdue'
+  | 'CalendarCoverageShort';
 
 export interface WatchdogMetric {
   name: WatchdogMetricName;
@@ -80,6 +91,26 @@ export const businessMinutesBetween = (
   }
 };
 
+/**
+ * When a fixed schedule's run became overdue: its first fire after the last completed run (rate() counts from that
+ * run, as Scheduler's own anchor is not known) plus the margin; undefined while that moment is still ahead.
+ */
+export const scheduleOverdueSince = (
+  s: { expression: string; lastRun?: string; since: string; marginMs: number },
+  timeZone: string,
+  now: Date,
+): Date | undefined => {
+  const from = new Date(s.lastRun ?? s.since);
+  const due = nextFireTime(parseScheduleExpression(s.expression), {
+    timeZone,
+    after: from,
+    startAnchor: from,
+  });
+  if (!due) return undefined;
+  const overdue = new Date(due.getTime() + s.marginMs);
+  return overdue <= now ? due : undefined;
+};
+
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export const watchdog = (input: WatchdogInput): WatchdogReport => {
@@ -115,6 +146,24 @@ export const watchdog = (input: WatchdogInput): WatchdogReport => {
   const stale = (input.watermarks ?? []).filter((w) => now.getTime() - Date.parse(w.at) > WATERMARK_STALE_MS);
   if (input.watermarks) metrics.push({ name: 'ReconcileWatermarkStale', value: stale.length, unit: 'Count' });
   for (const w of stale) findings.push(`reconcile of ${w.module} has not moved since ${w.at}`);
+
+  if (input.schedules) {
+    const overdue = input.schedules.flatMap((s) => {
+      const due = scheduleOverdueSince(s, input.timeZone, now);
+      return due ? [{ ...s, due }] : [];
+    });
+    metrics.push({ name: 'SchedulesOverdue', value: overdue.length, unit: 'Count' });
+    for (const s of overdue)
+      findings.push(
+        `schedule ${s.name} was due at ${s.due.toISOString()} and has not completed since (last run ${s.lastRun ?? 'never'})`,
+      );
+  }
+
+  if (input.calendarsShort) {
+    metrics.push({ name: 'CalendarCoverageShort', value: input.calendarsShort.length, unit: 'Count' });
+    for (const c of input.calendarsShort)
+      findings.push(`calendar ${c.name} runs out of holiday data on ${c.coversUntil ?? '(unknown)'}`);
+  }
 
   if (input.mail) {
     const { sent, bounces, complaints } = input.mail;

@@ -12,7 +12,7 @@ import { isTimeZone } from './calendar';
 import { compileCondition } from './conditions';
 import {
   type Action,
-  type ChatFormat,
+  CHAT_URL_PREFIXES,
   type Condition,
   type TriggerEvent,
   type WorkflowConfig,
@@ -39,16 +39,8 @@ export class WorkflowConfigError extends RejectedInputError {
   }
 }
 
-/** The providers' own webhook endpoints; a tenant may add more prefixes with chatAllowList. */
-export const CHAT_URL_PREFIXES: Record<ChatFormat, string[]> = {
-  feishu: [
-    'https://open.feishu.cn/open-apis/bot/v2/hook/',
-    'https://open.larksuite.com/open-apis/bot/v2/hook/',
-  ],
-  dingtalk: ['https://oapi.dingtalk.com/robot/send'],
-  wecom: ['https://qyapi.weixin.qq.com/cgi-bin/webhook/send'],
-  slack: ['https://hooks.slack.com/services/'],
-};
+/** The providers' own webhook endpoints (definition.ts); a tenant may add more prefixes with chatAllowList. */
+export { CHAT_URL_PREFIXES };
 
 /** Parse and check; throws WorkflowConfigError naming every problem. */
 export const parseWorkflowConfig = (value: unknown, source: string): WorkflowConfig => {

@@ -77,13 +77,17 @@ describe('quotaflow dlq', () => {
     expect(s).toMatchObject({
       tenant: 'demo',
       healthy: false,
-      dlq: [{ name: 'mail-feedback', depth: 1 }],
       alarms: [{ name: 'mail-feedback dead letters', state: 'ALARM' }],
       deliveries: [],
       missingSecrets: [],
-      // No delivery yet is not silence: a tenant is not alarmed before its CRM first posts.
-      absence: [],
+      // No delivery yet is not silence: a tenant is not alarmed before its CRM first posts. At TEST_CLOCK the
+      // demo's China calendar has holiday data for 34 more days only.
+      absence: ['calendar cn runs out of holiday data on 2026-12-31'],
     });
+    // Every DLQ (one per function invoked asynchronously), with its depth.
+    expect(s.dlq).toContainEqual({ name: 'mail-feedback', depth: 1 });
+    expect(s.dlq).toContainEqual({ name: 'workflow-runner', depth: 0 });
+    expect(s.dlq.filter((q: { depth: number }) => q.depth > 0)).toHaveLength(1);
     expect(s.schedules).toContainEqual({ name: 'effectRecovery', next: expect.any(String), lastRun: null });
     expect(s.calendars.length).toBeGreaterThan(0);
     for (const c of s.calendars)
@@ -94,17 +98,22 @@ describe('quotaflow dlq', () => {
       });
     const text = quotaflow('status');
     expect(text.stdout).toContain('tenant demo  UNHEALTHY');
-    expect(text.stdout).toContain('absence       nothing missing (deliveries, channels, reconcile)');
+    expect(text.stdout).toContain('absence       calendar cn runs out of holiday data on 2026-12-31');
     expect(text.stdout).toContain('1 dead letter(s) in mail-feedback');
   }, 60_000);
 
-  it('says how to start a runtime when none is running', () => {
-    const none = spawnSync('npx', ['tsx', 'infra/cli/main.ts', 'dlq', 'list', '--tenant', 'nobody-here'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
+  it('says how to start a runtime when none is running, and names a tenant that does not exist', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'qf-admin-none-'));
+    const cli = (...args: string[]) =>
+      spawnSync('npx', ['tsx', 'infra/cli/main.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+    // The demo is local only: with no runtime in that folder there is nothing else to find.
+    const none = cli('dlq', 'list', '--tenant', 'demo', '--data-dir', empty);
+    rmSync(empty, { recursive: true, force: true });
     expect(none.status).toBe(2);
-    expect(none.stderr).toContain('npm start -- --tenant nobody-here');
+    expect(none.stderr).toContain('npm start -- --tenant demo');
+    const unknown = cli('dlq', 'list', '--tenant', 'nobody-here');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('tenants/nobody-here.json');
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(true);
   }, 60_000);
 });

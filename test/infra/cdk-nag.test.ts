@@ -37,7 +37,10 @@ describe('cdk-nag', () => {
         locale: 'en',
         currency: 'USD',
         aws: { account: '123456789012', region: 'us-east-1' },
-        alarms: { emails: ['oncall@acme.example'] },
+        alarms: {
+          emails: ['oncall@acme.example'],
+          chat: { format: 'slack', url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
+        },
         reservedConcurrency: { http: 20, events: 10, schedules: 5 },
       },
       'acme (test)',

@@ -69,6 +69,7 @@ describe('tenant schedule settings', () => {
           incentiveClose: { enabled: false },
           goalEvaluation: { enabled: false },
           managerDigest: { enabled: false },
+          watchdog: { enabled: false },
         },
       }),
     );

@@ -49,6 +49,7 @@ const ENV_BY_ACCESS: Record<Access, string[]> = {
   table: ['TABLE_NAME'],
   'table:put': ['TABLE_NAME'],
   'table:get': ['TABLE_NAME'],
+  'table:query': ['TABLE_NAME'],
   bus: ['EVENT_BUS_NAME'],
   secrets: ['SECRET_ID'],
   mail: ['SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL'],

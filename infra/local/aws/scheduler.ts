@@ -281,7 +281,8 @@ export class LocalScheduler {
           f.next = following;
           continue;
         }
-        await this.fire(`schedule:${f.spec.name}`, f.spec.target, {});
+        // As the stack's fixed schedules do (infra/constructs/schedules.ts): the target records its run by name.
+        await this.fire(`schedule:${f.spec.name}`, f.spec.target, { schedule: f.spec.name });
         f.next = following;
         this.save();
       } else {

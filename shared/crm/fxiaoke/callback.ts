@@ -90,6 +90,7 @@ export const fxiaokeStrategy = (
     'aesKeys' | 'enterpriseAccount' | 'opportunityObject' | 'now' | 'toleranceMs'
   >,
 ): IngestStrategy<OpenedCallback, CallbackDelivery> => ({
+  provider: 'fxiaoke',
   maxBytes: FXIAOKE_MAX_BODY_BYTES,
   authenticate: async (req) =>
     openCallback(

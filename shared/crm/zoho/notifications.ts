@@ -123,6 +123,7 @@ interface NotificationDelivery extends Delivery {
 export const zohoNotificationStrategy = (
   deps: Pick<ZohoNotificationDeps, 'channels' | 'tokens' | 'now' | 'moduleObjects'>,
 ): IngestStrategy<unknown, NotificationDelivery> => ({
+  provider: 'zoho',
   maxBytes: MAX_NOTIFICATION_BYTES,
   authenticate: async (req) => {
     const json = parseJsonInput(req.rawBody, 'the body');

@@ -97,6 +97,7 @@ interface WorkflowDelivery extends Delivery {
 export const zohoWorkflowStrategy = (
   deps: Pick<ZohoWorkflowDeps, 'auth' | 'secrets' | 'now' | 'moduleObjects'>,
 ): IngestStrategy<void, WorkflowDelivery> => ({
+  provider: 'zoho',
   maxBytes: MAX_NOTIFICATION_BYTES,
   authenticate: (req) => authenticate(req, deps),
   read: (_proof, req) => {

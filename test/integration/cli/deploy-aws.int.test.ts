@@ -1,7 +1,8 @@
 /**
  * deploy with its real AWS adapters (deploy-aws.ts): the real SDK clients against local servers speaking each
  * protocol: CloudFormation (query: CDKToolkit and the tenant stack), SES v2 (REST JSON: identity and account),
- * Secrets Manager (the local runtime's stand-in) and the API's /health. Only the cdk CLI is a recording fake.
+ * Secrets Manager (the local runtime's stand-in) and the API's /health. Only the cdk CLI is a recording fake, and
+ * STS, which has no stand-in, is answered at the SDK boundary (aws-sdk-client-mock) with the credentials' account.
  */
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDeploy } from '../../../infra/cli/deploy';
 import { awsDeployPorts } from '../../../infra/cli/deploy-aws';
@@ -53,6 +56,12 @@ const sesState = {
 };
 let dir: string;
 
+// GetCallerIdentity names the account of the credentials the client was given (the test's, or its default).
+const sts = mockClient(STSClient);
+sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => ({
+  Account: (await getClient().config.credentials()).accountId ?? '123456789012',
+}));
+
 beforeAll(async () => {
   cfn = await startCloudFormationStandIn();
   ses = createServer((req, res) => {
@@ -75,6 +84,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qf-deploy-'));
 });
 afterAll(async () => {
+  sts.restore();
   await cfn.stop();
   for (const s of [ses, api, standIns.server]) {
     s.closeAllConnections();

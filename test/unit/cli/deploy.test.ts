@@ -83,6 +83,26 @@ const ports = (over: Partial<DeployPorts> = {}) => {
 };
 
 describe('deploy preflight', () => {
+  it('without usable credentials fails the credentials check with its fix, and asks nothing else of AWS', async () => {
+    const { p, calls } = ports({
+      credentialsAccount: async () => {
+        throw Object.assign(new Error('Could not load credentials from any providers'), {
+          name: 'CredentialsProviderError',
+        });
+      },
+    });
+    const { t, term } = terminal();
+    expect(await runDeploy(acme, { yes: true }, p, term)).toBe(2);
+    expect(t.err).toContain(
+      'FAIL credentials    none usable: CredentialsProviderError: Could not load credentials',
+    );
+    expect(t.err).toContain(
+      'fix: set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for account 123456789012',
+    );
+    // The overridden port is not recorded: nothing else was asked.
+    expect(calls).toEqual([]);
+  });
+
   it('names every failure with its fix, and deploys nothing', async () => {
     const { p, calls } = ports({
       credentialsAccount: async () => '999999999999',
@@ -140,7 +160,7 @@ describe('deploy', () => {
     const { t, term } = terminal();
     expect(await runDeploy(acme, {}, p, term)).toBe(0);
     expect(calls).toEqual([
-      'credentialsAccount',
+      'credentialsAccount eu-central-1',
       'bootstrapStack eu-central-1',
       'senderIdentity eu-central-1 sales@acme.example',
       'sesAccount eu-central-1',

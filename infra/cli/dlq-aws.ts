@@ -1,0 +1,113 @@
+/**
+ * `quotaflow dlq` against a deployed stack: its SQS dead-letter queues (aws-operations.ts), read without taking
+ * the messages, and a redrive that invokes each message's function again (or puts a forwarded event back on the
+ * tenant's bus) and deletes from the DLQ only what succeeded. At most 100 messages per queue per run.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type AwsDeadLetter,
+  peekDeadLetters,
+  redriveOne,
+  type StackQueue,
+  stackQueues,
+} from './aws-operations';
+import { UsageError } from './common';
+import type { TenantTarget } from './tenant-target';
+
+export interface DlqClients {
+  cloudFormation: CloudFormationClient;
+  sqs: SQSClient;
+  lambda: LambdaClient;
+  eventBridge: EventBridgeClient;
+}
+
+export const dlqClients = (region: string | undefined): DlqClients => ({
+  cloudFormation: new CloudFormationClient({ region }),
+  sqs: new SQSClient({ region }),
+  lambda: new LambdaClient({ region }),
+  eventBridge: new EventBridgeClient({ region }),
+});
+
+export type ListedDeadLetter = Omit<AwsDeadLetter, 'receiptHandle'>;
+
+export interface AwsRedriveResult {
+  redriven: { id: string; origin: string; target: string }[];
+  failed: { id: string; origin: string; target: string; error: string }[];
+  remaining: number;
+}
+
+const sourceName = (q: StackQueue) =>
+  q.source?.kind === 'function'
+    ? q.source.functionName
+    : q.source?.kind === 'bus'
+      ? 'event bus'
+      : '(unknown)';
+
+export const awsDlq = (target: TenantTarget | undefined, clients?: DlqClients) => {
+  if (!target?.stackName) throw new UsageError('no deployed stack found for this tenant');
+  const stack = target.stackName;
+  const c = clients ?? dlqClients(target.dynamodb.region);
+  const queuesOf = async (name: string | undefined) => {
+    const all = await stackQueues(c.cloudFormation, stack);
+    const chosen = name ? all.filter((q) => q.name === name) : all;
+    if (name && chosen.length === 0)
+      throw new UsageError(
+        `stack ${stack} has no DLQ ${name} (it has: ${all.map((q) => q.name).join(', ')})`,
+      );
+    return chosen;
+  };
+  return {
+    list: async (queue?: string): Promise<ListedDeadLetter[]> => {
+      const out: ListedDeadLetter[] = [];
+      for (const q of await queuesOf(queue))
+        for (const { receiptHandle: _, ...d } of await peekDeadLetters(c.sqs, q)) out.push(d);
+      return out;
+    },
+    redrive: async (queue: string | undefined, ids: readonly string[]): Promise<AwsRedriveResult> => {
+      const result: AwsRedriveResult = { redriven: [], failed: [], remaining: 0 };
+      for (const q of await queuesOf(queue)) {
+        for (const letter of await peekDeadLetters(c.sqs, q)) {
+          if (ids.length && !ids.includes(letter.id)) {
+            result.remaining++;
+            continue;
+          }
+          const entry = { id: letter.id, origin: q.name, target: sourceName(q) };
+          const outcome = await redriveOne(
+            { lambda: c.lambda, eventBridge: c.eventBridge, sqs: c.sqs, eventBusName: target.eventBusName },
+            q,
+            letter,
+          ).catch((err: unknown) => ({ ok: false as const, error: (err as Error).message }));
+          if (outcome.ok) result.redriven.push(entry);
+          else {
+            result.failed.push({ ...entry, error: outcome.error });
+            result.remaining++;
+          }
+        }
+      }
+      return result;
+    },
+    destroy: () => {
+      if (clients) return;
+      c.cloudFormation.destroy();
+      c.sqs.destroy();
+      c.lambda.destroy();
+      c.eventBridge.destroy();
+    },
+  };
+};
+
+/** Runs one use of the stack's DLQs and releases the clients. */
+export const withAwsDlq = async <T>(
+  target: TenantTarget | undefined,
+  use: (dlq: ReturnType<typeof awsDlq>) => Promise<T>,
+): Promise<T> => {
+  const dlq = awsDlq(target);
+  try {
+    return await use(dlq);
+  } finally {
+    dlq.destroy();
+  }
+};

@@ -1,0 +1,106 @@
+/**
+ * The absence alarms, declared once: the stack creates a CloudWatch alarm for each (infra/constructs/
+ * observability.ts) on the metric the watchdog emits (namespace Quotaflow, dimensions service and tenant, plus
+ * provider where given), and against `npm start`, where there is no CloudWatch, `quotaflow status` judges the
+ * watchdog's stored report by the same thresholds.
+ */
+import type { TenantConfig } from '../config/tenant';
+import type { WatchdogRecord } from '../store/watch';
+import type { WatchdogMetricName } from './absence';
+import { WATCHDOG_SCHEDULE, watchPlan } from './plan';
+
+export interface AbsenceAlarm {
+  /** Construct id, and the alarm's name in `status` against npm start. */
+  id: string;
+  metric: WatchdogMetricName | 'WatchdogChecked';
+  provider?: string;
+  /** ALARM when the metric's maximum over the period is at least this (WatchdogChecked: its sum below it). */
+  threshold: number;
+  periodMinutes: number;
+  description: string;
+}
+
+/** The watchdog runs every 15 minutes: an hour without a check means it stopped. */
+export const WATCHDOG_SILENT_MINUTES = 60;
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export const absenceAlarms = (tenant: TenantConfig): AbsenceAlarm[] => {
+  const calendar: AbsenceAlarm = {
+    id: 'CalendarCoverageShort',
+    metric: 'CalendarCoverageShort',
+    threshold: 1,
+    periodMinutes: 360,
+    description:
+      `${tenant.id}: a holiday calendar the workflows use runs out of holiday data within 60 days; past it, public ` +
+      'holidays count as working days. Add the next year (README "Holiday calendars") and redeploy',
+  };
+  if (tenant.schedules[WATCHDOG_SCHEDULE]?.enabled === false) return [calendar];
+  const plan = watchPlan(tenant);
+  return [
+    ...plan.providers.map((provider) => ({
+      id: `CrmDeliveriesSilent${pascal(provider)}`,
+      metric: 'CrmDeliveriesSilent' as const,
+      provider,
+      threshold: 1,
+      periodMinutes: 15,
+      description: `${tenant.id}: no ${provider} webhook delivery for 4 business hours on the tenant's calendar. Check the CRM's webhooks or notification channels, and the API's 4xx/5xx`,
+    })),
+    {
+      id: 'SchedulesOverdue',
+      metric: 'SchedulesOverdue',
+      threshold: 1,
+      periodMinutes: 15,
+      description: `${tenant.id}: a fixed schedule did not complete by its due time plus a margin. \`quotaflow status\` names it; see its function's errors and DLQ`,
+    },
+    ...(plan.zohoChannels
+      ? [
+          {
+            id: 'ZohoChannelsExpiring',
+            metric: 'ZohoChannelsExpiring' as const,
+            threshold: 1,
+            periodMinutes: 15,
+            description: `${tenant.id}: a Zoho notification channel expires within 12 hours; renewal is not keeping it alive. Run \`quotaflow connect zoho\` again`,
+          },
+        ]
+      : []),
+    ...(plan.reconcileModules.length
+      ? [
+          {
+            id: 'ReconcileWatermarkStale',
+            metric: 'ReconcileWatermarkStale' as const,
+            threshold: 1,
+            periodMinutes: 15,
+            description: `${tenant.id}: reconcile has not moved a module's watermark for over an hour; lost webhooks are not being caught up`,
+          },
+        ]
+      : []),
+    calendar,
+    {
+      id: 'WatchdogSilent',
+      metric: 'WatchdogChecked',
+      threshold: 1,
+      periodMinutes: WATCHDOG_SILENT_MINUTES,
+      description: `${tenant.id}: the watchdog has not checked for an hour, so no absence alarm can fire. See the watchdog function's errors and DLQ`,
+    },
+  ];
+};
+
+/**
+ * The alarms' states from the watchdog's last report (npm start has no CloudWatch): an absence metric at its
+ * threshold is ALARM, and so is a report older than an hour, or none once the watchdog should have run.
+ */
+export const localAlarmStates = (
+  alarms: readonly AbsenceAlarm[],
+  report: WatchdogRecord | undefined,
+  now: Date,
+): { name: string; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' }[] =>
+  alarms.map((a) => {
+    if (a.metric === 'WatchdogChecked') {
+      const stale = !report || now.getTime() - Date.parse(report.at) > a.periodMinutes * 60_000;
+      return { name: a.id, state: stale ? (report ? 'ALARM' : 'INSUFFICIENT_DATA') : 'OK' };
+    }
+    const m = report?.metrics.find((x) => x.name === a.metric && (x.provider ?? undefined) === a.provider);
+    if (!m) return { name: a.id, state: 'INSUFFICIENT_DATA' };
+    return { name: a.id, state: m.value >= a.threshold ? 'ALARM' : 'OK' };
+  });
