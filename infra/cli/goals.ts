@@ -195,6 +195,7 @@ export const runProgress = (
     const book = w.book;
     const progress = new GoalProgress(w.goals, w.org, w.tenant, {
       owned: (object, owner, lower, upper) => w.records.owned(object, owner, lower, upper),
+      created: (object, owner, lower, upper) => w.records.created(object, owner, lower, upper),
       target: async (goal, period, owner) => (await w.targets.get(goal, period, owner))?.target,
       ...(book ? { quota: incentiveQuota(book, w.tenant.currency) } : {}),
       fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),

@@ -66,6 +66,7 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
   const book = c.book;
   const progress = new GoalProgress(c.goals, org, tenant, {
     owned: (object, owner, lower, upper) => records.owned(object, owner, lower, upper),
+    created: (object, owner, lower, upper) => records.created(object, owner, lower, upper),
     target: async (goal, period, owner) => (await targets.get(goal, period, owner))?.target,
     ...(book ? { quota: incentiveQuota(book, tenant.currency) } : {}),
     fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),

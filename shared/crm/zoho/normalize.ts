@@ -144,9 +144,11 @@ export const normalizeZohoRecord = (
   if (object === 'lead' && isConvertedLead(r)) fields.converted = true;
   const name = displayName(module, r);
   const o = owner(r.Owner, opts.people);
+  const createdMs = Date.parse(str(r.Created_Time) ?? '');
   const candidate = {
     id: r.id,
     modifiedAt: new Date(ms).toISOString(),
+    ...(Number.isNaN(createdMs) ? {} : { createdAt: new Date(createdMs).toISOString() }),
     ...(o ? { owner: o } : {}),
     ...(name ? { name: name.slice(0, 500) } : {}),
     ...(isEmail(r.Email) ? { email: r.Email } : {}),
