@@ -100,6 +100,7 @@ export const runEvaluate = async (
     org: w.org,
     tenant: w.tenant,
     figures: (q) => progress.figures(q),
+    streak: (goal, owner, asOf) => progress.streak(goal, owner, asOf),
     states: w.reminders,
     ...(effects ? { effects } : {}),
     chat: chatHook(w),

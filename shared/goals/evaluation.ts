@@ -48,6 +48,8 @@ export interface EvaluationDeps {
   org: Org;
   tenant: EvaluationTenant;
   figures(q: ProgressQuery): Promise<GoalFigures[]>;
+  /** Periods in a row the owner met the goal, the current one included (GoalProgress.streak); 1 without it. */
+  streak?(goalId: string, ownerId: string, asOf: Date): Promise<number>;
   states: {
     states(ownerId: string): Promise<Map<string, ReminderState>>;
     save(ownerId: string, periodKey: string, goalId: string, state: ReminderState): Promise<void>;
@@ -248,7 +250,9 @@ export class GoalEvaluation {
 
     for (const { goal, d } of decided)
       for (const r of d.recognitions) {
-        const item = { goal, figures: d.figures, recognition: r };
+        const streak =
+          r.kind === 'met' && this.deps.streak ? await this.deps.streak(goal.id, id, asOf) : undefined;
+        const item = { goal, figures: d.figures, recognition: r, ...(streak ? { streak } : {}) };
         const what = r.kind === 'met' ? 'met' : `milestone#${r.by}`;
         const key = `goal-recognition#${goal.id}#${d.figures.period}#${id}#${what}`;
         const recipients = kind === 'rep' ? [person] : org.members(id, today).map((m) => org.person(m));

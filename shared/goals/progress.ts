@@ -113,6 +113,10 @@ const ownedIn = (
   return src.created(object, ownerId, lower, upper);
 };
 
+/** The last millisecond of a period in the zone. */
+const endOf = (period: GoalPeriod, timeZone: string): Date =>
+  new Date(startOfLocalDay(addDays(period.end, 1), timeZone).getTime() - 1);
+
 const CONCURRENCY = 8;
 
 const max = (a: string, b: string | undefined) => (b !== undefined && b > a ? b : a);
@@ -268,13 +272,34 @@ export class GoalProgress {
     return this.owners(goal, q).find((o) => o.id === id);
   }
 
+  /**
+   * How many periods in a row, ending with the one containing `asOf` (counted as met), the owner met the goal: each
+   * earlier period measured as of its end against its target, back to the first one missed (at most `limit`).
+   */
+  async streak(goalId: string, ownerId: string, asOf: Date, limit = 12): Promise<number> {
+    const goal = this.goals.goal(goalId);
+    const owner = goal && this.ownerOf(goal, ownerId, asOf);
+    if (!goal || !owner) return 1;
+    let period = goalPeriodOn(goal.period, localDate(asOf.toISOString(), owner.timeZone));
+    let n = 1;
+    for (let prev = previousGoalPeriod(goal.period, period); prev && n < limit; ) {
+      const { own } = await this.target(goal, owner, prev);
+      if (own === undefined) break;
+      const actual = (await this.measured(goal, owner, prev, endOf(prev, owner.timeZone))).measured.value;
+      if (!(METRICS[goal.metric.type].direction === 'lower' ? actual.lte(own) : actual.gte(own))) break;
+      n++;
+      period = prev;
+      prev = previousGoalPeriod(goal.period, period);
+    }
+    return n;
+  }
+
   /** Last period's actual of the goal for the owner, measured as of the end of that period. */
   private async baseline(goal: Goal, owner: Owner, period: GoalPeriod): Promise<Dec | undefined> {
     if (goal.baseline !== 'last_period') return undefined;
     const last = previousGoalPeriod(goal.period, period);
     if (!last) return undefined;
-    const end = startOfLocalDay(addDays(last.end, 1), owner.timeZone);
-    return (await this.measured(goal, owner, last, new Date(end.getTime() - 1))).measured.value;
+    return (await this.measured(goal, owner, last, endOf(last, owner.timeZone))).measured.value;
   }
 
   /** The target of a goal for an owner and period, with the members' sum where the goal names a members' goal. */

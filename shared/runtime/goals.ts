@@ -76,6 +76,7 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
     org,
     tenant,
     figures: (q) => progress.figures(q),
+    streak: (goal, owner, asOf) => progress.streak(goal, owner, asOf),
     states: new GoalReminderRepository(doc, tableName(), () => clock().now()),
     effects: ledger(),
     chat: c.hook,
