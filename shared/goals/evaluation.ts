@@ -147,6 +147,11 @@ export class GoalEvaluation {
     return out;
   }
 
+  /** One owner's evaluation as of the instant (a dry run without `effects`): what explain shows. */
+  evaluateOwner(id: string, kind: 'rep' | 'team', asOf: Date): Promise<OwnerReport> {
+    return this.owner(id, kind, asOf);
+  }
+
   private managerOf(personId: string, today: string): Person | undefined {
     const { org } = this.deps;
     const p = org.person(personId);

@@ -265,6 +265,11 @@ export class GoalProgress {
     return { records, ctx, measured: measure(goal, records, ctx) };
   }
 
+  /** The goal's records of the owner dated in [from, to] (local dates), by the metric's date (explain's edges). */
+  recordsBetween(goal: Goal, owner: Owner, from: string, to: string): Promise<CanonicalRecord[]> {
+    return this.records(goal, owner, { key: `${from}..${to}`, start: from, end: to });
+  }
+
   /** An owner of a goal by id (a person, a team or the tenant), as progress sees it on `asOf`. */
   ownerOf(goal: Goal, id: string, asOf: Date): Owner | undefined {
     const q: ProgressQuery =

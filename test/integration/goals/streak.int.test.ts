@@ -6,22 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
-import { EffectLedger } from '../../../shared/effects/ledger';
-import { GoalEvaluation } from '../../../shared/goals/evaluation';
-import { GoalProgress } from '../../../shared/goals/progress';
 import { parseGoals } from '../../../shared/goals/validate';
-import { Dec } from '../../../shared/incentives/money';
 import { buildOrg } from '../../../shared/org/model';
-import { GoalReminderRepository } from '../../../shared/store/goal-reminders';
 import { GoalTargetRepository } from '../../../shared/store/goal-targets';
 import { RecordRepository } from '../../../shared/store/records';
-import {
-  type LocalTable,
-  performersFor,
-  RecordingMailer,
-  RecordingScheduler,
-  startLocalTable,
-} from '../../support/local-aws';
+import { type LocalTable, RecordingMailer, startLocalTable } from '../../support/local-aws';
+import { ACME, evaluationOn } from './support';
 
 const goals = parseGoals(
   {
@@ -55,13 +45,7 @@ const org = buildOrg({
   tenant: { timeZone: 'Asia/Shanghai', locale: 'zh-CN' },
   config: goals.doc.org,
 });
-const tenant = {
-  id: 'acme',
-  displayName: 'Acme',
-  timeZone: 'Asia/Shanghai',
-  currency: 'CNY',
-  mail: { sender: 'goals@acme.example' },
-};
+const tenant = ACME;
 const won = (id: string, owner: string, closeDate: string): CanonicalRecord => ({
   id,
   modifiedAt: `${closeDate}T04:00:00Z`,
@@ -76,38 +60,7 @@ const mailer = new RecordingMailer();
 const posts: { body: Record<string, unknown> }[] = [];
 const NOW = new Date('2026-10-15T13:00:00Z'); // 21:00 in Shanghai, 09:00 in New York (Thursday)
 
-const evaluation = () => {
-  const records = new RecordRepository(table.doc, table.tableName);
-  const targets = new GoalTargetRepository(table.doc, table.tableName);
-  const progress = new GoalProgress(goals, org, tenant, {
-    owned: (object, owner, lower, upper) => records.owned(object, owner, lower, upper),
-    target: async (goal, period, owner) => (await targets.get(goal, period, owner))?.target,
-    fxRate: () => new Dec(1),
-  });
-  const effects = new EffectLedger(
-    table.doc,
-    table.tableName,
-    {
-      ...performersFor(mailer, new RecordingScheduler()),
-      chat: async (p) => {
-        posts.push(p);
-        return 'posted';
-      },
-    },
-    () => NOW,
-  );
-  return new GoalEvaluation({
-    goals,
-    org,
-    tenant,
-    figures: (q) => progress.figures(q),
-    streak: (goal, owner, asOf) => progress.streak(goal, owner, asOf),
-    states: new GoalReminderRepository(table.doc, table.tableName, () => NOW),
-    effects,
-    chat: { url: 'https://hooks.slack.com/services/T/B/x', format: 'slack' },
-    correlationId: 'test',
-  });
-};
+const evaluation = () => evaluationOn(table, { goals, org, tenant }, { now: NOW, mailer, posts });
 
 beforeAll(async () => {
   table = await startLocalTable('goals-streak');
