@@ -89,6 +89,7 @@ export const runEvaluate = async (
     tenant: w.tenant,
     figures: (q) => progress.figures(q),
     streak: (goal, owner, asOf) => progress.streak(goal, owner, asOf),
+    checkinDeals: (person, today) => progress.weekDeals(person, today),
     states: w.reminders,
     ...(effects ? { effects } : {}),
     chat: chatHook(w),

@@ -15,6 +15,7 @@ import type { OutgoingEmail } from '../ports';
 import { addDays, isBusinessDay, isoWeekday, localTime } from '../workflows/calendar';
 import { chatPayload } from '../workflows/chat';
 import type { ChatFormat } from '../workflows/definition';
+import { type CheckinDeals, checkinBlocks } from './checkin';
 import { type Goal, WEEKDAYS } from './definition';
 import {
   checkinMail,
@@ -48,6 +49,8 @@ export interface EvaluationDeps {
   org: Org;
   tenant: EvaluationTenant;
   figures(q: ProgressQuery): Promise<GoalFigures[]>;
+  /** The rep's wins of the week and deals due, for the weekly check-in (GoalProgress.weekDeals). */
+  checkinDeals?(personId: string, today: string): Promise<CheckinDeals>;
   /** Periods in a row the owner met the goal, the current one included (GoalProgress.streak); 1 without it. */
   streak?(goalId: string, ownerId: string, asOf: Date): Promise<number>;
   states: {
@@ -229,7 +232,8 @@ export class GoalEvaluation {
       const fresh = decided.some((x) => x.d.next);
       const name = person?.name ?? id;
       if (fresh && items.length && isCheckinDay(goals, cal, today)) {
-        const m = checkinMail(name, today, items, mailCtx());
+        const deals = await this.deps.checkinDeals?.(id, today);
+        const m = checkinMail(name, today, items, mailCtx(), checkinBlocks(deals, items, today, locale));
         await this.send(report, `weekly-checkin#${id}#${today}`, person?.email, (to) =>
           email('weekly-checkin', to, m),
         );

@@ -331,6 +331,8 @@ export const checkinMail = (
   today: string,
   items: readonly GoalItem[],
   ctx: GoalMailContext,
+  /** Sections after the goals (goals/checkin.ts: wins, deals due, catching up). */
+  extra: readonly Block[] = [],
 ): RenderedMail => {
   const t = T[ctx.locale];
   const subject = t.checkinSubject(formatDayInPeriod(today, ctx.locale));
@@ -342,6 +344,7 @@ export const checkinMail = (
       { type: 'paragraph', text: t.hello(name) },
       { type: 'paragraph', text: t.checkinIntro },
       ...goalBlocks(items, ctx.locale, true),
+      ...extra,
     ],
     [t.checkinFooter],
   );

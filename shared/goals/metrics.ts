@@ -53,7 +53,11 @@ export const metricDateOf = (goal: Goal, r: CanonicalRecord): string =>
 const isTrue = (v: unknown) => v === true || v === 'true';
 
 /** The record's amount in the tenant currency on `date` (its close date by default), or why it has none. */
-const amountOf = (r: CanonicalRecord, ctx: MetricContext, on?: string): Dec | string => {
+export const tenantAmount = (
+  r: CanonicalRecord,
+  ctx: Pick<MetricContext, 'currency' | 'fxRate'>,
+  on?: string,
+): Dec | string => {
   if (r.amount === undefined) return ZERO;
   const from = r.currency ?? ctx.currency;
   const date = on ?? r.closeDate ?? r.modifiedAt.slice(0, 10);
@@ -93,7 +97,7 @@ export const verdict = (goal: Goal, r: CanonicalRecord, ctx: MetricContext): Ver
   switch (goal.metric.type) {
     case 'won_amount': {
       if (r.status !== 'won') return { excluded: `not won (${r.status ?? 'no status'})` };
-      const a = amountOf(r, ctx);
+      const a = tenantAmount(r, ctx);
       return typeof a === 'string' ? { skipped: a } : { value: a };
     }
     case 'won_deals':
@@ -103,7 +107,7 @@ export const verdict = (goal: Goal, r: CanonicalRecord, ctx: MetricContext): Ver
       return isTrue(r.fields.newAccount) ? one : { excluded: 'fields.newAccount is not true' };
     case 'new_pipeline_amount': {
       const created = createdAtOf(r);
-      const a = amountOf(r, ctx, ctx.localDate ? ctx.localDate(created) : created.slice(0, 10));
+      const a = tenantAmount(r, ctx, ctx.localDate ? ctx.localDate(created) : created.slice(0, 10));
       return typeof a === 'string' ? { skipped: a } : { value: a };
     }
     case 'new_pipeline_count':
@@ -172,7 +176,7 @@ export const weightedPipeline = (
       typeof p === 'number' || (typeof p === 'string' && /^\d{1,3}(\.\d+)?$/.test(p))
         ? new Dec(p)
         : undefined;
-    const a = amountOf(r, ctx);
+    const a = tenantAmount(r, ctx);
     if (pct === undefined || typeof a === 'string') {
       unweighted.push(r.id);
       continue;

@@ -12,6 +12,7 @@ import { Dec, moneyString, ZERO } from '../incentives/money';
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
 import type { Org, Person } from '../org/model';
 import { type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
+import { type CheckinDeals, checkinDeals } from './checkin';
 import { type Goal, METRICS } from './definition';
 import {
   type Measured,
@@ -268,6 +269,14 @@ export class GoalProgress {
   /** The goal's records of the owner dated in [from, to] (local dates), by the metric's date (explain's edges). */
   recordsBetween(goal: Goal, owner: Owner, from: string, to: string): Promise<CanonicalRecord[]> {
     return this.records(goal, owner, { key: `${from}..${to}`, start: from, end: to });
+  }
+
+  /** A rep's wins of the past week and open deals due by the end of this week, for the check-in. */
+  weekDeals(personId: string, today: string): Promise<CheckinDeals> {
+    return checkinDeals((lower, upper) => this.src.owned('deal', personId, lower, upper), today, {
+      currency: this.tenant.currency,
+      fxRate: this.src.fxRate,
+    });
   }
 
   /** An owner of a goal by id (a person, a team or the tenant), as progress sees it on `asOf`. */

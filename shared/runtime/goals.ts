@@ -77,6 +77,7 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
     tenant,
     figures: (q) => progress.figures(q),
     streak: (goal, owner, asOf) => progress.streak(goal, owner, asOf),
+    checkinDeals: (person, today) => progress.weekDeals(person, today),
     states: new GoalReminderRepository(doc, tableName(), () => clock().now()),
     effects: ledger(),
     chat: c.hook,

@@ -55,6 +55,7 @@ export const evaluationOn = (
     ...setup,
     figures: (q) => progress.figures(q),
     streak: (goal, owner, asOf) => progress.streak(goal, owner, asOf),
+    checkinDeals: (person, today) => progress.weekDeals(person, today),
     states: new GoalReminderRepository(table.doc, table.tableName, () => opts.now),
     effects,
     ...(posts ? { chat: { url: 'https://hooks.slack.com/services/T/B/x', format: 'slack' as const } } : {}),
