@@ -3,12 +3,14 @@
  * exactly as the hourly `goal-evaluation` function runs it: the same keys, so a message the function already sent
  * is not sent again. `--dry-run` prints what would be sent and, per goal, why or why not, and changes nothing.
  */
+
 import { readFileSync } from 'node:fs';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from '../../shared/adapters/aws/ses';
 import { ChatWebhookClient } from '../../shared/adapters/chat/webhook';
 import { EffectLedger } from '../../shared/effects/ledger';
 import { type EvaluationDeps, GoalEvaluation, type OwnerReport } from '../../shared/goals/evaluation';
+import { streakOf } from '../../shared/goals/streak';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { loadWorkflows } from '../../shared/workflows/compiled';
 import { type Terminal, UsageError } from './common';
@@ -88,7 +90,7 @@ export const runEvaluate = async (
     org: w.org,
     tenant: w.tenant,
     figures: (q) => progress.figures(q),
-    streak: (goal, owner, asOf) => progress.streak(goal, owner, asOf),
+    streak: (goal, owner, asOf) => streakOf(progress, goal, owner, asOf),
     checkinDeals: (person, today) => progress.weekDeals(person, today),
     states: w.reminders,
     ...(effects ? { effects } : {}),

@@ -3,9 +3,11 @@
  * those left out and why, and whether the day's evaluation sent or would send a reminder or recognition, and why
  * (shared/goals/explain.ts). Reads only: a dry run of the evaluation, nothing sent or stored.
  */
+
 import { EffectLedger } from '../../shared/effects/ledger';
 import { GoalEvaluation } from '../../shared/goals/evaluation';
 import { ExplainError, explainGoal, type GoalExplanation } from '../../shared/goals/explain';
+import { streakOf } from '../../shared/goals/streak';
 import { type Terminal, UsageError } from './common';
 import { asOfOption, progressFor } from './goals-sources';
 import type { GoalsOptions, GoalsWiring } from './goals-wiring';
@@ -72,7 +74,7 @@ export const runExplain = async (opts: ExplainOptions, w: GoalsWiring, term: Ter
     org: w.org,
     tenant: w.tenant,
     figures: (q) => progress.figures(q),
-    streak: (g, owner, at) => progress.streak(g, owner, at),
+    streak: (g, owner, at) => streakOf(progress, g, owner, at),
     states: reminders,
     correlationId: `cli:goals-explain:${asOf.toISOString()}`,
   });

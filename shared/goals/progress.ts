@@ -115,7 +115,7 @@ const ownedIn = (
 };
 
 /** The last millisecond of a period in the zone. */
-const endOf = (period: GoalPeriod, timeZone: string): Date =>
+export const endOf = (period: GoalPeriod, timeZone: string): Date =>
   new Date(startOfLocalDay(addDays(period.end, 1), timeZone).getTime() - 1);
 
 const CONCURRENCY = 8;
@@ -279,33 +279,15 @@ export class GoalProgress {
     });
   }
 
+  goal(id: string): Goal | undefined {
+    return this.goals.goal(id);
+  }
+
   /** An owner of a goal by id (a person, a team or the tenant), as progress sees it on `asOf`. */
   ownerOf(goal: Goal, id: string, asOf: Date): Owner | undefined {
     const q: ProgressQuery =
       goal.owner === 'rep' ? { asOf, person: id } : goal.owner === 'team' ? { asOf, team: id } : { asOf };
     return this.owners(goal, q).find((o) => o.id === id);
-  }
-
-  /**
-   * How many periods in a row, ending with the one containing `asOf` (counted as met), the owner met the goal: each
-   * earlier period measured as of its end against its target, back to the first one missed (at most `limit`).
-   */
-  async streak(goalId: string, ownerId: string, asOf: Date, limit = 12): Promise<number> {
-    const goal = this.goals.goal(goalId);
-    const owner = goal && this.ownerOf(goal, ownerId, asOf);
-    if (!goal || !owner) return 1;
-    let period = goalPeriodOn(goal.period, localDate(asOf.toISOString(), owner.timeZone));
-    let n = 1;
-    for (let prev = previousGoalPeriod(goal.period, period); prev && n < limit; ) {
-      const { own } = await this.target(goal, owner, prev);
-      if (own === undefined) break;
-      const actual = (await this.measured(goal, owner, prev, endOf(prev, owner.timeZone))).measured.value;
-      if (!(METRICS[goal.metric.type].direction === 'lower' ? actual.lte(own) : actual.gte(own))) break;
-      n++;
-      period = prev;
-      prev = previousGoalPeriod(goal.period, period);
-    }
-    return n;
   }
 
   /** Last period's actual of the goal for the owner, measured as of the end of that period. */
@@ -317,7 +299,7 @@ export class GoalProgress {
   }
 
   /** The target of a goal for an owner and period, with the members' sum where the goal names a members' goal. */
-  private async target(goal: Goal, owner: Owner, period: GoalPeriod): Promise<{ own?: Dec; members?: Dec }> {
+  async target(goal: Goal, owner: Owner, period: GoalPeriod): Promise<{ own?: Dec; members?: Dec }> {
     const t = goal.target;
     const members = async (): Promise<Dec | undefined> => {
       if (t.source === 'incentive_quota' || t.membersGoal === undefined) return undefined;

@@ -4,6 +4,7 @@
  * document's `chatWebhooks`), and a ledger that mails and posts to chat. The org is rebuilt on each run from the
  * CRM users the sync stored, so a new rep is evaluated without a redeploy. Undefined for a tenant without goals.
  */
+import { streakOf } from '../../shared/goals/streak';
 import { ChatWebhookClient } from '../adapters/chat/webhook';
 import { GoalEvaluation } from '../goals/evaluation';
 import { GoalProgress } from '../goals/progress';
@@ -76,7 +77,7 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
     org,
     tenant,
     figures: (q) => progress.figures(q),
-    streak: (goal, owner, asOf) => progress.streak(goal, owner, asOf),
+    streak: (goal, owner, asOf) => streakOf(progress, goal, owner, asOf),
     checkinDeals: (person, today) => progress.weekDeals(person, today),
     states: new GoalReminderRepository(doc, tableName(), () => clock().now()),
     effects: ledger(),

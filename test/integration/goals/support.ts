@@ -1,7 +1,9 @@
 /** A goal evaluation on a local table for the goals integration tests: progress, states and the effect ledger. */
+
 import { EffectLedger } from '../../../shared/effects/ledger';
 import { type EvaluationDeps, GoalEvaluation } from '../../../shared/goals/evaluation';
 import { GoalProgress, type ProgressTenant } from '../../../shared/goals/progress';
+import { streakOf } from '../../../shared/goals/streak';
 import type { CompiledGoals } from '../../../shared/goals/validate';
 import { Dec } from '../../../shared/incentives/money';
 import type { Org } from '../../../shared/org/model';
@@ -54,7 +56,7 @@ export const evaluationOn = (
   return new GoalEvaluation({
     ...setup,
     figures: (q) => progress.figures(q),
-    streak: (goal, owner, asOf) => progress.streak(goal, owner, asOf),
+    streak: (goal, owner, asOf) => streakOf(progress, goal, owner, asOf),
     checkinDeals: (person, today) => progress.weekDeals(person, today),
     states: new GoalReminderRepository(table.doc, table.tableName, () => opts.now),
     effects,
