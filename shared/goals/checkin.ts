@@ -76,7 +76,7 @@ const T = {
     noWins: 'No deals won in the past seven days.',
     due: 'Closing this week or overdue',
     noDue: 'No open deal closes this week, and none is overdue.',
-    head: ['Deal', 'Stage', 'Close date', 'Amount'],
+    head: ['Deal', 'Stage', 'Closes', 'Amount'],
     overdue: (d: string) => `${d} (overdue)`,
     more: (n: number) => `… and ${n} more`,
     pace: 'Back on pace',
@@ -89,8 +89,8 @@ const T = {
     noWins: '过去七天没有赢单。',
     due: '本周到期或已逾期的商机',
     noDue: '本周没有到期的商机，也没有逾期的商机。',
-    head: ['商机', '阶段', '预计成交日', '金额'],
-    overdue: (d: string) => `${d}（已逾期）`,
+    head: ['商机', '阶段', '成交日', '金额'],
+    overdue: (d: string) => `${d}（逾期）`,
     more: (n: number) => `……另有 ${n} 个`,
     pace: '追回进度',
     needed: (goal: string, perWeek: string, days: number, gap: string | null) =>
@@ -110,19 +110,24 @@ export const checkinBlocks = (
   const blocks: Block[] = [];
   const day = (d: string) => (d ? formatDayInPeriod(d, locale) : '—');
   const money = (v: string | null) => (v === null ? '—' : formatFigure(v, deals?.currency ?? '', locale));
-  const table = (rows: readonly CheckinDeal[], overdue: boolean): Block[] => [
+  // Wins need no stage column (they are won); deals due show theirs.
+  const table = (rows: readonly CheckinDeal[], due: boolean): Block[] => [
     {
       type: 'table',
-      head: t.head,
-      numeric: [3],
+      head: due ? t.head : [t.head[0], t.head[2], t.head[3]],
+      numeric: [due ? 3 : 2],
       rows: rows
         .slice(0, MAX_ROWS)
-        .map((d) => [
-          d.name,
-          d.stage ?? '—',
-          overdue && d.closeDate < today ? t.overdue(day(d.closeDate)) : day(d.closeDate),
-          money(d.amount),
-        ]),
+        .map((d) =>
+          due
+            ? [
+                d.name,
+                d.stage ?? '—',
+                d.closeDate < today ? t.overdue(day(d.closeDate)) : day(d.closeDate),
+                money(d.amount),
+              ]
+            : [d.name, day(d.closeDate), money(d.amount)],
+        ),
     },
     ...(rows.length > MAX_ROWS ? [{ type: 'note' as const, text: t.more(rows.length - MAX_ROWS) }] : []),
   ];

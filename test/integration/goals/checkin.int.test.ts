@@ -111,7 +111,7 @@ describe('the weekly check-in', () => {
     expect(m.text).not.toContain('Deal W0');
     expect(m.text).toContain('本周到期或已逾期的商机');
     expect(m.text).toContain('Deal O1');
-    expect(m.text).toContain('9月30日（已逾期）');
+    expect(m.text).toContain('9月30日（逾期）');
     expect(m.text).not.toContain('Deal O9');
     expect(m.text).not.toContain('Deal L1');
     // Won 12,345.67 + 999.00; 1–9 October: 7 business days of 22 ended, so 31,818.18 expected; 86,655.33 left
