@@ -10,6 +10,7 @@ import { GoalProgress } from '../../../shared/goals/progress';
 import { createdAtOf, goalDateOf } from '../../../shared/goals/record-dates';
 import { parseGoals } from '../../../shared/goals/validate';
 import { Dec } from '../../../shared/incentives/money';
+import { parseGenericBody } from '../../../shared/ingest/generic-webhook';
 import { buildOrg } from '../../../shared/org/model';
 
 const goal = (id: string, type: string, extra: Record<string, unknown> = {}) => ({
@@ -187,5 +188,27 @@ describe('metrics dated by creation', () => {
   it('median of an even count is the mean of the middle two, exactly', () => {
     expect(median(['0.1', '0.3', '0.2', '10'].map((v) => new Dec(v))).toFixed()).toBe('0.25');
     expect(median([]).toFixed()).toBe('0');
+  });
+});
+
+describe('createdAt on the generic webhook', () => {
+  const body = (createdAt: unknown) =>
+    JSON.stringify({
+      object: 'deal',
+      action: 'created',
+      record: { id: 'D-7', createdAt, modifiedAt: '2026-10-12T02:05:00Z', fields: {} },
+    });
+
+  it('takes an ISO instant with its offset, and the record keeps it', () => {
+    expect(parseGenericBody(body('2026-10-09T09:00:00+08:00')).record.createdAt).toBe(
+      '2026-10-09T09:00:00+08:00',
+    );
+    expect(createdAtOf(parseGenericBody(body('2026-10-09T09:00:00+08:00')).record)).toBe(
+      '2026-10-09T01:00:00.000Z',
+    );
+  });
+
+  it('refuses a creation time that is not an instant, naming the field', () => {
+    expect(() => parseGenericBody(body('2026-10-09'))).toThrow(/record\.createdAt/);
   });
 });
