@@ -8,7 +8,7 @@
 import type { CanonicalRecord, CrmObject } from '../../events';
 import { type Dec, moneyString } from '../incentives/money';
 import { addDays, localDate } from '../incentives/periods';
-import type { Goal } from './definition';
+import { type Goal, METRICS } from './definition';
 import type { OwnerReport } from './evaluation';
 import { metricDateOf, metricObject, verdict } from './metrics';
 import { goalPeriodOn } from './periods';
@@ -86,7 +86,7 @@ export const explainGoal = async (
     ...extra,
   });
   const unit = (v: Dec) =>
-    goal.metric.type.endsWith('amount') ? moneyString(v, deps.currency) : v.toDecimalPlaces(2).toFixed();
+    METRICS[goal.metric.type].money ? moneyString(v, deps.currency) : v.toDecimalPlaces(2).toFixed();
   const counted: ExplainedRecord[] = [];
   const leftOut: ExplainedRecord[] = [];
   const seen = new Set<string>();
