@@ -6,7 +6,7 @@
  * and why (the evaluation's dry-run decisions, what was stored, and the effect ledger's record of each message).
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
-import { type Dec, moneyString } from '../incentives/money';
+import { type Dec, fixedString, moneyString } from '../incentives/money';
 import { addDays, localDate } from '../incentives/periods';
 import { type Goal, METRICS } from './definition';
 import type { OwnerReport } from './evaluation';
@@ -86,7 +86,7 @@ export const explainGoal = async (
     ...extra,
   });
   const unit = (v: Dec) =>
-    METRICS[goal.metric.type].money ? moneyString(v, deps.currency) : v.toDecimalPlaces(2).toFixed();
+    METRICS[goal.metric.type].money ? moneyString(v, deps.currency) : fixedString(v, 2);
   const counted: ExplainedRecord[] = [];
   const leftOut: ExplainedRecord[] = [];
   const seen = new Set<string>();

@@ -219,7 +219,7 @@ describe('digest preview', () => {
       goal: 'won-amount',
       actual: '120000.00',
       target: '300000.00',
-      attainment: '0.4',
+      attainment: '0.4000',
     });
     expect(u1.accrual).toMatchObject({
       date: '2026-10-15',

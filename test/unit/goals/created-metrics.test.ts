@@ -134,14 +134,17 @@ describe('metrics dated by creation', () => {
     // The creation index, bounded by the local month's instants (and February's for the baseline).
     expect(reads).toContain('deal/li 2026-02-28T16:00:00.000Z..2026-03-31T15:59:59.999Z');
     expect(reads).toContain('deal/li 2026-01-31T16:00:00.000Z..2026-02-28T15:59:59.999Z');
-    expect(figures.find((x) => x.goal === 'pipeline-count')).toMatchObject({ actual: '2', baseline: null });
+    expect(figures.find((x) => x.goal === 'pipeline-count')).toMatchObject({
+      actual: '2.00',
+      baseline: null,
+    });
   });
 
   it('new pipeline in New York: the month’s ends in EST and EDT', async () => {
     const figures = await progress.figures({ asOf: new Date('2026-03-20T16:00:00Z'), person: 'ann' });
     expect(figures.find((x) => x.goal === 'pipeline-count')).toMatchObject({
-      actual: '2',
-      target: '2',
+      actual: '2.00',
+      target: '2.00',
       status: 'met',
     });
   });
@@ -166,11 +169,11 @@ describe('metrics dated by creation', () => {
     );
     expect(f).toMatchObject({
       unit: 'hours',
-      actual: '2.5',
-      target: '2',
-      expected: '2',
-      gap: '0.5',
-      projected: '2.5',
+      actual: '2.50',
+      target: '2.00',
+      expected: '2.00',
+      gap: '0.50',
+      projected: '2.50',
       neededPerWeek: null,
       status: 'behind',
     });
@@ -182,7 +185,7 @@ describe('metrics dated by creation', () => {
       (x) => x.goal === 'response',
     );
     // L1 2.5 h, L2 1 h, L3 waiting 1 h: median 1 h.
-    expect(f).toMatchObject({ actual: '1', gap: '-1', status: 'on_track' });
+    expect(f).toMatchObject({ actual: '1.00', gap: '-1.00', status: 'on_track' });
   });
 
   it('median of an even count is the mean of the middle two, exactly', () => {
