@@ -43,6 +43,12 @@ export const canonicalRecordSchema = z.strictObject({
   id: recordIdSchema,
   /** Source modification time: the record's version; older data never overwrites newer. */
   modifiedAt: z.iso.datetime({ offset: true }),
+  /**
+   * When the record was created in the source (Zoho Created_Time, Fxiaoke create_time, the generic webhook's own).
+   * Optional: a record without one keeps the creation time stored before, else the first version seen
+   * (store/records.ts), so "created in the period" never moves with later edits.
+   */
+  createdAt: z.optional(z.iso.datetime({ offset: true })),
   owner: z.optional(ownerSchema),
   name: z.optional(text(500)),
   email: z.optional(z.email()),

@@ -3,18 +3,18 @@
  * exactly as the hourly `goal-evaluation` function runs it: the same keys, so a message the function already sent
  * is not sent again. `--dry-run` prints what would be sent and, per goal, why or why not, and changes nothing.
  */
+
 import { readFileSync } from 'node:fs';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from '../../shared/adapters/aws/ses';
 import { ChatWebhookClient } from '../../shared/adapters/chat/webhook';
 import { EffectLedger } from '../../shared/effects/ledger';
 import { type EvaluationDeps, GoalEvaluation, type OwnerReport } from '../../shared/goals/evaluation';
-import { GoalProgress } from '../../shared/goals/progress';
-import { incentiveQuota } from '../../shared/goals/quota';
-import { Dec } from '../../shared/incentives/money';
+import { streakOf } from '../../shared/goals/streak';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { loadWorkflows } from '../../shared/workflows/compiled';
-import { parseInstant, type Terminal, UsageError } from './common';
+import { type Terminal, UsageError } from './common';
+import { asOfOption, progressFor } from './goals-sources';
 import type { GoalsWiring } from './goals-wiring';
 
 export interface EvaluateOptions {
@@ -81,25 +81,17 @@ export const runEvaluate = async (
   term: Terminal,
   ledger: (w: GoalsWiring) => EvaluationDeps['effects'] = environmentLedger,
 ): Promise<number> => {
-  const asOf = opts.asOf === undefined ? w.now() : parseInstant(opts.asOf);
-  if (!asOf)
-    throw new UsageError(
-      `--as-of must be an ISO-8601 instant with a zone, such as 2026-10-16T09:00:00+08:00; got ${JSON.stringify(opts.asOf)}`,
-    );
+  const asOf = asOfOption(opts.asOf, w.now);
   if (!w.reminders) throw new UsageError('goals evaluate needs the tenant table');
-  const book = w.book;
-  const progress = new GoalProgress(w.goals, w.org, w.tenant, {
-    owned: (object, owner, lower, upper) => w.records.owned(object, owner, lower, upper),
-    target: async (goal, period, owner) => (await w.targets.get(goal, period, owner))?.target,
-    ...(book ? { quota: incentiveQuota(book, w.tenant.currency) } : {}),
-    fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
-  });
+  const progress = progressFor(w);
   const effects = opts.dryRun ? undefined : ledger(w);
   const reports = await new GoalEvaluation({
     goals: w.goals,
     org: w.org,
     tenant: w.tenant,
     figures: (q) => progress.figures(q),
+    streak: (goal, owner, asOf) => streakOf(progress, goal, owner, asOf),
+    checkinDeals: (person, today) => progress.weekDeals(person, today),
     states: w.reminders,
     ...(effects ? { effects } : {}),
     chat: chatHook(w),

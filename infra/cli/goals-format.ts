@@ -70,7 +70,13 @@ export const progressText = (
     const rows = figures.filter((f) => f.goal === goal.id);
     if (!rows.length) continue;
     const n = (v: string | null, f: GoalFigures) =>
-      v === null ? '–' : f.unit === 'count' ? count(v, locale) : formatMoney(v, f.unit, locale);
+      v === null
+        ? '–'
+        : f.unit === 'count'
+          ? count(v, locale)
+          : f.unit === 'hours'
+            ? `${count(v, locale)} ${locale === 'zh-CN' ? '小时' : 'h'}`
+            : formatMoney(v, f.unit, locale);
     const title = goal.name[locale] ?? goal.name.en ?? goal.name['zh-CN'] ?? goal.id;
     const why = goal.why?.[locale] ?? goal.why?.en ?? goal.why?.['zh-CN'];
     const table = [
@@ -90,6 +96,9 @@ export const progressText = (
       ]),
     ];
     const notes = rows.flatMap((f) => [
+      ...(f.baseline != null
+        ? [`  ${f.name}: ${locale === 'zh-CN' ? '上期实际' : 'last period'} ${n(f.baseline, f)}`]
+        : []),
       ...(f.mismatch
         ? [
             locale === 'zh-CN'

@@ -1,12 +1,11 @@
 /**
- * `quotaflow goals <set|list|import|export|progress|evaluate|reindex>`: goal targets as data (versioned in the tenant's table:
+ * `quotaflow goals <set|list|import|export|progress|evaluate|explain|reindex>`: goal targets as data (versioned in the tenant's table:
  * who, when, old → new, reason) and progress as of an instant, over the goals in tenants/goals/<id>.json, the CRM
  * users the sync stored and the records it keeps. Exit codes: 0 done, 1 failed or refused, 2 bad arguments or config.
  */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { type GoalFigures, GoalProgress } from '../../shared/goals/progress';
-import { incentiveQuota } from '../../shared/goals/quota';
+import type { GoalFigures } from '../../shared/goals/progress';
 import {
   CsvError,
   checkTarget,
@@ -14,12 +13,13 @@ import {
   parseTargetsCsv,
   TARGET_HEADER,
 } from '../../shared/goals/targets-csv';
-import { Dec } from '../../shared/incentives/money';
 import type { Locale } from '../../shared/org/config';
 import { TargetConflictError, type TargetEntry } from '../../shared/store/goal-targets';
-import { parseInstant, type Terminal, UsageError, wiredAction } from './common';
+import { type Terminal, UsageError, wiredAction } from './common';
 import { type EvaluateOptions, runEvaluate } from './goals-evaluate';
+import { type ExplainOptions, runExplain } from './goals-explain';
 import { progressText } from './goals-format';
+import { asOfOption, progressFor } from './goals-sources';
 import { type GoalsOptions, type GoalsWiring, ownerCheck, wiringFromEnvironment } from './goals-wiring';
 import { explain } from './import';
 import { columns } from './table';
@@ -184,21 +184,11 @@ export const runProgress = (
 ) =>
   guarded(term, w, 'goals progress', async () => {
     if (opts.person && opts.team) throw new UsageError('give --person or --team, not both');
-    const asOf = opts.asOf === undefined ? w.now() : parseInstant(opts.asOf);
-    if (!asOf)
-      throw new UsageError(
-        `--as-of must be an ISO-8601 instant with a zone, such as 2026-10-16T18:00:00+08:00; got ${JSON.stringify(opts.asOf)}`,
-      );
+    const asOf = asOfOption(opts.asOf, w.now);
     if (opts.person && !w.org.person(opts.person))
       throw new UsageError(ownerCheck(w)('rep', opts.person) as string);
     if (opts.team && !w.org.team(opts.team)) throw new UsageError(ownerCheck(w)('team', opts.team) as string);
-    const book = w.book;
-    const progress = new GoalProgress(w.goals, w.org, w.tenant, {
-      owned: (object, owner, lower, upper) => w.records.owned(object, owner, lower, upper),
-      target: async (goal, period, owner) => (await w.targets.get(goal, period, owner))?.target,
-      ...(book ? { quota: incentiveQuota(book, w.tenant.currency) } : {}),
-      fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
-    });
+    const progress = progressFor(w);
     const figures: GoalFigures[] = await progress.figures({
       asOf,
       ...(opts.person ? { person: opts.person } : {}),
@@ -321,6 +311,26 @@ export const registerGoals = (program: Command): void => {
     .action(
       action((opts: GoalsOptions & EvaluateOptions, w, term) =>
         guarded(term, w, 'goals evaluate', () => runEvaluate(opts, w, term)),
+      ),
+    );
+  common(cmd.command('explain'))
+    .description(
+      'which records counted for one goal and owner (value, date), which were left out and why, and whether a reminder or recognition was sent and why',
+    )
+    .requiredOption('--goal <id>', 'a goal of tenants/goals/<id>.json')
+    .requiredOption('--person <id>', 'the owner: a person id, a team id (team goals) or the tenant id')
+    .option('--as-of <instant>', 'explain as of this ISO-8601 instant (with a zone) instead of now')
+    .option('--record <id...>', 'also say why these record ids did or did not count')
+    .addHelpText(
+      'after',
+      examples([
+        'goals explain --tenant demo --goal won-amount --person u1 --as-of 2026-10-14T09:00:00+08:00',
+        'goals explain --tenant demo --goal won-amount --person u1 --record D-1001 D-1002 --json',
+      ]),
+    )
+    .action(
+      action((opts: ExplainOptions, w, term) =>
+        guarded(term, w, 'goals explain', () => runExplain(opts, w, term)),
       ),
     );
   common(cmd.command('reindex'))

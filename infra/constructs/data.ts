@@ -33,5 +33,11 @@ export class Data extends Construct {
       sortKey: key(TABLE.gsi1.sortKey),
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE.gsi2.name,
+      partitionKey: key(TABLE.gsi2.partitionKey),
+      sortKey: key(TABLE.gsi2.sortKey),
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
   }
 }

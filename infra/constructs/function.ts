@@ -201,7 +201,7 @@ export class QuotaflowFunction extends Construct {
         acknowledgeWildcardResource(
           this,
           `${r.table.tableArn}/index/*`,
-          "The tenant's own table's indexes (gsi1 is the only one), as emitted by grantReadWriteData.",
+          "The tenant's own table's indexes (gsi1 and gsi2), as emitted by grantReadWriteData.",
         );
         return;
       case 'table:put':

@@ -26,14 +26,36 @@ const listen = (server: Server): Promise<string> =>
 /** Creates the tenant table (if absent) exactly as the CDK data construct declares it. */
 export const createTable = async (endpoint: string, tableName: string): Promise<void> => {
   const ddb = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const { partitionKey, sortKey, gsi1, gsi2 } = TABLE;
   try {
-    await ddb.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName);
+    ddb.destroy();
+    // dynalite cannot add an index to a table: local data from before gsi2 has to start afresh.
+    if (!indexes.includes(gsi2.name))
+      throw new Error(
+        `the local table ${tableName} predates index ${gsi2.name} (records by creation time): start with an empty --data-dir`,
+      );
     return;
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
-  const { partitionKey, sortKey, gsi1 } = TABLE;
-  const attributes = [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey];
+  const attributes = [
+    partitionKey,
+    sortKey,
+    gsi1.partitionKey,
+    gsi1.sortKey,
+    gsi2.partitionKey,
+    gsi2.sortKey,
+  ];
+  const index = (g: typeof gsi1 | typeof gsi2) => ({
+    IndexName: g.name,
+    KeySchema: [
+      { AttributeName: g.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: g.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
   try {
     await ddb.send(
       new CreateTableCommand({
@@ -44,16 +66,7 @@ export const createTable = async (endpoint: string, tableName: string): Promise<
           { AttributeName: partitionKey, KeyType: 'HASH' },
           { AttributeName: sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: gsi1.name,
-            KeySchema: [
-              { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
-              { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
+        GlobalSecondaryIndexes: [index(gsi1), index(gsi2)],
       }),
     );
   } finally {

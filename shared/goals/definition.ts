@@ -19,11 +19,14 @@ export const GOALS_SCHEMA_VERSION = 1;
  * is better; `money` whether the figure is an amount in the tenant currency.
  */
 export const METRICS = {
-  won_amount: { object: 'deal', money: true, direction: 'higher' },
-  won_deals: { object: 'deal', money: false, direction: 'higher' },
-  new_accounts_won: { object: 'deal', money: false, direction: 'higher' },
-  activities: { object: 'activity', money: false, direction: 'higher' },
-  leads_converted: { object: 'lead', money: false, direction: 'higher' },
+  won_amount: { object: 'deal', money: true, direction: 'higher', dated: 'goal' },
+  won_deals: { object: 'deal', money: false, direction: 'higher', dated: 'goal' },
+  new_accounts_won: { object: 'deal', money: false, direction: 'higher', dated: 'goal' },
+  new_pipeline_amount: { object: 'deal', money: true, direction: 'higher', dated: 'created' },
+  new_pipeline_count: { object: 'deal', money: false, direction: 'higher', dated: 'created' },
+  activities: { object: 'activity', money: false, direction: 'higher', dated: 'goal' },
+  leads_converted: { object: 'lead', money: false, direction: 'higher', dated: 'goal' },
+  first_response_time: { object: 'lead', money: false, direction: 'lower', dated: 'created' },
 } as const;
 export type MetricType = keyof typeof METRICS;
 export const ACTIVITY_TYPES = ['call', 'meeting', 'email', 'task'] as const;
@@ -98,6 +101,8 @@ export const goalSchema = z.strictObject({
   period: periodSchema,
   target: targetSourceSchema,
   milestones: z._default(z.array(milestoneSchema), []),
+  /** Show last period's actual beside this period's (computed, month/quarter/year goals). */
+  baseline: z.optional(z.literal('last_period')),
   /** When the owner hears about pace (goals/reminders.ts); on by default. */
   reminders: z._default(
     z.strictObject({

@@ -15,6 +15,7 @@ import type { OutgoingEmail } from '../ports';
 import { addDays, isBusinessDay, isoWeekday, localTime } from '../workflows/calendar';
 import { chatPayload } from '../workflows/chat';
 import type { ChatFormat } from '../workflows/definition';
+import { type CheckinDeals, checkinBlocks } from './checkin';
 import { type Goal, WEEKDAYS } from './definition';
 import {
   checkinMail,
@@ -48,6 +49,10 @@ export interface EvaluationDeps {
   org: Org;
   tenant: EvaluationTenant;
   figures(q: ProgressQuery): Promise<GoalFigures[]>;
+  /** The rep's wins of the week and deals due, for the weekly check-in (GoalProgress.weekDeals). */
+  checkinDeals?(personId: string, today: string): Promise<CheckinDeals>;
+  /** Periods in a row the owner met the goal, the current one included (GoalProgress.streak); 1 without it. */
+  streak?(goalId: string, ownerId: string, asOf: Date): Promise<number>;
   states: {
     states(ownerId: string): Promise<Map<string, ReminderState>>;
     save(ownerId: string, periodKey: string, goalId: string, state: ReminderState): Promise<void>;
@@ -145,6 +150,11 @@ export class GoalEvaluation {
     return out;
   }
 
+  /** One owner's evaluation as of the instant (a dry run without `effects`): what explain shows. */
+  evaluateOwner(id: string, kind: 'rep' | 'team', asOf: Date): Promise<OwnerReport> {
+    return this.owner(id, kind, asOf);
+  }
+
   private managerOf(personId: string, today: string): Person | undefined {
     const { org } = this.deps;
     const p = org.person(personId);
@@ -222,7 +232,8 @@ export class GoalEvaluation {
       const fresh = decided.some((x) => x.d.next);
       const name = person?.name ?? id;
       if (fresh && items.length && isCheckinDay(goals, cal, today)) {
-        const m = checkinMail(name, today, items, mailCtx());
+        const deals = await this.deps.checkinDeals?.(id, today);
+        const m = checkinMail(name, today, items, mailCtx(), checkinBlocks(deals, items, today, locale));
         await this.send(report, `weekly-checkin#${id}#${today}`, person?.email, (to) =>
           email('weekly-checkin', to, m),
         );
@@ -248,7 +259,9 @@ export class GoalEvaluation {
 
     for (const { goal, d } of decided)
       for (const r of d.recognitions) {
-        const item = { goal, figures: d.figures, recognition: r };
+        const streak =
+          r.kind === 'met' && this.deps.streak ? await this.deps.streak(goal.id, id, asOf) : undefined;
+        const item = { goal, figures: d.figures, recognition: r, ...(streak ? { streak } : {}) };
         const what = r.kind === 'met' ? 'met' : `milestone#${r.by}`;
         const key = `goal-recognition#${goal.id}#${d.figures.period}#${id}#${what}`;
         const recipients = kind === 'rep' ? [person] : org.members(id, today).map((m) => org.person(m));

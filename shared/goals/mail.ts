@@ -26,6 +26,37 @@ export interface GoalMailContext {
   branding?: Branding | undefined;
 }
 
+type StreakKind = 'month' | 'quarter' | 'year';
+const ORDINALS: Record<number, string> = {
+  2: 'second',
+  3: 'third',
+  4: 'fourth',
+  5: 'fifth',
+  6: 'sixth',
+  7: 'seventh',
+  8: 'eighth',
+  9: 'ninth',
+  10: 'tenth',
+  11: 'eleventh',
+  12: 'twelfth',
+};
+
+/** A met goal's recognition: `streak` periods in a row (this one included) when known. */
+export interface RecognitionItem {
+  goal: Goal;
+  figures: GoalFigures;
+  recognition: Recognition;
+  streak?: number;
+}
+
+/** "That is the third month in a row." for a streak of two or more periods of a month/quarter/year goal. */
+const streakText = (item: RecognitionItem, locale: Locale): string | undefined => {
+  const kind = item.goal.period.kind;
+  if (item.recognition.kind !== 'met' || kind === 'range' || !item.streak || item.streak < 2)
+    return undefined;
+  return T[locale].streak(item.streak, kind);
+};
+
 const T = {
   en: {
     hello: (n: string) => `Hi ${n},`,
@@ -56,6 +87,7 @@ const T = {
     milestoneIntro: (goal: string, v: string, by: string) =>
       `Well done: you reached the milestone of ${v} by ${by} on “${goal}”.`,
     chatMet: (who: string, goal: string, period: string) => `🎉 ${who} met “${goal}” for ${period}.`,
+    streak: (n: number, kind: StreakKind) => `That is the ${ORDINALS[n] ?? `${n}th`} ${kind} in a row.`,
     chatMilestone: (who: string, goal: string, v: string) => `👏 ${who} reached ${v} on “${goal}”.`,
     checkinSubject: (d: string) => `Your goals this week (${d})`,
     checkinIntro: 'Your weekly check-in: each goal, where it stands, and what each week needs from here.',
@@ -95,6 +127,8 @@ const T = {
     milestoneIntro: (goal: string, v: string, by: string) =>
       `干得好：你在“${goal}”上已于 ${by} 前达到 ${v} 的里程碑。`,
     chatMet: (who: string, goal: string, period: string) => `🎉 ${who} 达成了 ${period} 的目标“${goal}”！`,
+    streak: (n: number, kind: StreakKind) =>
+      `已连续 ${n} ${{ month: '个月', quarter: '个季度', year: '年' }[kind]}达成。`,
     chatMilestone: (who: string, goal: string, v: string) => `👏 ${who} 在“${goal}”上达到了 ${v}！`,
     checkinSubject: (d: string) => `本周目标进展（${d}）`,
     checkinIntro: '每周目标沟通：每个目标的进展、节奏，以及接下来每周需要完成多少。',
@@ -112,14 +146,15 @@ const T = {
 const counts = new Map<string, Intl.NumberFormat>();
 /** An amount in its currency, or a count, formatted for the locale. */
 export const formatFigure = (value: string, unit: string, locale: Locale): string => {
-  if (unit !== 'count') return formatMoney(value, unit, locale);
+  if (unit !== 'count' && unit !== 'hours') return formatMoney(value, unit, locale);
   let f = counts.get(locale);
   if (!f) {
     f = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
     counts.set(locale, f);
   }
   // Counts are at most two decimals (progress.ts): Number() is exact enough to show them.
-  return f.format(Number(value));
+  const shown = f.format(Number(value));
+  return unit === 'hours' ? `${shown} ${locale === 'zh-CN' ? '小时' : 'h'}` : shown;
 };
 
 export const goalName = (goal: Pick<Goal, 'name' | 'id'>, locale: Locale): string =>
@@ -249,11 +284,7 @@ export const escalationMail = (
 };
 
 /** The congratulation: a goal met (a rep's, or a team's to the whole team) or a milestone reached. */
-export const recognitionMail = (
-  name: string,
-  item: { goal: Goal; figures: GoalFigures; recognition: Recognition },
-  ctx: GoalMailContext,
-): RenderedMail => {
+export const recognitionMail = (name: string, item: RecognitionItem, ctx: GoalMailContext): RenderedMail => {
   const t = T[ctx.locale];
   const goal = goalName(item.goal, ctx.locale);
   const period = formatPeriod(item.figures.period, ctx.locale);
@@ -269,13 +300,14 @@ export const recognitionMail = (
       : item.figures.owner === 'team'
         ? t.teamMetIntro(goal, period)
         : t.metIntro(goal, period);
+  const streak = streakText(item, ctx.locale);
   return render(
     ctx,
     subject,
     subject,
     [
       { type: 'paragraph', text: t.hello(name) },
-      { type: 'paragraph', text: intro },
+      { type: 'paragraph', text: streak ? `${intro} ${streak}` : intro },
       { type: 'facts', rows: figureRows(item.figures, ctx.locale) },
     ],
     [],
@@ -283,16 +315,13 @@ export const recognitionMail = (
 };
 
 /** The team chat line for a recognition (plain text; chat.ts wraps it per provider). */
-export const recognitionChatText = (
-  who: string,
-  item: { goal: Goal; figures: GoalFigures; recognition: Recognition },
-  locale: Locale,
-): string => {
+export const recognitionChatText = (who: string, item: RecognitionItem, locale: Locale): string => {
   const t = T[locale];
   const goal = goalName(item.goal, locale);
   const r = item.recognition;
+  const streak = streakText(item, locale);
   return r.kind === 'met'
-    ? t.chatMet(who, goal, formatPeriod(item.figures.period, locale))
+    ? `${t.chatMet(who, goal, formatPeriod(item.figures.period, locale))}${streak ? ` ${streak}` : ''}`
     : t.chatMilestone(who, goal, formatFigure(r.value, item.figures.unit, locale));
 };
 
@@ -302,6 +331,8 @@ export const checkinMail = (
   today: string,
   items: readonly GoalItem[],
   ctx: GoalMailContext,
+  /** Sections after the goals (goals/checkin.ts: wins, deals due, catching up). */
+  extra: readonly Block[] = [],
 ): RenderedMail => {
   const t = T[ctx.locale];
   const subject = t.checkinSubject(formatDayInPeriod(today, ctx.locale));
@@ -313,6 +344,7 @@ export const checkinMail = (
       { type: 'paragraph', text: t.hello(name) },
       { type: 'paragraph', text: t.checkinIntro },
       ...goalBlocks(items, ctx.locale, true),
+      ...extra,
     ],
     [t.checkinFooter],
   );

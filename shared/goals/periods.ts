@@ -2,7 +2,7 @@
  * Goal periods as local date ranges in the owner's zone. Months and quarters are the incentive engine's periods
  * (incentives/periods.ts, one home for them); a year is "2026"; a from–to goal has one period keyed "<from>..<to>".
  */
-import { type Period as IncentivePeriod, parsePeriodKey, periodKeyOf } from '../incentives/periods';
+import { addDays, type Period as IncentivePeriod, parsePeriodKey, periodKeyOf } from '../incentives/periods';
 import type { GoalPeriodDefinition } from './definition';
 
 export interface GoalPeriod {
@@ -54,3 +54,7 @@ export const goalPeriodOfKey = (def: GoalPeriodDefinition, key: string): GoalPer
   }
   return p.kind === def.kind ? { key: p.key, start: p.start, end: p.end } : { error: `must be ${expected}` };
 };
+
+/** The period before `period` of a month, quarter or year goal; a from–to goal has none. */
+export const previousGoalPeriod = (def: GoalPeriodDefinition, period: GoalPeriod): GoalPeriod | undefined =>
+  def.kind === 'range' ? undefined : goalPeriodOn(def, addDays(period.start, -1));

@@ -13,16 +13,25 @@ import { Dec, fixedString, moneyString, ZERO } from '../incentives/money';
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
 import type { Org, Person } from '../org/model';
 import { type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
+import { type CheckinDeals, checkinDeals } from './checkin';
 import { type Goal, METRICS } from './definition';
-import { measure, metricObject, weightedPipeline } from './metrics';
+import {
+  type Measured,
+  type MetricContext,
+  measure,
+  metricDateOf,
+  metricObject,
+  weightedPipeline,
+} from './metrics';
 import { businessDays, coverage, type PaceStatus, pace } from './pace';
-import { type GoalPeriod, goalPeriodOn } from './periods';
-import { goalDateOf } from './record-dates';
+import { type GoalPeriod, goalPeriodOn, previousGoalPeriod } from './periods';
 import type { CompiledGoals } from './validate';
 
 export interface ProgressSources {
   /** An owner's live records of one object with goal dates in [lower, upper] (store/records.ts `owned`). */
   owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
+  /** An owner's live deals or leads created in [lower, upper], UTC instants (store/records.ts `created`). */
+  created?(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
   /** The stored target of (goal, period key, owner), a decimal string. */
   target(goal: string, period: string, owner: string): Promise<string | undefined>;
   /** The rep's incentive quota over the period in the tenant currency; undefined without a plan. */
@@ -51,6 +60,8 @@ export interface GoalFigures {
   unit: string;
   target: string | null;
   actual: string;
+  /** Last period's actual when the goal asks for it (`baseline: "last_period"`), else null. */
+  baseline?: string | null;
   expected: string | null;
   gap: string | null;
   attainment: string | null;
@@ -73,7 +84,7 @@ export interface ProgressQuery {
   team?: string;
 }
 
-interface Owner {
+export interface Owner {
   kind: Goal['owner'];
   id: string;
   name: string;
@@ -83,20 +94,30 @@ interface Owner {
   contributors: { id: string; from?: string; to?: string }[];
 }
 
-/** Records of one owner in [from, to] (local dates in the zone), by the index bounds of the object's date kind. */
+/**
+ * Records of one owner in [from, to] (local dates in the zone): by goal date through the owner index (deals by
+ * close date, others by instants), or by creation time through the creation index.
+ */
 const ownedIn = (
   src: ProgressSources,
+  by: 'goal' | 'created',
   object: CrmObject,
   ownerId: string,
   from: string,
   to: string,
   timeZone: string,
 ): Promise<CanonicalRecord[]> => {
-  if (object === 'deal') return src.owned(object, ownerId, from, to);
+  if (by === 'goal' && object === 'deal') return src.owned(object, ownerId, from, to);
   const lower = startOfLocalDay(from, timeZone).toISOString();
   const upper = new Date(startOfLocalDay(addDays(to, 1), timeZone).getTime() - 1).toISOString();
-  return src.owned(object, ownerId, lower, upper);
+  if (by === 'goal') return src.owned(object, ownerId, lower, upper);
+  if (!src.created) throw new Error('this progress source has no creation index (ProgressSources.created)');
+  return src.created(object, ownerId, lower, upper);
 };
+
+/** The last millisecond of a period in the zone. */
+export const endOf = (period: GoalPeriod, timeZone: string): Date =>
+  new Date(startOfLocalDay(addDays(period.end, 1), timeZone).getTime() - 1);
 
 const CONCURRENCY = 8;
 
@@ -128,11 +149,18 @@ export class GoalProgress {
     return out;
   }
 
-  private owned(object: CrmObject, ownerId: string, from: string, to: string, timeZone: string) {
-    const key = `${object}|${ownerId}|${from}|${to}|${timeZone}`;
+  private owned(
+    object: CrmObject,
+    ownerId: string,
+    from: string,
+    to: string,
+    timeZone: string,
+    by: 'goal' | 'created' = 'goal',
+  ) {
+    const key = `${by}|${object}|${ownerId}|${from}|${to}|${timeZone}`;
     let read = this.reads.get(key);
     if (!read) {
-      read = ownedIn(this.src, object, ownerId, from, to, timeZone);
+      read = ownedIn(this.src, by, object, ownerId, from, to, timeZone);
       this.reads.set(key, read);
     }
     return read;
@@ -195,20 +223,84 @@ export class GoalProgress {
     ];
   }
 
-  private async records(goal: Goal, owner: Owner, period: GoalPeriod): Promise<CanonicalRecord[]> {
-    const object = metricObject(goal);
+  private async records(
+    goal: Goal,
+    owner: Owner,
+    period: GoalPeriod,
+    object: CrmObject = metricObject(goal),
+    by: 'goal' | 'created' = METRICS[goal.metric.type].dated,
+    upTo = period.end,
+  ): Promise<CanonicalRecord[]> {
     const all: CanonicalRecord[] = [];
     for (const c of owner.contributors) {
       const from = max(period.start, c.from);
-      const to = min(period.end, c.to);
+      const to = min(upTo, c.to);
       if (from > to) continue;
-      all.push(...(await this.owned(object, c.id, from, to, owner.timeZone)));
+      all.push(...(await this.owned(object, c.id, from, to, owner.timeZone, by)));
     }
     return all;
   }
 
+  /**
+   * The goal's records of the owner in the period, the metric's context and the measure as of `asOf`. First
+   * response time also reads the owner's activities from the period's start to `asOf` (the index, bounded).
+   */
+  async measured(
+    goal: Goal,
+    owner: Owner,
+    period: GoalPeriod,
+    asOf: Date,
+  ): Promise<{ records: CanonicalRecord[]; ctx: MetricContext; measured: Measured }> {
+    const ctx: MetricContext = {
+      currency: this.tenant.currency,
+      fxRate: this.src.fxRate,
+      filter: this.goals.filter(goal.id),
+      localDate: (instant) => localDate(instant, owner.timeZone),
+    };
+    const records = await this.records(goal, owner, period);
+    if (goal.metric.type === 'first_response_time') {
+      const today = localDate(asOf.toISOString(), owner.timeZone);
+      const upTo = max(today, period.start);
+      const activities = await this.records(goal, owner, period, 'activity', 'goal', upTo);
+      ctx.responses = { activities, until: asOf };
+    }
+    return { records, ctx, measured: measure(goal, records, ctx) };
+  }
+
+  /** The goal's records of the owner dated in [from, to] (local dates), by the metric's date (explain's edges). */
+  recordsBetween(goal: Goal, owner: Owner, from: string, to: string): Promise<CanonicalRecord[]> {
+    return this.records(goal, owner, { key: `${from}..${to}`, start: from, end: to });
+  }
+
+  /** A rep's wins of the past week and open deals due by the end of this week, for the check-in. */
+  weekDeals(personId: string, today: string): Promise<CheckinDeals> {
+    return checkinDeals((lower, upper) => this.src.owned('deal', personId, lower, upper), today, {
+      currency: this.tenant.currency,
+      fxRate: this.src.fxRate,
+    });
+  }
+
+  goal(id: string): Goal | undefined {
+    return this.goals.goal(id);
+  }
+
+  /** An owner of a goal by id (a person, a team or the tenant), as progress sees it on `asOf`. */
+  ownerOf(goal: Goal, id: string, asOf: Date): Owner | undefined {
+    const q: ProgressQuery =
+      goal.owner === 'rep' ? { asOf, person: id } : goal.owner === 'team' ? { asOf, team: id } : { asOf };
+    return this.owners(goal, q).find((o) => o.id === id);
+  }
+
+  /** Last period's actual of the goal for the owner, measured as of the end of that period. */
+  private async baseline(goal: Goal, owner: Owner, period: GoalPeriod): Promise<Dec | undefined> {
+    if (goal.baseline !== 'last_period') return undefined;
+    const last = previousGoalPeriod(goal.period, period);
+    if (!last) return undefined;
+    return (await this.measured(goal, owner, last, endOf(last, owner.timeZone))).measured.value;
+  }
+
   /** The target of a goal for an owner and period, with the members' sum where the goal names a members' goal. */
-  private async target(goal: Goal, owner: Owner, period: GoalPeriod): Promise<{ own?: Dec; members?: Dec }> {
+  async target(goal: Goal, owner: Owner, period: GoalPeriod): Promise<{ own?: Dec; members?: Dec }> {
     const t = goal.target;
     const members = async (): Promise<Dec | undefined> => {
       if (t.source === 'incentive_quota' || t.membersGoal === undefined) return undefined;
@@ -244,13 +336,8 @@ export class GoalProgress {
     const period = goalPeriodOn(goal.period, today);
     const spec = METRICS[goal.metric.type];
     const show = (v: Dec) => (spec.money ? moneyString(v, this.tenant.currency) : fixedString(v, 2));
-    const ctx = {
-      currency: this.tenant.currency,
-      fxRate: this.src.fxRate,
-      filter: this.goals.filter(goal.id),
-    };
-    const records = await this.records(goal, owner, period);
-    const measured = measure(goal, records, ctx);
+    const { records, ctx, measured } = await this.measured(goal, owner, period, asOf);
+    const baseline = await this.baseline(goal, owner, period);
     const { own, members } = await this.target(goal, owner, period);
     const days = businessDays(owner.calendar, owner.timeZone, period, asOf);
     const base = {
@@ -262,8 +349,13 @@ export class GoalProgress {
       period: period.key,
       timeZone: owner.timeZone,
       metric: goal.metric.type,
-      unit: spec.money ? this.tenant.currency : 'count',
+      unit: spec.money
+        ? this.tenant.currency
+        : goal.metric.type === 'first_response_time'
+          ? 'hours'
+          : 'count',
       actual: show(measured.value),
+      baseline: baseline === undefined ? null : show(baseline),
       businessDays: { total: days.total, elapsed: days.elapsed, remaining: days.remaining },
       mismatch:
         own !== undefined && members !== undefined && !own.eq(members)
@@ -309,8 +401,7 @@ export class GoalProgress {
       milestones: goal.milestones.map((m) => {
         const by =
           typeof m.by === 'string' ? m.by : fractionDate(owner.calendar, period, new Dec(m.by.fraction));
-        const object = metricObject(goal);
-        const upTo = records.filter((r) => localDate(goalDateOf(object, r), owner.timeZone) <= by);
+        const upTo = records.filter((r) => localDate(metricDateOf(goal, r), owner.timeZone) <= by);
         const reached = measure(goal, upTo, ctx).value.gte(m.value);
         return {
           by,

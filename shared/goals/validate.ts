@@ -64,6 +64,11 @@ const crossCheck = (doc: GoalsDocument, filters: Map<string, Check>): Problem[] 
       add(`${at}.teams`, 'a tenant goal covers everyone; it names no teams');
     if (g.metric.activityTypes && g.metric.type !== 'activities')
       add(`${at}.metric.activityTypes`, 'only the activities metric counts by type');
+    if (g.baseline && g.period.kind === 'range')
+      add(
+        `${at}.baseline`,
+        'last_period needs a month, quarter or year period (a from–to goal has no last period)',
+      );
     if (g.period.kind === 'range' && g.period.from > g.period.to)
       add(`${at}.period.to`, `is before from (${g.period.from})`);
     const t = g.target;
@@ -71,9 +76,11 @@ const crossCheck = (doc: GoalsDocument, filters: Map<string, Check>): Problem[] 
       if (g.owner !== 'rep') add(`${at}.target.source`, 'incentive_quota is a rep’s quota: rep goals only');
       if (g.period.kind === 'range')
         add(`${at}.target.source`, 'incentive_quota needs a month, quarter or year period');
-      if (!METRICS[g.metric.type].money)
+      if (g.metric.type !== 'won_amount')
         add(`${at}.target.source`, 'incentive_quota is an amount: won_amount only');
     }
+    if (t.source !== 'incentive_quota' && t.membersGoal && METRICS[g.metric.type].direction === 'lower')
+      add(`${at}.target.membersGoal`, `${g.metric.type} is a median: members' targets do not add up`);
     if (t.source === 'members' && g.owner !== 'team')
       add(`${at}.target.source`, 'members is for team goals only');
     if ((t.source === 'members' || t.source === 'targets') && t.membersGoal !== undefined) {

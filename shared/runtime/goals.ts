@@ -4,6 +4,7 @@
  * document's `chatWebhooks`), and a ledger that mails and posts to chat. The org is rebuilt on each run from the
  * CRM users the sync stored, so a new rep is evaluated without a redeploy. Undefined for a tenant without goals.
  */
+import { streakOf } from '../../shared/goals/streak';
 import { ChatWebhookClient } from '../adapters/chat/webhook';
 import { GoalEvaluation } from '../goals/evaluation';
 import { GoalProgress } from '../goals/progress';
@@ -66,6 +67,7 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
   const book = c.book;
   const progress = new GoalProgress(c.goals, org, tenant, {
     owned: (object, owner, lower, upper) => records.owned(object, owner, lower, upper),
+    created: (object, owner, lower, upper) => records.created(object, owner, lower, upper),
     target: async (goal, period, owner) => (await targets.get(goal, period, owner))?.target,
     ...(book ? { quota: incentiveQuota(book, tenant.currency) } : {}),
     fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
@@ -75,6 +77,8 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
     org,
     tenant,
     figures: (q) => progress.figures(q),
+    streak: (goal, owner, asOf) => streakOf(progress, goal, owner, asOf),
+    checkinDeals: (person, today) => progress.weekDeals(person, today),
     states: new GoalReminderRepository(doc, tableName(), () => clock().now()),
     effects: ledger(),
     chat: c.hook,

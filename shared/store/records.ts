@@ -12,17 +12,46 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CanonicalRecord, CrmObject } from '../../events';
-import { goalDateOf } from '../goals/record-dates';
+import { createdAtOf, goalDateOf } from '../goals/record-dates';
 import { keys, TABLE } from './table-design';
 
 /** The owner index attributes (gsi1): only for live records with an owner, so the index stays sparse. */
-const ownerIndex = (s: StoredRecord) =>
+const ownerIndex = (s: StoredRecord, createdAt = createdAtOf(s.record)) =>
   s.deleted || !s.record.owner
     ? {}
     : {
         gsi1pk: keys.ownedRecords(s.object, s.record.owner.id),
         gsi1sk: `${goalDateOf(s.object, s.record)}#${s.record.id}`,
+        ...(CREATION_INDEXED.has(s.object)
+          ? {
+              gsi2pk: keys.createdRecords(s.object, s.record.owner.id),
+              gsi2sk: `${createdAt}#${s.record.id}`,
+            }
+          : {}),
       };
+
+/** Objects whose creation time a goal metric reads (new pipeline, first-response time to new leads). */
+const CREATION_INDEXED: ReadonlySet<CrmObject> = new Set(['deal', 'lead']);
+
+/**
+ * The creation time the index keeps (item attribute `createdAt`): the change's own, else the one stored before, else
+ * the oldest version known (the stored one's modification time, or this one's on first sight), so "created in the
+ * period" never moves with later edits of a record whose source sends no creation time.
+ */
+const creationOf = (next: StoredRecord, item: { data: StoredRecord; createdAt?: unknown } | undefined) =>
+  next.record.createdAt
+    ? createdAtOf(next.record)
+    : typeof item?.createdAt === 'string'
+      ? item.createdAt
+      : createdAtOf(item?.data.record ?? next.record);
+
+/** A record read through the creation index carries the creation time the index kept. */
+const withCreatedAt = (item: Record<string, unknown>): CanonicalRecord => {
+  const record = (item.data as StoredRecord).record;
+  return record.createdAt || typeof item.createdAt !== 'string'
+    ? record
+    : { ...record, createdAt: item.createdAt };
+};
 
 export interface StoredRecord {
   object: CrmObject;
@@ -81,30 +110,49 @@ export class RecordRepository {
     lower: string,
     upper: string,
   ): Promise<StoredRecord[]> {
-    const out: StoredRecord[] = [];
+    return this.query(TABLE.gsi1, keys.ownedRecords(object, ownerId), lower, upper, (item) =>
+      typeof item.stageSince === 'string'
+        ? { ...(item.data as StoredRecord), stageSince: item.stageSince }
+        : (item.data as StoredRecord),
+    );
+  }
+
+  /**
+   * One owner's live deals or leads created in [lower, upper] (UTC ISO instants), through the creation index (gsi2):
+   * reads only that owner's partition, never the table.
+   */
+  async created(
+    object: CrmObject,
+    ownerId: string,
+    lower: string,
+    upper: string,
+  ): Promise<CanonicalRecord[]> {
+    return this.query(TABLE.gsi2, keys.createdRecords(object, ownerId), lower, upper, withCreatedAt);
+  }
+
+  /** Every item of one index partition with a sort key in [lower, upper…], page by page. */
+  private async query<T>(
+    index: typeof TABLE.gsi1 | typeof TABLE.gsi2,
+    partition: string,
+    lower: string,
+    upper: string,
+    read: (item: Record<string, unknown>) => T,
+  ): Promise<T[]> {
+    const out: T[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: TABLE.gsi1.name,
-          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk BETWEEN :lo AND :hi',
-          ProjectionExpression: '#d, stageSince',
-          ExpressionAttributeNames: { '#d': 'data' },
-          ExpressionAttributeValues: {
-            ':p': keys.ownedRecords(object, ownerId),
-            ':lo': lower,
-            ':hi': `${upper}\uffff`,
-          },
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :p AND ${index.sortKey} BETWEEN :lo AND :hi`,
+          ProjectionExpression: '#d, #c, stageSince',
+          ExpressionAttributeNames: { '#d': 'data', '#c': 'createdAt' },
+          ExpressionAttributeValues: { ':p': partition, ':lo': lower, ':hi': `${upper}\uffff` },
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of page.Items ?? [])
-        out.push(
-          typeof item.stageSince === 'string'
-            ? { ...(item.data as StoredRecord), stageSince: item.stageSince }
-            : (item.data as StoredRecord),
-        );
+      for (const item of page.Items ?? []) out.push(read(item));
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
@@ -122,22 +170,31 @@ export class RecordRepository {
       const page = await this.doc.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :p) AND attribute_not_exists(gsi1pk)',
-          ExpressionAttributeValues: { ':p': 'REC#' },
+          FilterExpression:
+            'begins_with(pk, :p) AND (attribute_not_exists(gsi1pk) OR (attribute_not_exists(gsi2pk) AND (begins_with(pk, :deal) OR begins_with(pk, :lead))))',
+          ExpressionAttributeValues: { ':p': 'REC#', ':deal': 'REC#deal#', ':lead': 'REC#lead#' },
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
       for (const item of page.Items ?? []) {
-        const index = ownerIndex(item.data as StoredRecord);
-        if (!('gsi1pk' in index)) continue;
+        const index: Partial<Record<'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk', string>> = ownerIndex(
+          item.data as StoredRecord,
+          typeof item.createdAt === 'string' ? item.createdAt : undefined,
+        );
+        if (!index.gsi1pk) continue;
         try {
           await this.doc.send(
             new UpdateCommand({
               TableName: this.tableName,
               Key: { pk: item.pk, sk: item.sk },
-              UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk',
+              UpdateExpression: `SET gsi1pk = :pk, gsi1sk = :sk${index.gsi2pk ? ', gsi2pk = :pk2, gsi2sk = :sk2' : ''}`,
               ConditionExpression: 'version = :v',
-              ExpressionAttributeValues: { ':pk': index.gsi1pk, ':sk': index.gsi1sk, ':v': item.version },
+              ExpressionAttributeValues: {
+                ':pk': index.gsi1pk,
+                ':sk': index.gsi1sk,
+                ':v': item.version,
+                ...(index.gsi2pk ? { ':pk2': index.gsi2pk, ':sk2': index.gsi2sk } : {}),
+              },
             }),
           );
           indexed++;
@@ -154,7 +211,9 @@ export class RecordRepository {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.record(object, id), ConsistentRead: true }),
     );
-    return out.Item as { data: StoredRecord; events?: unknown[]; stageSince?: string } | undefined;
+    return out.Item as
+      | { data: StoredRecord; events?: unknown[]; stageSince?: string; createdAt?: unknown }
+      | undefined;
   }
 
   /**
@@ -181,6 +240,7 @@ export class RecordRepository {
       }
       const events = derive(previous);
       const stageSince = stageSinceOf(previous && { ...previous, stageSince: item?.stageSince }, next);
+      const createdAt = creationOf(next, item);
       try {
         await this.doc.send(
           new PutCommand({
@@ -189,7 +249,8 @@ export class RecordRepository {
               ...keys.record(next.object, next.record.id),
               type: 'record',
               version: next.version,
-              ...ownerIndex(next),
+              ...ownerIndex(next, createdAt),
+              ...(CREATION_INDEXED.has(next.object) ? { createdAt } : {}),
               data: next,
               ...(stageSince ? { stageSince } : {}),
               events,

@@ -7,6 +7,7 @@
  *   receipts not applied yet (sparse)   gsi1pk=RECEIPT#unapplied#<0..3>     gsi1sk=<receivedAt or last redrive ISO>#<provider>#<deliveryId>
  *   current record by object and id      pk=REC#<object>#<id>                sk=CURRENT
  *   an owner's records of one object     gsi1pk=OWNED#<object>#<ownerId>     gsi1sk=<goal date>#<id>   (records.ts)
+ *   an owner's deals and leads by creation gsi2pk=CREATED#<object>#<ownerId>  gsi2sk=<createdAt UTC ISO>#<id>   (records.ts)
  *   effect by deterministic key          pk=EFFECT#<key>                     sk=EFFECT
  *   effects pending past their lease     gsi1pk=EFFECT#pending               gsi1sk=<leaseUntil ISO>
  *   CRM access token by cache key        pk=TOKEN#<key>                      sk=TOKEN   (TTL: expiry + 1 day)
@@ -28,6 +29,8 @@ export const TABLE = {
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
   gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Deals and leads by creation time per owner (new pipeline, first-response time); sparse like gsi1. */
+  gsi2: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
 } as const;
 
 export const keys = {
@@ -40,6 +43,8 @@ export const keys = {
   record: (object: string, id: string) => ({ pk: `REC#${object}#${id}`, sk: 'CURRENT' }),
   /** gsi1 partition of one owner's records of one object (sparse: deleted and ownerless records are left out). */
   ownedRecords: (object: string, ownerId: string) => `OWNED#${object}#${ownerId}`,
+  /** gsi2 partition of one owner's deals or leads, sorted by creation time. */
+  createdRecords: (object: string, ownerId: string) => `CREATED#${object}#${ownerId}`,
   effect: (key: string) => ({ pk: `EFFECT#${key}`, sk: 'EFFECT' }),
   pendingEffects: 'EFFECT#pending',
   archivedEvent: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),

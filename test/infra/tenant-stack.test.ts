@@ -123,6 +123,7 @@ describe('demo tenant stack', () => {
       ],
       GlobalSecondaryIndexes: [
         expect.objectContaining({ IndexName: TABLE.gsi1.name, Projection: { ProjectionType: 'ALL' } }),
+        expect.objectContaining({ IndexName: TABLE.gsi2.name, Projection: { ProjectionType: 'ALL' } }),
       ],
     });
     expect(table?.Properties.TableName).toBeUndefined();

@@ -8,6 +8,10 @@ import { join, resolve } from 'node:path';
 import type { CanonicalRecord } from '../../events';
 import { parseTenantConfig } from '../../shared/config/tenant';
 import { renderDigest } from '../../shared/digest/render';
+import { checkinBlocks } from '../../shared/goals/checkin';
+import { checkinMail } from '../../shared/goals/mail';
+import type { GoalFigures } from '../../shared/goals/progress';
+import { parseGoals } from '../../shared/goals/validate';
 import {
   closePeriod,
   managerSummary,
@@ -52,6 +56,89 @@ const won = (id: string, date: string, amount: string, owners: [string, string][
   owners: owners.map(([repId, percent]) => ({ repId, percent })),
   ...over,
 });
+
+/** The weekly check-in of 王芳 on Monday 12 October 2026: her demo goals, a week's wins and deals due. */
+const checkinSample = (locale: 'zh-CN' | 'en') => {
+  // The goal definitions only: the sample needs no business calendars (they resolve holidays at deploy).
+  const { calendars: _, org: __, ...doc } = read('tenants/goals/demo.json') as Record<string, unknown>;
+  const goalsDoc = parseGoals(doc, 'tenants/goals/demo.json');
+  const figures = (goal: string, unit: string, over: Partial<GoalFigures>): GoalFigures => ({
+    goal,
+    owner: 'rep',
+    person: 'u1',
+    team: null,
+    name: '王芳',
+    period: '2026-10',
+    timeZone: 'Asia/Shanghai',
+    metric: goal,
+    unit,
+    target: null,
+    actual: '0',
+    baseline: null,
+    expected: null,
+    gap: null,
+    attainment: null,
+    neededPerDay: null,
+    neededPerWeek: null,
+    projected: null,
+    coverage: null,
+    status: 'on_track',
+    businessDays: { total: 22, elapsed: 7, remaining: 15 },
+    milestones: [],
+    mismatch: null,
+    skipped: [],
+    ...over,
+  });
+  const items = [
+    {
+      goal: goalsDoc.goal('won-amount'),
+      figures: figures('won-amount', 'CNY', {
+        target: '300000.00',
+        actual: '43344.67',
+        expected: '95454.55',
+        gap: '52109.88',
+        attainment: '0.1445',
+        neededPerWeek: '85551.78',
+        status: 'behind',
+      }),
+      reasons: [{ kind: 'behind', step: 5 }] as const,
+    },
+    {
+      goal: goalsDoc.goal('calls-meetings'),
+      figures: figures('calls-meetings', 'count', {
+        target: '44',
+        actual: '15',
+        expected: '14',
+        gap: '-1',
+        attainment: '0.3409',
+        neededPerWeek: '9.67',
+      }),
+      reasons: [],
+    },
+  ].flatMap((i) => (i.goal ? [{ ...i, goal: i.goal }] : []));
+  const deal = (id: string, name: string, stage: string, closeDate: string, amount: string) => ({
+    id,
+    name,
+    stage,
+    closeDate,
+    amount,
+  });
+  const deals = {
+    currency: 'CNY',
+    wins: [deal('D-1001', '华东物流 年度仓储合同', 'Closed Won', '2026-10-08', '32345.67')],
+    due: [
+      deal('D-1007', '星河零售 门店系统二期', 'Negotiation/Review', '2026-09-30', '80000.00'),
+      deal('D-1010', 'Northwind 华东分公司', 'Proposal/Price Quote', '2026-10-15', '150000.00'),
+    ],
+  };
+  return checkinMail(
+    '王芳',
+    '2026-10-12',
+    items,
+    { locale, tenantName: tenant.displayName, branding: tenant.branding },
+    checkinBlocks(deals, items, '2026-10-12', locale),
+  );
+};
 
 const run = () => {
   mkdirSync(OUT, { recursive: true });
@@ -164,6 +251,7 @@ const run = () => {
         branding: tenant.branding,
       }),
     );
+    write(`goal-checkin-${locale}`, checkinSample(locale));
     write(`unsubscribe-page-${locale}`, {
       html: unsubscribePage({ ...tenant, locale }, 'confirm', { address: lead.email, action: 'unsubscribe' }),
     });

@@ -150,6 +150,8 @@ export const normalizeFxiaokeRecord = (
     modifiedAt: new Date(modified).toISOString(),
     fields: { fxiaokeObject: apiName },
   };
+  const created = epochMs(data.create_time);
+  if (created !== undefined) record.createdAt = new Date(created).toISOString();
   if (ownerId) {
     record.owner = {
       id: ownerId,

@@ -146,9 +146,11 @@ export const normalizeZohoRecord = (
   if (object === 'activity' || object === 'deal') Object.assign(fields, zohoLinkFields(module, r));
   const name = displayName(module, r);
   const o = owner(r.Owner, opts.people);
+  const createdMs = Date.parse(str(r.Created_Time) ?? '');
   const candidate = {
     id: r.id,
     modifiedAt: new Date(ms).toISOString(),
+    ...(Number.isNaN(createdMs) ? {} : { createdAt: new Date(createdMs).toISOString() }),
     ...(o ? { owner: o } : {}),
     ...(name ? { name: name.slice(0, 500) } : {}),
     ...(isEmail(r.Email) ? { email: r.Email } : {}),

@@ -35,7 +35,7 @@ import { DISCRETE_PAGING_LIMIT, formatZohoDateTime, MAX_PER_PAGE, type ZohoRecor
  * What the list asks for: exactly the fields normalizeZohoRecord reads (lists need `fields`, at most 50). Currency
  * is left out because single-currency orgs have no such field; those records take the tenant's currency.
  */
-const BASE_FIELDS = ['Modified_Time', 'Owner'];
+const BASE_FIELDS = ['Modified_Time', 'Created_Time', 'Owner'];
 export const ZOHO_SCAN_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Deals: ['Deal_Name', 'Stage', 'Amount', 'Closing_Date'],
   Leads: ['First_Name', 'Last_Name', 'Full_Name', 'Email', 'Converted__s'],

@@ -62,6 +62,15 @@ describe('normalizeFxiaokeRecord', () => {
     });
   });
 
+  it('carries create_time (epoch ms) as createdAt', () => {
+    const { record } = normalizeFxiaokeRecord(
+      'NewOpportunityObj',
+      opportunity({ create_time: 1772296200000 }),
+      OPTS,
+    );
+    expect(record.createdAt).toBe('2026-02-28T16:30:00.000Z');
+  });
+
   it('derives won and lost from the tenant’s stage mapping', () => {
     expect(
       normalizeFxiaokeRecord('NewOpportunityObj', opportunity({ sales_stage: '5' }), OPTS).record.status,

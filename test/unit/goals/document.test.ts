@@ -57,6 +57,43 @@ describe('goals document', () => {
     ]);
   });
 
+  it('refuses a baseline without a last period, a quota that is not a won amount, and summed medians', () => {
+    const doc = demo();
+    doc.goals[0].metric = { type: 'new_pipeline_amount' };
+    doc.goals[1].baseline = 'last_period';
+    doc.goals[1].period = { kind: 'range', from: '2026-10-01', to: '2026-12-31' };
+    doc.goals.push(
+      {
+        ...doc.goals[2],
+        id: 'team-response',
+        metric: { type: 'first_response_time' },
+        target: { source: 'members', membersGoal: 'rep-response' },
+      },
+      {
+        ...doc.goals[1],
+        id: 'rep-response',
+        baseline: undefined,
+        metric: { type: 'first_response_time' },
+        period: { kind: 'month' },
+      },
+    );
+    expect(problems(doc)).toEqual([
+      { path: 'goals[0].target.source', message: 'incentive_quota is an amount: won_amount only' },
+      {
+        path: 'goals[1].baseline',
+        message: 'last_period needs a month, quarter or year period (a from–to goal has no last period)',
+      },
+      {
+        path: 'goals[2].target.membersGoal',
+        message: '"won-amount" counts new_pipeline_amount per month, not won_amount per month',
+      },
+      {
+        path: 'goals[3].target.membersGoal',
+        message: "first_response_time is a median: members' targets do not add up",
+      },
+    ]);
+  });
+
   it('schema problems name the path too', () => {
     const doc = demo();
     doc.goals[0].metric.type = 'happiness';

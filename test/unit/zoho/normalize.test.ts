@@ -40,6 +40,12 @@ describe('normalizeZohoRecord', () => {
     });
   });
 
+  it('carries Created_Time as createdAt (UTC), and none when Zoho sends none', () => {
+    const { record } = normalizeZohoRecord('Deals', { ...deal, Created_Time: '2026-03-01T00:30:00+08:00' });
+    expect(record.createdAt).toBe('2026-02-28T16:30:00.000Z');
+    expect(normalizeZohoRecord('Deals', deal).record.createdAt).toBeUndefined();
+  });
+
   it('maps stages to status through the configured won/lost values', () => {
     expect(dealStatus('Closed Lost')).toBe('lost');
     expect(dealStatus('Negotiation/Review')).toBe('open');

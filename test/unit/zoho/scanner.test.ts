@@ -61,7 +61,9 @@ describe('ZohoScanner', () => {
       [undefined, 't2200'],
       [undefined, 't2400'],
     ]);
-    expect(requests[0]?.query?.fields).toBe('Modified_Time,Owner,Deal_Name,Stage,Amount,Closing_Date');
+    expect(requests[0]?.query?.fields).toBe(
+      'Modified_Time,Created_Time,Owner,Deal_Name,Stage,Amount,Closing_Date',
+    );
     expect(JSON.parse(pages.at(-1)?.cursor ?? '')).toEqual({ done: true });
   });
 
