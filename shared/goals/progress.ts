@@ -12,6 +12,7 @@ import { Dec, moneyString, ZERO } from '../incentives/money';
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
 import type { Org, Person } from '../org/model';
 import { type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
+import { isIncremental, type StoredTotal } from './contributions';
 import { type Goal, METRICS } from './definition';
 import { measure, metricObject, weightedPipeline } from './metrics';
 import { businessDays, coverage, type PaceStatus, pace } from './pace';
@@ -27,6 +28,21 @@ export interface ProgressSources {
   /** The rep's incentive quota over the period in the tenant currency; undefined without a plan. */
   quota?(repId: string, period: GoalPeriod): Dec | undefined;
   fxRate(from: string, to: string, date: string): Dec | undefined;
+  /**
+   * The stored incremental total of (goal, period key, owner) (store/goal-progress.ts), for summable metrics:
+   * when given, progress reads it instead of the owner's records (one GetItem). Undefined: nothing counted yet.
+   */
+  stored?(goal: string, period: string, owner: string): Promise<StoredTotal | undefined>;
+}
+
+/** Exact sums of one goal, period and owner from its records: what the stored total must equal. */
+export interface RecomputedTotal {
+  goal: string;
+  period: string;
+  owner: string;
+  total: StoredTotal;
+  /** The records read, with their owner-index owner (the recompute repairs their contributions). */
+  records: CanonicalRecord[];
 }
 
 export interface ProgressTenant {
@@ -125,6 +141,83 @@ export class GoalProgress {
         );
     }
     return out;
+  }
+
+  /** Exact sums per summable goal and owner from the owner index: the nightly recompute's side of the check. */
+  async totals(q: ProgressQuery): Promise<RecomputedTotal[]> {
+    this.reads = new Map();
+    const out: RecomputedTotal[] = [];
+    for (const goal of this.goals.doc.goals) {
+      if (!isIncremental(goal)) continue;
+      const owners = this.owners(goal, q);
+      for (let i = 0; i < owners.length; i += CONCURRENCY)
+        out.push(
+          ...(await Promise.all(
+            owners.slice(i, i + CONCURRENCY).map((o) => this.recompute(goal, o, q.asOf)),
+          )),
+        );
+    }
+    return out;
+  }
+
+  private async recompute(goal: Goal, owner: Owner, asOf: Date): Promise<RecomputedTotal> {
+    const period = goalPeriodOn(goal.period, localDate(asOf.toISOString(), owner.timeZone));
+    const records = await this.records(goal, owner, period);
+    const sums = this.sums(goal, owner, period, records);
+    const milestones: Record<string, Dec> = {};
+    for (const by of sums.milestoneDates) milestones[by] = sums.reachedBy(by);
+    return {
+      goal: goal.id,
+      period: period.key,
+      owner: owner.id,
+      total: { actual: sums.value, pipeline: sums.pipeline, milestones, skipped: sums.skipped.length },
+      records,
+    };
+  }
+
+  private ctx(goal: Goal) {
+    return { currency: this.tenant.currency, fxRate: this.src.fxRate, filter: this.goals.filter(goal.id) };
+  }
+
+  /** A goal's sums for an owner and period from records read through the owner index. */
+  private sums(goal: Goal, owner: Owner, period: GoalPeriod, records: CanonicalRecord[]) {
+    const ctx = this.ctx(goal);
+    const measured = measure(goal, records, ctx);
+    const object = metricObject(goal);
+    return {
+      value: measured.value,
+      skipped: measured.skipped,
+      pipeline: goal.metric.type === 'won_amount' ? weightedPipeline(records, ctx).value : ZERO,
+      milestoneDates: this.milestoneDates(goal, owner, period),
+      reachedBy: (by: string) =>
+        measure(
+          goal,
+          records.filter((r) => localDate(goalDateOf(object, r), owner.timeZone) <= by),
+          ctx,
+        ).value,
+    };
+  }
+
+  private milestoneDates(goal: Goal, owner: Owner, period: GoalPeriod): string[] {
+    return goal.milestones.map((m) =>
+      typeof m.by === 'string' ? m.by : fractionDate(owner.calendar, period, new Dec(m.by.fraction)),
+    );
+  }
+
+  /** The sums from the stored total when it is equivalent (a summable metric, no record skipped), else read. */
+  private async sumsFor(goal: Goal, owner: Owner, period: GoalPeriod) {
+    const stored =
+      this.src.stored && isIncremental(goal)
+        ? await this.src.stored(goal.id, period.key, owner.id)
+        : undefined;
+    if (this.src.stored && isIncremental(goal) && !stored?.skipped)
+      return {
+        value: stored?.actual ?? ZERO,
+        skipped: [],
+        pipeline: stored?.pipeline ?? ZERO,
+        reachedBy: (by: string) => stored?.milestones[by] ?? ZERO,
+      };
+    return this.sums(goal, owner, period, await this.records(goal, owner, period));
   }
 
   private owned(object: CrmObject, ownerId: string, from: string, to: string, timeZone: string) {
@@ -244,13 +337,7 @@ export class GoalProgress {
     const spec = METRICS[goal.metric.type];
     const show = (v: Dec) =>
       spec.money ? moneyString(v, this.tenant.currency) : v.toDecimalPlaces(2).toFixed();
-    const ctx = {
-      currency: this.tenant.currency,
-      fxRate: this.src.fxRate,
-      filter: this.goals.filter(goal.id),
-    };
-    const records = await this.records(goal, owner, period);
-    const measured = measure(goal, records, ctx);
+    const measured = await this.sumsFor(goal, owner, period);
     const { own, members } = await this.target(goal, owner, period);
     const days = businessDays(owner.calendar, owner.timeZone, period, asOf);
     const base = {
@@ -292,9 +379,7 @@ export class GoalProgress {
     const p = pace({ target: own, actual: measured.value, days, better: spec.direction, thresholds });
     const opt = (v: Dec | undefined) => (v === undefined ? null : show(v));
     const cov =
-      goal.metric.type === 'won_amount'
-        ? coverage(weightedPipeline(records, ctx).value, own, measured.value)
-        : undefined;
+      goal.metric.type === 'won_amount' ? coverage(measured.pipeline, own, measured.value) : undefined;
     return {
       ...base,
       target: show(own),
@@ -306,12 +391,9 @@ export class GoalProgress {
       projected: opt(p.projected),
       coverage: cov ? cov.toDecimalPlaces(2).toFixed() : null,
       status: p.status,
-      milestones: goal.milestones.map((m) => {
-        const by =
-          typeof m.by === 'string' ? m.by : fractionDate(owner.calendar, period, new Dec(m.by.fraction));
-        const object = metricObject(goal);
-        const upTo = records.filter((r) => localDate(goalDateOf(object, r), owner.timeZone) <= by);
-        const reached = measure(goal, upTo, ctx).value.gte(m.value);
+      milestones: goal.milestones.map((m, i) => {
+        const by = this.milestoneDates(goal, owner, period)[i] as string;
+        const reached = measured.reachedBy(by).gte(m.value);
         return {
           by,
           value: show(new Dec(m.value)),
@@ -323,7 +405,7 @@ export class GoalProgress {
 }
 
 /** The business day by which `fraction` of the period's business days have passed (the period's end at most). */
-const fractionDate = (cal: BusinessCalendar, period: GoalPeriod, fraction: Dec): string => {
+export const fractionDate = (cal: BusinessCalendar, period: GoalPeriod, fraction: Dec): string => {
   const dates: string[] = [];
   for (let d = period.start; d <= period.end; d = addDays(d, 1)) if (isBusinessDay(cal, d)) dates.push(d);
   const n = fraction.times(dates.length).ceil().toNumber();

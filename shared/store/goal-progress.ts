@@ -1,0 +1,185 @@
+/**
+ * Stored goal progress (goals/incremental.ts): per record, what it contributes to goal totals now; per (goal,
+ * period, owner), the totals. Totals are changed only by ADD (concurrent changes of different records never
+ * conflict) with exact decimals (NumberValue: DynamoDB numbers keep 38 significant digits, no float on the way).
+ *
+ * Access patterns (table-design.ts):
+ *   a record's contributions          pk=GOALCONTRIB#<object>#<recordId>  sk=CONTRIB
+ *   a (goal, period, owner) total     pk=GOALACTUAL#<goalId>#<periodKey>  sk=<ownerId>
+ *   the nightly recompute's cursor    pk=GOALRECOMPUTE                    sk=<run day>
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  NumberValue,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Contribution, StoredTotal, TotalDelta } from '../goals/contributions';
+import type { ProgressStore, StoredContribution } from '../goals/incremental';
+import { Dec } from '../incentives/money';
+import { goalProgressKeys } from './table-design';
+
+const MILESTONE = 'ms#';
+
+/** Numbers back as strings, so decimals stay exact (the shared client would give JS numbers). */
+const exactReads = (doc: DynamoDBDocumentClient) =>
+  DynamoDBDocumentClient.from(doc as unknown as Parameters<typeof DynamoDBDocumentClient.from>[0], {
+    marshallOptions: { removeUndefinedValues: true },
+    unmarshallOptions: { wrapNumbers: (v: string) => v },
+  });
+
+const totalOf = (item: Record<string, unknown>): StoredTotal => {
+  const milestones: Record<string, Dec> = {};
+  for (const [k, v] of Object.entries(item))
+    if (k.startsWith(MILESTONE)) milestones[k.slice(MILESTONE.length)] = new Dec(String(v));
+  return {
+    actual: new Dec(String(item.actual ?? '0')),
+    pipeline: new Dec(String(item.pipeline ?? '0')),
+    milestones,
+    skipped: Number(item.skipped ?? 0),
+  };
+};
+
+export interface RecomputeCursor {
+  /** The goals and owners done so far, in the run's order. */
+  done: number;
+  finishedAt?: string;
+}
+
+export class GoalProgressRepository implements ProgressStore {
+  private readonly exact: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.exact = exactReads(doc);
+  }
+
+  async contribution(object: string, recordId: string): Promise<StoredContribution | undefined> {
+    const out = await this.exact.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: goalProgressKeys.contribution(object, recordId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    return { version: Number(out.Item.version), contributions: out.Item.contributions as Contribution[] };
+  }
+
+  async putContribution(
+    object: string,
+    recordId: string,
+    next: StoredContribution,
+    seen: number | undefined,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...goalProgressKeys.contribution(object, recordId),
+            type: 'goal-contribution',
+            version: next.version,
+            contributions: next.contributions,
+          },
+          ConditionExpression: seen === undefined ? 'attribute_not_exists(pk)' : 'version = :seen',
+          ...(seen === undefined ? {} : { ExpressionAttributeValues: { ':seen': seen } }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async addToTotals(deltas: readonly TotalDelta[]): Promise<void> {
+    // Independent totals: in parallel. Each is one UpdateItem of ADDs, so nothing is lost to a concurrent change.
+    await Promise.all(deltas.map((d) => this.addToTotal(d)));
+  }
+
+  private async addToTotal(d: TotalDelta): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const adds: string[] = [];
+    const add = (attr: string, v: Dec | number) => {
+      const i = adds.length;
+      names[`#a${i}`] = attr;
+      values[`:v${i}`] = typeof v === 'number' ? v : NumberValue.from(v.toFixed());
+      adds.push(`#a${i} :v${i}`);
+    };
+    add('actual', d.actual);
+    if (!d.pipeline.isZero()) add('pipeline', d.pipeline);
+    if (d.skipped) add('skipped', d.skipped);
+    for (const [by, v] of Object.entries(d.milestones)) add(`${MILESTONE}${by}`, v);
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: goalProgressKeys.total(d.goal, d.period, d.owner),
+        UpdateExpression: `SET #t = :t, #g = :g, #p = :p, #o = :o ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: { ...names, '#t': 'type', '#g': 'goal', '#p': 'period', '#o': 'owner' },
+        ExpressionAttributeValues: {
+          ...values,
+          ':t': 'goal-total',
+          ':g': d.goal,
+          ':p': d.period,
+          ':o': d.owner,
+        },
+      }),
+    );
+  }
+
+  async total(goal: string, period: string, owner: string): Promise<StoredTotal | undefined> {
+    const out = await this.exact.send(
+      new GetCommand({ TableName: this.tableName, Key: goalProgressKeys.total(goal, period, owner) }),
+    );
+    return out.Item ? totalOf(out.Item) : undefined;
+  }
+
+  /**
+   * Replaces one record's contributions to one total (the recompute's repair after a disagreement), if the record
+   * is still at `version`; its other contributions are left as they are. False when it moved on meanwhile.
+   */
+  async reseat(
+    object: string,
+    recordId: string,
+    version: number,
+    key: { goal: string; period: string; owner: string },
+    fresh: readonly Contribution[],
+  ): Promise<boolean> {
+    const stored = await this.contribution(object, recordId);
+    if (stored && stored.version > version) return false;
+    const same = (c: Contribution) => c.goal === key.goal && c.period === key.period && c.owner === key.owner;
+    const contributions = [...(stored?.contributions ?? []).filter((c) => !same(c)), ...fresh.filter(same)];
+    return this.putContribution(object, recordId, { version, contributions }, stored?.version);
+  }
+
+  async cursor(run: string): Promise<RecomputeCursor | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: goalProgressKeys.recompute(run),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item
+      ? {
+          done: Number(out.Item.done),
+          ...(out.Item.finishedAt ? { finishedAt: String(out.Item.finishedAt) } : {}),
+        }
+      : undefined;
+  }
+
+  async saveCursor(run: string, cursor: RecomputeCursor, expiresAt: number): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...goalProgressKeys.recompute(run), type: 'goal-recompute', ...cursor, expiresAt },
+      }),
+    );
+  }
+}
