@@ -74,8 +74,8 @@ type History = typeof history extends fc.Arbitrary<infer T> ? T : never;
 
 const changesOf = (h: History): Change[] => {
   const out: Change[] = [];
-  h.deals.forEach((versions, i) =>
-    versions.forEach((s, v) =>
+  for (const [i, versions] of h.deals.entries())
+    for (const [v, s] of versions.entries())
       out.push({
         object: 'deal',
         version: 1_000 + v,
@@ -90,11 +90,9 @@ const changesOf = (h: History): Change[] => {
           closeDate: s.closeDate,
           fields: { line: s.line, ...(s.probability !== undefined ? { probability: s.probability } : {}) },
         },
-      }),
-    ),
-  );
-  h.activities.forEach((versions, i) =>
-    versions.forEach((s, v) =>
+      });
+  for (const [i, versions] of h.activities.entries())
+    for (const [v, s] of versions.entries())
       out.push({
         object: 'activity',
         version: 1_000 + v,
@@ -108,9 +106,7 @@ const changesOf = (h: History): Change[] => {
             ...(s.occurredAt ? { occurredAt: s.occurredAt } : {}),
           },
         },
-      }),
-    ),
-  );
+      });
   return out;
 };
 
