@@ -93,6 +93,7 @@ export const runEvaluate = async (
     target: async (goal, period, owner) => (await w.targets.get(goal, period, owner))?.target,
     ...(book ? { quota: incentiveQuota(book, w.tenant.currency) } : {}),
     fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
+    ...(await w.progress?.source()),
   });
   const effects = opts.dryRun ? undefined : ledger(w);
   const reports = await new GoalEvaluation({

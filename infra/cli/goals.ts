@@ -198,6 +198,7 @@ export const runProgress = (
       target: async (goal, period, owner) => (await w.targets.get(goal, period, owner))?.target,
       ...(book ? { quota: incentiveQuota(book, w.tenant.currency) } : {}),
       fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
+      ...(await w.progress?.source()),
     });
     const figures: GoalFigures[] = await progress.figures({
       asOf,

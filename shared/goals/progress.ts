@@ -40,6 +40,8 @@ export interface RecomputedTotal {
   goal: string;
   period: string;
   owner: string;
+  /** The object the goal's metric reads. */
+  object: CrmObject;
   total: StoredTotal;
   /** The records read, with their owner-index owner (the recompute repairs their contributions). */
   records: CanonicalRecord[];
@@ -145,19 +147,32 @@ export class GoalProgress {
 
   /** Exact sums per summable goal and owner from the owner index: the nightly recompute's side of the check. */
   async totals(q: ProgressQuery): Promise<RecomputedTotal[]> {
-    this.reads = new Map();
+    const units = this.recomputeUnits(q);
     const out: RecomputedTotal[] = [];
-    for (const goal of this.goals.doc.goals) {
-      if (!isIncremental(goal)) continue;
-      const owners = this.owners(goal, q);
-      for (let i = 0; i < owners.length; i += CONCURRENCY)
-        out.push(
-          ...(await Promise.all(
-            owners.slice(i, i + CONCURRENCY).map((o) => this.recompute(goal, o, q.asOf)),
-          )),
-        );
-    }
+    for (let i = 0; i < units.length; i += CONCURRENCY)
+      out.push(...(await this.recomputeSums(q, units.slice(i, i + CONCURRENCY))));
     return out;
+  }
+
+  /** The (goal, owner) pairs of summable goals a recompute covers, in a stable order. */
+  recomputeUnits(q: ProgressQuery): { goal: string; owner: string }[] {
+    return this.goals.doc.goals
+      .filter(isIncremental)
+      .flatMap((goal) => this.owners(goal, q).map((owner) => ({ goal: goal.id, owner: owner.id })));
+  }
+
+  /** Exact sums of some of those pairs, read in parallel (reads shared between them). */
+  async recomputeSums(
+    q: ProgressQuery,
+    units: { goal: string; owner: string }[],
+  ): Promise<RecomputedTotal[]> {
+    this.reads = new Map();
+    const wanted = new Set(units.map((u) => `${u.goal}|${u.owner}`));
+    const pairs = this.goals.doc.goals
+      .filter((g) => isIncremental(g) && units.some((u) => u.goal === g.id))
+      .flatMap((goal) => this.owners(goal, q).map((owner) => ({ goal, owner })))
+      .filter((u) => wanted.has(`${u.goal.id}|${u.owner.id}`));
+    return Promise.all(pairs.map((u) => this.recompute(u.goal, u.owner, q.asOf)));
   }
 
   private async recompute(goal: Goal, owner: Owner, asOf: Date): Promise<RecomputedTotal> {
@@ -170,6 +185,7 @@ export class GoalProgress {
       goal: goal.id,
       period: period.key,
       owner: owner.id,
+      object: metricObject(goal),
       total: { actual: sums.value, pipeline: sums.pipeline, milestones, skipped: sums.skipped.length },
       records,
     };

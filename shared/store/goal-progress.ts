@@ -8,29 +8,34 @@
  *   a (goal, period, owner) total     pk=GOALACTUAL#<goalId>#<periodKey>  sk=<ownerId>
  *   the nightly recompute's cursor    pk=GOALRECOMPUTE                    sk=<run day>
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient,
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  GetItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
   GetCommand,
   NumberValue,
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Contribution, StoredTotal, TotalDelta } from '../goals/contributions';
-import type { ProgressStore, StoredContribution } from '../goals/incremental';
+import type { StoredContribution } from '../goals/incremental';
+import type { RecomputeStore } from '../goals/recompute';
 import { Dec } from '../incentives/money';
-import { goalProgressKeys } from './table-design';
+import { goalProgressKeys, ttlFrom } from './table-design';
+
+/** A recompute cursor is kept this long (a night's runs need it for hours). */
+const CURSOR_DAYS = 30;
 
 const MILESTONE = 'ms#';
+/** The recompute item that marks the totals complete (a run day is a date, so it never clashes). */
+const READY = 'READY';
 
-/** Numbers back as strings, so decimals stay exact (the shared client would give JS numbers). */
-const exactReads = (doc: DynamoDBDocumentClient) =>
-  DynamoDBDocumentClient.from(doc as unknown as Parameters<typeof DynamoDBDocumentClient.from>[0], {
-    marshallOptions: { removeUndefinedValues: true },
-    unmarshallOptions: { wrapNumbers: (v: string) => v },
-  });
-
-const totalOf = (item: Record<string, unknown>): StoredTotal => {
+/** A total read raw, so its numbers stay exact decimal strings (the document client would make them floats). */
+const totalOf = (raw: Record<string, AttributeValue>): StoredTotal => {
+  const item = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.N ?? v.S]));
   const milestones: Record<string, Dec> = {};
   for (const [k, v] of Object.entries(item))
     if (k.startsWith(MILESTONE)) milestones[k.slice(MILESTONE.length)] = new Dec(String(v));
@@ -48,18 +53,15 @@ export interface RecomputeCursor {
   finishedAt?: string;
 }
 
-export class GoalProgressRepository implements ProgressStore {
-  private readonly exact: DynamoDBDocumentClient;
-
+export class GoalProgressRepository implements RecomputeStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {
-    this.exact = exactReads(doc);
-  }
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async contribution(object: string, recordId: string): Promise<StoredContribution | undefined> {
-    const out = await this.exact.send(
+    const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
         Key: goalProgressKeys.contribution(object, recordId),
@@ -134,8 +136,9 @@ export class GoalProgressRepository implements ProgressStore {
   }
 
   async total(goal: string, period: string, owner: string): Promise<StoredTotal | undefined> {
-    const out = await this.exact.send(
-      new GetCommand({ TableName: this.tableName, Key: goalProgressKeys.total(goal, period, owner) }),
+    const key = goalProgressKeys.total(goal, period, owner);
+    const out = await this.doc.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
     );
     return out.Item ? totalOf(out.Item) : undefined;
   }
@@ -174,11 +177,52 @@ export class GoalProgressRepository implements ProgressStore {
       : undefined;
   }
 
-  async saveCursor(run: string, cursor: RecomputeCursor, expiresAt: number): Promise<void> {
+  /**
+   * Whether the totals are complete: a recompute has finished at least once since incremental progress began
+   * (records stored before it, or imported without events, are in the totals only from then on). Readers use the
+   * stored totals only then, and read records before.
+   */
+  async ready(): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: goalProgressKeys.recompute(READY) }),
+    );
+    return out.Item !== undefined;
+  }
+
+  /** The `stored` source of GoalProgress (progress.ts) once the totals are complete; {} before. */
+  async source(): Promise<{
+    stored?: (goal: string, period: string, owner: string) => Promise<StoredTotal | undefined>;
+  }> {
+    return (await this.ready()) ? { stored: (goal, period, owner) => this.total(goal, period, owner) } : {};
+  }
+
+  async saveCursor(run: string, cursor: RecomputeCursor): Promise<void> {
+    if (cursor.finishedAt)
+      await this.doc
+        .send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...goalProgressKeys.recompute(READY),
+              type: 'goal-recompute',
+              firstRun: run,
+              finishedAt: cursor.finishedAt,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch((err) => {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        });
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...goalProgressKeys.recompute(run), type: 'goal-recompute', ...cursor, expiresAt },
+        Item: {
+          ...goalProgressKeys.recompute(run),
+          type: 'goal-recompute',
+          ...cursor,
+          expiresAt: ttlFrom(this.now(), CURSOR_DAYS),
+        },
       }),
     );
   }
