@@ -110,6 +110,22 @@ const targetsOf = (goal: Goal, ownerId: string, m: ContributionModel): Target[] 
   });
 };
 
+/** Fraction dates walk the period's days on the calendar: worked out once per calendar, period and fraction. */
+const fractionDates = new WeakMap<BusinessCalendar, Map<string, string>>();
+const fractionDateOf = (
+  m: ContributionModel,
+  cal: BusinessCalendar,
+  period: GoalPeriod,
+  fraction: string,
+) => {
+  const known = fractionDates.get(cal) ?? new Map<string, string>();
+  fractionDates.set(cal, known);
+  const key = `${period.key}|${fraction}`;
+  const date = known.get(key) ?? m.fractionDate(cal, period, new Dec(fraction));
+  known.set(key, date);
+  return date;
+};
+
 /** The record's local date in a zone, as GoalProgress bounds its owner-index reads. */
 const localGoalDate = (object: CrmObject, record: CanonicalRecord, timeZone: string): string | undefined => {
   const d = goalDateOf(object, record);
@@ -146,7 +162,7 @@ export const contributionsOf = (state: RecordState, m: ContributionModel): Contr
         ? []
         : goal.milestones
             .map((ms) =>
-              typeof ms.by === 'string' ? ms.by : m.fractionDate(t.calendar, period, new Dec(ms.by.fraction)),
+              typeof ms.by === 'string' ? ms.by : fractionDateOf(m, t.calendar, period, ms.by.fraction),
             )
             .filter((by) => date <= by);
       out.push({
