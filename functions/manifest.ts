@@ -240,8 +240,10 @@ export const functions: readonly FunctionSpec[] = [
       {
         kind: 'schedule',
         name: 'goalRecompute',
-        defaultExpression: 'cron(30 2 * * ? *)',
-        description: 'Nightly at 02:30 local: recompute goal totals and correct the incremental state',
+        // Hourly through the night: the first run recomputes; one that nears its deadline leaves a cursor and the next
+        // carries on; once the night's run has finished, the later ones cost a read.
+        defaultExpression: 'cron(30 1-5 * * ? *)',
+        description: 'Nightly, 01:30 to 05:30 local: recompute goal totals, correct the incremental state',
       },
     ],
     access: ['table'],
