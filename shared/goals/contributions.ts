@@ -192,8 +192,14 @@ export interface TotalDelta {
   skipped: number;
 }
 
-export const totalKey = (c: { goal: string; period: string; owner: string }) =>
-  `${c.goal}|${c.period}|${c.owner}`;
+/** Which total: a goal, a period key and an owner (a rep, a team or the tenant). */
+export interface TotalKey {
+  goal: string;
+  period: string;
+  owner: string;
+}
+
+export const totalKey = (c: TotalKey) => `${c.goal}|${c.period}|${c.owner}`;
 
 /**
  * Old contributions out, new ones in, per total; totals that do not change are left out, so a change that moves

@@ -12,7 +12,7 @@ import { Dec, moneyString, ZERO } from '../incentives/money';
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
 import type { Org, Person } from '../org/model';
 import { type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
-import { isIncremental, type StoredTotal } from './contributions';
+import { isIncremental, type StoredTotal, type TotalKey, totalKey } from './contributions';
 import { type Goal, METRICS } from './definition';
 import { measure, metricObject, weightedPipeline } from './metrics';
 import { businessDays, coverage, type PaceStatus, pace } from './pace';
@@ -29,10 +29,11 @@ export interface ProgressSources {
   quota?(repId: string, period: GoalPeriod): Dec | undefined;
   fxRate(from: string, to: string, date: string): Dec | undefined;
   /**
-   * The stored incremental total of (goal, period key, owner) (store/goal-progress.ts), for summable metrics:
-   * when given, progress reads it instead of the owner's records (one GetItem). Undefined: nothing counted yet.
+   * The stored incremental totals of some (goal, period key, owner) (store/goal-progress.ts), by `totalKey`, for
+   * summable metrics: when given, progress reads them (a batch read for all the query's goals and owners) instead
+   * of the owners' records. A key left out: nothing counted yet.
    */
-  stored?(goal: string, period: string, owner: string): Promise<StoredTotal | undefined>;
+  stored?(keys: readonly TotalKey[]): Promise<Map<string, StoredTotal>>;
 }
 
 /** Exact sums of one goal, period and owner from its records: what the stored total must equal. */
@@ -131,8 +132,22 @@ export class GoalProgress {
   /** Reads of this run by (object, owner, bounds): a rep's deals read for their goal serve their team's too. */
   private reads = new Map<string, Promise<CanonicalRecord[]>>();
 
+  /** This run's stored totals, read up front in one batch (undefined without a `stored` source). */
+  private storedTotals: Map<string, StoredTotal> | undefined;
+
   async figures(q: ProgressQuery): Promise<GoalFigures[]> {
     this.reads = new Map();
+    this.storedTotals = this.src.stored
+      ? await this.src.stored(
+          this.goals.doc.goals.filter(isIncremental).flatMap((goal) =>
+            this.owners(goal, q).map((o) => ({
+              goal: goal.id,
+              period: goalPeriodOn(goal.period, localDate(q.asOf.toISOString(), o.timeZone)).key,
+              owner: o.id,
+            })),
+          ),
+        )
+      : undefined;
     const out: GoalFigures[] = [];
     for (const goal of this.goals.doc.goals) {
       const owners = this.owners(goal, q);
@@ -222,11 +237,8 @@ export class GoalProgress {
 
   /** The sums from the stored total when it is equivalent (a summable metric, no record skipped), else read. */
   private async sumsFor(goal: Goal, owner: Owner, period: GoalPeriod) {
-    const stored =
-      this.src.stored && isIncremental(goal)
-        ? await this.src.stored(goal.id, period.key, owner.id)
-        : undefined;
-    if (this.src.stored && isIncremental(goal) && !stored?.skipped)
+    const stored = this.storedTotals?.get(totalKey({ goal: goal.id, period: period.key, owner: owner.id }));
+    if (this.storedTotals && isIncremental(goal) && !stored?.skipped)
       return {
         value: stored?.actual ?? ZERO,
         skipped: [],

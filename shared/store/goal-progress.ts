@@ -10,6 +10,8 @@
  */
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
   GetItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -20,7 +22,13 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Contribution, StoredTotal, TotalDelta } from '../goals/contributions';
+import {
+  type Contribution,
+  type StoredTotal,
+  type TotalDelta,
+  type TotalKey,
+  totalKey,
+} from '../goals/contributions';
 import type { StoredContribution } from '../goals/incremental';
 import type { RecomputeStore } from '../goals/recompute';
 import { Dec } from '../incentives/money';
@@ -30,6 +38,8 @@ import { goalProgressKeys, ttlFrom } from './table-design';
 const CURSOR_DAYS = 30;
 
 const MILESTONE = 'ms#';
+/** BatchGetItem's limit. */
+const BATCH_GET = 100;
 /** The recompute item that marks the totals complete (a run day is a date, so it never clashes). */
 const READY = 'READY';
 
@@ -189,11 +199,33 @@ export class GoalProgressRepository implements RecomputeStore {
     return out.Item !== undefined;
   }
 
+  /** Many totals by `totalKey`, read in batches of 100 (absent totals are left out). */
+  async totals(wanted: readonly TotalKey[]): Promise<Map<string, StoredTotal>> {
+    const out = new Map<string, StoredTotal>();
+    const unique = [...new Map(wanted.map((k) => [totalKey(k), k])).values()];
+    for (let i = 0; i < unique.length; i += BATCH_GET) {
+      let keys: Record<string, AttributeValue>[] | undefined = unique.slice(i, i + BATCH_GET).map((k) => {
+        const key = goalProgressKeys.total(k.goal, k.period, k.owner);
+        return { pk: { S: key.pk }, sk: { S: key.sk } };
+      });
+      for (let attempt = 0; keys?.length; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        const page: BatchGetItemCommandOutput = await this.doc.send(
+          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+        );
+        for (const item of page.Responses?.[this.tableName] ?? []) {
+          const [, goal = '', period = ''] = /^GOALACTUAL#([^#]+)#(.+)$/.exec(item.pk?.S ?? '') ?? [];
+          out.set(totalKey({ goal, period, owner: item.sk?.S ?? '' }), totalOf(item));
+        }
+        keys = page.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return out;
+  }
+
   /** The `stored` source of GoalProgress (progress.ts) once the totals are complete; {} before. */
-  async source(): Promise<{
-    stored?: (goal: string, period: string, owner: string) => Promise<StoredTotal | undefined>;
-  }> {
-    return (await this.ready()) ? { stored: (goal, period, owner) => this.total(goal, period, owner) } : {};
+  async source(): Promise<{ stored?: (keys: readonly TotalKey[]) => Promise<Map<string, StoredTotal>> }> {
+    return (await this.ready()) ? { stored: (keys) => this.totals(keys) } : {};
   }
 
   async saveCursor(run: string, cursor: RecomputeCursor): Promise<void> {

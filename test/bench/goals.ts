@@ -30,6 +30,7 @@ import { GoalProgressRepository } from '../../shared/store/goal-progress';
 import { RecordRepository } from '../../shared/store/records';
 import { goalProgressKeys, keys } from '../../shared/store/table-design';
 import { countWrites, startLocalTable } from '../support/local-aws';
+import { lcg } from './incentives';
 
 export interface GoalFigures {
   reps: number;
@@ -52,11 +53,6 @@ export interface GoalFigures {
   writesPerAffectedGoal: number;
   maxWritesPerAffectedGoal: number;
 }
-
-const lcg = (seed: number) => () => {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-};
 
 const TENANT = { id: 'bench', currency: 'CNY', timeZone: 'Asia/Shanghai' };
 const AS_OF = new Date('2026-10-20T01:00:00Z');

@@ -13,6 +13,7 @@ import {
   emptyTotal,
   type StoredTotal,
   type TotalDelta,
+  type TotalKey,
   totalKey,
 } from '../../shared/goals/contributions';
 import type { ProgressStore, StoredContribution } from '../../shared/goals/incremental';
@@ -144,6 +145,15 @@ export class MemoryProgress implements ProgressStore {
   async total(goal: string, period: string, owner: string) {
     return this.totals.get(totalKey({ goal, period, owner }));
   }
+
+  async many(keys: readonly TotalKey[]): Promise<Map<string, StoredTotal>> {
+    const out = new Map<string, StoredTotal>();
+    for (const k of keys) {
+      const t = this.totals.get(totalKey(k));
+      if (t) out.set(totalKey(k), t);
+    }
+    return out;
+  }
 }
 
 export const progressOver = (records: MemoryRecords, stored?: MemoryProgress) =>
@@ -151,5 +161,5 @@ export const progressOver = (records: MemoryRecords, stored?: MemoryProgress) =>
     owned: (object, owner, lower, upper) => records.owned(object, owner, lower, upper),
     target: async () => '1000',
     fxRate,
-    ...(stored ? { stored: (g: string, p: string, o: string) => stored.total(g, p, o) } : {}),
+    ...(stored ? { stored: (keys: readonly TotalKey[]) => stored.many(keys) } : {}),
   });

@@ -166,5 +166,18 @@ describe('goal progress store', () => {
       fields: { type: 'meeting', occurredAt: '2026-10-11T02:00:00Z' },
     });
     expect(await actual('calls', '2026-10', 'a')).toBe('2');
+
+    // Progress from the stored totals (one batch read) prints what progress from the records prints.
+    const sources = {
+      owned: records.owned.bind(records),
+      target: async () => '10',
+      fxRate,
+    };
+    const source = await store.source();
+    expect(source.stored).toBeDefined();
+    const fromStore = await new GoalProgress(goals, org, tenant, { ...sources, ...source }).figures({ asOf });
+    const fromRecords = await new GoalProgress(goals, org, tenant, sources).figures({ asOf });
+    expect(fromStore).toEqual(fromRecords);
+    expect(fromStore.find((f) => f.goal === 'calls' && f.person === 'a')?.actual).toBe('2');
   });
 });
