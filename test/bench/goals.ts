@@ -93,8 +93,9 @@ const countReads = (doc: Parameters<typeof countWrites>[0]) => {
       if (!reads.has(String(context.commandName ?? ''))) return next(args);
       n++;
       const out = await next(args);
-      const o = out.output as { Items?: unknown[]; Item?: unknown };
+      const o = out.output as { Items?: unknown[]; Item?: unknown; Responses?: Record<string, unknown[]> };
       items += o.Items?.length ?? (o.Item ? 1 : 0);
+      for (const got of Object.values(o.Responses ?? {})) items += got.length;
       return out;
     },
     { step: 'initialize', name: 'quotaflowBenchReadCounter' },
