@@ -132,12 +132,10 @@ export class GoalProgress {
   /** Reads of this run by (object, owner, bounds): a rep's deals read for their goal serve their team's too. */
   private reads = new Map<string, Promise<CanonicalRecord[]>>();
 
-  /** This run's stored totals, read up front in one batch (undefined without a `stored` source). */
-  private storedTotals: Map<string, StoredTotal> | undefined;
-
   async figures(q: ProgressQuery): Promise<GoalFigures[]> {
     this.reads = new Map();
-    this.storedTotals = this.src.stored
+    // The query's stored totals, read up front in one batch (undefined without a `stored` source).
+    const stored = this.src.stored
       ? await this.src.stored(
           this.goals.doc.goals.filter(isIncremental).flatMap((goal) =>
             this.owners(goal, q).map((o) => ({
@@ -154,7 +152,9 @@ export class GoalProgress {
       // A few owners at a time: each is a handful of Queries, and a thousand reps one after another is slow.
       for (let i = 0; i < owners.length; i += CONCURRENCY)
         out.push(
-          ...(await Promise.all(owners.slice(i, i + CONCURRENCY).map((o) => this.figure(goal, o, q.asOf)))),
+          ...(await Promise.all(
+            owners.slice(i, i + CONCURRENCY).map((o) => this.figure(goal, o, q.asOf, stored)),
+          )),
         );
     }
     return out;
@@ -236,9 +236,14 @@ export class GoalProgress {
   }
 
   /** The sums from the stored total when it is equivalent (a summable metric, no record skipped), else read. */
-  private async sumsFor(goal: Goal, owner: Owner, period: GoalPeriod) {
-    const stored = this.storedTotals?.get(totalKey({ goal: goal.id, period: period.key, owner: owner.id }));
-    if (this.storedTotals && isIncremental(goal) && !stored?.skipped)
+  private async sumsFor(
+    goal: Goal,
+    owner: Owner,
+    period: GoalPeriod,
+    totals: Map<string, StoredTotal> | undefined,
+  ) {
+    const stored = totals?.get(totalKey({ goal: goal.id, period: period.key, owner: owner.id }));
+    if (totals && isIncremental(goal) && !stored?.skipped)
       return {
         value: stored?.actual ?? ZERO,
         skipped: [],
@@ -359,13 +364,18 @@ export class GoalProgress {
     };
   }
 
-  private async figure(goal: Goal, owner: Owner, asOf: Date): Promise<GoalFigures> {
+  private async figure(
+    goal: Goal,
+    owner: Owner,
+    asOf: Date,
+    stored: Map<string, StoredTotal> | undefined,
+  ): Promise<GoalFigures> {
     const today = localDate(asOf.toISOString(), owner.timeZone);
     const period = goalPeriodOn(goal.period, today);
     const spec = METRICS[goal.metric.type];
     const show = (v: Dec) =>
       spec.money ? moneyString(v, this.tenant.currency) : v.toDecimalPlaces(2).toFixed();
-    const measured = await this.sumsFor(goal, owner, period);
+    const measured = await this.sumsFor(goal, owner, period, stored);
     const { own, members } = await this.target(goal, owner, period);
     const days = businessDays(owner.calendar, owner.timeZone, period, asOf);
     const base = {
