@@ -22,7 +22,7 @@ export type Trigger =
 /**
  * What a function may touch; the CDK stack turns each into a grant next to the matching env var. The table comes in
  * three sizes: `table` reads and writes anything; `table:put` only puts items (every put in the code is conditional:
- * a receipt or an archived event stored once); `table:get` only reads items by key.
+ * a receipt stored once); `table:get` only reads items by key.
  */
 export type Access = 'table' | 'table:put' | 'table:get' | 'bus' | 'scheduler' | 'mail' | 'secrets';
 
@@ -180,15 +180,6 @@ export const functions: readonly FunctionSpec[] = [
     providers: ['zoho'],
   },
   {
-    id: 'event-archive',
-    entry: 'functions/events/event-archive.ts',
-    description: 'Keeps every domain event for 90 days (once per event id) for workflow explain and dry-run',
-    triggers: [{ kind: 'event', pattern: anyDomainEvent.pattern() }],
-    access: ['table:put'],
-    memoryMb: 256,
-    timeoutSeconds: 10,
-  },
-  {
     id: 'unsubscribe',
     entry: 'functions/http/unsubscribe.ts',
     description:
@@ -282,7 +273,8 @@ export const functions: readonly FunctionSpec[] = [
       },
     ],
     access: ['table'],
-    documents: ['incentives'],
+    // The goals document's org section completes the plans' reps and teams (shared/incentives/org.ts).
+    documents: ['incentives', 'goals'],
     memoryMb: 1024,
     timeoutSeconds: 300,
   },
@@ -300,7 +292,7 @@ export const functions: readonly FunctionSpec[] = [
       },
     ],
     access: ['table', 'mail'],
-    documents: ['incentives'],
+    documents: ['incentives', 'goals'],
     memoryMb: 2048,
     timeoutSeconds: 900,
   },

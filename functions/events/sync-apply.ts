@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { crmRecordChanged } from '../../events';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { bus } from '../../shared/runtime/bus';
 import { clock } from '../../shared/runtime/clock';
+import { domainBus } from '../../shared/runtime/domain-bus';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { receipts, records } from '../../shared/runtime/store';
 import { applyRecordChange } from '../../shared/sync/apply-change';
@@ -14,7 +14,7 @@ export const handler = eventHandler(crmRecordChanged, async (change) => {
   const result = await applyRecordChange(change, {
     receipts: receipts(),
     records: records(),
-    bus: bus(),
+    bus: domainBus(),
     now: clock().now(),
   });
   const log = result.outcome === 'receipt-missing' ? logger.error.bind(logger) : logger.info.bind(logger);

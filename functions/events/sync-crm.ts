@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { crmRecordChanged } from '../../events';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { bus } from '../../shared/runtime/bus';
 import { clock } from '../../shared/runtime/clock';
 import { crmReader } from '../../shared/runtime/crm';
+import { domainBus } from '../../shared/runtime/domain-bus';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { receipts, records } from '../../shared/runtime/store';
 import { applyRecordChange } from '../../shared/sync/apply-change';
@@ -18,7 +18,7 @@ export const handler = eventHandler(crmRecordChanged, async (change) => {
   const result = await applyRecordChange(change, {
     receipts: receipts(),
     records: records(),
-    bus: bus(),
+    bus: domainBus(),
     now: clock().now(),
     crm: await crmReader(),
   });

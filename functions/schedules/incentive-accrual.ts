@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
-import { accrualRun, planBookFromDocument } from '../../shared/incentives';
+import { accrualRun } from '../../shared/incentives';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { clock } from '../../shared/runtime/clock';
-import { loadTenantDocument } from '../../shared/runtime/documents';
 import { runtimeEnv } from '../../shared/runtime/env';
+import { incentiveBook } from '../../shared/runtime/incentives';
 import { once } from '../../shared/runtime/once';
 import { documentClient, tableName } from '../../shared/runtime/store';
 import { IncentiveRepository } from '../../shared/store/incentives';
@@ -12,11 +12,12 @@ import { scheduledHandler } from '../middleware/event';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-/** Parsed once per container; a bad plans file fails the cold start with its path and reason. */
-const book = planBookFromDocument(loadTenantDocument('incentives'), tenant.id);
 const store = once(() => new IncentiveRepository(documentClient(), tableName()));
 
 export const handler = scheduledHandler(z.unknown(), async () => {
+  // Reps and teams the plans do not list come from the org (CRM users): read on each run.
+  const now = clock().now();
+  const book = await incentiveBook(now);
   if (!book) {
     logger.info('no incentive plans for this tenant (tenants/incentives/<tenant>.json): nothing to accrue');
     return { skipped: 'no incentive plans' };
@@ -25,7 +26,7 @@ export const handler = scheduledHandler(z.unknown(), async () => {
     book,
     store: store(),
     tenant,
-    now: clock().now(),
+    now,
     save: true,
     hold: true,
   });

@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
-import { planBookFromDocument, scheduledClose } from '../../shared/incentives';
+import { scheduledClose } from '../../shared/incentives';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { clock } from '../../shared/runtime/clock';
-import { loadTenantDocument } from '../../shared/runtime/documents';
 import { effects } from '../../shared/runtime/effects';
 import { runtimeEnv } from '../../shared/runtime/env';
+import { incentiveBook } from '../../shared/runtime/incentives';
 import { once } from '../../shared/runtime/once';
 import { documentClient, tableName } from '../../shared/runtime/store';
 import { IncentiveRepository } from '../../shared/store/incentives';
@@ -13,11 +13,13 @@ import { scheduledHandler } from '../middleware/event';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-const book = planBookFromDocument(loadTenantDocument('incentives'), tenant.id);
 const store = once(() => new IncentiveRepository(documentClient(), tableName()));
 
 /** The month (or quarter) that just ended is closed and its statements mailed; see scheduledClose. */
 export const handler = scheduledHandler(z.unknown(), async (_input, context) => {
+  // Reps and teams the plans do not list come from the org (CRM users): read on each run.
+  const now = clock().now();
+  const book = await incentiveBook(now);
   if (!book) {
     logger.info('no incentive plans for this tenant (tenants/incentives/<tenant>.json): nothing to close');
     return { skipped: 'no incentive plans' };
@@ -26,7 +28,7 @@ export const handler = scheduledHandler(z.unknown(), async (_input, context) => 
     book,
     store: store(),
     tenant,
-    now: clock().now(),
+    now,
     effects: effects(),
     correlationId: (periodKey) => `incentive-close:${periodKey}:${context.awsRequestId}`,
   });

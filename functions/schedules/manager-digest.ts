@@ -70,6 +70,7 @@ export const handler = scheduledHandler(z.unknown(), async () => {
       org,
       book,
       owned: (object, owner, lower, upper) => r.records.owned(object, owner, lower, upper),
+      ownedDeals: (owner, lower, upper) => r.records.ownedStored('deal', owner, lower, upper),
       target: async (goal, period, owner) => (await r.targets.get(goal, period, owner))?.target,
       eventsOfDay: (day, from, to) => r.archive.eventsOfDay(day, from, to),
       accruals: (key, date) => r.incentives.accruals(key, date),

@@ -11,6 +11,7 @@ import { generateChannelToken } from '../../shared/crm/zoho/watch';
 import { deployProblems } from '../deployability';
 import { stackName } from '../tenants';
 import type { Terminal } from './common';
+import { pad } from './table';
 import type { StackOutputs } from './tenant-target';
 
 export interface SenderIdentity {
@@ -145,7 +146,7 @@ export const formatChecks = (checks: Check[]): string =>
   checks
     .map(
       (c) =>
-        `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(14)} ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ''}\n`,
+        `  ${c.ok ? 'ok  ' : 'FAIL'} ${pad(c.name, 14)} ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ''}\n`,
     )
     .join('');
 
@@ -291,7 +292,7 @@ export const runDestroy = async (
       ? 'with --purge it also deletes:\n'
       : 'kept (deploy again creates fresh ones; --purge deletes these):\n',
   );
-  for (const [what, value] of kept) term.err(`  ${what.padEnd(15)} ${value ?? '(unknown)'}\n`);
+  for (const [what, value] of kept) term.err(`  ${pad(what, 15)} ${value ?? '(unknown)'}\n`);
   term.err(`kept in any case: the functions' log groups (${name}-*; their events expire after 3 months)\n`);
   if (!opts.yes && !(await ports.confirm(`destroy ${name}${opts.purge ? ' and purge its data' : ''}?`))) {
     term.err('not destroyed\n');

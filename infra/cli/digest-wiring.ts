@@ -59,6 +59,7 @@ export const digestDeps = (w: DigestWiring): DigestDeps => ({
   org: w.org,
   book: w.book,
   owned: (object, owner, lower, upper) => w.records.owned(object, owner, lower, upper),
+  ownedDeals: (owner, lower, upper) => w.records.ownedStored('deal', owner, lower, upper),
   target: async (goal, key, owner) => (await w.targets.get(goal, key, owner))?.target,
   eventsOfDay: (day, from, to) => w.events.eventsOfDay(day, from, to),
   accruals: (key, date) => w.accruals(key, date),

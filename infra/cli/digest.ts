@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { DigestPeriodError, digestPeriodOn, parseDigestPeriod } from '../../shared/digest/period';
 import { digestEmail } from '../../shared/digest/render';
 import { digestAsOf } from '../../shared/digest/run';
+import { scheduleFor } from '../../shared/digest/schedule';
 import { sendDigestOnce } from '../../shared/digest/send';
 import { teamOf, UnknownManagerError } from '../../shared/digest/sources';
 import { localDate } from '../../shared/incentives/periods';
@@ -17,6 +18,7 @@ import { parseInstant, type Terminal, UsageError, wiredAction } from './common';
 import { type DigestWiring, digestWiringFromEnvironment, makeDigest } from './digest-wiring';
 import type { GoalsOptions } from './goals-wiring';
 import { explain } from './import';
+import { withTenantOptions } from './tenant-target';
 
 export type DigestFormat = 'html' | 'text' | 'json';
 
@@ -43,7 +45,10 @@ export const runPreview = async (opts: PreviewOptions, w: DigestWiring, term: Te
       );
     const period = opts.period
       ? parseDigestPeriod(opts.period)
-      : digestPeriodOn('week', localDate(asOf.toISOString(), manager.timeZone));
+      : digestPeriodOn(
+          scheduleFor(w.goals.doc.digest, manager.id).kind,
+          localDate(asOf.toISOString(), manager.timeZone),
+        );
     const { model, rendered } = await makeDigest(w, opts.manager, period, asOf, opts.locale);
     const format = opts.format ?? 'text';
     const body =
@@ -113,20 +118,25 @@ const withWiring = <O extends GoalsOptions>(
   run: (opts: O, w: DigestWiring, term: Terminal) => Promise<number>,
 ) => wiredAction((opts: O) => digestWiringFromEnvironment(opts), run);
 
+const tenantOptions = (c: Command) => withTenantOptions(c, 'goals in tenants/goals/<id>.json');
+
 export const registerDigest = (program: Command): void => {
   const cmd = program
     .command('digest')
-    .description("manager digests: each manager's team goals, pipeline, changes, risks and wins");
-  cmd
-    .command('preview')
+    .description(
+      "manager digests: each manager's team goals, pipeline, changes, risks, follow-up and wins (schedule: the goals document's `digest`)",
+    );
+  tenantOptions(cmd.command('preview'))
     .description("make one manager's digest and print it, without sending it")
-    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; goals in tenants/goals/<id>.json)')
     .requiredOption('--manager <id>', "the manager's person id (their CRM user id)")
     .option(
       '--period <key>',
-      "a week 2026-W40, a day 2026-10-05 or a month 2026-10 (default: the as-of instant's week)",
+      "a week 2026-W40, a day 2026-10-05 or a month 2026-10 (default: the as-of instant's period on the manager's digest schedule)",
     )
-    .option('--as-of <instant>', 'make it as of this ISO-8601 instant (with a zone) instead of now')
+    .option(
+      '--as-of <instant>',
+      "make it as of this ISO-8601 instant (with a zone) instead of now (on npm start: the runtime's clock)",
+    )
     .addOption(
       new Option('--locale <locale>', "language and formats (default: the manager's)").choices([
         'zh-CN',
@@ -139,7 +149,6 @@ export const registerDigest = (program: Command): void => {
         .default('text'),
     )
     .option('--out <file>', 'write to this file instead of stdout')
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -148,13 +157,10 @@ export const registerDigest = (program: Command): void => {
         '  $ npm run quotaflow -- digest preview --tenant demo --manager m1 --format json\n',
     )
     .action(withWiring(runPreview));
-  cmd
-    .command('send')
+  tenantOptions(cmd.command('send'))
     .description("mail one manager's digest of a period, once: a repeat sends nothing")
-    .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; goals in tenants/goals/<id>.json)')
     .requiredOption('--manager <id>', "the manager's person id (their CRM user id)")
     .requiredOption('--period <key>', 'a week 2026-W40, a day 2026-10-05 or a month 2026-10')
-    .option('--table <name>', "the tenant's DynamoDB table (default quotaflow-<id>, as npm start names it)")
     .option('--json', 'print the outcome as JSON')
     .addHelpText(
       'after',

@@ -42,7 +42,7 @@ const chatHook = (w: GoalsWiring): EvaluationDeps['chat'] => {
 export const environmentLedger = (w: GoalsWiring): EffectLedger => {
   if (!w.doc) throw new UsageError('goals evaluate needs the tenant table');
   const mailer = new SesMailer(new SESv2Client(w.ses ?? {}));
-  const chat = new ChatWebhookClient();
+  const chat = new ChatWebhookClient(w.chatRedirect ? { redirectTo: w.chatRedirect } : {});
   return new EffectLedger(
     w.doc,
     w.tableName,

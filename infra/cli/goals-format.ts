@@ -4,7 +4,7 @@ import type { Goal } from '../../shared/goals/definition';
 import type { GoalFigures } from '../../shared/goals/progress';
 import { formatMoney, formatPercent } from '../../shared/incentives/money';
 import type { Locale } from '../../shared/org/config';
-import { columns } from './incentives-format';
+import { columns } from './table';
 
 const STATUS: Record<GoalFigures['status'], Record<Locale, string>> = {
   on_track: { en: 'on track', 'zh-CN': '进度正常' },
@@ -85,7 +85,7 @@ export const progressText = (
         n(f.gap, f),
         n(f.neededPerWeek, f),
         n(f.projected, f),
-        f.coverage === null ? '–' : `${f.coverage}×`,
+        f.coverage === null ? '–' : `${count(f.coverage, locale)}×`,
         STATUS[f.status][locale],
       ]),
     ];

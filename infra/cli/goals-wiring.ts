@@ -27,6 +27,7 @@ import {
   documentClientFor,
   resolveTenantTarget,
   type TenantTarget,
+  targetClock,
 } from './tenant-target';
 
 export interface GoalsOptions {
@@ -36,6 +37,9 @@ export interface GoalsOptions {
   local?: boolean;
   aws?: boolean;
   refresh?: boolean;
+  /** The local runtime by URL or data folder (npm start --data-dir), instead of the one in .local/<id>. */
+  url?: string;
+  dataDir?: string;
   json?: boolean;
 }
 
@@ -55,6 +59,8 @@ export interface GoalsWiring {
   doc?: DynamoDBDocumentClient;
   /** Where mail goes (the tenant found: npm start's SES stand-in or SES in the stack's region). */
   ses?: ClientSettings;
+  /** npm start's chat stand-in, which takes chat posts instead of the provider (none on AWS). */
+  chatRedirect?: string;
   tableName: string;
   now: () => Date;
   /** Who makes target changes (recorded in their history). */
@@ -66,14 +72,7 @@ export const wiringFromEnvironment = async (
   target?: TenantTarget,
 ): Promise<GoalsWiring & { destroy(): void }> => {
   const tenant = tenantForCli(opts.tenant);
-  let goals: CompiledGoals | undefined;
-  try {
-    goals = loadGoalsDocument(tenant.id, resolve(TENANTS_DIR, '..'), new Date().getUTCFullYear());
-  } catch (err) {
-    throw new UsageError(err instanceof GoalsConfigError ? err.message : String(err));
-  }
-  if (!goals)
-    throw new UsageError(`tenant ${tenant.id} has no goals: write tenants/goals/${tenant.id}.json first`);
+  let goals = goalsOf(tenant.id, new Date().getUTCFullYear());
   const plans = tenantDocumentPath('incentives', tenant.id);
   let book: PlanBook | undefined;
   try {
@@ -84,7 +83,13 @@ export const wiringFromEnvironment = async (
   const found: TenantTarget = target ?? (await resolveTenantTarget(tenant, opts));
   const doc = documentClientFor(found);
   const tableName = opts.table ?? found.tableName;
+  const local = found.where === 'local' && found.apiUrl ? found.apiUrl : undefined;
   try {
+    // On npm start, its clock (which a demo may have moved) is "now"; elsewhere the machine's.
+    const now = await targetClock(found);
+    // Holidays of the year npm start's clock is in, which a demo may have set apart from this machine's.
+    if (now().getUTCFullYear() !== new Date().getUTCFullYear())
+      goals = goalsOf(tenant.id, now().getUTCFullYear());
     const users = await new UserRepository(doc, tableName).all();
     return {
       tenant,
@@ -94,11 +99,12 @@ export const wiringFromEnvironment = async (
       records: new RecordRepository(doc, tableName),
       targets: new GoalTargetRepository(doc, tableName),
       progress: new GoalProgressRepository(doc, tableName),
-      reminders: new GoalReminderRepository(doc, tableName, () => new Date()),
+      reminders: new GoalReminderRepository(doc, tableName, now),
       doc,
       ...(found.sesv2 ? { ses: found.sesv2 } : {}),
+      ...(local ? { chatRedirect: `${local}/_local/chat` } : {}),
       tableName,
-      now: () => new Date(),
+      now,
       by: userInfo().username,
       destroy: () => doc.destroy(),
     };
@@ -106,6 +112,19 @@ export const wiringFromEnvironment = async (
     doc.destroy();
     throw new Error(explain(err, { tableName }));
   }
+};
+
+/** The tenant's goals with the date-holidays calendars of `year`; a usage error when there are none or they are bad. */
+const goalsOf = (tenantId: string, year: number): CompiledGoals => {
+  let goals: CompiledGoals | undefined;
+  try {
+    goals = loadGoalsDocument(tenantId, resolve(TENANTS_DIR, '..'), year);
+  } catch (err) {
+    throw new UsageError(err instanceof GoalsConfigError ? err.message : String(err));
+  }
+  if (!goals)
+    throw new UsageError(`tenant ${tenantId} has no goals: write tenants/goals/${tenantId}.json first`);
+  return goals;
 };
 
 export const orgOf = (

@@ -22,8 +22,8 @@ import { type EvaluateOptions, runEvaluate } from './goals-evaluate';
 import { progressText } from './goals-format';
 import { type GoalsOptions, type GoalsWiring, ownerCheck, wiringFromEnvironment } from './goals-wiring';
 import { explain } from './import';
-import { columns } from './incentives-format';
-import { withTargetOptions } from './tenant-target';
+import { columns } from './table';
+import { withTenantOptions } from './tenant-target';
 
 export type { GoalsOptions, GoalsWiring } from './goals-wiring';
 
@@ -231,11 +231,9 @@ const action = <O extends GoalsOptions>(run: (opts: O, w: GoalsWiring, term: Ter
   wiredAction((opts: O) => wiringFromEnvironment(opts), run);
 
 const common = (c: Command): Command =>
-  withTargetOptions(
-    c
-      .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; goals in tenants/goals/<id>.json)')
-      .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
-      .option('--json', 'print the result as JSON on stdout'),
+  withTenantOptions(c, 'goals in tenants/goals/<id>.json').option(
+    '--json',
+    'print the result as JSON on stdout',
   );
 
 const examples = (lines: string[]) =>

@@ -15,8 +15,10 @@ import { SecretsManagerSecrets } from '../../shared/adapters/aws/secrets-manager
 import type { TenantConfig } from '../../shared/config/tenant';
 import type { EventBusPort, SecretsPort } from '../../shared/ports';
 import { buildCrmScanner } from '../../shared/runtime/crm-scanner';
+import { EventArchive } from '../../shared/store/event-archive';
 import { RecordRepository } from '../../shared/store/records';
 import { SyncStateRepository } from '../../shared/store/sync-state';
+import { ArchivingBus } from '../../shared/sync/archiving-bus';
 import {
   ImportInProgressError,
   type ModuleResult,
@@ -182,7 +184,11 @@ export const runImport = async (
           scanner,
           state: new SyncStateRepository(wiring.doc, wiring.tableName),
           records: new RecordRepository(wiring.doc, wiring.tableName),
-          bus: wiring.bus,
+          // As in the Lambdas: the domain events of records changed during the import are archived, then published.
+          bus: new ArchivingBus(
+            wiring.bus,
+            new EventArchive(wiring.doc, wiring.tableName, { timeZone: wiring.tenant.timeZone, now }),
+          ),
           now,
         },
         {

@@ -1,20 +1,9 @@
-/** How the incentive commands print: money, aligned columns, a statement as a person reads it on a terminal. */
+/** How the incentive commands print: money and a statement as a person reads it on a terminal. */
 import { describeLine, formatMoney, formatPercent, type Statement } from '../../shared/incentives';
 import type { Locale } from '../../shared/incentives/plan';
+import { columns } from './table';
 
 export const money = (amount: string, currency: string) => `${amount} ${currency}`;
-
-export const columns = (rows: string[][]): string => {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length))) ?? [];
-  return `${rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
-};
 
 /** The statement as a person reads it on a terminal, in `locale`. */
 export const statementText = (s: Statement, locale: Locale, repName: string): string => {

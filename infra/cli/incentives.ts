@@ -1,10 +1,11 @@
 /**
  * `quotaflow incentives <accrual|close|statement|export|what-if>`: incentive runs from the terminal, over the
  * tenant's table (the deals the sync stored, the frozen statements) and its plans in tenants/incentives/<id>.json.
- * AWS clients come from the environment as for `import` (AWS_ENDPOINT_URL_DYNAMODB for `npm start`'s dynalite).
+ * The tenant is found as for every command (tenant-target.ts); on a running `npm start` "now" is its clock.
  * Every command has `--json`. Exit codes: 0 done, 1 failed or refused (a closed period, a store error),
  * 2 bad arguments, tenant or plans.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
@@ -22,25 +23,33 @@ import {
   replayDraft,
   statementCsv,
 } from '../../shared/incentives';
+import { orgForPlans, planDocumentWithOrg } from '../../shared/incentives/org';
 import type { Locale } from '../../shared/incentives/plan';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { IncentiveRepository } from '../../shared/store/incentives';
-import { clockOption, NOW_OPTION, type Terminal, tenantForCli, UsageError, wiredAction } from './common';
+import { UserRepository } from '../../shared/store/users';
+import { localTime } from '../../shared/workflows/calendar';
+import { NOW_OPTION, type Terminal, tenantForCli, UsageError, wiredAction } from './common';
 import { explain } from './import';
-import { columns, money, statementText } from './incentives-format';
-import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
+import { money, statementText } from './incentives-format';
+import { columns } from './table';
+import {
+  documentClientFor,
+  type TargetOptions,
+  type TenantTarget,
+  targetClock,
+  targetForCli,
+  withTenantOptions,
+} from './tenant-target';
 
-export interface IncentiveOptions {
+export interface IncentiveOptions extends TargetOptions {
   tenant: string;
   /** The tenant's table; default: the table of the tenant found (tenant-target.ts). */
   table?: string;
-  local?: boolean;
-  aws?: boolean;
-  refresh?: boolean;
   /** Another plans file instead of tenants/incentives/<id>.json. */
   plans?: string;
   json?: boolean;
-  /** `--now`: act as of this instant instead of the machine's clock. */
+  /** `--now`: act as of this instant instead of the tenant's clock (npm start's, or this machine's). */
   now?: string;
 }
 
@@ -55,27 +64,44 @@ export interface IncentiveWiring {
 
 const shown = (file: string) => relative(process.cwd(), file) || file;
 
-export const wiringFromEnvironment = (
+/** The goals document as written, whose org section completes the plans; undefined without one. */
+const readGoalsDocument = (tenantId: string): unknown => {
+  const file = tenantDocumentPath('goals', tenantId);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+};
+
+export const wiringFromEnvironment = async (
   opts: IncentiveOptions,
   target: TenantTarget,
-): IncentiveWiring & { destroy(): void } => {
+): Promise<IncentiveWiring & { destroy(): void }> => {
   const tenant: TenantConfig = tenantForCli(opts.tenant);
   const file = opts.plans ?? tenantDocumentPath('incentives', tenant.id);
-  let book: PlanBook;
-  try {
-    book = planBookFromFile(file, shown(file));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const now = clockOption(opts.now);
+  // --now, else npm start's clock (which a demo may have moved), else this machine's.
+  const now = await targetClock(target, opts.now);
   const doc = documentClientFor(target);
   const tableName = opts.table ?? target.tableName;
+  let book: PlanBook;
+  try {
+    // Reps and teams the plans do not list come from the org: the CRM users in the table, the goals' org section.
+    const org = orgForPlans(
+      await new UserRepository(doc, tableName).all(),
+      { timeZone: tenant.timeZone, locale: tenant.locale },
+      readGoalsDocument(tenant.id),
+    );
+    book = planBookFromFile(file, shown(file), (plans) =>
+      planDocumentWithOrg(plans, org, localTime(now(), tenant.timeZone).date),
+    );
+  } catch (err) {
+    doc.destroy();
+    if (err instanceof IncentiveInputError || err instanceof UsageError) throw new UsageError(err.message);
+    throw new Error(explain(err, { tableName }));
+  }
   return {
     tenant,
     book,
     store: new IncentiveRepository(doc, tableName),
     tableName,
-    ...(now ? { now } : {}),
+    now,
     destroy: () => doc.destroy(),
   };
 };
@@ -344,18 +370,14 @@ const HOLD_OPTION = [
 ] as const;
 
 const common = (c: Command): Command =>
-  withTargetOptions(
-    c
-      .requiredOption('--tenant <id>', 'tenant id (tenants/<id>.json; plans in tenants/incentives/<id>.json)')
-      .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)")
-      .option('--plans <file>', 'read the plans from this file instead of tenants/incentives/<id>.json')
-      .option(...NOW_OPTION)
-      .option('--json', 'print the result as JSON on stdout')
-      .addHelpText(
-        'after',
-        '\nExample:\n  npm run quotaflow -- incentives accrual --tenant acme --period 2026-11',
-      ),
-  );
+  withTenantOptions(c, 'plans in tenants/incentives/<id>.json')
+    .option('--plans <file>', 'read the plans from this file instead of tenants/incentives/<id>.json')
+    .option(...NOW_OPTION)
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run quotaflow -- incentives accrual --tenant acme --period 2026-11',
+    );
 
 export const registerIncentives = (program: Command): void => {
   const cmd = program

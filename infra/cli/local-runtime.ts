@@ -63,3 +63,14 @@ export const LOCAL_OPTIONS = [
   ['--url <url>', 'the local runtime to use (default: the one running for the tenant, found in .local/<id>)'],
   ['--data-dir <dir>', 'the data folder of the local runtime (as given to npm start --data-dir)'],
 ] as const;
+
+/**
+ * The runtime's clock as a function of this machine's: what `GET /_local/clock` reads now, moving on in real time
+ * as the runtime's does. Commands acting on a running `npm start` (whose clock a demo or test has moved) act at
+ * its time rather than the machine's.
+ */
+export const runtimeClock = async (url: string): Promise<() => Date> => {
+  const { now } = await localRequest<{ now: string }>({ tenant: '', url }, '/_local/clock');
+  const offset = Date.parse(now) - Date.now();
+  return () => new Date(Date.now() + offset);
+};

@@ -14,6 +14,7 @@ import type { DeadLetter } from '../local/delivery';
 import { calendarCoverages, calendarWarnings, tenantBusinessCalendar } from '../tenants';
 import { tenantForCli, UsageError } from './common';
 import { findLocalRuntime, LOCAL_OPTIONS, type LocalRuntimeRef, localRequest } from './local-runtime';
+import { pad } from './table';
 
 /** The secrets each CRM needs before anything works (shared/config/secrets.ts). */
 const REQUIRED_SECRETS: Record<TenantConfig['crm']['provider'], string[]> = {
@@ -183,18 +184,18 @@ export const formatStatus = (s: TenantStatus): string[] => [
   ...s.problems.map((p) => `  ! ${p}`),
   'deliveries',
   ...(s.deliveries.length
-    ? s.deliveries.map((d) => `  ${d.provider.padEnd(10)} last ${d.last}  (${d.ageMinutes} min ago)`)
+    ? s.deliveries.map((d) => `  ${pad(d.provider, 10)} last ${d.last}  (${d.ageMinutes} min ago)`)
     : ['  none yet']),
   `dead letters  ${s.dlq.length ? s.dlq.map((q) => `${q.name} ${q.depth}`).join(', ') : 'none'}`,
   `alarms        ${s.alarms.length ? s.alarms.map((a) => `${a.name}: ${a.state}`).join(', ') : 'none in ALARM'}`,
   `effects       ${s.effects.pending} pending`,
   `schedules     ${s.oneTimeSchedules} one-time pending`,
-  ...s.schedules.map((x) => `  ${x.name.padEnd(20)} next ${x.next ?? '-'}`),
+  ...s.schedules.map((x) => `  ${pad(x.name, 20)} next ${x.next ?? '-'}`),
   'calendars',
   ...(s.calendars.length
     ? s.calendars.map(
         (c) =>
-          `  ${c.name.padEnd(10)} covers until ${c.coversUntil ?? '(rules, no end)'}${c.short ? '  SHORT' : ''}`,
+          `  ${pad(c.name, 10)} covers until ${c.coversUntil ?? '(rules, no end)'}${c.short ? '  SHORT' : ''}`,
       )
     : ['  none']),
   `secrets       ${s.missingSecrets.length ? `missing ${s.missingSecrets.join(', ')}` : 'complete'}`,

@@ -7,6 +7,7 @@ import { InvalidAddressError } from '../../shared/mail/unsubscribe';
 import type { EventBusPort } from '../../shared/ports';
 import { type SuppressionEntry, SuppressionRepository } from '../../shared/store/suppression';
 import { type Terminal, tenantForCli, UsageError } from './common';
+import { pad } from './table';
 import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
 
 export const SUPPRESSION_ACTIONS = ['list', 'add', 'remove'] as const;
@@ -49,7 +50,7 @@ export const wiringFromEnvironment = (opts: SuppressionOptions, target: TenantTa
 };
 
 const line = (e: SuppressionEntry): string =>
-  `${e.address.padEnd(40)} ${e.reason.padEnd(12)} ${e.at}${e.source ? `  ${e.source}` : ''}`;
+  `${pad(e.address, 40)} ${pad(e.reason, 12)} ${e.at}${e.source ? `  ${e.source}` : ''}`;
 
 /** Runs one action; returns the exit code. */
 export const runSuppression = async (

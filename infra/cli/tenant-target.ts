@@ -13,8 +13,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { stackName } from '../tenants';
-import { tenantForCli, UsageError } from './common';
-import { findLocalRuntime } from './local-runtime';
+import { clockOption, tenantForCli, UsageError } from './common';
+import { findLocalRuntime, LOCAL_OPTIONS, runtimeClock } from './local-runtime';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const OUTPUTS_DIR = join(REPO_ROOT, '.quotaflow', 'outputs');
@@ -259,6 +259,14 @@ export const resolveTenantTarget = async (
 export const targetForCli = (opts: { tenant: string } & TargetOptions): Promise<TenantTarget> =>
   resolveTenantTarget(tenantForCli(opts.tenant), opts);
 
+/**
+ * The instant a command acts at on the tenant found: `--now` when given; on a running npm start, its clock (which a
+ * demo or test may have moved; GET /_local/clock, moving on in real time); elsewhere this machine's.
+ */
+export const targetClock = async (target: TenantTarget, now?: string): Promise<() => Date> =>
+  clockOption(now) ??
+  (target.where === 'local' && target.apiUrl ? runtimeClock(target.apiUrl) : () => new Date());
+
 /** A document client for the target's table (the SDK's own settings when there is none). */
 export const documentClientFor = (target?: TenantTarget): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(new DynamoDBClient(target?.dynamodb ?? {}), {
@@ -273,13 +281,23 @@ export const TARGET_OPTIONS = [
 ] as const;
 
 export const withTargetOptions = (cmd: Command): Command => {
-  for (const [flag, text] of TARGET_OPTIONS) cmd.option(flag, text);
+  for (const [flag, text] of [...TARGET_OPTIONS, ...LOCAL_OPTIONS]) cmd.option(flag, text);
   return cmd.addHelpText('after', TARGET_HELP);
 };
 
+/** `--tenant <id>` and `--table` of a command reading the tenant's data (`documents`: the files it reads beside
+ * tenants/<id>.json), with how the tenant is found. */
+export const withTenantOptions = (cmd: Command, documents: string): Command =>
+  withTargetOptions(
+    cmd
+      .requiredOption('--tenant <id>', `tenant id (tenants/<id>.json; ${documents})`)
+      .option('--table <name>', "the tenant's DynamoDB table (default: the table of the tenant found)"),
+  );
+
 export const TARGET_HELP = [
   '',
-  'The tenant is found by itself: its running `npm start`, otherwise its deployed stack Quotaflow-<id>',
+  'The tenant is found by itself: its running `npm start` (in .local/<id>, or named by --data-dir or --url;',
+  "goals, incentives and digest then act at the runtime's clock), otherwise its deployed stack Quotaflow-<id>",
   '(outputs cached in .quotaflow/outputs/<id>.json; --refresh reads them again; AWS credentials and region',
   'from the environment, e.g. AWS_PROFILE). --table and --bus override what is found.',
 ].join('\n');

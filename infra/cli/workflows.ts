@@ -14,6 +14,7 @@ import type { WorkflowEvent } from '../../shared/workflows';
 import { type DryRunProgress, dryRun } from '../../shared/workflows/dry-run';
 import { dueIn, type EffectStateReader, explainEvent } from '../../shared/workflows/explain-report';
 import { UsageError as CliUsageError, NOW_OPTION, type Terminal } from './common';
+import { pad } from './table';
 import { type TargetOptions, targetForCli, withTargetOptions } from './tenant-target';
 import { formatDryRun, formatExplain } from './workflows-format';
 import {
@@ -220,7 +221,7 @@ export const runEvents = async (
       const d = e.detail;
       const when = dueIn(d.occurredAt, tenant.timeZone).local;
       term.out(
-        `${when}  ${e.type.padEnd(20)} ${d.object} ${d.recordId}${d.record.name ? ` "${d.record.name}"` : ''}  ${d.eventId}\n`,
+        `${when}  ${pad(e.type, 20)} ${d.object} ${d.recordId}${d.record.name ? ` "${d.record.name}"` : ''}  ${d.eventId}\n`,
       );
     }
     return 0;

@@ -18,8 +18,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Access, FunctionSpec } from '../../functions/manifest';
 import type { TenantConfig } from '../../shared/config/tenant';
-import { bundleAliases } from '../../shared/crm/bundle-aliases';
 import { bundledDocumentName, documentEnvVar, tenantDocumentPath } from '../../shared/runtime/documents';
+import { bundleAliases } from '../build/bundle-aliases';
 import { packagedDocument } from '../documents';
 import { deadLetterQueue } from './dead-letter-queue';
 import {
@@ -149,7 +149,7 @@ export class QuotaflowFunction extends Construct {
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
         // Stubs for code a Lambda never runs (axios's multipart support, the SDK's credential chain past the
-        // environment variables, event streams, debug logging): shared/crm/bundle-aliases.ts says why each is safe.
+        // environment variables, event streams, debug logging): infra/build/bundle-aliases.ts says why each is safe.
         esbuildArgs: Object.fromEntries(
           Object.entries(bundleAliases(REPO_ROOT)).map(([from, to]) => [`--alias:${from}`, to]),
         ),

@@ -11,19 +11,31 @@
  *   - changes and wins: the archived domain events of the period (store/event-archive.ts); a deal counts as pushed
  *     or pulled in when its close date differs between two snapshots the events carry in the period (sync emits
  *     no event for a close-date-only edit, so such an edit shows once the deal changes again);
- *   - at risk and data quality: the reps' deals read through the owner index around today.
+ *   - at risk and data quality: the reps' deals read through the owner index around today (digest/risk.ts), with
+ *     their activities (owner index) and the tenant's typical time in stage (the event archive);
+ *   - follow-up discipline: the period's new leads and the reps' activities (digest/followup.ts);
+ *   - charts: pipeline by stage and 12 weeks of won amount, from the same deals (digest/charts.ts);
+ *   - held out of incentives: the incentive engine's own checks over the team's won deals (digest/held.ts).
  */
 
 import type { CanonicalRecord } from '../../events';
 import type { GoalFigures } from '../goals/progress';
 import type { AccrualSummary } from '../incentives/accrual';
-import { Dec, moneyString } from '../incentives/money';
+import { Dec } from '../incentives/money';
 import { localDate, startOfLocalDay } from '../incentives/periods';
 import type { Locale } from '../org/config';
 import type { Person } from '../org/model';
 import type { ArchivedEvent } from '../store/event-archive';
-import { addDays, type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
+import { addDays, type BusinessCalendar } from '../workflows/calendar';
+import { chartsOf, type DigestCharts, type FxRate } from './charts';
+import { type FollowUp, followUpOf } from './followup';
+import { line, summed } from './goal-lines';
+import type { HeldReason } from './held';
 import type { DigestPeriod } from './period';
+import { DEFAULT_STALE_AFTER, type RiskReason, risksOf, type StageTime } from './risk';
+import { DEFAULT_DIGEST_CONFIG, type DigestConfig } from './schedule';
+
+export { DEFAULT_STALE_AFTER, type RiskReason } from './risk';
 
 export interface DigestInput {
   tenant: { id: string; currency: string };
@@ -43,8 +55,19 @@ export interface DigestInput {
   deals: readonly CanonicalRecord[];
   /** Archived domain events of the period (any owner; the model keeps the team's deals). */
   events: readonly ArchivedEvent[];
-  /** An open deal unchanged for more business days than this is at risk (default 10). */
+  /** Without linked activities: an open deal unchanged for more business days than this is at risk (default 10). */
   staleAfter?: number;
+  /** The reps' activities (owner index) from `activitiesSince` (a local date) to as-of. */
+  activities?: readonly CanonicalRecord[];
+  activitiesSince?: string;
+  /** Deal id → when it entered its current stage (stored with the record). */
+  stageSince?: ReadonlyMap<string, string>;
+  /** The tenant's typical days per stage from the archived history. */
+  stageTimes?: ReadonlyMap<string, StageTime>;
+  config?: Pick<DigestConfig, 'firstTouchWithin' | 'noActivityDays' | 'typicalStageDays'>;
+  fxRate?: FxRate;
+  /** The team's won deals the incentive engine holds out, with the reason (digest/held.ts). */
+  heldOut?: readonly { deal: CanonicalRecord; reason: HeldReason }[];
 }
 
 export interface DealRef {
@@ -75,11 +98,6 @@ export interface GoalLine {
   status: GoalFigures['status'];
 }
 
-export type RiskReason =
-  | { code: 'close_date_passed'; closeDate: string }
-  | { code: 'no_update'; businessDays: number; lastChange: string }
-  | { code: 'pushed_repeatedly'; times: number };
-
 export interface DigestModel {
   schemaVersion: 1;
   tenant: string;
@@ -107,71 +125,23 @@ export interface DigestModel {
     lost: DealRef[];
     pushed: (DealRef & { from: string; to: string })[];
     pulledIn: (DealRef & { from: string; to: string })[];
+    /** Amount changed during the period: the first and the last amount the period's events carried. */
+    amountUp: (DealRef & { from: string; to: string })[];
+    amountDown: (DealRef & { from: string; to: string })[];
   };
   atRisk: (DealRef & { reasons: RiskReason[] })[];
+  followUp: FollowUp;
   recognition: { wins: DealRef[]; goalsMet: { person: { id: string; name: string }; goal: GoalLine }[] };
-  dataQuality: { missingAmount: DealRef[]; missingCloseDate: DealRef[] };
+  dataQuality: {
+    missingAmount: DealRef[];
+    missingCloseDate: DealRef[];
+    heldOut: (DealRef & { reason: HeldReason })[];
+  };
+  charts: DigestCharts;
 }
-
-export const DEFAULT_STALE_AFTER = 10;
 
 const byName = <T extends { name: string; id: string }>(a: T, b: T) =>
   a.name.localeCompare(b.name, 'en') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-const ratio = (a: string | null, b: string | null): string | null =>
-  a === null || b === null || new Dec(b).isZero()
-    ? null
-    : new Dec(a).dividedBy(b).toDecimalPlaces(4).toFixed();
-
-const line = (f: GoalFigures, names: DigestInput['goalNames']): GoalLine => ({
-  goal: f.goal,
-  goalName: names[f.goal] ?? { en: f.goal, 'zh-CN': f.goal },
-  unit: f.unit,
-  actual: f.actual,
-  target: f.target,
-  expected: f.expected,
-  attainment: f.attainment,
-  expectedAttainment: ratio(f.expected, f.target),
-  gap: f.gap,
-  neededPerWeek: f.neededPerWeek,
-  projected: f.projected,
-  coverage: f.coverage,
-  status: f.status,
-});
-
-/** The team's pace as the sum of its reps' figures, when no team goal says it. */
-const summed = (rows: readonly GoalFigures[], names: DigestInput['goalNames']): GoalLine | null => {
-  const withTarget = rows.filter((f) => f.target !== null);
-  const first = withTarget[0];
-  if (!first) return null;
-  const total = (pick: (f: GoalFigures) => string | null) =>
-    withTarget.reduce((s, f) => s.plus(pick(f) ?? 0), new Dec(0));
-  const show = (v: Dec) =>
-    first.unit === 'count' ? v.toDecimalPlaces(2).toFixed() : moneyString(v, first.unit);
-  const actual = show(total((f) => f.actual));
-  const target = show(total((f) => f.target));
-  const expected = show(total((f) => f.expected));
-  const statuses = withTarget.map((f) => f.status);
-  const status: GoalFigures['status'] = new Dec(actual).gte(target)
-    ? 'met'
-    : statuses.includes('missed')
-      ? 'missed'
-      : new Dec(actual).lt(expected)
-        ? statuses.includes('behind')
-          ? 'behind'
-          : 'at_risk'
-        : 'on_track';
-  const projected = withTarget.every((f) => f.projected !== null) ? show(total((f) => f.projected)) : null;
-  return {
-    ...line({ ...first, actual, target, expected }, names),
-    attainment: ratio(actual, target),
-    gap: show(new Dec(expected).minus(actual)),
-    neededPerWeek: show(total((f) => f.neededPerWeek)),
-    projected,
-    coverage: null,
-    status,
-  };
-};
 
 const urlOf = (r: CanonicalRecord): string | null => {
   const u = r.fields.url ?? r.fields.crmUrl;
@@ -290,21 +260,63 @@ export const buildDigest = (input: DigestInput): DigestModel => {
     .filter((d) => d.status === 'open' || d.status === undefined)
     .filter((d) => d.owner && repIds.has(d.owner.id))
     .sort((a, b) => (a.closeDate ?? '9999').localeCompare(b.closeDate ?? '9999') || a.id.localeCompare(b.id));
-  const staleAfter = input.staleAfter ?? DEFAULT_STALE_AFTER;
-  const atRisk: DigestModel['atRisk'] = [];
-  for (const d of open) {
-    const reasons: RiskReason[] = [];
-    if (d.closeDate && d.closeDate < today)
-      reasons.push({ code: 'close_date_passed', closeDate: d.closeDate });
-    const lastChange = localDate(new Date(Date.parse(d.modifiedAt)).toISOString(), zone);
-    let idle = 0;
-    for (let day = addDays(lastChange, 1); day < today; day = addDays(day, 1))
-      if (isBusinessDay(input.calendar, day)) idle++;
-    if (idle > staleAfter) reasons.push({ code: 'no_update', businessDays: idle, lastChange });
-    const times = pushes.get(d.id) ?? 0;
-    if (times >= 2) reasons.push({ code: 'pushed_repeatedly', times });
-    if (reasons.length) atRisk.push({ ...ref(d), reasons });
+  const config = input.config ?? DEFAULT_DIGEST_CONFIG;
+  const activities = (input.activities ?? []).filter((a) => a.owner && repIds.has(a.owner.id));
+  const risks = risksOf({
+    open,
+    today,
+    timeZone: zone,
+    calendar: input.calendar,
+    activities,
+    activitiesSince: input.activitiesSince ?? today,
+    stageSince: input.stageSince ?? new Map(),
+    stageTimes: input.stageTimes ?? new Map(),
+    pushes,
+    noActivityDays: config.noActivityDays,
+    typicalStageDays: config.typicalStageDays,
+    staleAfter: input.staleAfter ?? DEFAULT_STALE_AFTER,
+  });
+  const atRisk: DigestModel['atRisk'] = open.flatMap((d) => {
+    const reasons = risks.get(d.id);
+    return reasons ? [{ ...ref(d), reasons }] : [];
+  });
+
+  // Amount up or down: the first and last amounts of the period's amount changes.
+  const amounts = new Map<string, { from: string | null; to: string | null }>();
+  for (const e of events) {
+    if (e.type !== 'deal.amount_changed') continue;
+    const change = (e.detail as { change?: { from: string | null; to: string | null } }).change;
+    if (!change) continue;
+    const seen = amounts.get(e.detail.recordId);
+    amounts.set(e.detail.recordId, { from: seen ? seen.from : change.from, to: change.to });
   }
+  const amountUp: DigestModel['changes']['amountUp'] = [];
+  const amountDown: DigestModel['changes']['amountDown'] = [];
+  for (const [id, { from, to }] of amounts) {
+    if (from === null || to === null || new Dec(from).eq(to)) continue;
+    const deal = current.get(id) ?? latest.get(id);
+    if (deal) (new Dec(to).gt(from) ? amountUp : amountDown).push({ ...ref(deal), from, to });
+  }
+
+  const newLeads = input.events
+    .filter(
+      (e) =>
+        e.type === 'lead.created' &&
+        e.detail.record.owner !== undefined &&
+        repIds.has(e.detail.record.owner.id) &&
+        Date.parse(e.detail.occurredAt) >= from &&
+        Date.parse(e.detail.occurredAt) < until,
+    )
+    .map((e) => ({ record: e.detail.record, createdAt: e.detail.occurredAt }));
+  const followUp = followUpOf({
+    reps: [...input.reps].sort(byName),
+    newLeads,
+    activities,
+    asOf,
+    timeZone: zone,
+    calendar: input.calendar,
+    firstTouchWithin: config.firstTouchWithin,
+  });
 
   const wins = of('deal.won');
   const goalsMet = input.figures
@@ -313,11 +325,29 @@ export const buildDigest = (input: DigestInput): DigestModel => {
       person: { id: f.person as string, name: nameOf(f.person as string) },
       goal: line(f, input.goalNames),
     }));
-  const changes = { created: of('deal.created'), won: wins, lost: of('deal.lost'), pushed, pulledIn };
+  const changes = {
+    created: of('deal.created'),
+    won: wins,
+    lost: of('deal.lost'),
+    pushed,
+    pulledIn,
+    amountUp,
+    amountDown,
+  };
   const dataQuality = {
     missingAmount: open.filter((d) => d.amount === undefined).map(ref),
     missingCloseDate: open.filter((d) => d.closeDate === undefined).map(ref),
+    heldOut: (input.heldOut ?? [])
+      .filter((h) => h.deal.owner && repIds.has(h.deal.owner.id))
+      .map((h) => ({ ...ref(h.deal), reason: h.reason })),
   };
+  const charts = chartsOf({
+    deals: input.deals.filter((d) => d.owner && repIds.has(d.owner.id)),
+    open,
+    currency: input.tenant.currency,
+    today,
+    fxRate: input.fxRate,
+  });
   const quiet =
     Object.values(changes).every((l) => l.length === 0) && atRisk.length === 0 && goalsMet.length === 0;
   return {
@@ -331,7 +361,9 @@ export const buildDigest = (input: DigestInput): DigestModel => {
     reps,
     changes,
     atRisk,
+    followUp,
     recognition: { wins, goalsMet },
     dataQuality,
+    charts,
   };
 };

@@ -9,6 +9,8 @@ import { escapeHtml, oneLine } from '../mail/escape';
 import { type Block, type Brand, brandLine, type MailDocument, renderMail } from '../mail/layout';
 import type { Locale } from '../org/config';
 import type { OutgoingEmail } from '../ports';
+import { MUTED, pipelineChart, tableBar, trendChart } from './charts-html';
+import { followUpBlocks } from './followup-html';
 import type { DealRef, DigestModel, GoalLine } from './model';
 import {
   formatCount,
@@ -26,19 +28,10 @@ export interface RenderedDigest {
   text: string;
 }
 
-const MUTED = '#57606a';
-const TRACK = '#eaeef2';
 const LIST_LIMIT = 20;
 
 const pctOf = (v: string | null) =>
   v === null ? 0 : Math.max(0, Math.min(100, new Dec(v).times(100).toDecimalPlaces(1).toNumber()));
-
-const bar = (width: number, height: number, color: string) =>
-  `<span style="display:block;width:100%;height:${height}px;line-height:${height}px;font-size:0;background:${TRACK};border-radius:3px">` +
-  (width > 0
-    ? `<span style="display:block;width:${width}%;height:${height}px;font-size:0;background:${color};border-radius:3px">&nbsp;</span>`
-    : '&nbsp;') +
-  '</span>';
 
 /** What a rep's row says under the bars: expected by now, gap, needed per week, coverage, accrual and tier. */
 const repDetail = (r: DigestModel['reps'][number], locale: Locale): string => {
@@ -72,9 +65,9 @@ const repsBlock = (m: DigestModel, locale: Locale): Block => {
       const g = r.goal;
       const bars =
         g?.attainment != null
-          ? bar(pctOf(g.attainment), 10, STATUS_COLOR[g.status]) +
-            '<span style="display:block;height:3px;font-size:0;line-height:3px">&nbsp;</span>' +
-            bar(pctOf(g.expectedAttainment), 3, '#8c959f')
+          ? tableBar(pctOf(g.attainment), 10, STATUS_COLOR[g.status]) +
+            '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td height="3" style="height:3px;line-height:3px;font-size:0">&nbsp;</td></tr></table>' +
+            tableBar(pctOf(g.expectedAttainment), 3, '#8c959f')
           : '';
       const detail = repDetail(r, locale);
       return (
@@ -158,16 +151,32 @@ export const digestDocument = (
     blocks.push({ type: 'paragraph', text: m.headline ? w.headline(m.headline, locale) : w.noGoal });
     if (m.quiet) blocks.push({ type: 'paragraph', text: w.quiet });
     blocks.push({ type: 'heading', text: w.team }, repsBlock(m, locale));
+    blocks.push(...pipelineChart(m.charts, locale), ...trendChart(m.charts, locale));
   }
   const ch = m.changes;
   const moved = (d: DealRef & { from: string; to: string }) =>
     w.moved(formatDate(d.from, locale), formatDate(d.to, locale));
+  const amountMoved = (d: DealRef & { from: string; to: string }) =>
+    w.moved(
+      formatValue(d.from, d.currency ?? m.charts.currency, locale),
+      formatValue(d.to, d.currency ?? m.charts.currency, locale),
+    );
   const sections: [string, Block | undefined, number][] = [
     [w.created, ch.created.length ? deals(ch.created, locale) : undefined, ch.created.length],
     [w.won, ch.won.length ? deals(ch.won, locale) : undefined, ch.won.length],
     [w.lost, ch.lost.length ? deals(ch.lost, locale) : undefined, ch.lost.length],
     [w.pushed, ch.pushed.length ? deals(ch.pushed, locale, moved) : undefined, ch.pushed.length],
     [w.pulledIn, ch.pulledIn.length ? deals(ch.pulledIn, locale, moved) : undefined, ch.pulledIn.length],
+    [
+      w.amountUp,
+      ch.amountUp.length ? deals(ch.amountUp, locale, amountMoved) : undefined,
+      ch.amountUp.length,
+    ],
+    [
+      w.amountDown,
+      ch.amountDown.length ? deals(ch.amountDown, locale, amountMoved) : undefined,
+      ch.amountDown.length,
+    ],
   ];
   if (sections.some(([, b]) => b)) {
     blocks.push({ type: 'heading', text: w.changes });
@@ -176,8 +185,13 @@ export const digestDocument = (
   }
   if (m.atRisk.length) {
     blocks.push({ type: 'heading', text: w.atRisk });
-    blocks.push(deals(m.atRisk, locale, (d) => d.reasons.map((r) => w.reason(r, locale)).join('; ')));
+    blocks.push(
+      deals(m.atRisk, locale, (d) =>
+        d.reasons.map((r) => w.reason(r, locale)).join(locale === 'zh-CN' ? '；' : '; '),
+      ),
+    );
   }
+  if (m.reps.length) blocks.push(...followUpBlocks(m, locale));
   const rec = m.recognition;
   if (rec.wins.length || rec.goalsMet.length) {
     blocks.push({ type: 'heading', text: w.recognition });
@@ -190,12 +204,17 @@ export const digestDocument = (
     blocks.push({ type: 'paragraph', text: lines.join('\n') }, { type: 'note', text: w.forward });
   }
   const q = m.dataQuality;
-  if (q.missingAmount.length || q.missingCloseDate.length) {
+  if (q.missingAmount.length || q.missingCloseDate.length || q.heldOut.length) {
     blocks.push({ type: 'heading', text: w.quality });
     if (q.missingAmount.length)
       blocks.push({ type: 'paragraph', text: w.missingAmount }, deals(q.missingAmount, locale));
     if (q.missingCloseDate.length)
       blocks.push({ type: 'paragraph', text: w.missingCloseDate }, deals(q.missingCloseDate, locale));
+    if (q.heldOut.length)
+      blocks.push(
+        { type: 'paragraph', text: w.heldOut },
+        deals(q.heldOut, locale, (d) => w.held(d.reason)),
+      );
   }
   return {
     subject: oneLine(w.subject(period, teamName)),

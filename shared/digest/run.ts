@@ -1,10 +1,10 @@
 /**
  * Making and sending digests over ports, so the CLI (`digest preview|send`) and a scheduled run share one path:
- * `makeDigest` reads and renders one manager's digest; `sendDueDigests` sends every manager the weekly digest due
- * in their own zone, each exactly once through the effect ledger (a run that fires twice, or a catch-up after a
- * missed one, sends nothing more). The archive's day Queries are shared by every manager of one run.
+ * `makeDigest` reads and renders one manager's digest; `sendDueDigests` sends every manager the digest due in their
+ * own zone on their own schedule (digest/schedule.ts), each exactly once through the effect ledger (a run that
+ * fires twice, or a catch-up after a missed one, sends nothing more). The archive's day Queries, the accrual
+ * snapshots and the stage history are read once per run and shared by its managers.
  */
-import type { CanonicalRecord, CrmObject } from '../../events';
 import type { TenantConfig } from '../config/tenant';
 import { GoalProgress } from '../goals/progress';
 import { incentiveQuota } from '../goals/quota';
@@ -17,27 +17,23 @@ import { senderOf } from '../mail/sender';
 import type { Locale } from '../org/config';
 import type { Org } from '../org/model';
 import type { ArchivedEvent } from '../store/event-archive';
+import { heldOutOfIncentives } from './held';
 import { buildDigest, type DigestModel } from './model';
 import type { DigestPeriod } from './period';
 import { digestEmail, type RenderedDigest, renderDigest } from './render';
-import {
-  type DigestLedger,
-  type DigestSendTime,
-  digestEffectKey,
-  dueWeeklyPeriod,
-  sendDigestOnce,
-} from './send';
-import { collectDigestInput, managersOf, teamOf } from './sources';
+import type { StageTime } from './risk';
+import { duePeriods, scheduleFor } from './schedule';
+import { type DigestLedger, digestEffectKey, sendDigestOnce } from './send';
+import { collectDigestInput, type DigestSources, managersOf, teamOf } from './sources';
+import { stageTimesFromArchive } from './stage-history';
 
-export interface DigestDeps {
+/** What a digest reads (digest/sources.ts) without the goal figures, which makeDigest computes from these. */
+export interface DigestDeps extends Omit<DigestSources, 'figures'> {
   tenant: Pick<TenantConfig, 'id' | 'currency' | 'timeZone' | 'displayName' | 'branding' | 'mail'>;
   goals: CompiledGoals;
   org: Org;
   book?: PlanBook | undefined;
-  owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
   target(goal: string, period: string, owner: string): Promise<string | undefined>;
-  eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]>;
-  accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
 }
 
 /** The teams a manager leads, by name, for the subject line; the manager's own name when they lead none. */
@@ -66,10 +62,13 @@ export const makeDigest = async (
   const input = await collectDigestInput(
     {
       tenant: d.tenant,
+      config: d.goals.doc.digest,
       org: d.org,
       goals: d.goals,
       sources: {
         owned: d.owned,
+        ...(d.ownedDeals ? { ownedDeals: d.ownedDeals } : {}),
+        stageTimes: d.stageTimes ?? ((at) => stageTimesFromArchive(d.eventsOfDay, d.tenant.timeZone, at)),
         eventsOfDay: d.eventsOfDay,
         accruals: d.accruals,
         figures: (q) => progress.figures(q),
@@ -79,7 +78,11 @@ export const makeDigest = async (
     period,
     asOf,
   );
-  const model = buildDigest(input);
+  const model = buildDigest({
+    ...input,
+    heldOut: heldOutOfIncentives(book, input.deals, d.tenant.currency),
+    fxRate: (from, to, date) => book?.fxRate(from, to, date),
+  });
   const brand = { name: d.tenant.displayName, branding: d.tenant.branding };
   const rendered = renderDigest(model, brand, {
     teamName: teamNameOf(d.org, managerId, period),
@@ -101,15 +104,32 @@ export type DueOutcome =
       reason: 'no email address' | 'nobody reports to them';
     };
 
-/** Every manager's weekly digest due at `now` in their zone, each sent at most once. */
+/** Managers whose digests a run makes at the same time. */
+export const MANAGERS_AT_ONCE = 8;
+
+/** Every manager's digest due at `now` in their zone and on their schedule, each sent at most once. */
 export const sendDueDigests = async (
   d: DigestDeps & { ledger: DigestLedger },
   now: Date,
-  at?: DigestSendTime,
 ): Promise<DueOutcome[]> => {
   const days = new Map<string, Promise<ArchivedEvent[]>>();
+  let stages: Promise<ReadonlyMap<string, StageTime>> | undefined;
+  const snapshots = new Map<string, Promise<(AccrualSummary & { date: string })[]>>();
   const shared: DigestDeps = {
     ...d,
+    accruals: (key, date) => {
+      let read = snapshots.get(`${key}|${date}`);
+      if (!read) {
+        read = d.accruals(key, date);
+        snapshots.set(`${key}|${date}`, read);
+      }
+      return read;
+    },
+    // One read of the stage history for the whole run, as of the run's instant.
+    stageTimes: () => {
+      stages ??= stageTimesFromArchive(d.eventsOfDay, d.tenant.timeZone, now);
+      return stages;
+    },
     eventsOfDay: (day, from, to) => {
       const key = `${day}|${from.toISOString()}|${to.toISOString()}`;
       let read = days.get(key);
@@ -120,27 +140,40 @@ export const sendDueDigests = async (
       return read;
     },
   };
-  const out: DueOutcome[] = [];
-  for (const id of managersOf(d.org, localDate(now.toISOString(), d.tenant.timeZone))) {
+  const one = async (id: string): Promise<DueOutcome[]> => {
+    const out: DueOutcome[] = [];
     const manager = d.org.person(id);
-    if (!manager) continue;
-    const period = dueWeeklyPeriod(now, manager.timeZone, at);
-    if (teamOf(d.org, id, period).length === 0) {
-      out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'nobody reports to them' });
-      continue;
+    if (!manager) return out;
+    const schedule = scheduleFor(d.goals.doc.digest, id);
+    if (!schedule.enabled) return out;
+    for (const period of duePeriods(now, manager.timeZone, schedule, d.goals.calendar(manager.calendar))) {
+      if (teamOf(d.org, id, period).length === 0) {
+        out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'nobody reports to them' });
+        continue;
+      }
+      if (!manager.email) {
+        out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'no email address' });
+        continue;
+      }
+      if (await d.ledger.isDone?.(digestEffectKey(id, period.key))) {
+        out.push({ manager: id, period: period.key, outcome: 'duplicate' });
+        continue;
+      }
+      const { rendered } = await makeDigest(shared, id, period, digestAsOf(period, manager.timeZone, now));
+      const email = digestEmail(rendered, senderOf(d.tenant.mail), manager.email);
+      const sent = await sendDigestOnce(d.ledger, id, period.key, email);
+      out.push({ manager: id, period: period.key, outcome: sent.outcome });
     }
-    if (!manager.email) {
-      out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'no email address' });
-      continue;
-    }
-    if (await d.ledger.isDone?.(digestEffectKey(id, period.key))) {
-      out.push({ manager: id, period: period.key, outcome: 'duplicate' });
-      continue;
-    }
-    const { rendered } = await makeDigest(shared, id, period, digestAsOf(period, manager.timeZone, now));
-    const email = digestEmail(rendered, senderOf(d.tenant.mail), manager.email);
-    const sent = await sendDigestOnce(d.ledger, id, period.key, email);
-    out.push({ manager: id, period: period.key, outcome: sent.outcome });
-  }
+    return out;
+  };
+  // A few managers at a time: each digest waits on its reads, not on the CPU. Outcomes stay in manager order.
+  const ids = managersOf(d.org, localDate(now.toISOString(), d.tenant.timeZone));
+  const results: DueOutcome[][] = new Array(ids.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < ids.length; i = next++) results[i] = await one(ids[i] as string);
+  };
+  await Promise.all(Array.from({ length: Math.min(MANAGERS_AT_ONCE, ids.length) }, worker));
+  const out = results.flat();
   return out;
 };

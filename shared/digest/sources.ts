@@ -1,8 +1,10 @@
 /**
  * What one manager's digest reads, through small ports: the manager's team (org model), goal figures of the team
  * and its reps (goals/progress.ts), each rep's deals around today (one owner-index Query per rep), the archived
- * domain events of the period (one Query per local day, shared by every manager of a run) and the latest
- * incentive accrual snapshot (one Query per period and day). Never a table scan.
+ * domain events of the period (one Query per local day, shared by every manager of a run), each rep's activities
+ * of the last 30 days or the period (one owner-index Query per rep), the tenant's typical time in stage (once per
+ * run, digest/stage-history.ts) and the latest incentive accrual snapshot (one Query per period and day). Never a
+ * table scan.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
 import type { GoalFigures, ProgressQuery } from '../goals/progress';
@@ -15,9 +17,19 @@ import { type ArchivedEvent, localDaysBetween } from '../store/event-archive';
 import { addDays } from '../workflows/calendar';
 import type { DigestInput } from './model';
 import type { DigestPeriod } from './period';
+import type { StageTime } from './risk';
+import { DEFAULT_DIGEST_CONFIG, type DigestConfig } from './schedule';
 
 export interface DigestSources {
   owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
+  /** owned deals with when each entered its stage (RecordRepository.ownedStored); owned without it. */
+  ownedDeals?(
+    ownerId: string,
+    lower: string,
+    upper: string,
+  ): Promise<{ record: CanonicalRecord; stageSince?: string }[]>;
+  /** The tenant's typical days per stage (digest/stage-history.ts), shared by the managers of a run. */
+  stageTimes?(asOf: Date): Promise<ReadonlyMap<string, StageTime>>;
   eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]>;
   accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
   figures(q: ProgressQuery): Promise<GoalFigures[]>;
@@ -25,6 +37,7 @@ export interface DigestSources {
 
 export interface DigestContext {
   tenant: { id: string; currency: string; timeZone: string };
+  config?: DigestConfig;
   org: Org;
   goals: CompiledGoals;
   sources: DigestSources;
@@ -32,6 +45,8 @@ export interface DigestContext {
 
 /** Open deals are read with close dates this far around today (and deals without one by their last change). */
 export const DEAL_WINDOW_DAYS = { back: 90, ahead: 180 };
+/** Activities are read from this many days back (or the period's start, if earlier). */
+export const ACTIVITY_WINDOW_DAYS = 30;
 
 export class UnknownManagerError extends Error {}
 
@@ -97,7 +112,21 @@ export const collectDigestInput = async (
 
   const lower = addDays(today, -DEAL_WINDOW_DAYS.back);
   const upper = addDays(today, DEAL_WINDOW_DAYS.ahead);
-  const deals = (await Promise.all(repIds.map((id) => sources.owned('deal', id, lower, upper)))).flat();
+  type Stored = { record: CanonicalRecord; stageSince?: string };
+  const read = async (id: string): Promise<Stored[]> =>
+    sources.ownedDeals
+      ? sources.ownedDeals(id, lower, upper)
+      : (await sources.owned('deal', id, lower, upper)).map((record) => ({ record }));
+  const stored = (await Promise.all(repIds.map(read))).flat();
+  const deals = stored.map((s) => s.record);
+  const stageSince = new Map(
+    stored.flatMap((s) => (s.stageSince ? [[s.record.id, s.stageSince] as const] : [])),
+  );
+  const activitiesSince = [period.start, addDays(today, -ACTIVITY_WINDOW_DAYS)].sort()[0] as string;
+  const activityFrom = startOfLocalDay(activitiesSince, manager.timeZone).toISOString();
+  const activities = (
+    await Promise.all(repIds.map((id) => sources.owned('activity', id, activityFrom, asOf.toISOString())))
+  ).flat();
 
   const from = startOfLocalDay(period.start, manager.timeZone);
   const end = startOfLocalDay(addDays(period.end, 1), manager.timeZone);
@@ -128,5 +157,10 @@ export const collectDigestInput = async (
     accruals,
     deals,
     events,
+    activities,
+    activitiesSince,
+    stageSince,
+    stageTimes: (await sources.stageTimes?.(asOf)) ?? new Map(),
+    config: ctx.config ?? DEFAULT_DIGEST_CONFIG,
   };
 };

@@ -1,8 +1,10 @@
 /** The digest's words in each locale, and number, money and date formats for the reader's locale. */
 import { formatAttainment, formatMoney } from '../incentives/money';
 import type { Locale } from '../org/config';
-import type { GoalLine, RiskReason } from './model';
+import type { HeldReason } from './held';
+import type { GoalLine } from './model';
 import type { DigestPeriod } from './period';
+import type { RiskReason } from './risk';
 
 const counts = new Map<Locale, Intl.NumberFormat>();
 export const formatCount = (v: string, locale: Locale): string => {
@@ -100,12 +102,56 @@ export const T = {
     pulledIn: 'Pulled in (close date earlier)',
     moved: (from: string, to: string) => `${from} → ${to}`,
     atRisk: 'Deals at risk',
-    reason: (r: RiskReason, l: Locale) =>
-      r.code === 'close_date_passed'
-        ? `close date ${date(r.closeDate, l)} has passed`
-        : r.code === 'no_update'
-          ? `no change in ${r.businessDays} business days (since ${date(r.lastChange, l)})`
-          : `close date pushed ${r.times} times this period`,
+    reason: (r: RiskReason, l: Locale): string => {
+      switch (r.code) {
+        case 'close_date_passed':
+          return `close date ${date(r.closeDate, l)} has passed`;
+        case 'no_update':
+          return `no change in ${r.businessDays} business days (since ${date(r.lastChange, l)})`;
+        case 'no_activity':
+          return r.lastActivity
+            ? `no activity in ${r.businessDays} business days (last ${date(r.lastActivity, l)})`
+            : `no activity logged in ${r.businessDays} business days`;
+        case 'stuck_in_stage':
+          return `${r.days} days in ${r.stage} (typically ${formatCount(r.typicalDays, l)} days${r.typicalFrom === 'default' ? ', the default until there is history' : ''})`;
+        case 'pushed_repeatedly':
+          return `close date pushed ${r.times} times this period`;
+        case 'one_contact':
+          return 'one contact only';
+      }
+    },
+    amountUp: 'Amount up',
+    amountDown: 'Amount down',
+    followUp: 'Follow-up',
+    firstTouch: (n: number) =>
+      `New leads without a first touch within ${n} business day${n === 1 ? '' : 's'}`,
+    followUpSummary: (leads: number, late: number) =>
+      `${leads} new lead${leads === 1 ? '' : 's'} this period; ${late} without a timely first touch.`,
+    firstResponse: (name: string, h: string | null, touched: number, leads: number) =>
+      `${name}: ${h === null ? 'no first response yet' : `median first response ${h} h`} (${touched} of ${leads} leads touched)`,
+    createdAt: (at: string) => `created ${at}`,
+    overdueTasks: 'Overdue tasks',
+    dueOn: (d: string) => `due ${d}`,
+    unlinked:
+      'Follow-up and activity figures need activities linked to their lead, deal or contact; none of this team’s are.',
+    held: (r: HeldReason) =>
+      r.code === 'missing_amount'
+        ? `held out of commissions: no ${r.field}`
+        : r.code === 'missing_date'
+          ? `held out of commissions: no ${r.field}`
+          : r.code === 'no_fx_rate'
+            ? `held out of commissions: no ${r.currency} exchange rate for its date`
+            : r.code === 'bad_split'
+              ? `held out of commissions: credit split ${r.detail}`
+              : `held out of commissions: ${r.detail}`,
+    heldOut: 'Won deals held out of commissions',
+    pipelineTitle: 'Open pipeline by stage',
+    trendTitle: 'Won amount, last 12 weeks',
+    trendSummary: (total: string, week: string, best: string) =>
+      `${total} in all · best week ${week}: ${best}`,
+    dealsCount: (n: number) => `${n} deal${n === 1 ? '' : 's'}`,
+    unconverted: (n: number) =>
+      `${n} deal${n === 1 ? '' : 's'} in another currency without a rate: not summed.`,
     recognition: 'Wins and goals met',
     winLine: (rep: string, deal: string, amount: string) =>
       `${rep} won ${deal}${amount ? ` (${amount})` : ''}.`,
@@ -154,12 +200,50 @@ export const T = {
     pulledIn: '提前（预计成交日提前）',
     moved: (from: string, to: string) => `${from} → ${to}`,
     atRisk: '风险商机',
-    reason: (r: RiskReason, l: Locale) =>
-      r.code === 'close_date_passed'
-        ? `预计成交日 ${date(r.closeDate, l)} 已过`
-        : r.code === 'no_update'
-          ? `${r.businessDays} 个工作日无更新（自 ${date(r.lastChange, l)}）`
-          : `本期预计成交日已推迟 ${r.times} 次`,
+    reason: (r: RiskReason, l: Locale): string => {
+      switch (r.code) {
+        case 'close_date_passed':
+          return `预计成交日 ${date(r.closeDate, l)} 已过`;
+        case 'no_update':
+          return `${r.businessDays} 个工作日无更新（自 ${date(r.lastChange, l)}）`;
+        case 'no_activity':
+          return r.lastActivity
+            ? `${r.businessDays} 个工作日无跟进活动（上次 ${date(r.lastActivity, l)}）`
+            : `${r.businessDays} 个工作日未记录跟进活动`;
+        case 'stuck_in_stage':
+          return `停留在「${r.stage}」${r.days} 天（通常 ${formatCount(r.typicalDays, l)} 天${r.typicalFrom === 'default' ? '，历史数据不足时的默认值' : ''}）`;
+        case 'pushed_repeatedly':
+          return `本期预计成交日已推迟 ${r.times} 次`;
+        case 'one_contact':
+          return '只有一位联系人';
+      }
+    },
+    amountUp: '金额上调',
+    amountDown: '金额下调',
+    followUp: '跟进纪律',
+    firstTouch: (n: number) => `${n} 个工作日内未首次跟进的新线索`,
+    followUpSummary: (leads: number, late: number) =>
+      `本期新线索 ${leads} 条，其中 ${late} 条未及时首次跟进。`,
+    firstResponse: (name: string, h: string | null, touched: number, leads: number) =>
+      `${name}：${h === null ? '尚无首次响应' : `首次响应时间中位数 ${h} 小时`}（${leads} 条线索中已跟进 ${touched} 条）`,
+    createdAt: (at: string) => `创建于 ${at}`,
+    overdueTasks: '逾期任务',
+    dueOn: (d: string) => `截止 ${d}`,
+    unlinked: '跟进与活动相关数据需要活动关联到线索、商机或联系人；本团队的活动均未关联。',
+    held: (r: HeldReason) =>
+      r.code === 'missing_amount' || r.code === 'missing_date'
+        ? `未计入提成：缺少 ${r.field}`
+        : r.code === 'no_fx_rate'
+          ? `未计入提成：缺少该日期的 ${r.currency} 汇率`
+          : r.code === 'bad_split'
+            ? `未计入提成：业绩分配有误（${r.detail}）`
+            : `未计入提成：${r.detail}`,
+    heldOut: '未计入提成的赢单',
+    pipelineTitle: '进行中商机（按阶段）',
+    trendTitle: '近 12 周赢单金额',
+    trendSummary: (total: string, week: string, best: string) => `合计 ${total} · 最高一周 ${week}：${best}`,
+    dealsCount: (n: number) => `${n} 个商机`,
+    unconverted: (n: number) => `${n} 个外币商机缺少汇率，未计入合计。`,
     recognition: '赢单与达成目标',
     winLine: (rep: string, deal: string, amount: string) =>
       `${rep} 赢得 ${deal}${amount ? `（${amount}）` : ''}。`,

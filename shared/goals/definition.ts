@@ -8,6 +8,7 @@
  * zod/mini: the reminder functions (later) parse this at cold start.
  */
 import * as z from '../../events/zod';
+import { DEFAULT_DIGEST_CONFIG, digestConfigSchema } from '../digest/schedule';
 import { orgConfigSchema } from '../org/config';
 import { calendarSchema, conditionSchema } from '../workflows/definition';
 
@@ -156,6 +157,8 @@ export const goalsDocumentSchema = z.strictObject({
     checkin: { enabled: true, weekday: 'mon' },
     chatOptOut: [],
   }),
+  /** Manager digests: when they go out and what counts as late (digest/schedule.ts). */
+  digest: z._default(digestConfigSchema, DEFAULT_DIGEST_CONFIG),
   goals: z.array(goalSchema).check(z.maxLength(50)),
 });
 

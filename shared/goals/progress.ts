@@ -2,13 +2,14 @@
  * Goal progress as of an instant: for each goal and owner, the period in the owner's zone, the actual from the
  * owner's records (read through the owner index, one Query per owner and object, never a table scan), the target,
  * pace on the owner's calendar, milestones, and for amount goals pipeline coverage. Figures are exact decimals,
- * shown as strings rounded once: money to the currency's minor unit, counts to two places.
+ * shown as strings rounded once, with fixed places: money to the currency's minor unit, counts and ratios to two
+ * places, attainment to four.
  *
  * Reads go through small ports, so the nightly recompute and (later) per-event incremental updates and reminders
  * can reuse `goalFigures` with other sources.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
-import { Dec, moneyString, ZERO } from '../incentives/money';
+import { Dec, fixedString, moneyString, ZERO } from '../incentives/money';
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
 import type { Org, Person } from '../org/model';
 import { type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
@@ -373,8 +374,7 @@ export class GoalProgress {
     const today = localDate(asOf.toISOString(), owner.timeZone);
     const period = goalPeriodOn(goal.period, today);
     const spec = METRICS[goal.metric.type];
-    const show = (v: Dec) =>
-      spec.money ? moneyString(v, this.tenant.currency) : v.toDecimalPlaces(2).toFixed();
+    const show = (v: Dec) => (spec.money ? moneyString(v, this.tenant.currency) : fixedString(v, 2));
     const measured = await this.sumsFor(goal, owner, period, stored);
     const { own, members } = await this.target(goal, owner, period);
     const days = businessDays(owner.calendar, owner.timeZone, period, asOf);
@@ -423,11 +423,11 @@ export class GoalProgress {
       target: show(own),
       expected: show(p.expected),
       gap: show(p.gap),
-      attainment: p.attainment ? p.attainment.toDecimalPlaces(4).toFixed() : null,
+      attainment: p.attainment ? fixedString(p.attainment, 4) : null,
       neededPerDay: opt(p.neededPerDay),
       neededPerWeek: opt(p.neededPerWeek),
       projected: opt(p.projected),
-      coverage: cov ? cov.toDecimalPlaces(2).toFixed() : null,
+      coverage: cov ? fixedString(cov, 2) : null,
       status: p.status,
       milestones: goal.milestones.map((m, i) => {
         const by = this.milestoneDates(goal, owner, period)[i] as string;

@@ -7,8 +7,15 @@ import { readFileSync } from 'node:fs';
 import { PlanBook } from './book';
 import { IncentiveInputError } from './errors';
 
-/** The plan book in `file` (`shown` is how the file is named in errors, e.g. relative to the repository). */
-export const planBookFromFile = (file: string, shown = file): PlanBook => {
+/**
+ * The plan book in `file` (`shown` is how the file is named in errors, e.g. relative to the repository);
+ * `complete` may add to the document before it is validated (the org's reps and teams, incentives/org.ts).
+ */
+export const planBookFromFile = (
+  file: string,
+  shown = file,
+  complete: (doc: unknown) => unknown = (doc) => doc,
+): PlanBook => {
   let raw: string;
   try {
     raw = readFileSync(file, 'utf8');
@@ -29,7 +36,7 @@ export const planBookFromFile = (file: string, shown = file): PlanBook => {
       { path: '(file)', message: `is not valid JSON: ${(err as Error).message}` },
     ]);
   }
-  return PlanBook.parse(value, shown);
+  return PlanBook.parse(complete(value), shown);
 };
 
 /** The plan book from an already parsed document (a function's bundled copy); undefined when there is none. */

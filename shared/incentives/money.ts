@@ -40,12 +40,15 @@ export const minorUnit = (currency: string): number => {
 export const roundMoney = (value: Dec, currency: string): Dec =>
   value.toDecimalPlaces(minorUnit(currency), Decimal.ROUND_HALF_UP);
 
-/** A rounded amount as the boundary string, always with the full minor unit ("120000.00", "-5.10", "300"). */
-export const moneyString = (value: Dec, currency: string): string => {
-  const s = value.toFixed(minorUnit(currency), Decimal.ROUND_HALF_UP);
+/** A decimal string with exactly `places` digits after the point, half-up ("3.00", "0.4000", "-5.10"). */
+export const fixedString = (value: Dec, places: number): string => {
+  const s = value.toFixed(places, Decimal.ROUND_HALF_UP);
   // "-0.00" would make equal statements hash differently.
   return /^-0(\.0+)?$/.test(s) ? s.slice(1) : s;
 };
+
+/** A rounded amount as the boundary string, always with the full minor unit ("120000.00", "-5.10", "300"). */
+export const moneyString = (value: Dec, currency: string): string => fixedString(value, minorUnit(currency));
 
 export const dec = (value: string | number | Dec): Dec => new Dec(value);
 

@@ -1,6 +1,6 @@
 /**
- * One model of the tenant's organisation, read by goals (and next by incentives and manager digests): people, who
- * reports to whom, and teams, each as of a date.
+ * One model of the tenant's organisation, read by goals, incentives and manager digests: people, who reports to
+ * whom, and teams, each as of a date.
  *
  * Where each fact comes from, first source wins:
  *   - a person's id, name, email, manager and active flag: the CRM users (shared/sync/crm-users.ts), with the org
@@ -8,8 +8,9 @@
  *   - teams: the org config's `teams`; then the incentive plan file's `teams` (plans written before the org model);
  *     then, unless turned off, one team per manager of their direct reports, with id `reports:<managerId>`;
  *   - people the CRM does not list (a plan's rep who left the CRM) come from the plan file's `reps`.
- * So nothing has to be typed twice: a plan file can keep its own `reps`/`teams` (buildOrg's `plan` input), and the
- * incentive engine still uses them as they are for pay; goals see the same people through this model.
+ * So nothing has to be typed twice: a plan file can keep its own `reps`/`teams` (buildOrg's `plan` input), which
+ * win for pay; the reps and teams it does not list, the incentive engine takes from this model
+ * (incentives/org.ts); goals and digests see the same people through it.
  */
 import type { CrmUser } from '../sync/crm-users';
 import type { Locale, OrgConfig, TeamConfig } from './config';

@@ -4,9 +4,9 @@
  */
 import { SyncStateRepository } from '../store/sync-state';
 import type { ReconcileDeps } from '../sync/reconcile';
-import { bus } from './bus';
 import { clock } from './clock';
 import { crmScanner } from './crm-scanner';
+import { domainBus } from './domain-bus';
 import { runtimeEnv } from './env';
 import { once } from './once';
 import { documentClient, records, tableName } from './store';
@@ -22,7 +22,7 @@ export const reconcileDeps = async (): Promise<ReconcileDeps | undefined> => {
     scanner,
     state: syncState(),
     records: records(),
-    bus: bus(),
+    bus: domainBus(),
     now: () => clock().now(),
   };
 };

@@ -11,7 +11,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DomainEventDetail } from '../../events';
-import { addDays, localTime } from '../workflows/calendar';
+// The dependency-free date helpers (the workflow calendar would bring the holiday data into every sync bundle).
+import { addDays, localDate } from '../incentives/periods';
 import { isExpired, keys, TABLE, ttlFrom } from './table-design';
 
 export const EVENT_ARCHIVE_RETENTION_DAYS = 90;
@@ -35,9 +36,9 @@ const utc = (iso: string): string => new Date(iso).toISOString();
 /** The tenant's local dates that [since, until) touches, oldest first. */
 export const localDaysBetween = (since: Date, until: Date, timeZone: string): string[] => {
   if (until.getTime() <= since.getTime()) return [];
-  const last = localTime(new Date(until.getTime() - 1), timeZone).date;
+  const last = localDate(new Date(until.getTime() - 1).toISOString(), timeZone);
   const days: string[] = [];
-  for (let d = localTime(since, timeZone).date; d <= last; d = addDays(d, 1)) days.push(d);
+  for (let d = localDate(since.toISOString(), timeZone); d <= last; d = addDays(d, 1)) days.push(d);
   return days;
 };
 
@@ -56,7 +57,7 @@ export class EventArchive implements EventArchiveReader {
   async put(event: ArchivedEvent): Promise<{ stored: boolean; day: string }> {
     const { detail } = event;
     const occurredAt = utc(detail.occurredAt);
-    const day = localTime(new Date(occurredAt), this.opts.timeZone).date;
+    const day = localDate(occurredAt, this.opts.timeZone);
     const now = this.opts.now();
     try {
       await this.doc.send(

@@ -30,6 +30,11 @@ export interface StoredRecord {
   /** Source modification time in epoch ms: the version used for ordering. */
   version: number;
   deleted: boolean;
+  /**
+   * Deals, as ownedStored reads them: the source modification time of the first version stored in the current
+   * stage (kept by upsert beside the data), so "in this stage since" comes with the record.
+   */
+  stageSince?: string;
 }
 
 /**
@@ -42,6 +47,14 @@ export type UpsertOutcome<E> =
   | { applied: false; reason: 'stale'; current: StoredRecord; events: [] };
 
 const MAX_RACE_RETRIES = 5;
+
+/** A deal keeps its stageSince while the stage stays; a new stage (or a first version) starts it anew. */
+const stageSinceOf = (previous: StoredRecord | undefined, next: StoredRecord): string | undefined => {
+  if (next.object !== 'deal' || next.record.stage === undefined) return undefined;
+  if (previous && !previous.deleted && previous.record.stage === next.record.stage)
+    return previous.stageSince;
+  return next.record.modifiedAt;
+};
 
 export class RecordRepository {
   constructor(
@@ -58,7 +71,17 @@ export class RecordRepository {
    * upper bound of a date takes the whole day). Reads only that owner's index partition, never the table.
    */
   async owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]> {
-    const out: CanonicalRecord[] = [];
+    return (await this.ownedStored(object, ownerId, lower, upper)).map((s) => s.record);
+  }
+
+  /** owned, with what is stored beside each record (stageSince). */
+  async ownedStored(
+    object: CrmObject,
+    ownerId: string,
+    lower: string,
+    upper: string,
+  ): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
@@ -66,7 +89,7 @@ export class RecordRepository {
           TableName: this.tableName,
           IndexName: TABLE.gsi1.name,
           KeyConditionExpression: 'gsi1pk = :p AND gsi1sk BETWEEN :lo AND :hi',
-          ProjectionExpression: '#d',
+          ProjectionExpression: '#d, stageSince',
           ExpressionAttributeNames: { '#d': 'data' },
           ExpressionAttributeValues: {
             ':p': keys.ownedRecords(object, ownerId),
@@ -76,7 +99,12 @@ export class RecordRepository {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of page.Items ?? []) out.push((item.data as StoredRecord).record);
+      for (const item of page.Items ?? [])
+        out.push(
+          typeof item.stageSince === 'string'
+            ? { ...(item.data as StoredRecord), stageSince: item.stageSince }
+            : (item.data as StoredRecord),
+        );
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
@@ -126,7 +154,7 @@ export class RecordRepository {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.record(object, id), ConsistentRead: true }),
     );
-    return out.Item as { data: StoredRecord; events?: unknown[] } | undefined;
+    return out.Item as { data: StoredRecord; events?: unknown[]; stageSince?: string } | undefined;
   }
 
   /**
@@ -152,6 +180,7 @@ export class RecordRepository {
         };
       }
       const events = derive(previous);
+      const stageSince = stageSinceOf(previous && { ...previous, stageSince: item?.stageSince }, next);
       try {
         await this.doc.send(
           new PutCommand({
@@ -162,6 +191,7 @@ export class RecordRepository {
               version: next.version,
               ...ownerIndex(next),
               data: next,
+              ...(stageSince ? { stageSince } : {}),
               events,
             },
             ConditionExpression: previous ? 'version = :seen' : 'attribute_not_exists(pk)',

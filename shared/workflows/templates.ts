@@ -7,6 +7,7 @@
  * they are escaped in HTML and flattened to one line in subjects; the template's own HTML is the tenant's and kept.
  */
 import type { CanonicalRecord } from '../../events';
+import { formatMoney } from '../incentives/money';
 import { escapeHtml, oneLine } from '../mail/escape';
 import type { Locale, TemplateDefinition } from './definition';
 import { LOCALES } from './definition';
@@ -68,11 +69,9 @@ export interface MergeContext {
   tenant: { name: string; locale: Locale; currency: string };
 }
 
+/** Exact (Intl formats the decimal string, ECMA-402 2023), with one cached formatter per locale and currency. */
 const formatAmount = (amount: string | undefined, currency: string, locale: Locale): string =>
-  // Intl formats a decimal string exactly (ECMA-402 2023), as the built-in templates rely on.
-  amount
-    ? new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount as unknown as number)
-    : '';
+  amount ? formatMoney(amount, currency, locale) : '';
 
 export const mergeValue = (ctx: MergeContext, field: string): string => {
   const r = ctx.record;

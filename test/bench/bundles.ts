@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { functions } from '../../functions/manifest';
-import { bundleAliases } from '../../shared/crm/bundle-aliases';
+import { bundleAliases } from '../../infra/build/bundle-aliases';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

@@ -1,21 +1,28 @@
 /**
- * `npm run bench`: the platform's figures, printed as tables and written to bench-results/latest.json.
+ * `npm run bench`: the platform's figures, each printed beside its target and the previous run's figure, and
+ * written to bench-results/latest.json (format: bench-results/README.md).
  *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11),
- *   QF_BENCH_SKIP=bundles,webhooks,crm,workflows,incentives,goals,import,synth
+ *   QF_BENCH_COST_WEBHOOKS (webhooks of each kind in the cost model, default 20)
+ *   QF_BENCH_SKIP=bundles,cost,webhooks,crm,workflows,incentives,goals,import,synth
  *   QF_BENCH_ENROLMENTS (default 10000), QF_BENCH_RATE (tenant send limit per minute, default 600)
  *   QF_BENCH_IMPORT_DEALS (default 100000)
+ *   QF_BENCH_DIGEST_MANAGERS (100), QF_BENCH_DIGEST_REPS (10 per manager), QF_BENCH_DIGEST_DEALS (200000),
+ *   QF_BENCH_DIGEST_ACTIVITIES (500000); skip with QF_BENCH_SKIP=digests
  *   QF_BENCH_GOAL_REPS (default 1000), QF_BENCH_GOAL_DEALS (200000), QF_BENCH_GOAL_ACTIVITIES (500000)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { measureBundles } from './bundles';
+import { type CostRow, PRICES } from './cost';
 import { measureCrmLatency } from './crm';
+import { measureDigests } from './digests';
 import { measureGoals } from './goals';
 import { measureImport } from './import';
 import { measureIncentives } from './incentives';
+import { type Figure, printFigures, readPrevious, watchLoad } from './report';
 import { measureSendLimits } from './sequences';
-import { measureWebhooks, type WebhookFigures } from './webhooks';
+import { measureWebhooks } from './webhooks';
 import { measureRuleEvaluation } from './workflows';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -40,130 +47,273 @@ const synthSeconds = (): { seconds: number; peakRssMb: number | null } => {
   return { seconds: (Date.now() - start) / 1000, peakRssMb: rss ? Number(rss) / 1024 : null };
 };
 
+/** The cost model runs in its own process: it starts the runtime in-process and wraps the AWS SDK client. */
+const costModel = (): CostRow[] => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'bench', 'cost-main.ts')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  if (run.status !== 0) throw new Error(`the cost model failed:\n${run.stderr.slice(-2000)}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '[]') as CostRow[];
+};
+
+/** Functions a webhook reaches first: their init target is tighter (≤ 1.5× the DynamoDB-only bundle). */
+const INGEST = new Set(['ingest-generic', 'ingest-zoho', 'ingest-fxiaoke', 'ingest-zoho-workflow']);
+
+/** Per-webhook goals of the cost model (at arrival): writes and invocations. */
+const COST_GOALS: Record<string, { writes: number; invocations: number }> = {
+  update: { writes: 3, invocations: 3 },
+  'won-deal': { writes: 6, invocations: 5 },
+};
+
 const main = async () => {
-  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+  const file = join(ROOT, 'bench-results', 'latest.json');
+  const previous = readPrevious(file);
+  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, load: {} };
+  const load = results.load as Record<string, number>;
+  const measure = async <T>(section: string, work: () => Promise<T> | T): Promise<T> => {
+    const watch = watchLoad(section);
+    try {
+      return await work();
+    } finally {
+      load[section] = watch.end();
+    }
+  };
 
   if (!skip.has('bundles')) {
     process.stderr.write('bundling each function and timing module init in fresh processes…\n');
-    const bundles = await measureBundles(num('QF_BENCH_INIT_RUNS', 11));
+    const bundles = await measure('bundles', () => measureBundles(num('QF_BENCH_INIT_RUNS', 11)));
     results.bundles = bundles;
-    console.log('\nLambda bundles (target: ≤ 500 KB; init ≤ 1.5× the DynamoDB-client-only bundle)');
+    printFigures(
+      'Lambda bundles: size (KB) and module init as a multiple of the DynamoDB-client-only bundle',
+      bundles.flatMap((b): Figure[] => [
+        {
+          label: `${b.function} KB`,
+          path: ['bundles', `function=${b.function}`, 'bytes'],
+          scale: 1 / 1024,
+          target: { max: 500 },
+        },
+        ...(b.initRatioToSdkOnly === undefined
+          ? [{ label: `${b.function} init ms`, path: ['bundles', `function=${b.function}`, 'initMedianMs'] }]
+          : [
+              {
+                label: `${b.function} init ×`,
+                path: ['bundles', `function=${b.function}`, 'initRatioToSdkOnly'],
+                digits: 2,
+                target: { max: INGEST.has(b.function) ? 1.5 : 2 },
+              },
+            ]),
+      ]),
+      results,
+      previous,
+    );
+  }
+
+  if (!skip.has('cost')) {
+    process.stderr.write('cost model: counting AWS calls per webhook on the local runtime…\n');
+    const rows = await measure('cost', costModel);
+    results.cost = rows;
+    console.log(`\nCost per webhook, counted on the AWS SDK clients (prices: ${PRICES.date})`);
     console.table(
-      bundles.map((b) => ({
-        function: b.function,
-        'size KB': (b.bytes / 1024).toFixed(1),
-        'init median ms': b.initMedianMs.toFixed(1),
-        'init ratio': b.initRatioToSdkOnly?.toFixed(2) ?? '1.00',
+      rows.map((r) => ({
+        webhook: r.kind,
+        phase: r.phase,
+        invocations: r.invocations,
+        'EB events': r.events,
+        'DDB reads': r.reads,
+        'DDB writes': r.writes,
+        'Scheduler calls': r.schedulerCalls,
+        'SES sends': r.sesSends,
+        '$ per million': r.usdPerMillion.toFixed(2),
       })),
+    );
+    printFigures(
+      'Cost model against its goals (at arrival)',
+      Object.entries(COST_GOALS).flatMap(([kind, goal]): Figure[] => [
+        {
+          label: `${kind} writes`,
+          path: ['cost', `id=${kind}/arrival`, 'writes'],
+          digits: 2,
+          target: { max: goal.writes },
+        },
+        {
+          label: `${kind} invocations`,
+          path: ['cost', `id=${kind}/arrival`, 'invocations'],
+          digits: 2,
+          target: { max: goal.invocations },
+        },
+        {
+          label: `${kind} $ per million (total)`,
+          path: ['cost', `id=${kind}/total`, 'usdPerMillion'],
+          digits: 2,
+        },
+      ]),
+      results,
+      previous,
     );
   }
 
   if (!skip.has('webhooks')) {
     const seconds = num('QF_BENCH_SECONDS', 10);
-    process.stderr.write(`driving signed webhooks at the local runtime for ${seconds} s…\n`);
     const connections = num('QF_BENCH_CONNECTIONS', 16);
-    const inMemory = await measureWebhooks(seconds, connections);
+    process.stderr.write(`driving signed webhooks at the local runtime for ${seconds} s…\n`);
+    results.webhooks = await measure('webhooks', () => measureWebhooks(seconds, connections));
     process.stderr.write(`…and on a data folder (npm start's default: outbox synced before each ack)…\n`);
-    const onDisk = await measureWebhooks(seconds, connections, true);
-    results.webhooks = inMemory;
-    results.webhooksPersisted = onDisk;
-    console.log(
-      '\nWebhook slice on the local runtime (targets: ≥ 300/s, p99 ≤ 100 ms, 0 lost, 0 duplicated)',
+    results.webhooksPersisted = await measure('webhooksPersisted', () =>
+      measureWebhooks(seconds, connections, true),
     );
-    console.table(
-      [
-        ['in memory', inMemory],
-        ['data folder', onDisk],
-      ].map(([mode, w]) => {
-        const f = w as WebhookFigures;
-        return {
-          mode,
-          'req/s': f.throughputPerSec.toFixed(0),
-          'p50 ms': f.latencyP50Ms,
-          'p99 ms': f.latencyP99Ms,
-          requests: f.requests,
-          non2xx: f.non2xx,
-          deliveries: f.uniqueDeliveries,
-          emails: f.emails,
-          lost: f.lostEmails,
-          duplicated: f.duplicateEmails,
-          'drain s': f.drainSeconds.toFixed(1),
-        };
+    printFigures(
+      `Webhook slice on the local runtime, ${connections} connections × ${seconds} s, then drained`,
+      (['webhooks', 'webhooksPersisted'] as const).flatMap((k): Figure[] => {
+        const mode = k === 'webhooks' ? 'in memory' : 'data folder';
+        return [
+          { label: `${mode}: acks/s`, path: [k, 'throughputPerSec'], digits: 0, target: { min: 300 } },
+          { label: `${mode}: ack p99 ms`, path: [k, 'latencyP99Ms'], digits: 0, target: { max: 100 } },
+          {
+            label: `${mode}: end-to-end emails/s`,
+            path: [k, 'endToEndPerSec'],
+            digits: 1,
+            target: { min: 150 },
+          },
+          { label: `${mode}: drain s`, path: [k, 'drainSeconds'], digits: 1 },
+          { label: `${mode}: emails`, path: [k, 'emails'], digits: 0 },
+          { label: `${mode}: lost`, path: [k, 'lostEmails'], digits: 0, target: { eq: 0 } },
+          { label: `${mode}: duplicated`, path: [k, 'duplicateEmails'], digits: 0, target: { eq: 0 } },
+          { label: `${mode}: non-2xx`, path: [k, 'non2xx'], digits: 0, target: { eq: 0 } },
+        ];
       }),
+      results,
+      previous,
     );
+  }
+
+  if (!skip.has('digests')) {
+    const managers = num('QF_BENCH_DIGEST_MANAGERS', 100);
+    const deals = num('QF_BENCH_DIGEST_DEALS', 200_000);
+    process.stderr.write(
+      `seeding ${deals.toLocaleString('en-US')} deals for ${managers} managers' digests…\n`,
+    );
+    const d = await measureDigests(
+      managers,
+      num('QF_BENCH_DIGEST_REPS', 10),
+      deals,
+      num('QF_BENCH_DIGEST_ACTIVITIES', 500_000),
+    );
+    results.digests = d;
+    console.log('\nManager digests, one scheduled run on dynalite (target: 100 managers × 10 reps < 60 s)');
+    console.table([
+      {
+        managers: d.managers,
+        reps: d.reps,
+        deals: d.deals,
+        activities: d.activities,
+        'archived events': d.archivedEvents,
+        'seed s': d.seedSeconds.toFixed(1),
+        'run s': d.runSeconds.toFixed(1),
+        sent: d.sent,
+        'queries/digest': d.queriesPerDigest.toFixed(1),
+        'items read/digest': d.itemsReadPerDigest.toFixed(0),
+      },
+    ]);
   }
 
   if (!skip.has('crm')) {
     process.stderr.write('changing records in the CRM simulators, one at a time…\n');
-    const crm = await measureCrmLatency(num('QF_BENCH_CRM_CHANGES', 100));
+    const crm = await measure('crm', () => measureCrmLatency(num('QF_BENCH_CRM_CHANGES', 100)));
     results.crm = crm;
-    console.log(
-      '\nCRM change → receiver ack → record read back, stored, domain event published (local runtime)',
-    );
-    console.table(
-      crm.map((c) => ({
-        provider: c.provider,
-        changes: c.changes,
-        'ack p50 ms': c.ackP50Ms.toFixed(1),
-        'ack p99 ms': c.ackP99Ms.toFixed(1),
-        'stored p50 ms': c.storedP50Ms.toFixed(1),
-        'stored p99 ms': c.storedP99Ms.toFixed(1),
-        DLQ: c.deadLetters,
-      })),
+    printFigures(
+      'CRM change → receiver ack → record read back, stored, domain event published (local runtime)',
+      crm.flatMap((c): Figure[] => [
+        { label: `${c.provider} ack p50 ms`, path: ['crm', `provider=${c.provider}`, 'ackP50Ms'] },
+        { label: `${c.provider} ack p99 ms`, path: ['crm', `provider=${c.provider}`, 'ackP99Ms'] },
+        { label: `${c.provider} stored p50 ms`, path: ['crm', `provider=${c.provider}`, 'storedP50Ms'] },
+        { label: `${c.provider} stored p99 ms`, path: ['crm', `provider=${c.provider}`, 'storedP99Ms'] },
+        {
+          label: `${c.provider} dead letters`,
+          path: ['crm', `provider=${c.provider}`, 'deadLetters'],
+          digits: 0,
+          target: { eq: 0 },
+        },
+      ]),
+      results,
+      previous,
     );
   }
 
   if (!skip.has('workflows')) {
-    const rules = measureRuleEvaluation();
     const enrolments = num('QF_BENCH_ENROLMENTS', 10_000);
+    const rules = await measure('rules', () => measureRuleEvaluation());
     process.stderr.write(
       `${enrolments.toLocaleString('en-US')} sequence emails falling due in one minute…\n`,
     );
-    const limits = await measureSendLimits(enrolments, num('QF_BENCH_RATE', 600));
+    const limits = await measure('limits', () => measureSendLimits(enrolments, num('QF_BENCH_RATE', 600)));
     results.workflows = { rules, limits };
-    console.log('\nWorkflow rule evaluation (target: 100 workflows × one event, median < 1 ms)');
-    console.table([
-      {
-        workflows: rules.workflows,
-        'median µs': rules.medianUs.toFixed(1),
-        'p99 µs': rules.p99Us.toFixed(1),
-        'explain median µs': rules.explainMedianUs.toFixed(1),
-        'compile ms': rules.compileMs.toFixed(1),
-      },
-    ]);
-    console.log(
-      '\nA burst of contact emails due in one minute (targets: within the rate limit, none twice; ≤ 3 writes/email)',
+    printFigures(
+      `Workflow rules (100 workflows × one event) and a burst of ${enrolments.toLocaleString('en-US')} emails due in one minute (limit ${limits.perMinute}/min)`,
+      [
+        {
+          label: 'rule evaluation median µs',
+          path: ['workflows', 'rules', 'medianUs'],
+          target: { max: 1000 },
+        },
+        { label: 'rule evaluation p99 µs', path: ['workflows', 'rules', 'p99Us'] },
+        { label: 'explain median µs', path: ['workflows', 'rules', 'explainMedianUs'] },
+        { label: 'compile ms', path: ['workflows', 'rules', 'compileMs'] },
+        {
+          label: 'burst: sent',
+          path: ['workflows', 'limits', 'sent'],
+          digits: 0,
+          target: { eq: limits.enrolments },
+        },
+        {
+          label: 'burst: duplicated',
+          path: ['workflows', 'limits', 'duplicates'],
+          digits: 0,
+          target: { eq: 0 },
+        },
+        {
+          label: 'burst: max in a minute',
+          path: ['workflows', 'limits', 'maxInAMinute'],
+          digits: 0,
+          target: { max: limits.perMinute },
+        },
+        { label: 'burst: minutes to drain', path: ['workflows', 'limits', 'minutesToDrain'], digits: 0 },
+        { label: 'burst: invocations', path: ['workflows', 'limits', 'invocations'], digits: 0 },
+        {
+          label: 'burst: writes per email',
+          path: ['workflows', 'limits', 'writesPerEmail'],
+          digits: 2,
+          target: { max: 3 },
+        },
+        { label: 'burst: seconds', path: ['workflows', 'limits', 'seconds'] },
+      ],
+      results,
+      previous,
     );
-    console.table([
-      {
-        emails: limits.enrolments,
-        'limit /min': limits.perMinute,
-        sent: limits.sent,
-        duplicated: limits.duplicates,
-        'max in a minute': limits.maxInAMinute,
-        'minutes to drain': limits.minutesToDrain,
-        invocations: limits.invocations,
-        'writes/email (burst)': limits.writesPerEmail.toFixed(2),
-        seconds: limits.seconds.toFixed(1),
-      },
-    ]);
   }
 
   if (!skip.has('incentives')) {
     process.stderr.write('closing a period for 1,000 reps over 200,000 deals…\n');
-    const i = await measureIncentives();
-    results.incentives = i;
-    console.log('\nIncentive period close (targets: < 2 s and < 512 MB; accrual incremental)');
-    console.table([
-      {
-        'close ms': i.closeMs.toFixed(0),
-        'RSS +MB': i.peakRssDeltaMb.toFixed(0),
-        lines: i.lines,
-        'rerun identical': i.rerunIdentical,
-        'accrual µs/deal': i.accrualAddDealUs.toFixed(1),
-        'back-dated µs': i.accrualRebuildUs.toFixed(0),
-      },
-    ]);
+    results.incentives = await measure('incentives', () => measureIncentives());
+    printFigures(
+      'Incentive period close, 1,000 reps × 200,000 deals, and incremental accrual',
+      [
+        { label: 'close ms', path: ['incentives', 'closeMs'], digits: 0, target: { max: 1000 } },
+        { label: 'RSS + MB', path: ['incentives', 'peakRssDeltaMb'], digits: 0, target: { max: 512 } },
+        {
+          label: 'rerun identical (1 = yes)',
+          path: ['incentives', 'rerunIdentical'],
+          digits: 0,
+          target: { eq: 1 },
+        },
+        { label: 'accrual µs per deal', path: ['incentives', 'accrualAddDealUs'] },
+        { label: 'back-dated change µs', path: ['incentives', 'accrualRebuildUs'], digits: 0 },
+      ],
+      results,
+      previous,
+    );
   }
 
   if (!skip.has('goals')) {
@@ -206,37 +356,61 @@ const main = async () => {
   if (!skip.has('import')) {
     const deals = num('QF_BENCH_IMPORT_DEALS', 100_000);
     process.stderr.write(`full import of ${deals.toLocaleString('en-US')} Zoho deals from the simulator…\n`);
-    const m = await measureImport(deals);
+    const m = await measure('import', () => measureImport(deals));
     results.import = m;
-    console.log(
-      `\nInitial import from the Zoho simulator into dynalite (target: list calls = ⌈N/200⌉ = ${m.expectedListCalls}, + token calls)`,
+    printFigures(
+      `Initial import of ${deals.toLocaleString('en-US')} deals from the Zoho simulator into dynalite`,
+      [
+        {
+          label: 'list calls',
+          path: ['import', 'listCalls'],
+          digits: 0,
+          target: { eq: m.expectedListCalls },
+        },
+        { label: 'token calls', path: ['import', 'tokenCalls'], digits: 0 },
+        { label: 'other calls', path: ['import', 'otherCalls'], digits: 0 },
+        { label: 'stored', path: ['import', 'stored'], digits: 0, target: { eq: deals } },
+        { label: 'seconds', path: ['import', 'seconds'] },
+        { label: 'CRM wait s', path: ['import', 'crmWaitSeconds'] },
+        { label: 'records/s', path: ['import', 'recordsPerSec'], digits: 0 },
+        { label: 'peak RSS MB', path: ['import', 'peakRssMb'], digits: 0 },
+      ],
+      results,
+      previous,
     );
-    console.table([
-      {
-        deals: m.deals,
-        'list calls': m.listCalls,
-        'token calls': m.tokenCalls,
-        'other calls': m.otherCalls,
-        stored: m.stored,
-        seconds: m.seconds.toFixed(1),
-        'CRM wait s': m.crmWaitSeconds.toFixed(1),
-        'records/s': m.recordsPerSec.toFixed(0),
-        'peak RSS MB': m.peakRssMb.toFixed(0),
-      },
-    ]);
   }
 
   if (!skip.has('synth')) {
     process.stderr.write('timing cdk synth of the demo tenant…\n');
-    const s = synthSeconds();
-    results.synth = s;
-    console.log('\ncdk synth, one tenant (target ≤ 30 s)');
-    console.table([{ seconds: s.seconds.toFixed(1), 'peak RSS MB': s.peakRssMb?.toFixed(0) ?? 'n/a' }]);
+    results.synth = await measure('synth', synthSeconds);
+    printFigures(
+      'cdk synth, one tenant',
+      [
+        { label: 'seconds', path: ['synth', 'seconds'], target: { max: 30 } },
+        { label: 'peak RSS MB', path: ['synth', 'peakRssMb'], digits: 0 },
+      ],
+      results,
+      previous,
+    );
   }
 
+  const busy = Object.entries(load).filter(([, l]) => l > 1);
+  if (busy.length)
+    console.log(
+      `\nload average above 1 while measuring ${busy.map(([s, l]) => `${s} (${l})`).join(', ')}: noisy figures`,
+    );
+  // A partial run (QF_BENCH_SKIP) replaces the sections it measured and keeps the others from before.
+  const measuredAt = { ...((previous?.measuredAt as Record<string, string>) ?? {}) };
+  for (const section of Object.keys(results))
+    if (!['at', 'node', 'load'].includes(section)) measuredAt[section] = results.at as string;
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench-results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log('\nwritten to bench-results/latest.json');
+  writeFileSync(
+    file,
+    `${JSON.stringify({ ...previous, ...results, load: { ...(previous?.load as object), ...load }, measuredAt }, null, 2)}\n`,
+  );
+  console.log(
+    `\nwritten to bench-results/latest.json${previous ? ' (the previous run is the "previous" column)' : ''}`,
+  );
 };
 
 main().catch((err) => {

@@ -23,6 +23,8 @@ export interface WebhookFigures {
   lostEmails: number;
   duplicateEmails: number;
   drainSeconds: number;
+  /** Emails delivered per second from the first request until the runtime was idle again (load + drain). */
+  endToEndPerSec: number;
 }
 
 /**
@@ -110,6 +112,7 @@ export const measureWebhooks = async (
       lostEmails: Math.max(0, uniqueDeliveries - perDeal.size),
       duplicateEmails: [...perDeal.values()].reduce((a, c) => a + (c - 1), 0),
       drainSeconds,
+      endToEndPerSec: congratulations.length / (seconds + drainSeconds),
     };
   } finally {
     await rt.stop();

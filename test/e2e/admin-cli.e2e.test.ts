@@ -25,10 +25,10 @@ const deadLetter = (id: string, target: string, payload: unknown) => ({
 
 beforeAll(async () => {
   // Two dead letters from an earlier run: one whose target now succeeds (the health function takes any input),
-  // one that fails again (the archive refuses an event that is not a domain event).
+  // one that fails again (mail feedback refuses what is not SES feedback).
   writeFileSync(
     join(dataDir, 'dlq.json'),
-    JSON.stringify([deadLetter('ok-1', 'health', {}), deadLetter('bad-1', 'event-archive', { detail: {} })]),
+    JSON.stringify([deadLetter('ok-1', 'health', {}), deadLetter('bad-1', 'mail-feedback', { detail: {} })]),
   );
   rt = await startRuntimeProcess(['--tenant', 'demo'], { dataDir });
 }, 90_000);
@@ -54,7 +54,7 @@ describe('quotaflow dlq', () => {
     const one = quotaflow('dlq', 'show', 'bad-1');
     expect(JSON.parse(one.stdout)).toMatchObject({
       id: 'bad-1',
-      target: 'event-archive',
+      target: 'mail-feedback',
       payload: { detail: {} },
     });
   }, 60_000);
@@ -63,7 +63,7 @@ describe('quotaflow dlq', () => {
     const redrive = quotaflow('dlq', 'redrive');
     expect(redrive.status).toBe(1);
     expect(redrive.stdout).toContain('redriven  ok-1  health');
-    expect(redrive.stdout).toMatch(/FAILED {4}bad-1 {2}event-archive/);
+    expect(redrive.stdout).toMatch(/FAILED {4}bad-1 {2}mail-feedback/);
     expect(redrive.stdout).toContain('1 redriven, 1 failed, 1 left in the DLQ');
     const left = JSON.parse(quotaflow('dlq', 'list', '--json').stdout) as { id: string }[];
     expect(left.map((d) => d.id)).toEqual(['bad-1']);
@@ -77,8 +77,8 @@ describe('quotaflow dlq', () => {
     expect(s).toMatchObject({
       tenant: 'demo',
       healthy: false,
-      dlq: [{ name: 'event-archive', depth: 1 }],
-      alarms: [{ name: 'event-archive dead letters', state: 'ALARM' }],
+      dlq: [{ name: 'mail-feedback', depth: 1 }],
+      alarms: [{ name: 'mail-feedback dead letters', state: 'ALARM' }],
       deliveries: [],
       missingSecrets: [],
       // No delivery yet is not silence: a tenant is not alarmed before its CRM first posts.
@@ -95,7 +95,7 @@ describe('quotaflow dlq', () => {
     const text = quotaflow('status');
     expect(text.stdout).toContain('tenant demo  UNHEALTHY');
     expect(text.stdout).toContain('absence       nothing missing (deliveries, channels, reconcile)');
-    expect(text.stdout).toContain('1 dead letter(s) in event-archive');
+    expect(text.stdout).toContain('1 dead letter(s) in mail-feedback');
   }, 60_000);
 
   it('says how to start a runtime when none is running', () => {

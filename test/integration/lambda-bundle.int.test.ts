@@ -1,5 +1,5 @@
 /**
- * The Lambda bundle's module aliases (shared/crm/bundle-aliases.ts), checked on a real bundle built with the bench's
+ * The Lambda bundle's module aliases (infra/build/bundle-aliases.ts), checked on a real bundle built with the bench's
  * settings (the CDK construct's) and run in a fresh Node process against dynalite: the SDK signs with the
  * environment's credentials; a profile file, which only the full default chain reads, is not looked at in the
  * bundle, while the same code run unbundled (as the local runtime and the CLI run it) still finds it.

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CanonicalRecord } from '../../events';
 import { parseTenantConfig } from '../../shared/config/tenant';
+import { renderDigest } from '../../shared/digest/render';
 import {
   closePeriod,
   managerSummary,
@@ -19,6 +20,7 @@ import { unsubscribePage } from '../../shared/mail/unsubscribe-page';
 import { renderTemplate } from '../../shared/workflows';
 import { loadWorkflows } from '../../shared/workflows/compiled';
 import { workflowMail } from '../../shared/workflows/mail';
+import { sampleDigest } from './digest-sample';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, '.local', 'mail-samples');
@@ -166,6 +168,16 @@ const run = () => {
       html: unsubscribePage({ ...tenant, locale }, 'confirm', { address: lead.email, action: 'unsubscribe' }),
     });
   }
+  const digest = sampleDigest();
+  for (const locale of LOCALES)
+    write(
+      `digest-m1-${locale}`,
+      renderDigest(
+        digest,
+        { name: tenant.displayName, branding: tenant.branding },
+        { teamName: '华东', locale },
+      ),
+    );
   process.stdout.write(`${files.length} samples in ${OUT}\n${files.map((f) => `  ${f}`).join('\n')}\n`);
 };
 

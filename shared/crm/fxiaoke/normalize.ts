@@ -33,6 +33,30 @@ export interface NormalizeOptions {
   fieldMap?: FieldMap;
 }
 
+const LINK_FIELD: Partial<Record<CrmObject, string>> = {
+  deal: 'dealId',
+  lead: 'leadId',
+  contact: 'contactId',
+  account: 'accountId',
+};
+
+/**
+ * A follow-up record's links (`related_object_data: [{describe_api_name, id}]`, as the writer sends them) as the
+ * canonical `fields.dealId`, `leadId`, `contactId` and `accountId` (the first of each).
+ */
+const relatedLinks = (related: unknown, opportunityObject: OpportunityObject): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(related)) return out;
+  for (const r of related) {
+    const { describe_api_name: api, id } = (r ?? {}) as { describe_api_name?: unknown; id?: unknown };
+    if (typeof api !== 'string' || typeof id !== 'string' || id === '') continue;
+    const object = canonicalObjectFor(api, opportunityObject);
+    const field = object ? LINK_FIELD[object] : undefined;
+    if (field && !(field in out)) out[field] = id;
+  }
+  return out;
+};
+
 export interface NormalizedRecord {
   object: CrmObject;
   record: CanonicalRecord;
@@ -161,6 +185,8 @@ export const normalizeFxiaokeRecord = (
   }
   applyFieldMap(opts.fieldMap, object, data, fields, fxiaokeScalar);
   if (object === 'lead' && isConvertedLead(data)) fields.converted = true;
+  if (object === 'activity')
+    Object.assign(fields, relatedLinks(data.related_object_data, opts.opportunityObject));
 
   const parsed = canonicalRecordSchema.safeParse(record);
   if (!parsed.success) {

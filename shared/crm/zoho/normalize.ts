@@ -8,6 +8,7 @@ import { type CanonicalRecord, type CrmObject, canonicalRecordSchema } from '../
 import * as z from '../../../events/zod';
 import type { OwnerDetails } from '../../sync/crm-users';
 import { applyFieldMap, type FieldMap } from '../field-map';
+import { zohoLinkFields } from './activity-links';
 import type { ZohoRecord } from './records';
 
 /** Default module → canonical object; custom modules need an entry in options. */
@@ -142,6 +143,7 @@ export const normalizeZohoRecord = (
   }
   applyFieldMap(opts.fieldMap, object, r, fields, scalarOf);
   if (object === 'lead' && isConvertedLead(r)) fields.converted = true;
+  if (object === 'activity' || object === 'deal') Object.assign(fields, zohoLinkFields(module, r));
   const name = displayName(module, r);
   const o = owner(r.Owner, opts.people);
   const candidate = {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
 import { runPreview, runSend } from '../../../infra/cli/digest';
 import { type DigestWiring, digestDeps } from '../../../infra/cli/digest-wiring';
+import { runProgress } from '../../../infra/cli/goals';
 import { orgOf } from '../../../infra/cli/goals-wiring';
 import { loadGoalsDocument } from '../../../infra/goals-document';
 import { loadTenant } from '../../../infra/tenants';
@@ -219,7 +220,7 @@ describe('digest preview', () => {
       goal: 'won-amount',
       actual: '120000.00',
       target: '300000.00',
-      attainment: '0.4',
+      attainment: '0.4000',
     });
     expect(u1.accrual).toMatchObject({
       date: '2026-10-15',
@@ -237,9 +238,31 @@ describe('digest preview', () => {
         d.reasons.map((r) => r.code),
       ]),
     ).toEqual([
-      ['d9', ['close_date_passed', 'no_update']],
+      ['d9', ['close_date_passed', 'no_update', 'stuck_in_stage']],
       ['d8', ['pushed_repeatedly']],
     ]);
+    // Stored in Proposal on 20 September: 26 days, against the default 14 while the archive has no history.
+    expect(digest.atRisk[0].reasons[2]).toEqual({
+      code: 'stuck_in_stage',
+      stage: 'Proposal',
+      days: 26,
+      typicalDays: '14',
+      typicalFrom: 'default',
+    });
+    // The open pipeline by stage (the USD deal at the plans' rate) and twelve weeks of won amount, d5 in W42.
+    // Proposal: d6 200,000 + d12 45,000 + d9 USD 15,000 at the plans' 7.08 (d10 has no amount).
+    expect(digest.charts.pipeline).toEqual([
+      { stage: 'Proposal', deals: 4, amount: '351200.00' },
+      { stage: 'Contract', deals: 1, amount: '80000.00' },
+    ]);
+    expect(digest.charts.unconverted).toBe(0);
+    expect(digest.charts.wonByWeek).toHaveLength(12);
+    expect(digest.charts.wonByWeek.at(-1)).toEqual({
+      week: '2026-W42',
+      start: '2026-10-12',
+      deals: 1,
+      amount: '30000.00',
+    });
     expect(digest.dataQuality.missingAmount.map((d: { id: string }) => d.id)).toEqual(['d10']);
     expect(digest.dataQuality.missingCloseDate.map((d: { id: string }) => d.id)).toEqual(['d12']);
   });
@@ -278,6 +301,36 @@ describe('digest preview', () => {
     const quiet = { ...base, period: '2026-W30', asOf: '2026-07-24T18:00:00+08:00', locale: 'en' as const };
     expect(await runPreview(quiet, w, t.term)).toBe(0);
     expect(t.t.out).toContain('A quiet period');
+  });
+});
+
+describe('digest figures against goals progress', () => {
+  it('shows each rep the figures `goals progress --json` prints for the same instant', async () => {
+    const d = terminal();
+    expect(await runPreview({ ...base, format: 'json' }, w, d.term)).toBe(0);
+    const { digest } = JSON.parse(d.t.out);
+    for (const rep of digest.reps as { id: string; goal: Record<string, unknown> | null }[]) {
+      const g = terminal();
+      expect(await runProgress({ tenant: 'demo', person: rep.id, asOf: AS_OF, json: true }, w, g.term)).toBe(
+        0,
+      );
+      const figure = JSON.parse(g.t.out).goals.find(
+        (f: { goal: string; owner: string }) => f.goal === 'won-amount' && f.owner === 'rep',
+      );
+      expect(rep.goal).not.toBeNull();
+      for (const field of [
+        'actual',
+        'target',
+        'expected',
+        'attainment',
+        'gap',
+        'neededPerWeek',
+        'projected',
+        'coverage',
+        'status',
+      ])
+        expect([rep.id, field, rep.goal?.[field]]).toEqual([rep.id, field, figure[field]]);
+    }
   });
 });
 

@@ -252,6 +252,7 @@ describe('goals progress', () => {
       period: '2026-10',
       target: '300000.00',
       actual: '190800.00',
+      attainment: '0.6360',
       expected: '116666.67',
       gap: '-74133.33',
       // (300,000 − 190,800) ÷ 11 remaining business days × 5.
@@ -282,8 +283,10 @@ describe('goals progress', () => {
     const figures = await progress();
     // a1 (1 October in Shanghai), a3 (meeting) and a5 ("Call"); not the email, not September's call.
     expect(figures.find((f) => f.goal === 'calls-meetings' && f.person === 'u1')).toMatchObject({
-      actual: '3',
-      target: '44',
+      // Fixed places (README, Goals): counts to two, attainment to four.
+      actual: '3.00',
+      target: '44.00',
+      attainment: '0.0682',
       expected: '17.11',
       status: 'behind',
     });

@@ -178,6 +178,6 @@ describe('goal progress store', () => {
     const fromStore = await new GoalProgress(goals, org, tenant, { ...sources, ...source }).figures({ asOf });
     const fromRecords = await new GoalProgress(goals, org, tenant, sources).figures({ asOf });
     expect(fromStore).toEqual(fromRecords);
-    expect(fromStore.find((f) => f.goal === 'calls' && f.person === 'a')?.actual).toBe('2');
+    expect(fromStore.find((f) => f.goal === 'calls' && f.person === 'a')?.actual).toBe('2.00');
   });
 });

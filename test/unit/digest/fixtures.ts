@@ -102,3 +102,18 @@ export const input = (over: Partial<DigestInput> = {}): DigestInput => ({
   events: [],
   ...over,
 });
+
+/** An activity of a rep at an instant, with its canonical link fields. */
+export const activity = (
+  id: string,
+  owner: string,
+  at: string,
+  fields: CanonicalRecord['fields'],
+  name = `Call ${id}`,
+): CanonicalRecord => ({
+  id,
+  name,
+  modifiedAt: at,
+  owner: { id: owner },
+  fields: { occurredAt: at, ...fields },
+});

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../../shared/digest/model';
 import { digestEmail, renderDigest } from '../../../shared/digest/render';
+import { sampleDigest } from '../../support/digest-sample';
 import { deal, event, figure, input } from './fixtures';
 
 const brand = { name: 'Demo <Trading> Co.' };
@@ -81,5 +82,47 @@ describe('digest rendering', () => {
     expect(email).toMatchObject({ kind: 'manager-digest', to: ['li.ming@demo.example'] });
     // The manager's own locale by default.
     expect(r.html).toContain('lang="zh-CN"');
+  });
+});
+
+describe('charts and the newer sections', () => {
+  const sample = sampleDigest();
+
+  it('draws the charts as tables only: no SVG, no script, no images', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const r = renderDigest(sample, brand, { teamName: 'East', locale });
+      expect(r.html).not.toMatch(/<svg|<script|<img|<canvas/i);
+      // Bars are table cells with a width and a background colour Outlook keeps.
+      expect(r.html).toMatch(/<td width="\d+(\.\d)?%" bgcolor="#2f6feb"/);
+      expect(r.html.match(/<td valign="bottom"/g)).toHaveLength(12);
+    }
+  });
+
+  it('says in the text part what the charts show', () => {
+    const r = renderDigest(sample, brand, { teamName: 'East', locale: 'en' });
+    expect(r.text).toContain('Open pipeline by stage');
+    expect(r.text).toContain('- Negotiation: CN¥320,000.00 (1 deal)');
+    expect(r.text).toContain('- Proposal: CN¥276,000.00 (2 deals)');
+    expect(r.text).toContain('CN¥622,456.78 in all · best week Oct 5: CN¥123,456.78');
+    expect(r.text).toContain('- 2026-W41 (Oct 5): CN¥123,456.78, 1 deal');
+  });
+
+  it('words follow-up, risks, amount changes and held-out deals in the reader’s language', () => {
+    const en = renderDigest(sample, brand, { teamName: 'East', locale: 'en' }).text;
+    expect(en).toContain('3 new leads this period; 1 without a timely first touch.');
+    expect(en).toContain('王芳: median first response 3.5 h (1 of 1 leads touched)');
+    expect(en).toContain('- Sarah O’Neil: Emily <Carter> · created Oct 6, 09:00');
+    expect(en).toContain('- 跟进 t1: 陈静 · due Oct 6');
+    expect(en).toContain(
+      'no activity in 14 business days (last Sep 18); one contact only; 38 days in Negotiation (typically 12.5 days)',
+    );
+    expect(en).toContain('CN¥80,000.00 → CN¥96,000.00');
+    expect(en).toContain('held out of commissions: no EUR exchange rate for its date');
+    const zh = renderDigest(sample, brand, { teamName: '华东', locale: 'zh-CN' }).text;
+    expect(zh).toContain(
+      '14 个工作日无跟进活动（上次 9月18日）；只有一位联系人；停留在「Negotiation」38 天（通常 12.5 天）',
+    );
+    expect(zh).toContain('王芳：首次响应时间中位数 3.5 小时（1 条线索中已跟进 1 条）');
+    expect(zh).toContain('未计入提成：缺少该日期的 EUR 汇率');
   });
 });

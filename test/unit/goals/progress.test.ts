@@ -102,10 +102,10 @@ describe('goal progress', () => {
     reads.length = 0;
     const figures = await progress.figures({ asOf: new Date('2026-03-25T12:00:00Z'), team: 'north' });
     const team = figures.find((f) => f.goal === 'team-deals');
-    expect(team).toMatchObject({ team: 'north', actual: '2', target: '10', mismatch: null });
+    expect(team).toMatchObject({ team: 'north', actual: '2.00', target: '10.00', mismatch: null });
     expect(figures.filter((f) => f.goal === 'deals').map((f) => [f.person, f.actual])).toEqual([
-      ['a', '1'],
-      ['b', '2'],
+      ['a', '1.00'],
+      ['b', '2.00'],
     ]);
     // One read per owner, object and dates: the team reuses Ann's; Bo's membership starts later, so his is new.
     expect(reads).toEqual(['deal/a', 'deal/b', 'deal/b']);
@@ -119,7 +119,7 @@ describe('goal progress', () => {
       owner: 'tenant',
       person: null,
       period: '2026-03-01..2026-04-30',
-      actual: '2',
+      actual: '2.00',
       status: 'missed',
     });
   });

@@ -6,16 +6,16 @@
  *   connectors never send; form-data-stub.ts explains why the stub is safe.
  * - `@aws-sdk/credential-provider-node`, the SDK's default credential chain (about 85 KB: SSO, INI files with STS,
  *   credential_process, web identity, IMDS), becomes its first link only, the environment variables, which is where
- *   the Lambda runtime puts the execution role's credentials; shared/runtime/lambda-credentials.ts says why.
+ *   the Lambda runtime puts the execution role's credentials; lambda-credentials.ts says why.
  * - `debug` (about 10 KB with supports-color and ms) only prints when DEBUG names a namespace: off, see debug-stub.ts.
  * - `@smithy/core/event-streams` (about 13 KB) serves event-streaming operations, which none of the clients used
- *   here has: shared/runtime/no-event-streams.ts.
+ *   here has: no-event-streams.ts.
  */
 import { join } from 'node:path';
 
 export const bundleAliases = (repoRoot: string): Record<string, string> => ({
-  'form-data': join(repoRoot, 'shared', 'crm', 'form-data-stub.ts'),
-  '@aws-sdk/credential-provider-node': join(repoRoot, 'shared', 'runtime', 'lambda-credentials.ts'),
-  debug: join(repoRoot, 'shared', 'crm', 'debug-stub.ts'),
-  '@smithy/core/event-streams': join(repoRoot, 'shared', 'runtime', 'no-event-streams.ts'),
+  'form-data': join(repoRoot, 'infra', 'build', 'form-data-stub.ts'),
+  '@aws-sdk/credential-provider-node': join(repoRoot, 'infra', 'build', 'lambda-credentials.ts'),
+  debug: join(repoRoot, 'infra', 'build', 'debug-stub.ts'),
+  '@smithy/core/event-streams': join(repoRoot, 'infra', 'build', 'no-event-streams.ts'),
 });

@@ -1,5 +1,5 @@
 /**
- * Stands in for `@aws-sdk/credential-provider-node` in Lambda bundles only (see shared/crm/bundle-aliases.ts); the
+ * Stands in for `@aws-sdk/credential-provider-node` in Lambda bundles only (see infra/build/bundle-aliases.ts); the
  * local runtime, the CLI and the tests run the TypeScript with tsx and keep the SDK's full default chain.
  *
  * Every SDK v3 client's runtimeConfig imports `defaultProvider` from that package as its `credentialDefaultProvider`

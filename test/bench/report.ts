@@ -1,0 +1,105 @@
+/**
+ * How `npm run bench` reports: each figure beside its target and the previous run's figure (read from
+ * bench-results/latest.json before this run replaces it; the format is in bench-results/README.md), and a warning
+ * when the machine's load average went above 1 while a section measured (the figures are then noisy).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+
+export type Results = Record<string, unknown>;
+
+/**
+ * A figure: where it is in the results (keys; an array element is found by `key=value`), how to show it, and its
+ * target (`max`: at most, `min`: at least, `eq`: exactly).
+ */
+export interface Figure {
+  label: string;
+  path: string[];
+  /** Shown value = stored value × scale (bytes → KB). */
+  scale?: number;
+  digits?: number;
+  target?: { max: number } | { min: number } | { eq: number };
+}
+
+const step = (v: unknown, key: string): unknown => {
+  if (Array.isArray(v)) {
+    const [k, want] = key.split('=') as [string, string];
+    return v.find((e) => String((e as Record<string, unknown>)?.[k]) === want);
+  }
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+};
+
+export const valueAt = (results: Results | undefined, path: readonly string[]): number | undefined => {
+  const v = path.reduce<unknown>((acc, key) => step(acc, key), results);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+};
+
+const targetText = (t: Figure['target']): string =>
+  !t ? '' : 'max' in t ? `≤ ${t.max}` : 'min' in t ? `≥ ${t.min}` : `= ${t.eq}`;
+
+const meets = (t: Figure['target'], v: number): boolean =>
+  !t || ('max' in t ? v <= t.max : 'min' in t ? v >= t.min : v === t.eq);
+
+/** The rows printed for one section: figure, now, target, met, previous run. */
+export const figureRows = (figures: readonly Figure[], now: Results, previous: Results | undefined) =>
+  figures.map((f) => {
+    const scale = f.scale ?? 1;
+    const digits = f.digits ?? 1;
+    const v = valueAt(now, f.path);
+    const p = valueAt(previous, f.path);
+    const shown = v === undefined ? undefined : v * scale;
+    return {
+      figure: f.label,
+      now: shown === undefined ? 'n/a' : shown.toFixed(digits),
+      target: targetText(f.target),
+      met:
+        shown === undefined || !f.target ? '' : meets(f.target, Number(shown.toFixed(digits))) ? 'yes' : 'NO',
+      previous: p === undefined ? '' : (p * scale).toFixed(digits),
+    };
+  });
+
+export const printFigures = (
+  title: string,
+  figures: readonly Figure[],
+  now: Results,
+  previous: Results | undefined,
+) => {
+  console.log(`\n${title}`);
+  console.table(figureRows(figures, now, previous));
+};
+
+/** The last run's results, if any (a file that does not parse is ignored with a note: it is only a comparison). */
+export const readPrevious = (file: string): Results | undefined => {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Results;
+  } catch {
+    process.stderr.write(`${file} does not parse; no previous figures to compare with\n`);
+    return undefined;
+  }
+};
+
+/**
+ * Samples the 1-minute load average every 2 s while a section measures; `end` returns the highest seen and warns
+ * on stderr when it was above 1 (another process competed for the CPU; on 2 cores even one busy process shows).
+ */
+export const watchLoad = (section: string) => {
+  let max = loadavg()[0] ?? 0;
+  const timer = setInterval(() => {
+    max = Math.max(max, loadavg()[0] ?? 0);
+  }, 2000);
+  timer.unref();
+  return {
+    end(): number {
+      clearInterval(timer);
+      max = Math.max(max, loadavg()[0] ?? 0);
+      if (max > 1)
+        process.stderr.write(
+          `WARNING: load average ${max.toFixed(2)} (> 1) while measuring ${section}: these figures are noisy; ` +
+            'run again on a quiet machine before comparing\n',
+        );
+      return Math.round(max * 100) / 100;
+    },
+  };
+};

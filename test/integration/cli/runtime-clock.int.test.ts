@@ -1,0 +1,116 @@
+/**
+ * The incentives and digest commands on a running npm start, found by --data-dir as the goals commands find it:
+ * they act at the runtime's clock (here a stand-in runtime answering GET /_local/clock with a moved clock, its
+ * table on dynalite), the digest's goals with the holidays of that clock's year; --now and --as-of still win.
+ * The clock is years from any machine's, so acting at the machine's time (or its year's holidays) shows.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPreview } from '../../../infra/cli/digest';
+import { digestWiringFromEnvironment } from '../../../infra/cli/digest-wiring';
+import { wiringFromEnvironment as incentivesWiring, runAccrual } from '../../../infra/cli/incentives';
+import { targetForCli } from '../../../infra/cli/tenant-target';
+import { isBusinessDay } from '../../../shared/workflows/calendar';
+import { type LocalTable, startLocalTable } from '../../support/local-aws';
+import { terminal } from '../../support/terminal';
+import { ROOT } from '../incentives/support';
+
+/** Monday 2040-07-02, 10:00 in Shanghai: ISO week 2040-W27; 4 July 2040 is a US holiday (a Wednesday). */
+const CLOCK = '2040-07-02T02:00:00.000Z';
+
+let table: LocalTable;
+let server: Server;
+let dataDir: string;
+
+beforeAll(async () => {
+  table = await startLocalTable('cli-clock');
+  server = createServer((req, res) => {
+    if (req.url === '/_local/clock')
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ now: CLOCK }));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dataDir = mkdtempSync(join(tmpdir(), 'qf-cli-clock-'));
+  writeFileSync(
+    join(dataDir, 'runtime.json'),
+    JSON.stringify({
+      tenant: 'demo',
+      url,
+      pid: process.pid,
+      endpoints: { AWS_ENDPOINT_URL_DYNAMODB: table.endpoint, TABLE_NAME: table.tableName },
+    }),
+  );
+});
+afterAll(async () => {
+  await new Promise((ok) => server?.close(ok));
+  await table?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Within a minute of the runtime's clock (it moves on in real time while the test runs). */
+const atRuntimeClock = (at: Date) => expect(Math.abs(at.getTime() - Date.parse(CLOCK))).toBeLessThan(60_000);
+
+describe('incentives on npm start', () => {
+  it("accrue as of the runtime's clock, its table found by --data-dir; --now still wins", async () => {
+    const opts = { tenant: 'demo', dataDir };
+    const w = await incentivesWiring(opts, await targetForCli(opts));
+    try {
+      expect(w.tableName).toBe(table.tableName);
+      atRuntimeClock((w.now as () => Date)());
+      const { t, term } = terminal();
+      expect(await runAccrual({ ...opts, json: true }, w, term)).toBe(0);
+      expect(JSON.parse(t.out)).toMatchObject({ tenant: 'demo', date: '2040-07-02' });
+    } finally {
+      w.destroy();
+    }
+    const fixed = { ...opts, now: '2040-08-15T09:00:00+08:00' };
+    const later = await incentivesWiring(fixed, await targetForCli(fixed));
+    try {
+      expect((later.now as () => Date)().toISOString()).toBe('2040-08-15T01:00:00.000Z');
+    } finally {
+      later.destroy();
+    }
+  });
+
+  it('the CLI takes --data-dir and prints the accrual of the runtime’s day', async () => {
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['tsx', 'infra/cli/main.ts', 'incentives', 'accrual', '--tenant', 'demo', '--data-dir', dataDir],
+      { cwd: ROOT, timeout: 120_000 },
+    );
+    expect(stdout).toContain('accrual on 2040-07-02 (Asia/Shanghai)');
+  }, 150_000);
+});
+
+describe('digest on npm start', () => {
+  it("previews as of the runtime's clock, with the holidays of its year; --as-of still wins", async () => {
+    const w = await digestWiringFromEnvironment({ tenant: 'demo', dataDir });
+    try {
+      atRuntimeClock(w.now());
+      // date-holidays calendars are resolved for the runtime's year, not this machine's.
+      expect(isBusinessDay(w.goals.calendar('us'), '2040-07-04')).toBe(false);
+      expect(isBusinessDay(w.goals.calendar('us'), '2040-07-05')).toBe(true);
+      const now = terminal();
+      expect(await runPreview({ tenant: 'demo', manager: 'm1', format: 'json' }, w, now.term)).toBe(0);
+      expect(JSON.parse(now.t.out).digest.period).toMatchObject({ key: '2040-W27', kind: 'week' });
+      const asOf = terminal();
+      const opts = {
+        tenant: 'demo',
+        manager: 'm1',
+        format: 'json' as const,
+        asOf: '2040-07-20T09:00:00+08:00',
+      };
+      expect(await runPreview(opts, w, asOf.term)).toBe(0);
+      expect(JSON.parse(asOf.t.out).digest.period.key).toBe('2040-W29');
+    } finally {
+      w.destroy();
+    }
+  });
+});
