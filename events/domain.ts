@@ -36,6 +36,11 @@ const domainEvent = <T extends string, E extends Record<string, z.ZodMiniType>>(
 export const domainEvents = {
   recordCreated: domainEvent('record.created', () => ({})),
   recordDeleted: domainEvent('record.deleted', () => ({})),
+  /**
+   * A stored record changed in a way no other event names (its owner, close date, a field): so that every change
+   * of a live record is announced once, for consumers that keep figures from records (incremental goal progress).
+   */
+  recordUpdated: domainEvent('record.updated', () => ({})),
   dealCreated: domainEvent('deal.created', () => ({})),
   dealStageChanged: domainEvent('deal.stage_changed', () => ({ change: change() })),
   dealAmountChanged: domainEvent('deal.amount_changed', () => ({ change: change() })),

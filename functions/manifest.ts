@@ -225,6 +225,37 @@ export const functions: readonly FunctionSpec[] = [
     providers: ['zoho'],
   },
   {
+    id: 'goal-progress',
+    entry: 'functions/events/goal-progress.ts',
+    description:
+      "Keeps each goal's totals per period and owner up to date from each domain event, once per record version",
+    triggers: [{ kind: 'event', pattern: anyDomainEvent.pattern() }],
+    // Reads the record's contribution and the CRM users (the org); puts the contribution, updates totals (ADD).
+    access: ['table'],
+    documents: ['goals', 'incentives'],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'goal-recompute',
+    entry: 'functions/schedules/goal-recompute.ts',
+    description:
+      'Recomputes goal totals from the owner index, logs, counts and corrects any that disagree; resumes by cursor',
+    triggers: [
+      {
+        kind: 'schedule',
+        name: 'goalRecompute',
+        // Hourly through the night: the first run recomputes; one that nears its deadline leaves a cursor and the next
+        // carries on; once the night's run has finished, the later ones cost a read.
+        defaultExpression: 'cron(30 1-5 * * ? *)',
+        description: 'Nightly, 01:30 to 05:30 local: recompute goal totals, correct the incremental state',
+      },
+    ],
+    access: ['table'],
+    documents: ['goals', 'incentives'],
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+  },
+  {
     id: 'goal-evaluation',
     entry: 'functions/schedules/goal-evaluation.ts',
     description:

@@ -83,7 +83,7 @@ export const runEvaluate = async (
 ): Promise<number> => {
   const asOf = asOfOption(opts.asOf, w.now);
   if (!w.reminders) throw new UsageError('goals evaluate needs the tenant table');
-  const progress = progressFor(w);
+  const progress = await progressFor(w);
   const effects = opts.dryRun ? undefined : ledger(w);
   const reports = await new GoalEvaluation({
     goals: w.goals,

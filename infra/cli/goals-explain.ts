@@ -58,7 +58,7 @@ export const runExplain = async (opts: ExplainOptions, w: GoalsWiring, term: Ter
     );
   const reminders = w.reminders;
   if (!reminders || !w.doc) throw new UsageError('goals explain needs the tenant table');
-  const progress = progressFor(w);
+  const progress = await progressFor(w);
   // Read only: the ledger tells what was sent; nothing here performs an effect.
   const refuse = async (): Promise<never> => {
     throw new Error('goals explain sends nothing');

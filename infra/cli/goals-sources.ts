@@ -15,7 +15,7 @@ export const asOfOption = (value: string | undefined, now: () => Date): Date => 
   return asOf;
 };
 
-export const progressFor = (w: GoalsWiring): GoalProgress => {
+export const progressFor = async (w: GoalsWiring): Promise<GoalProgress> => {
   const book = w.book;
   return new GoalProgress(w.goals, w.org, w.tenant, {
     owned: (object, owner, lower, upper) => w.records.owned(object, owner, lower, upper),
@@ -23,5 +23,6 @@ export const progressFor = (w: GoalsWiring): GoalProgress => {
     target: async (goal, period, owner) => (await w.targets.get(goal, period, owner))?.target,
     ...(book ? { quota: incentiveQuota(book, w.tenant.currency) } : {}),
     fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
+    ...(await w.progress?.source()),
   });
 };

@@ -13,6 +13,7 @@ import type { PlanBook } from '../../shared/incentives/book';
 import { planBookFromFile } from '../../shared/incentives/document';
 import { buildOrg, type Org } from '../../shared/org/model';
 import { tenantDocumentPath } from '../../shared/runtime/documents';
+import { GoalProgressRepository } from '../../shared/store/goal-progress';
 import { GoalReminderRepository } from '../../shared/store/goal-reminders';
 import { GoalTargetRepository } from '../../shared/store/goal-targets';
 import { RecordRepository } from '../../shared/store/records';
@@ -50,6 +51,8 @@ export interface GoalsWiring {
   book?: PlanBook;
   records: RecordRepository;
   targets: GoalTargetRepository;
+  /** Incrementally kept goal totals (read once a recompute has completed them); tests may leave it out. */
+  progress?: GoalProgressRepository;
   /** What each owner was told (goals evaluate); tests that do not evaluate leave it out. */
   reminders?: GoalReminderRepository;
   /** The table client, for the effect ledger of `goals evaluate`. */
@@ -95,6 +98,7 @@ export const wiringFromEnvironment = async (
       ...(book ? { book } : {}),
       records: new RecordRepository(doc, tableName),
       targets: new GoalTargetRepository(doc, tableName),
+      progress: new GoalProgressRepository(doc, tableName),
       reminders: new GoalReminderRepository(doc, tableName, now),
       doc,
       ...(found.sesv2 ? { ses: found.sesv2 } : {}),

@@ -188,7 +188,7 @@ export const runProgress = (
     if (opts.person && !w.org.person(opts.person))
       throw new UsageError(ownerCheck(w)('rep', opts.person) as string);
     if (opts.team && !w.org.team(opts.team)) throw new UsageError(ownerCheck(w)('team', opts.team) as string);
-    const progress = progressFor(w);
+    const progress = await progressFor(w);
     const figures: GoalFigures[] = await progress.figures({
       asOf,
       ...(opts.person ? { person: opts.person } : {}),

@@ -14,6 +14,7 @@ import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
 import type { Org, Person } from '../org/model';
 import { type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
 import { type CheckinDeals, checkinDeals } from './checkin';
+import { isIncremental, type StoredTotal, type TotalKey, totalKey } from './contributions';
 import { type Goal, METRICS } from './definition';
 import {
   type Measured,
@@ -37,6 +38,24 @@ export interface ProgressSources {
   /** The rep's incentive quota over the period in the tenant currency; undefined without a plan. */
   quota?(repId: string, period: GoalPeriod): Dec | undefined;
   fxRate(from: string, to: string, date: string): Dec | undefined;
+  /**
+   * The stored incremental totals of some (goal, period key, owner) (store/goal-progress.ts), by `totalKey`, for
+   * summable metrics: when given, progress reads them (a batch read for all the query's goals and owners) instead
+   * of the owners' records. A key left out: nothing counted yet.
+   */
+  stored?(keys: readonly TotalKey[]): Promise<Map<string, StoredTotal>>;
+}
+
+/** Exact sums of one goal, period and owner from its records: what the stored total must equal. */
+export interface RecomputedTotal {
+  goal: string;
+  period: string;
+  owner: string;
+  /** The object the goal's metric reads. */
+  object: CrmObject;
+  total: StoredTotal;
+  /** The records read, with their owner-index owner (the recompute repairs their contributions). */
+  records: CanonicalRecord[];
 }
 
 export interface ProgressTenant {
@@ -137,16 +156,134 @@ export class GoalProgress {
 
   async figures(q: ProgressQuery): Promise<GoalFigures[]> {
     this.reads = new Map();
+    // The query's stored totals, read up front in one batch (undefined without a `stored` source).
+    const stored = this.src.stored
+      ? await this.src.stored(
+          this.goals.doc.goals.filter(isIncremental).flatMap((goal) =>
+            this.owners(goal, q).map((o) => ({
+              goal: goal.id,
+              period: goalPeriodOn(goal.period, localDate(q.asOf.toISOString(), o.timeZone)).key,
+              owner: o.id,
+            })),
+          ),
+        )
+      : undefined;
     const out: GoalFigures[] = [];
     for (const goal of this.goals.doc.goals) {
       const owners = this.owners(goal, q);
       // A few owners at a time: each is a handful of Queries, and a thousand reps one after another is slow.
       for (let i = 0; i < owners.length; i += CONCURRENCY)
         out.push(
-          ...(await Promise.all(owners.slice(i, i + CONCURRENCY).map((o) => this.figure(goal, o, q.asOf)))),
+          ...(await Promise.all(
+            owners.slice(i, i + CONCURRENCY).map((o) => this.figure(goal, o, q.asOf, stored)),
+          )),
         );
     }
     return out;
+  }
+
+  /** Exact sums per summable goal and owner from the owner index: the nightly recompute's side of the check. */
+  async totals(q: ProgressQuery): Promise<RecomputedTotal[]> {
+    const units = this.recomputeUnits(q);
+    const out: RecomputedTotal[] = [];
+    for (let i = 0; i < units.length; i += CONCURRENCY)
+      out.push(...(await this.recomputeSums(q, units.slice(i, i + CONCURRENCY))));
+    return out;
+  }
+
+  /** The (goal, owner) pairs of summable goals a recompute covers, in a stable order. */
+  recomputeUnits(q: ProgressQuery): { goal: string; owner: string }[] {
+    return this.goals.doc.goals
+      .filter(isIncremental)
+      .flatMap((goal) => this.owners(goal, q).map((owner) => ({ goal: goal.id, owner: owner.id })));
+  }
+
+  /** Exact sums of some of those pairs, read in parallel (reads shared between them). */
+  async recomputeSums(
+    q: ProgressQuery,
+    units: { goal: string; owner: string }[],
+  ): Promise<RecomputedTotal[]> {
+    this.reads = new Map();
+    const wanted = new Set(units.map((u) => `${u.goal}|${u.owner}`));
+    const pairs = this.goals.doc.goals
+      .filter((g) => isIncremental(g) && units.some((u) => u.goal === g.id))
+      .flatMap((goal) => this.owners(goal, q).map((owner) => ({ goal, owner })))
+      .filter((u) => wanted.has(`${u.goal.id}|${u.owner.id}`));
+    return Promise.all(pairs.map((u) => this.recompute(u.goal, u.owner, q.asOf)));
+  }
+
+  private async recompute(goal: Goal, owner: Owner, asOf: Date): Promise<RecomputedTotal> {
+    const period = goalPeriodOn(goal.period, localDate(asOf.toISOString(), owner.timeZone));
+    const records = await this.records(goal, owner, period);
+    const sums = this.sums(goal, owner, period, records);
+    const milestones: Record<string, Dec> = {};
+    for (const by of sums.milestoneDates) milestones[by] = sums.reachedBy(by);
+    return {
+      goal: goal.id,
+      period: period.key,
+      owner: owner.id,
+      object: metricObject(goal),
+      total: { actual: sums.value, pipeline: sums.pipeline, milestones, skipped: sums.skipped.length },
+      records,
+    };
+  }
+
+  private ctx(goal: Goal, owner: Owner): MetricContext {
+    return {
+      currency: this.tenant.currency,
+      fxRate: this.src.fxRate,
+      filter: this.goals.filter(goal.id),
+      localDate: (instant) => localDate(instant, owner.timeZone),
+    };
+  }
+
+  /** A goal's sums for an owner and period from records read through the owner index. */
+  private sums(
+    goal: Goal,
+    owner: Owner,
+    period: GoalPeriod,
+    records: CanonicalRecord[],
+    ctx: MetricContext = this.ctx(goal, owner),
+    measured: Measured = measure(goal, records, ctx),
+  ) {
+    return {
+      value: measured.value,
+      skipped: measured.skipped,
+      pipeline: goal.metric.type === 'won_amount' ? weightedPipeline(records, ctx).value : ZERO,
+      milestoneDates: this.milestoneDates(goal, owner, period),
+      reachedBy: (by: string) =>
+        measure(
+          goal,
+          records.filter((r) => localDate(metricDateOf(goal, r), owner.timeZone) <= by),
+          ctx,
+        ).value,
+    };
+  }
+
+  private milestoneDates(goal: Goal, owner: Owner, period: GoalPeriod): string[] {
+    return goal.milestones.map((m) =>
+      typeof m.by === 'string' ? m.by : fractionDate(owner.calendar, period, new Dec(m.by.fraction)),
+    );
+  }
+
+  /** The sums from the stored total when it is equivalent (a summable metric, no record skipped), else read. */
+  private async sumsFor(
+    goal: Goal,
+    owner: Owner,
+    period: GoalPeriod,
+    asOf: Date,
+    totals: Map<string, StoredTotal> | undefined,
+  ) {
+    const stored = totals?.get(totalKey({ goal: goal.id, period: period.key, owner: owner.id }));
+    if (totals && isIncremental(goal) && !stored?.skipped)
+      return {
+        value: stored?.actual ?? ZERO,
+        skipped: [],
+        pipeline: stored?.pipeline ?? ZERO,
+        reachedBy: (by: string) => stored?.milestones[by] ?? ZERO,
+      };
+    const { records, ctx, measured } = await this.measured(goal, owner, period, asOf);
+    return this.sums(goal, owner, period, records, ctx, measured);
   }
 
   private owned(
@@ -251,12 +388,7 @@ export class GoalProgress {
     period: GoalPeriod,
     asOf: Date,
   ): Promise<{ records: CanonicalRecord[]; ctx: MetricContext; measured: Measured }> {
-    const ctx: MetricContext = {
-      currency: this.tenant.currency,
-      fxRate: this.src.fxRate,
-      filter: this.goals.filter(goal.id),
-      localDate: (instant) => localDate(instant, owner.timeZone),
-    };
+    const ctx = this.ctx(goal, owner);
     const records = await this.records(goal, owner, period);
     if (goal.metric.type === 'first_response_time') {
       const today = localDate(asOf.toISOString(), owner.timeZone);
@@ -331,12 +463,17 @@ export class GoalProgress {
     };
   }
 
-  private async figure(goal: Goal, owner: Owner, asOf: Date): Promise<GoalFigures> {
+  private async figure(
+    goal: Goal,
+    owner: Owner,
+    asOf: Date,
+    stored: Map<string, StoredTotal> | undefined,
+  ): Promise<GoalFigures> {
     const today = localDate(asOf.toISOString(), owner.timeZone);
     const period = goalPeriodOn(goal.period, today);
     const spec = METRICS[goal.metric.type];
     const show = (v: Dec) => (spec.money ? moneyString(v, this.tenant.currency) : fixedString(v, 2));
-    const { records, ctx, measured } = await this.measured(goal, owner, period, asOf);
+    const measured = await this.sumsFor(goal, owner, period, asOf, stored);
     const baseline = await this.baseline(goal, owner, period);
     const { own, members } = await this.target(goal, owner, period);
     const days = businessDays(owner.calendar, owner.timeZone, period, asOf);
@@ -384,9 +521,7 @@ export class GoalProgress {
     const p = pace({ target: own, actual: measured.value, days, better: spec.direction, thresholds });
     const opt = (v: Dec | undefined) => (v === undefined ? null : show(v));
     const cov =
-      goal.metric.type === 'won_amount'
-        ? coverage(weightedPipeline(records, ctx).value, own, measured.value)
-        : undefined;
+      goal.metric.type === 'won_amount' ? coverage(measured.pipeline, own, measured.value) : undefined;
     return {
       ...base,
       target: show(own),
@@ -398,11 +533,9 @@ export class GoalProgress {
       projected: opt(p.projected),
       coverage: cov ? fixedString(cov, 2) : null,
       status: p.status,
-      milestones: goal.milestones.map((m) => {
-        const by =
-          typeof m.by === 'string' ? m.by : fractionDate(owner.calendar, period, new Dec(m.by.fraction));
-        const upTo = records.filter((r) => localDate(metricDateOf(goal, r), owner.timeZone) <= by);
-        const reached = measure(goal, upTo, ctx).value.gte(m.value);
+      milestones: goal.milestones.map((m, i) => {
+        const by = this.milestoneDates(goal, owner, period)[i] as string;
+        const reached = measured.reachedBy(by).gte(m.value);
         return {
           by,
           value: show(new Dec(m.value)),
@@ -414,7 +547,7 @@ export class GoalProgress {
 }
 
 /** The business day by which `fraction` of the period's business days have passed (the period's end at most). */
-const fractionDate = (cal: BusinessCalendar, period: GoalPeriod, fraction: Dec): string => {
+export const fractionDate = (cal: BusinessCalendar, period: GoalPeriod, fraction: Dec): string => {
   const dates: string[] = [];
   for (let d = period.start; d <= period.end; d = addDays(d, 1)) if (isBusinessDay(cal, d)) dates.push(d);
   const n = fraction.times(dates.length).ceil().toNumber();

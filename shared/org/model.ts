@@ -78,6 +78,11 @@ export class Org {
     return this.teamList.find((t) => t.id === id);
   }
 
+  /** Every team, whatever its dates (incremental goal progress feeds a team's totals by membership windows). */
+  allTeams(): Team[] {
+    return [...this.teamList];
+  }
+
   /** Teams in force on the local date. */
   teams(on: string): Team[] {
     return this.teamList.filter((t) => within(t, on));

@@ -13,6 +13,7 @@ import { parseGoals } from '../goals/validate';
 import { planBookFromDocument } from '../incentives';
 import { Dec } from '../incentives/money';
 import { buildOrg } from '../org/model';
+import { GoalProgressRepository } from '../store/goal-progress';
 import { GoalReminderRepository } from '../store/goal-reminders';
 import { GoalTargetRepository } from '../store/goal-targets';
 import { RecordRepository } from '../store/records';
@@ -71,6 +72,7 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
     target: async (goal, period, owner) => (await targets.get(goal, period, owner))?.target,
     ...(book ? { quota: incentiveQuota(book, tenant.currency) } : {}),
     fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
+    ...(await new GoalProgressRepository(doc, tableName()).source()),
   });
   return new GoalEvaluation({
     goals: c.goals,

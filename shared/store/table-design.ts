@@ -23,6 +23,9 @@
  *   daily incentive accrual snapshots    pk=INCACCRUAL#<periodKey>           sk=<localDate>#<repId>
  *   goal target and its history          pk=GOALTARGET#<goalId>              sk=<periodKey>#<ownerId>   (goal-targets.ts)
  *   what an owner was told about a goal  pk=GOALREMIND#<ownerId>             sk=<periodKey>#<goalId>    (goal-reminders.ts, TTL 400 days)
+ *   a record's goal contributions        pk=GOALCONTRIB#<object>#<recordId>  sk=CONTRIB               (goal-progress.ts)
+ *   a goal total of an owner and period  pk=GOALACTUAL#<goalId>#<periodKey>  sk=<ownerId>             (goal-progress.ts)
+ *   the nightly goal recompute's cursor  pk=GOALRECOMPUTE                    sk=<run day>             (TTL 30 days)
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -101,4 +104,20 @@ export const goalReminderKeys = {
     pk: `GOALREMIND#${ownerId}`,
     sk: `${periodKey}#${goalId}`,
   }),
+};
+
+/**
+ * Incremental goal progress (shared/store/goal-progress.ts): each record's current contributions, the totals they
+ * add up to per goal, period and owner, and the nightly recompute's resumable cursor.
+ */
+export const goalProgressKeys = {
+  contribution: (object: string, recordId: string) => ({
+    pk: `GOALCONTRIB#${object}#${recordId}`,
+    sk: 'CONTRIB',
+  }),
+  total: (goalId: string, periodKey: string, ownerId: string) => ({
+    pk: `GOALACTUAL#${goalId}#${periodKey}`,
+    sk: ownerId,
+  }),
+  recompute: (run: string) => ({ pk: 'GOALRECOMPUTE', sk: run }),
 };

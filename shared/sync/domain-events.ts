@@ -36,6 +36,10 @@ const sameAmount = (a?: string, b?: string) =>
 /** Normalizers set `fields.converted: true` on a lead the source marks converted. */
 const isConverted = (r: StoredRecord['record'] | undefined): boolean => r?.fields.converted === true;
 
+/** The record's content apart from its modification time: a new version with the same content changes nothing. */
+const sameContent = (a: StoredRecord['record'], b: StoredRecord['record']): boolean =>
+  JSON.stringify({ ...a, modifiedAt: '' }) === JSON.stringify({ ...b, modifiedAt: '' });
+
 export const domainEventsFor = (previous: StoredRecord | undefined, next: StoredRecord): DomainEventOut[] => {
   const events: DomainEventOut[] = [];
   if (next.deleted) return previous && !previous.deleted ? [{ name: 'recordDeleted' }] : [];
@@ -59,5 +63,8 @@ export const domainEventsFor = (previous: StoredRecord | undefined, next: Stored
     if (now.status === 'won' && before?.status !== 'won') events.push({ name: 'dealWon' });
     if (now.status === 'lost' && before?.status !== 'lost') events.push({ name: 'dealLost' });
   }
+  // Any other change of a live record (an owner, a close date, a field) is still announced, once.
+  if (!events.length && previous && !sameContent(previous.record, next.record))
+    events.push({ name: 'recordUpdated' });
   return events;
 };

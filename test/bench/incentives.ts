@@ -24,7 +24,7 @@ export interface IncentiveFigures {
   accrualRebuildUs: number;
 }
 
-const lcg = (seed: number) => () => {
+export const lcg = (seed: number) => () => {
   seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
   return seed / 2 ** 32;
 };

@@ -3,11 +3,12 @@
  * written to bench-results/latest.json (format: bench-results/README.md).
  *   QF_BENCH_SECONDS (default 10), QF_BENCH_CONNECTIONS (16), QF_BENCH_INIT_RUNS (11),
  *   QF_BENCH_COST_WEBHOOKS (webhooks of each kind in the cost model, default 20)
- *   QF_BENCH_SKIP=bundles,cost,webhooks,crm,workflows,incentives,import,synth
+ *   QF_BENCH_SKIP=bundles,cost,webhooks,crm,workflows,incentives,goals,import,synth
  *   QF_BENCH_ENROLMENTS (default 10000), QF_BENCH_RATE (tenant send limit per minute, default 600)
  *   QF_BENCH_IMPORT_DEALS (default 100000)
  *   QF_BENCH_DIGEST_MANAGERS (100), QF_BENCH_DIGEST_REPS (10 per manager), QF_BENCH_DIGEST_DEALS (200000),
  *   QF_BENCH_DIGEST_ACTIVITIES (500000); skip with QF_BENCH_SKIP=digests
+ *   QF_BENCH_GOAL_REPS (default 1000), QF_BENCH_GOAL_DEALS (200000), QF_BENCH_GOAL_ACTIVITIES (500000)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { measureBundles } from './bundles';
 import { type CostRow, PRICES } from './cost';
 import { measureCrmLatency } from './crm';
 import { measureDigests } from './digests';
+import { measureGoals } from './goals';
 import { measureImport } from './import';
 import { measureIncentives } from './incentives';
 import { type Figure, printFigures, readPrevious, watchLoad } from './report';
@@ -311,6 +313,43 @@ const main = async () => {
       ],
       results,
       previous,
+    );
+  }
+
+  if (!skip.has('goals')) {
+    process.stderr.write('seeding the goals tenant into dynalite and measuring goal progress…\n');
+    const g = await measureGoals();
+    results.goals = g;
+    console.log(
+      `\nGoal progress: ${g.reps} reps × ${g.goals} goals over ${g.deals} deals and ${g.activities} activities ` +
+        '(targets: daily evaluation < 60 s with reads bounded by index; recompute < 15 min or resumable; ' +
+        '≤ 2 writes per affected goal)',
+    );
+    console.table([
+      { measure: 'seed (direct writes)', seconds: g.seedSeconds.toFixed(1), reads: '', 'items read': '' },
+      {
+        measure: 'daily evaluation, stored totals',
+        seconds: g.evaluationStoredSeconds.toFixed(1),
+        reads: g.evaluationStoredReads,
+        'items read': g.evaluationStoredItems,
+      },
+      {
+        measure: 'daily evaluation, owner index',
+        seconds: g.evaluationRecordsSeconds.toFixed(1),
+        reads: g.evaluationRecordsReads,
+        'items read': g.evaluationRecordsItems,
+      },
+      {
+        measure: `nightly recompute (${g.recomputeDisagreements} disagreements)`,
+        seconds: g.recomputeSeconds.toFixed(1),
+        reads: g.recomputeReads,
+        'items read': g.recomputeItems,
+      },
+    ]);
+    console.log(
+      `writes per progress update: ${g.writesPerUpdate.toFixed(2)} per change, ` +
+        `${g.writesPerAffectedGoal.toFixed(2)} per affected goal (max ${g.maxWritesPerAffectedGoal.toFixed(2)}) ` +
+        `over ${g.updates} changes`,
     );
   }
 

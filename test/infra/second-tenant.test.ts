@@ -68,6 +68,7 @@ describe('tenant schedule settings', () => {
           incentiveAccrual: { enabled: false },
           incentiveClose: { enabled: false },
           goalEvaluation: { enabled: false },
+          goalRecompute: { enabled: false },
           managerDigest: { enabled: false },
           watchdog: { enabled: false },
         },

@@ -96,9 +96,14 @@ describe('domainEventsFor: deals', () => {
     ]);
   });
 
-  it('won -> won with nothing we track changed emits nothing', () => {
+  it('won -> won with only a field changed emits record.updated alone', () => {
     const won = next(openDeal, { stage: 'Closed Won', status: 'won' });
-    expect(domainEventsFor(won, next(won, { fields: { note: 'x' } }))).toEqual([]);
+    expect(domainEventsFor(won, next(won, { fields: { note: 'x' } }))).toEqual([{ name: 'recordUpdated' }]);
+  });
+
+  it('a deal given to another owner emits record.updated (goal progress moves with it)', () => {
+    const won = next(openDeal, { stage: 'Closed Won', status: 'won' });
+    expect(domainEventsFor(won, next(won, { owner: { id: 'u9' } }))).toEqual([{ name: 'recordUpdated' }]);
   });
 
   it('won -> lost emits deal.lost and no deal.won', () => {
@@ -147,7 +152,9 @@ describe('domainEventsFor: other objects', () => {
 
   it('an updated lead emits no creation events', () => {
     const lead = stored('lead', { id: 'L-1', name: 'Wang Fang' });
-    expect(domainEventsFor(lead, next(lead, { name: 'Wang Fang (CFO)' }))).toEqual([]);
+    expect(domainEventsFor(lead, next(lead, { name: 'Wang Fang (CFO)' }))).toEqual([
+      { name: 'recordUpdated' },
+    ]);
   });
 
   it('a new contact is record.created only, with no deal events even if it carries deal-like fields', () => {

@@ -46,18 +46,24 @@ describe('domainEventsFor: lead.converted', () => {
 
   it('a converted lead updated again does not emit lead.converted again', () => {
     const renamed = next(converted, { name: 'Wang Fang (CFO)' });
-    expect(domainEventsFor(converted, renamed)).toEqual([]);
+    expect(domainEventsFor(converted, renamed)).toEqual([{ name: 'recordUpdated' }]);
     expect(domainEventsFor(converted, converted)).toEqual([]);
   });
 
   it('only the boolean true counts as converted', () => {
-    expect(domainEventsFor(lead, next(lead, { fields: { converted: 'true' } }))).toEqual([]);
-    expect(domainEventsFor(lead, next(lead, { fields: { converted: false } }))).toEqual([]);
+    expect(domainEventsFor(lead, next(lead, { fields: { converted: 'true' } }))).toEqual([
+      { name: 'recordUpdated' },
+    ]);
+    expect(domainEventsFor(lead, next(lead, { fields: { converted: false } }))).toEqual([
+      { name: 'recordUpdated' },
+    ]);
   });
 
   it('a non-lead carrying fields.converted emits no lead.converted', () => {
     const contact = stored('contact', { id: 'C-1' });
-    expect(domainEventsFor(contact, next(contact, { fields: { converted: true } }))).toEqual([]);
+    expect(domainEventsFor(contact, next(contact, { fields: { converted: true } }))).toEqual([
+      { name: 'recordUpdated' },
+    ]);
   });
 
   it('a tombstone of a converted lead is record.deleted only', () => {
@@ -87,8 +93,10 @@ describe('domainEventsFor: activity.logged', () => {
     expect(domainEventsFor(undefined, call)).toEqual([{ name: 'recordCreated' }, { name: 'activityLogged' }]);
   });
 
-  it('an updated activity emits nothing', () => {
-    expect(domainEventsFor(call, next(call, { name: 'Call about renewal (done)' }))).toEqual([]);
+  it('an updated activity emits record.updated only', () => {
+    expect(domainEventsFor(call, next(call, { name: 'Call about renewal (done)' }))).toEqual([
+      { name: 'recordUpdated' },
+    ]);
     expect(domainEventsFor(call, call)).toEqual([]);
   });
 

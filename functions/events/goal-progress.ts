@@ -1,0 +1,40 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { anyDomainEvent, type DomainEventDetail } from '../../events';
+import { applyRecordToGoals } from '../../shared/goals/incremental';
+import { bindTenant, logger, metrics } from '../../shared/observability/logger';
+import { clock } from '../../shared/runtime/clock';
+import { runtimeEnv } from '../../shared/runtime/env';
+import { goalProgressRuntime } from '../../shared/runtime/goal-progress';
+import { eventGroupHandler } from '../middleware/event';
+
+bindTenant(runtimeEnv().tenant.id);
+
+/**
+ * Each domain event carries the record as stored at that version: its contributions to the goal totals replace the
+ * previous version's, once (goals/incremental.ts). The several events of one change (deal.stage_changed and
+ * deal.won) are one version: the first applies it, the others find it applied.
+ */
+export const handler = eventGroupHandler(anyDomainEvent, async ({ type, detail }) => {
+  const rt = await goalProgressRuntime(clock().now().getTime());
+  if (!rt) return { skipped: 'the tenant has no goals' };
+  const d = detail as DomainEventDetail;
+  const result = await applyRecordToGoals(
+    {
+      object: d.object,
+      record: d.record,
+      version: Date.parse(d.record.modifiedAt),
+      deleted: type === 'record.deleted',
+    },
+    rt.contributions,
+    rt.store,
+  );
+  logger.info('goal progress', {
+    object: d.object,
+    recordId: d.recordId,
+    domainEventId: d.eventId,
+    outcome: result.outcome,
+    totals: result.deltas.map((t) => `${t.goal}|${t.period}|${t.owner}: ${t.actual.toFixed()}`),
+  });
+  if (result.deltas.length) metrics.addMetric('GoalTotalsUpdated', MetricUnit.Count, result.deltas.length);
+  return { outcome: result.outcome, totals: result.deltas.length };
+});
