@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '../../functions/manifest';
+import { codedError } from '../../shared/errors';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -24,7 +25,7 @@ export const prepareConcurrentInvocations = async (): Promise<void> => {
   }
 };
 
-export class FunctionTimeoutError extends Error {
+export class FunctionTimeoutError extends codedError('timeout') {
   override readonly name = 'FunctionTimeoutError';
 }
 

@@ -5,6 +5,7 @@
  * incentive accrual snapshot (one Query per period and day). Never a table scan.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
+import { codedError } from '../errors';
 import type { GoalFigures, ProgressQuery } from '../goals/progress';
 import type { CompiledGoals } from '../goals/validate';
 import type { AccrualSummary } from '../incentives/accrual';
@@ -33,7 +34,9 @@ export interface DigestContext {
 /** Open deals are read with close dates this far around today (and deals without one by their last change). */
 export const DEAL_WINDOW_DAYS = { back: 90, ahead: 180 };
 
-export class UnknownManagerError extends Error {}
+export class UnknownManagerError extends codedError('not_found') {
+  override readonly name = 'UnknownManagerError';
+}
 
 /** The people a manager's digest is about: members of the teams they lead over the period, else direct reports. */
 export const teamOf = (org: Org, managerId: string, period: DigestPeriod): string[] => {

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { codedError } from '../errors';
 import { runtimeEnv } from './env';
 
 export const TENANT_DOCUMENT_KINDS = ['workflows', 'incentives', 'goals'] as const;
@@ -23,7 +24,7 @@ export const documentEnvVar = (kind: TenantDocumentKind): string => `QUOTAFLOW_$
 /** The file name a document gets inside a Lambda bundle. */
 export const bundledDocumentName = (kind: TenantDocumentKind): string => `${kind}.json`;
 
-export class TenantDocumentError extends Error {
+export class TenantDocumentError extends codedError('invalid_config') {
   override readonly name = 'TenantDocumentError';
 }
 

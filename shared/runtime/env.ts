@@ -7,6 +7,7 @@
 import type * as core from 'zod/v4/core';
 import * as z from '../../events/zod';
 import { type TenantConfig, tenantConfigSchema } from '../config/tenant';
+import { codedError } from '../errors';
 
 const json = <S extends core.$ZodType>(schema: S) =>
   z.pipe(
@@ -58,7 +59,7 @@ export interface RuntimeEnv {
   chatEndpointOverride?: string;
 }
 
-export class RuntimeEnvError extends Error {
+export class RuntimeEnvError extends codedError('invalid_config') {
   override readonly name = 'RuntimeEnvError';
 }
 
