@@ -6,6 +6,7 @@
 import { anyDomainEvent, contactSuppressed, crmRecordChanged } from '../events';
 import { sesMailFeedback } from '../events/ses-feedback';
 import type { TenantDocumentKind } from '../shared/runtime/documents';
+import type { Access } from '../shared/runtime/env-names';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -19,12 +20,8 @@ export type Trigger =
   /** The target of one-time at() schedules that other functions create through the scheduler port. */
   | { kind: 'oneTime' };
 
-/**
- * What a function may touch; the CDK stack turns each into a grant next to the matching env var. The table comes in
- * three sizes: `table` reads and writes anything; `table:put` only puts items (every put in the code is conditional:
- * a receipt stored once); `table:get` only reads items by key.
- */
-export type Access = 'table' | 'table:put' | 'table:get' | 'bus' | 'scheduler' | 'mail' | 'secrets';
+/** What a function may touch (and the env vars each right brings): shared/runtime/env-names.ts. */
+export type { Access };
 
 export type CrmProvider = 'zoho' | 'fxiaoke' | 'generic';
 
