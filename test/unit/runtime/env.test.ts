@@ -125,20 +125,27 @@ describe('function environments', () => {
   };
 
   it('gives a function the tenant, the variables of its access rights and its documents only', () => {
-    const archive = functions.find((f) => f.id === 'event-archive');
-    const digest = functions.find((f) => f.id === 'manager-digest');
-    expect(archive?.access).toEqual(['table:put']);
-    expect(environmentFor(archive ?? { access: [] }, resources)).toStrictEqual({
+    expect(environmentFor({ access: [] }, resources)).toStrictEqual({ QUOTAFLOW_TENANT: tenantJson });
+    expect(environmentFor({ access: ['table:put'] }, resources)).toStrictEqual({
       QUOTAFLOW_TENANT: tenantJson,
       TABLE_NAME: 'quotaflow-acme',
     });
-    expect(Object.keys(environmentFor(digest ?? { access: [] }, resources)).sort()).toEqual([
+    // A document the tenant does not have (incentives here) is simply not given.
+    const digest = { access: ['table', 'mail'], documents: ['goals', 'incentives'] } as const;
+    expect(Object.keys(environmentFor(digest, resources)).sort()).toEqual([
       'PUBLIC_BASE_URL',
       'QUOTAFLOW_GOALS_FILE',
       'QUOTAFLOW_TENANT',
       'SES_CONFIGURATION_SET',
       'TABLE_NAME',
     ]);
+  });
+
+  it('gives every manifest function a variable for each of its rights', () => {
+    for (const fn of functions)
+      expect(Object.keys(environmentFor(fn, resources)), fn.id).toEqual(
+        expect.arrayContaining(fn.access.flatMap((a) => ACCESS_ENV[a]).filter((n) => n in resources)),
+      );
   });
 
   it('names every variable a right brings in the one table', () => {
