@@ -6,6 +6,7 @@
 import { anyDomainEvent, contactSuppressed, crmRecordChanged } from '../events';
 import { sesMailFeedback } from '../events/ses-feedback';
 import type { TenantDocumentKind } from '../shared/runtime/documents';
+import type { Access } from '../shared/runtime/env-names';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -21,21 +22,8 @@ export type Trigger =
   /** A subscriber of the tenant's alarm topic (SNS, invoked asynchronously); not run locally, which has no alarms. */
   | { kind: 'alarmTopic' };
 
-/**
- * What a function may touch; the CDK stack turns each into a grant next to the matching env var. The table comes in
- * three sizes: `table` reads and writes anything; `table:put` only puts items (every put in the code is conditional:
- * a receipt stored once); `table:get` only reads items by key; `table:query` only queries the table itself (no
- * index).
- */
-export type Access =
-  | 'table'
-  | 'table:put'
-  | 'table:get'
-  | 'table:query'
-  | 'bus'
-  | 'scheduler'
-  | 'mail'
-  | 'secrets';
+/** What a function may touch (and the env vars each right brings): shared/runtime/env-names.ts. */
+export type { Access };
 
 export type CrmProvider = 'zoho' | 'fxiaoke' | 'generic';
 

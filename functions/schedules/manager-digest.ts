@@ -10,7 +10,8 @@ import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { buildOrg } from '../../shared/org/model';
 import { clock } from '../../shared/runtime/clock';
 import { loadTenantDocument } from '../../shared/runtime/documents';
-import { runtimeEnv } from '../../shared/runtime/env';
+import { required, runtimeEnv } from '../../shared/runtime/env';
+import { ENV } from '../../shared/runtime/env-names';
 import { once } from '../../shared/runtime/once';
 import { documentClient, tableName } from '../../shared/runtime/store';
 import { EventArchive } from '../../shared/store/event-archive';
@@ -26,7 +27,10 @@ bindTenant(tenant.id);
 const goalsDoc = loadTenantDocument('goals');
 const goals = goalsDoc === undefined ? undefined : parseGoals(goalsDoc, 'goals document', tenant.id);
 const book = planBookFromDocument(loadTenantDocument('incentives'), tenant.id);
-const mailer = new SesMailer(new SESv2Client({}), runtimeEnv().sesConfigurationSet);
+const mailer = new SesMailer(
+  new SESv2Client({}),
+  required(runtimeEnv().sesConfigurationSet, ENV.sesConfigurationSet),
+);
 const repos = once(() => {
   const doc = documentClient();
   const table = tableName();

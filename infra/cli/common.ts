@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { type TenantConfig, TenantConfigError } from '../../shared/config/tenant';
+import { DomainError } from '../../shared/errors';
 import { loadTenant, TENANTS_DIR } from '../tenants';
 
 export interface Terminal {
@@ -13,15 +14,29 @@ export interface Terminal {
   isTTY?: boolean;
 }
 
-/** Bad arguments or a bad tenant config: the command did nothing, and exits 2. */
-export class UsageError extends Error {}
+/**
+ * Bad arguments, a bad tenant config or a file that does not validate: the command did nothing. It exits 2, or 1
+ * where the command's purpose is the check that failed (`workflows validate` on an invalid file prints FAIL).
+ */
+export class UsageError extends DomainError {
+  override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+    options?: ErrorOptions,
+  ) {
+    super('usage', message, undefined, options);
+  }
+}
 
 /** tenants/<id>.json, validated (with its documents); any problem is a usage error naming the file and path. */
 export const tenantForCli = (id: string): TenantConfig => {
   try {
     return loadTenant(join(TENANTS_DIR, `${id}.json`));
   } catch (err) {
-    throw new UsageError(err instanceof TenantConfigError ? err.message : `tenant ${id}: ${String(err)}`);
+    throw new UsageError(err instanceof TenantConfigError ? err.message : `tenant ${id}: ${String(err)}`, 2, {
+      cause: err,
+    });
   }
 };
 
@@ -72,7 +87,7 @@ export const wiredAction =
       wiring = await build(opts);
     } catch (err) {
       process.stderr.write(`${(err as Error).message}\n`);
-      process.exitCode = err instanceof UsageError ? 2 : 1;
+      process.exitCode = err instanceof UsageError ? err.exitCode : 1;
       return;
     }
     try {

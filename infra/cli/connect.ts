@@ -12,6 +12,7 @@ import { ZohoOAuthError } from '../../shared/crm/zoho/errors';
 import { accountsUrlFor } from '../../shared/crm/zoho/hosts';
 import type { CachedToken } from '../../shared/crm/zoho/token-cache';
 import { generateChannelToken } from '../../shared/crm/zoho/watch';
+import { codedError } from '../../shared/errors';
 import { DynamoTokenCache } from '../../shared/store/token-cache';
 import { withChannels, ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { type Terminal, tenantForCli, UsageError } from './common';
@@ -96,7 +97,9 @@ export const checkConnectArgs = (provider: string, opts: ConnectOptions, tenant?
   return problems;
 };
 
-class ConnectError extends Error {}
+class ConnectError extends codedError('invalid_config') {
+  override readonly name = 'ConnectError';
+}
 
 const readSecret = async (w: ConnectWiring): Promise<Record<string, unknown>> => {
   let text: string | undefined;

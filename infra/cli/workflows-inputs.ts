@@ -22,7 +22,7 @@ import { resolveCountryCalendars } from '../../shared/workflows/country-holidays
 import type { EffectCheckPorts } from '../../shared/workflows/effect-checks';
 import type { EffectStateReader } from '../../shared/workflows/explain-report';
 import { TENANTS_DIR } from '../tenants';
-import { clockOption, type Terminal } from './common';
+import { clockOption, type Terminal, UsageError } from './common';
 import { explain as explainAwsError } from './import';
 import { documentClientFor, type TenantTarget } from './tenant-target';
 
@@ -49,12 +49,7 @@ export const wiringFromEnvironment = (
   },
   target?: TenantTarget,
 ): WorkflowsWiring & { close(): void } => {
-  let fixed: (() => Date) | undefined;
-  try {
-    fixed = clockOption(opts.now);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const fixed = clockOption(opts.now);
   const now = fixed ?? (() => new Date());
   let doc: DynamoDBDocumentClient | undefined;
   // Created on first use: validate and --event-file need no table.
@@ -82,15 +77,6 @@ export const wiringFromEnvironment = (
     close: () => doc?.destroy(),
   };
 };
-
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly code: 1 | 2 = 2,
-  ) {
-    super(message);
-  }
-}
 
 export const shown = (file: string) => relative(process.cwd(), file) || file;
 
@@ -121,7 +107,7 @@ export const readWorkflowConfig = (
       );
     return config;
   } catch (err) {
-    if (err instanceof WorkflowConfigError) throw new UsageError(err.message, code);
+    if (err instanceof WorkflowConfigError) throw new UsageError(err.message, code, { cause: err });
     throw err;
   }
 };
@@ -175,7 +161,7 @@ export const daysOption = (value: string | number): number => {
 export const failed = (err: unknown, term: Terminal, wiring: WorkflowsWiring, tenantId: string): number => {
   if (err instanceof UsageError) {
     term.err(`${err.message}\n`);
-    return err.code;
+    return err.exitCode;
   }
   term.err(`failed: ${explainAwsError(err, { tableName: wiring.tableName(tenantId) })}\n`);
   return 1;

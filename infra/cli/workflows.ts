@@ -13,7 +13,7 @@ import { EVENT_ARCHIVE_RETENTION_DAYS, localDaysBetween } from '../../shared/sto
 import type { WorkflowEvent } from '../../shared/workflows';
 import { type DryRunProgress, dryRun } from '../../shared/workflows/dry-run';
 import { dueIn, type EffectStateReader, explainEvent } from '../../shared/workflows/explain-report';
-import { UsageError as CliUsageError, NOW_OPTION, type Terminal } from './common';
+import { NOW_OPTION, type Terminal, UsageError } from './common';
 import { pad } from './table';
 import { type TargetOptions, targetForCli, withTargetOptions } from './tenant-target';
 import { formatDryRun, formatExplain } from './workflows-format';
@@ -24,7 +24,6 @@ import {
   readWorkflowConfig,
   shown,
   tenantOf,
-  UsageError,
   type WorkflowsWiring,
   wiringFromEnvironment,
 } from './workflows-inputs';
@@ -63,7 +62,7 @@ export const runValidate = (
     return 0;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    if (err.code === 1 && opts.json) {
+    if (err.exitCode === 1 && opts.json) {
       const problems = err.message
         .split('\n')
         .slice(1)
@@ -72,8 +71,8 @@ export const runValidate = (
           return m ? { path: m[1], message: m[2] } : { path: '(file)', message: l.trim() };
         });
       term.out(`${JSON.stringify({ file: shown(file), ok: false, problems }, null, 2)}\n`);
-    } else term.err(`${err.code === 1 ? 'FAIL ' : ''}${err.message}\n`);
-    return err.code;
+    } else term.err(`${err.exitCode === 1 ? 'FAIL ' : ''}${err.message}\n`);
+    return err.exitCode;
   }
 };
 
@@ -249,7 +248,7 @@ const withWiring =
       wiring = wiringFromEnvironment(opts, needsTable ? await targetForCli(opts) : undefined);
     } catch (err) {
       processTerminal().err(`${(err as Error).message}\n`);
-      process.exitCode = err instanceof UsageError ? err.code : err instanceof CliUsageError ? 2 : 1;
+      process.exitCode = err instanceof UsageError ? err.exitCode : 1;
       return;
     }
     process.exitCode = await run(opts, wiring, processTerminal());

@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import type { Access, FunctionSpec } from '../../functions/manifest';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { bundledDocumentName, documentEnvVar, tenantDocumentPath } from '../../shared/runtime/documents';
+import { ACCESS_ENV, ENV } from '../../shared/runtime/env-names';
 import { bundleAliases } from '../build/bundle-aliases';
 import { packagedDocument } from '../documents';
 import { deadLetterQueue } from './dead-letter-queue';
@@ -128,7 +129,7 @@ export class QuotaflowFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'quotaflow',
         NODE_OPTIONS: '--enable-source-maps',
-        QUOTAFLOW_TENANT: JSON.stringify(tenant),
+        [ENV.tenant]: JSON.stringify(tenant),
         ...Object.fromEntries(
           shippedDocuments(spec, tenant).map(({ kind }) => [
             documentEnvVar(kind),
@@ -192,12 +193,27 @@ export class QuotaflowFunction extends Construct {
       );
   }
 
-  /** Grant one manifest access right, with its env var. */
+  /** Grant one manifest access right, with its env vars (shared/runtime/env-names.ts names them). */
   grant(access: Access, r: TenantResources): void {
+    this.grantRight(access, r);
+    const values: Record<(typeof ACCESS_ENV)[Access][number], string> = {
+      [ENV.tableName]: r.table.tableName,
+      [ENV.eventBusName]: r.bus.eventBusName,
+      [ENV.secretId]: r.secret.secretArn,
+      [ENV.sesConfigurationSet]: r.mail.configurationSetName,
+      [ENV.publicBaseUrl]: r.publicBaseUrl,
+      [ENV.scheduleGroupName]: r.scheduler.groupName,
+      [ENV.scheduleTargetArn]: r.scheduler.targetArn,
+      [ENV.scheduleRoleArn]: r.scheduler.roleArn,
+      [ENV.scheduleDlqArn]: r.scheduler.deadLetterQueueArn,
+    };
+    for (const name of ACCESS_ENV[access]) this.fn.addEnvironment(name, values[name]);
+  }
+
+  private grantRight(access: Access, r: TenantResources): void {
     switch (access) {
       case 'table':
         r.table.grantReadWriteData(this.fn);
-        this.fn.addEnvironment('TABLE_NAME', r.table.tableName);
         acknowledgeWildcardResource(
           this,
           `${r.table.tableArn}/index/*`,
@@ -220,15 +236,12 @@ export class QuotaflowFunction extends Construct {
             resources: [r.table.tableArn],
           }),
         );
-        this.fn.addEnvironment('TABLE_NAME', r.table.tableName);
         return;
       case 'bus':
         r.bus.grantPutEventsTo(this.fn);
-        this.fn.addEnvironment('EVENT_BUS_NAME', r.bus.eventBusName);
         return;
       case 'secrets':
         r.secret.grantRead(this.fn);
-        this.fn.addEnvironment('SECRET_ID', r.secret.secretArn);
         return;
       case 'mail':
         // The adapter sends Simple content through SES v2 SendEmail, which needs ses:SendEmail only; and only from
@@ -240,8 +253,6 @@ export class QuotaflowFunction extends Construct {
             conditions: { StringEquals: { 'ses:FromAddress': r.mail.sender } },
           }),
         );
-        this.fn.addEnvironment('SES_CONFIGURATION_SET', r.mail.configurationSetName);
-        this.fn.addEnvironment('PUBLIC_BASE_URL', r.publicBaseUrl);
         return;
       case 'scheduler':
         this.grantScheduler(r.scheduler);
@@ -267,10 +278,6 @@ export class QuotaflowFunction extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
-    this.fn.addEnvironment('SCHEDULE_GROUP_NAME', s.groupName);
-    this.fn.addEnvironment('SCHEDULE_TARGET_ARN', s.targetArn);
-    this.fn.addEnvironment('SCHEDULE_ROLE_ARN', s.roleArn);
-    this.fn.addEnvironment('SCHEDULE_DLQ_ARN', s.deadLetterQueueArn);
     acknowledgeWildcardResource(
       this,
       s.scheduleArns,

@@ -6,10 +6,12 @@
  * clock stopped (a restart resumes the same timeline), else at the machine's time. With a data folder it is saved
  * on every move and every few seconds while it runs.
  */
+
+import { codedError } from '../../shared/errors';
 import type { Clock } from '../../shared/runtime/clock';
 import { readJsonState, writeJsonAtomic } from './persistence/state-file';
 
-export class ClockStartError extends Error {
+export class ClockStartError extends codedError('invalid_config') {
   override readonly name = 'ClockStartError';
 }
 

@@ -9,8 +9,13 @@ import { pathToFileURL } from 'node:url';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '../../functions/manifest';
+import { codedError } from '../../shared/errors';
+import { type FunctionScope, findFunctionScopeWith } from '../../shared/runtime/scope';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** The invoke-store key of the function scope (shared/runtime/scope.ts) a module load or an invocation runs in. */
+const FUNCTION_SCOPE = Symbol('quotaflow.functionScope');
 
 /**
  * Must run before any AWS SDK or Powertools code asks for the invoke store: the first caller decides, for the whole
@@ -24,12 +29,15 @@ export const prepareConcurrentInvocations = async (): Promise<void> => {
   }
 };
 
-export class FunctionTimeoutError extends Error {
+export class FunctionTimeoutError extends codedError('timeout') {
   override readonly name = 'FunctionTimeoutError';
 }
 
 export class LocalFunctions {
-  private readonly handlers = new Map<string, { spec: FunctionSpec; handler: Handler }>();
+  private readonly handlers = new Map<
+    string,
+    { spec: FunctionSpec; handler: Handler; scope: FunctionScope }
+  >();
   invocations = 0;
 
   constructor(
@@ -37,16 +45,26 @@ export class LocalFunctions {
     private readonly arnPrefix: string,
   ) {}
 
-  async load(specs: readonly FunctionSpec[]): Promise<void> {
+  /**
+   * Loads each function with its own environment (`envOf`): its module load and every invocation run in its
+   * function scope (shared/runtime/scope.ts), where runtimeEnv() and the container's clients are its own.
+   */
+  async load(
+    specs: readonly FunctionSpec[],
+    envOf: (spec: FunctionSpec) => Record<string, string | undefined>,
+  ): Promise<void> {
     const store = await InvokeStore.getInstanceAsync(true);
+    findFunctionScopeWith(() => store.get<FunctionScope>(FUNCTION_SCOPE));
     for (const spec of specs) {
+      const scope: FunctionScope = { functionId: spec.id, env: envOf(spec) };
       // Module init (Lambda's INIT phase) runs in a context of its own: Powertools writes per-invocation state
       // while handlers' modules load, and the per-invocation store refuses writes outside any context.
-      const mod = (await store.run({}, () => import(pathToFileURL(resolve(this.root, spec.entry)).href))) as {
-        handler?: Handler;
-      };
+      const mod = (await store.run(
+        { [FUNCTION_SCOPE]: scope },
+        () => import(pathToFileURL(resolve(this.root, spec.entry)).href),
+      )) as { handler?: Handler };
       if (typeof mod.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
-      this.handlers.set(spec.id, { spec, handler: mod.handler });
+      this.handlers.set(spec.id, { spec, handler: mod.handler, scope });
     }
   }
 
@@ -90,8 +108,9 @@ export class LocalFunctions {
     });
     try {
       return await Promise.race([
-        store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
-          fn.handler(event, context),
+        store.run(
+          { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId, [FUNCTION_SCOPE]: fn.scope },
+          () => fn.handler(event, context),
         ),
         timeout,
       ]);

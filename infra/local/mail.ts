@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
+import { DomainError } from '../../shared/errors';
 import { Journal } from './persistence/journal';
 
 const require = createRequire(import.meta.url);
@@ -69,12 +70,14 @@ export interface SimulatedFeedback {
   feedbackType?: string;
 }
 
-export class FeedbackError extends Error {
+const FEEDBACK_CODES = { 400: 'invalid_payload', 404: 'not_found', 409: 'conflict' } as const;
+
+export class FeedbackError extends DomainError {
   constructor(
     readonly status: 400 | 404 | 409,
     message: string,
   ) {
-    super(message);
+    super(FEEDBACK_CODES[status], message);
   }
 }
 

@@ -19,6 +19,7 @@ import { type TenantSecrets, tenantSecretsSchema } from '../../shared/config/sec
 import type { TenantConfig } from '../../shared/config/tenant';
 import { useClock } from '../../shared/runtime/clock';
 import { localDocumentEnv } from '../../shared/runtime/documents';
+import { ENV, type EnvName, environmentFor } from '../../shared/runtime/env-names';
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { packagedDocument } from '../documents';
 import { loadTenant } from '../tenants';
@@ -196,7 +197,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   secrets.put(secretId, secretValue);
   const standIns = await startAwsStandIns({ bus, scheduler, secrets });
 
-  // The same settings the CDK stack gives each function, pointed at the stand-ins. The SDK reads the endpoints.
+  // What every function shares, as in one AWS account and region: the SDK reads the endpoints of the stand-ins.
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -209,14 +210,18 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     POWERTOOLS_SERVICE_NAME: 'quotaflow',
     POWERTOOLS_LOG_LEVEL: logLevel,
     POWERTOOLS_METRICS_DISABLED: opts.metrics === false ? 'true' : 'false',
-    QUOTAFLOW_TENANT: JSON.stringify(tenant),
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: busName,
-    SECRET_ID: secretId,
-    SES_CONFIGURATION_SET: `quotaflow-${tenant.id}`,
-    SCHEDULE_GROUP_NAME: scheduleGroup,
-    SCHEDULE_TARGET_ARN: functions.arnOf(oneTimeTarget().id),
-    SCHEDULE_ROLE_ARN: `arn:aws:iam::000000000000:role/quotaflow-${tenant.id}-scheduler`,
+  });
+  // What the tenant's resources are called here. Each function gets only the variables of its manifest access
+  // rights and documents (env-names.ts), as the CDK stack gives them: a missing right fails here as on AWS.
+  const resources: Partial<Record<EnvName, string>> = {
+    [ENV.tenant]: JSON.stringify(tenant),
+    [ENV.tableName]: tableName,
+    [ENV.eventBusName]: busName,
+    [ENV.secretId]: secretId,
+    [ENV.sesConfigurationSet]: `quotaflow-${tenant.id}`,
+    [ENV.scheduleGroupName]: scheduleGroup,
+    [ENV.scheduleTargetArn]: functions.arnOf(oneTimeTarget().id),
+    [ENV.scheduleRoleArn]: `arn:aws:iam::000000000000:role/quotaflow-${tenant.id}-scheduler`,
     // The documents a deployed function gets: date-holidays calendars resolved from the clock's year.
     ...Object.fromEntries(
       Object.entries(localDocumentEnv(tenant.id)).map(([name, file]) => [
@@ -224,7 +229,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
         packagedDocument(file, clock.now().getUTCFullYear()),
       ]),
     ),
-  });
+  };
 
   const manifest = functionsFor(tenant);
   const routes = [];
@@ -300,10 +305,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     );
   // Unsubscribe links in mail point at this gateway. Handlers read their settings once, as they load: so the
   // gateway (whose port may be chosen by the OS) starts first.
-  process.env.PUBLIC_BASE_URL = url;
+  resources[ENV.publicBaseUrl] = url;
   // Chat webhook posts (Feishu, DingTalk, WeCom, Slack) go to the local chat stand-in, never to the provider.
-  process.env.CHAT_WEBHOOK_ENDPOINT_OVERRIDE = `${url}/_local/chat`;
-  await functions.load(manifest);
+  resources[ENV.chatEndpointOverride] = `${url}/_local/chat`;
+  await functions.load(manifest, (spec) => environmentFor(spec, resources));
   await crm?.connect(
     url,
     new ZohoChannelRepository(

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import * as z from '../../events/zod';
 import { fieldMapSchema, SOURCE_FIELD } from '../crm/field-map';
+import { DomainError } from '../errors';
 import { CHAT_FORMATS, CHAT_URL_PREFIXES } from '../workflows/definition';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
@@ -231,13 +232,14 @@ export const tenantConfigSchema = z.strictObject({
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 export type TenantConfigInput = z.input<typeof tenantConfigSchema>;
 
-export class TenantConfigError extends Error {
+export class TenantConfigError extends DomainError {
   override readonly name = 'TenantConfigError';
   constructor(
     readonly source: string,
     readonly problems: { path: string; message: string }[],
   ) {
     super(
+      'invalid_config',
       `${source}: invalid tenant configuration\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`,
     );
   }

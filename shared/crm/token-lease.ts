@@ -11,6 +11,7 @@
  * process still holds is reused without a second slot. Waiting is bounded in polls as well as in time, so a clock
  * that does not move (a test's) cannot make a caller wait forever.
  */
+import { RetryLaterError } from '../errors';
 
 /** A sliding-window slot as every token cache answers it (Zoho's RefreshSlot, Fxiaoke's TokenSlot). */
 export type LeaseSlot = { ok: true } | { ok: false; retryAfterMs: number };
@@ -19,10 +20,10 @@ export type LeaseSlot = { ok: true } | { ok: false; retryAfterMs: number };
 export const LEASE_POLL_MS = 250;
 
 /** A caller waited several leases' time without a token (other holders that keep failing, or a stuck clock). */
-export class TokenLeaseTimeoutError extends Error {
+export class TokenLeaseTimeoutError extends RetryLaterError {
   override readonly name = 'TokenLeaseTimeoutError';
   constructor(provider: string) {
-    super(`${provider}: another container holds the token lease; retry later`);
+    super('token_lease_timeout', `${provider}: another container holds the token lease; retry later`);
   }
 }
 

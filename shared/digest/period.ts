@@ -2,6 +2,8 @@
  * Digest periods as local date ranges in the manager's zone: a day ("2026-10-05"), an ISO week ("2026-W40", Monday
  * to Sunday, the week that holds the year's first Thursday is week 1) or a month ("2026-10"). Weekly is the default.
  */
+
+import { codedError } from '../errors';
 import { addDays, dateOfDayNumber, dayNumber } from '../incentives/periods';
 
 export type DigestPeriodKind = 'day' | 'week' | 'month';
@@ -39,7 +41,9 @@ export const isoWeekKey = (date: string): string => {
   return `${year}-W${String(week).padStart(2, '0')}`;
 };
 
-export class DigestPeriodError extends Error {}
+export class DigestPeriodError extends codedError('invalid_period') {
+  override readonly name = 'DigestPeriodError';
+}
 
 /** The period a key names; throws DigestPeriodError saying what a key looks like. */
 export const parseDigestPeriod = (key: string): DigestPeriod => {

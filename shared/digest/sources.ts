@@ -7,6 +7,7 @@
  * table scan.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
+import { codedError } from '../errors';
 import type { GoalFigures, ProgressQuery } from '../goals/progress';
 import type { CompiledGoals } from '../goals/validate';
 import type { AccrualSummary } from '../incentives/accrual';
@@ -48,7 +49,9 @@ export const DEAL_WINDOW_DAYS = { back: 90, ahead: 180 };
 /** Activities are read from this many days back (or the period's start, if earlier). */
 export const ACTIVITY_WINDOW_DAYS = 30;
 
-export class UnknownManagerError extends Error {}
+export class UnknownManagerError extends codedError('not_found') {
+  override readonly name = 'UnknownManagerError';
+}
 
 /** The people a manager's digest is about: members of the teams they lead over the period, else direct reports. */
 export const teamOf = (org: Org, managerId: string, period: DigestPeriod): string[] => {

@@ -1,10 +1,23 @@
 /** The recovery sweep: completes effects whose performer died after recording them (see ledger.ts). */
+import { logger } from '../observability/logger';
 import type { EffectLedger } from './ledger';
 
+/** What the sweep needs of the ledger: the expired pending effects, and a takeover of one. */
+export type RecoverableLedger = Pick<EffectLedger, 'expiredPending' | 'recover'>;
+
+/** By default each effect not recovered is logged with its key and its error (the cause included). */
+const logFailure = (key: string, error: unknown): void => {
+  logger.error('effect not recovered; the next sweep tries it again', {
+    effectKey: key,
+    error: error instanceof Error ? error : new Error(String(error)),
+  });
+};
+
 export const recoverPendingEffects = async (
-  ledger: EffectLedger,
-  opts: { maxBatches?: number } = {},
+  ledger: RecoverableLedger,
+  opts: { maxBatches?: number; onFailure?: (key: string, error: unknown) => void } = {},
 ): Promise<{ found: number; recovered: number; failed: number }> => {
+  const onFailure = opts.onFailure ?? logFailure;
   let recovered = 0;
   let failed = 0;
   // A failing effect goes back to pending with its lease released; try it once per sweep, not once per batch.
@@ -16,8 +29,9 @@ export const recoverPendingEffects = async (
       tried.add(p.key);
       try {
         if (await ledger.recover(p.key, p.leaseUntil, p.payload)) recovered++;
-      } catch {
+      } catch (err) {
         failed++;
+        onFailure(p.key, err);
       }
     }
   }

@@ -7,6 +7,8 @@
  * and the format is small: comma separators, CRLF or LF line ends, fields optionally in double quotes with "" for
  * a quote (a quoted field may hold commas and line breaks). Anything else (a stray quote) is an error, not a guess.
  */
+
+import { DomainError } from '../errors';
 import type { TargetEntry } from '../store/goal-targets';
 import { goalPeriodOfKey } from './periods';
 import type { CompiledGoals } from './validate';
@@ -17,10 +19,10 @@ export interface CsvRow {
   fields: string[];
 }
 
-export class CsvError extends Error {
+export class CsvError extends DomainError {
   override readonly name = 'CsvError';
   constructor(readonly problems: { line: number; message: string }[]) {
-    super(problems.map((p) => `line ${p.line}: ${p.message}`).join('\n'));
+    super('invalid_csv', problems.map((p) => `line ${p.line}: ${p.message}`).join('\n'), problems);
   }
 }
 

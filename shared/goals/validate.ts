@@ -4,6 +4,7 @@
  * and an unknown field is refused the same way). Every problem is reported at its path; nothing half-valid is used.
  */
 import { formatIssuePath } from '../config/tenant';
+import { DomainError } from '../errors';
 import { type BusinessCalendar, compileCalendar, DEFAULT_CALENDAR, isTimeZone } from '../workflows/calendar';
 import { compileCondition } from '../workflows/conditions';
 import type { Check } from '../workflows/fields';
@@ -14,13 +15,16 @@ export interface Problem {
   message: string;
 }
 
-export class GoalsConfigError extends Error {
+export class GoalsConfigError extends DomainError {
   override readonly name = 'GoalsConfigError';
   constructor(
     readonly source: string,
     readonly problems: Problem[],
   ) {
-    super(`${source}: invalid goals\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+    super(
+      'invalid_config',
+      `${source}: invalid goals\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`,
+    );
   }
 }
 

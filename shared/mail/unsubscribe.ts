@@ -5,6 +5,7 @@
  * the previous key) does: mail that is already sent must keep working.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { codedError } from '../errors';
 
 export const UNSUBSCRIBE_PATH = '/unsubscribe';
 /** The one body RFC 8058 defines, and the value of List-Unsubscribe-Post. */
@@ -15,7 +16,7 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 // Deliberately loose (RFC 5322 allows far more than any form validator); enough to refuse what is not an address.
 const ADDRESS = /^[^\s@<>(),;:"\\[\]]+@[^\s@<>(),;:"\\[\]]+\.[^\s@<>(),;:"\\[\]]+$/;
 
-export class InvalidAddressError extends Error {
+export class InvalidAddressError extends codedError('invalid_address') {
   override readonly name = 'InvalidAddressError';
 }
 

@@ -2,8 +2,9 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgeBus } from '../adapters/aws/eventbridge';
 import type { EventBusPort } from '../ports';
 import { required, runtimeEnv } from './env';
+import { ENV } from './env-names';
 import { once } from './once';
 
 export const bus = once<EventBusPort>(
-  () => new EventBridgeBus(new EventBridgeClient({}), required(runtimeEnv().eventBusName, 'EVENT_BUS_NAME')),
+  () => new EventBridgeBus(new EventBridgeClient({}), required(runtimeEnv().eventBusName, ENV.eventBusName)),
 );

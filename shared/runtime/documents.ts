@@ -6,7 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { codedError } from '../errors';
 import { runtimeEnv } from './env';
+import { DOCUMENT_ENV } from './env-names';
 
 export const TENANT_DOCUMENT_KINDS = ['workflows', 'incentives', 'goals'] as const;
 export type TenantDocumentKind = (typeof TENANT_DOCUMENT_KINDS)[number];
@@ -18,24 +20,26 @@ export const tenantDocumentPath = (kind: TenantDocumentKind, tenantId: string, r
   join(root, 'tenants', kind, `${tenantId}.json`);
 
 /** The variable naming the document's file inside a function ("QUOTAFLOW_WORKFLOWS_FILE"). */
-export const documentEnvVar = (kind: TenantDocumentKind): string => `QUOTAFLOW_${kind.toUpperCase()}_FILE`;
+export const documentEnvVar = (kind: TenantDocumentKind): string => DOCUMENT_ENV[kind];
 
 /** The file name a document gets inside a Lambda bundle. */
 export const bundledDocumentName = (kind: TenantDocumentKind): string => `${kind}.json`;
 
-export class TenantDocumentError extends Error {
+export class TenantDocumentError extends codedError('invalid_config') {
   override readonly name = 'TenantDocumentError';
 }
 
-const cache = new Map<TenantDocumentKind, unknown>();
+/** By kind and file: in the local runtime a function without the document has no file, and must not see it. */
+const cache = new Map<string, unknown>();
 
 /**
  * The tenant's document as parsed JSON, or undefined when the tenant has none (the variable is unset). Validation is
  * the caller's: each kind has its own schema. A file that is named but unreadable or not JSON fails the cold start.
  */
 export const loadTenantDocument = (kind: TenantDocumentKind): unknown => {
-  if (cache.has(kind)) return cache.get(kind);
   const file = runtimeEnv().documents[kind];
+  const key = `${kind}:${file ?? ''}`;
+  if (cache.has(key)) return cache.get(key);
   let value: unknown;
   if (file) {
     let raw: string;
@@ -50,7 +54,7 @@ export const loadTenantDocument = (kind: TenantDocumentKind): unknown => {
       throw new TenantDocumentError(`${kind} document ${file} is not valid JSON: ${(err as Error).message}`);
     }
   }
-  cache.set(kind, value);
+  cache.set(key, value);
   return value;
 };
 

@@ -11,17 +11,19 @@ import { EffectLedger, type Performers } from '../effects/ledger';
 import type { MailerPort, SchedulerPort } from '../ports';
 import { clock } from './clock';
 import { required, runtimeEnv } from './env';
+import { ACCESS_ENV, ENV } from './env-names';
 import { once } from './once';
 import { documentClient, tableName } from './store';
 
 export const mailer = once<MailerPort>(
-  () => new SesMailer(new SESv2Client({}), runtimeEnv().sesConfigurationSet),
+  () =>
+    new SesMailer(new SESv2Client({}), required(runtimeEnv().sesConfigurationSet, ENV.sesConfigurationSet)),
 );
 export const scheduler = once<SchedulerPort>(
   () =>
     new EventBridgeScheduler(
       new SchedulerClient({}),
-      required(runtimeEnv().scheduler, 'SCHEDULE_* settings'),
+      required(runtimeEnv().scheduler, ACCESS_ENV.scheduler.join(', ')),
     ),
 );
 

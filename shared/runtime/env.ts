@@ -7,6 +7,10 @@
 import type * as core from 'zod/v4/core';
 import * as z from '../../events/zod';
 import { type TenantConfig, tenantConfigSchema } from '../config/tenant';
+import { codedError } from '../errors';
+import { ENV } from './env-names';
+import { once } from './once';
+import { functionScope } from './scope';
 
 const json = <S extends core.$ZodType>(schema: S) =>
   z.pipe(
@@ -27,21 +31,20 @@ const json = <S extends core.$ZodType>(schema: S) =>
 const name = (min = 1) => z.optional(z.string().check(z.minLength(min)));
 
 const envSchema = z.object({
-  QUOTAFLOW_TENANT: json(tenantConfigSchema),
-  TABLE_NAME: name(3),
-  EVENT_BUS_NAME: name(),
-  SECRET_ID: name(),
-  SES_CONFIGURATION_SET: name(),
-  SCHEDULE_GROUP_NAME: name(),
-  SCHEDULE_TARGET_ARN: name(),
-  SCHEDULE_ROLE_ARN: name(),
-  SCHEDULE_DLQ_ARN: name(),
-  PUBLIC_BASE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
-  QUOTAFLOW_WORKFLOWS_FILE: name(),
-  /** Local runtime only: chat webhook posts go to its stand-in instead of the provider. */
-  CHAT_WEBHOOK_ENDPOINT_OVERRIDE: name(),
-  QUOTAFLOW_INCENTIVES_FILE: name(),
-  QUOTAFLOW_GOALS_FILE: name(),
+  [ENV.tenant]: json(tenantConfigSchema),
+  [ENV.tableName]: name(3),
+  [ENV.eventBusName]: name(),
+  [ENV.secretId]: name(),
+  [ENV.sesConfigurationSet]: name(),
+  [ENV.scheduleGroupName]: name(),
+  [ENV.scheduleTargetArn]: name(),
+  [ENV.scheduleRoleArn]: name(),
+  [ENV.scheduleDlqArn]: name(),
+  [ENV.publicBaseUrl]: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  [ENV.chatEndpointOverride]: name(),
+  [ENV.workflowsFile]: name(),
+  [ENV.incentivesFile]: name(),
+  [ENV.goalsFile]: name(),
 });
 
 export interface RuntimeEnv {
@@ -58,7 +61,7 @@ export interface RuntimeEnv {
   chatEndpointOverride?: string;
 }
 
-export class RuntimeEnvError extends Error {
+export class RuntimeEnvError extends codedError('invalid_config') {
   override readonly name = 'RuntimeEnvError';
 }
 
@@ -69,38 +72,38 @@ export const parseRuntimeEnv = (env: Record<string, string | undefined>): Runtim
     throw new RuntimeEnvError(`invalid function environment\n${lines.join('\n')}`);
   }
   const e = result.data;
+  const groupName = e[ENV.scheduleGroupName];
+  const targetArn = e[ENV.scheduleTargetArn];
+  const roleArn = e[ENV.scheduleRoleArn];
+  const deadLetterArn = e[ENV.scheduleDlqArn];
   const scheduler =
-    e.SCHEDULE_GROUP_NAME && e.SCHEDULE_TARGET_ARN && e.SCHEDULE_ROLE_ARN
-      ? {
-          groupName: e.SCHEDULE_GROUP_NAME,
-          targetArn: e.SCHEDULE_TARGET_ARN,
-          roleArn: e.SCHEDULE_ROLE_ARN,
-          ...(e.SCHEDULE_DLQ_ARN ? { deadLetterArn: e.SCHEDULE_DLQ_ARN } : {}),
-        }
+    groupName && targetArn && roleArn
+      ? { groupName, targetArn, roleArn, ...(deadLetterArn ? { deadLetterArn } : {}) }
       : undefined;
+  const optional = <K extends string, V>(key: K, value: V | undefined) =>
+    (value ? { [key]: value } : {}) as Partial<Record<K, V>>;
   return {
-    tenant: e.QUOTAFLOW_TENANT,
-    ...(e.TABLE_NAME ? { tableName: e.TABLE_NAME } : {}),
-    ...(e.EVENT_BUS_NAME ? { eventBusName: e.EVENT_BUS_NAME } : {}),
-    ...(e.SECRET_ID ? { secretId: e.SECRET_ID } : {}),
-    ...(e.SES_CONFIGURATION_SET ? { sesConfigurationSet: e.SES_CONFIGURATION_SET } : {}),
-    ...(scheduler ? { scheduler } : {}),
-    ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
-    ...(e.CHAT_WEBHOOK_ENDPOINT_OVERRIDE ? { chatEndpointOverride: e.CHAT_WEBHOOK_ENDPOINT_OVERRIDE } : {}),
+    tenant: e[ENV.tenant],
+    ...optional('tableName', e[ENV.tableName]),
+    ...optional('eventBusName', e[ENV.eventBusName]),
+    ...optional('secretId', e[ENV.secretId]),
+    ...optional('sesConfigurationSet', e[ENV.sesConfigurationSet]),
+    ...optional('scheduler', scheduler),
+    ...optional('publicBaseUrl', e[ENV.publicBaseUrl]),
+    ...optional('chatEndpointOverride', e[ENV.chatEndpointOverride]),
     documents: {
-      ...(e.QUOTAFLOW_WORKFLOWS_FILE ? { workflows: e.QUOTAFLOW_WORKFLOWS_FILE } : {}),
-      ...(e.QUOTAFLOW_INCENTIVES_FILE ? { incentives: e.QUOTAFLOW_INCENTIVES_FILE } : {}),
-      ...(e.QUOTAFLOW_GOALS_FILE ? { goals: e.QUOTAFLOW_GOALS_FILE } : {}),
+      ...optional('workflows', e[ENV.workflowsFile]),
+      ...optional('incentives', e[ENV.incentivesFile]),
+      ...optional('goals', e[ENV.goalsFile]),
     },
   };
 };
 
-let cached: RuntimeEnv | undefined;
-/** The process's env, parsed on first use; a missing setting fails the cold start with its name. */
-export const runtimeEnv = (): RuntimeEnv => {
-  cached ??= parseRuntimeEnv(process.env);
-  return cached;
-};
+/**
+ * The function's env, parsed on first use; a missing setting fails the cold start with its name. On Lambda that is
+ * the process's env; in the local runtime, the env of the function scope the code runs in (scope.ts).
+ */
+export const runtimeEnv = once((): RuntimeEnv => parseRuntimeEnv(functionScope()?.env ?? process.env));
 
 export const required = <T>(value: T | undefined, name: string): T => {
   if (value === undefined)

@@ -1,8 +1,21 @@
-/** A lazily built, per-container singleton: clients are created on first use and reused across invocations. */
+import { functionScope } from './scope';
+
+/** The key of values built outside any function scope (on Lambda: all of them). */
+const PROCESS = {};
+
+/**
+ * A lazily built, per-container singleton: clients are created on first use and reused across invocations. Kept
+ * per function scope (scope.ts), so in the local runtime each function builds its own from its own environment.
+ */
 export const once = <T>(make: () => T): (() => T) => {
-  let value: T | undefined;
+  const values = new WeakMap<object, T>();
   return () => {
-    value ??= make();
+    const key = functionScope() ?? PROCESS;
+    let value = values.get(key);
+    if (value === undefined) {
+      value = make();
+      values.set(key, value);
+    }
     return value;
   };
 };

@@ -7,12 +7,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ReceiptRepository } from '../store/receipts';
 import { RecordRepository } from '../store/records';
 import { required, runtimeEnv } from './env';
+import { ENV } from './env-names';
 import { once } from './once';
 
 export const documentClient = once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
 );
-export const tableName = (): string => required(runtimeEnv().tableName, 'TABLE_NAME');
+export const tableName = (): string => required(runtimeEnv().tableName, ENV.tableName);
 
 export const receipts = once(() => new ReceiptRepository(documentClient(), tableName()));
 export const records = once(() => new RecordRepository(documentClient(), tableName()));

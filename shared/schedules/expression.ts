@@ -14,13 +14,14 @@
  *   times (every-15-minutes jobs) collapse into that one fire.
  */
 import { Cron } from 'croner';
+import { DomainError } from '../errors';
 
-export class ScheduleExpressionError extends Error {
+export class ScheduleExpressionError extends DomainError {
   override readonly name = 'ScheduleExpressionError';
   /** The expression (or local time) that was rejected, if known. */
   expression: string | undefined;
   constructor(message: string, expression?: string) {
-    super(message);
+    super('invalid_schedule', message);
     this.expression = expression;
   }
 }

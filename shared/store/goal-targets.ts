@@ -9,6 +9,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { codedError } from '../errors';
 import { Dec } from '../incentives/money';
 import { goalTargetKeys } from './table-design';
 
@@ -42,7 +43,7 @@ export interface TargetChange {
 }
 
 /** Someone else changed a target between our read and our write: that target and the ones after it were not written. */
-export class TargetConflictError extends Error {
+export class TargetConflictError extends codedError('conflict') {
   override readonly name = 'TargetConflictError';
 }
 

@@ -19,6 +19,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { codedError } from '../errors';
 import type { AccrualSummary } from '../incentives/accrual';
 import { IncentiveConflictError, IncentiveInputError, type Problem } from '../incentives/errors';
 import type { CloseMarker, FreezeOutcome, IncentiveStorePort } from '../incentives/runs';
@@ -39,7 +40,7 @@ export const closeIdOf = (periodKey: string, statements: readonly Statement[]): 
 };
 
 /** Stored statements failed their content hash or do not add up to their close: never used as they are. */
-export class CorruptStatementError extends Error {
+export class CorruptStatementError extends codedError('corrupt_state') {
   override readonly name = 'CorruptStatementError';
 }
 

@@ -9,6 +9,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../events/zod';
+import { codedError } from '../errors';
 
 export const zohoChannelsKey = { pk: 'ZOHOCHANNELS', sk: 'STATE' } as const;
 
@@ -32,7 +33,7 @@ const stateSchema = z.looseObject({
   updatedAt: z.string(),
 });
 
-export class ZohoChannelStateError extends Error {
+export class ZohoChannelStateError extends codedError('corrupt_state') {
   override readonly name = 'ZohoChannelStateError';
 }
 

@@ -5,6 +5,7 @@
  * shared/crm/fxiaoke/scanner.ts; wiring: shared/runtime/crm-scanner.ts.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
+import { DomainError } from '../errors';
 
 export interface ScannedRecord {
   object: CrmObject;
@@ -49,12 +50,12 @@ export interface CrmScanner {
 }
 
 /** The CRM no longer honours a saved position (Zoho page tokens live 24 h); nothing was skipped or applied. */
-export class ScanCursorLostError extends Error {
+export class ScanCursorLostError extends DomainError {
   override readonly name = 'ScanCursorLostError';
   constructor(
     readonly module: string,
     readonly reason: string,
   ) {
-    super(`the saved scan position for ${module} can no longer be resumed: ${reason}`);
+    super('scan_cursor_lost', `the saved scan position for ${module} can no longer be resumed: ${reason}`);
   }
 }

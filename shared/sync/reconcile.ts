@@ -15,6 +15,8 @@
  * - Residual gap, Zoho only: positional paging can shift one unread record back a page when another record is
  *   deleted mid-scan; that record is unchanged, so only a later full import or a webhook brings it back.
  */
+
+import { DomainError } from '../errors';
 import type { BusEntry, EventBusPort } from '../ports';
 import type { RecordRepository } from '../store/records';
 import type { ScanInProgress, SyncState, SyncStateRepository } from '../store/sync-state';
@@ -100,13 +102,14 @@ export interface ModuleResult {
 }
 
 /** An import was interrupted and the operator neither resumed nor restarted it. */
-export class ImportInProgressError extends Error {
+export class ImportInProgressError extends DomainError {
   override readonly name = 'ImportInProgressError';
   constructor(
     readonly module: string,
     readonly scan: ScanInProgress,
   ) {
     super(
+      'import_in_progress',
       `an interrupted import of ${module} is saved (${scan.pages} pages, ${scan.records} records, begun ` +
         `${scan.startedAt}); run with --resume to continue it or --restart to begin again`,
     );

@@ -7,6 +7,7 @@
  * platform's retry, DLQ and alarm take over.
  */
 import type { ChannelHealth, ZohoWatch } from '../crm/zoho/watch';
+import { DomainError } from '../errors';
 import { withChannels, type ZohoChannelRepository } from '../store/zoho-channels';
 
 export interface ZohoChannelRenewalDeps {
@@ -59,7 +60,7 @@ export type ZohoChannelRenewalResult =
 
 const RENEW: ReadonlySet<ChannelHealth['state']> = new Set(['renew-soon', 'expired', 'missing']);
 
-export class ZohoChannelRenewalError extends Error {
+export class ZohoChannelRenewalError extends DomainError {
   override readonly name = 'ZohoChannelRenewalError';
   constructor(readonly result: Extract<ZohoChannelRenewalResult, { status: 'checked' }>) {
     const parts = [
@@ -69,7 +70,7 @@ export class ZohoChannelRenewalError extends Error {
           `${m}: the channel's notify URL or token differs from the stored state; run \`quotaflow connect zoho\` again`,
       ),
     ];
-    super(`Zoho channels not renewed: ${parts.join('; ')}`);
+    super('renewal_failed', `Zoho channels not renewed: ${parts.join('; ')}`);
   }
 }
 

@@ -16,6 +16,7 @@
  */
 // The default export: the package is CommonJS for Node, whose named exports Node's ESM loader cannot see.
 import chineseDaysPackage from 'chinese-days';
+import { codedError } from '../errors';
 import type { CalendarDefinition } from './definition';
 
 export interface PublicDays {
@@ -61,7 +62,7 @@ const lastYearNamed = (dates: readonly string[]): number | undefined =>
 const later = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : a > b ? a : b;
 
-export class UnresolvedCalendarError extends Error {
+export class UnresolvedCalendarError extends codedError('invalid_config') {
   override readonly name = 'UnresolvedCalendarError';
 }
 

@@ -15,6 +15,7 @@
  * named after that key, and enrolments are claimed under the enrolment key.
  */
 import type { DomainEventDetail } from '../../events';
+import { DomainError } from '../errors';
 import type { RecordRepository } from '../store/records';
 import type { CompiledWorkflows } from './compiled';
 import { planTenant } from './compiled';
@@ -54,10 +55,11 @@ export interface EventRun {
 }
 
 /** A step whose effect failed for good (a template that does not render): raised after every other step ran. */
-export class StepFailedError extends Error {
+export class StepFailedError extends DomainError {
   override readonly name = 'StepFailedError';
   constructor(readonly failed: StepResult[]) {
     super(
+      'step_failed',
       `${failed.length} workflow step(s) failed: ${failed.map((f) => `${f.key}: ${f.detail}`).join('; ')}`,
     );
   }

@@ -4,16 +4,18 @@
  * (it reads the type from the `x-amzn-errortype` header or `__type` in the body).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { VendorError } from '../../../shared/errors';
 
 export const MAX_BODY = 1024 * 1024;
 
-export class AwsError extends Error {
+/** An error the AWS stand-ins answer as AWS would: `code` and `type` are AWS's error type. */
+export class AwsError extends VendorError {
   constructor(
     readonly type: string,
     readonly status: number,
     message: string,
   ) {
-    super(message);
+    super(type, message);
   }
 }
 

@@ -1,3 +1,4 @@
+import { codedError } from '../../../shared/errors';
 // EventBridge event-pattern matcher for the local event bus.
 //
 // Written by hand on purpose: no maintained npm package implements EventBridge's pattern language (the
@@ -25,8 +26,8 @@ const lower = (s: string) => s.toLowerCase();
 
 // ---------------------------------------------------------------------------------------------- validation
 
-class PatternError extends Error {
-  override name = 'PatternError';
+class PatternError extends codedError('invalid_event_pattern') {
+  override readonly name = 'PatternError';
 }
 
 function fail(path: string, message: string): never {

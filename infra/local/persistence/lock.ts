@@ -7,8 +7,9 @@
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { codedError } from '../../../shared/errors';
 
-export class DataFolderLockedError extends Error {
+export class DataFolderLockedError extends codedError('locked') {
   override readonly name = 'DataFolderLockedError';
 }
 

@@ -16,16 +16,17 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { DomainError } from '../../../shared/errors';
 
 /** A state file that cannot be read back: the message names the file, what is wrong and what to do. */
-export class StateFileError extends Error {
+export class StateFileError extends DomainError {
   override readonly name = 'StateFileError';
   constructor(
     readonly file: string,
     problem: string,
     remedy: string,
   ) {
-    super(`${file}: ${problem}. ${remedy}`);
+    super('corrupt_state', `${file}: ${problem}. ${remedy}`);
   }
 }
 

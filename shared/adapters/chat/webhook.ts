@@ -5,9 +5,9 @@
  * Feishu, DingTalk and WeCom answer HTTP 200 even when they refuse a message, with the error in the body
  * (`code`/`StatusCode` or `errcode` not 0); that is a failure here, never a success. Slack answers `ok` as text.
  */
-import { RejectedInputError } from '../../errors';
+import { codedError, RejectedInputError } from '../../errors';
 
-export class ChatWebhookError extends Error {
+export class ChatWebhookError extends codedError('delivery_failed') {
   override readonly name = 'ChatWebhookError';
 }
 

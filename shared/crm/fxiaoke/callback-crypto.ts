@@ -9,7 +9,7 @@
  * would be wrong here; a dozen lines of node:crypto keep the exact rules visible and the errors typed.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AuthenticationError, RejectedInputError } from '../../errors';
+import { AuthenticationError, codedError, RejectedInputError } from '../../errors';
 
 /** The demo of the older push rejects timestamps more than 500 s off; the data-change demo checks none. */
 export const CALLBACK_TOLERANCE_MS = 500_000;
@@ -33,7 +33,7 @@ export interface CallbackReply {
 }
 
 /** The configured key is unusable: an operator must fix the tenant secret (not the sender's fault, so not a 4xx). */
-export class FxiaokeKeyError extends Error {
+export class FxiaokeKeyError extends codedError('invalid_config') {
   override readonly name = 'FxiaokeKeyError';
 }
 

@@ -3,6 +3,7 @@
  * `errorCode`, so the code is what callers branch on (never `errorMessage`, which the vendor rewords).
  * These are not HTTP-edge errors: sync and automation handlers rethrow them so retries and DLQs work.
  */
+import { RetryLaterError, VendorError } from '../../errors';
 
 /** Codes with a known meaning (crm-protocols.md §2.2, §2.3, §2.5). */
 export const FXIAOKE_CODES = {
@@ -24,7 +25,7 @@ const THROTTLED = new Set<number>([FXIAOKE_CODES.perSecondLimit, FXIAOKE_CODES.r
 /** Transient but ambiguous for writes (the platform may have done the work). */
 const TRANSIENT = new Set<number>([FXIAOKE_CODES.busy, FXIAOKE_CODES.serviceTimeout]);
 
-export class FxiaokeApiError extends Error {
+export class FxiaokeApiError extends VendorError {
   override readonly name = 'FxiaokeApiError';
   constructor(
     /** The request as "POST /path" (never tokens or query values). */
@@ -36,6 +37,8 @@ export class FxiaokeApiError extends Error {
     readonly traceId?: string | undefined,
   ) {
     super(
+      // `code` as text: the errorCode, or `http_<status>` for an answer that was not an Fxiaoke envelope.
+      errorCode === undefined ? `http_${httpStatus}` : String(errorCode),
       `${request} → HTTP ${httpStatus}${errorCode === undefined ? '' : ` errorCode ${errorCode}`}: ${message}`,
     );
   }
@@ -60,10 +63,11 @@ export class FxiaokeApiError extends Error {
 }
 
 /** Our own guard refused a token call: the token endpoint allows 10 calls a minute. */
-export class FxiaokeTokenBudgetError extends Error {
+export class FxiaokeTokenBudgetError extends RetryLaterError {
   override readonly name = 'FxiaokeTokenBudgetError';
   constructor(readonly retryAfterMs: number) {
     super(
+      'budget_exhausted',
       `Fxiaoke token budget exhausted (10 calls/min); next call allowed in ${Math.ceil(retryAfterMs / 1000)} s`,
     );
   }

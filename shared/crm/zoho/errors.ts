@@ -3,16 +3,17 @@
  * `TOO_MANY_REQUESTS`, per-record `INVALID_DATA`...) so callers decide on retry vs. fix, and nothing is swallowed.
  * They are not HTTP-edge errors: sync and automation handlers rethrow them so retries and DLQs work.
  */
+import { RetryLaterError, VendorError } from '../../errors';
 
 /** The accounts server refused a token request (often HTTP 200 with `{"error": ...}`). */
-export class ZohoOAuthError extends Error {
+export class ZohoOAuthError extends VendorError {
   constructor(
     /** Zoho's `error` value: invalid_code, invalid_client, invalid_redirect_uri, Access Denied, ... */
-    readonly code: string,
+    code: string,
     message: string,
     readonly httpStatus: number,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'ZohoOAuthError';
   }
 
@@ -28,25 +29,28 @@ export class ZohoOAuthError extends Error {
 }
 
 /** Our own guard refused to refresh: more refreshes in the window would trip Zoho's token throttle. */
-export class ZohoRefreshBudgetError extends Error {
+export class ZohoRefreshBudgetError extends RetryLaterError {
   override readonly name = 'ZohoRefreshBudgetError';
   constructor(readonly retryAfterMs: number) {
-    super(`Zoho token refresh budget exhausted; next refresh allowed in ${Math.ceil(retryAfterMs / 1000)} s`);
+    super(
+      'budget_exhausted',
+      `Zoho token refresh budget exhausted; next refresh allowed in ${Math.ceil(retryAfterMs / 1000)} s`,
+    );
   }
 }
 
 /** A CRM API request failed as a whole (`{"code","details","message","status":"error"}` at the top level). */
-export class ZohoApiError extends Error {
+export class ZohoApiError extends VendorError {
   override readonly name = 'ZohoApiError';
   constructor(
     readonly httpStatus: number,
-    readonly code: string,
+    code: string,
     message: string,
-    readonly details: unknown,
+    details: unknown,
     /** The request as "METHOD /path" (never query values or tokens). */
     readonly request: string,
   ) {
-    super(`${request} → ${httpStatus} ${code}: ${message}`);
+    super(code, `${request} → ${httpStatus} ${code}: ${message}`, details);
   }
 
   get retryable(): boolean {
@@ -55,15 +59,19 @@ export class ZohoApiError extends Error {
 }
 
 /** One record of a write was refused inside a 200/201/207 answer (`data[i].status === "error"`). */
-export class ZohoRecordError extends Error {
+export class ZohoRecordError extends VendorError {
   override readonly name = 'ZohoRecordError';
   constructor(
     readonly module: string,
     readonly index: number,
-    readonly code: string,
+    code: string,
     message: string,
-    readonly details: unknown,
+    details: unknown,
   ) {
-    super(`${module}[${index}] ${code}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`);
+    super(
+      code,
+      `${module}[${index}] ${code}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`,
+      details,
+    );
   }
 }

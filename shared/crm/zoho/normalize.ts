@@ -6,6 +6,7 @@
 import Decimal from 'decimal.js';
 import { type CanonicalRecord, type CrmObject, canonicalRecordSchema } from '../../../events';
 import * as z from '../../../events/zod';
+import { codedError } from '../../errors';
 import type { OwnerDetails } from '../../sync/crm-users';
 import { applyFieldMap, type FieldMap } from '../field-map';
 import { zohoLinkFields } from './activity-links';
@@ -41,7 +42,7 @@ export interface ZohoNormalizeOptions {
   people?: Readonly<Record<string, OwnerDetails>>;
 }
 
-export class ZohoNormalizeError extends Error {
+export class ZohoNormalizeError extends codedError('invalid_crm_record') {
   override readonly name = 'ZohoNormalizeError';
 }
 

@@ -4,16 +4,18 @@
  * (beyond: errorCode 10013), `total` only when asked, empty fields left out. It is strict on purpose: the common
  * mistakes (offset as a page number, camelCase filters) fail here as they do against the real service.
  */
+import { VendorError } from '../../../../shared/errors';
 
 export type SimRecord = Record<string, unknown> & { _id: string };
 
 /** A parameter error the caller must fix. Codes other than 10013 are the simulator's choice. [I] */
-export class SimParamError extends Error {
+/** A refusal the simulator answers as Fxiaoke would: `errorCode`, and `code` as its text. */
+export class SimParamError extends VendorError {
   constructor(
     readonly errorCode: number,
     message: string,
   ) {
-    super(message);
+    super(String(errorCode), message);
   }
 }
 export const PARAM_ERROR = 10001;
