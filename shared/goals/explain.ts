@@ -6,6 +6,7 @@
  * and why (the evaluation's dry-run decisions, what was stored, and the effect ledger's record of each message).
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
+import { codedError } from '../errors';
 import { type Dec, fixedString, moneyString } from '../incentives/money';
 import { addDays, localDate } from '../incentives/periods';
 import { type Goal, METRICS } from './definition';
@@ -200,4 +201,5 @@ const evaluation = async (
   };
 };
 
-export class ExplainError extends Error {}
+/** The goal or owner to explain does not exist (the CLI answers with a usage error). */
+export class ExplainError extends codedError('not_found') {}
