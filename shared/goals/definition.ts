@@ -101,6 +101,11 @@ export const goalSchema = z.strictObject({
   period: periodSchema,
   target: targetSourceSchema,
   milestones: z._default(z.array(milestoneSchema), []),
+  /**
+   * Expected by now: `linear` over the period's business days, or `history`: the owner's usual share at this point
+   * of the period, learned from their last periods (goals/curve.ts; linear until three of them had a result).
+   */
+  curve: z._default(z.enum(['linear', 'history']), 'linear'),
   /** Show last period's actual beside this period's (computed, month/quarter/year goals). */
   baseline: z.optional(z.literal('last_period')),
   /** When the owner hears about pace (goals/reminders.ts); on by default. */

@@ -57,6 +57,11 @@ export interface PaceInput {
   /** 'lower' for metrics where less is better (first-response time): the target is a ceiling. */
   better?: 'higher' | 'lower';
   thresholds?: PaceThresholds;
+  /**
+   * The share of the target expected by now (goals/curve.ts, the owner's usual curve) instead of elapsed ÷ total
+   * business days; the projection then is actual ÷ share. Higher-is-better metrics only.
+   */
+  expectedShare?: Dec;
 }
 
 export interface Pace {
@@ -80,14 +85,29 @@ export const pace = (input: PaceInput): Pace => {
   const attainment = target.isZero() ? undefined : actual.dividedBy(target);
   if (input.better === 'lower') return lowerIsBetter(target, actual, days, t, attainment);
 
+  const share = days.ended ? undefined : input.expectedShare;
   const expected =
-    days.total === 0 ? (days.ended ? target : ZERO) : target.times(days.elapsed).dividedBy(days.total);
+    share !== undefined
+      ? target.times(share)
+      : days.total === 0
+        ? days.ended
+          ? target
+          : ZERO
+        : target.times(days.elapsed).dividedBy(days.total);
   const gap = expected.minus(actual);
   const left = target.minus(actual);
   const neededPerDay = left.gt(0) && days.remaining > 0 ? left.dividedBy(days.remaining) : undefined;
   const neededPerWeek = neededPerDay?.times(5);
   const projected =
-    days.elapsed > 0 ? actual.dividedBy(days.elapsed).times(days.total) : days.ended ? actual : undefined;
+    share !== undefined
+      ? share.gt(0)
+        ? actual.dividedBy(share)
+        : undefined
+      : days.elapsed > 0
+        ? actual.dividedBy(days.elapsed).times(days.total)
+        : days.ended
+          ? actual
+          : undefined;
 
   let status: PaceStatus;
   if (actual.gte(target)) status = 'met';

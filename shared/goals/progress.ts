@@ -12,9 +12,10 @@ import type { CanonicalRecord, CrmObject } from '../../events';
 import { Dec, fixedString, moneyString, ZERO } from '../incentives/money';
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
 import type { Org, Person } from '../org/model';
-import { type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
+import type { BusinessCalendar } from '../workflows/calendar';
 import { type CheckinDeals, checkinDeals } from './checkin';
 import { isIncremental, type StoredTotal, type TotalKey, totalKey } from './contributions';
+import { businessDatesOf, CURVE_LOOKBACK, type PastPeriod, usualShare } from './curve';
 import { type Goal, METRICS } from './definition';
 import {
   type Measured,
@@ -24,7 +25,7 @@ import {
   metricObject,
   weightedPipeline,
 } from './metrics';
-import { businessDays, coverage, type PaceStatus, pace } from './pace';
+import { type BusinessDays, businessDays, coverage, type PaceStatus, pace } from './pace';
 import { type GoalPeriod, goalPeriodOn, previousGoalPeriod } from './periods';
 import type { CompiledGoals } from './validate';
 
@@ -79,6 +80,8 @@ export interface GoalFigures {
   unit: string;
   target: string | null;
   actual: string;
+  /** How `expected` was worked out: `history` (the owner's usual curve) or `linear` (business days). */
+  curve: 'linear' | 'history';
   /** Last period's actual when the goal asks for it (`baseline: "last_period"`), else null. */
   baseline?: string | null;
   expected: string | null;
@@ -423,6 +426,40 @@ export class GoalProgress {
     return this.owners(goal, q).find((o) => o.id === id);
   }
 
+  /** The owner's usual share by now (`curve: "history"`) from their last periods; undefined: the straight line. */
+  private async historyShare(
+    goal: Goal,
+    owner: Owner,
+    period: GoalPeriod,
+    days: BusinessDays,
+  ): Promise<Dec | undefined> {
+    if (goal.curve !== 'history' || days.ended) return undefined;
+    const past: PastPeriod[] = [];
+    let earlier: GoalPeriod | undefined = period;
+    for (let i = 0; i < CURVE_LOOKBACK; i++) {
+      earlier = previousGoalPeriod(goal.period, earlier);
+      if (!earlier) break;
+      const { records, ctx, measured } = await this.measured(
+        goal,
+        owner,
+        earlier,
+        endOf(earlier, owner.timeZone),
+      );
+      const dated = records.map((r) => ({ r, d: localDate(metricDateOf(goal, r), owner.timeZone) }));
+      past.push({
+        businessDates: businessDatesOf(owner.calendar, earlier),
+        total: measured.value,
+        upTo: (date) =>
+          measure(
+            goal,
+            dated.filter((x) => x.d <= date).map((x) => x.r),
+            ctx,
+          ).value,
+      });
+    }
+    return usualShare(past, days.elapsed, days.total);
+  }
+
   /** Last period's actual of the goal for the owner, measured as of the end of that period. */
   private async baseline(goal: Goal, owner: Owner, period: GoalPeriod): Promise<Dec | undefined> {
     if (goal.baseline !== 'last_period') return undefined;
@@ -512,13 +549,22 @@ export class GoalProgress {
         projected: null,
         coverage: null,
         status: 'no_target',
+        curve: 'linear',
         milestones: [],
       };
     const thresholds = {
       behindGap: new Dec(this.goals.doc.pace.behindGap),
       minElapsedDays: this.goals.doc.pace.minElapsedDays,
     };
-    const p = pace({ target: own, actual: measured.value, days, better: spec.direction, thresholds });
+    const expectedShare = await this.historyShare(goal, owner, period, days);
+    const p = pace({
+      target: own,
+      actual: measured.value,
+      days,
+      better: spec.direction,
+      thresholds,
+      ...(expectedShare ? { expectedShare } : {}),
+    });
     const opt = (v: Dec | undefined) => (v === undefined ? null : show(v));
     const cov =
       goal.metric.type === 'won_amount' ? coverage(measured.pipeline, own, measured.value) : undefined;
@@ -533,6 +579,7 @@ export class GoalProgress {
       projected: opt(p.projected),
       coverage: cov ? fixedString(cov, 2) : null,
       status: p.status,
+      curve: expectedShare ? 'history' : 'linear',
       milestones: goal.milestones.map((m, i) => {
         const by = this.milestoneDates(goal, owner, period)[i] as string;
         const reached = measured.reachedBy(by).gte(m.value);
@@ -548,8 +595,7 @@ export class GoalProgress {
 
 /** The business day by which `fraction` of the period's business days have passed (the period's end at most). */
 export const fractionDate = (cal: BusinessCalendar, period: GoalPeriod, fraction: Dec): string => {
-  const dates: string[] = [];
-  for (let d = period.start; d <= period.end; d = addDays(d, 1)) if (isBusinessDay(cal, d)) dates.push(d);
+  const dates = businessDatesOf(cal, period);
   const n = fraction.times(dates.length).ceil().toNumber();
   return dates[Math.max(0, n - 1)] ?? period.end;
 };

@@ -73,6 +73,13 @@ const crossCheck = (doc: GoalsDocument, filters: Map<string, Check>): Problem[] 
         `${at}.baseline`,
         'last_period needs a month, quarter or year period (a from–to goal has no last period)',
       );
+    if (g.curve === 'history' && g.period.kind === 'range')
+      add(
+        `${at}.curve`,
+        'history needs a month, quarter or year period (a from–to goal has no earlier periods)',
+      );
+    if (g.curve === 'history' && METRICS[g.metric.type].direction === 'lower')
+      add(`${at}.curve`, `${g.metric.type} is a ceiling, not a sum that grows over the period: linear only`);
     if (g.period.kind === 'range' && g.period.from > g.period.to)
       add(`${at}.period.to`, `is before from (${g.period.from})`);
     const t = g.target;

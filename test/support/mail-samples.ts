@@ -63,6 +63,7 @@ const checkinSample = (locale: 'zh-CN' | 'en') => {
   const { calendars: _, org: __, ...doc } = read('tenants/goals/demo.json') as Record<string, unknown>;
   const goalsDoc = parseGoals(doc, 'tenants/goals/demo.json');
   const figures = (goal: string, unit: string, over: Partial<GoalFigures>): GoalFigures => ({
+    curve: 'linear',
     goal,
     owner: 'rep',
     person: 'u1',

@@ -72,6 +72,7 @@ describe('goals progress table', () => {
     name: { 'zh-CN': '赢单金额', en: 'Won amount' },
   } as unknown as Goal;
   const figure = (name: string, person: string, over: Partial<GoalFigures>): GoalFigures => ({
+    curve: 'linear',
     goal: 'won-amount',
     owner: 'rep',
     person,

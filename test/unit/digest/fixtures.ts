@@ -58,6 +58,7 @@ export const event = (
 });
 
 export const figure = (person: string, over: Partial<GoalFigures> = {}): GoalFigures => ({
+  curve: 'linear',
   goal: 'won-amount',
   owner: 'rep',
   person,

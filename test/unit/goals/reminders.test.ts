@@ -20,6 +20,7 @@ const goal: Pick<Goal, 'reminders' | 'recognition'> = {
 };
 
 const fig = (over: Partial<GoalFigures> = {}): GoalFigures => ({
+  curve: 'linear',
   goal: 'won-amount',
   owner: 'rep',
   person: 'u1',
