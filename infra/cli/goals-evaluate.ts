@@ -92,6 +92,7 @@ export const runEvaluate = async (
     figures: (q) => progress.figures(q),
     streak: (goal, owner, asOf) => streakOf(progress, goal, owner, asOf),
     checkinDeals: (person, today) => progress.weekDeals(person, today),
+    loggedActivity: (person, from, to, zone) => progress.loggedActivity(person, from, to, zone),
     states: w.reminders,
     ...(effects ? { effects } : {}),
     chat: chatHook(w),

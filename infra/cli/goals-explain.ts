@@ -75,6 +75,7 @@ export const runExplain = async (opts: ExplainOptions, w: GoalsWiring, term: Ter
     tenant: w.tenant,
     figures: (q) => progress.figures(q),
     streak: (g, owner, at) => streakOf(progress, g, owner, at),
+    loggedActivity: (person, from, to, zone) => progress.loggedActivity(person, from, to, zone),
     states: reminders,
     correlationId: `cli:goals-explain:${asOf.toISOString()}`,
   });

@@ -139,6 +139,8 @@ export const notifySchema = z.strictObject({
     }),
     { enabled: true, weekday: 'mon' },
   ),
+  /** A rep with an activities goal who logged no activity in this many business days hears about it; 0: never. */
+  inactivityDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 3),
   /** Recognition posts: a chat webhook of the workflows document (`chatWebhooks`), by name. */
   chatWebhook: z.optional(slug),
   /** People whose recognition is mailed but never posted to the team chat. */
@@ -165,6 +167,7 @@ export const goalsDocumentSchema = z.strictObject({
   notify: z._default(notifySchema, {
     at: '08:30',
     checkin: { enabled: true, weekday: 'mon' },
+    inactivityDays: 3,
     chatOptOut: [],
   }),
   /** Manager digests: when they go out and what counts as late (digest/schedule.ts). */

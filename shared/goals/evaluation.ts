@@ -51,6 +51,8 @@ export interface EvaluationDeps {
   figures(q: ProgressQuery): Promise<GoalFigures[]>;
   /** The rep's wins of the week and deals due, for the weekly check-in (GoalProgress.weekDeals). */
   checkinDeals?(personId: string, today: string): Promise<CheckinDeals>;
+  /** Whether the person logged an activity dated in [from, to] (GoalProgress.loggedActivity); no check without it. */
+  loggedActivity?(personId: string, from: string, to: string, timeZone: string): Promise<boolean>;
   /** Periods in a row the owner met the goal, the current one included (GoalProgress.streak); 1 without it. */
   streak?(goalId: string, ownerId: string, asOf: Date): Promise<number>;
   states: {
@@ -155,6 +157,30 @@ export class GoalEvaluation {
     return this.owner(id, kind, asOf);
   }
 
+  /**
+   * `{ days }` when the rep has an activities goal and logged no activity in the last `notify.inactivityDays`
+   * business days before today, nor today so far (their zone and calendar), else undefined.
+   */
+  private async inactivity(
+    id: string,
+    today: string,
+    zone: string,
+    cal: Parameters<typeof isBusinessDay>[0],
+  ): Promise<{ days: number } | undefined> {
+    const days = this.deps.goals.doc.notify.inactivityDays;
+    const check = this.deps.loggedActivity;
+    if (!days || !check) return undefined;
+    if (!this.deps.goals.doc.goals.some((g) => g.owner === 'rep' && g.metric.type === 'activities'))
+      return undefined;
+    let from = today;
+    for (let n = 0; n < days; ) {
+      from = addDays(from, -1);
+      if (isBusinessDay(cal, from)) n++;
+    }
+    // Today's activities so far count too: a rep who logged calls before the morning's evaluation is not nagged.
+    return (await check(id, from, today, zone)) ? undefined : { days };
+  }
+
   private managerOf(personId: string, today: string): Person | undefined {
     const { org } = this.deps;
     const p = org.person(personId);
@@ -184,12 +210,18 @@ export class GoalEvaluation {
         return n;
       },
     };
+    const inactive = kind === 'rep' ? await this.inactivity(id, today, zone, cal) : undefined;
+    let activityGoal: string | undefined;
     const decided: { goal: Goal; d: GoalDecision }[] = [];
     for (const f of figures) {
       const goal = goals.goal(f.goal);
       if (!goal || goal.owner !== kind) continue;
       const prev = states.get(`${f.period}#${f.goal}`);
-      const d = decide(goal, f, prev, ctx);
+      // The first activities goal with a target carries the "no activity logged" reminder: once, not per goal.
+      const carries =
+        inactive && !activityGoal && goal.metric.type === 'activities' && f.status !== 'no_target';
+      if (carries) activityGoal = goal.id;
+      const d = decide(goal, f, prev, carries ? { ...ctx, inactive } : ctx);
       decided.push({ goal, d });
       report.goals.push({
         goal: f.goal,

@@ -407,6 +407,11 @@ export class GoalProgress {
     return this.records(goal, owner, { key: `${from}..${to}`, start: from, end: to });
   }
 
+  /** Whether the person logged an activity dated in [from, to] (local dates in the zone): one owner-index read. */
+  async loggedActivity(personId: string, from: string, to: string, timeZone: string): Promise<boolean> {
+    return (await ownedIn(this.src, 'goal', 'activity', personId, from, to, timeZone)).length > 0;
+  }
+
   /** A rep's wins of the past week and open deals due by the end of this week, for the check-in. */
   weekDeals(personId: string, today: string): Promise<CheckinDeals> {
     return checkinDeals((lower, upper) => this.src.owned('deal', personId, lower, upper), today, {

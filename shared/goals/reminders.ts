@@ -4,7 +4,8 @@
  *
  * Reminders follow pace, not dates. A rep hears when a goal falls behind; again only when it worsens a step (the
  * gap grows by another `pace.behindGap` of expected: 10 % → 20 % → …) or once the cool-down has passed (default
- * 5 business days) and it is still behind; never every day. A missed milestone is a reminder too. The manager hears
+ * 5 business days) and it is still behind; never every day. A missed milestone is a reminder too, and so is an
+ * activities goal's owner logging nothing in `notify.inactivityDays` business days. The manager hears
  * once per behind spell, when the rep has stayed behind `escalateAfterDays` business days. Meeting the goal and
  * reaching a milestone are recognised once per period.
  */
@@ -28,13 +29,17 @@ export interface ReminderState {
   met?: boolean;
   /** Milestones (their `by` dates) already reminded of (missed) or recognised (reached). */
   milestones?: string[];
+  /** Activities goals: when the owner was last told that no activity was logged (cleared once one is). */
+  inactiveNotifiedOn?: string;
 }
 
 export type ReminderReason =
   | { kind: 'behind'; step: number }
   | { kind: 'worsened'; step: number; from: number }
   | { kind: 'still_behind'; step: number; since: string }
-  | { kind: 'milestone_missed'; by: string; value: string };
+  | { kind: 'milestone_missed'; by: string; value: string }
+  /** No activity logged in the last `days` business days (activities goals, `notify.inactivityDays`). */
+  | { kind: 'no_activity'; days: number };
 
 export type Recognition = { kind: 'met' } | { kind: 'milestone'; by: string; value: string };
 
@@ -55,6 +60,11 @@ export interface DecisionContext {
   businessDaysSince: (from: string) => number;
   /** pace.behindGap of the goals document, as a decimal string. */
   behindGap: string;
+  /**
+   * Activities goals: the owner logged no activity in the last `days` business days (undefined: they did, or the
+   * check is off). Reminded once, then again only after the cool-down while it lasts.
+   */
+  inactive?: { days: number };
 }
 
 /**
@@ -111,6 +121,14 @@ export const decide = (
     delete next.behindSince;
     delete next.escalated;
   }
+
+  if (ctx.inactive && policy.enabled) {
+    const last = prev?.inactiveNotifiedOn;
+    if (!last || ctx.businessDaysSince(last) >= policy.cooldownDays) {
+      reasons.push({ kind: 'no_activity', days: ctx.inactive.days });
+      next.inactiveNotifiedOn = ctx.today;
+    }
+  } else delete next.inactiveNotifiedOn;
 
   if (f.status === 'met' && !prev?.met) {
     next.met = true;

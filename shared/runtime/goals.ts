@@ -81,6 +81,7 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
     figures: (q) => progress.figures(q),
     streak: (goal, owner, asOf) => streakOf(progress, goal, owner, asOf),
     checkinDeals: (person, today) => progress.weekDeals(person, today),
+    loggedActivity: (person, from, to, zone) => progress.loggedActivity(person, from, to, zone),
     states: new GoalReminderRepository(doc, tableName(), () => clock().now()),
     effects: ledger(),
     chat: c.hook,

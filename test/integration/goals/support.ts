@@ -58,6 +58,7 @@ export const evaluationOn = (
     figures: (q) => progress.figures(q),
     streak: (goal, owner, asOf) => streakOf(progress, goal, owner, asOf),
     checkinDeals: (person, today) => progress.weekDeals(person, today),
+    loggedActivity: (person, from, to, zone) => progress.loggedActivity(person, from, to, zone),
     states: new GoalReminderRepository(table.doc, table.tableName, () => opts.now),
     effects,
     ...(posts ? { chat: { url: 'https://hooks.slack.com/services/T/B/x', format: 'slack' as const } } : {}),

@@ -188,3 +188,35 @@ describe('manager escalation', () => {
     expect(out[6]?.next?.behindSince).toBe('2026-10-20');
   });
 });
+
+describe('no activity logged', () => {
+  const onTrack = fig({ metric: 'activities', unit: 'count', status: 'on_track', gap: '0.00' });
+  const quiet = (today: string, inactive: boolean) => ({
+    ...ctx(today),
+    ...(inactive ? { inactive: { days: 3 } } : {}),
+  });
+  it('reminded once when nothing was logged, again only after the cool-down, and the spell ends with an activity', () => {
+    let state: ReminderState | undefined;
+    const run = (today: string, inactive: boolean) => {
+      const d = decide(goal, onTrack, state, quiet(today, inactive));
+      state = d.next ?? state;
+      return d.reasons;
+    };
+    // Thursday 5 November 2026: nothing logged since Monday.
+    expect(run('2026-11-05', true)).toEqual([{ kind: 'no_activity', days: 3 }]);
+    expect(state?.inactiveNotifiedOn).toBe('2026-11-05');
+    // Still nothing for four more business days: no daily nagging.
+    for (const d of ['2026-11-06', '2026-11-09', '2026-11-10', '2026-11-11'])
+      expect(run(d, true)).toEqual([]);
+    // Five business days after the first reminder: once more.
+    expect(run('2026-11-12', true)).toEqual([{ kind: 'no_activity', days: 3 }]);
+    // An activity is logged: the spell ends, and the next quiet spell is news at once.
+    expect(run('2026-11-13', false)).toEqual([]);
+    expect(state?.inactiveNotifiedOn).toBeUndefined();
+    expect(run('2026-11-18', true)).toEqual([{ kind: 'no_activity', days: 3 }]);
+  });
+  it('reminders off: not reminded', () => {
+    const off = { ...goal, reminders: { ...goal.reminders, enabled: false } };
+    expect(decide(off, onTrack, undefined, quiet('2026-11-05', true)).reasons).toEqual([]);
+  });
+});
