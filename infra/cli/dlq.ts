@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { DeadLetter } from '../local/delivery';
 import { tenantForCli, UsageError } from './common';
 import { withAwsDlq } from './dlq-aws';
-import { LOCAL_OPTIONS, localRequest } from './local-runtime';
+import { localRequest } from './local-runtime';
 import {
   resolveTenantTarget,
   type TargetOptions,
@@ -63,7 +63,6 @@ export const registerDlq = (program: Command): void => {
     cmd
       .requiredOption('--tenant <id>', 'tenant id')
       .option('--queue <name>', 'only this DLQ (a target function)');
-    for (const [flag, text] of LOCAL_OPTIONS) cmd.option(flag, text);
     return withTargetOptions(cmd.option('--json', 'print JSON'));
   };
 

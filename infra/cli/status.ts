@@ -20,7 +20,6 @@ import { watchPlan } from '../../shared/watchdog/plan';
 import { calendarCoverages, calendarWarnings, tenantBusinessCalendar } from '../tenants';
 import { pendingOneTimeSchedules } from './aws-operations';
 import { tenantForCli, UsageError } from './common';
-import { LOCAL_OPTIONS } from './local-runtime';
 import { type Alarm, awsClients, awsSources, localSources, type StatusSources } from './status-sources';
 import { pad } from './table';
 import {
@@ -279,7 +278,6 @@ export const registerStatus = (program: Command): void => {
     )
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--json', 'print JSON (healthy, deliveries, dlq, alarms, schedules, calendars, ...)');
-  for (const [flag, text] of LOCAL_OPTIONS) cmd.option(flag, text);
   withTargetOptions(cmd)
     .addHelpText(
       'after',
