@@ -30,6 +30,8 @@ const { getJson, settle, emails, moveClock, send, quotaflow } = runtimeDriver({
 
 const LI = 'li.ming@demo.example';
 const WEEK_END = '2026-11-30T00:00:00+08:00';
+/** The digest of the week that went out, previewed without an --as-of: as of the week's end, as it was sent. */
+const PREVIEW_W48 = ['digest', 'preview', '--manager', 'm1', '--period', '2026-W48'];
 const owners = {
   u1: { id: 'u1', name: '王芳', email: 'wang.fang@demo.example', managerEmail: LI },
   u2: { id: 'u2', name: '陈静', email: 'chen.jing@demo.example', managerEmail: LI },
@@ -125,16 +127,7 @@ describe('manager digests on npm start, as a new user tries them', () => {
   }, 240_000);
 
   it('shows the figures of goals progress --json and incentives accrual --json', () => {
-    const { digest: model } = json<{ digest: DigestModel }>(
-      'digest',
-      'preview',
-      '--manager',
-      'm1',
-      '--period',
-      '2026-W48',
-      '--format',
-      'json',
-    );
+    const { digest: model } = json<{ digest: DigestModel }>(...PREVIEW_W48, '--format', 'json');
     expect(model.asOf).toBe(new Date(WEEK_END).toISOString());
     const progress = json<{
       goals: (Record<string, unknown> & { person: string | null; team: string | null })[];
@@ -179,18 +172,7 @@ describe('manager digests on npm start, as a new user tries them', () => {
 
   it('writes the same HTML with digest preview', () => {
     const out = join(dataDir, 'digest.html');
-    const res = quotaflow(
-      'digest',
-      'preview',
-      '--manager',
-      'm1',
-      '--period',
-      '2026-W48',
-      '--format',
-      'html',
-      '--out',
-      out,
-    );
+    const res = quotaflow(...PREVIEW_W48, '--format', 'html', '--out', out);
     expect(res.status, res.stderr).toBe(0);
     // No image references to set aside: the charts are table cells.
     expect(digest.html).not.toContain('<img');
