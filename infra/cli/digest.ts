@@ -33,8 +33,8 @@ export interface PreviewOptions extends GoalsOptions {
 
 export const runPreview = async (opts: PreviewOptions, w: DigestWiring, term: Terminal): Promise<number> => {
   try {
-    const asOf = opts.asOf === undefined ? w.now() : parseInstant(opts.asOf);
-    if (!asOf)
+    const given = opts.asOf === undefined ? undefined : parseInstant(opts.asOf);
+    if (opts.asOf !== undefined && !given)
       throw new UsageError(
         `--as-of must be an ISO-8601 instant with a zone, such as 2026-10-09T18:00:00+08:00; got ${JSON.stringify(opts.asOf)}`,
       );
@@ -43,12 +43,15 @@ export const runPreview = async (opts: PreviewOptions, w: DigestWiring, term: Te
       throw new UsageError(
         `--manager ${opts.manager}: not a person of the org (CRM users, goals org.people)`,
       );
+    const now = given ?? w.now();
     const period = opts.period
       ? parseDigestPeriod(opts.period)
       : digestPeriodOn(
           scheduleFor(w.goals.doc.digest, manager.id).kind,
-          localDate(asOf.toISOString(), manager.timeZone),
+          localDate(now.toISOString(), manager.timeZone),
         );
+    // Without --as-of, a period is shown as `digest send` and the schedule make it: as of its end, or now if earlier.
+    const asOf = given ?? digestAsOf(period, manager.timeZone, now);
     const { model, rendered } = await makeDigest(w, opts.manager, period, asOf, opts.locale);
     const format = opts.format ?? 'text';
     const body =
@@ -135,7 +138,7 @@ export const registerDigest = (program: Command): void => {
     )
     .option(
       '--as-of <instant>',
-      "make it as of this ISO-8601 instant (with a zone) instead of now (on npm start: the runtime's clock)",
+      "make it as of this ISO-8601 instant (with a zone) instead of now (on npm start: the runtime's clock), or a past --period's end",
     )
     .addOption(
       new Option('--locale <locale>', "language and formats (default: the manager's)").choices([

@@ -36,11 +36,14 @@ export interface DigestDeps extends Omit<DigestSources, 'figures'> {
   target(goal: string, period: string, owner: string): Promise<string | undefined>;
 }
 
-/** The teams a manager leads, by name, for the subject line; the manager's own name when they lead none. */
+/**
+ * The teams a manager leads, by name, for the subject line; the manager's own name when they lead none, or only
+ * teams of the incentive plans, which have an id and no name.
+ */
 export const teamNameOf = (org: Org, managerId: string, period: DigestPeriod): string => {
   const names = org
     .teams(period.end)
-    .filter((t) => t.managerId === managerId)
+    .filter((t) => t.managerId === managerId && t.source !== 'plan')
     .map((t) => t.name);
   return names.length ? names.join(' · ') : (org.person(managerId)?.name ?? managerId);
 };

@@ -8,26 +8,24 @@
  * negotiation, and a CSV with a bad row refused with its line number, nothing imported. The CLI finds the runtime
  * through the runtime.json in its data folder and acts at the runtime's clock.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Email, runtimeDriver } from '../support/runtime-driver';
 import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
-import { demoSigningSecret, signedHeaders } from '../support/signer';
+import { demoSigningSecret } from '../support/signer';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qf-goals-'));
-const secret = demoSigningSecret(REPO_ROOT);
 let rt: RuntimeProcess;
+const { getJson, settle, mailTo, chat, moveClock, send, quotaflow } = runtimeDriver({
+  url: () => rt.url,
+  dataDir,
+  tenant: 'demo',
+  secret: demoSigningSecret(REPO_ROOT),
+  idPrefix: 'msg_goals',
+});
 
-interface Email {
-  to: string[];
-  cc?: string[];
-  subject: string;
-  text: string;
-  html: string;
-  headers: Record<string, string>;
-}
 interface Figures {
   goal: string;
   person: string | null;
@@ -43,48 +41,6 @@ interface Figures {
 
 const WANG = 'wang.fang@demo.example';
 
-const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${rt.url}${path}`)).json()) as T;
-const settle = async () => {
-  for (let i = 0; i < 400; i++) {
-    if ((await getJson<{ inFlight: number }>('/_local/status')).inFlight === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the runtime did not settle');
-};
-const emails = async () => {
-  await settle();
-  return getJson<Email[]>('/_local/emails');
-};
-/** Mail of one kind (the X-Quotaflow-Kind header) to one address. */
-const mailTo = async (kind: string, to: string) =>
-  (await emails()).filter((m) => m.headers['x-quotaflow-kind'] === kind && m.to.includes(to));
-const chat = async () => {
-  await settle();
-  return getJson<{ body: { content: { text: string } } }[]>('/_local/chat');
-};
-const moveClock = async (now: string) => {
-  const res = await fetch(`${rt.url}/_local/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ now }),
-  });
-  expect(res.status).toBe(200);
-  await settle();
-};
-
-let sent = 0;
-/** One signed generic webhook, timestamped with the runtime's clock (and the record modified then). */
-const send = async (object: string, action: string, record: Record<string, unknown>) => {
-  const { now } = await getJson<{ now: string }>('/_local/clock');
-  const body = JSON.stringify({ object, action, record: { modifiedAt: now, ...record } });
-  const id = `msg_goals_${++sent}`;
-  const res = await fetch(`${rt.url}/webhooks/generic`, {
-    method: 'POST',
-    headers: signedHeaders(secret, id, body, Math.floor(Date.parse(now) / 1000)),
-    body,
-  });
-  expect(res.status, await res.text()).toBe(202);
-};
 const wang = { id: 'u1', name: '王芳', email: WANG, managerEmail: 'li.ming@demo.example' };
 const deal = (id: string, amount: string, closeDate: string, over: Record<string, unknown> = {}) =>
   send('deal', 'updated', {
@@ -105,11 +61,6 @@ const activity = (id: string, type: string, occurredAt: string) =>
     fields: { type, occurredAt },
   });
 
-const quotaflow = (...args: string[]) =>
-  spawnSync('npx', ['tsx', 'infra/cli/main.ts', ...args, '--tenant', 'demo', '--data-dir', dataDir], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
 const progress = (person: string) => {
   const res = quotaflow('goals', 'progress', '--person', person, '--json');
   expect(res.status, res.stderr).toBe(0);

@@ -22,6 +22,7 @@ import { GoalTargetRepository } from '../../../shared/store/goal-targets';
 import { IncentiveRepository } from '../../../shared/store/incentives';
 import { RecordRepository } from '../../../shared/store/records';
 import { UserRepository } from '../../../shared/store/users';
+import { GOAL_LINE_FIGURES } from '../../support/goal-line-fields';
 import { type LocalTable, RecordingMailer, startLocalTable } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
 import { demoBook, ROOT } from '../incentives/support';
@@ -210,7 +211,7 @@ describe('digest preview', () => {
     const t = terminal();
     expect(await runPreview({ ...base, format: 'json' }, w, t.term)).toBe(0);
     const { subject, digest } = JSON.parse(t.t.out);
-    expect(subject).toBe('east：团队简报 2026年第42周（10月12日–10月18日）');
+    expect(subject).toBe('李明：团队简报 2026年第42周（10月12日–10月18日）');
     expect(digest.period).toEqual({ key: '2026-W42', kind: 'week', start: '2026-10-12', end: '2026-10-18' });
     expect(digest.manager).toEqual({ id: 'm1', name: '李明', locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
     expect(digest.reps.map((r: { name: string }) => r.name)).toEqual(['Emily Carter', '王芳', '陈静']);
@@ -318,17 +319,7 @@ describe('digest figures against goals progress', () => {
         (f: { goal: string; owner: string }) => f.goal === 'won-amount' && f.owner === 'rep',
       );
       expect(rep.goal).not.toBeNull();
-      for (const field of [
-        'actual',
-        'target',
-        'expected',
-        'attainment',
-        'gap',
-        'neededPerWeek',
-        'projected',
-        'coverage',
-        'status',
-      ])
+      for (const field of GOAL_LINE_FIGURES)
         expect([rep.id, field, rep.goal?.[field]]).toEqual([rep.id, field, figure[field]]);
     }
   });
@@ -346,7 +337,7 @@ describe('digest send', () => {
     expect(mailer.sent[0]).toMatchObject({
       kind: 'manager-digest',
       to: ['li.ming@demo.example'],
-      subject: 'east：团队简报 2026年第42周（10月12日–10月18日）',
+      subject: '李明：团队简报 2026年第42周（10月12日–10月18日）',
     });
   });
 
