@@ -30,6 +30,6 @@ export const handler = webhookHandler(async (event) => {
     deliveryId: result.deliveryId,
     status: result.status,
   });
-  countDelivery(result.status);
-  return json(result.status === 'duplicate' ? 200 : 202, result);
+  if (result.status !== 'pong') countDelivery(result.status);
+  return json(result.status === 'accepted' ? 202 : 200, result);
 });

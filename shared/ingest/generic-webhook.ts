@@ -20,6 +20,18 @@ export const genericWebhookBodySchema = z.strictObject({
 });
 export type GenericWebhookBody = z.infer<typeof genericWebhookBodySchema>;
 
+/**
+ * A signed test delivery, `{"type":"ping"}`: checked like any delivery (type, size, signature, timestamp), then
+ * answered `pong` with nothing stored, published or counted as the CRM's activity. `quotaflow deploy` sends one.
+ */
+export const PING_BODY = '{"type":"ping"}';
+const isPing = (body: unknown) =>
+  typeof body === 'object' &&
+  body !== null &&
+  !Array.isArray(body) &&
+  Object.keys(body).length === 1 &&
+  (body as { type?: unknown }).type === 'ping';
+
 export type GenericWebhookRequest = IngestRequest;
 
 export interface GenericWebhookDeps extends IngestDeps {
@@ -27,7 +39,7 @@ export interface GenericWebhookDeps extends IngestDeps {
 }
 
 export type GenericWebhookResult = {
-  status: 'accepted' | 'duplicate';
+  status: 'accepted' | 'duplicate' | 'pong';
   deliveryId: string;
   correlationId: string;
   published: boolean;
@@ -62,6 +74,7 @@ export const genericStrategy = (
     return { deliveryId: id };
   },
   read: ({ deliveryId }, req) => {
+    if (isPing(parseJsonInput(req.rawBody, 'the body'))) return { receipts: [], probe: true };
     const body = parseGenericBody(req.rawBody);
     return {
       receipts: [
@@ -85,6 +98,13 @@ export const receiveGenericWebhook = async (
   deps: GenericWebhookDeps,
 ): Promise<GenericWebhookResult> => {
   const result = await ingest(genericStrategy(deps), req, deps);
+  if (result.delivery.probe)
+    return {
+      status: 'pong',
+      deliveryId: result.proof.deliveryId,
+      correlationId: randomUUID(),
+      published: false,
+    };
   const [outcome] = result.outcomes;
   if (!outcome) throw new Error('a generic delivery always carries one change');
   return {

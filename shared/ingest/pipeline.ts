@@ -28,6 +28,8 @@ export interface TextRequest {
 /** What a delivery says: the receipts to store (none: acknowledged and ignored, e.g. an object we do not sync). */
 export interface Delivery {
   receipts: Receipt[];
+  /** A signed test delivery (a deploy's smoke test): authenticated, answered, and nothing stored or marked. */
+  probe?: boolean;
 }
 
 /** One provider's part. The pipeline owns the order and the storing; the strategy owns proof and meaning. */
@@ -107,8 +109,8 @@ export const ingest = async <Proof, D extends Delivery>(
   };
   const proof = await strategy.authenticate(text);
   const delivery = strategy.read(proof, text);
-  // An authenticated, valid delivery shows the CRM is alive, even one with nothing to store.
-  await deps.deliveries?.markDelivery(strategy.provider, deps.now);
+  // An authenticated, valid delivery shows the CRM is alive, even one with nothing to store (a probe is ours).
+  if (!delivery.probe) await deps.deliveries?.markDelivery(strategy.provider, deps.now);
   if (delivery.receipts.length === 0) return { status: 'ignored', proof, delivery, outcomes: [] };
 
   const kept = await Promise.all(delivery.receipts.map((r) => deps.receipts.storeOnce(r, deps.now)));

@@ -9,7 +9,7 @@ import { callbackSignature, replyIsSuccess, sealCallback } from '../../../shared
 import { receiveZohoNotification } from '../../../shared/crm/zoho/notifications';
 import { channelIdFor, channelMap } from '../../../shared/crm/zoho/watch';
 import { receiveZohoWorkflowWebhook } from '../../../shared/crm/zoho/workflow-webhook';
-import { receiveGenericWebhook } from '../../../shared/ingest/generic-webhook';
+import { PING_BODY, receiveGenericWebhook } from '../../../shared/ingest/generic-webhook';
 import type { IngestRequest } from '../../../shared/ingest/pipeline';
 import { ReceiptRepository } from '../../../shared/store/receipts';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
@@ -276,5 +276,50 @@ describe('refusals name the problem and store nothing', () => {
     expect(err.message).toMatch(/cannot be decrypted with the tenant key/);
     expect(err.message).not.toMatch(/bad decrypt|error:|routines|digital envelope/i);
     expect(await receipts.get('fxiaoke', messageId, NOW, { includeExpired: true })).toBeUndefined();
+  });
+});
+
+describe('a signed test delivery (ping)', () => {
+  const ping = (over: Over = {}) => {
+    const id = `msg_ping_${++seq}`;
+    const marks: string[] = [];
+    const req: IngestRequest = {
+      headers: { ...signedHeaders(SECRET, id, PING_BODY, NOW.getTime() / 1000), ...over.headers },
+      rawBody: over.rawBody ?? PING_BODY,
+    };
+    const deliveries = { markDelivery: async (provider: string) => void marks.push(provider) };
+    return {
+      marks,
+      run: () => receiveGenericWebhook(req, { ...base(), deliveries, signingSecrets: async () => [SECRET] }),
+    };
+  };
+
+  it('is answered pong, and nothing is stored, published or counted as the CRM being alive', async () => {
+    const before = await itemCount();
+    const p = ping();
+    await expect(p.run()).resolves.toMatchObject({ status: 'pong', published: false });
+    expect(await itemCount()).toBe(before);
+    expect(bus.entries).toHaveLength(0);
+    expect(p.marks).toEqual([]);
+  });
+
+  it('is authenticated like any delivery: a bad signature is refused', async () => {
+    const p = ping({ headers: { 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` } });
+    await expect(p.run()).rejects.toMatchObject({ code: 'invalid_signature' });
+  });
+
+  it('a ping with anything else in it is a record change, and refused as one', async () => {
+    const body = '{"type":"ping","object":"deal"}';
+    const p = ping({ rawBody: body });
+    // The signature covers the body: sign the changed one.
+    const id = 'msg_ping_extra';
+    const req: IngestRequest = {
+      headers: signedHeaders(SECRET, id, body, NOW.getTime() / 1000),
+      rawBody: body,
+    };
+    expect(p).toBeDefined();
+    await expect(
+      receiveGenericWebhook(req, { ...base(), signingSecrets: async () => [SECRET] }),
+    ).rejects.toMatchObject({ code: 'invalid_payload' });
   });
 });
