@@ -8,9 +8,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import chineseDaysPackage from 'chinese-days';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chineseDaysModule, chineseDaysTable } from '../../infra/build/chinese-days-data';
 import { type LocalDynamo, startDynamo } from '../../infra/local/dynamodb';
 import { lambdaBuildOptions } from '../bench/bundles';
 
@@ -113,7 +116,7 @@ describe('Lambda bundle aliases', () => {
 });
 
 describe('holiday data in the workflow functions', () => {
-  it('bundle chinese-days but never date-holidays (its calendars reach functions as dates)', async () => {
+  it('bundle chinese-days as its generated dates, never date-holidays (its calendars reach functions as dates)', async () => {
     const result = await build({
       ...lambdaBuildOptions(),
       entryPoints: [join(ROOT, 'functions/events/workflow-runner.ts')],
@@ -121,7 +124,35 @@ describe('holiday data in the workflow functions', () => {
       metafile: true,
     });
     const modules = Object.keys(result.metafile.inputs);
-    expect(modules.some((p) => p.includes('node_modules/chinese-days/'))).toBe(true);
+    expect(modules.some((p) => p.endsWith('chinese-days.mjs'))).toBe(true);
+    expect(modules.filter((p) => p.includes('node_modules/chinese-days/'))).toEqual([]);
     expect(modules.filter((p) => /date-holidays|moment-timezone|astronomia/.test(p))).toEqual([]);
   }, 60_000);
+
+  it('answer like the chinese-days package for every year it has, and the years around', async () => {
+    type Lite = { default: Pick<typeof chineseDaysPackage, 'getHolidaysInRange' | 'getWorkdaysInRange'> };
+    const lite = ((await import(pathToFileURL(chineseDaysModule()).href)) as Lite).default;
+    const years = Object.keys(chineseDaysTable()).map(Number);
+    const last = Math.max(...years);
+    expect(Math.min(...years)).toBe(2004);
+    expect(last).toBeGreaterThanOrEqual(2026);
+    const ranges: [string, string][] = [];
+    for (let y = 2003; y <= last + 1; y++) ranges.push([`${y}-01-01`, `${y}-12-31`]);
+    // A range across a year end, as a caller may ask.
+    ranges.push(['2024-12-15', '2025-02-15']);
+    for (const [from, to] of ranges) {
+      expect(lite.getHolidaysInRange(from, to, false), `holidays ${from}…${to}`).toEqual(
+        chineseDaysPackage.getHolidaysInRange(from, to, false),
+      );
+      expect(lite.getWorkdaysInRange(from, to, true), `workdays ${from}…${to}`).toEqual(
+        chineseDaysPackage.getWorkdaysInRange(from, to, true),
+      );
+    }
+    // 2025's Spring Festival: named holidays, and the Sunday before it a make-up working day.
+    expect(lite.getHolidaysInRange('2025-01-28', '2025-01-28', false)).toEqual(['2025-01-28']);
+    expect(lite.getWorkdaysInRange('2025-01-26', '2025-01-26', true)).toEqual(['2025-01-26']);
+    expect(() => lite.getHolidaysInRange('2025-01-01', '2025-12-31', true)).toThrow(
+      /includeWeekends = false/,
+    );
+  });
 });
