@@ -4,18 +4,17 @@
  * environment's credentials; a profile file, which only the full default chain reads, is not looked at in the
  * bundle, while the same code run unbundled (as the local runtime and the CLI run it) still finds it.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import chineseDaysPackage from 'chinese-days';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chineseDaysModule, chineseDaysTable } from '../../infra/build/chinese-days-data';
 import { type LocalDynamo, startDynamo } from '../../infra/local/dynamodb';
 import { lambdaBuildOptions } from '../bench/bundles';
+import { bundleProbe, runNodeJson } from '../support/lambda-probe';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -41,13 +40,7 @@ beforeAll(async () => {
   dynamo = await startDynamo({ tableName: 'quotaflow-bundle-test' });
   dir = mkdtempSync(join(tmpdir(), 'qf-bundle-test-'));
   bundleFile = join(dir, 'probe.mjs');
-  const result = await build({
-    ...lambdaBuildOptions(),
-    stdin: { contents: SCRIPT, resolveDir: ROOT, sourcefile: 'probe.ts', loader: 'ts' },
-    outfile: bundleFile,
-    metafile: true,
-  });
-  inputs = Object.keys(result.metafile.inputs);
+  inputs = await bundleProbe(SCRIPT, bundleFile);
   const credentialsFile = join(dir, 'credentials');
   writeFileSync(
     credentialsFile,
@@ -64,23 +57,15 @@ afterAll(async () => {
  * In a clean environment: no AWS variables from the test process, no home directory with a profile, no IMDS.
  * Asynchronous: dynalite answers from this process's event loop.
  */
-const run = async (args: string[], env: Record<string, string>) =>
-  JSON.parse(
-    (
-      await promisify(execFile)(process.execPath, args, {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: dir,
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          QF_TEST_ENDPOINT: dynamo.endpoint,
-          ...env,
-        },
-      })
-    ).stdout,
-  ) as { tables?: string[]; error?: string };
+const run = (args: string[], env: Record<string, string>) =>
+  runNodeJson<{ tables?: string[]; error?: string }>(args, {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    QF_TEST_ENDPOINT: dynamo.endpoint,
+    ...env,
+  });
 
 const runBundle = (env: Record<string, string>) => run([bundleFile], env);
 const runUnbundled = (env: Record<string, string>) => run(['--input-type=module', '-e', SCRIPT], env);
