@@ -3,9 +3,9 @@ import * as z from '../../events/zod';
 import { scheduledClose } from '../../shared/incentives';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { clock } from '../../shared/runtime/clock';
-import { effects } from '../../shared/runtime/effects';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { incentiveBook } from '../../shared/runtime/incentives';
+import { mailEffects } from '../../shared/runtime/mail-effects';
 import { once } from '../../shared/runtime/once';
 import { documentClient, tableName } from '../../shared/runtime/store';
 import { IncentiveRepository } from '../../shared/store/incentives';
@@ -29,7 +29,7 @@ export const handler = scheduledHandler(z.unknown(), async (_input, context) => 
     store: store(),
     tenant,
     now,
-    effects: effects(),
+    effects: mailEffects(),
     correlationId: (periodKey) => `incentive-close:${periodKey}:${context.awsRequestId}`,
   });
   for (const { periodKey, closedNow, statements, held, mail } of results) {

@@ -6,7 +6,7 @@ import { runtimeEnv } from '../../shared/runtime/env';
 import { once } from '../../shared/runtime/once';
 import { documentClient, tableName } from '../../shared/runtime/store';
 import { watch } from '../../shared/runtime/watch';
-import { calendarWarningsAt, workflows } from '../../shared/runtime/workflows';
+import { calendarWarningsAt, workflows } from '../../shared/runtime/workflow-document';
 import { checkTenant, tableSources } from '../../shared/watchdog/check';
 import { businessCalendarOf } from '../../shared/watchdog/plan';
 import { scheduledHandler } from '../middleware/event';

@@ -10,12 +10,21 @@
  * - `debug` (about 10 KB with supports-color and ms) only prints when DEBUG names a namespace: off, see debug-stub.ts.
  * - `@smithy/core/event-streams` (about 13 KB) serves event-streaming operations, which none of the clients used
  *   here has: no-event-streams.ts.
+ * - `chinese-days` (about 24 KB: a date library and lunar-calendar code around its holiday table) becomes a module
+ *   generated from the installed package that answers the two questions functions ask it, with the package's own
+ *   dates: chinese-days-data.ts.
+ * - the AWS SDK clients become copies whose schemas the bundler can tree-shake (about 45 KB less with SESv2):
+ *   sdk-schemas.ts.
  */
 import { join } from 'node:path';
+import { chineseDaysModule } from './chinese-days-data';
+import { SDK_CLIENTS, shakableClient } from './sdk-schemas';
 
 export const bundleAliases = (repoRoot: string): Record<string, string> => ({
   'form-data': join(repoRoot, 'infra', 'build', 'form-data-stub.ts'),
   '@aws-sdk/credential-provider-node': join(repoRoot, 'infra', 'build', 'lambda-credentials.ts'),
   debug: join(repoRoot, 'infra', 'build', 'debug-stub.ts'),
   '@smithy/core/event-streams': join(repoRoot, 'infra', 'build', 'no-event-streams.ts'),
+  'chinese-days': chineseDaysModule(),
+  ...Object.fromEntries(SDK_CLIENTS.map((client) => [client, shakableClient(repoRoot, client)])),
 });

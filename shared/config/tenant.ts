@@ -7,7 +7,7 @@ import { basename, relative } from 'node:path';
 import * as z from '../../events/zod';
 import { fieldMapSchema, SOURCE_FIELD } from '../crm/field-map';
 import { DomainError } from '../errors';
-import { CHAT_FORMATS, CHAT_URL_PREFIXES } from '../workflows/definition';
+import { CHAT_FORMATS, CHAT_URL_PREFIXES } from '../workflows/chat-formats';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 

@@ -1,24 +1,20 @@
 /**
- * The effect ledger with the performers every function may need: email through SES and one-time schedules through
- * EventBridge Scheduler. Workflow effects (CRM write-backs, chat, enrolments) are added in workflow-effects.ts, so a
- * function that only mails (the incentive close) does not bundle the CRM connectors and their HTTP client.
+ * The effect ledger with the performers every workflow function needs: email through SES (mail-effects.ts) and
+ * one-time schedules through EventBridge Scheduler. Workflow effects (CRM write-backs, chat, enrolments) are added in
+ * workflow-effects.ts, so a function that only mails does not bundle the CRM connectors and their HTTP client; one
+ * that never schedules uses mail-effects.ts and does not bundle the Scheduler client either.
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { EventBridgeScheduler } from '../adapters/aws/scheduler';
-import { SesMailer } from '../adapters/aws/ses';
-import { EffectLedger, type Performers } from '../effects/ledger';
-import type { MailerPort, SchedulerPort } from '../ports';
-import { clock } from './clock';
+import type { Performers } from '../effects/ledger';
+import type { SchedulerPort } from '../ports';
 import { required, runtimeEnv } from './env';
-import { ACCESS_ENV, ENV } from './env-names';
+import { ACCESS_ENV } from './env-names';
+import { ledgerWith, mailer } from './mail-effects';
 import { once } from './once';
-import { documentClient, tableName } from './store';
 
-export const mailer = once<MailerPort>(
-  () =>
-    new SesMailer(new SESv2Client({}), required(runtimeEnv().sesConfigurationSet, ENV.sesConfigurationSet)),
-);
+export { ledgerWith, mailer } from './mail-effects';
+
 export const scheduler = once<SchedulerPort>(
   () =>
     new EventBridgeScheduler(
@@ -34,9 +30,5 @@ export const basePerformers = (): Performers => ({
     return schedule.name;
   },
 });
-
-/** A ledger over the tenant's table with the given performers (the clock follows the runtime's). */
-export const ledgerWith = (performers: Performers): EffectLedger =>
-  new EffectLedger(documentClient(), tableName(), performers, () => clock().now());
 
 export const effects = once(() => ledgerWith(basePerformers()));

@@ -21,8 +21,8 @@ import { UserRepository } from '../store/users';
 import { loadWorkflows } from '../workflows/compiled';
 import { clock } from './clock';
 import { loadTenantDocument } from './documents';
-import { basePerformers, ledgerWith } from './effects';
 import { runtimeEnv } from './env';
+import { ledgerWith, mailPerformers } from './mail-effects';
 import { once } from './once';
 import { documentClient, tableName } from './store';
 
@@ -47,7 +47,7 @@ const config = once(() => {
 const ledger = once(() => {
   const redirectTo = runtimeEnv().chatEndpointOverride;
   const chat = new ChatWebhookClient(redirectTo ? { redirectTo } : {});
-  return ledgerWith({ ...basePerformers(), chat: ({ url, body }) => chat.post(url, body) });
+  return ledgerWith({ ...mailPerformers(), chat: ({ url, body }) => chat.post(url, body) });
 });
 
 /** The evaluation over the tenant's table, or undefined without goals; `dryRun` sends and stores nothing. */

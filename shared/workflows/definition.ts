@@ -6,6 +6,9 @@
  * zod/mini: the automation Lambdas parse this at cold start. json-schema.ts exports the same schemas for editors.
  */
 import * as z from '../../events/zod';
+import { CHAT_FORMATS } from './chat-formats';
+
+export { CHAT_FORMATS, CHAT_URL_PREFIXES, type ChatFormat } from './chat-formats';
 
 /** Bump when the file's meaning changes; old files are refused with a clear message, never half-read. */
 export const WORKFLOW_SCHEMA_VERSION = 1;
@@ -251,20 +254,6 @@ export const calendarSchema = z.strictObject({
   extraWorkdays: z._default(z.array(localDate), []),
 });
 export type CalendarDefinition = z.infer<typeof calendarSchema>;
-
-export const CHAT_FORMATS = ['feishu', 'dingtalk', 'wecom', 'slack'] as const;
-export type ChatFormat = (typeof CHAT_FORMATS)[number];
-
-/** The providers' own webhook endpoints; a tenant may add more prefixes with chatAllowList. */
-export const CHAT_URL_PREFIXES: Record<ChatFormat, string[]> = {
-  feishu: [
-    'https://open.feishu.cn/open-apis/bot/v2/hook/',
-    'https://open.larksuite.com/open-apis/bot/v2/hook/',
-  ],
-  dingtalk: ['https://oapi.dingtalk.com/robot/send'],
-  wecom: ['https://qyapi.weixin.qq.com/cgi-bin/webhook/send'],
-  slack: ['https://hooks.slack.com/services/'],
-};
 
 export const workflowConfigSchema = z.strictObject({
   $schema: z.optional(z.string()),

@@ -4,15 +4,17 @@
  * environment's credentials; a profile file, which only the full default chain reads, is not looked at in the
  * bundle, while the same code run unbundled (as the local runtime and the CLI run it) still finds it.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import chineseDaysPackage from 'chinese-days';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chineseDaysModule, chineseDaysTable } from '../../infra/build/chinese-days-data';
 import { type LocalDynamo, startDynamo } from '../../infra/local/dynamodb';
 import { lambdaBuildOptions } from '../bench/bundles';
+import { bundleProbe, runNodeJson } from '../support/lambda-probe';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -38,13 +40,7 @@ beforeAll(async () => {
   dynamo = await startDynamo({ tableName: 'quotaflow-bundle-test' });
   dir = mkdtempSync(join(tmpdir(), 'qf-bundle-test-'));
   bundleFile = join(dir, 'probe.mjs');
-  const result = await build({
-    ...lambdaBuildOptions(),
-    stdin: { contents: SCRIPT, resolveDir: ROOT, sourcefile: 'probe.ts', loader: 'ts' },
-    outfile: bundleFile,
-    metafile: true,
-  });
-  inputs = Object.keys(result.metafile.inputs);
+  inputs = await bundleProbe(SCRIPT, bundleFile);
   const credentialsFile = join(dir, 'credentials');
   writeFileSync(
     credentialsFile,
@@ -61,23 +57,15 @@ afterAll(async () => {
  * In a clean environment: no AWS variables from the test process, no home directory with a profile, no IMDS.
  * Asynchronous: dynalite answers from this process's event loop.
  */
-const run = async (args: string[], env: Record<string, string>) =>
-  JSON.parse(
-    (
-      await promisify(execFile)(process.execPath, args, {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: dir,
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          QF_TEST_ENDPOINT: dynamo.endpoint,
-          ...env,
-        },
-      })
-    ).stdout,
-  ) as { tables?: string[]; error?: string };
+const run = (args: string[], env: Record<string, string>) =>
+  runNodeJson<{ tables?: string[]; error?: string }>(args, {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    QF_TEST_ENDPOINT: dynamo.endpoint,
+    ...env,
+  });
 
 const runBundle = (env: Record<string, string>) => run([bundleFile], env);
 const runUnbundled = (env: Record<string, string>) => run(['--input-type=module', '-e', SCRIPT], env);
@@ -113,7 +101,7 @@ describe('Lambda bundle aliases', () => {
 });
 
 describe('holiday data in the workflow functions', () => {
-  it('bundle chinese-days but never date-holidays (its calendars reach functions as dates)', async () => {
+  it('bundle chinese-days as its generated dates, never date-holidays (its calendars reach functions as dates)', async () => {
     const result = await build({
       ...lambdaBuildOptions(),
       entryPoints: [join(ROOT, 'functions/events/workflow-runner.ts')],
@@ -121,7 +109,35 @@ describe('holiday data in the workflow functions', () => {
       metafile: true,
     });
     const modules = Object.keys(result.metafile.inputs);
-    expect(modules.some((p) => p.includes('node_modules/chinese-days/'))).toBe(true);
+    expect(modules.some((p) => p.endsWith('chinese-days.mjs'))).toBe(true);
+    expect(modules.filter((p) => p.includes('node_modules/chinese-days/'))).toEqual([]);
     expect(modules.filter((p) => /date-holidays|moment-timezone|astronomia/.test(p))).toEqual([]);
   }, 60_000);
+
+  it('answer like the chinese-days package for every year it has, and the years around', async () => {
+    type Lite = { default: Pick<typeof chineseDaysPackage, 'getHolidaysInRange' | 'getWorkdaysInRange'> };
+    const lite = ((await import(pathToFileURL(chineseDaysModule()).href)) as Lite).default;
+    const years = Object.keys(chineseDaysTable()).map(Number);
+    const last = Math.max(...years);
+    expect(Math.min(...years)).toBe(2004);
+    expect(last).toBeGreaterThanOrEqual(2026);
+    const ranges: [string, string][] = [];
+    for (let y = 2003; y <= last + 1; y++) ranges.push([`${y}-01-01`, `${y}-12-31`]);
+    // A range across a year end, as a caller may ask.
+    ranges.push(['2024-12-15', '2025-02-15']);
+    for (const [from, to] of ranges) {
+      expect(lite.getHolidaysInRange(from, to, false), `holidays ${from}…${to}`).toEqual(
+        chineseDaysPackage.getHolidaysInRange(from, to, false),
+      );
+      expect(lite.getWorkdaysInRange(from, to, true), `workdays ${from}…${to}`).toEqual(
+        chineseDaysPackage.getWorkdaysInRange(from, to, true),
+      );
+    }
+    // 2025's Spring Festival: named holidays, and the Sunday before it a make-up working day.
+    expect(lite.getHolidaysInRange('2025-01-28', '2025-01-28', false)).toEqual(['2025-01-28']);
+    expect(lite.getWorkdaysInRange('2025-01-26', '2025-01-26', true)).toEqual(['2025-01-26']);
+    expect(() => lite.getHolidaysInRange('2025-01-01', '2025-12-31', true)).toThrow(
+      /includeWeekends = false/,
+    );
+  });
 });

@@ -1,0 +1,71 @@
+/**
+ * Build-time only: AWS SDK clients whose schemas the bundler can tree-shake. Each client's dist-es/schemas/schemas_0.js
+ * describes every operation of the service; esbuild drops the shapes an operation never reaches, except those that
+ * hold a traits object keyed by a constant (`{ [_e]: _c }`): a computed key might run code, so esbuild keeps the
+ * shape, and with it everything the shape refers to. For SESv2 that keeps about 45 KB of the account, dedicated-IP
+ * and deliverability APIs in every function that sends one email.
+ *
+ * This copies a client's dist-es (and its package.json, which it imports) under node_modules/.cache, with each
+ * computed key whose name is one of the file's own string constants written as that string: the same objects, only
+ * spelled so that esbuild can see they are pure. The Lambda bundles alias the client to the copy
+ * (bundle-aliases.ts); its own imports still resolve from the repository's node_modules. Keyed by the client's
+ * version, written to a temporary directory then renamed, so concurrent builds never see half a copy.
+ */
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+/** The clients the functions use (functions/manifest.ts access rights); lib-dynamodb reaches client-dynamodb. */
+export const SDK_CLIENTS = [
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/client-eventbridge',
+  '@aws-sdk/client-scheduler',
+  '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-sesv2',
+] as const;
+
+/** `{ [_e]: _c }` → `{ "error": _c }` for each `const _e = "error";` of the file; any other computed key stays. */
+export const literalSchemaKeys = (source: string): string => {
+  const constants = new Map(
+    [...source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)].map((m) => [m[1] as string, m[2] as string]),
+  );
+  return source.replace(/\[(_\w+)\]:/g, (whole, name: string) => constants.get(name)?.concat(':') ?? whole);
+};
+
+const copies = new Map<string, string>();
+
+/** The entry (dist-es/index.js) of the client's tree-shakable copy. */
+export const shakableClient = (repoRoot: string, client: string): string => {
+  const cached = copies.get(client);
+  if (cached) return cached;
+  const source = join(repoRoot, 'node_modules', client);
+  const { version } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { version: string };
+  const cacheDir = join(repoRoot, 'node_modules', '.cache', 'quotaflow-lambda');
+  const target = join(cacheDir, `${client.replace('/', '+')}@${version}`);
+  if (!existsSync(target)) {
+    mkdirSync(cacheDir, { recursive: true });
+    const work = mkdtempSync(join(cacheDir, 'tmp-'));
+    cpSync(join(source, 'dist-es'), join(work, 'dist-es'), { recursive: true });
+    cpSync(join(source, 'package.json'), join(work, 'package.json'));
+    const schemas = join(work, 'dist-es', 'schemas', 'schemas_0.js');
+    if (existsSync(schemas)) writeFileSync(schemas, literalSchemaKeys(readFileSync(schemas, 'utf8')));
+    try {
+      renameSync(work, target);
+    } catch (err) {
+      // Another build renamed its copy first: same version, same content.
+      rmSync(work, { recursive: true, force: true });
+      if (!existsSync(target)) throw err;
+    }
+  }
+  const entry = join(target, 'dist-es', 'index.js');
+  copies.set(client, entry);
+  return entry;
+};
