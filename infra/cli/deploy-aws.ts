@@ -146,6 +146,8 @@ export const awsDeployPorts = (opts: AwsPortOptions = {}): DeployPorts => {
         await c.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(value) }));
       }),
     health: async (url) => (await fetch(url, { signal: AbortSignal.timeout(15_000) })).status,
+    post: async (url, headers, body) =>
+      (await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(15_000) })).status,
     deleteTable: (region, name) =>
       using(new DynamoDBClient(settings('dynamodb', region)), async (c) => {
         await c.send(new DeleteTableCommand({ TableName: name }));

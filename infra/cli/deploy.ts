@@ -5,9 +5,12 @@
  * Destroy says what it keeps (table, secret, schedule group, logs) before it asks, and removes the first three only
  * with --purge.
  */
-import { randomBytes } from 'node:crypto';
+
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { generateChannelToken } from '../../shared/crm/zoho/watch';
+import { PING_BODY } from '../../shared/ingest/generic-webhook';
+import { sign } from '../../shared/webhooks/standard-webhooks';
 import { deployProblems } from '../deployability';
 import { stackName } from '../tenants';
 import type { Terminal } from './common';
@@ -39,6 +42,8 @@ export interface DeployPorts {
   readSecret(region: string, secretId: string): Promise<Record<string, unknown>>;
   writeSecret(region: string, secretId: string, value: Record<string, unknown>): Promise<void>;
   health(url: string): Promise<number>;
+  /** POSTs a body with headers; the answer's status (the smoke test's signed test delivery). */
+  post(url: string, headers: Record<string, string>, body: string): Promise<number>;
   deleteTable(region: string, name: string): Promise<void>;
   deleteSecret(region: string, secretId: string): Promise<void>;
   deleteScheduleGroup(region: string, name: string): Promise<void>;
@@ -244,6 +249,8 @@ export const runDeploy = async (
       ? `smoke test: GET ${api}/health 200`
       : `smoke test: GET ${api}/health answered ${status || 'nothing'}`,
   );
+  const pinged = await smokeDelivery(ports, `${api}/webhooks/generic`, filled.genericWebhookSigningSecret);
+  step(pinged.line);
 
   const provider = tenant.crm.provider;
   const lines = [
@@ -265,7 +272,38 @@ export const runDeploy = async (
     `  dashboard: ${o.DashboardName ?? '(see the stack outputs)'}`,
   ];
   term.out(`${lines.join('\n')}\n`);
-  return status === 200 ? 0 : 1;
+  return status === 200 && pinged.ok ? 0 : 1;
+};
+
+/**
+ * The smoke test's signed test delivery: `{"type":"ping"}` signed with the tenant's generic webhook secret, which
+ * the stack answers `200 pong` after the checks every delivery gets (signature, timestamp), storing nothing.
+ */
+const smokeDelivery = async (
+  ports: DeployPorts,
+  url: string,
+  secret: unknown,
+): Promise<{ ok: boolean; line: string }> => {
+  if (typeof secret !== 'string' || !secret)
+    return {
+      ok: false,
+      line: 'smoke test: no genericWebhookSigningSecret in the tenant secret to sign a test delivery with',
+    };
+  const id = `msg_deploy_${randomUUID()}`;
+  const ts = Math.floor(Date.now() / 1000);
+  const headers = {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(ts),
+    'webhook-signature': sign(secret, id, ts, PING_BODY),
+  };
+  const code = await ports.post(url, headers, PING_BODY).catch(() => 0);
+  return code === 200
+    ? { ok: true, line: `smoke test: a signed test delivery to ${url} answered 200 (nothing stored)` }
+    : {
+        ok: false,
+        line: `smoke test: a signed test delivery to ${url} answered ${code || 'nothing'}: see the ingest-generic function's logs`,
+      };
 };
 
 export interface DestroyOptions {

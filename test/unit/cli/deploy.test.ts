@@ -3,12 +3,15 @@
  * where a failure or a "no" stops them. The ports are recording stand-ins; deploy-aws.int.test.ts runs the real
  * adapters against local servers.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type DeployPorts, preflight, runDeploy, runDestroy } from '../../../infra/cli/deploy';
 import { TENANTS_DIR } from '../../../infra/tenants';
 import { parseTenantConfig } from '../../../shared/config/tenant';
+import { PING_BODY } from '../../../shared/ingest/generic-webhook';
+import { verify } from '../../../shared/webhooks/standard-webhooks';
 import { terminal } from '../../support/terminal';
 
 const demoJson = JSON.parse(readFileSync(join(TENANTS_DIR, 'demo-zoho.json'), 'utf8')) as Record<
@@ -74,6 +77,17 @@ const ports = (over: Partial<DeployPorts> = {}) => {
       secret = v;
     }),
     health: rec('health', async () => 200),
+    // The stack's generic receiver: a ping signed with the tenant secret's key is answered 200.
+    post: rec('post', async (_url: string, h: Record<string, string>, body: string) => {
+      const key = secret.genericWebhookSigningSecret as string;
+      verify(
+        [key],
+        { id: h['webhook-id'], timestamp: h['webhook-timestamp'], signature: h['webhook-signature'] },
+        body,
+        new Date(),
+      );
+      return body === PING_BODY ? 200 : 400;
+    }),
     deleteTable: rec('deleteTable', async () => undefined),
     deleteSecret: rec('deleteSecret', async () => undefined),
     deleteScheduleGroup: rec('deleteScheduleGroup', async () => undefined),
@@ -172,6 +186,7 @@ describe('deploy', () => {
       `readSecret eu-central-1 ${OUTPUTS.SecretArn}`,
       `writeSecret eu-central-1 ${OUTPUTS.SecretArn}`,
       'health https://abc.execute-api.eu-central-1.amazonaws.com/health',
+      `post https://abc.execute-api.eu-central-1.amazonaws.com/webhooks/generic ${PING_BODY}`,
     ]);
     // Generated where missing, kept where present; values never printed.
     expect(Object.keys(secret())).toEqual([
@@ -207,6 +222,23 @@ describe('deploy', () => {
     expect(await runDeploy(acme, { yes: true }, nag.p, term)).toBe(1);
     expect(t.err).toContain('synth failed: fix what it names above');
     expect(nag.calls.some((c) => c.startsWith('stackOutputs'))).toBe(false);
+  });
+
+  it('the smoke test also sends a signed test delivery to the generic receiver, which stores nothing', async () => {
+    const { p, calls } = ports();
+    const { t, term } = terminal();
+    expect(await runDeploy(acme, { yes: true }, p, term)).toBe(0);
+    expect(calls.filter((c) => c.startsWith('post'))).toHaveLength(1);
+    expect(t.err).toContain(
+      'smoke test: a signed test delivery to https://abc.execute-api.eu-central-1.amazonaws.com/webhooks/generic answered 200 (nothing stored)',
+    );
+  });
+
+  it('a test delivery the stack refuses is exit 1, naming where to look', async () => {
+    const { p } = ports({ post: async () => 401 });
+    const { t, term } = terminal();
+    expect(await runDeploy(acme, { yes: true }, p, term)).toBe(1);
+    expect(t.err).toContain("answered 401: see the ingest-generic function's logs");
   });
 
   it('a failed smoke test is exit 1, after everything else was done', async () => {
