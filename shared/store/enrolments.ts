@@ -6,6 +6,10 @@
  *   enrolments of a record            pk=ENROL#<object>#<recordId>   sk=<sequence>#<occurrence>
  *   enrolments of a contact address   gsi1pk=ENROLADDR#<address>     gsi1sk=<workflow>#<sequence>#<object>#<recordId>
  *   enrolments of an account          pk=ENROLACCT#<accountId>       sk=<object>#<recordId>#<sequence>#<occurrence>
+ *   enrolments of a record owner      gsi2pk=ENROLOWNER#<ownerId>    gsi2sk=<startedAt>#<sequence>#<object>#<recordId>#<occurrence>
+ *
+ * The owner is the CRM owner of the enrolled record when the enrolment started (a later reassignment does not move
+ * it): the manager digest reads a rep's enrolments of the retention window through that index.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -15,7 +19,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { TABLE, ttlFrom } from './table-design';
+import { isExpired, keys, TABLE, ttlFrom } from './table-design';
 
 export interface Enrolment {
   object: string;
@@ -27,6 +31,8 @@ export interface Enrolment {
   workflow: string;
   address?: string;
   accountId?: string;
+  /** The CRM owner id of the enrolled record when it was enrolled (absent when the record had none). */
+  ownerId?: string;
   startedAt: string;
   status: 'active' | 'stopped';
   stoppedReason?: string;
@@ -36,7 +42,7 @@ export interface Enrolment {
 export type EnrolmentRef = Pick<Enrolment, 'object' | 'recordId' | 'sequence' | 'occurrence'>;
 
 /** Enrolments are kept a year after they start (a sequence longer than that is not a follow-up). */
-const RETENTION_DAYS = 400;
+export const ENROLMENT_RETENTION_DAYS = 400;
 
 const normalAddress = (a: string) => a.trim().toLowerCase();
 const recordPk = (object: string, recordId: string) => `ENROL#${object}#${recordId}`;
@@ -73,7 +79,13 @@ export class EnrolmentRepository {
                   gsi1sk: `${e.workflow}#${e.sequence}#${e.object}#${e.recordId}`,
                 }
               : {}),
-            expiresAt: ttlFrom(now, RETENTION_DAYS),
+            ...(e.ownerId
+              ? {
+                  gsi2pk: keys.ownerEnrolments(e.ownerId),
+                  gsi2sk: `${now.toISOString()}#${e.sequence}#${e.object}#${e.recordId}#${e.occurrence}`,
+                }
+              : {}),
+            expiresAt: ttlFrom(now, ENROLMENT_RETENTION_DAYS),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -91,7 +103,7 @@ export class EnrolmentRepository {
             sk: `${e.object}#${e.recordId}#${e.sequence}#${e.occurrence}`,
             type: 'enrolment-account',
             ref: { object: e.object, recordId: e.recordId, sequence: e.sequence, occurrence: e.occurrence },
-            expiresAt: ttlFrom(now, RETENTION_DAYS),
+            expiresAt: ttlFrom(now, ENROLMENT_RETENTION_DAYS),
           },
         }),
       );
@@ -132,6 +144,20 @@ export class EnrolmentRepository {
     });
     const found = await Promise.all(pointers.map((p) => this.get(p.ref)));
     return found.filter((e): e is Enrolment => e !== undefined);
+  }
+
+  /**
+   * Enrolments of records this CRM owner had when enrolled, started at or after `from` (oldest first); one paged
+   * Query on gsi2. Expired items (TTL deletes lazily, and not at all locally) are left out.
+   */
+  async ofOwner(ownerId: string, from: Date): Promise<Enrolment[]> {
+    const items = await this.queryAll<Enrolment & { expiresAt?: number }>({
+      IndexName: TABLE.gsi2.name,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk >= :from',
+      ExpressionAttributeValues: { ':pk': keys.ownerEnrolments(ownerId), ':from': from.toISOString() },
+    });
+    const now = this.now();
+    return items.filter((e) => !isExpired(e, now));
   }
 
   /** Stops an active enrolment; false if it was already stopped (the first reason is kept). */

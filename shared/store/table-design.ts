@@ -8,6 +8,7 @@
  *   current record by object and id      pk=REC#<object>#<id>                sk=CURRENT
  *   an owner's records of one object     gsi1pk=OWNED#<object>#<ownerId>     gsi1sk=<goal date>#<id>   (records.ts)
  *   an owner's deals and leads by creation gsi2pk=CREATED#<object>#<ownerId>  gsi2sk=<createdAt UTC ISO>#<id>   (records.ts)
+ *   a rep's sequence enrolments          gsi2pk=ENROLOWNER#<ownerId>        gsi2sk=<startedAt UTC ISO>#<sequence>#<object>#<recordId>#<occurrence>   (enrolments.ts)
  *   effect by deterministic key          pk=EFFECT#<key>                     sk=EFFECT
  *   effects pending past their lease     gsi1pk=EFFECT#pending               gsi1sk=<leaseUntil ISO>
  *   CRM access token by cache key        pk=TOKEN#<key>                      sk=TOKEN   (TTL: expiry + 1 day)
@@ -32,7 +33,10 @@ export const TABLE = {
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
   gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Deals and leads by creation time per owner (new pipeline, first-response time); sparse like gsi1. */
+  /**
+   * Deals and leads by creation time per owner (new pipeline, first-response time) and sequence enrolments by the
+   * enrolled record's owner and start time (follow-up figures); sparse like gsi1.
+   */
   gsi2: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
 } as const;
 
@@ -48,6 +52,8 @@ export const keys = {
   ownedRecords: (object: string, ownerId: string) => `OWNED#${object}#${ownerId}`,
   /** gsi2 partition of one owner's deals or leads, sorted by creation time. */
   createdRecords: (object: string, ownerId: string) => `CREATED#${object}#${ownerId}`,
+  /** gsi2 partition of the sequence enrolments of one record owner, sorted by start time (enrolments.ts). */
+  ownerEnrolments: (ownerId: string) => `ENROLOWNER#${ownerId}`,
   effect: (key: string) => ({ pk: `EFFECT#${key}`, sk: 'EFFECT' }),
   pendingEffects: 'EFFECT#pending',
   archivedEvent: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),

@@ -243,6 +243,7 @@ export class WorkflowRunner {
           workflow: workflowId,
           ...(record.email ? { address: record.email } : {}),
           ...(accountId ? { accountId } : {}),
+          ...(record.owner?.id ? { ownerId: record.owner.id } : {}),
         },
       },
     });

@@ -50,6 +50,10 @@ export const stopSignalOf = (eventType: string): StopSignal | 'deleted' | undefi
           ? 'deleted'
           : undefined;
 
+/** Whether an enrolment's stop reason (stopReason below) is a reply: the digest's sequence reply rate counts these. */
+export const isReplyStop = (reason: string | undefined): boolean =>
+  reason?.startsWith('stop condition: replied') === true;
+
 /** Why an enrolment stops on this signal, or undefined if it carries on. Mail signals and deletion always stop. */
 export const stopReason = (seq: Sequence, signal: StopSignal | 'deleted'): string | undefined => {
   if (signal === 'deleted') return 'the record was deleted';

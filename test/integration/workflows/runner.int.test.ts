@@ -158,6 +158,12 @@ describe('sequences', () => {
     expect(mail?.headers?.['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(mail?.text).toContain('退订');
     expect(mail?.replyTo).toEqual(['li.lei@demo.quotaflow.dev']); // replies reach the rep
+    // The enrolment carries the lead's owner and is read through the owner index (the digest's follow-up figures).
+    const owner = l.owner?.id as string;
+    const mine = (await h.enrolments.ofOwner(owner, new Date('2026-03-01T00:00:00.000Z'))).filter(
+      (e) => e.recordId === l.id,
+    );
+    expect(mine.map((e) => [e.sequence, e.status, e.ownerId])).toEqual([['nurture', 'active', owner]]);
 
     const reply = deal({
       id: fresh('A'),
