@@ -14,6 +14,7 @@ import { required, runtimeEnv } from '../../shared/runtime/env';
 import { ENV } from '../../shared/runtime/env-names';
 import { once } from '../../shared/runtime/once';
 import { documentClient, tableName } from '../../shared/runtime/store';
+import { EnrolmentRepository } from '../../shared/store/enrolments';
 import { EventArchive } from '../../shared/store/event-archive';
 import { GoalTargetRepository } from '../../shared/store/goal-targets';
 import { IncentiveRepository } from '../../shared/store/incentives';
@@ -40,6 +41,7 @@ const repos = once(() => {
     targets: new GoalTargetRepository(doc, table),
     archive: new EventArchive(doc, table, { timeZone: tenant.timeZone, now: () => clock().now() }),
     incentives: new IncentiveRepository(doc, table),
+    enrolments: new EnrolmentRepository(doc, table, () => clock().now()),
     // Mail only: the runtime's shared ledger also brings the scheduler client, which this function never uses.
     ledger: new EffectLedger(
       doc,
@@ -78,6 +80,7 @@ export const handler = scheduledHandler(z.unknown(), async () => {
       target: async (goal, period, owner) => (await r.targets.get(goal, period, owner))?.target,
       eventsOfDay: (day, from, to) => r.archive.eventsOfDay(day, from, to),
       accruals: (key, date) => r.incentives.accruals(key, date),
+      enrolmentsOf: (owner, from) => r.enrolments.ofOwner(owner, from),
       ledger: r.ledger,
     },
     clock().now(),

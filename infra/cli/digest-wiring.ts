@@ -12,6 +12,7 @@ import type { DigestLedger } from '../../shared/digest/send';
 import { EffectLedger } from '../../shared/effects/ledger';
 import type { AccrualSummary } from '../../shared/incentives/accrual';
 import type { Locale } from '../../shared/org/config';
+import { type Enrolment, EnrolmentRepository } from '../../shared/store/enrolments';
 import { EventArchive, type EventArchiveReader } from '../../shared/store/event-archive';
 import { IncentiveRepository } from '../../shared/store/incentives';
 import { type GoalsOptions, type GoalsWiring, wiringFromEnvironment } from './goals-wiring';
@@ -21,6 +22,8 @@ export interface DigestWiring extends GoalsWiring {
   /** How `digest send` sends exactly once (the effect ledger over the tenant's table, mailing through SES). */
   ledger: DigestLedger;
   accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
+  /** The sequence enrolments of records an owner had (the follow-up section's sequence figures). */
+  enrolmentsOf?(ownerId: string, from: Date): Promise<Enrolment[]>;
 }
 
 export const digestWiringFromEnvironment = async (
@@ -31,6 +34,7 @@ export const digestWiringFromEnvironment = async (
   const doc = goals.doc;
   if (!doc) throw new Error('the goals wiring has no table client');
   const incentives = new IncentiveRepository(doc, goals.tableName);
+  const enrolments = new EnrolmentRepository(doc, goals.tableName, goals.now);
   const mailer = new SesMailer(new SESv2Client(goals.ses ?? {}));
   const ledger = new EffectLedger(
     doc,
@@ -47,6 +51,7 @@ export const digestWiringFromEnvironment = async (
     ...goals,
     events: new EventArchive(doc, goals.tableName, { timeZone: goals.tenant.timeZone, now: goals.now }),
     accruals: (key, date) => incentives.accruals(key, date),
+    enrolmentsOf: (owner, from) => enrolments.ofOwner(owner, from),
     ledger,
     destroy: () => goals.destroy(),
   };
@@ -63,6 +68,7 @@ export const digestDeps = (w: DigestWiring): DigestDeps => ({
   target: async (goal, key, owner) => (await w.targets.get(goal, key, owner))?.target,
   eventsOfDay: (day, from, to) => w.events.eventsOfDay(day, from, to),
   accruals: (key, date) => w.accruals(key, date),
+  ...(w.enrolmentsOf ? { enrolmentsOf: w.enrolmentsOf } : {}),
 });
 
 export const makeDigest = (

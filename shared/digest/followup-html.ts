@@ -1,4 +1,9 @@
-/** The digest's follow-up section: late first touches, each rep's median first response, overdue tasks. */
+/**
+ * The digest's follow-up section: late first touches, each rep's median first response, each rep's active
+ * sequences and sequence reply rate, overdue tasks.
+ */
+
+import { formatAttainment } from '../incentives/money';
 import { escapeHtml } from '../mail/escape';
 import type { Block } from '../mail/layout';
 import type { Locale } from '../org/config';
@@ -31,7 +36,8 @@ const list = (items: readonly { html: string; text: string }[], more: number, lo
 export const followUpBlocks = (m: DigestModel, locale: Locale): Block[] => {
   const w = T[locale];
   const f = m.followUp;
-  if (!f.linked && f.newLeads === 0 && f.overdueTasks.length === 0) return [];
+  const sequenced = f.reps.filter((r) => r.activeSequences > 0 || r.sequencesInPeriod > 0);
+  if (!f.linked && f.newLeads === 0 && f.overdueTasks.length === 0 && sequenced.length === 0) return [];
   const blocks: Block[] = [{ type: 'heading', text: w.followUp }];
   if (!f.linked) blocks.push({ type: 'note', text: w.unlinked });
   blocks.push({ type: 'paragraph', text: w.followUpSummary(f.newLeads, f.untouchedLeads.length) });
@@ -49,6 +55,28 @@ export const followUpBlocks = (m: DigestModel, locale: Locale): Block[] => {
         locale,
       ),
     );
+  if (sequenced.length) {
+    blocks.push({ type: 'paragraph', text: w.sequences });
+    blocks.push(
+      list(
+        sequenced.map((r) => {
+          const count = (n: number) => formatCount(String(n), locale);
+          const rate = r.sequenceReplyRate === null ? null : formatAttainment(r.sequenceReplyRate, locale);
+          const t = w.sequenceLine(
+            r.name,
+            count(r.activeSequences),
+            rate,
+            count(r.sequenceReplies),
+            count(r.sequencesInPeriod),
+          );
+          return { html: escapeHtml(t), text: t };
+        }),
+        0,
+        locale,
+      ),
+      { type: 'note', text: w.sequenceNote },
+    );
+  }
   if (f.untouchedLeads.length) {
     blocks.push({ type: 'paragraph', text: w.firstTouch(f.firstTouchWithin) });
     const shown = f.untouchedLeads.slice(0, LIMIT);

@@ -6,7 +6,9 @@
  *   - each rep's median first-response time: from the lead's creation to its first touch, over the period's new
  *     leads that had one, in hours;
  *   - overdue tasks: the reps' open tasks (`fields.done` not true) whose `fields.dueDate` has passed, the tasks
- *     workflows write back to the CRM among them.
+ *     workflows write back to the CRM among them;
+ *   - each rep's active sequences and sequence reply rate, from the enrolments of the records they own
+ *     (digest/sequence-figures.ts).
  * Activities count only when they carry those canonical links (Zoho's normalizer sets them; a generic webhook
  * sends them in `fields`); without any, `linked` is false and the digest says the figures need them.
  */
@@ -14,6 +16,7 @@ import type { CanonicalRecord } from '../../events';
 import { Dec } from '../incentives/money';
 import { localDate } from '../incentives/periods';
 import { type BusinessCalendar, businessDaysAfter, instantAt, localTime } from '../workflows/calendar';
+import { NO_SEQUENCES, type SequenceFigures } from './sequence-figures';
 
 export interface LeadRef {
   id: string;
@@ -31,13 +34,13 @@ export interface FollowUp {
   linked: boolean;
   newLeads: number;
   untouchedLeads: LeadRef[];
-  reps: {
+  reps: ({
     id: string;
     name: string;
     newLeads: number;
     touched: number;
     medianFirstResponseHours: string | null;
-  }[];
+  } & SequenceFigures)[];
   overdueTasks: {
     id: string;
     name: string;
@@ -77,6 +80,8 @@ export const followUpOf = (input: {
   timeZone: string;
   calendar: BusinessCalendar;
   firstTouchWithin: number;
+  /** Sequence figures per rep id (digest/sequence-figures.ts); a rep without any has none. */
+  sequences?: ReadonlyMap<string, SequenceFigures>;
 }): FollowUp => {
   const { asOf, timeZone, calendar } = input;
   const nameOf = (id: string) => input.reps.find((r) => r.id === id)?.name ?? id;
@@ -143,6 +148,7 @@ export const followUpOf = (input: {
         name: r.name,
         ...c,
         medianFirstResponseHours: h?.length ? new Dec(median(h)).toDecimalPlaces(1).toFixed() : null,
+        ...(input.sequences?.get(r.id) ?? NO_SEQUENCES),
       };
     }),
     overdueTasks,

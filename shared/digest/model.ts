@@ -13,7 +13,8 @@
  *     no event for a close-date-only edit, so such an edit shows once the deal changes again);
  *   - at risk and data quality: the reps' deals read through the owner index around today (digest/risk.ts), with
  *     their activities (owner index) and the tenant's typical time in stage (the event archive);
- *   - follow-up discipline: the period's new leads and the reps' activities (digest/followup.ts);
+ *   - follow-up discipline: the period's new leads and the reps' activities (digest/followup.ts), and the sequence
+ *     enrolments of the reps' records, read per rep through the owner index (digest/sequence-figures.ts);
  *   - charts: pipeline by stage and 12 weeks of won amount, from the same deals (digest/charts.ts);
  *   - held out of incentives: the incentive engine's own checks over the team's won deals (digest/held.ts).
  */
@@ -25,6 +26,7 @@ import { Dec } from '../incentives/money';
 import { localDate, startOfLocalDay } from '../incentives/periods';
 import type { Locale } from '../org/config';
 import type { Person } from '../org/model';
+import type { Enrolment } from '../store/enrolments';
 import type { ArchivedEvent } from '../store/event-archive';
 import { addDays, type BusinessCalendar } from '../workflows/calendar';
 import { chartsOf, type DigestCharts, type FxRate } from './charts';
@@ -34,6 +36,7 @@ import type { HeldReason } from './held';
 import type { DigestPeriod } from './period';
 import { DEFAULT_STALE_AFTER, type RiskReason, risksOf, type StageTime } from './risk';
 import { DEFAULT_DIGEST_CONFIG, type DigestConfig } from './schedule';
+import { sequenceFiguresOf } from './sequence-figures';
 
 export { DEFAULT_STALE_AFTER, type RiskReason } from './risk';
 
@@ -66,6 +69,8 @@ export interface DigestInput {
   stageTimes?: ReadonlyMap<string, StageTime>;
   config?: Pick<DigestConfig, 'firstTouchWithin' | 'noActivityDays' | 'typicalStageDays'>;
   fxRate?: FxRate;
+  /** The reps' sequence enrolments started within the retention (store/enrolments.ts `ofOwner`). */
+  enrolments?: readonly Enrolment[];
   /** The team's won deals the incentive engine holds out, with the reason (digest/held.ts). */
   heldOut?: readonly { deal: CanonicalRecord; reason: HeldReason }[];
 }
@@ -316,6 +321,10 @@ export const buildDigest = (input: DigestInput): DigestModel => {
     timeZone: zone,
     calendar: input.calendar,
     firstTouchWithin: config.firstTouchWithin,
+    sequences: sequenceFiguresOf(
+      (input.enrolments ?? []).filter((e) => e.ownerId !== undefined && repIds.has(e.ownerId)),
+      { from, until, asOf: asOf.getTime() },
+    ),
   });
 
   const wins = of('deal.won');

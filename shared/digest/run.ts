@@ -71,6 +71,7 @@ export const makeDigest = async (
       sources: {
         owned: d.owned,
         ...(d.ownedDeals ? { ownedDeals: d.ownedDeals } : {}),
+        ...(d.enrolmentsOf ? { enrolmentsOf: d.enrolmentsOf } : {}),
         stageTimes: d.stageTimes ?? ((at) => stageTimesFromArchive(d.eventsOfDay, d.tenant.timeZone, at)),
         eventsOfDay: d.eventsOfDay,
         accruals: d.accruals,

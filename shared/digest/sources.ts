@@ -3,8 +3,8 @@
  * and its reps (goals/progress.ts), each rep's deals around today (one owner-index Query per rep), the archived
  * domain events of the period (one Query per local day, shared by every manager of a run), each rep's activities
  * of the last 30 days or the period (one owner-index Query per rep), the tenant's typical time in stage (once per
- * run, digest/stage-history.ts) and the latest incentive accrual snapshot (one Query per period and day). Never a
- * table scan.
+ * run, digest/stage-history.ts), the latest incentive accrual snapshot (one Query per period and day) and each rep's
+ * sequence enrolments of the retention window (one owner-index Query per rep). Never a table scan.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
 import { codedError } from '../errors';
@@ -14,6 +14,7 @@ import type { AccrualSummary } from '../incentives/accrual';
 import { localDate, periodKeyOf, startOfLocalDay } from '../incentives/periods';
 import type { Locale } from '../org/config';
 import type { Org } from '../org/model';
+import { ENROLMENT_RETENTION_DAYS, type Enrolment } from '../store/enrolments';
 import { type ArchivedEvent, localDaysBetween } from '../store/event-archive';
 import { addDays } from '../workflows/calendar';
 import type { DigestInput } from './model';
@@ -34,6 +35,8 @@ export interface DigestSources {
   eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]>;
   accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
   figures(q: ProgressQuery): Promise<GoalFigures[]>;
+  /** Sequence enrolments of records the owner had, started from `from` on (EnrolmentRepository.ofOwner). */
+  enrolmentsOf?(ownerId: string, from: Date): Promise<Enrolment[]>;
 }
 
 export interface DigestContext {
@@ -138,6 +141,11 @@ export const collectDigestInput = async (
   for (const day of localDaysBetween(from, until, tenant.timeZone))
     events.push(...(await sources.eventsOfDay(day, from, until)));
 
+  const enrolmentsFrom = new Date(asOf.getTime() - ENROLMENT_RETENTION_DAYS * 86_400_000);
+  const enrolments = sources.enrolmentsOf
+    ? (await Promise.all(repIds.map((id) => sources.enrolmentsOf?.(id, enrolmentsFrom) ?? []))).flat()
+    : [];
+
   const accruals = new Map<string, AccrualSummary & { date: string }>();
   find: for (const key of [periodKeyOf(today, 'month'), periodKeyOf(today, 'quarter')])
     for (const date of [today, addDays(today, -1), addDays(today, -2)]) {
@@ -163,6 +171,7 @@ export const collectDigestInput = async (
     activities,
     activitiesSince,
     stageSince,
+    enrolments,
     stageTimes: (await sources.stageTimes?.(asOf)) ?? new Map(),
     config: ctx.config ?? DEFAULT_DIGEST_CONFIG,
   };

@@ -132,6 +132,11 @@ export const T = {
     createdAt: (at: string) => `created ${at}`,
     overdueTasks: 'Overdue tasks',
     dueOn: (d: string) => `due ${d}`,
+    sequences: 'Sequences',
+    sequenceLine: (name: string, active: string, rate: string | null, replies: string, inPeriod: string) =>
+      `${name}: ${active} active sequence${active === '1' ? '' : 's'}; ${rate === null ? 'none active this period' : `reply rate ${rate} (${replies} of ${inPeriod} active this period replied)`}`,
+    sequenceNote:
+      'Reply rate: enrolments stopped by a reply during the period ÷ enrolments active at any time in it.',
     unlinked:
       'Follow-up and activity figures need activities linked to their lead, deal or contact; none of this team’s are.',
     held: (r: HeldReason) =>
@@ -229,6 +234,10 @@ export const T = {
     createdAt: (at: string) => `创建于 ${at}`,
     overdueTasks: '逾期任务',
     dueOn: (d: string) => `截止 ${d}`,
+    sequences: '跟进序列',
+    sequenceLine: (name: string, active: string, rate: string | null, replies: string, inPeriod: string) =>
+      `${name}：进行中的序列 ${active} 个；${rate === null ? '本期没有进行中的序列' : `回复率 ${rate}（本期进行过的 ${inPeriod} 个中 ${replies} 个已回复）`}`,
+    sequenceNote: '回复率：本期内因对方回复而停止的序列 ÷ 本期内任一时刻进行中的序列。',
     unlinked: '跟进与活动相关数据需要活动关联到线索、商机或联系人；本团队的活动均未关联。',
     held: (r: HeldReason) =>
       r.code === 'missing_amount' || r.code === 'missing_date'

@@ -12,6 +12,7 @@ import { buildDigest } from '../../../shared/digest/model';
 import { stageTimesOf } from '../../../shared/digest/risk';
 import { planBookFromFile } from '../../../shared/incentives/document';
 import { Dec } from '../../../shared/incentives/money';
+import type { Enrolment } from '../../../shared/store/enrolments';
 import type { ArchivedEvent } from '../../../shared/store/event-archive';
 import { activity, deal, event, input } from './fixtures';
 
@@ -241,5 +242,73 @@ describe('chart figures', () => {
       deals: 1,
       amount: '50000.00',
     });
+  });
+});
+
+describe('sequence figures per rep', () => {
+  const enrolment = (
+    recordId: string,
+    ownerId: string,
+    startedAt: string,
+    stopped?: { at: string; reason: string },
+  ): Enrolment => ({
+    object: 'lead',
+    recordId,
+    sequence: 'nurture',
+    version: 1,
+    occurrence: 'once',
+    workflow: 'wf',
+    ownerId,
+    startedAt,
+    status: stopped ? 'stopped' : 'active',
+    ...(stopped ? { stoppedAt: stopped.at, stoppedReason: stopped.reason } : {}),
+  });
+  const replied = (at: string, why = '') => ({ at, reason: `stop condition: replied${why}` });
+  // Week 2026-W41 in Shanghai: Monday 5 October 00:00 (+08:00) to the digest's instant, Friday 9 October 18:00.
+  const digest = buildDigest(
+    input({
+      enrolments: [
+        enrolment('e1', 'u1', '2026-09-20T01:00:00Z'),
+        enrolment('e2', 'u1', '2026-09-28T01:00:00Z', replied('2026-10-06T02:00:00Z')),
+        // Stopped by a reply a second before the week began: not in this period.
+        enrolment('e3', 'u1', '2026-09-01T01:00:00Z', replied('2026-10-04T15:59:59Z')),
+        enrolment(
+          'e4',
+          'u1',
+          '2026-10-07T01:00:00Z',
+          replied('2026-10-08T01:00:00Z', ' (someone else at the same account replied)'),
+        ),
+        enrolment('e5', 'u1', '2026-10-06T01:00:00Z', {
+          at: '2026-10-07T01:00:00Z',
+          reason: 'the contact unsubscribed (always stops)',
+        }),
+        // Active at the digest's instant; its reply comes after it, so it is no reply of this digest.
+        enrolment('e6', 'u2', '2026-10-01T01:00:00Z', replied('2026-10-10T01:00:00Z')),
+        // Started after the digest's instant (a digest made later for this week): not counted.
+        enrolment('e7', 'u2', '2026-10-12T01:00:00Z'),
+        // Someone outside the team.
+        enrolment('e8', 'u9', '2026-10-06T01:00:00Z'),
+      ],
+    }),
+  );
+
+  it('counts active sequences at the digest’s instant and the reply rate over the period', () => {
+    expect(
+      digest.followUp.reps.map((r) => [
+        r.name,
+        r.activeSequences,
+        r.sequencesInPeriod,
+        r.sequenceReplies,
+        r.sequenceReplyRate,
+      ]),
+    ).toEqual([
+      ['Emily <Carter>', 0, 0, 0, null],
+      ['王芳', 1, 4, 2, '0.5000'],
+      ['陈静', 1, 1, 0, '0.0000'],
+    ]);
+  });
+
+  it('reads the same without enrolments: every rep has none', () => {
+    expect(buildDigest(input()).followUp.reps.every((r) => r.sequenceReplyRate === null)).toBe(true);
   });
 });

@@ -126,3 +126,51 @@ describe('charts and the newer sections', () => {
     expect(zh).toContain('未计入提成：缺少该日期的 EUR 汇率');
   });
 });
+
+describe('sequence figures in the follow-up section', () => {
+  const at = (d: string) => `2026-10-0${d}T01:00:00Z`;
+  const digest = buildDigest(
+    input({
+      enrolments: [
+        { recordId: 'L1', startedAt: at('1'), status: 'active' as const },
+        { recordId: 'L2', startedAt: at('2'), status: 'active' as const },
+        {
+          recordId: 'L3',
+          startedAt: at('2'),
+          status: 'stopped' as const,
+          stoppedAt: at('6'),
+          stoppedReason: 'stop condition: replied',
+        },
+      ].map((e) => ({
+        ...e,
+        object: 'lead',
+        sequence: 'nurture',
+        version: 1,
+        occurrence: 'once',
+        workflow: 'wf',
+        ownerId: 'u1',
+      })),
+    }),
+  );
+
+  it('gives each rep with sequences the active count and the reply rate, in either language', () => {
+    const en = renderDigest(digest, brand, { teamName: 'East', locale: 'en' });
+    expect(en.text).toContain('Sequences');
+    expect(en.text).toContain(
+      '- 王芳: 2 active sequences; reply rate 33.3% (1 of 3 active this period replied)',
+    );
+    expect(en.text).toContain('Reply rate: enrolments stopped by a reply during the period');
+    expect(en.html).toContain('王芳: 2 active sequences; reply rate 33.3%');
+    // Reps without any enrolment are left out of the list.
+    expect(en.text).not.toContain('陈静: 0 active');
+    const zh = renderDigest(digest, brand, { teamName: '华东', locale: 'zh-CN' });
+    expect(zh.text).toContain('跟进序列');
+    expect(zh.text).toContain('- 王芳：进行中的序列 2 个；回复率 33.3%（本期进行过的 3 个中 1 个已回复）');
+    expect(zh.html).toContain('回复率：本期内因对方回复而停止的序列');
+  });
+
+  it('leaves the lines out when no rep has an enrolment', () => {
+    const r = renderDigest(buildDigest(input()), brand, { teamName: 'East', locale: 'en' });
+    expect(r.text).not.toContain('active sequence');
+  });
+});
