@@ -17,13 +17,14 @@ import { loadTenant } from '../../../infra/tenants';
 import { sendDueDigests } from '../../../shared/digest/run';
 import { EffectLedger } from '../../../shared/effects/ledger';
 import type { AccrualSummary } from '../../../shared/incentives/accrual';
+import { EnrolmentRepository } from '../../../shared/store/enrolments';
 import { EventArchive } from '../../../shared/store/event-archive';
 import { GoalTargetRepository } from '../../../shared/store/goal-targets';
 import { IncentiveRepository } from '../../../shared/store/incentives';
 import { RecordRepository } from '../../../shared/store/records';
 import { UserRepository } from '../../../shared/store/users';
 import { GOAL_LINE_FIGURES } from '../../support/goal-line-fields';
-import { type LocalTable, RecordingMailer, startLocalTable } from '../../support/local-aws';
+import { type LocalTable, RecordingMailer, startLocalTable, TestClock } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
 import { demoBook, ROOT } from '../incentives/support';
 
@@ -174,6 +175,30 @@ beforeAll(async () => {
     [summary('u1', '6400.00', 1, '0.04'), summary('u2', '1200.00', 1, '0.04')],
     new Date(AS_OF),
   );
+  // Sequence enrolments as the workflow runner stores them: u1 has one still active and one a reply stopped on
+  // Wednesday of the week; someone outside the team has one too.
+  const enrolClock = new TestClock('2026-10-05T02:00:00Z');
+  const enrolments = new EnrolmentRepository(table.doc, table.tableName, enrolClock.now);
+  const enrol = (recordId: string, ownerId: string) =>
+    enrolments.start({
+      object: 'lead',
+      recordId,
+      sequence: 'nurture',
+      version: 1,
+      occurrence: 'once',
+      workflow: 'lead-nurture',
+      ownerId,
+    });
+  await enrol('L-a', 'u1');
+  enrolClock.advance(new Date('2026-10-08T02:00:00Z'));
+  await enrol('L-b', 'u1');
+  await enrol('L-c', 'stranger-owner');
+  enrolClock.advance(new Date('2026-10-14T02:00:00Z'));
+  await enrolments.stop(
+    { object: 'lead', recordId: 'L-b', sequence: 'nurture', occurrence: 'once' },
+    'stop condition: replied',
+  );
+  const reader = new EnrolmentRepository(table.doc, table.tableName, () => new Date(AS_OF));
   const tenant = loadTenant(join(ROOT, 'tenants', 'demo.json'));
   const goals = loadGoalsDocument('demo', ROOT, 2026);
   if (!goals) throw new Error('the demo tenant has no goals');
@@ -191,6 +216,7 @@ beforeAll(async () => {
     by: 'admin@demo',
     events: archive,
     accruals: (key, date) => incentives.accruals(key, date),
+    enrolmentsOf: (owner, from) => reader.ofOwner(owner, from),
     ledger: new EffectLedger(
       table.doc,
       table.tableName,
@@ -266,6 +292,27 @@ describe('digest preview', () => {
     });
     expect(digest.dataQuality.missingAmount.map((d: { id: string }) => d.id)).toEqual(['d10']);
     expect(digest.dataQuality.missingCloseDate.map((d: { id: string }) => d.id)).toEqual(['d12']);
+  });
+
+  it('gives each rep’s active sequences and sequence reply rate, read through the enrolment owner index', async () => {
+    const t = terminal();
+    expect(await runPreview({ ...base, format: 'json' }, w, t.term)).toBe(0);
+    const { digest } = JSON.parse(t.t.out);
+    const seq = (id: string) => {
+      const r = digest.followUp.reps.find((x: { id: string }) => x.id === id);
+      return [r.activeSequences, r.sequencesInPeriod, r.sequenceReplies, r.sequenceReplyRate];
+    };
+    expect(seq('u1')).toEqual([1, 2, 1, '0.5000']);
+    expect(seq('u2')).toEqual([0, 0, 0, null]);
+    for (const [locale, line] of [
+      ['en', '- 王芳: 1 active sequence; reply rate 50.0% (1 of 2 active this period replied)'],
+      ['zh-CN', '- 王芳：进行中的序列 1 个；回复率 50.0%（本期进行过的 2 个中 1 个已回复）'],
+    ] as const) {
+      const text = terminal();
+      expect(await runPreview({ ...base, locale, format: 'text' }, w, text.term)).toBe(0);
+      expect(text.t.out).toContain(line);
+      expect(text.t.out).not.toMatch(/陈静: \d+ active sequence|陈静：进行中的序列/);
+    }
   });
 
   it('writes the email in either language, without sending it', async () => {
