@@ -12,6 +12,7 @@ import { sendDueDigests } from '../../shared/digest/run';
 import { goalDateOf } from '../../shared/goals/record-dates';
 import { parseGoals } from '../../shared/goals/validate';
 import { buildOrg } from '../../shared/org/model';
+import { EnrolmentRepository } from '../../shared/store/enrolments';
 import { EventArchive } from '../../shared/store/event-archive';
 import { IncentiveRepository } from '../../shared/store/incentives';
 import { RecordRepository } from '../../shared/store/records';
@@ -218,6 +219,7 @@ export const measureDigests = async (
       now: () => NOW,
     });
     const incentives = new IncentiveRepository(table.doc, table.tableName);
+    const enrolments = new EnrolmentRepository(table.doc, table.tableName, () => NOW);
     const sentTo = new Set<string>();
     const runStart = Date.now();
     const outcomes = await sendDueDigests(
@@ -230,6 +232,8 @@ export const measureDigests = async (
         target: async () => '3000000.00',
         eventsOfDay: (d, from, to) => archive.eventsOfDay(d, from, to),
         accruals: (key, date) => incentives.accruals(key, date),
+        // One owner-index Query per rep, as deployed (the bench stores no enrolments).
+        enrolmentsOf: (owner, from) => enrolments.ofOwner(owner, from),
         ledger: {
           isDone: async (key) => {
             ledgerChecks++;
