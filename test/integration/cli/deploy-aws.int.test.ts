@@ -21,6 +21,8 @@ import type { LocalScheduler } from '../../../infra/local/aws/scheduler';
 import { LocalSecretsManager } from '../../../infra/local/aws/secrets-manager';
 import { TENANTS_DIR } from '../../../infra/tenants';
 import { parseTenantConfig } from '../../../shared/config/tenant';
+import { PING_BODY } from '../../../shared/ingest/generic-webhook';
+import { verify } from '../../../shared/webhooks/standard-webhooks';
 import { startCloudFormationStandIn } from '../../support/cloudformation-stand-in';
 import { localClientConfig } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
@@ -76,6 +78,30 @@ beforeAll(async () => {
   });
   sesEndpoint = await listen(ses);
   api = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/webhooks/generic') {
+      // The stack's generic receiver, as far as the smoke test's ping goes: signed with the tenant secret's key.
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const key = JSON.parse(secrets.get(SECRET_ARN) ?? '{}').genericWebhookSigningSecret as string;
+        const h = (n: string) => req.headers[n] as string | undefined;
+        try {
+          verify(
+            [key],
+            { id: h('webhook-id'), timestamp: h('webhook-timestamp'), signature: h('webhook-signature') },
+            body,
+            new Date(),
+          );
+          res.statusCode = body === PING_BODY ? 200 : 400;
+          res.end('{"status":"pong"}');
+        } catch {
+          res.statusCode = 401;
+          res.end('{}');
+        }
+      });
+      return;
+    }
     res.statusCode = req.url === '/health' ? 200 : 404;
     res.end('{"ok":true}');
   });
@@ -165,6 +191,9 @@ describe('deploy against AWS stand-ins', () => {
     const cached = JSON.parse(readFileSync(join(dir, 'acme.json'), 'utf8'));
     expect(cached.outputs.SecretArn).toBe(SECRET_ARN);
     expect(t.err).toContain(`smoke test: GET ${apiUrl}/health 200`);
+    expect(t.err).toContain(
+      `smoke test: a signed test delivery to ${apiUrl}/webhooks/generic answered 200 (nothing stored)`,
+    );
     expect(t.out).toContain(`  generic   ${apiUrl}/webhooks/generic`);
   });
 });
