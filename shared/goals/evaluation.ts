@@ -158,8 +158,8 @@ export class GoalEvaluation {
   }
 
   /**
-   * `{ days }` when the rep has an activities goal and logged no activity in the last `notify.inactivityDays`
-   * business days before today, nor today so far (their zone and calendar), else undefined.
+   * `{ days }` when the rep logged no activity in the last `notify.inactivityDays` business days before today, nor
+   * today so far (their zone and calendar), else undefined (also when the check is off).
    */
   private async inactivity(
     id: string,
@@ -170,8 +170,6 @@ export class GoalEvaluation {
     const days = this.deps.goals.doc.notify.inactivityDays;
     const check = this.deps.loggedActivity;
     if (!days || !check) return undefined;
-    if (!this.deps.goals.doc.goals.some((g) => g.owner === 'rep' && g.metric.type === 'activities'))
-      return undefined;
     let from = today;
     for (let n = 0; n < days; ) {
       from = addDays(from, -1);
@@ -210,18 +208,22 @@ export class GoalEvaluation {
         return n;
       },
     };
-    const inactive = kind === 'rep' ? await this.inactivity(id, today, zone, cal) : undefined;
-    let activityGoal: string | undefined;
+    // The rep's first activities goal with a target carries the "no activity logged" reminder (once, not per
+    // goal); without one, the activity read is not made at all.
+    const carrier =
+      kind === 'rep'
+        ? figures.find(
+            (f) =>
+              f.metric === 'activities' && f.status !== 'no_target' && goals.goal(f.goal)?.owner === 'rep',
+          )
+        : undefined;
+    const inactive = carrier ? await this.inactivity(id, today, zone, cal) : undefined;
     const decided: { goal: Goal; d: GoalDecision }[] = [];
     for (const f of figures) {
       const goal = goals.goal(f.goal);
       if (!goal || goal.owner !== kind) continue;
       const prev = states.get(`${f.period}#${f.goal}`);
-      // The first activities goal with a target carries the "no activity logged" reminder: once, not per goal.
-      const carries =
-        inactive && !activityGoal && goal.metric.type === 'activities' && f.status !== 'no_target';
-      if (carries) activityGoal = goal.id;
-      const d = decide(goal, f, prev, carries ? { ...ctx, inactive } : ctx);
+      const d = decide(goal, f, prev, inactive && f === carrier ? { ...ctx, inactive } : ctx);
       decided.push({ goal, d });
       report.goals.push({
         goal: f.goal,
