@@ -74,7 +74,7 @@ const T = {
     stillBehind: (since: string) => `Still behind, since ${since}.`,
     milestoneMissed: (v: string, by: string) => `Milestone missed: ${v} by ${by}.`,
     noActivity: (days: number) =>
-      `No activity logged in the last ${days} business days: calls, meetings and emails count once they are in the CRM.`,
+      `No activity logged in the last ${days} business days: log them in the CRM so your goals count them.`,
     footer: 'You hear from us when a goal falls behind or slips further, not every day.',
     escSubject: (n: number) =>
       n === 1 ? 'A rep has been behind for a while' : `${n} reps behind for a while`,
@@ -117,8 +117,7 @@ const T = {
     worsened: '与上次提醒相比，差距进一步扩大。',
     stillBehind: (since: string) => `自 ${since} 起仍然落后。`,
     milestoneMissed: (v: string, by: string) => `未达成里程碑：${by} 前达到 ${v}。`,
-    noActivity: (days: number) =>
-      `最近 ${days} 个工作日没有记录任何活动：电话、会议和邮件记入 CRM 后才会计入。`,
+    noActivity: (days: number) => `最近 ${days} 个工作日没有记录任何活动：活动记入 CRM 后才会计入目标。`,
     footer: '只有目标落后或差距扩大时我们才会提醒你，不会每天打扰。',
     escSubject: (n: number) => `有 ${n} 位成员的目标持续落后`,
     escIntro: '以下目标已持续落后，建议与成员沟通。',
