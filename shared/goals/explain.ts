@@ -12,8 +12,9 @@ import { addDays, localDate } from '../incentives/periods';
 import { type Goal, METRICS } from './definition';
 import type { OwnerReport } from './evaluation';
 import { metricDateOf, metricObject, verdict } from './metrics';
+import type { Owner } from './owners';
 import { goalPeriodOn } from './periods';
-import type { GoalFigures, GoalProgress, Owner } from './progress';
+import type { GoalFigures, GoalProgress } from './progress';
 import type { ReminderState } from './reminders';
 
 export interface ExplainedRecord {

@@ -5,28 +5,22 @@
  * shown as strings rounded once, with fixed places: money to the currency's minor unit, counts and ratios to two
  * places, attainment to four.
  *
- * Reads go through small ports, so the nightly recompute and (later) per-event incremental updates and reminders
- * can reuse `goalFigures` with other sources.
+ * Reads go through small ports, so the nightly recompute (recompute.ts), the stored incremental totals and the
+ * reminders reuse the same figures with other sources. Whom a goal is for: owners.ts; the sums: sums.ts.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
 import { Dec, fixedString, moneyString, ZERO } from '../incentives/money';
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
-import type { Org, Person } from '../org/model';
-import type { BusinessCalendar } from '../workflows/calendar';
+import type { Org } from '../org/model';
 import { type CheckinDeals, checkinDeals } from './checkin';
 import { isIncremental, type StoredTotal, type TotalKey, totalKey } from './contributions';
 import { businessDatesOf, CURVE_LOOKBACK, type PastPeriod, usualShare } from './curve';
 import { type Goal, METRICS } from './definition';
-import {
-  type Measured,
-  type MetricContext,
-  measure,
-  metricDateOf,
-  metricObject,
-  weightedPipeline,
-} from './metrics';
+import { type Measured, type MetricContext, measure, metricDateOf, metricObject } from './metrics';
+import { GoalOwners, type Owner } from './owners';
 import { type BusinessDays, businessDays, coverage, type PaceStatus, pace } from './pace';
 import { type GoalPeriod, goalPeriodOn, previousGoalPeriod } from './periods';
+import { goalSums, milestoneDates } from './sums';
 import type { CompiledGoals } from './validate';
 
 export interface ProgressSources {
@@ -45,18 +39,6 @@ export interface ProgressSources {
    * of the owners' records. A key left out: nothing counted yet.
    */
   stored?(keys: readonly TotalKey[]): Promise<Map<string, StoredTotal>>;
-}
-
-/** Exact sums of one goal, period and owner from its records: what the stored total must equal. */
-export interface RecomputedTotal {
-  goal: string;
-  period: string;
-  owner: string;
-  /** The object the goal's metric reads. */
-  object: CrmObject;
-  total: StoredTotal;
-  /** The records read, with their owner-index owner (the recompute repairs their contributions). */
-  records: CanonicalRecord[];
 }
 
 export interface ProgressTenant {
@@ -106,16 +88,6 @@ export interface ProgressQuery {
   team?: string;
 }
 
-export interface Owner {
-  kind: Goal['owner'];
-  id: string;
-  name: string;
-  timeZone: string;
-  calendar: BusinessCalendar;
-  /** Whose records count, each over which local dates (team members by their membership). */
-  contributors: { id: string; from?: string; to?: string }[];
-}
-
 /**
  * Records of one owner in [from, to] (local dates in the zone): by goal date through the owner index (deals by
  * close date, others by instants), or by creation time through the creation index.
@@ -148,22 +120,37 @@ const min = (a: string, b: string | undefined) => (b !== undefined && b < a ? b 
 
 export class GoalProgress {
   constructor(
-    private readonly goals: CompiledGoals,
-    private readonly org: Org,
+    readonly goals: CompiledGoals,
+    org: Org,
     private readonly tenant: ProgressTenant,
     private readonly src: ProgressSources,
-  ) {}
+  ) {
+    this.owners = new GoalOwners(goals, org, tenant);
+  }
 
   /** Reads of this run by (object, owner, bounds): a rep's deals read for their goal serve their team's too. */
   private reads = new Map<string, Promise<CanonicalRecord[]>>();
 
-  async figures(q: ProgressQuery): Promise<GoalFigures[]> {
+  /** Who each goal is for (the org model, narrowed by a query). */
+  readonly owners: GoalOwners;
+
+  /** Starts a new run: records read before are read again (they may have changed). */
+  fresh(): void {
     this.reads = new Map();
+  }
+
+  /** The owners of a goal for a query, as of the tenant's day at `q.asOf`. */
+  ownersOf(goal: Goal, q: ProgressQuery): Owner[] {
+    return this.owners.of(goal, { ...q, today: localDate(q.asOf.toISOString(), this.tenant.timeZone) });
+  }
+
+  async figures(q: ProgressQuery): Promise<GoalFigures[]> {
+    this.fresh();
     // The query's stored totals, read up front in one batch (undefined without a `stored` source).
     const stored = this.src.stored
       ? await this.src.stored(
           this.goals.doc.goals.filter(isIncremental).flatMap((goal) =>
-            this.owners(goal, q).map((o) => ({
+            this.ownersOf(goal, q).map((o) => ({
               goal: goal.id,
               period: goalPeriodOn(goal.period, localDate(q.asOf.toISOString(), o.timeZone)).key,
               owner: o.id,
@@ -173,7 +160,7 @@ export class GoalProgress {
       : undefined;
     const out: GoalFigures[] = [];
     for (const goal of this.goals.doc.goals) {
-      const owners = this.owners(goal, q);
+      const owners = this.ownersOf(goal, q);
       // A few owners at a time: each is a handful of Queries, and a thousand reps one after another is slow.
       for (let i = 0; i < owners.length; i += CONCURRENCY)
         out.push(
@@ -185,88 +172,14 @@ export class GoalProgress {
     return out;
   }
 
-  /** Exact sums per summable goal and owner from the owner index: the nightly recompute's side of the check. */
-  async totals(q: ProgressQuery): Promise<RecomputedTotal[]> {
-    const units = this.recomputeUnits(q);
-    const out: RecomputedTotal[] = [];
-    for (let i = 0; i < units.length; i += CONCURRENCY)
-      out.push(...(await this.recomputeSums(q, units.slice(i, i + CONCURRENCY))));
-    return out;
-  }
-
-  /** The (goal, owner) pairs of summable goals a recompute covers, in a stable order. */
-  recomputeUnits(q: ProgressQuery): { goal: string; owner: string }[] {
-    return this.goals.doc.goals
-      .filter(isIncremental)
-      .flatMap((goal) => this.owners(goal, q).map((owner) => ({ goal: goal.id, owner: owner.id })));
-  }
-
-  /** Exact sums of some of those pairs, read in parallel (reads shared between them). */
-  async recomputeSums(
-    q: ProgressQuery,
-    units: { goal: string; owner: string }[],
-  ): Promise<RecomputedTotal[]> {
-    this.reads = new Map();
-    const wanted = new Set(units.map((u) => `${u.goal}|${u.owner}`));
-    const pairs = this.goals.doc.goals
-      .filter((g) => isIncremental(g) && units.some((u) => u.goal === g.id))
-      .flatMap((goal) => this.owners(goal, q).map((owner) => ({ goal, owner })))
-      .filter((u) => wanted.has(`${u.goal.id}|${u.owner.id}`));
-    return Promise.all(pairs.map((u) => this.recompute(u.goal, u.owner, q.asOf)));
-  }
-
-  private async recompute(goal: Goal, owner: Owner, asOf: Date): Promise<RecomputedTotal> {
-    const period = goalPeriodOn(goal.period, localDate(asOf.toISOString(), owner.timeZone));
-    const records = await this.records(goal, owner, period);
-    const sums = this.sums(goal, owner, period, records);
-    const milestones: Record<string, Dec> = {};
-    for (const by of sums.milestoneDates) milestones[by] = sums.reachedBy(by);
-    return {
-      goal: goal.id,
-      period: period.key,
-      owner: owner.id,
-      object: metricObject(goal),
-      total: { actual: sums.value, pipeline: sums.pipeline, milestones, skipped: sums.skipped.length },
-      records,
-    };
-  }
-
-  private ctx(goal: Goal, owner: Owner): MetricContext {
+  /** The metric's context for an owner: tenant currency, rates, the goal's filter, the owner's local dates. */
+  ctx(goal: Goal, owner: Owner): MetricContext {
     return {
       currency: this.tenant.currency,
       fxRate: this.src.fxRate,
       filter: this.goals.filter(goal.id),
       localDate: (instant) => localDate(instant, owner.timeZone),
     };
-  }
-
-  /** A goal's sums for an owner and period from records read through the owner index. */
-  private sums(
-    goal: Goal,
-    owner: Owner,
-    period: GoalPeriod,
-    records: CanonicalRecord[],
-    ctx: MetricContext = this.ctx(goal, owner),
-    measured: Measured = measure(goal, records, ctx),
-  ) {
-    return {
-      value: measured.value,
-      skipped: measured.skipped,
-      pipeline: goal.metric.type === 'won_amount' ? weightedPipeline(records, ctx).value : ZERO,
-      milestoneDates: this.milestoneDates(goal, owner, period),
-      reachedBy: (by: string) =>
-        measure(
-          goal,
-          records.filter((r) => localDate(metricDateOf(goal, r), owner.timeZone) <= by),
-          ctx,
-        ).value,
-    };
-  }
-
-  private milestoneDates(goal: Goal, owner: Owner, period: GoalPeriod): string[] {
-    return goal.milestones.map((m) =>
-      typeof m.by === 'string' ? m.by : fractionDate(owner.calendar, period, new Dec(m.by.fraction)),
-    );
   }
 
   /** The sums from the stored total when it is equivalent (a summable metric, no record skipped), else read. */
@@ -286,7 +199,7 @@ export class GoalProgress {
         reachedBy: (by: string) => stored?.milestones[by] ?? ZERO,
       };
     const { records, ctx, measured } = await this.measured(goal, owner, period, asOf);
-    return this.sums(goal, owner, period, records, ctx, measured);
+    return goalSums(goal, owner, records, ctx, measured);
   }
 
   private owned(
@@ -306,64 +219,8 @@ export class GoalProgress {
     return read;
   }
 
-  private personOwner(id: string, kind: Goal['owner'] = 'rep'): Owner {
-    const p: Person | undefined = this.org.person(id);
-    return {
-      kind,
-      id,
-      name: p?.name ?? id,
-      timeZone: p?.timeZone ?? this.tenant.timeZone,
-      calendar: this.goals.calendar(p?.calendar ?? this.goals.doc.org.calendar),
-      contributors: [{ id }],
-    };
-  }
-
-  /** Who the goal is for, narrowed to the query's person or team. */
-  private owners(goal: Goal, q: ProgressQuery): Owner[] {
-    const today = localDate(q.asOf.toISOString(), this.tenant.timeZone);
-    if (goal.owner === 'rep') {
-      let ids =
-        goal.people ??
-        (goal.teams ? goal.teams.flatMap((t) => this.org.members(t, today)) : this.org.teamMembers(today));
-      if (q.person) ids = ids.filter((id) => id === q.person);
-      if (q.team) ids = ids.filter((id) => this.org.members(q.team as string, today).includes(id));
-      return [...new Set(ids)].sort().map((id) => this.personOwner(id));
-    }
-    if (q.person) return [];
-    if (goal.owner === 'team') {
-      const ids = (goal.teams ?? this.org.teams(today).map((t) => t.id)).filter(
-        (t) => !q.team || t === q.team,
-      );
-      return ids.flatMap((id) => {
-        const team = this.org.team(id);
-        if (!team) return [];
-        const manager = team.managerId ? this.personOwner(team.managerId) : undefined;
-        return [
-          {
-            kind: 'team' as const,
-            id,
-            name: team.name,
-            timeZone: manager?.timeZone ?? this.tenant.timeZone,
-            calendar: manager?.calendar ?? this.goals.calendar(this.goals.doc.org.calendar),
-            contributors: [...team.members],
-          },
-        ];
-      });
-    }
-    if (q.team) return [];
-    return [
-      {
-        kind: 'tenant',
-        id: this.tenant.id,
-        name: this.tenant.id,
-        timeZone: this.tenant.timeZone,
-        calendar: this.goals.calendar(this.goals.doc.org.calendar),
-        contributors: this.org.everyone().map((p) => ({ id: p.id })),
-      },
-    ];
-  }
-
-  private async records(
+  /** The goal's records of the owner in the period (each contributor over their membership), reads shared. */
+  async records(
     goal: Goal,
     owner: Owner,
     period: GoalPeriod,
@@ -428,7 +285,7 @@ export class GoalProgress {
   ownerOf(goal: Goal, id: string, asOf: Date): Owner | undefined {
     const q: ProgressQuery =
       goal.owner === 'rep' ? { asOf, person: id } : goal.owner === 'team' ? { asOf, team: id } : { asOf };
-    return this.owners(goal, q).find((o) => o.id === id);
+    return this.ownersOf(goal, q).find((o) => o.id === id);
   }
 
   /** The owner's usual share by now (`curve: "history"`) from their last periods; undefined: the straight line. */
@@ -485,7 +342,7 @@ export class GoalProgress {
         owner.contributors.some((c) => c.id === id && max(period.start, c.from) <= min(period.end, c.to)),
       );
       for (const id of ids) {
-        const m = this.personOwner(id);
+        const m = this.owners.person(id);
         const value = (await this.target(memberGoal, m, period)).own;
         if (value === undefined) return undefined;
         total = total.plus(value);
@@ -586,7 +443,7 @@ export class GoalProgress {
       status: p.status,
       curve: expectedShare ? 'history' : 'linear',
       milestones: goal.milestones.map((m, i) => {
-        const by = this.milestoneDates(goal, owner, period)[i] as string;
+        const by = milestoneDates(goal, owner, period)[i] as string;
         const reached = measured.reachedBy(by).gte(m.value);
         return {
           by,
@@ -597,10 +454,3 @@ export class GoalProgress {
     };
   }
 }
-
-/** The business day by which `fraction` of the period's business days have passed (the period's end at most). */
-export const fractionDate = (cal: BusinessCalendar, period: GoalPeriod, fraction: Dec): string => {
-  const dates = businessDatesOf(cal, period);
-  const n = fraction.times(dates.length).ceil().toNumber();
-  return dates[Math.max(0, n - 1)] ?? period.end;
-};

@@ -10,7 +10,7 @@ import {
   contributionsOf,
   type RecordState,
 } from '../goals/contributions';
-import { fractionDate } from '../goals/progress';
+import { fractionDate } from '../goals/sums';
 import { type CompiledGoals, parseGoals } from '../goals/validate';
 import { planBookFromDocument } from '../incentives';
 import { Dec } from '../incentives/money';

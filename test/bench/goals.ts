@@ -20,9 +20,10 @@ import {
   totalKey,
 } from '../../shared/goals/contributions';
 import { applyRecordToGoals } from '../../shared/goals/incremental';
-import { fractionDate, GoalProgress } from '../../shared/goals/progress';
+import { GoalProgress } from '../../shared/goals/progress';
 import { recomputeGoals } from '../../shared/goals/recompute';
 import { goalDateOf } from '../../shared/goals/record-dates';
+import { fractionDate } from '../../shared/goals/sums';
 import { parseGoals } from '../../shared/goals/validate';
 import { Dec } from '../../shared/incentives/money';
 import { buildOrg } from '../../shared/org/model';

@@ -17,8 +17,9 @@ import {
   totalKey,
 } from '../../shared/goals/contributions';
 import type { ProgressStore, StoredContribution } from '../../shared/goals/incremental';
-import { fractionDate, GoalProgress } from '../../shared/goals/progress';
+import { GoalProgress } from '../../shared/goals/progress';
 import { goalDateOf } from '../../shared/goals/record-dates';
+import { fractionDate } from '../../shared/goals/sums';
 import { parseGoals } from '../../shared/goals/validate';
 import { Dec } from '../../shared/incentives/money';
 import { buildOrg } from '../../shared/org/model';
