@@ -8,10 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
 import { parseGoals } from '../../../shared/goals/validate';
 import { buildOrg } from '../../../shared/org/model';
-import { GoalTargetRepository } from '../../../shared/store/goal-targets';
-import { RecordRepository } from '../../../shared/store/records';
 import { type LocalTable, RecordingMailer, startLocalTable } from '../../support/local-aws';
-import { ACME, evaluationOn } from './support';
+import { ACME, deals, evaluationOn, seedGoals } from './support';
 
 const goals = parseGoals(
   {
@@ -71,25 +69,22 @@ const mailer = new RecordingMailer();
 
 beforeAll(async () => {
   table = await startLocalTable('goals-checkin');
-  const records = new RecordRepository(table.doc, table.tableName);
-  for (const r of [
-    deal('W1', 'u1', 'won', '2026-10-08', '12345.67'), // last Thursday: a win
-    deal('W0', 'u1', 'won', '2026-10-02', '999.00'), // ten days ago: not this week's
-    deal('O1', 'u1', 'open', '2026-10-15', '50000.00'), // closes Thursday
-    deal('O0', 'u1', 'open', '2026-09-30', '8000.00'), // overdue
-    deal('O9', 'u1', 'open', '2026-10-30', '70000.00'), // later this month: not due
-    deal('L1', 'u1', 'lost', '2026-10-14', '1.00'), // lost: not listed
-    deal('E1', 'u3', 'open', '2026-11-08', '300.10'), // Sunday of Emily's week
-  ])
-    await records.upsert({ object: 'deal', record: r, version: 1, deleted: false }, () => []);
-  await new GoalTargetRepository(table.doc, table.tableName).set(
-    [
+  await seedGoals(table, {
+    records: deals(
+      deal('W1', 'u1', 'won', '2026-10-08', '12345.67'), // last Thursday: a win
+      deal('W0', 'u1', 'won', '2026-10-02', '999.00'), // ten days ago: not this week's
+      deal('O1', 'u1', 'open', '2026-10-15', '50000.00'), // closes Thursday
+      deal('O0', 'u1', 'open', '2026-09-30', '8000.00'), // overdue
+      deal('O9', 'u1', 'open', '2026-10-30', '70000.00'), // later this month: not due
+      deal('L1', 'u1', 'lost', '2026-10-14', '1.00'), // lost: not listed
+      deal('E1', 'u3', 'open', '2026-11-08', '300.10'), // Sunday of Emily's week
+    ),
+    targets: [
       { goal: 'won-amount', period: '2026-10', owner: 'u1', target: '100000' },
       { goal: 'won-amount', period: '2026-11', owner: 'u3', target: '1000' },
     ],
-    'admin',
-    new Date('2026-09-01T00:00:00Z'),
-  );
+    targetsSetAt: new Date('2026-09-01T00:00:00Z'),
+  });
 });
 afterAll(async () => {
   await table?.stop();

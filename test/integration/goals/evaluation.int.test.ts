@@ -8,23 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
 import { runEvaluate } from '../../../infra/cli/goals-evaluate';
 import type { GoalsWiring } from '../../../infra/cli/goals-wiring';
-import { EffectLedger } from '../../../shared/effects/ledger';
-import { type EvaluationDeps, GoalEvaluation } from '../../../shared/goals/evaluation';
-import { GoalProgress } from '../../../shared/goals/progress';
 import { parseGoals } from '../../../shared/goals/validate';
-import { Dec } from '../../../shared/incentives/money';
 import { buildOrg } from '../../../shared/org/model';
 import { GoalReminderRepository } from '../../../shared/store/goal-reminders';
 import { GoalTargetRepository } from '../../../shared/store/goal-targets';
 import { RecordRepository } from '../../../shared/store/records';
-import {
-  type LocalTable,
-  performersFor,
-  RecordingMailer,
-  RecordingScheduler,
-  startLocalTable,
-} from '../../support/local-aws';
+import { type LocalTable, RecordingMailer, startLocalTable } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
+import { deals, evaluationOn, seedGoals } from './support';
 
 const goals = parseGoals(
   {
@@ -85,52 +76,19 @@ const mailer = new RecordingMailer();
 const posts: { url: string; body: Record<string, unknown> }[] = [];
 let now = new Date('2026-10-14T08:45:00+08:00');
 
-const evaluation = (dryRun = false) => {
-  const ledger = new EffectLedger(
-    table.doc,
-    table.tableName,
-    {
-      ...performersFor(mailer, new RecordingScheduler()),
-      chat: async (p) => {
-        posts.push(p);
-        return 'posted';
-      },
-    },
-    () => now,
-  );
-  const targets = new GoalTargetRepository(table.doc, table.tableName);
-  const records = new RecordRepository(table.doc, table.tableName);
-  const progress = new GoalProgress(goals, org, tenant, {
-    owned: (object, owner, lower, upper) => records.owned(object, owner, lower, upper),
-    target: async (goal, period, owner) => (await targets.get(goal, period, owner))?.target,
-    fxRate: (from, to) => (from === to ? new Dec(1) : undefined),
-  });
-  const deps: EvaluationDeps = {
-    goals,
-    org,
-    tenant,
-    figures: (q) => progress.figures(q),
-    states: new GoalReminderRepository(table.doc, table.tableName, () => now),
-    ...(dryRun ? {} : { effects: ledger }),
-    chat: { url: 'https://hooks.slack.com/services/T/B/x', format: 'slack' },
-    correlationId: 'test',
-  };
-  return new GoalEvaluation(deps);
-};
+const evaluation = (dryRun = false) =>
+  evaluationOn(table, { goals, org, tenant }, { now, mailer, posts, dryRun });
 
 beforeAll(async () => {
   table = await startLocalTable('goals-eval');
-  const records = new RecordRepository(table.doc, table.tableName);
-  for (const r of [won('d1', 'u1', '10000.00', '2026-10-05'), won('d2', 'u3', '120000.00', '2026-10-06')])
-    await records.upsert({ object: 'deal', record: r, version: 1, deleted: false }, () => []);
-  await new GoalTargetRepository(table.doc, table.tableName).set(
-    [
+  await seedGoals(table, {
+    records: deals(won('d1', 'u1', '10000.00', '2026-10-05'), won('d2', 'u3', '120000.00', '2026-10-06')),
+    targets: [
       { goal: 'won-amount', period: '2026-10', owner: 'u1', target: '100000' },
       { goal: 'won-amount', period: '2026-10', owner: 'u3', target: '100000' },
     ],
-    'admin',
-    new Date('2026-10-01T00:00:00Z'),
-  );
+    targetsSetAt: new Date('2026-10-01T00:00:00Z'),
+  });
 });
 afterAll(async () => {
   await table?.stop();

@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
 import { parseGoals } from '../../../shared/goals/validate';
 import { buildOrg } from '../../../shared/org/model';
-import { GoalTargetRepository } from '../../../shared/store/goal-targets';
 import { RecordRepository } from '../../../shared/store/records';
 import { type LocalTable, RecordingMailer, startLocalTable } from '../../support/local-aws';
-import { ACME, evaluationOn } from './support';
+import { ACME, evaluationOn, seedGoals } from './support';
 
 const goals = parseGoals(
   {
@@ -72,14 +71,13 @@ beforeAll(async () => {
   // Li's last call: Friday 30 October. Ann's: Monday 2 November, 09:00 in New York (EST since Sunday).
   await store(call('c1', 'li', '2026-10-30T02:00:00Z'));
   await store(call('c2', 'ann', '2026-11-02T14:00:00Z'));
-  await new GoalTargetRepository(table.doc, table.tableName).set(
-    [
+  await seedGoals(table, {
+    targets: [
       { goal: 'calls', period: '2026-11', owner: 'li', target: '40' },
       { goal: 'calls', period: '2026-11', owner: 'ann', target: '40' },
     ],
-    'admin',
-    new Date('2026-11-01T00:00:00Z'),
-  );
+    targetsSetAt: new Date('2026-11-01T00:00:00Z'),
+  });
 });
 afterAll(async () => {
   await table?.stop();

@@ -8,10 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalRecord } from '../../../events';
 import { parseGoals } from '../../../shared/goals/validate';
 import { buildOrg } from '../../../shared/org/model';
-import { GoalTargetRepository } from '../../../shared/store/goal-targets';
-import { RecordRepository } from '../../../shared/store/records';
 import { type LocalTable, RecordingMailer, startLocalTable } from '../../support/local-aws';
-import { ACME, evaluationOn } from './support';
+import { ACME, deals, evaluationOn, seedGoals } from './support';
 
 const goals = parseGoals(
   {
@@ -64,24 +62,20 @@ const evaluation = () => evaluationOn(table, { goals, org, tenant }, { now: NOW,
 
 beforeAll(async () => {
   table = await startLocalTable('goals-streak');
-  const records = new RecordRepository(table.doc, table.tableName);
-  const deals = [
-    ...['li', 'ann', 'bo'].flatMap((o) => [
-      won(`${o}-aug`, o, '2026-08-20'),
-      won(`${o}-oct`, o, '2026-10-05'),
-    ]),
-    won('li-sep', 'li', '2026-09-30'),
-    won('ann-sep', 'ann', '2026-09-30'), // the last evening of September in New York
-  ];
-  for (const r of deals)
-    await records.upsert({ object: 'deal', record: r, version: 1, deleted: false }, () => []);
-  await new GoalTargetRepository(table.doc, table.tableName).set(
-    ['2026-07', '2026-08', '2026-09', '2026-10'].flatMap((period) =>
+  await seedGoals(table, {
+    records: deals(
+      ...['li', 'ann', 'bo'].flatMap((o) => [
+        won(`${o}-aug`, o, '2026-08-20'),
+        won(`${o}-oct`, o, '2026-10-05'),
+      ]),
+      won('li-sep', 'li', '2026-09-30'),
+      won('ann-sep', 'ann', '2026-09-30'), // the last evening of September in New York
+    ),
+    targets: ['2026-07', '2026-08', '2026-09', '2026-10'].flatMap((period) =>
       ['li', 'ann', 'bo'].map((owner) => ({ goal: 'deals', period, owner, target: '1' })),
     ),
-    'admin',
-    new Date('2026-07-01T00:00:00Z'),
-  );
+    targetsSetAt: new Date('2026-07-01T00:00:00Z'),
+  });
 });
 afterAll(async () => {
   await table?.stop();

@@ -1,5 +1,6 @@
 /** A goal evaluation on a local table for the goals integration tests: progress, states and the effect ledger. */
 
+import type { CanonicalRecord, CrmObject } from '../../../events';
 import { EffectLedger } from '../../../shared/effects/ledger';
 import { type EvaluationDeps, GoalEvaluation } from '../../../shared/goals/evaluation';
 import { GoalProgress, type ProgressTenant } from '../../../shared/goals/progress';
@@ -30,7 +31,13 @@ export const ACME = {
 export const evaluationOn = (
   table: LocalTable,
   setup: { goals: CompiledGoals; org: Org; tenant: EvaluationDeps['tenant'] & ProgressTenant },
-  opts: { now: Date; mailer: RecordingMailer; posts?: { body: Record<string, unknown> }[] },
+  opts: {
+    now: Date;
+    mailer: RecordingMailer;
+    posts?: { body: Record<string, unknown> }[];
+    /** Decide and report without the effect ledger: nothing is sent or stored. */
+    dryRun?: boolean;
+  },
 ): GoalEvaluation => {
   const records = new RecordRepository(table.doc, table.tableName);
   const targets = new GoalTargetRepository(table.doc, table.tableName);
@@ -60,8 +67,35 @@ export const evaluationOn = (
     checkinDeals: (person, today) => progress.weekDeals(person, today),
     loggedActivity: (person, from, to, zone) => progress.loggedActivity(person, from, to, zone),
     states: new GoalReminderRepository(table.doc, table.tableName, () => opts.now),
-    effects,
+    ...(opts.dryRun ? {} : { effects }),
     ...(posts ? { chat: { url: 'https://hooks.slack.com/services/T/B/x', format: 'slack' as const } } : {}),
     correlationId: 'test',
   });
 };
+
+/** What a goals test stores before it runs: records (version 1 unless they say otherwise) and targets. */
+export interface GoalsSeed {
+  records?: { object?: CrmObject; record: CanonicalRecord; version?: number }[];
+  targets?: { goal: string; period: string; owner: string; target: string }[];
+  /** When the targets were set (they are set by "admin"). */
+  targetsSetAt?: Date;
+}
+
+export const seedGoals = async (table: LocalTable, seed: GoalsSeed): Promise<void> => {
+  const records = new RecordRepository(table.doc, table.tableName);
+  for (const r of seed.records ?? [])
+    await records.upsert(
+      { object: r.object ?? 'deal', record: r.record, version: r.version ?? 1, deleted: false },
+      () => [],
+    );
+  if (seed.targets?.length)
+    await new GoalTargetRepository(table.doc, table.tableName).set(
+      seed.targets,
+      'admin',
+      seed.targetsSetAt ?? new Date('2026-01-01T00:00:00Z'),
+    );
+};
+
+/** The deals of a seed, each stored at version 1. */
+export const deals = (...records: CanonicalRecord[]): GoalsSeed['records'] =>
+  records.map((record) => ({ record }));
