@@ -27,7 +27,7 @@ import type { RawLine as Line } from './lines';
 import { minorUnit } from './money';
 import { dayNumber, localDate, type Period, parsePeriodKey, previousPeriod } from './periods';
 import { buildStatement, canonicalJson, type Statement } from './statement';
-import { type Micro, microDec, microMoney, roundMicro, sumMicro, toMicro } from './units';
+import { type Micro, microDec, microMoney, roundMicro, toMicro } from './units';
 
 export interface CloseInput {
   book: PlanBook;

@@ -200,7 +200,15 @@ class TieredAcc extends Paying {
     // Two literals rather than a spread (one object per line at close): the members in the same order.
     return t.raw.to === undefined
       ? { code: 'rate', base: b, rate: t.rateText, tier: i + 1, tierFrom: t.raw.from, mode }
-      : { code: 'rate', base: b, rate: t.rateText, tier: i + 1, tierFrom: t.raw.from, tierTo: t.raw.to, mode };
+      : {
+          code: 'rate',
+          base: b,
+          rate: t.rateText,
+          tier: i + 1,
+          tierFrom: t.raw.from,
+          tierTo: t.raw.to,
+          mode,
+        };
   }
   add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void {
     if (this.whole) {

@@ -75,7 +75,6 @@ const divHalfUp = (n: bigint, d: bigint): bigint => {
 /** roundMoney: half-up to `digits` places, kept in micro-units. */
 export const roundMicro = (u: Micro, digits: number): Micro => {
   if (digits >= E) return u;
-  if (u <= MAX_SAFE && u >= -MAX_SAFE) return scaleUp(divHalfUpSafe(Number(u), E - digits), E - digits);
   const unit = pow10(E - digits);
   return divHalfUp(u, unit) * unit;
 };
@@ -83,7 +82,6 @@ export const roundMicro = (u: Micro, digits: number): Micro => {
 /** moneyString: rounded half-up to the minor unit, always with all its digits ("120000.00", "-5.10", "300"). */
 export const microMoney = (u: Micro, currency: string): string => {
   const digits = minorUnit(currency);
-  if (u <= MAX_SAFE && u >= -MAX_SAFE && digits <= E) return minorText(divHalfUpSafe(Number(u), E - digits), digits);
   const q = divHalfUp(u, pow10(E - digits)); // in minor units
   if (digits === 0) return q.toString();
   const neg = q < 0n;
@@ -91,55 +89,11 @@ export const microMoney = (u: Micro, currency: string): string => {
   return `${neg ? '-' : ''}${a.slice(0, -digits)}.${a.slice(-digits)}`;
 };
 
-/** An integer count of minor units as the boundary string ("12345" with 2 digits → "123.45"). */
-const minorText = (q: number, digits: number): string => {
-  if (digits === 0) return String(q);
-  const neg = q < 0;
-  const a = String(neg ? -q : q).padStart(digits + 1, '0');
-  return `${neg ? '-' : ''}${a.slice(0, -digits)}.${a.slice(-digits)}`;
-};
-
-/*
- * The same integer arithmetic on safe integers (|n| < 2^53), hand-written because bigint operations each allocate
- * and the close formats and rounds about a million amounts. Within that range every step below is exact in
- * doubles: the product is checked to be safe, `%` of integers is exact, (n − r) is an exact multiple of the
- * divisor so the division is exact, and the results stay below 2^53. Anything larger takes the bigint path.
- */
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const POW10_NUM: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
-
-/** divHalfUp(n, 10^k) for a safe integer n and k ≤ 15. */
-const divHalfUpSafe = (n: number, k: number): number => {
-  if (k === 0) return n;
-  const d = POW10_NUM[k] as number;
-  const r = n % d; // exact; the sign of n
-  const q = (n - r) / d; // exact: n − r is a multiple of d
-  if (r === 0) return q;
-  if (2 * (r < 0 ? -r : r) >= d) return n < 0 ? q - 1 : q + 1;
-  return q;
-};
-
-/** q × 10^k (k ≤ 6) as micro-units: in doubles while the product is safe (so exact), else in bigint. */
-const scaleUp = (q: number, k: number): Micro => {
-  const m = q * (POW10_NUM[k] as number);
-  return m <= Number.MAX_SAFE_INTEGER && m >= -Number.MAX_SAFE_INTEGER ? BigInt(m) : BigInt(q) * pow10(k);
-};
-
-/** roundProduct for an exact product p (a safe integer) at `scale` places; undefined beyond this fast path. */
-const roundSafe = (p: number, scale: number, digits: number): Micro | undefined => {
-  if (digits > E) return undefined;
-  if (scale <= digits) return scaleUp(p, E - scale);
-  if (scale - digits > 15) return undefined;
-  return scaleUp(divHalfUpSafe(p, scale - digits), E - digits);
-};
-
 /** Below 10^39 a product has at most 39 significant digits, so decimal.js (precision 40) computed it exactly. */
 const EXACT_LIMIT = 10n ** 39n;
 
 /** roundMoney(a × b) to `digits` places, in micro-units: exact product, one half-up rounding. */
 export const roundProduct = (a: Scaled, b: Scaled, digits: number): Micro => {
-  const fast = productSafe(a.n, a.scale, b, digits);
-  if (fast !== undefined) return fast;
   const p = a.n * b.n; // scale a.scale + b.scale
   if (p >= EXACT_LIMIT || -p >= EXACT_LIMIT) {
     const d = scaledDec(a).times(scaledDec(b)).toDecimalPlaces(digits, Dec.ROUND_HALF_UP);
@@ -158,16 +112,7 @@ export const roundScaled = (a: Scaled, digits: number): Micro => roundProduct(a,
 
 /** roundMoney(amount × rate, currency) for an amount in micro-units. */
 export const mulRound = (u: Micro, rate: Scaled, digits: number): Micro =>
-  productSafe(u, E, rate, digits) ?? roundProduct({ n: u, scale: E }, rate, digits);
-
-/** roundProduct(a × b) through safe integers, when the factors and the exact product are safe integers. */
-const productSafe = (an: bigint, aScale: number, b: Scaled, digits: number): Micro | undefined => {
-  if (an > MAX_SAFE || an < -MAX_SAFE || b.n > MAX_SAFE || b.n < -MAX_SAFE) return undefined;
-  const p = Number(an) * Number(b.n);
-  // A product beyond 2^53 − 1 rounds to at least 2^53, so this test also proves p is the exact product.
-  if (p > Number.MAX_SAFE_INTEGER || p < -Number.MAX_SAFE_INTEGER) return undefined;
-  return roundSafe(p, aScale + b.scale, digits);
-};
+  roundProduct({ n: u, scale: E }, rate, digits);
 
 /** Exact plain string of a scaled decimal, as Decimal#toFixed() prints it ("0.125", "1", "-0.5"). */
 export const scaledPlain = (s: Scaled): string => {
