@@ -27,7 +27,7 @@ import type { RawLine as Line } from './lines';
 import { minorUnit } from './money';
 import { dayNumber, localDate, type Period, parsePeriodKey, previousPeriod } from './periods';
 import { buildStatement, canonicalJson, type Statement } from './statement';
-import { type Micro, microDec, microMoney, roundMicro, sumMicro, toMicro } from './units';
+import { type Micro, microDec, microMoney, roundMicro, toMicro } from './units';
 
 export interface CloseInput {
   book: PlanBook;
@@ -120,10 +120,18 @@ export const closePeriod = (input: CloseInput): CloseResult => {
     const currency = calc?.currency ?? plan?.currency ?? 'CNY';
     const lines: Line[] = [...(calc?.lines ?? []), ...(bonuses.get(rep) ?? []), ...(adj?.lines ?? [])];
     const before = balances.get(rep) ?? 0n;
+    let earned = 0n;
+    for (const l of lines) earned += l.amount;
     // Draws are per rep, not per deal: settled with decimal.js by the public settleDraw, converted back.
-    const draw = settleDraw(plan, period, microDec(sumMicro(lines.map((l) => l.amount))), microDec(before));
+    const draw = settleDraw(plan, period, microDec(earned), microDec(before));
     const drawLines: Line[] = draw.lines.map((l) => ({ ...l, amount: toMicro(l.amount) }));
     const digits = minorUnit(currency);
+    const records: CreditRecord[] = [];
+    let credited = 0n;
+    for (const c of own) {
+      records.push(toCreditRecord(c, currency));
+      credited += roundMicro(c.amount, digits);
+    }
     statements.push(
       buildStatement({
         repId: rep,
@@ -133,9 +141,9 @@ export const closePeriod = (input: CloseInput): CloseResult => {
         currency,
         locale: book.locale(rep),
         segments: calc?.segments ?? [],
-        credits: own.map((c) => toCreditRecord(c, currency)),
+        credits: records,
         // Σ of the credits as recorded (rounded to the minor unit), as the records' sum always was.
-        credited: sumMicro(own.map((c) => roundMicro(c.amount, digits))),
+        credited,
         lines: [...lines, ...drawLines],
         restatements: adj?.restatements ?? [],
         drawBalanceBefore: before,

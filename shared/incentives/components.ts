@@ -5,7 +5,7 @@
  * re-pricing, gate, component cap). By construction total() equals the sum of every line add+finish emit.
  */
 import type { RawCredit as Credit } from './credit';
-import type { RawLine as Line } from './lines';
+import type { RawLine as Line, Trace } from './lines';
 import { Dec, minorUnit, plain, roundMoney, ZERO } from './money';
 import type { Component, Tier } from './plan';
 import {
@@ -55,6 +55,8 @@ interface PreparedTier {
   /** plain(rate), for traces. */
   rateText: string;
   raw: Tier;
+  /** "|t<n>", the end of this tier's line keys. */
+  keyTail: string;
   /** Tier bounds in money for this segment's quota, rounded like money so slices add up exactly. */
   lo: Micro;
   hi: Micro | undefined;
@@ -73,6 +75,7 @@ abstract class Paying implements ComponentAcc {
   ) {
     const c = component as { cap?: string; capPerDeal?: string; gate?: string };
     this.digits = minorUnit(ctx.currency);
+    this.keyHead = `${ctx.prefix}:${component.id}|`;
     this.cap =
       c.cap === undefined ? undefined : toMicro(roundMoney(new Dec(c.cap).times(ctx.share), ctx.currency));
     this.capPerDeal = c.capPerDeal === undefined ? undefined : toMicro(c.capPerDeal);
@@ -82,8 +85,10 @@ abstract class Paying implements ComponentAcc {
   protected paidAt(_attainment: Dec): Micro {
     return this.paid;
   }
+  /** "<plan>@<version>:<component>|", the start of every line key of this component. */
+  protected readonly keyHead: string;
   protected key(rest: string) {
-    return `${this.ctx.prefix}:${this.component.id}|${rest}`;
+    return this.keyHead + rest;
   }
   protected kind(): Line['kind'] {
     return this.component.type === 'spiff'
@@ -177,27 +182,33 @@ class TieredAcc extends Paying {
   constructor(component: Extract<Component, { type: 'tiered' }>, ctx: SegmentContext) {
     super(component, ctx);
     this.whole = component.mode === 'whole';
-    this.tiers = component.tiers.map((t) => ({
+    this.tiers = component.tiers.map((t, i) => ({
       from: new Dec(t.from),
       to: t.to === undefined ? undefined : new Dec(t.to),
       rate: scaledOf(t.rate),
       rateText: plain(new Dec(t.rate)),
       raw: t,
+      keyTail: `|t${i + 1}`,
       lo: toMicro(roundMoney(ctx.quota.times(t.from), ctx.currency)),
       hi: t.to === undefined ? undefined : toMicro(roundMoney(ctx.quota.times(t.to), ctx.currency)),
     }));
     this.byTier = this.tiers.map(() => 0n);
   }
-  private trace(t: PreparedTier, i: number, base: Micro) {
-    return {
-      code: 'rate' as const,
-      base: microMoney(base, this.ctx.currency),
-      rate: t.rateText,
-      tier: i + 1,
-      tierFrom: t.raw.from,
-      ...(t.raw.to === undefined ? {} : { tierTo: t.raw.to }),
-      mode: this.whole ? ('whole' as const) : ('marginal' as const),
-    };
+  private trace(t: PreparedTier, i: number, base: Micro): Trace {
+    const b = microMoney(base, this.ctx.currency);
+    const mode = this.whole ? ('whole' as const) : ('marginal' as const);
+    // Two literals rather than a spread (one object per line at close): the members in the same order.
+    return t.raw.to === undefined
+      ? { code: 'rate', base: b, rate: t.rateText, tier: i + 1, tierFrom: t.raw.from, mode }
+      : {
+          code: 'rate',
+          base: b,
+          rate: t.rateText,
+          tier: i + 1,
+          tierFrom: t.raw.from,
+          tierTo: t.raw.to,
+          mode,
+        };
   }
   add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void {
     if (this.whole) {
@@ -223,7 +234,7 @@ class TieredAcc extends Paying {
         const amount = mulRound(slice, t.rate, this.digits);
         earned += amount;
         sink?.push({
-          key: this.key(`${credit.dealId}|t${i + 1}`),
+          key: `${this.keyHead}${credit.dealId}${t.keyTail}`,
           kind: 'commission',
           componentId: this.component.id,
           dealId: credit.dealId,
@@ -318,8 +329,11 @@ class SpiffAcc extends Paying {
 class MilestoneAcc extends Paying {
   private readonly c: Extract<Component, { type: 'milestone' }>;
   private readonly reached = new Set<string>();
-  /** quota × threshold exactly, as micro-units × 10^scale (compared against amounts scaled the same way). */
-  private readonly lines: { n: bigint; scale: bigint; amount: Micro }[];
+  /**
+   * The least credited amount (micro-units) reaching each threshold: ⌈quota × threshold⌉, so that for the integer
+   * amounts compared, `amount ≥ need` holds exactly when amount ≥ quota × threshold.
+   */
+  private readonly lines: { need: Micro; amount: Micro }[];
   constructor(component: Extract<Component, { type: 'milestone' }>, ctx: SegmentContext) {
     super(component, ctx);
     this.c = component;
@@ -327,17 +341,18 @@ class MilestoneAcc extends Paying {
     this.lines = component.thresholds.map((t) => {
       const a = scaledOf(t.attainment);
       return {
-        n: q * a.n,
-        scale: 10n ** BigInt(a.scale),
+        need: ceilDiv(q * a.n, 10n ** BigInt(a.scale)),
         amount: toMicro(roundMoney(new Dec(t.amount).times(ctx.share), ctx.currency)),
       };
     });
   }
   add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void {
-    this.c.thresholds.forEach((t, i) => {
-      const line = this.lines[i] as { n: bigint; scale: bigint; amount: Micro };
+    const thresholds = this.c.thresholds;
+    for (let i = 0; i < thresholds.length; i++) {
+      const t = thresholds[i] as (typeof thresholds)[number];
+      const line = this.lines[i] as { need: Micro; amount: Micro };
       // Paid once: only the deal that first lifts attainment across the threshold carries the bonus.
-      if (!this.reached.has(t.attainment) && before * line.scale < line.n && after * line.scale >= line.n) {
+      if (before < line.need && after >= line.need && !this.reached.has(t.attainment)) {
         this.reached.add(t.attainment);
         sink?.push({
           key: this.key(`m${t.attainment}`),
@@ -353,9 +368,15 @@ class MilestoneAcc extends Paying {
         });
         this.paid += line.amount;
       }
-    });
+    }
   }
 }
+
+/** ⌈n / d⌉ for d > 0 (bigint division truncates toward zero, which is the ceiling for a negative quotient). */
+const ceilDiv = (n: bigint, d: bigint): bigint => {
+  const q = n / d;
+  return q * d < n ? q + 1n : q;
+};
 
 export const createAccumulator = (component: Component, ctx: SegmentContext): ComponentAcc | undefined => {
   switch (component.type) {

@@ -146,7 +146,11 @@ export const parseDeals = (values: readonly unknown[], source = 'deals'): Deal[]
 
 /** The usual deal has one owner at 100%: skip the split arithmetic (this is the close's hottest loop). */
 const SOLE = /^100(\.0+)?$/;
-const soleOwner = (deal: Deal) => deal.owners.length === 1 && SOLE.test(deal.owners[0]?.percent ?? '');
+const soleOwner = (deal: Deal) => {
+  if (deal.owners.length !== 1) return false;
+  const percent = deal.owners[0]?.percent ?? '';
+  return percent === '100' || SOLE.test(percent);
+};
 
 /** Percentages as exact micro-units; undefined when one has more than 6 places (then decimal.js decides). */
 const percentsMicro = (deal: Deal): bigint[] | undefined => {
@@ -256,9 +260,11 @@ export const creditDealsRaw = (
       continue;
     }
     let shares: Micro[] | undefined;
-    deal.owners.forEach((owner, oi) => {
+    // A loop, not forEach: no closure per deal in the close's hottest loop (`continue` is forEach's `return`).
+    for (let oi = 0; oi < deal.owners.length; oi++) {
+      const owner = deal.owners[oi] as Deal['owners'][number];
       const plan = book.basis(owner.repId);
-      if (!plan) return;
+      if (!plan) continue;
       const { amountField, dateField } = plan.credit;
       const rawAmount = deal.amounts[amountField];
       const rawDate = deal.dates[dateField];
@@ -267,14 +273,14 @@ export const creditDealsRaw = (
           path: `${at}.amounts.${amountField}`,
           message: `deal ${deal.id}: is missing; plan ${plan.id} credits ${amountField}`,
         });
-        return;
+        continue;
       }
       if (rawDate === undefined) {
         problems.push({
           path: `${at}.dates.${dateField}`,
           message: `deal ${deal.id}: is missing; plan ${plan.id} credits by ${dateField}`,
         });
-        return;
+        continue;
       }
       const date = localDate(rawDate, plan.timeZone);
       const same = deal.currency === plan.currency;
@@ -284,7 +290,7 @@ export const creditDealsRaw = (
           path: `${at}.currency`,
           message: `deal ${deal.id}: no ${deal.currency}→${plan.currency} rate for ${periodKeyOf(date, 'month')} or ${periodKeyOf(date, 'quarter')} in fxRates`,
         });
-        return;
+        continue;
       }
       const fx = rate === NO_FX ? NO_FX : fxOf(rate as Dec);
       const digits = minorUnit(plan.currency);
@@ -313,7 +319,7 @@ export const creditDealsRaw = (
         byRep.set(owner.repId, list);
       }
       list.push(credit);
-    });
+    }
   }
   if (problems.length) {
     if (!options.held) throw new IncentiveInputError(options.source ?? 'deals', problems);

@@ -240,10 +240,14 @@ export const buildStatement = (input: {
   drawBalanceAfter: Micro;
 }): Statement => {
   const c = input.currency;
-  const of = (pick: (l: RawLine) => boolean) => sumMicro(input.lines.filter(pick).map((l) => l.amount));
-  const draws = of((l) => l.kind === 'draw');
-  const adjustments = of((l) => ADJUSTING.has(l.kind));
-  const earnings = of((l) => l.kind !== 'draw' && !ADJUSTING.has(l.kind));
+  let draws = 0n;
+  let adjustments = 0n;
+  let earnings = 0n;
+  for (const l of input.lines) {
+    if (l.kind === 'draw') draws += l.amount;
+    else if (ADJUSTING.has(l.kind)) adjustments += l.amount;
+    else earnings += l.amount;
+  }
   const body: Omit<Statement, 'hash'> = {
     format: STATEMENT_FORMAT,
     repId: input.repId,

@@ -1,9 +1,17 @@
 /**
- * Incentive engine figures: a period close for 1,000 reps over 200,000 deals (target < 2 s, < 512 MB), and the
+ * Incentive engine figures: a period close for 1,000 reps over 200,000 deals (target < 1 s, < 512 MB), and the
  * cost of one incremental accrual after one new deal. Data are generated deterministically (a fixed LCG seed),
  * so runs are comparable.
+ *
+ * Alone: `npx tsx test/bench/incentives.ts` prints the figures; `npx tsx test/bench/incentives.ts <other checkout>
+ * [rounds=4]` is an A/B of the close: this checkout's engine and the other's, alternated in one process so both
+ * see the same machine load, with each run, the medians, their ratio, the load average and whether both produced
+ * the same statements (a digest of their JSON).
  */
 import { createHash } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { closePeriod, type Deal, PlanBook, RepAccrual } from '../../shared/incentives';
 
 export interface IncentiveFigures {
@@ -93,6 +101,13 @@ export const benchData = (repCount = 1000, dealCount = 200_000) => {
   return { reps, book, deals };
 };
 
+/** sha256 over every statement's JSON: equal digests mean byte-identical statements (hashes included). */
+const statementsDigest = (statements: readonly unknown[]): string => {
+  const digest = createHash('sha256');
+  for (const s of statements) digest.update(JSON.stringify(s));
+  return digest.digest('hex');
+};
+
 export const measureIncentives = async (repCount = 1000, dealCount = 200_000): Promise<IncentiveFigures> => {
   const { reps, book, deals } = benchData(repCount, dealCount);
   global.gc?.();
@@ -109,9 +124,7 @@ export const measureIncentives = async (repCount = 1000, dealCount = 200_000): P
   const again = closePeriod({ book, periodKey: '2025-Q1', deals, closed: [] });
   const rerunIdentical = again.statements.every((s, i) => s.hash === result.statements[i]?.hash);
 
-  const digest = createHash('sha256');
-  for (const s of result.statements) digest.update(JSON.stringify(s));
-  const resultDigest = digest.digest('hex');
+  const resultDigest = statementsDigest(result.statements);
 
   const rep = reps[0] as string;
   const acc = RepAccrual.start(book, rep, '2025-Q1');
@@ -157,3 +170,64 @@ export const measureIncentives = async (repCount = 1000, dealCount = 200_000): P
     accrualRebuildUs: Math.round(accrualRebuildUs),
   };
 };
+
+type Close = typeof closePeriod;
+interface Side {
+  name: string;
+  close: Close;
+  data: ReturnType<typeof benchData>;
+  ms: number[];
+  digest?: string;
+}
+
+/** Close the bench tenant with this checkout's engine and another's, alternated; prints one JSON line per run. */
+const abClose = async (other: string, rounds: number) => {
+  const load = async (name: string, root: string): Promise<Side> => {
+    const url = (path: string) => pathToFileURL(join(resolve(root), path)).href;
+    const engine = (await import(url('shared/incentives/index.ts'))) as { closePeriod: Close };
+    const bench = (await import(url('test/bench/incentives.ts'))) as { benchData: typeof benchData };
+    return { name, close: engine.closePeriod, data: bench.benchData(), ms: [] };
+  };
+  // This checkout's engine is the one imported above (importing this module again would wait on itself).
+  const sides: Side[] = [
+    { name: 'this', close: closePeriod, data: benchData(), ms: [] },
+    await load('other', other),
+  ];
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  const loads: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const side of r % 2 ? [...sides].reverse() : sides) {
+      global.gc?.();
+      const before = loadavg()[0] ?? 0;
+      const t0 = performance.now();
+      const result = side.close({
+        book: side.data.book,
+        periodKey: '2025-Q1',
+        deals: side.data.deals,
+        closed: [],
+      });
+      const ms = Math.round(performance.now() - t0);
+      side.ms.push(ms);
+      side.digest ??= statementsDigest(result.statements);
+      loads.push(before, loadavg()[0] ?? 0);
+      console.log(
+        JSON.stringify({ side: side.name, round: r + 1, closeMs: ms, load: Math.round(before * 100) / 100 }),
+      );
+    }
+  }
+  const [mine, theirs] = sides as [Side, Side];
+  console.log(
+    JSON.stringify({
+      medianCloseMs: { this: median(mine.ms), other: median(theirs.ms) },
+      ratio: Math.round((median(mine.ms) / median(theirs.ms)) * 100) / 100,
+      load: [Math.min(...loads), Math.max(...loads)].map((l) => Math.round(l * 100) / 100),
+      sameStatements: mine.digest === theirs.digest,
+    }),
+  );
+};
+
+if (process.argv[1] && import.meta.filename === resolve(process.argv[1])) {
+  const [other, rounds = '4'] = process.argv.slice(2);
+  if (other) await abClose(other, Number(rounds));
+  else console.log(JSON.stringify(await measureIncentives(), null, 2));
+}
