@@ -18,6 +18,11 @@ const base = () => ({
   record: canonicalRecordSchema,
   occurredAt: z.iso.datetime({ offset: true }),
   correlationId: z.string(),
+  /**
+   * True on the first event of its change (one change can announce several: deal.created and deal.won). A
+   * consumer that needs the record once per change, not once per event (goal progress), matches on it.
+   */
+  firstOfChange: z.optional(z.boolean()),
 });
 
 const change = () => z.object({ from: z.nullable(z.string()), to: z.nullable(z.string()) });

@@ -13,8 +13,11 @@ export type HttpMethod = 'GET' | 'POST';
 export type Trigger =
   /** An HTTP API route (API Gateway HTTP API, payload format 2.0). */
   | { kind: 'http'; method: HttpMethod; path: string }
-  /** An EventBridge rule on the tenant's bus, with EventBridge pattern semantics. */
-  | { kind: 'event'; pattern: Record<string, unknown> }
+  /**
+   * An EventBridge rule on the tenant's bus, with EventBridge pattern semantics. `narrowTo: 'workflowEvents'`
+   * keeps only the detail-types the tenant's workflows can act on (infra/event-rules.ts); none, no rule.
+   */
+  | { kind: 'event'; pattern: Record<string, unknown>; narrowTo?: 'workflowEvents' }
   /** A fixed schedule in the tenant's time zone; tenants may override or disable it by name. */
   | { kind: 'schedule'; name: string; defaultExpression: string; description: string }
   /** The target of one-time at() schedules that other functions create through the scheduler port. */
@@ -111,7 +114,8 @@ export const functions: readonly FunctionSpec[] = [
     description:
       "Runs the tenant's workflows on each domain event: stops sequences, performs due steps, schedules later ones",
     triggers: [
-      { kind: 'event', pattern: anyDomainEvent.pattern() },
+      // Only the domain events the tenant's workflows and sequences can act on: a field edit costs nothing here.
+      { kind: 'event', pattern: anyDomainEvent.pattern(), narrowTo: 'workflowEvents' },
       { kind: 'event', pattern: contactSuppressed.pattern() },
     ],
     access: ['table', 'mail', 'scheduler', 'secrets'],
@@ -216,8 +220,9 @@ export const functions: readonly FunctionSpec[] = [
     id: 'goal-progress',
     entry: 'functions/events/goal-progress.ts',
     description:
-      "Keeps each goal's totals per period and owner up to date from each domain event, once per record version",
-    triggers: [{ kind: 'event', pattern: anyDomainEvent.pattern() }],
+      "Keeps each goal's totals per period and owner up to date from each record change, once per record version",
+    // One event per change is enough: every event of a change carries the same record version.
+    triggers: [{ kind: 'event', pattern: anyDomainEvent.pattern({ firstOfChange: [true] }) }],
     // Reads the record's contribution and the CRM users (the org); puts the contribution, updates totals (ADD).
     access: ['table'],
     documents: ['goals', 'incentives'],

@@ -17,6 +17,7 @@ import { pascal } from './constructs/names';
 import { Observability } from './constructs/observability';
 import { Schedules } from './constructs/schedules';
 import { Secrets } from './constructs/secrets';
+import { eventRulesFor } from './event-rules';
 
 export interface TenantStackProps extends StackProps {
   tenant: TenantConfig;
@@ -52,9 +53,8 @@ export class TenantStack extends Stack {
     // Rule delivery DLQs belong to Events; failures of the function itself land in the function's own DLQ.
     this.events = new Events(this, 'Events', { tenantId: tenant.id });
     for (const f of this.functions)
-      f.spec.triggers.forEach((t, i) => {
-        if (t.kind === 'event') this.events.route(`${pascal(f.spec.id)}${i || ''}`, t.pattern, f.fn);
-      });
+      for (const rule of eventRulesFor(f.spec, tenant.id))
+        this.events.route(`${pascal(f.spec.id)}${rule.index || ''}`, rule.pattern, f.fn);
     // SES publishes bounces and complaints to the default bus only; this tenant's come over to its own bus.
     this.events.forwardFromDefaultBus('MailFeedback', this.mail.feedbackPattern);
     for (const queue of this.events.deadLetterQueues) acknowledgeDeadLetterQueue(queue);

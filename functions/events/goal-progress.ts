@@ -11,8 +11,8 @@ bindTenant(runtimeEnv().tenant.id);
 
 /**
  * Each domain event carries the record as stored at that version: its contributions to the goal totals replace the
- * previous version's, once (goals/incremental.ts). The several events of one change (deal.stage_changed and
- * deal.won) are one version: the first applies it, the others find it applied.
+ * previous version's, once (goals/incremental.ts). The rule takes only the first event of each change (the others
+ * carry the same version); a redelivery or a late older version finds it applied and writes nothing.
  */
 export const handler = eventGroupHandler(anyDomainEvent, async ({ type, detail }) => {
   const rt = await goalProgressRuntime(clock().now().getTime());

@@ -22,6 +22,7 @@ import { localDocumentEnv } from '../../shared/runtime/documents';
 import { ENV, type EnvName, environmentFor } from '../../shared/runtime/env-names';
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { packagedDocument } from '../documents';
+import { eventRulesFor } from '../event-rules';
 import { loadTenant } from '../tenants';
 import { LocalEventBus } from './aws/event-bus';
 import { startAwsStandIns } from './aws/router';
@@ -234,9 +235,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const manifest = functionsFor(tenant);
   const routes = [];
   for (const fn of manifest) {
+    for (const rule of eventRulesFor(fn, tenant.id))
+      bus.addRule({ name: `${fn.id}-rule`, pattern: rule.pattern, target: fn.id });
     for (const t of fn.triggers) {
       if (t.kind === 'http') routes.push({ method: t.method, path: t.path, fn });
-      if (t.kind === 'event') bus.addRule({ name: `${fn.id}-rule`, pattern: t.pattern, target: fn.id });
       if (t.kind === 'schedule') {
         const settings = tenant.schedules[t.name];
         if (settings?.enabled === false) continue;

@@ -96,7 +96,7 @@ export const upsertCanonical = async (
   const current = result.current;
   return {
     outcome: result.applied ? 'applied' : 'republished',
-    entries: result.events.map((e) => {
+    entries: result.events.map((e, i) => {
       const contract = domainEvents[e.name];
       return {
         source: contract.source,
@@ -111,6 +111,7 @@ export const upsertCanonical = async (
           occurredAt: current.record.modifiedAt,
           correlationId: ctx.correlationId,
           ...(e.change ? { change: e.change } : {}),
+          ...(i === 0 ? { firstOfChange: true } : {}),
         },
       };
     }),

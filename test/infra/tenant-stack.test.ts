@@ -9,10 +9,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { type Access, type FunctionSpec, functionsFor, type Trigger } from '../../functions/manifest';
 import { buildApp } from '../../infra/build-app';
+import { eventRulesFor } from '../../infra/event-rules';
 import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
 import { parseTenantConfig, tenantConfigSchema } from '../../shared/config/tenant';
 import { documentEnvVar, tenantDocumentPath } from '../../shared/runtime/documents';
 import { TABLE } from '../../shared/store/table-design';
+import { eventTypesActedOn } from '../../shared/workflows/acted-on';
+import { parseWorkflowConfig } from '../../shared/workflows/validate';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
@@ -129,17 +132,17 @@ describe('demo tenant stack', () => {
     expect(table?.Properties.TableName).toBeUndefined();
   });
 
-  it('routes each manifest event pattern, unchanged, from the tenant bus with retries and a DLQ', () => {
+  it('routes each event rule of the tenant from its bus with retries and a DLQ', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'quotaflow-demo' });
     // Rules on the default bus only forward AWS service events here (test/infra/mail-feedback.test.ts).
     const rules = resourcesOf(template, 'AWS::Events::Rule').filter(
       (r) => r.Properties.EventBusName !== 'default',
     );
-    const expected = triggersOf('event');
+    const expected = functions.flatMap((f) => eventRulesFor(f, demo.id).map((r) => ({ f, r })));
     expect(rules).toHaveLength(expected.length);
-    for (const { f, t } of expected) {
+    for (const { f, r: t } of expected) {
       const rule = rules.find((r) => JSON.stringify(r.Properties.EventPattern) === JSON.stringify(t.pattern));
-      if (!rule) throw new Error(`no rule with the manifest pattern of ${f.id}`);
+      if (!rule) throw new Error(`no rule with the pattern of ${f.id}`);
       const [target] = rule.Properties.Targets as Record<string, unknown>[];
       expect(target).toMatchObject({
         RetryPolicy: {
@@ -149,6 +152,13 @@ describe('demo tenant stack', () => {
         DeadLetterConfig: { Arn: expect.anything() },
       });
     }
+    // The runner takes only what the demo's workflows and sequence act on (no record.created, deal.created...).
+    const runner = functions.find((f) => f.id === 'workflow-runner') as FunctionSpec;
+    const workflows = JSON.parse(readFileSync(join(TENANTS_DIR, 'workflows', 'demo.json'), 'utf8'));
+    const acted = eventTypesActedOn(parseWorkflowConfig(workflows, 'demo workflows'));
+    expect(acted).not.toContain('record.updated');
+    expect(eventRulesFor(runner, demo.id)[0]?.pattern['detail-type']).toEqual(expect.arrayContaining(acted));
+    expect((eventRulesFor(runner, demo.id)[0]?.pattern['detail-type'] as string[]).length).toBe(acted.length);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
