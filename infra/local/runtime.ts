@@ -7,6 +7,9 @@
  *   EventBridge    the local bus (manifest patterns, retries, DLQ)
  *   Scheduler      the local scheduler (manifest schedules in the tenant's zone + one-time at() schedules)
  *   Secrets        the tenant's dev-only secret file served as Secrets Manager
+ *   SQS            the stack's dead-letter queues (failed deliveries of rules, schedules and async functions)
+ *   CloudWatch     the functions' metrics (their EMF lines) and the stack's DLQ and absence alarms
+ *   Lambda, CloudFormation   Invoke and ListStackResources, for the admin CLI's redrive and queue lookup
  */
 
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -23,25 +26,34 @@ import { ENV, type EnvName, environmentFor } from '../../shared/runtime/env-name
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { packagedDocument } from '../documents';
 import { loadTenant } from '../tenants';
+import { LocalCloudWatch } from './aws/cloudwatch';
 import { LocalEventBus } from './aws/event-bus';
 import { startAwsStandIns } from './aws/router';
 import { type FiredSummary, LocalScheduler } from './aws/scheduler';
 import { LocalSecretsManager } from './aws/secrets-manager';
+import { LocalSqs } from './aws/sqs';
 import { LocalChat } from './chat';
 import { LocalClock } from './clock';
 import { type LogFormat, requestLine } from './console-log';
 import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
-import { AsyncPool, DeadLetterQueue, InFlight, RETRY_LATER_AFTER_MS } from './delivery';
+import { type DeadLetters, moveLegacyDeadLetters, sqsDeadLetters } from './dead-letters';
+import { AsyncPool, InFlight, RETRY_LATER_AFTER_MS } from './delivery';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
+import { tapMetrics } from './metrics-tap';
 import { lockDataFolder } from './persistence/lock';
 import { writeFileAtomic } from './persistence/state-file';
+import { type LocalStack, localFunctionName, localStack } from './stack';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 /** In the data folder while the runtime runs: {tenant, url, pid, endpoints}. */
 export const RUNTIME_STATE_FILE = 'runtime.json';
+
+/** The ARN prefix of the local functions: their names are the stack's (infra/local/stack.ts). */
+const functionArnPrefix = (tenantId: string) =>
+  `arn:aws:lambda:us-east-1:000000000000:function:${localFunctionName(tenantId, '')}`;
 
 export interface LocalRuntimeOptions {
   tenantFile: string;
@@ -72,7 +84,10 @@ export interface LocalRuntimeServices {
   chat: LocalChat;
   scheduler: LocalScheduler;
   functions: LocalFunctions;
-  dlq: DeadLetterQueue;
+  dlq: DeadLetters;
+  sqs: LocalSqs;
+  cloudWatch: LocalCloudWatch;
+  stack: LocalStack;
   /** False until every function is loaded: the gateway answers 503 until then. */
   ready: boolean;
   advanceClock(to: Date): Promise<FiredSummary[]>;
@@ -144,11 +159,21 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
 
   useClock(clock);
   const inFlight = new InFlight();
-  const dlq = new DeadLetterQueue(dataDir ? join(dataDir, 'dlq.json') : undefined);
-  const functions = new LocalFunctions(
-    REPO_ROOT,
-    `arn:aws:lambda:us-east-1:000000000000:function:quotaflow-${tenant.id}-`,
+  // The stack's dead-letter queues and alarms (infra/local/stack.ts), on the SQS and CloudWatch stand-ins.
+  const stack = localStack(tenant);
+  const sqs = new LocalSqs({ now: () => clock.now(), ...inData('sqs.jsonl') });
+  for (const r of stack.resources) if (r.type === 'AWS::SQS::Queue') sqs.createQueue(r.physicalId);
+  const cloudWatch = new LocalCloudWatch({ now: () => clock.now(), ...inData('metrics.jsonl') });
+  for (const a of stack.alarms) cloudWatch.addAlarm(a);
+  cloudWatch.addMetricSource('AWS/SQS', (metric, d) =>
+    metric === 'ApproximateNumberOfMessagesVisible' && d.QueueName
+      ? sqs.depth(d.QueueName).visible
+      : undefined,
   );
+  const untapMetrics = tapMetrics((line) => cloudWatch.ingestEmf(line), { print: opts.metrics !== false });
+  const functions = new LocalFunctions(REPO_ROOT, functionArnPrefix(tenant.id));
+  const dlq = sqsDeadLetters(sqs, stack, (id) => functions.arnOf(id));
+  if (dataDir) moveLegacyDeadLetters(join(dataDir, 'dlq.json'), dlq);
   const busName = `quotaflow-${tenant.id}`;
   const bus = new LocalEventBus(busName, {
     invoke: (target, event) => functions.invoke(target, event),
@@ -195,7 +220,19 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const secrets = new LocalSecretsManager();
   const secretId = `quotaflow/${tenant.id}/app`;
   secrets.put(secretId, secretValue);
-  const standIns = await startAwsStandIns({ bus, scheduler, secrets });
+  const standIns = await startAwsStandIns({
+    bus,
+    scheduler,
+    secrets,
+    admin: {
+      sqs,
+      cloudWatch,
+      stack,
+      invoke: (id, event) => functions.invoke(id, event),
+      startedAt: clock.now(),
+    },
+  });
+  sqs.listen(standIns.endpoint);
 
   // What every function shares, as in one AWS account and region: the SDK reads the endpoints of the stand-ins.
   Object.assign(process.env, {
@@ -209,7 +246,8 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
     POWERTOOLS_SERVICE_NAME: 'quotaflow',
     POWERTOOLS_LOG_LEVEL: logLevel,
-    POWERTOOLS_METRICS_DISABLED: opts.metrics === false ? 'true' : 'false',
+    // Always emitted: the metrics tap feeds them to the local CloudWatch (and keeps them off the console if asked).
+    POWERTOOLS_METRICS_DISABLED: 'false',
   });
   // What the tenant's resources are called here. Each function gets only the variables of its manifest access
   // rights and documents (env-names.ts), as the CDK stack gives them: a missing right fails here as on AWS.
@@ -258,6 +296,9 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     scheduler,
     functions,
     dlq,
+    sqs,
+    cloudWatch,
+    stack,
     ready: false,
     log,
     logRequest: (method, path, status, ms) => {
@@ -279,7 +320,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       invocations: functions.invocations,
       emails: mail.count(),
       chatMessages: services.chat.list().length,
-      deadLetters: dlq.list().length,
+      deadLetters: sqs.all().length,
       dataDir: dataDir ?? 'in memory',
       // For tools run beside the runtime (e.g. `quotaflow import`), which reach the stand-ins through the same
       // AWS_ENDPOINT_URL_<SERVICE> settings the functions use.
@@ -289,6 +330,11 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
         AWS_ENDPOINT_URL_EVENTBRIDGE: standIns.endpoint,
         AWS_ENDPOINT_URL_SCHEDULER: standIns.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
+        AWS_ENDPOINT_URL_SQS: standIns.endpoint,
+        AWS_ENDPOINT_URL_CLOUDWATCH: standIns.endpoint,
+        AWS_ENDPOINT_URL_LAMBDA: standIns.endpoint,
+        AWS_ENDPOINT_URL_CLOUDFORMATION: standIns.endpoint,
+        STACK_NAME: stack.name,
         TABLE_NAME: tableName,
         EVENT_BUS_NAME: busName,
       },
@@ -348,6 +394,9 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       await dynamo.stop();
       await crm?.stop();
       bus.close();
+      sqs.close();
+      cloudWatch.close();
+      untapMetrics();
       services.chat.close();
       clock.save();
       unlock();
