@@ -12,6 +12,7 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ListSchedulesCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -93,14 +94,22 @@ export const stackQueues = async (cfn: CloudFormationClient, stackName: string):
     .sort((a, b) => a.name.localeCompare(b.name));
 };
 
-/** Messages waiting in each queue (ApproximateNumberOfMessages: visible ones, what a redrive would take). */
+/** Messages waiting in each queue: visible ones and those a reader (a `dlq list` a moment ago) holds hidden. */
 export const queueDepths = (sqs: SQSClient, queues: readonly StackQueue[]) =>
   Promise.all(
     queues.map(async (q) => {
       const r = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: q.url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
       );
-      return { name: q.name, depth: Number(r.Attributes?.ApproximateNumberOfMessages ?? 0) };
+      const a = r.Attributes ?? {};
+      return {
+        name: q.name,
+        depth:
+          Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
     }),
   );
 
@@ -161,12 +170,13 @@ const parsed = (body: string | undefined): unknown => {
 
 /**
  * The dead letters of one queue, read without taking them: each received message stays invisible for
- * `visibilitySeconds` (so one pass sees each once) and then returns to the queue untouched.
+ * `visibilitySeconds` (so one pass sees each once) and then returns to the queue untouched; with `release`, made
+ * visible again at once after the pass (a listing must not hide them from the alarm and from `status`).
  */
 export const peekDeadLetters = async (
   sqs: SQSClient,
   queue: StackQueue,
-  opts: { max?: number; visibilitySeconds?: number } = {},
+  opts: { max?: number; visibilitySeconds?: number; release?: boolean } = {},
 ): Promise<AwsDeadLetter[]> => {
   const max = opts.max ?? 100;
   const seen = new Map<string, AwsDeadLetter>();
@@ -203,7 +213,18 @@ export const peekDeadLetters = async (
     }
     if (messages.length === 0 || fresh === 0 || seen.size >= max) break;
   }
-  return [...seen.values()];
+  const letters = [...seen.values()];
+  if (opts.release)
+    for (let i = 0; i < letters.length; i += 10)
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queue.url,
+          Entries: letters
+            .slice(i, i + 10)
+            .map((l, n) => ({ Id: String(i + n), ReceiptHandle: l.receiptHandle, VisibilityTimeout: 0 })),
+        }),
+      );
+  return letters;
 };
 
 export interface RedrivePorts {

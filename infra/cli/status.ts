@@ -20,7 +20,7 @@ import { watchPlan } from '../../shared/watchdog/plan';
 import { calendarCoverages, calendarWarnings, tenantBusinessCalendar } from '../tenants';
 import { pendingOneTimeSchedules } from './aws-operations';
 import { tenantForCli, UsageError } from './common';
-import { type Alarm, awsClients, awsSources, localSources, type StatusSources } from './status-sources';
+import { type Alarm, awsClients, type StatusSources, stackSources } from './status-sources';
 import { pad } from './table';
 import {
   resolveTenantTarget,
@@ -148,7 +148,7 @@ export const collectStatus = async (
   ]);
   // npm start's SES stand-in has no account to tell of.
   const mail = target.where === 'aws' ? await sesAccount(c.sesv2) : null;
-  const alarms = await sources.alarms({ report, now, dlq });
+  const alarms = await sources.alarms();
   const oneTimeSchedules = target.scheduleGroupName
     ? await pendingOneTimeSchedules(
         c.scheduler,
@@ -213,10 +213,7 @@ export const tenantStatus = async (tenant: TenantConfig, opts: TargetOptions): P
     throw new UsageError(
       'status needs a running npm start (runtime.json or --url) or the deployed stack, not stand-ins named by hand',
     );
-  const sources =
-    target.where === 'local'
-      ? localSources(tenant, target)
-      : awsSources(target, awsClients(target.dynamodb.region));
+  const sources = stackSources(target, awsClients(target));
   const clients: StatusClients = {
     doc: DynamoDBDocumentClient.from(new DynamoDBClient(target.dynamodb)),
     secrets: new SecretsManagerClient(target.secretsManager),

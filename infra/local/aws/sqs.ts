@@ -2,7 +2,8 @@
  * The local SQS: the tenant's dead-letter queues, over the AWS JSON 1.0 protocol that @aws-sdk/client-sqs speaks
  * (X-Amz-Target `AmazonSQS.<Operation>`), so `quotaflow status` and `quotaflow dlq` use the same SDK calls here as
  * against a deployed stack. It serves exactly what the product and the CLI call: GetQueueUrl, ListQueues,
- * SendMessage, ReceiveMessage (with visibility timeouts), DeleteMessage, DeleteMessageBatch, GetQueueAttributes;
+ * SendMessage, ReceiveMessage (with visibility timeouts), ChangeMessageVisibilityBatch, DeleteMessage,
+ * DeleteMessageBatch, GetQueueAttributes;
  * anything else is an UnsupportedOperation error naming it. The queues are created by the runtime (named as the
  * stack names them), not over the API.
  *
@@ -198,6 +199,32 @@ export class LocalSqs {
         }
         return { Successful, Failed };
       }
+      case 'ChangeMessageVisibilityBatch': {
+        const queue = this.nameOf(body);
+        const entries = body.Entries;
+        if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10)
+          throw new AwsError('EmptyBatchRequest', 400, 'Entries must hold 1 to 10 entries');
+        const Successful: { Id: string }[] = [];
+        const Failed: { Id: string; Code: string; Message: string; SenderFault: boolean }[] = [];
+        for (const e of entries as { Id?: unknown; ReceiptHandle?: unknown; VisibilityTimeout?: unknown }[]) {
+          const id = String(e.Id ?? '');
+          const receipt = String(e.ReceiptHandle ?? '');
+          const m = this.queues.get(queue)?.get(receipt.split('#')[0] ?? '');
+          const seconds = numberIn({ v: e.VisibilityTimeout }, 'v', 0, 43_200, 0);
+          if (!m || m.receipt !== receipt) {
+            Failed.push({
+              Id: id,
+              Code: 'ReceiptHandleIsInvalid',
+              Message: 'The receipt handle is not valid',
+              SenderFault: true,
+            });
+            continue;
+          }
+          m.invisibleUntil = Date.now() + seconds * 1000;
+          Successful.push({ Id: id });
+        }
+        return { Successful, Failed };
+      }
       case 'GetQueueAttributes': {
         const queue = this.nameOf(body);
         const { visible, inFlight } = this.depth(queue);
@@ -215,7 +242,7 @@ export class LocalSqs {
           'UnsupportedOperation',
           400,
           `${action} is not served by the local SQS (it serves GetQueueUrl, ListQueues, SendMessage, ReceiveMessage, ` +
-            'DeleteMessage, DeleteMessageBatch, GetQueueAttributes)',
+            'ChangeMessageVisibilityBatch, DeleteMessage, DeleteMessageBatch, GetQueueAttributes)',
         );
     }
   }
