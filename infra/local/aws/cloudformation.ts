@@ -4,7 +4,7 @@
  * tenant's dead-letter queues and functions, here as on AWS. Nothing else of CloudFormation is served; written by
  * hand because it is one read-only operation over a list the runtime already has.
  */
-import type { LocalStack } from '../stack';
+import type { LocalStack, LocalStackResource } from '../stack';
 import { AwsError } from './protocol';
 
 const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
@@ -16,7 +16,13 @@ export const queryError = (err: AwsError): string =>
   `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${xml(err.type)}</Code>` +
   `<Message>${xml(err.message)}</Message></Error><RequestId>local</RequestId></ErrorResponse>`;
 
-export const listStackResources = (stack: LocalStack, form: URLSearchParams, createdAt: Date): string => {
+/** `physicalId` maps a resource to its physical id as CloudFormation gives it (a queue's is its URL). */
+export const listStackResources = (
+  stack: LocalStack,
+  form: URLSearchParams,
+  createdAt: Date,
+  physicalId: (r: LocalStackResource) => string,
+): string => {
   const action = form.get('Action');
   if (action !== 'ListStackResources')
     throw new AwsError('UnsupportedOperation', 400, `${action} is not served by the local CloudFormation`);
@@ -26,7 +32,7 @@ export const listStackResources = (stack: LocalStack, form: URLSearchParams, cre
     .map(
       (r) =>
         `<member><LogicalResourceId>${xml(r.logicalId)}</LogicalResourceId>` +
-        `<PhysicalResourceId>${xml(r.physicalId)}</PhysicalResourceId><ResourceType>${r.type}</ResourceType>` +
+        `<PhysicalResourceId>${xml(physicalId(r))}</PhysicalResourceId><ResourceType>${r.type}</ResourceType>` +
         `<LastUpdatedTimestamp>${createdAt.toISOString()}</LastUpdatedTimestamp>` +
         '<ResourceStatus>CREATE_COMPLETE</ResourceStatus></member>',
     )

@@ -54,7 +54,9 @@ export const startAwsStandIns = async (services: {
         return;
       }
       if (admin && query && typeof target !== 'string') {
-        const text = listStackResources(admin.stack, new URLSearchParams(raw), admin.startedAt);
+        const text = listStackResources(admin.stack, new URLSearchParams(raw), admin.startedAt, (r) =>
+          r.type === 'AWS::SQS::Queue' ? admin.sqs.queueUrl(r.physicalId) : r.physicalId,
+        );
         res.writeHead(200, { 'content-type': 'text/xml' });
         res.end(text);
         return;
