@@ -214,17 +214,25 @@ export const peekDeadLetters = async (
     if (messages.length === 0 || fresh === 0 || seen.size >= max) break;
   }
   const letters = [...seen.values()];
-  if (opts.release)
-    for (let i = 0; i < letters.length; i += 10)
-      await sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queue.url,
-          Entries: letters
-            .slice(i, i + 10)
-            .map((l, n) => ({ Id: String(i + n), ReceiptHandle: l.receiptHandle, VisibilityTimeout: 0 })),
-        }),
-      );
+  if (opts.release) await releaseDeadLetters(sqs, queue, letters);
   return letters;
+};
+
+/** Makes dead letters a peek hid visible again at once (a redrive's failures, a listing). */
+export const releaseDeadLetters = async (
+  sqs: SQSClient,
+  queue: StackQueue,
+  letters: readonly AwsDeadLetter[],
+): Promise<void> => {
+  for (let i = 0; i < letters.length; i += 10)
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queue.url,
+        Entries: letters
+          .slice(i, i + 10)
+          .map((l, n) => ({ Id: String(i + n), ReceiptHandle: l.receiptHandle, VisibilityTimeout: 0 })),
+      }),
+    );
 };
 
 export interface RedrivePorts {
@@ -236,7 +244,7 @@ export interface RedrivePorts {
 
 /**
  * Puts one dead letter back where it failed and deletes it from the DLQ only once that worked; what fails again
- * stays (visible again after the receive's visibility timeout). Invocations are synchronous so the outcome is known.
+ * stays (the caller makes it visible again: releaseDeadLetters). Invocations are synchronous so the outcome is known.
  */
 export const redriveOne = async (
   ports: RedrivePorts,

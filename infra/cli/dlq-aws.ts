@@ -13,6 +13,7 @@ import {
   type AwsDeadLetter,
   peekDeadLetters,
   redriveOne,
+  releaseDeadLetters,
   type StackQueue,
   stackQueues,
 } from './aws-operations';
@@ -78,8 +79,10 @@ export const awsDlq = (target: TenantTarget | undefined, clients?: DlqClients) =
     redrive: async (queue: string | undefined, ids: readonly string[]): Promise<AwsRedriveResult> => {
       const result: AwsRedriveResult = { redriven: [], failed: [], remaining: 0 };
       for (const q of await queuesOf(queue)) {
+        const kept: AwsDeadLetter[] = [];
         for (const letter of await peekDeadLetters(c.sqs, q)) {
           if (ids.length && !ids.includes(letter.id)) {
+            kept.push(letter);
             result.remaining++;
             continue;
           }
@@ -91,10 +94,13 @@ export const awsDlq = (target: TenantTarget | undefined, clients?: DlqClients) =
           ).catch((err: unknown) => ({ ok: false as const, error: (err as Error).message }));
           if (outcome.ok) result.redriven.push(entry);
           else {
+            kept.push(letter);
             result.failed.push({ ...entry, error: outcome.error });
             result.remaining++;
           }
         }
+        // What stays is visible again at once, for the next list or redrive and for the DLQ's alarm.
+        await releaseDeadLetters(c.sqs, q, kept);
       }
       return result;
     },

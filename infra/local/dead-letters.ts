@@ -7,7 +7,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import type { LocalSqs } from './aws/sqs';
 import type { DeadLetter } from './delivery';
-import { readJsonState } from './persistence/state-file';
+import { readJsonState, writeJsonAtomic } from './persistence/state-file';
 import type { LocalStack } from './stack';
 
 export interface DeadLetters {
@@ -58,13 +58,21 @@ const isLegacy = (v: unknown): v is DeadLetter[] =>
   Array.isArray(v) && v.every((d) => typeof d === 'object' && d !== null && typeof d.target === 'string');
 
 /**
- * Dead letters an earlier version of the runtime kept in dlq.json: moved into their queues once, and the file
- * renamed to dlq.json.moved, so none is lost in the upgrade.
+ * Dead letters an earlier version of the runtime kept in dlq.json: moved into their queues once (the file is then
+ * renamed dlq.json.moved). One whose queue the stack no longer has stays in dlq.json, and the start says so.
  */
-export const moveLegacyDeadLetters = (file: string, into: DeadLetters): number => {
-  if (!existsSync(file)) return 0;
+export const moveLegacyDeadLetters = (file: string, into: DeadLetters): { moved: number; left: number } => {
+  if (!existsSync(file)) return { moved: 0, left: 0 };
   const letters = readJsonState(file, 'the dead letters of an earlier runtime version', isLegacy) ?? [];
-  for (const d of letters) into.push(d);
-  renameSync(file, `${file}.moved`);
-  return letters.length;
+  const left = letters.filter((d) => {
+    try {
+      into.push(d);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (left.length) writeJsonAtomic(file, left);
+  else renameSync(file, `${file}.moved`);
+  return { moved: letters.length - left.length, left: left.length };
 };

@@ -173,7 +173,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const untapMetrics = tapMetrics((line) => cloudWatch.ingestEmf(line), { print: opts.metrics !== false });
   const functions = new LocalFunctions(REPO_ROOT, functionArnPrefix(tenant.id));
   const dlq = sqsDeadLetters(sqs, stack, (id) => functions.arnOf(id));
-  if (dataDir) moveLegacyDeadLetters(join(dataDir, 'dlq.json'), dlq);
+  const legacy = dataDir ? moveLegacyDeadLetters(join(dataDir, 'dlq.json'), dlq) : undefined;
+  if (legacy?.moved) log('dead letters moved from dlq.json into their SQS queues', { count: legacy.moved });
+  if (legacy?.left)
+    log('dead letters left in dlq.json: the stack has no queue for their target', { count: legacy.left });
   const busName = `quotaflow-${tenant.id}`;
   const bus = new LocalEventBus(busName, {
     invoke: (target, event) => functions.invoke(target, event),

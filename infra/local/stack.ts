@@ -103,8 +103,11 @@ export const localStack = (tenant: TenantConfig): LocalStack => {
     name,
     resources,
     alarms,
-    deadLetterQueue: (origin, target) =>
-      physical(origin.startsWith('rule:') ? ruleQueue(target) : ownQueue(target)),
+    deadLetterQueue: (origin, target) => {
+      const fn = manifest.find((f) => f.id === target);
+      const byRule = origin.startsWith('rule:') && fn?.triggers.some((t) => t.kind === 'event');
+      return physical(byRule ? ruleQueue(target) : ownQueue(target));
+    },
     functionId: (nameOrArn) => {
       const fnName = nameOrArn.split(':function:').pop()?.split(':')[0] ?? '';
       const id = fnName.startsWith(functionPrefix) ? fnName.slice(functionPrefix.length) : undefined;
