@@ -5,12 +5,12 @@
  * survives a `kill -9` of the runtime; after the restart (the CRM answering again) `dlq redrive` invokes sync-crm
  * with it again, which succeeds, and the dead letter, the DLQ's depth and its alarm are gone.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { runtimeDriver } from '../support/runtime-driver';
+import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qf-dlq-redrive-'));
 const TENANT = 'demo-zoho';
@@ -21,29 +21,24 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const quotaflow = (...args: string[]) =>
-  spawnSync('npx', ['tsx', 'infra/cli/main.ts', ...args, '--tenant', TENANT, '--data-dir', dataDir], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
-
-const call = async <T>(path: string, body?: unknown): Promise<T> => {
+// Reads go through the driver, which tries again when the runtime closed a kept-alive connection while the CLI
+// (spawnSync) blocked this process.
+const driver = runtimeDriver({
+  url: () => rt?.url ?? '',
+  dataDir,
+  tenant: TENANT,
+  secret: '',
+  idPrefix: 'msg_dlq',
+});
+const quotaflow = driver.quotaflow;
+const post = async <T>(path: string, body: unknown): Promise<T> => {
   const res = await fetch(`${rt?.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
   });
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
-};
-
-const settle = async () => {
-  for (let i = 0; i < 400; i++) {
-    if ((await call<{ inFlight: number }>('/_local/status')).inFlight === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the runtime did not settle');
 };
 
 interface Status {
@@ -59,11 +54,13 @@ describe('a delivery forced into a DLQ', () => {
 
   it('shows in status and dlq list', async () => {
     rt = await startRuntimeProcess(['--tenant', `tenants/${TENANT}.json`], { dataDir });
-    await call('/_local/crm/faults', { serverErrors: 100 });
-    const crm = await call<{ records: Record<string, { id: string; name: string }[]> }>('/_local/crm');
+    await post('/_local/crm/faults', { serverErrors: 100 });
+    const crm = await driver.getJson<{ records: Record<string, { id: string; name: string }[]> }>(
+      '/_local/crm',
+    );
     const deal = crm.records.Deals?.[0];
-    await call('/_local/crm/change', { target: 'Deals', id: deal?.id, values: { Stage: 'Closed Won' } });
-    await settle();
+    await post('/_local/crm/change', { target: 'Deals', id: deal?.id, values: { Stage: 'Closed Won' } });
+    await driver.settle();
 
     const letters = listed();
     expect(letters).toEqual([
@@ -96,7 +93,7 @@ describe('a delivery forced into a DLQ', () => {
     expect(redrive.status).toBe(0);
     expect(redrive.stdout).toContain(`redriven  ${letterId}  quotaflow-${TENANT}-sync-crm`);
     expect(redrive.stdout).toContain('1 redriven, 0 failed, 0 left in the DLQ');
-    await settle();
+    await driver.settle();
     expect(listed()).toEqual([]);
     const s = statusJson();
     expect(s.dlq.every((q) => q.depth === 0)).toBe(true);
