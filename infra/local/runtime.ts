@@ -26,26 +26,26 @@ import { ENV, type EnvName, environmentFor } from '../../shared/runtime/env-name
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { packagedDocument } from '../documents';
 import { loadTenant } from '../tenants';
-import { LocalCloudWatch } from './aws/cloudwatch';
+import { startAdminStandIns } from './admin-stand-ins';
+import type { LocalCloudWatch } from './aws/cloudwatch';
 import { LocalEventBus } from './aws/event-bus';
 import { startAwsStandIns } from './aws/router';
 import { type FiredSummary, LocalScheduler } from './aws/scheduler';
 import { LocalSecretsManager } from './aws/secrets-manager';
-import { LocalSqs } from './aws/sqs';
+import type { LocalSqs } from './aws/sqs';
 import { LocalChat } from './chat';
 import { LocalClock } from './clock';
 import { type LogFormat, requestLine } from './console-log';
 import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
-import { type DeadLetters, moveLegacyDeadLetters, sqsDeadLetters } from './dead-letters';
+import type { DeadLetters } from './dead-letters';
 import { AsyncPool, InFlight, RETRY_LATER_AFTER_MS } from './delivery';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
-import { tapMetrics } from './metrics-tap';
 import { lockDataFolder } from './persistence/lock';
 import { writeFileAtomic } from './persistence/state-file';
-import { type LocalStack, localFunctionName, localStack } from './stack';
+import { type LocalStack, localFunctionName } from './stack';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 /** In the data folder while the runtime runs: {tenant, url, pid, endpoints}. */
@@ -159,24 +159,16 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
 
   useClock(clock);
   const inFlight = new InFlight();
-  // The stack's dead-letter queues and alarms (infra/local/stack.ts), on the SQS and CloudWatch stand-ins.
-  const stack = localStack(tenant);
-  const sqs = new LocalSqs({ now: () => clock.now(), ...inData('sqs.jsonl') });
-  for (const r of stack.resources) if (r.type === 'AWS::SQS::Queue') sqs.createQueue(r.physicalId);
-  const cloudWatch = new LocalCloudWatch({ now: () => clock.now(), ...inData('metrics.jsonl') });
-  for (const a of stack.alarms) cloudWatch.addAlarm(a);
-  cloudWatch.addMetricSource('AWS/SQS', (metric, d) =>
-    metric === 'ApproximateNumberOfMessagesVisible' && d.QueueName
-      ? sqs.depth(d.QueueName).visible
-      : undefined,
-  );
-  const untapMetrics = tapMetrics((line) => cloudWatch.ingestEmf(line), { print: opts.metrics !== false });
   const functions = new LocalFunctions(REPO_ROOT, functionArnPrefix(tenant.id));
-  const dlq = sqsDeadLetters(sqs, stack, (id) => functions.arnOf(id));
-  const legacy = dataDir ? moveLegacyDeadLetters(join(dataDir, 'dlq.json'), dlq) : undefined;
-  if (legacy?.moved) log('dead letters moved from dlq.json into their SQS queues', { count: legacy.moved });
-  if (legacy?.left)
-    log('dead letters left in dlq.json: the stack has no queue for their target', { count: legacy.left });
+  const admin = startAdminStandIns({
+    tenant,
+    now: () => clock.now(),
+    ...(dataDir ? { dataDir } : {}),
+    printMetrics: opts.metrics !== false,
+    functionArn: (id) => functions.arnOf(id),
+    log,
+  });
+  const { stack, sqs, cloudWatch, dlq } = admin;
   const busName = `quotaflow-${tenant.id}`;
   const bus = new LocalEventBus(busName, {
     invoke: (target, event) => functions.invoke(target, event),
@@ -397,9 +389,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       await dynamo.stop();
       await crm?.stop();
       bus.close();
-      sqs.close();
-      cloudWatch.close();
-      untapMetrics();
+      admin.close();
       services.chat.close();
       clock.save();
       unlock();

@@ -32,28 +32,27 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackQueues } from '../../infra/cli/aws-operations';
-import { LocalCloudWatch } from '../../infra/local/aws/cloudwatch';
+import { startAdminStandIns } from '../../infra/local/admin-stand-ins';
 import type { LocalEventBus } from '../../infra/local/aws/event-bus';
 import { startAwsStandIns } from '../../infra/local/aws/router';
 import type { LocalScheduler } from '../../infra/local/aws/scheduler';
 import type { LocalSecretsManager } from '../../infra/local/aws/secrets-manager';
 import { LocalSqs } from '../../infra/local/aws/sqs';
-import { localStack } from '../../infra/local/stack';
 import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
 import { localClientConfig } from '../support/local-aws';
 
 const tenant = loadTenant(`${TENANTS_DIR}/demo.json`);
-const stack = localStack(tenant);
 const dir = mkdtempSync(join(tmpdir(), 'qf-admin-stand-ins-'));
 let now = new Date('2026-03-02T02:00:00.000Z');
 const clock = () => now;
-const sqs = new LocalSqs({ now: clock, file: join(dir, 'sqs.jsonl') });
-for (const r of stack.resources) if (r.type === 'AWS::SQS::Queue') sqs.createQueue(r.physicalId);
-const cloudWatch = new LocalCloudWatch({ now: clock });
-for (const a of stack.alarms) cloudWatch.addAlarm(a);
-cloudWatch.addMetricSource('AWS/SQS', (metric, d) =>
-  metric === 'ApproximateNumberOfMessagesVisible' && d.QueueName ? sqs.depth(d.QueueName).visible : undefined,
-);
+const { stack, sqs, cloudWatch, close } = startAdminStandIns({
+  tenant,
+  now: clock,
+  dataDir: dir,
+  printMetrics: false,
+  functionArn: (id) => `arn:aws:lambda:us-east-1:000000000000:function:quotaflow-${tenant.id}-${id}`,
+  log: () => undefined,
+});
 const invoked: { id: string; event: unknown }[] = [];
 
 let server: Server;
@@ -84,7 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  sqs.close();
+  close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -176,55 +176,17 @@ export class LocalSqs {
         await this.remove(queue, requireString(body, 'ReceiptHandle'));
         return {};
       }
-      case 'DeleteMessageBatch': {
-        const queue = this.nameOf(body);
-        const entries = body.Entries;
-        if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10)
-          throw new AwsError('EmptyBatchRequest', 400, 'Entries must hold 1 to 10 entries');
-        const Successful: { Id: string }[] = [];
-        const Failed: { Id: string; Code: string; Message: string; SenderFault: boolean }[] = [];
-        for (const e of entries as { Id?: unknown; ReceiptHandle?: unknown }[]) {
-          const id = String(e.Id ?? '');
-          try {
-            await this.remove(queue, String(e.ReceiptHandle ?? ''));
-            Successful.push({ Id: id });
-          } catch (err) {
-            Failed.push({
-              Id: id,
-              Code: (err as AwsError).type,
-              Message: (err as Error).message,
-              SenderFault: true,
-            });
-          }
-        }
-        return { Successful, Failed };
-      }
-      case 'ChangeMessageVisibilityBatch': {
-        const queue = this.nameOf(body);
-        const entries = body.Entries;
-        if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10)
-          throw new AwsError('EmptyBatchRequest', 400, 'Entries must hold 1 to 10 entries');
-        const Successful: { Id: string }[] = [];
-        const Failed: { Id: string; Code: string; Message: string; SenderFault: boolean }[] = [];
-        for (const e of entries as { Id?: unknown; ReceiptHandle?: unknown; VisibilityTimeout?: unknown }[]) {
-          const id = String(e.Id ?? '');
+      case 'DeleteMessageBatch':
+        return this.batch(body, (queue, e) => this.remove(queue, String(e.ReceiptHandle ?? '')));
+      case 'ChangeMessageVisibilityBatch':
+        return this.batch(body, async (queue, e) => {
           const receipt = String(e.ReceiptHandle ?? '');
           const m = this.queues.get(queue)?.get(receipt.split('#')[0] ?? '');
-          const seconds = numberIn({ v: e.VisibilityTimeout }, 'v', 0, 43_200, 0);
-          if (!m || m.receipt !== receipt) {
-            Failed.push({
-              Id: id,
-              Code: 'ReceiptHandleIsInvalid',
-              Message: 'The receipt handle is not valid',
-              SenderFault: true,
-            });
-            continue;
-          }
+          const seconds = numberIn(e, 'VisibilityTimeout', 0, 43_200, 0);
+          if (!m || m.receipt !== receipt)
+            throw new AwsError('ReceiptHandleIsInvalid', 400, `The receipt handle "${receipt}" is not valid`);
           m.invisibleUntil = Date.now() + seconds * 1000;
-          Successful.push({ Id: id });
-        }
-        return { Successful, Failed };
-      }
+        });
       case 'GetQueueAttributes': {
         const queue = this.nameOf(body);
         const { visible, inFlight } = this.depth(queue);
@@ -279,6 +241,34 @@ export class LocalSqs {
       });
     }
     return Messages.length ? { Messages } : {};
+  }
+
+  /** A batch action: each entry on its own, answered in Successful or Failed as SQS does. */
+  private async batch(
+    body: Record<string, unknown>,
+    each: (queue: string, entry: Record<string, unknown>) => Promise<void>,
+  ): Promise<unknown> {
+    const queue = this.nameOf(body);
+    const entries = body.Entries;
+    if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10)
+      throw new AwsError('EmptyBatchRequest', 400, 'Entries must hold 1 to 10 entries');
+    const Successful: { Id: string }[] = [];
+    const Failed: { Id: string; Code: string; Message: string; SenderFault: boolean }[] = [];
+    for (const e of entries as Record<string, unknown>[]) {
+      const id = String(e.Id ?? '');
+      try {
+        await each(queue, e);
+        Successful.push({ Id: id });
+      } catch (err) {
+        Failed.push({
+          Id: id,
+          Code: (err as AwsError).type,
+          Message: (err as Error).message,
+          SenderFault: true,
+        });
+      }
+    }
+    return { Successful, Failed };
   }
 
   private async remove(name: string, receipt: string): Promise<void> {
