@@ -1,10 +1,11 @@
 /**
- * What `status` and `dlq` ask a deployed stack, one SDK call each (clients built by the caller, so tests hand in
- * clients whose sends a mock library answers): the stack's dead-letter queues and what each one's messages failed
- * on (CloudFormation ListStackResources), their depth (SQS), alarms in ALARM (CloudWatch DescribeAlarms), pending
- * one-time schedules (Scheduler ListSchedules, which `npm start`'s stand-in answers too), reading dead letters
- * without taking them (SQS ReceiveMessage), and a redrive that puts one back where it failed and deletes it once
- * that worked (Lambda Invoke, or EventBridge PutEvents for the default-bus forward).
+ * What `status` and `dlq` ask a tenant's stack, one SDK call each, against AWS or `npm start`'s stand-ins alike
+ * (clients built by the caller, so tests hand in clients whose sends a mock library answers): the stack's
+ * dead-letter queues and what each one's messages failed on (CloudFormation ListStackResources), their depth (SQS),
+ * alarms in ALARM (CloudWatch DescribeAlarms), pending one-time schedules (Scheduler ListSchedules), reading dead
+ * letters without taking them (SQS ReceiveMessage, then ChangeMessageVisibilityBatch to show them again), and a
+ * redrive that puts one back where it failed and deletes it once that worked (Lambda Invoke, or EventBridge
+ * PutEvents for the default-bus forward).
  */
 import { type CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';

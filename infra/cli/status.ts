@@ -1,9 +1,10 @@
 /**
  * `quotaflow status --tenant <id> [--json]`: is the tenant healthy, against its running `npm start` or its deployed
- * stack, through the same SDK calls where both answer them (status-sources.ts has the rest). Last delivery per
- * provider and its age, each DLQ's depth, alarms in ALARM, pending effects, each fixed schedule's next fire and last
- * run, pending one-time schedules, holiday-calendar coverage, missing secrets, and what should have happened and did
- * not (the watchdog's checks, made afresh, and its last stored report). Exit 1 when unhealthy.
+ * stack, through the same SDK calls (status-sources.ts reads the stack's queues and alarms; only SES's account is
+ * read on AWS alone). Last delivery per provider and its age, each DLQ's depth, alarms in ALARM, pending effects,
+ * each fixed schedule's next fire and last run, pending one-time schedules, holiday-calendar coverage, missing
+ * secrets, and what should have happened and did not (the watchdog's checks, made afresh, and its last stored
+ * report). Exit 1 when unhealthy.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
