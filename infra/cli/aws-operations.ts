@@ -1,10 +1,11 @@
 /**
- * What `status` and `dlq` ask a deployed stack, one SDK call each (clients built by the caller, so tests hand in
- * clients whose sends a mock library answers): the stack's dead-letter queues and what each one's messages failed
- * on (CloudFormation ListStackResources), their depth (SQS), alarms in ALARM (CloudWatch DescribeAlarms), pending
- * one-time schedules (Scheduler ListSchedules, which `npm start`'s stand-in answers too), reading dead letters
- * without taking them (SQS ReceiveMessage), and a redrive that puts one back where it failed and deletes it once
- * that worked (Lambda Invoke, or EventBridge PutEvents for the default-bus forward).
+ * What `status` and `dlq` ask a tenant's stack, one SDK call each, against AWS or `npm start`'s stand-ins alike
+ * (clients built by the caller, so tests hand in clients whose sends a mock library answers): the stack's
+ * dead-letter queues and what each one's messages failed on (CloudFormation ListStackResources), their depth (SQS),
+ * alarms in ALARM (CloudWatch DescribeAlarms), pending one-time schedules (Scheduler ListSchedules), reading dead
+ * letters without taking them (SQS ReceiveMessage, then ChangeMessageVisibilityBatch to show them again), and a
+ * redrive that puts one back where it failed and deletes it once that worked (Lambda Invoke, or EventBridge
+ * PutEvents for the default-bus forward).
  */
 import { type CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
@@ -12,6 +13,7 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ListSchedulesCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -93,14 +95,22 @@ export const stackQueues = async (cfn: CloudFormationClient, stackName: string):
     .sort((a, b) => a.name.localeCompare(b.name));
 };
 
-/** Messages waiting in each queue (ApproximateNumberOfMessages: visible ones, what a redrive would take). */
+/** Messages waiting in each queue: visible ones and those a reader (a `dlq list` a moment ago) holds hidden. */
 export const queueDepths = (sqs: SQSClient, queues: readonly StackQueue[]) =>
   Promise.all(
     queues.map(async (q) => {
       const r = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: q.url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
       );
-      return { name: q.name, depth: Number(r.Attributes?.ApproximateNumberOfMessages ?? 0) };
+      const a = r.Attributes ?? {};
+      return {
+        name: q.name,
+        depth:
+          Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
     }),
   );
 
@@ -161,12 +171,13 @@ const parsed = (body: string | undefined): unknown => {
 
 /**
  * The dead letters of one queue, read without taking them: each received message stays invisible for
- * `visibilitySeconds` (so one pass sees each once) and then returns to the queue untouched.
+ * `visibilitySeconds` (so one pass sees each once) and then returns to the queue untouched; with `release`, made
+ * visible again at once after the pass (a listing must not hide them from the alarm and from `status`).
  */
 export const peekDeadLetters = async (
   sqs: SQSClient,
   queue: StackQueue,
-  opts: { max?: number; visibilitySeconds?: number } = {},
+  opts: { max?: number; visibilitySeconds?: number; release?: boolean } = {},
 ): Promise<AwsDeadLetter[]> => {
   const max = opts.max ?? 100;
   const seen = new Map<string, AwsDeadLetter>();
@@ -203,7 +214,26 @@ export const peekDeadLetters = async (
     }
     if (messages.length === 0 || fresh === 0 || seen.size >= max) break;
   }
-  return [...seen.values()];
+  const letters = [...seen.values()];
+  if (opts.release) await releaseDeadLetters(sqs, queue, letters);
+  return letters;
+};
+
+/** Makes dead letters a peek hid visible again at once (a redrive's failures, a listing). */
+export const releaseDeadLetters = async (
+  sqs: SQSClient,
+  queue: StackQueue,
+  letters: readonly AwsDeadLetter[],
+): Promise<void> => {
+  for (let i = 0; i < letters.length; i += 10)
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queue.url,
+        Entries: letters
+          .slice(i, i + 10)
+          .map((l, n) => ({ Id: String(i + n), ReceiptHandle: l.receiptHandle, VisibilityTimeout: 0 })),
+      }),
+    );
 };
 
 export interface RedrivePorts {
@@ -215,7 +245,7 @@ export interface RedrivePorts {
 
 /**
  * Puts one dead letter back where it failed and deletes it from the DLQ only once that worked; what fails again
- * stays (visible again after the receive's visibility timeout). Invocations are synchronous so the outcome is known.
+ * stays (the caller makes it visible again: releaseDeadLetters). Invocations are synchronous so the outcome is known.
  */
 export const redriveOne = async (
   ports: RedrivePorts,

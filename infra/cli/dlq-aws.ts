@@ -1,7 +1,9 @@
 /**
- * `quotaflow dlq` against a deployed stack: its SQS dead-letter queues (aws-operations.ts), read without taking
- * the messages, and a redrive that invokes each message's function again (or puts a forwarded event back on the
- * tenant's bus) and deletes from the DLQ only what succeeded. At most 100 messages per queue per run.
+ * `quotaflow dlq` on the tenant's SQS dead-letter queues (aws-operations.ts), found through the stack's resources,
+ * read without taking the messages, and a redrive that invokes each message's function again (or puts a forwarded
+ * event back on the tenant's bus) and deletes from the DLQ only what succeeded. The same calls against a deployed
+ * stack and against `npm start` (whose stand-ins answer them); only the clients' endpoints differ. At most 100
+ * messages per queue per run.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -11,6 +13,7 @@ import {
   type AwsDeadLetter,
   peekDeadLetters,
   redriveOne,
+  releaseDeadLetters,
   type StackQueue,
   stackQueues,
 } from './aws-operations';
@@ -24,12 +27,17 @@ export interface DlqClients {
   eventBridge: EventBridgeClient;
 }
 
-export const dlqClients = (region: string | undefined): DlqClients => ({
-  cloudFormation: new CloudFormationClient({ region }),
-  sqs: new SQSClient({ region }),
-  lambda: new LambdaClient({ region }),
-  eventBridge: new EventBridgeClient({ region }),
-});
+/** The clients that reach the target's stack: AWS in its region, or npm start's stand-ins. */
+export const dlqClients = (target: TenantTarget): DlqClients => {
+  const admin = target.admin;
+  if (!admin) throw new UsageError(`${target.label} does not serve the dead-letter queues`);
+  return {
+    cloudFormation: new CloudFormationClient(admin.cloudFormation),
+    sqs: new SQSClient(admin.sqs),
+    lambda: new LambdaClient(admin.lambda),
+    eventBridge: new EventBridgeClient(target.eventBridge),
+  };
+};
 
 export type ListedDeadLetter = Omit<AwsDeadLetter, 'receiptHandle'>;
 
@@ -47,9 +55,10 @@ const sourceName = (q: StackQueue) =>
       : '(unknown)';
 
 export const awsDlq = (target: TenantTarget | undefined, clients?: DlqClients) => {
-  if (!target?.stackName) throw new UsageError('no deployed stack found for this tenant');
+  if (!target?.stackName)
+    throw new UsageError('no deployed stack or running npm start found for this tenant');
   const stack = target.stackName;
-  const c = clients ?? dlqClients(target.dynamodb.region);
+  const c = clients ?? dlqClients(target);
   const queuesOf = async (name: string | undefined) => {
     const all = await stackQueues(c.cloudFormation, stack);
     const chosen = name ? all.filter((q) => q.name === name) : all;
@@ -63,14 +72,17 @@ export const awsDlq = (target: TenantTarget | undefined, clients?: DlqClients) =
     list: async (queue?: string): Promise<ListedDeadLetter[]> => {
       const out: ListedDeadLetter[] = [];
       for (const q of await queuesOf(queue))
-        for (const { receiptHandle: _, ...d } of await peekDeadLetters(c.sqs, q)) out.push(d);
+        for (const { receiptHandle: _, ...d } of await peekDeadLetters(c.sqs, q, { release: true }))
+          out.push(d);
       return out;
     },
     redrive: async (queue: string | undefined, ids: readonly string[]): Promise<AwsRedriveResult> => {
       const result: AwsRedriveResult = { redriven: [], failed: [], remaining: 0 };
       for (const q of await queuesOf(queue)) {
+        const kept: AwsDeadLetter[] = [];
         for (const letter of await peekDeadLetters(c.sqs, q)) {
           if (ids.length && !ids.includes(letter.id)) {
+            kept.push(letter);
             result.remaining++;
             continue;
           }
@@ -82,10 +94,13 @@ export const awsDlq = (target: TenantTarget | undefined, clients?: DlqClients) =
           ).catch((err: unknown) => ({ ok: false as const, error: (err as Error).message }));
           if (outcome.ok) result.redriven.push(entry);
           else {
+            kept.push(letter);
             result.failed.push({ ...entry, error: outcome.error });
             result.remaining++;
           }
         }
+        // What stays is visible again at once, for the next list or redrive and for the DLQ's alarm.
+        await releaseDeadLetters(c.sqs, q, kept);
       }
       return result;
     },

@@ -1,13 +1,12 @@
 /**
  * `quotaflow dlq list|show|redrive --tenant <id>`: the dead letters of a tenant (deliveries that failed every
- * retry), one in full, and a redrive that puts each back where it failed and takes out what succeeded. Against a
- * running `npm start` through its /_local/dlq; against the deployed stack through SQS (dlq-aws.ts).
+ * retry), one in full, and a redrive that puts each back where it failed and takes out what succeeded. One code
+ * path (dlq-aws.ts) for the deployed stack and for a running `npm start`, whose SQS, Lambda and CloudFormation
+ * stand-ins answer the same SDK calls.
  */
 import type { Command } from 'commander';
-import type { DeadLetter } from '../local/delivery';
 import { tenantForCli, UsageError } from './common';
 import { withAwsDlq } from './dlq-aws';
-import { localRequest } from './local-runtime';
 import {
   resolveTenantTarget,
   type TargetOptions,
@@ -21,28 +20,16 @@ interface DlqOptions extends TargetOptions {
   json?: boolean;
 }
 
-/** The running npm start (`local`), or else the deployed stack (`aws`). */
-const find = async (
-  opts: DlqOptions,
-): Promise<{ local?: { tenant: string; url: string }; aws?: TenantTarget }> => {
+/** The running npm start, or else the deployed stack. */
+const find = async (opts: DlqOptions): Promise<TenantTarget> => {
   const target = await resolveTenantTarget(tenantForCli(opts.tenant), opts);
-  if (target.where === 'aws') return { aws: target };
-  if (target.where !== 'local' || !target.apiUrl)
+  if (target.where === 'environment')
     throw new UsageError('dlq needs a running npm start (runtime.json or --url) or the deployed stack');
-  return { local: { tenant: opts.tenant, url: target.apiUrl } };
+  return target;
 };
-
-interface RedriveResult {
-  redriven: { id: string; origin: string; target: string }[];
-  failed: { id: string; origin: string; target: string; error: string }[];
-  remaining: number;
-}
 
 const print = (json: boolean | undefined, value: unknown, text: () => string[]) =>
   console.log(json ? JSON.stringify(value, null, 2) : text().join('\n'));
-
-/** The DLQ a dead letter is in: on AWS one per target function, so the target's name. */
-const inQueue = (queue: string | undefined) => (d: { target: string }) => !queue || d.target === queue;
 
 const run = async (action: () => Promise<void>) => {
   try {
@@ -62,7 +49,7 @@ export const registerDlq = (program: Command): void => {
   const common = (cmd: Command) => {
     cmd
       .requiredOption('--tenant <id>', 'tenant id')
-      .option('--queue <name>', 'only this DLQ (a target function)');
+      .option('--queue <name>', 'only this DLQ (a function id, or rule:<function id> for its rule)');
     return withTargetOptions(cmd.option('--json', 'print JSON'));
   };
 
@@ -72,24 +59,12 @@ export const registerDlq = (program: Command): void => {
     .addHelpText('after', '\nExample:\n  npm run quotaflow -- dlq list --tenant acme')
     .action((opts: DlqOptions) =>
       run(async () => {
-        const { local: rt, aws } = await find(opts);
-        if (!rt) {
-          const items = await withAwsDlq(aws, (d) => d.list(opts.queue));
-          return print(opts.json, items, () =>
-            items.length === 0
-              ? ['no dead letters']
-              : items.map(
-                  (d) => `${d.id}  ${d.queue}  ${d.receives}×  ${d.sentAt ?? '-'}  ${d.error.slice(0, 80)}`,
-                ),
-          );
-        }
-        const items = (await localRequest<DeadLetter[]>(rt, '/_local/dlq')).filter(inQueue(opts.queue));
+        const items = await withAwsDlq(await find(opts), (d) => d.list(opts.queue));
         print(opts.json, items, () =>
           items.length === 0
             ? ['no dead letters']
             : items.map(
-                (d) =>
-                  `${d.id}  ${d.target}  ${d.origin}  ${d.attempts}×  ${d.failedAt}  ${d.error.slice(0, 80)}`,
+                (d) => `${d.id}  ${d.queue}  ${d.receives}×  ${d.sentAt ?? '-'}  ${d.error.slice(0, 80)}`,
               ),
         );
       }),
@@ -99,12 +74,9 @@ export const registerDlq = (program: Command): void => {
     .addHelpText('after', '\nExample:\n  npm run quotaflow -- dlq show 0b6c5d1e-… --tenant acme')
     .action((id: string, opts: DlqOptions) =>
       run(async () => {
-        const { local: rt, aws } = await find(opts);
-        const found = rt
-          ? (await localRequest<DeadLetter[]>(rt, '/_local/dlq')).filter(
-              (d) => d.id === id && inQueue(opts.queue)(d),
-            )
-          : (await withAwsDlq(aws, (d) => d.list(opts.queue))).filter((d) => d.id === id);
+        const found = (await withAwsDlq(await find(opts), (d) => d.list(opts.queue))).filter(
+          (d) => d.id === id,
+        );
         if (found.length === 0) throw new UsageError(`no dead letter ${id}`);
         console.log(JSON.stringify(found.length === 1 ? found[0] : found, null, 2));
       }),
@@ -122,13 +94,7 @@ export const registerDlq = (program: Command): void => {
     )
     .action((ids: string[], opts: DlqOptions) =>
       run(async () => {
-        const { local: rt, aws } = await find(opts);
-        const result = rt
-          ? await localRequest<RedriveResult>(rt, '/_local/dlq/redrive', {
-              ...(ids.length ? { ids } : {}),
-              ...(opts.queue ? { target: opts.queue } : {}),
-            })
-          : await withAwsDlq(aws, (d) => d.redrive(opts.queue, ids));
+        const result = await withAwsDlq(await find(opts), (d) => d.redrive(opts.queue, ids));
         print(opts.json, result, () => [
           ...result.redriven.map((d) => `redriven  ${d.id}  ${d.target}`),
           ...result.failed.map((d) => `FAILED    ${d.id}  ${d.target}  ${d.error}`),

@@ -1,19 +1,15 @@
 /**
- * The parts of `quotaflow status` that differ between a deployed stack and `npm start`. Everything else (the table's
- * marks and the watchdog's report, pending effects, secrets, one-time schedules through Scheduler's ListSchedules)
- * is read with the same SDK calls from both (status.ts). On AWS: dead-letter queues and their depth from
- * CloudFormation and SQS, alarms from CloudWatch. Locally, where there is no SQS or CloudWatch: the runtime's DLQ
- * and its clock, and the same alarms judged from the watchdog's stored report (shared/watchdog/alarms.ts).
+ * The parts of `quotaflow status` read from the stack's queues and alarms, with the same SDK calls against a
+ * deployed stack and against `npm start` (whose CloudFormation, SQS and CloudWatch stand-ins answer them): each
+ * DLQ and its depth (CloudFormation ListStackResources, SQS GetQueueAttributes), the alarms in ALARM (CloudWatch
+ * DescribeAlarms). Only the instant status is judged at and the schedules' next fires differ: npm start's clock
+ * may have been moved, and its scheduler knows each next fire exactly.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { functionsFor } from '../../functions/manifest';
-import type { TenantConfig } from '../../shared/config/tenant';
-import type { WatchdogRecord } from '../../shared/store/watch';
-import { absenceAlarms, localAlarmStates } from '../../shared/watchdog/alarms';
-import type { DeadLetter } from '../local/delivery';
 import { alarmsInAlarm, queueDepths, stackQueues } from './aws-operations';
+import { UsageError } from './common';
 import { localRequest } from './local-runtime';
 import type { TenantTarget } from './tenant-target';
 
@@ -29,50 +25,11 @@ export interface StatusSources {
   /** Every DLQ of the tenant and how many dead letters wait in it. */
   deadLetters(): Promise<{ name: string; depth: number }[]>;
   /** The alarms in ALARM. */
-  alarms(ctx: {
-    report: WatchdogRecord | undefined;
-    now: Date;
-    dlq: { name: string; depth: number }[];
-  }): Promise<Alarm[]>;
+  alarms(): Promise<Alarm[]>;
   /** The next fire of each fixed schedule when the backend knows it exactly (npm start); else computed. */
   nextFires(): Promise<Record<string, string | null> | undefined>;
   destroy(): void;
 }
-
-/** The name of the local stand-in for the alarm the stack raises on a DLQ (infra/constructs/observability.ts). */
-export const deadLetterAlarmName = (queue: string) => `${queue} dead letters`;
-
-export const localSources = (tenant: TenantConfig, target: TenantTarget): StatusSources => {
-  const rt = { tenant: tenant.id, url: target.apiUrl ?? '' };
-  return {
-    now: async () => new Date((await localRequest<{ now: string }>(rt, '/_local/status')).now),
-    deadLetters: async () => {
-      const letters = await localRequest<DeadLetter[]>(rt, '/_local/dlq');
-      // One DLQ per function invoked asynchronously, as on AWS.
-      const names = functionsFor(tenant)
-        .filter((f) => f.triggers.some((t) => t.kind !== 'http' && t.kind !== 'alarmTopic'))
-        .map((f) => f.id);
-      for (const d of letters) if (!names.includes(d.target)) names.push(d.target);
-      return names.sort().map((name) => ({ name, depth: letters.filter((d) => d.target === name).length }));
-    },
-    alarms: async ({ report, now, dlq }) => [
-      ...dlq
-        .filter((q) => q.depth > 0)
-        .map((q) => ({ name: deadLetterAlarmName(q.name), state: 'ALARM' as const })),
-      ...localAlarmStates(absenceAlarms(tenant), report, now)
-        .filter((a) => a.state === 'ALARM')
-        .map((a) => ({ name: a.name, state: 'ALARM' as const })),
-    ],
-    nextFires: async () => {
-      const s = await localRequest<{ fixed: { name: string; next: string | null }[] }>(
-        rt,
-        '/_local/schedules',
-      );
-      return Object.fromEntries(s.fixed.map((f) => [f.name, f.next]));
-    },
-    destroy: () => undefined,
-  };
-};
 
 export interface AwsClients {
   cloudFormation: CloudFormationClient;
@@ -80,23 +37,38 @@ export interface AwsClients {
   cloudWatch: CloudWatchClient;
 }
 
-export const awsClients = (region: string | undefined): AwsClients => ({
-  cloudFormation: new CloudFormationClient({ region }),
-  sqs: new SQSClient({ region }),
-  cloudWatch: new CloudWatchClient({ region }),
-});
+/** The clients that reach the target's stack: AWS in its region, or npm start's stand-ins. */
+export const awsClients = (target: TenantTarget): AwsClients => {
+  const admin = target.admin;
+  if (!admin) throw new UsageError(`${target.label} does not serve the stack's queues and alarms`);
+  return {
+    cloudFormation: new CloudFormationClient(admin.cloudFormation),
+    sqs: new SQSClient(admin.sqs),
+    cloudWatch: new CloudWatchClient(admin.cloudWatch),
+  };
+};
 
-export const awsSources = (
+export const stackSources = (
   target: TenantTarget,
   clients: AwsClients,
   clock: () => Date = () => new Date(),
 ): StatusSources => {
   const stack = target.stackName ?? '';
+  const runtime =
+    target.where === 'local' && target.apiUrl ? { tenant: target.tenant, url: target.apiUrl } : undefined;
   return {
-    now: async () => clock(),
+    now: async () =>
+      runtime ? new Date((await localRequest<{ now: string }>(runtime, '/_local/status')).now) : clock(),
     deadLetters: async () => queueDepths(clients.sqs, await stackQueues(clients.cloudFormation, stack)),
     alarms: () => alarmsInAlarm(clients.cloudWatch, stack),
-    nextFires: async () => undefined,
+    nextFires: async () => {
+      if (!runtime) return undefined;
+      const s = await localRequest<{ fixed: { name: string; next: string | null }[] }>(
+        runtime,
+        '/_local/schedules',
+      );
+      return Object.fromEntries(s.fixed.map((f) => [f.name, f.next]));
+    },
     destroy: () => {
       clients.cloudFormation.destroy();
       clients.sqs.destroy();

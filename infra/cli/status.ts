@@ -1,9 +1,10 @@
 /**
  * `quotaflow status --tenant <id> [--json]`: is the tenant healthy, against its running `npm start` or its deployed
- * stack, through the same SDK calls where both answer them (status-sources.ts has the rest). Last delivery per
- * provider and its age, each DLQ's depth, alarms in ALARM, pending effects, each fixed schedule's next fire and last
- * run, pending one-time schedules, holiday-calendar coverage, missing secrets, and what should have happened and did
- * not (the watchdog's checks, made afresh, and its last stored report). Exit 1 when unhealthy.
+ * stack, through the same SDK calls (status-sources.ts reads the stack's queues and alarms; only SES's account is
+ * read on AWS alone). Last delivery per provider and its age, each DLQ's depth, alarms in ALARM, pending effects,
+ * each fixed schedule's next fire and last run, pending one-time schedules, holiday-calendar coverage, missing
+ * secrets, and what should have happened and did not (the watchdog's checks, made afresh, and its last stored
+ * report). Exit 1 when unhealthy.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -20,7 +21,7 @@ import { watchPlan } from '../../shared/watchdog/plan';
 import { calendarCoverages, calendarWarnings, tenantBusinessCalendar } from '../tenants';
 import { pendingOneTimeSchedules } from './aws-operations';
 import { tenantForCli, UsageError } from './common';
-import { type Alarm, awsClients, awsSources, localSources, type StatusSources } from './status-sources';
+import { type Alarm, awsClients, type StatusSources, stackSources } from './status-sources';
 import { pad } from './table';
 import {
   resolveTenantTarget,
@@ -148,7 +149,7 @@ export const collectStatus = async (
   ]);
   // npm start's SES stand-in has no account to tell of.
   const mail = target.where === 'aws' ? await sesAccount(c.sesv2) : null;
-  const alarms = await sources.alarms({ report, now, dlq });
+  const alarms = await sources.alarms();
   const oneTimeSchedules = target.scheduleGroupName
     ? await pendingOneTimeSchedules(
         c.scheduler,
@@ -213,10 +214,7 @@ export const tenantStatus = async (tenant: TenantConfig, opts: TargetOptions): P
     throw new UsageError(
       'status needs a running npm start (runtime.json or --url) or the deployed stack, not stand-ins named by hand',
     );
-  const sources =
-    target.where === 'local'
-      ? localSources(tenant, target)
-      : awsSources(target, awsClients(target.dynamodb.region));
+  const sources = stackSources(target, awsClients(target));
   const clients: StatusClients = {
     doc: DynamoDBDocumentClient.from(new DynamoDBClient(target.dynamodb)),
     secrets: new SecretsManagerClient(target.secretsManager),

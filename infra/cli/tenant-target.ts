@@ -38,7 +38,7 @@ export interface TenantTarget {
   secretId: string;
   eventBusName: string;
   apiUrl?: string;
-  /** The deployed stack's name (aws only): its alarms, queues and functions are found through it. */
+  /** The stack's name: its alarms, queues and functions are found through it (npm start describes its own). */
   stackName?: string;
   /** Where pending one-time schedules are (both backends answer Scheduler's ListSchedules). */
   scheduleGroupName?: string;
@@ -49,6 +49,13 @@ export interface TenantTarget {
   scheduler?: ClientSettings;
   /** Where mail goes: the runtime's SES stand-in, or SES in the stack's region. */
   sesv2?: ClientSettings;
+  /** What `status` and `dlq` read the stack's queues, alarms and functions with: npm start's stand-ins or AWS. */
+  admin?: {
+    cloudFormation: ClientSettings;
+    sqs: ClientSettings;
+    cloudWatch: ClientSettings;
+    lambda: ClientSettings;
+  };
 }
 
 /** What a deployed stack tells about itself (infra/tenant-stack.ts outputs), as cached. */
@@ -199,6 +206,7 @@ const fromOutputs = (tenant: string, o: StackOutputs): TenantTarget => {
     secretsManager: aws,
     eventBridge: aws,
     sesv2: aws,
+    admin: { cloudFormation: aws, sqs: aws, cloudWatch: aws, lambda: aws },
   };
 };
 
@@ -241,6 +249,17 @@ export const resolveTenantTarget = async (
         secretsManager: at(e.AWS_ENDPOINT_URL_SECRETS_MANAGER),
         eventBridge: at(e.AWS_ENDPOINT_URL_EVENTBRIDGE),
         sesv2: at(e.AWS_ENDPOINT_URL_SESV2),
+        ...(e.STACK_NAME && e.AWS_ENDPOINT_URL_SQS
+          ? {
+              stackName: e.STACK_NAME,
+              admin: {
+                cloudFormation: at(e.AWS_ENDPOINT_URL_CLOUDFORMATION),
+                sqs: at(e.AWS_ENDPOINT_URL_SQS),
+                cloudWatch: at(e.AWS_ENDPOINT_URL_CLOUDWATCH),
+                lambda: at(e.AWS_ENDPOINT_URL_LAMBDA),
+              },
+            }
+          : {}),
       };
     }
     // Stand-ins named by hand (an in-memory npm start writes no runtime.json): npm start's names, the SDK's settings.

@@ -1,13 +1,7 @@
 import { Fn, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
-/** Manifest ids are kebab-case; construct ids read better (and logical ids stay stable) in PascalCase. */
-export const pascal = (id: string): string =>
-  id
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0]?.toUpperCase() + w.slice(1))
-    .join('');
+export { pascal } from '../pascal-case';
 
 /**
  * The first 8 hex digits of the stack's id (its UUID), as a token: a physical name suffixed with it is fixed for

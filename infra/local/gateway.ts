@@ -9,6 +9,7 @@ import type { FunctionSpec } from '../../functions/manifest';
 import { toApiEvent, writeApiResult } from './api-event';
 import { CHAT_TARGET_HEADER } from './chat';
 import { localFaultsSchema } from './crm-simulators';
+import { deadLetterView } from './dead-letters';
 import { refuseForeignLocalRequest } from './local-guard';
 import { FeedbackError } from './mail';
 import { mailboxPage } from './mailbox-page';
@@ -93,46 +94,6 @@ const simulateFeedback = async (
     }
     throw err;
   }
-};
-
-/**
- * `POST /_local/dlq/redrive` with `{"ids": [...], "target": "<function>"}` (both optional: all): invokes each dead
- * letter's target once more with its payload, and takes out of the DLQ those that succeeded; the rest stay.
- */
-const redrive = async (res: ServerResponse, services: LocalRuntimeServices, body: Buffer): Promise<void> => {
-  let filter: { ids?: unknown; target?: unknown };
-  try {
-    filter = JSON.parse(body.toString('utf8') || '{}') as typeof filter;
-  } catch {
-    return problem(res, 400, 'invalid_json', 'the body is not valid JSON');
-  }
-  const { ids, target } = filter;
-  if (
-    (ids !== undefined && (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string'))) ||
-    (target !== undefined && typeof target !== 'string')
-  )
-    return problem(
-      res,
-      400,
-      'invalid_payload',
-      'expected {"ids": ["<dead letter id>"], "target": "<function>"}',
-    );
-  const chosen = services.dlq
-    .list()
-    .filter((d) => (!ids || (ids as string[]).includes(d.id)) && (!target || d.target === target));
-  const redriven: { id: string; origin: string; target: string }[] = [];
-  const failed: { id: string; origin: string; target: string; error: string }[] = [];
-  for (const d of [...chosen]) {
-    const which = { id: d.id, origin: d.origin, target: d.target };
-    try {
-      await services.functions.invoke(d.target, d.payload);
-      services.dlq.remove(d);
-      redriven.push(which);
-    } catch (err) {
-      failed.push({ ...which, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-    }
-  }
-  return sendJson(res, 200, { redriven, failed, remaining: services.dlq.list().length });
 };
 
 export const startGateway = async (
@@ -276,8 +237,8 @@ export const startGateway = async (
       }
     }
     if (route === 'GET /_local/schedules') return sendJson(res, 200, services.scheduler.snapshot());
-    if (route === 'GET /_local/dlq') return sendJson(res, 200, services.dlq.list());
-    if (route === 'POST /_local/dlq/redrive') return redrive(res, services, body);
+    // Read-only: `quotaflow dlq` lists and redrives through the SQS stand-in, as on AWS.
+    if (route === 'GET /_local/dlq') return sendJson(res, 200, deadLetterView(services.sqs, services.stack));
     if (route === 'GET /_local/status') return sendJson(res, 200, services.status());
     return problem(res, 404, 'not_found', `no local route ${route}`);
   };

@@ -7,6 +7,9 @@
  *   EventBridge    the local bus (manifest patterns, retries, DLQ)
  *   Scheduler      the local scheduler (manifest schedules in the tenant's zone + one-time at() schedules)
  *   Secrets        the tenant's dev-only secret file served as Secrets Manager
+ *   SQS            the stack's dead-letter queues (failed deliveries of rules, schedules and async functions)
+ *   CloudWatch     the functions' metrics (their EMF lines) and the stack's DLQ and absence alarms
+ *   Lambda, CloudFormation   Invoke and ListStackResources, for the admin CLI's redrive and queue lookup
  */
 
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -24,25 +27,34 @@ import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { packagedDocument } from '../documents';
 import { eventRulesFor } from '../event-rules';
 import { loadTenant } from '../tenants';
+import { startAdminStandIns } from './admin-stand-ins';
+import type { LocalCloudWatch } from './aws/cloudwatch';
 import { LocalEventBus } from './aws/event-bus';
 import { startAwsStandIns } from './aws/router';
 import { type FiredSummary, LocalScheduler } from './aws/scheduler';
 import { LocalSecretsManager } from './aws/secrets-manager';
+import type { LocalSqs } from './aws/sqs';
 import { LocalChat } from './chat';
 import { LocalClock } from './clock';
 import { type LogFormat, requestLine } from './console-log';
 import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
-import { AsyncPool, DeadLetterQueue, InFlight, RETRY_LATER_AFTER_MS } from './delivery';
+import type { DeadLetters } from './dead-letters';
+import { AsyncPool, InFlight, RETRY_LATER_AFTER_MS } from './delivery';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
 import { lockDataFolder } from './persistence/lock';
 import { writeFileAtomic } from './persistence/state-file';
+import { type LocalStack, localFunctionName } from './stack';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 /** In the data folder while the runtime runs: {tenant, url, pid, endpoints}. */
 export const RUNTIME_STATE_FILE = 'runtime.json';
+
+/** The ARN prefix of the local functions: their names are the stack's (infra/local/stack.ts). */
+const functionArnPrefix = (tenantId: string) =>
+  `arn:aws:lambda:us-east-1:000000000000:function:${localFunctionName(tenantId, '')}`;
 
 export interface LocalRuntimeOptions {
   tenantFile: string;
@@ -73,7 +85,10 @@ export interface LocalRuntimeServices {
   chat: LocalChat;
   scheduler: LocalScheduler;
   functions: LocalFunctions;
-  dlq: DeadLetterQueue;
+  dlq: DeadLetters;
+  sqs: LocalSqs;
+  cloudWatch: LocalCloudWatch;
+  stack: LocalStack;
   /** False until every function is loaded: the gateway answers 503 until then. */
   ready: boolean;
   advanceClock(to: Date): Promise<FiredSummary[]>;
@@ -145,11 +160,16 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
 
   useClock(clock);
   const inFlight = new InFlight();
-  const dlq = new DeadLetterQueue(dataDir ? join(dataDir, 'dlq.json') : undefined);
-  const functions = new LocalFunctions(
-    REPO_ROOT,
-    `arn:aws:lambda:us-east-1:000000000000:function:quotaflow-${tenant.id}-`,
-  );
+  const functions = new LocalFunctions(REPO_ROOT, functionArnPrefix(tenant.id));
+  const admin = startAdminStandIns({
+    tenant,
+    now: () => clock.now(),
+    ...(dataDir ? { dataDir } : {}),
+    printMetrics: opts.metrics !== false,
+    functionArn: (id) => functions.arnOf(id),
+    log,
+  });
+  const { stack, sqs, cloudWatch, dlq } = admin;
   const busName = `quotaflow-${tenant.id}`;
   const bus = new LocalEventBus(busName, {
     invoke: (target, event) => functions.invoke(target, event),
@@ -196,7 +216,19 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const secrets = new LocalSecretsManager();
   const secretId = `quotaflow/${tenant.id}/app`;
   secrets.put(secretId, secretValue);
-  const standIns = await startAwsStandIns({ bus, scheduler, secrets });
+  const standIns = await startAwsStandIns({
+    bus,
+    scheduler,
+    secrets,
+    admin: {
+      sqs,
+      cloudWatch,
+      stack,
+      invoke: (id, event) => functions.invoke(id, event),
+      startedAt: clock.now(),
+    },
+  });
+  sqs.listen(standIns.endpoint);
 
   // What every function shares, as in one AWS account and region: the SDK reads the endpoints of the stand-ins.
   Object.assign(process.env, {
@@ -210,7 +242,8 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
     POWERTOOLS_SERVICE_NAME: 'quotaflow',
     POWERTOOLS_LOG_LEVEL: logLevel,
-    POWERTOOLS_METRICS_DISABLED: opts.metrics === false ? 'true' : 'false',
+    // Always emitted: the metrics tap feeds them to the local CloudWatch (and keeps them off the console if asked).
+    POWERTOOLS_METRICS_DISABLED: 'false',
   });
   // What the tenant's resources are called here. Each function gets only the variables of its manifest access
   // rights and documents (env-names.ts), as the CDK stack gives them: a missing right fails here as on AWS.
@@ -260,6 +293,9 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     scheduler,
     functions,
     dlq,
+    sqs,
+    cloudWatch,
+    stack,
     ready: false,
     log,
     logRequest: (method, path, status, ms) => {
@@ -281,7 +317,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       invocations: functions.invocations,
       emails: mail.count(),
       chatMessages: services.chat.list().length,
-      deadLetters: dlq.list().length,
+      deadLetters: sqs.all().length,
       dataDir: dataDir ?? 'in memory',
       // For tools run beside the runtime (e.g. `quotaflow import`), which reach the stand-ins through the same
       // AWS_ENDPOINT_URL_<SERVICE> settings the functions use.
@@ -291,6 +327,11 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
         AWS_ENDPOINT_URL_EVENTBRIDGE: standIns.endpoint,
         AWS_ENDPOINT_URL_SCHEDULER: standIns.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
+        AWS_ENDPOINT_URL_SQS: standIns.endpoint,
+        AWS_ENDPOINT_URL_CLOUDWATCH: standIns.endpoint,
+        AWS_ENDPOINT_URL_LAMBDA: standIns.endpoint,
+        AWS_ENDPOINT_URL_CLOUDFORMATION: standIns.endpoint,
+        STACK_NAME: stack.name,
         TABLE_NAME: tableName,
         EVENT_BUS_NAME: busName,
       },
@@ -350,6 +391,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       await dynamo.stop();
       await crm?.stop();
       bus.close();
+      admin.close();
       services.chat.close();
       clock.save();
       unlock();

@@ -1,16 +1,14 @@
 /**
  * The absence alarms, declared once: the stack creates a CloudWatch alarm for each (infra/constructs/
  * observability.ts) on the metric the watchdog emits (namespace Quotaflow, dimensions service and tenant, plus
- * provider where given), and against `npm start`, where there is no CloudWatch, `quotaflow status` judges the
- * watchdog's stored report by the same thresholds.
+ * provider where given), and `npm start` the same alarms in its CloudWatch stand-in (infra/local/stack.ts).
  */
 import type { TenantConfig } from '../config/tenant';
-import type { WatchdogRecord } from '../store/watch';
 import type { WatchdogMetricName } from './absence';
 import { WATCHDOG_SCHEDULE, watchPlan } from './plan';
 
 export interface AbsenceAlarm {
-  /** Construct id, and the alarm's name in `status` against npm start. */
+  /** Construct id; npm start names the alarm `<stack>-<id>`. */
   id: string;
   metric: WatchdogMetricName | 'WatchdogChecked';
   provider?: string;
@@ -85,22 +83,3 @@ export const absenceAlarms = (tenant: TenantConfig): AbsenceAlarm[] => {
     },
   ];
 };
-
-/**
- * The alarms' states from the watchdog's last report (npm start has no CloudWatch): an absence metric at its
- * threshold is ALARM, and so is a report older than an hour, or none once the watchdog should have run.
- */
-export const localAlarmStates = (
-  alarms: readonly AbsenceAlarm[],
-  report: WatchdogRecord | undefined,
-  now: Date,
-): { name: string; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' }[] =>
-  alarms.map((a) => {
-    if (a.metric === 'WatchdogChecked') {
-      const stale = !report || now.getTime() - Date.parse(report.at) > a.periodMinutes * 60_000;
-      return { name: a.id, state: stale ? (report ? 'ALARM' : 'INSUFFICIENT_DATA') : 'OK' };
-    }
-    const m = report?.metrics.find((x) => x.name === a.metric && (x.provider ?? undefined) === a.provider);
-    if (!m) return { name: a.id, state: 'INSUFFICIENT_DATA' };
-    return { name: a.id, state: m.value >= a.threshold ? 'ALARM' : 'OK' };
-  });

@@ -25,7 +25,10 @@ export interface FixedSchedule {
 }
 
 export interface WatchPlan {
-  /** The providers whose webhooks should arrive: the tenant's CRM. */
+  /**
+   * The providers whose webhooks arrive: one per webhook route the tenant has, its CRM's first, then the generic
+   * webhook every tenant has (other systems may post to it). One that never delivered is not silent.
+   */
   providers: TenantConfig['crm']['provider'][];
   schedules: FixedSchedule[];
   /** Modules whose reconcile watermark should keep moving (none: a generic CRM, or reconcile disabled). */
@@ -49,9 +52,15 @@ export const watchPlan = (tenant: TenantConfig): WatchPlan => {
     }),
   );
   const crm = tenant.crm;
+  const received = functionsFor(tenant).flatMap((f) =>
+    f.triggers.flatMap((t): WatchPlan['providers'] => {
+      const provider = t.kind === 'http' ? /^\/webhooks\/([a-z]+)$/.exec(t.path)?.[1] : undefined;
+      return provider === 'zoho' || provider === 'fxiaoke' || provider === 'generic' ? [provider] : [];
+    }),
+  );
   const reconciling = schedules.some((s) => s.name === 'reconcile');
   return {
-    providers: [crm.provider],
+    providers: [crm.provider, ...received.filter((p) => p !== crm.provider)],
     schedules,
     reconcileModules: !reconciling
       ? []

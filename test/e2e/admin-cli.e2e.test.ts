@@ -1,7 +1,8 @@
 /**
  * The admin commands against a running `npm start` (a separate process with its own data folder), found through
- * the runtime.json it keeps there: `quotaflow dlq` lists, shows and redrives dead letters, and a redrive takes out
- * of the DLQ exactly what succeeded.
+ * the runtime.json it keeps there: `quotaflow dlq` lists, shows and redrives dead letters through the SQS stand-in
+ * (a dead letter that fails again stays), dead letters an earlier runtime kept in dlq.json are moved into their
+ * queues, and `status` reports the DLQ and its alarm from the CloudWatch stand-in.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,11 +25,11 @@ const deadLetter = (id: string, target: string, payload: unknown) => ({
 });
 
 beforeAll(async () => {
-  // Two dead letters from an earlier run: one whose target now succeeds (the health function takes any input),
-  // one that fails again (mail feedback refuses what is not SES feedback).
+  // A dead letter an earlier runtime version kept in dlq.json, whose target fails again (mail feedback refuses what
+  // is not SES feedback).
   writeFileSync(
     join(dataDir, 'dlq.json'),
-    JSON.stringify([deadLetter('ok-1', 'health', {}), deadLetter('bad-1', 'mail-feedback', { detail: {} })]),
+    JSON.stringify([deadLetter('bad-1', 'mail-feedback', { detail: {} })]),
   );
   rt = await startRuntimeProcess(['--tenant', 'demo'], { dataDir });
 }, 90_000);
@@ -45,29 +46,46 @@ const quotaflow = (...args: string[]) =>
   });
 
 describe('quotaflow dlq', () => {
-  it('finds the runtime by its state file and lists the dead letters', () => {
+  let id = '';
+  it('finds the runtime by its state file and lists the dead letters, moved from dlq.json into their queue', () => {
     const state = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8'));
     expect(state).toMatchObject({ tenant: 'demo', url: rt.url });
+    expect(existsSync(join(dataDir, 'dlq.json'))).toBe(false);
+    expect(existsSync(join(dataDir, 'dlq.json.moved'))).toBe(true);
     const list = quotaflow('dlq', 'list', '--json');
     expect(list.status).toBe(0);
-    expect((JSON.parse(list.stdout) as { id: string }[]).map((d) => d.id)).toEqual(['ok-1', 'bad-1']);
-    const one = quotaflow('dlq', 'show', 'bad-1');
+    const letters = JSON.parse(list.stdout) as {
+      id: string;
+      queue: string;
+      error: string;
+      payload: unknown;
+    }[];
+    expect(letters).toEqual([
+      expect.objectContaining({
+        queue: 'rule:mail-feedback',
+        error: 'Error: failed every retry',
+        payload: { detail: {} },
+      }),
+    ]);
+    id = letters[0]?.id ?? '';
+    const one = quotaflow('dlq', 'show', id);
     expect(JSON.parse(one.stdout)).toMatchObject({
-      id: 'bad-1',
-      target: 'mail-feedback',
+      id,
+      queue: 'rule:mail-feedback',
       payload: { detail: {} },
     });
+    expect(quotaflow('dlq', 'list', '--queue', 'workflow-runner').stdout.trim()).toBe('no dead letters');
   }, 60_000);
 
-  it('redrives: what succeeds leaves the DLQ, what fails stays, and the exit code says so', () => {
+  it('redrives: what fails again stays in the DLQ, and the exit code says so', () => {
     const redrive = quotaflow('dlq', 'redrive');
     expect(redrive.status).toBe(1);
-    expect(redrive.stdout).toContain('redriven  ok-1  health');
-    expect(redrive.stdout).toMatch(/FAILED {4}bad-1 {2}mail-feedback/);
-    expect(redrive.stdout).toContain('1 redriven, 1 failed, 1 left in the DLQ');
-    const left = JSON.parse(quotaflow('dlq', 'list', '--json').stdout) as { id: string }[];
-    expect(left.map((d) => d.id)).toEqual(['bad-1']);
-    expect((JSON.parse(readFileSync(join(dataDir, 'dlq.json'), 'utf8')) as unknown[]).length).toBe(1);
+    expect(redrive.stdout).toMatch(
+      new RegExp(`FAILED {4}${id} {2}quotaflow-demo-mail-feedback {2}.*failed again`),
+    );
+    expect(redrive.stdout).toContain('0 redriven, 1 failed, 1 left in the DLQ');
+    const left = JSON.parse(quotaflow('dlq', 'list', '--json').stdout) as { id: string; receives: number }[];
+    expect(left.map((d) => d.id)).toEqual([id]);
   }, 60_000);
 
   it('status reports the tenant unhealthy while a dead letter waits, with every part in JSON', () => {
@@ -77,7 +95,7 @@ describe('quotaflow dlq', () => {
     expect(s).toMatchObject({
       tenant: 'demo',
       healthy: false,
-      alarms: [{ name: 'mail-feedback dead letters', state: 'ALARM' }],
+      alarms: [{ name: 'Quotaflow-demo-EventsMailFeedbackDlqMessages', state: 'ALARM' }],
       deliveries: [],
       missingSecrets: [],
       // No delivery yet is not silence: a tenant is not alarmed before its CRM first posts. At TEST_CLOCK the
@@ -85,7 +103,8 @@ describe('quotaflow dlq', () => {
       absence: ['calendar cn runs out of holiday data on 2026-12-31'],
     });
     // Every DLQ (one per function invoked asynchronously), with its depth.
-    expect(s.dlq).toContainEqual({ name: 'mail-feedback', depth: 1 });
+    expect(s.dlq).toContainEqual({ name: 'rule:mail-feedback', depth: 1 });
+    expect(s.dlq).toContainEqual({ name: 'mail-feedback', depth: 0 });
     expect(s.dlq).toContainEqual({ name: 'workflow-runner', depth: 0 });
     expect(s.dlq.filter((q: { depth: number }) => q.depth > 0)).toHaveLength(1);
     expect(s.schedules).toContainEqual({ name: 'effectRecovery', next: expect.any(String), lastRun: null });
@@ -99,7 +118,7 @@ describe('quotaflow dlq', () => {
     const text = quotaflow('status');
     expect(text.stdout).toContain('tenant demo  UNHEALTHY');
     expect(text.stdout).toContain('absence       calendar cn runs out of holiday data on 2026-12-31');
-    expect(text.stdout).toContain('1 dead letter(s) in mail-feedback');
+    expect(text.stdout).toContain('1 dead letter(s) in rule:mail-feedback');
   }, 60_000);
 
   it('says how to start a runtime when none is running, and names a tenant that does not exist', () => {

@@ -1,14 +1,15 @@
 /**
  * Absence alarms end to end against `npm start` (a separate process, a fixed clock): `status` is readable and
  * exits 0 on a healthy tenant; a delivery is marked; when the clock moves past the configured 4 business hours
- * without another delivery, the watchdog (its fixed schedule on the local scheduler) raises the absence alarm, and
- * `status` shows it and exits 1. Each fixed schedule's completed runs show as its last run.
+ * without another delivery, the watchdog (its fixed schedule on the local scheduler) emits the silence metric, the
+ * stack's alarm on it goes to ALARM in the CloudWatch stand-in, and `status` shows it and exits 1. Each fixed schedule's completed runs show as its last run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtimeDriver } from '../support/runtime-driver';
 import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
 import { demoSigningSecret, signedHeaders } from '../support/signer';
 
@@ -32,14 +33,15 @@ const status = (...args: string[]) =>
     { cwd: REPO_ROOT, encoding: 'utf8' },
   );
 
-const moveClock = async (now: string) => {
-  const res = await fetch(`${rt.url}/_local/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ now }),
-  });
-  expect(res.status).toBe(200);
-};
+// The driver's requests are tried again when the runtime closed a kept-alive connection while `status` ran.
+const driver = runtimeDriver({
+  url: () => rt.url,
+  dataDir,
+  tenant: 'demo',
+  secret: demoSigningSecret(REPO_ROOT),
+  idPrefix: 'msg_watchdog',
+});
+const moveClock = driver.moveClock;
 
 describe('absence alarms against npm start', () => {
   it('status is readable and exits 0 on a healthy tenant', () => {
@@ -86,7 +88,14 @@ describe('absence alarms against npm start', () => {
     expect(silent.status).toBe(1);
     const s = JSON.parse(silent.stdout);
     expect(s.healthy).toBe(false);
-    expect(s.alarms).toEqual([{ name: 'CrmDeliveriesSilentGeneric', state: 'ALARM' }]);
+    // From the CloudWatch stand-in: the stack's alarm on the metric the watchdog emitted.
+    expect(s.alarms).toEqual([
+      {
+        name: 'Quotaflow-demo-CrmDeliveriesSilentGeneric',
+        state: 'ALARM',
+        reason: 'Threshold Crossed: 1 datapoint [1] was greater than or equal to the threshold (1).',
+      },
+    ]);
     expect(s.absence).toEqual([
       expect.stringMatching(
         /^no generic delivery for 4\.\d business hours \(last 2026-03-02T02:05:.*; alarm at 4\)$/,
@@ -99,7 +108,9 @@ describe('absence alarms against npm start', () => {
     const text = status();
     expect(text.status).toBe(1);
     expect(text.stdout).toContain('tenant demo  UNHEALTHY');
-    expect(text.stdout).toContain('  ! alarm CrmDeliveriesSilentGeneric is in ALARM');
-    expect(text.stdout).toContain('alarms        CrmDeliveriesSilentGeneric: ALARM');
+    expect(text.stdout).toContain(
+      '  ! alarm Quotaflow-demo-CrmDeliveriesSilentGeneric is in ALARM: Threshold Crossed',
+    );
+    expect(text.stdout).toContain('alarms        Quotaflow-demo-CrmDeliveriesSilentGeneric: ALARM');
   }, 120_000);
 });

@@ -45,7 +45,6 @@ const alarmOn = (metricName: string) =>
 describe('absence alarms', () => {
   it('one per kind, on the watchdog metrics, CRM silence per provider', () => {
     for (const name of [
-      'CrmDeliveriesSilent',
       'SchedulesOverdue',
       'ZohoChannelsExpiring',
       'ReconcileWatermarkStale',
@@ -61,12 +60,25 @@ describe('absence alarms', () => {
         TreatMissingData: 'notBreaching',
       });
     }
-    expect(alarmOn('CrmDeliveriesSilent')[0]?.Properties.Dimensions).toEqual(
+    // Silence per provider the tenant receives from: its CRM, and the generic webhook every tenant has.
+    const silence = alarmOn('CrmDeliveriesSilent');
+    expect(silence.map((a) => a.Properties.Dimensions)).toEqual([
       expect.arrayContaining([
         { Name: 'provider', Value: 'zoho' },
         { Name: 'tenant', Value: 'acme' },
       ]),
-    );
+      expect.arrayContaining([
+        { Name: 'provider', Value: 'generic' },
+        { Name: 'tenant', Value: 'acme' },
+      ]),
+    ]);
+    for (const alarm of silence)
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'Quotaflow',
+        Statistic: 'Maximum',
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+      });
     // The SES reputation alarms stay as they were.
     expect(alarmOn('Reputation.BounceRate')[0]?.Properties.Threshold).toBe(0.04);
     expect(alarmOn('Reputation.ComplaintRate')[0]?.Properties.Threshold).toBe(0.0008);

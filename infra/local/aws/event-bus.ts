@@ -9,9 +9,9 @@
  * the runtime starts (at least once, as EventBridge is; the targets are idempotent).
  */
 import { randomUUID } from 'node:crypto';
+import type { DeadLetters } from '../dead-letters';
 import {
   type AsyncPool,
-  type DeadLetterQueue,
   deliverWithRetries,
   type InFlight,
   isRetryLater,
@@ -69,7 +69,7 @@ export class LocalEventBus {
     private readonly deps: {
       invoke: (target: string, event: BusEvent) => Promise<unknown>;
       now: () => Date;
-      dlq: DeadLetterQueue;
+      dlq: DeadLetters;
       inFlight: InFlight;
       pool: AsyncPool;
       retry: RetryPolicy;

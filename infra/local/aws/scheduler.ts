@@ -17,7 +17,8 @@ import {
   type ScheduleExpression,
   zonedLocalToUtc,
 } from '../../../shared/schedules/expression';
-import { type DeadLetterQueue, deliverWithRetries, type RetryPolicy } from '../delivery';
+import type { DeadLetters } from '../dead-letters';
+import { deliverWithRetries, type RetryPolicy } from '../delivery';
 import { readJsonState, writeJsonAtomic } from '../persistence/state-file';
 import { AwsError } from './protocol';
 
@@ -88,7 +89,7 @@ export class LocalScheduler {
       clock: { now(): Date; advance(to: Date): void };
       /** Resolves when the work a firing triggered (bus deliveries) has settled. */
       settled: () => Promise<void>;
-      dlq: DeadLetterQueue;
+      dlq: DeadLetters;
       retry: RetryPolicy;
       file?: string;
       log: (msg: string, extra: Record<string, unknown>) => void;

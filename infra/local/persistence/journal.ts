@@ -87,6 +87,14 @@ export class Journal<T> {
     });
   }
 
+  /** Writes and syncs the record before returning, for a caller that cannot wait for a promise. */
+  appendNow(record: T): void {
+    this.flushNow();
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    fdatasyncSync(this.fd);
+    this.lines++;
+  }
+
   /** Writes the record now, without waiting for the disk (a lost one only repeats idempotent work). */
   note(record: T): void {
     writeSync(this.fd, `${JSON.stringify(record)}\n`);

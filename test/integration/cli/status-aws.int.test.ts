@@ -14,7 +14,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectStatus, formatStatus } from '../../../infra/cli/status';
-import { awsSources } from '../../../infra/cli/status-sources';
+import { stackSources } from '../../../infra/cli/status-sources';
 import type { TenantTarget } from '../../../infra/cli/tenant-target';
 import { TENANTS_DIR } from '../../../infra/tenants';
 import { parseTenantConfig } from '../../../shared/config/tenant';
@@ -103,7 +103,7 @@ describe('status of a deployed tenant', () => {
     });
 
     const t = target();
-    const sources = awsSources(
+    const sources = stackSources(
       t,
       {
         cloudFormation: new CloudFormationClient({}),
