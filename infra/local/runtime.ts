@@ -156,11 +156,11 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     REPO_ROOT,
     `arn:aws:lambda:us-east-1:000000000000:function:quotaflow-${tenant.id}-`,
   );
-  // Asynchronous invocations (bus rules, schedules) go to the function workers once they have started.
+  // Asynchronous invocations (bus rules, schedules) go to the function workers once one has loaded the functions.
   const workerCount = opts.workers ?? 0;
   let workers: WorkerPool | undefined;
   const invokeAsync = (target: string, event: unknown): Promise<unknown> =>
-    workers ? workers.invoke(target, event) : functions.invoke(target, event);
+    workers?.available ? workers.invoke(target, event) : functions.invoke(target, event);
   const busName = `quotaflow-${tenant.id}`;
   const bus = new LocalEventBus(busName, {
     invoke: invokeAsync,
@@ -290,6 +290,8 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       schedulesFired: scheduler.fired,
       invocations: functions.invocations + (workers?.invocations ?? 0),
       workers: workers?.size ?? 0,
+      // The runtime's process, its function workers included (DynamoDB runs in a process of its own).
+      rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
       emails: mail.count(),
       chatMessages: services.chat.list().length,
       deadLetters: dlq.list().length,
@@ -322,20 +324,9 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   // Chat webhook posts (Feishu, DingTalk, WeCom, Slack) go to the local chat stand-in, never to the provider.
   resources[ENV.chatEndpointOverride] = `${url}/_local/chat`;
   const envOf = (spec: (typeof manifest)[number]) => environmentFor(spec, resources);
-  // The main thread keeps the functions too: the gateway's HTTP routes and DLQ redrives run there.
-  [, workers] = await Promise.all([
-    functions.load(manifest, envOf),
-    workerCount > 0
-      ? WorkerPool.start(workerCount, {
-          root: REPO_ROOT,
-          arnPrefix: functions.arnOf(''),
-          specs: manifest,
-          envs: Object.fromEntries(manifest.map((spec) => [spec.id, envOf(spec)])),
-          clock: clock.shared,
-          logFormat: opts.logFormat,
-        })
-      : undefined,
-  ]);
+  // The main thread keeps the functions too: the gateway's HTTP routes and DLQ redrives run there, and so do
+  // deliveries until a worker has loaded them (below).
+  await functions.load(manifest, envOf);
   await crm?.connect(
     url,
     new ZohoChannelRepository(
@@ -352,6 +343,16 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   // Deliveries the bus had accepted before a crash, then schedules that came due while the runtime was down.
   bus.redeliverPending();
   services.ready = true;
+  // Started once the runtime is ready, so that their loading delays neither the start nor the first deliveries.
+  if (workerCount > 0)
+    workers = new WorkerPool(workerCount, {
+      root: REPO_ROOT,
+      arnPrefix: functions.arnOf(''),
+      specs: manifest,
+      envs: Object.fromEntries(manifest.map((spec) => [spec.id, envOf(spec)])),
+      clock: clock.shared,
+      logFormat: opts.logFormat,
+    });
   let ticks = 0;
   const ticker = setInterval(() => {
     void scheduler.advanceTo(clock.now());

@@ -25,6 +25,9 @@ export interface WebhookFigures {
   drainSeconds: number;
   /** Emails delivered per second from the first request until the runtime was idle again (load + drain). */
   endToEndPerSec: number;
+  /** The runtime process's resident memory (its function workers included) before the load and once drained. */
+  rssMbBefore: number;
+  rssMbAfter: number;
 }
 
 /**
@@ -45,6 +48,9 @@ export const measureWebhooks = async (
       ((await (await fetch(`${rt.url}/_local/clock`)).json()) as { now: string }).now,
     );
     const offsetMs = runtimeNow - Date.now();
+    const rssMb = async () =>
+      ((await (await fetch(`${rt.url}/_local/status`)).json()) as { rssMb: number }).rssMb;
+    const rssMbBefore = await rssMb();
     let n = 0;
     const sent = new Set<string>();
     const result = await autocannon({
@@ -113,6 +119,8 @@ export const measureWebhooks = async (
       duplicateEmails: [...perDeal.values()].reduce((a, c) => a + (c - 1), 0),
       drainSeconds,
       endToEndPerSec: congratulations.length / (seconds + drainSeconds),
+      rssMbBefore,
+      rssMbAfter: await rssMb(),
     };
   } finally {
     await rt.stop();

@@ -28,7 +28,7 @@ describe('local runtime: function workers', () => {
   let pool: WorkerPool;
 
   beforeAll(async () => {
-    pool = await WorkerPool.start(2, {
+    pool = new WorkerPool(2, {
       root: ROOT,
       arnPrefix: 'arn:aws:lambda:us-east-1:000000000000:function:quotaflow-acme-',
       specs,
@@ -36,6 +36,9 @@ describe('local runtime: function workers', () => {
       clock: clock.shared,
       logFormat: 'json',
     });
+    expect(pool.available).toBe(false);
+    await pool.ready;
+    expect(pool.available).toBe(true);
   }, 60_000);
   afterAll(() => pool.stop());
 
