@@ -25,8 +25,8 @@ const USAGE = `usage: npm start -- [--tenant <id> | tenants/<id>.json] [--port <
                Lambda writes to CloudWatch, metrics included)
   --no-metrics do not print Powertools metric (EMF) lines
   --real-crm   use the tenant's real Zoho/Fxiaoke endpoints instead of the built-in simulator
-  --workers    worker threads that run event-bus and schedule deliveries beside the gateway (default 2); 0 runs
-               everything on one thread (simpler to debug, slower under load)
+  --workers    worker threads that run event-bus and schedule deliveries off the gateway's thread, e.g.
+               --workers 2 (default 0: everything on one thread)
 
 example: npm start -- --tenant tenants/demo-zoho.json --clock 2026-11-27T09:00:00+08:00 --in-memory`;
 
@@ -80,7 +80,7 @@ const main = async () => {
     console.error(`--log-format must be text or json, got ${JSON.stringify(logFormat)}`);
     process.exit(2);
   }
-  const workersText = args.workers ?? '2';
+  const workersText = args.workers ?? '0';
   const workers = Number(workersText);
   if (!/^\d+$/.test(workersText) || workers > 16) {
     console.error(`--workers must be a whole number 0-16, got ${JSON.stringify(workersText)}`);

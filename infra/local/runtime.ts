@@ -62,7 +62,7 @@ export interface LocalRuntimeOptions {
   asyncConcurrency?: number;
   /**
    * Worker threads that run the bus's and the scheduler's deliveries (workers/pool.ts), off the gateway's event
-   * loop; 0 (the default here; `npm start` runs 2) runs them on the main thread, as one process would.
+   * loop; 0 (the default) runs them on the main thread, as one process would.
    */
   workers?: number;
   /** text: a readable line per request (and readable function logs, see console-log.ts); json: JSON only. */

@@ -38,9 +38,14 @@ export const measureWebhooks = async (
   seconds = 10,
   connections = 16,
   persist = false,
+  /** More `npm start` options, e.g. `--workers 2`. */
+  runtimeArgs: string[] = [],
 ): Promise<WebhookFigures> => {
   const dataDir = persist ? mkdtempSync(join(tmpdir(), 'qf-bench-')) : undefined;
-  const rt = await startRuntimeProcess(['--log-level', 'SILENT', '--no-metrics'], dataDir ? { dataDir } : {});
+  const rt = await startRuntimeProcess(
+    ['--log-level', 'SILENT', '--no-metrics', ...runtimeArgs],
+    dataDir ? { dataDir } : {},
+  );
   try {
     const secret = demoSigningSecret(REPO_ROOT);
     // Sign on the runtime's clock (it starts at a fixed instant), as a CRM's clock would agree with the API's.
