@@ -55,6 +55,13 @@ export const measureWebhooks = async (
     const offsetMs = runtimeNow - Date.now();
     const rssMb = async () =>
       ((await (await fetch(`${rt.url}/_local/status`)).json()) as { rssMb: number }).rssMb;
+    // Function workers load in the background once the runtime is ready: measure them loaded, as after a start.
+    const workers = Number(runtimeArgs[runtimeArgs.indexOf('--workers') + 1] ?? 0) || 0;
+    for (let i = 0; i < 600; i++) {
+      const s = (await (await fetch(`${rt.url}/_local/status`)).json()) as { workers?: number };
+      if ((s.workers ?? 0) >= workers) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const rssMbBefore = await rssMb();
     let n = 0;
     const sent = new Set<string>();
