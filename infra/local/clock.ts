@@ -5,6 +5,9 @@
  * It starts at `--clock <instant>` when given (tests and demos run on fixed dates), else where the data folder's
  * clock stopped (a restart resumes the same timeline), else at the machine's time. With a data folder it is saved
  * on every move and every few seconds while it runs.
+ *
+ * The offset lives in a SharedArrayBuffer: the function workers (workers/pool.ts) read the same clock through
+ * `SharedClock`, so a move is seen by every thread at once, as one clock.
  */
 
 import { codedError } from '../../shared/errors';
@@ -18,8 +21,31 @@ export class ClockStartError extends codedError('invalid_config') {
 const isSaved = (v: unknown): v is { now: string } =>
   typeof v === 'object' && v !== null && typeof (v as { now?: unknown }).now === 'string';
 
+/** Reads a LocalClock's shared offset from another thread; it never moves the clock. */
+export class SharedClock implements Clock {
+  private readonly offset: BigInt64Array;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.offset = new BigInt64Array(buffer);
+  }
+
+  now(): Date {
+    return new Date(Date.now() + Number(Atomics.load(this.offset, 0)));
+  }
+}
+
 export class LocalClock implements Clock {
-  private offsetMs = 0;
+  /** The offset from the machine's time in ms, shared with the function workers. */
+  readonly shared = new SharedArrayBuffer(8);
+  private readonly offset = new BigInt64Array(this.shared);
+
+  private get offsetMs(): number {
+    return Number(Atomics.load(this.offset, 0));
+  }
+
+  private set offsetMs(ms: number) {
+    Atomics.store(this.offset, 0, BigInt(Math.round(ms)));
+  }
 
   constructor(private readonly opts: { start?: Date; file?: string } = {}) {
     const saved = opts.file

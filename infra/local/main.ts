@@ -13,6 +13,7 @@ import { REPO_ROOT, startLocalRuntime } from './runtime';
 
 const USAGE = `usage: npm start -- [--tenant <id> | tenants/<id>.json] [--port <n>] [--in-memory] [--data-dir <dir>]
                     [--clock <ISO-8601>] [--log-level <level>] [--log-format text|json] [--no-metrics] [--real-crm]
+                    [--workers <n>]
   --tenant     tenant to run: an id (tenants/<id>.json) or a config file (default demo)
   --port       gateway port (default $PORT or 3000)
   --in-memory  keep nothing between runs (default: persist under .local/<tenant>)
@@ -24,6 +25,8 @@ const USAGE = `usage: npm start -- [--tenant <id> | tenants/<id>.json] [--port <
                Lambda writes to CloudWatch, metrics included)
   --no-metrics do not print Powertools metric (EMF) lines
   --real-crm   use the tenant's real Zoho/Fxiaoke endpoints instead of the built-in simulator
+  --workers    worker threads that run event-bus and schedule deliveries off the gateway's thread, e.g.
+               --workers 2 (default 0: everything on one thread)
 
 example: npm start -- --tenant tenants/demo-zoho.json --clock 2026-11-27T09:00:00+08:00 --in-memory`;
 
@@ -39,6 +42,7 @@ const main = async () => {
     'real-crm': { type: 'boolean' },
     clock: { type: 'string' },
     'log-format': { type: 'string' },
+    workers: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -76,6 +80,12 @@ const main = async () => {
     console.error(`--log-format must be text or json, got ${JSON.stringify(logFormat)}`);
     process.exit(2);
   }
+  const workersText = args.workers ?? '0';
+  const workers = Number(workersText);
+  if (!/^\d+$/.test(workersText) || workers > 16) {
+    console.error(`--workers must be a whole number 0-16, got ${JSON.stringify(workersText)}`);
+    process.exit(2);
+  }
   if (logFormat === 'text') useReadableConsole();
   // `--tenant acme` is tenants/acme.json; a path (with a slash or .json) is taken as it is.
   const tenantArg = args.tenant ?? 'demo';
@@ -92,6 +102,7 @@ const main = async () => {
     realCrm: args['real-crm'] ?? false,
     ...(clock ? { clock } : {}),
     logFormat,
+    workers,
   });
   const banner = [
     '',

@@ -47,6 +47,7 @@ import { LocalMail } from './mail';
 import { lockDataFolder } from './persistence/lock';
 import { writeFileAtomic } from './persistence/state-file';
 import { type LocalStack, localFunctionName } from './stack';
+import { WorkerPool } from './workers/pool';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 /** In the data folder while the runtime runs: {tenant, url, pid, endpoints}. */
@@ -69,8 +70,14 @@ export interface LocalRuntimeOptions {
   retry?: { maxAttempts: number; backoffMs: number };
   /** Use the tenant's real CRM endpoints instead of the built-in simulator. */
   realCrm?: boolean;
-  /** How many event-bus deliveries run at once; the rest queue, as async invocations do on Lambda. Default 4. */
+  /** How many event-bus deliveries run at once; the rest queue, as async invocations do on Lambda. Default 4 per
+   * function worker (4 without workers). */
   asyncConcurrency?: number;
+  /**
+   * Worker threads that run the bus's and the scheduler's deliveries (workers/pool.ts), off the gateway's event
+   * loop; 0 (the default) runs them on the main thread, as one process would.
+   */
+  workers?: number;
   /** text: a readable line per request (and readable function logs, see console-log.ts); json: JSON only. */
   logFormat?: LogFormat;
   /** Where the clock starts (tests and demos on fixed dates); default: where the data folder's clock stopped, or now. */
@@ -170,13 +177,18 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     log,
   });
   const { stack, sqs, cloudWatch, dlq } = admin;
+  // Asynchronous invocations (bus rules, schedules) go to the function workers once one has loaded the functions.
+  const workerCount = opts.workers ?? 0;
+  let workers: WorkerPool | undefined;
+  const invokeAsync = (target: string, event: unknown): Promise<unknown> =>
+    workers?.available ? workers.invoke(target, event) : functions.invoke(target, event);
   const busName = `quotaflow-${tenant.id}`;
   const bus = new LocalEventBus(busName, {
-    invoke: (target, event) => functions.invoke(target, event),
+    invoke: invokeAsync,
     now: () => clock.now(),
     dlq,
     inFlight,
-    pool: new AsyncPool(opts.asyncConcurrency ?? 4),
+    pool: new AsyncPool(opts.asyncConcurrency ?? 4 * Math.max(1, workerCount)),
     retry,
     log,
     ...(dataDir ? { outboxFile: join(dataDir, 'outbox.jsonl') } : {}),
@@ -205,7 +217,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     timeZone: tenant.timeZone,
     groupName: scheduleGroup,
     functionForArn: (arn) => functions.idForArn(arn),
-    invoke: (target, input) => functions.invoke(target, input),
+    invoke: invokeAsync,
     clock,
     settled: () => inFlight.idle(),
     dlq,
@@ -314,7 +326,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       eventsPublished: bus.published,
       eventsRedelivered: bus.redelivered,
       schedulesFired: scheduler.fired,
-      invocations: functions.invocations,
+      invocations: functions.invocations + (workers?.invocations ?? 0),
+      workers: workers?.size ?? 0,
+      // The runtime's process, its function workers included (DynamoDB runs in a process of its own).
+      rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
       emails: mail.count(),
       chatMessages: services.chat.list().length,
       deadLetters: sqs.all().length,
@@ -351,7 +366,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   resources[ENV.publicBaseUrl] = url;
   // Chat webhook posts (Feishu, DingTalk, WeCom, Slack) go to the local chat stand-in, never to the provider.
   resources[ENV.chatEndpointOverride] = `${url}/_local/chat`;
-  await functions.load(manifest, (spec) => environmentFor(spec, resources));
+  const envOf = (spec: (typeof manifest)[number]) => environmentFor(spec, resources);
+  // The main thread keeps the functions too: the gateway's HTTP routes and DLQ redrives run there, and so do
+  // deliveries until a worker has loaded them (below).
+  await functions.load(manifest, envOf);
   await crm?.connect(
     url,
     new ZohoChannelRepository(
@@ -368,6 +386,16 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   // Deliveries the bus had accepted before a crash, then schedules that came due while the runtime was down.
   bus.redeliverPending();
   services.ready = true;
+  // Started once the runtime is ready, so that their loading delays neither the start nor the first deliveries.
+  if (workerCount > 0)
+    workers = new WorkerPool(workerCount, {
+      root: REPO_ROOT,
+      arnPrefix: functions.arnOf(''),
+      specs: manifest,
+      envs: Object.fromEntries(manifest.map((spec) => [spec.id, envOf(spec)])),
+      clock: clock.shared,
+      logFormat: opts.logFormat,
+    });
   let ticks = 0;
   const ticker = setInterval(() => {
     void scheduler.advanceTo(clock.now());
@@ -385,6 +413,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       if (stateFile) rmSync(stateFile, { force: true });
       await new Promise((r) => gateway.close(r));
       gateway.closeAllConnections();
+      await workers?.stop();
       await new Promise((r) => standIns.server.close(r));
       standIns.server.closeAllConnections();
       await mail.stop();

@@ -25,6 +25,9 @@ export interface WebhookFigures {
   drainSeconds: number;
   /** Emails delivered per second from the first request until the runtime was idle again (load + drain). */
   endToEndPerSec: number;
+  /** The runtime process's resident memory (its function workers included) before the load and once drained. */
+  rssMbBefore: number;
+  rssMbAfter: number;
 }
 
 /**
@@ -35,9 +38,14 @@ export const measureWebhooks = async (
   seconds = 10,
   connections = 16,
   persist = false,
+  /** More `npm start` options, e.g. `--workers 2`. */
+  runtimeArgs: string[] = [],
 ): Promise<WebhookFigures> => {
   const dataDir = persist ? mkdtempSync(join(tmpdir(), 'qf-bench-')) : undefined;
-  const rt = await startRuntimeProcess(['--log-level', 'SILENT', '--no-metrics'], dataDir ? { dataDir } : {});
+  const rt = await startRuntimeProcess(
+    ['--log-level', 'SILENT', '--no-metrics', ...runtimeArgs],
+    dataDir ? { dataDir } : {},
+  );
   try {
     const secret = demoSigningSecret(REPO_ROOT);
     // Sign on the runtime's clock (it starts at a fixed instant), as a CRM's clock would agree with the API's.
@@ -45,6 +53,16 @@ export const measureWebhooks = async (
       ((await (await fetch(`${rt.url}/_local/clock`)).json()) as { now: string }).now,
     );
     const offsetMs = runtimeNow - Date.now();
+    const rssMb = async () =>
+      ((await (await fetch(`${rt.url}/_local/status`)).json()) as { rssMb: number }).rssMb;
+    // Function workers load in the background once the runtime is ready: measure them loaded, as after a start.
+    const workers = Number(runtimeArgs[runtimeArgs.indexOf('--workers') + 1] ?? 0) || 0;
+    for (let i = 0; i < 600; i++) {
+      const s = (await (await fetch(`${rt.url}/_local/status`)).json()) as { workers?: number };
+      if ((s.workers ?? 0) >= workers) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rssMbBefore = await rssMb();
     let n = 0;
     const sent = new Set<string>();
     const result = await autocannon({
@@ -113,6 +131,8 @@ export const measureWebhooks = async (
       duplicateEmails: [...perDeal.values()].reduce((a, c) => a + (c - 1), 0),
       drainSeconds,
       endToEndPerSec: congratulations.length / (seconds + drainSeconds),
+      rssMbBefore,
+      rssMbAfter: await rssMb(),
     };
   } finally {
     await rt.stop();
