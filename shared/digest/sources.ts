@@ -16,7 +16,7 @@ import type { Locale } from '../org/config';
 import type { Org } from '../org/model';
 import { ENROLMENT_RETENTION_DAYS, type Enrolment } from '../store/enrolments';
 import { type ArchivedEvent, localDaysBetween } from '../store/event-archive';
-import { addDays } from '../workflows/calendar';
+import { addDays, type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
 import { DEAL_WINDOW_DAYS, type DealReads, dealReads } from './deal-reads';
 import type { DigestAccrual, DigestInput } from './model';
 import type { DigestPeriod } from './period';
@@ -56,8 +56,25 @@ export interface DigestContext {
 }
 
 export { DEAL_WINDOW_DAYS };
-/** Activities are read from this many days back (or the period's start, if earlier). */
-export const ACTIVITY_WINDOW_DAYS = 30;
+/**
+ * The day activities are read from: the earlier of the period's start (first-response times of the period's leads)
+ * and the day before the last `noActivityDays + 1` business days, which is as far back as "no activity for more
+ * than N business days" needs to look: a deal with no activity since then is at risk, and says "no activity logged
+ * in <that many> business days" (risk.ts counts from this day).
+ */
+export const activitiesFrom = (
+  period: DigestPeriod,
+  today: string,
+  calendar: BusinessCalendar,
+  noActivityDays: number,
+): string => {
+  let day = today;
+  for (let counted = 0; counted < noActivityDays + 1; ) {
+    day = addDays(day, -1);
+    if (isBusinessDay(calendar, day)) counted++;
+  }
+  return [period.start, addDays(day, -1)].sort()[0] as string;
+};
 
 export class UnknownManagerError extends codedError('not_found') {
   override readonly name = 'UnknownManagerError';
@@ -156,7 +173,9 @@ export const collectDigestInput = async (
   const stageSince = new Map(
     stored.flatMap((s) => (s.stageSince ? [[s.record.id, s.stageSince] as const] : [])),
   );
-  const activitiesSince = [period.start, addDays(today, -ACTIVITY_WINDOW_DAYS)].sort()[0] as string;
+  const calendar = goals.calendar(manager.calendar);
+  const config = ctx.config ?? DEFAULT_DIGEST_CONFIG;
+  const activitiesSince = activitiesFrom(period, today, calendar, config.noActivityDays);
   const activityFrom = startOfLocalDay(activitiesSince, manager.timeZone).toISOString();
   const activities = (
     await Promise.all(repIds.map((id) => sources.owned('activity', id, activityFrom, asOf.toISOString())))
@@ -184,7 +203,7 @@ export const collectDigestInput = async (
     reps,
     period,
     asOf,
-    calendar: goals.calendar(manager.calendar),
+    calendar,
     primaryGoal: repGoal ? { rep: repGoal.id, ...(teamGoal ? { team: teamGoal.id } : {}) } : undefined,
     goalNames: names(goals),
     figures: [...figures.values()],
@@ -196,6 +215,6 @@ export const collectDigestInput = async (
     stageSince,
     enrolments,
     stageTimes: (await sources.stageTimes?.(asOf)) ?? new Map(),
-    config: ctx.config ?? DEFAULT_DIGEST_CONFIG,
+    config,
   };
 };
