@@ -9,7 +9,13 @@
  * is the tenant's), well inside a partition's write rate for a sales team's CRM traffic.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { DomainEventDetail } from '../../events';
 // The dependency-free date helpers (the workflow calendar would bring the holiday data into every sync bundle).
 import { addDays, localDate } from '../incentives/periods';
@@ -157,6 +163,39 @@ export class EventArchive implements EventArchiveReader {
       start = out.LastEvaluatedKey;
     } while (start);
     return events;
+  }
+
+  /**
+   * Indexes a stage event archived before the stage index existed, and keeps it the stage events' retention from when
+   * it was archived. False when it is not a stage event, or is indexed already.
+   */
+  async indexStageEvent(item: Record<string, unknown>): Promise<boolean> {
+    const type = String(item.eventType);
+    const day = String(item.gsi1pk ?? '').replace(/^EVENTDAY#/, '');
+    const [occurredAt] = String(item.gsi1sk ?? '').split('#');
+    const eventId = (item.detail as { eventId?: string } | undefined)?.eventId;
+    const index = stageEventIndex(type, day, occurredAt ?? '', eventId ?? '');
+    if (!('gsi2pk' in index) || !eventId || !occurredAt || !day) return false;
+    const archivedAt = new Date(String(item.archivedAt));
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.archivedEvent(eventId),
+          UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk, expiresAt = :exp',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi2pk)',
+          ExpressionAttributeValues: {
+            ':pk': index.gsi2pk,
+            ':sk': index.gsi2sk,
+            ':exp': ttlFrom(archivedAt, Math.max(this.retentionDays, STAGE_EVENT_RETENTION_DAYS)),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   /**
