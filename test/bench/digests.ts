@@ -6,6 +6,7 @@
  * writes the stored layout directly with batch writes (the same items the repositories write), so the seed is not
  * what is measured. Sizes: QF_BENCH_DIGEST_MANAGERS, _REPS, _DEALS, _ACTIVITIES.
  */
+import { loadavg } from 'node:os';
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { CanonicalRecord } from '../../events';
 import { sendDueDigests } from '../../shared/digest/run';
@@ -19,6 +20,15 @@ import { IncentiveRepository } from '../../shared/store/incentives';
 import { RecordRepository } from '../../shared/store/records';
 import { keys, ttlFrom } from '../../shared/store/table-design';
 import { startLocalTable } from '../support/local-aws';
+import { type Figure, printFigures } from './report';
+
+/** What `npm run bench` prints of a run, each beside its target (report.ts). */
+export const DIGEST_FIGURES = (managers: number): Figure[] => [
+  { label: 'run s (target: 100 managers × 10 reps)', path: ['digests', 'runSeconds'], target: { max: 60 } },
+  { label: 'digests sent', path: ['digests', 'sent'], digits: 0, target: { eq: managers } },
+  { label: 'queries/digest', path: ['digests', 'queriesPerDigest'] },
+  { label: 'items read/digest', path: ['digests', 'itemsReadPerDigest'], digits: 0 },
+];
 
 export interface DigestFigures {
   managers: number;
@@ -276,5 +286,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     n('QF_BENCH_DIGEST_REPS', 10),
     n('QF_BENCH_DIGEST_DEALS', 200_000),
     n('QF_BENCH_DIGEST_ACTIVITIES', 500_000),
-  ).then((f) => console.log(JSON.stringify(f, null, 2)));
+  ).then((f) => {
+    console.log(JSON.stringify(f, null, 2));
+    printFigures('Manager digests', DIGEST_FIGURES(f.managers), { digests: f }, undefined);
+    console.log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+  });
 }
