@@ -67,6 +67,8 @@ export const digestDepsOf = (
                 store: store as IncentiveStorePort,
                 tenant: accrual.tenant,
                 now: at,
+                // As the daily accrual saves its snapshot: a deal the plans cannot credit is left out, not fatal.
+                hold: true,
               })
             ).accruals,
         }
