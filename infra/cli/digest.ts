@@ -1,7 +1,8 @@
 /**
  * `quotaflow digest preview`: one manager's digest as it would be mailed (HTML or text) or as data (JSON, the
  * DigestModel of shared/digest/model.ts), without sending anything. `quotaflow digest send`: mails it to the
- * manager, once per manager and period (the effect ledger). Exit codes: 0 done, 1 failed, 2 bad arguments.
+ * manager, once per manager and period (the effect ledger). `quotaflow digest backfill`: indexes what was stored
+ * before the digest's indexes (infra/cli/digest-backfill.ts). Exit codes: 0 done, 1 failed, 2 bad arguments.
  */
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
@@ -15,6 +16,7 @@ import { localDate } from '../../shared/incentives/periods';
 import { senderOf } from '../../shared/mail/sender';
 import type { Locale } from '../../shared/org/config';
 import { parseInstant, type Terminal, UsageError, wiredAction } from './common';
+import { runBackfill } from './digest-backfill';
 import { type DigestWiring, digestWiringFromEnvironment, makeDigest } from './digest-wiring';
 import type { GoalsOptions } from './goals-wiring';
 import { explain } from './import';
@@ -170,4 +172,20 @@ export const registerDigest = (program: Command): void => {
       '\nExamples:\n  $ npm run quotaflow -- digest send --tenant demo --manager m1 --period 2026-W41\n',
     )
     .action(withWiring(runSend));
+  tenantOptions(cmd.command('backfill'))
+    .description(
+      'once after upgrading: give sequence enrolments stored before the owner index their owner, and index stage events archived before the stage index (one table scan, page by page; resumable)',
+    )
+    .option(
+      '--from <cursor>',
+      'resume where an interrupted run stopped (the cursor its last progress line printed)',
+    )
+    .option('--json', 'print the totals as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  $ npm run quotaflow -- digest backfill --tenant demo\n' +
+        '  $ npm run quotaflow -- digest backfill --tenant demo --from eyJwayI6IkVOUk9MI2xlYWQjTC0xIn0\n',
+    )
+    .action(withWiring(runBackfill));
 };

@@ -53,7 +53,7 @@ export interface DigestInput {
   primaryGoal?: { rep: string; team?: string } | undefined;
   goalNames: Readonly<Record<string, Record<Locale, string>>>;
   figures: readonly GoalFigures[];
-  accruals: ReadonlyMap<string, AccrualSummary & { date: string }>;
+  accruals: ReadonlyMap<string, DigestAccrual>;
   /** The reps' current deals around today (owner index). */
   deals: readonly CanonicalRecord[];
   /** Archived domain events of the period (any owner; the model keeps the team's deals). */
@@ -74,6 +74,12 @@ export interface DigestInput {
   /** The team's won deals the incentive engine holds out, with the reason (digest/held.ts). */
   heldOut?: readonly { deal: CanonicalRecord; reason: HeldReason }[];
 }
+
+/**
+ * A rep's accrual as the digest shows it: the day's snapshot, or computed by the incentive engine at the digest's
+ * instant when the day has no snapshot yet (`basis`); either way what `incentives accrual --json` gives that day.
+ */
+export type DigestAccrual = AccrualSummary & { date: string; basis?: 'snapshot' | 'computed' };
 
 export interface DealRef {
   id: string;
@@ -119,6 +125,8 @@ export interface DigestModel {
     accrual: {
       period: string;
       date: string;
+      /** The day's accrual snapshot, or computed at the digest's instant because the day had none yet. */
+      basis: 'snapshot' | 'computed';
       currency: string;
       earned: string;
       tier: { component: string; tier: number; rate: string; nextTierNeeds: string | null } | null;
@@ -197,6 +205,7 @@ export const buildDigest = (input: DigestInput): DigestModel => {
         ? {
             period: a.periodKey,
             date: a.date,
+            basis: a.basis ?? 'snapshot',
             currency: a.currency,
             earned: a.earned,
             tier: tier

@@ -40,6 +40,8 @@ const repDetail = (r: DigestModel['reps'][number], locale: Locale): string => {
   const a = r.accrual;
   const parts: string[] = [];
   if (g) {
+    const value = (v: string) => formatValue(v, g.unit, locale);
+    parts.push(w.actual(value(g.actual), g.target === null ? null : value(g.target)));
     parts.push(w.expected(formatPercentOrDash(g.expectedAttainment, locale)));
     if (g.gap !== null && new Dec(g.gap).gt(0)) parts.push(w.gap(formatValue(g.gap, g.unit, locale)));
     if (g.neededPerWeek !== null) parts.push(w.needs(formatValue(g.neededPerWeek, g.unit, locale)));
@@ -48,6 +50,7 @@ const repDetail = (r: DigestModel['reps'][number], locale: Locale): string => {
   if (a) {
     const tier = a.tier ? w.tier(a.tier.tier, formatPercent(a.tier.rate, locale)) : '';
     parts.push(w.accrued(`${formatValue(a.earned, a.currency, locale)}${tier}`));
+    if (a.tier?.nextTierNeeds) parts.push(w.nextTier(formatValue(a.tier.nextTierNeeds, a.currency, locale)));
   }
   return parts.join(' · ');
 };

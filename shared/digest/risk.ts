@@ -15,7 +15,7 @@
 import type { CanonicalRecord } from '../../events';
 import { Dec } from '../incentives/money';
 import { dayNumber, localDate } from '../incentives/periods';
-import type { ArchivedEvent } from '../store/event-archive';
+import type { StageEvent } from '../store/event-archive';
 import { addDays, type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
 import { activityAt, isLinked, median } from './followup';
 
@@ -46,20 +46,18 @@ export interface StageTime {
 }
 
 /**
- * Days spent in each stage, from the archived deal events (oldest first): a deal enters a stage when it is created
- * in it or changes to it, and leaves when it changes from it; a stay counts once both ends are in the history.
+ * Days spent in each stage, from the archived deal stage events (oldest first): a deal enters a stage when it is
+ * created in it or changes to it, and leaves when it changes from it; a stay counts once both ends are in the history.
  */
-export const stageTimesOf = (events: readonly ArchivedEvent[]): Map<string, StageTime> => {
+export const stageTimesOf = (events: readonly StageEvent[]): Map<string, StageTime> => {
   const entered = new Map<string, { stage: string; at: number }>();
   const stays = new Map<string, number[]>();
   for (const e of events) {
-    if (e.detail.object !== 'deal') continue;
-    const at = Date.parse(e.detail.occurredAt);
-    const id = e.detail.recordId;
-    if (e.type === 'deal.created' && e.detail.record.stage)
-      entered.set(id, { stage: e.detail.record.stage, at });
+    const at = Date.parse(e.occurredAt);
+    const id = e.recordId;
+    if (e.type === 'deal.created' && e.stage) entered.set(id, { stage: e.stage, at });
     if (e.type !== 'deal.stage_changed') continue;
-    const change = (e.detail as { change?: { from: string | null; to: string | null } }).change;
+    const change = e.change;
     const before = entered.get(id);
     if (before && change?.from === before.stage && at >= before.at) {
       const list = stays.get(before.stage) ?? [];
@@ -102,6 +100,16 @@ export interface RiskInput {
 
 export const risksOf = (input: RiskInput): Map<string, RiskReason[]> => {
   const { today, calendar, timeZone } = input;
+  // Deals share a few dozen distinct "since" dates: count each once, not once per deal.
+  const counted = new Map<string, number>();
+  const idleSince = (since: string) => {
+    let n = counted.get(since);
+    if (n === undefined) {
+      n = businessDaysBetween(calendar, since, today);
+      counted.set(since, n);
+    }
+    return n;
+  };
   const linked = input.activities.some(isLinked);
   const lastOf = new Map<string, number>();
   const contactsOf = new Map<string, Set<string>>();
@@ -130,7 +138,7 @@ export const risksOf = (input: RiskInput): Map<string, RiskReason[]> => {
         .filter((x): x is string => x !== undefined && x !== null)
         .sort()
         .at(-1) as string;
-      const idle = businessDaysBetween(calendar, sign, today);
+      const idle = idleSince(sign);
       if (idle > input.noActivityDays)
         reasons.push({ code: 'no_activity', businessDays: idle, lastActivity });
       const contacts = new Set([...(contactsOf.get(d.id) ?? []), ...(contact ? [contact] : [])]);
@@ -138,7 +146,7 @@ export const risksOf = (input: RiskInput): Map<string, RiskReason[]> => {
       if (contacts.size === 1 && only) reasons.push({ code: 'one_contact', contactId: only });
     } else {
       const lastChange = localDate(d.modifiedAt, timeZone);
-      const idle = businessDaysBetween(calendar, lastChange, today);
+      const idle = idleSince(lastChange);
       if (idle > (input.staleAfter ?? DEFAULT_STALE_AFTER))
         reasons.push({ code: 'no_update', businessDays: idle, lastChange });
     }

@@ -17,6 +17,7 @@ import { senderOf } from '../mail/sender';
 import type { Locale } from '../org/config';
 import type { Org } from '../org/model';
 import type { ArchivedEvent } from '../store/event-archive';
+import { dealReads } from './deal-reads';
 import { heldOutOfIncentives } from './held';
 import { buildDigest, type DigestModel } from './model';
 import type { DigestPeriod } from './period';
@@ -25,10 +26,12 @@ import type { StageTime } from './risk';
 import { duePeriods, scheduleFor } from './schedule';
 import { type DigestLedger, digestEffectKey, sendDigestOnce } from './send';
 import { collectDigestInput, type DigestSources, managersOf, teamOf } from './sources';
-import { stageTimesFromArchive } from './stage-history';
+import { type StageEventReader, stageTimesFromArchive } from './stage-history';
 
 /** What a digest reads (digest/sources.ts) without the goal figures, which makeDigest computes from these. */
 export interface DigestDeps extends Omit<DigestSources, 'figures'> {
+  /** The archived deal stage events of [from, to) (store/event-archive.ts `stageEvents`): typical time in stage. */
+  stageEvents: StageEventReader;
   tenant: Pick<TenantConfig, 'id' | 'currency' | 'timeZone' | 'displayName' | 'branding' | 'mail'>;
   goals: CompiledGoals;
   org: Org;
@@ -56,8 +59,10 @@ export const makeDigest = async (
   locale?: Locale,
 ): Promise<{ model: DigestModel; rendered: RenderedDigest }> => {
   const { book } = d;
+  const zone = d.org.person(managerId)?.timeZone ?? d.tenant.timeZone;
+  const deals = dealReads(localDate(asOf.toISOString(), zone), d);
   const progress = new GoalProgress(d.goals, d.org, d.tenant, {
-    owned: d.owned,
+    owned: deals.owned,
     target: d.target,
     ...(book ? { quota: incentiveQuota(book, d.tenant.currency) } : {}),
     fxRate: (from, to, date) => (from === to ? new Dec(1) : book?.fxRate(from, to, date)),
@@ -68,11 +73,13 @@ export const makeDigest = async (
       config: d.goals.doc.digest,
       org: d.org,
       goals: d.goals,
+      deals,
       sources: {
         owned: d.owned,
         ...(d.ownedDeals ? { ownedDeals: d.ownedDeals } : {}),
         ...(d.enrolmentsOf ? { enrolmentsOf: d.enrolmentsOf } : {}),
-        stageTimes: d.stageTimes ?? ((at) => stageTimesFromArchive(d.eventsOfDay, d.tenant.timeZone, at)),
+        ...(d.accrualAt ? { accrualAt: d.accrualAt } : {}),
+        stageTimes: d.stageTimes ?? ((at) => stageTimesFromArchive(d.stageEvents, d.tenant.timeZone, at)),
         eventsOfDay: d.eventsOfDay,
         accruals: d.accruals,
         figures: (q) => progress.figures(q),
@@ -119,8 +126,23 @@ export const sendDueDigests = async (
   const days = new Map<string, Promise<ArchivedEvent[]>>();
   let stages: Promise<ReadonlyMap<string, StageTime>> | undefined;
   const snapshots = new Map<string, Promise<(AccrualSummary & { date: string })[]>>();
+  const computed = new Map<number, Promise<AccrualSummary[]>>();
+  const { accrualAt } = d;
   const shared: DigestDeps = {
     ...d,
+    // The engine's accrual covers every rep at once: one computation per instant for the whole run.
+    ...(accrualAt
+      ? {
+          accrualAt: (at: Date) => {
+            let run = computed.get(at.getTime());
+            if (!run) {
+              run = accrualAt(at);
+              computed.set(at.getTime(), run);
+            }
+            return run;
+          },
+        }
+      : {}),
     accruals: (key, date) => {
       let read = snapshots.get(`${key}|${date}`);
       if (!read) {
@@ -131,7 +153,7 @@ export const sendDueDigests = async (
     },
     // One read of the stage history for the whole run, as of the run's instant.
     stageTimes: () => {
-      stages ??= stageTimesFromArchive(d.eventsOfDay, d.tenant.timeZone, now);
+      stages ??= stageTimesFromArchive(d.stageEvents, d.tenant.timeZone, now);
       return stages;
     },
     eventsOfDay: (day, from, to) => {

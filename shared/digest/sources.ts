@@ -16,8 +16,9 @@ import type { Locale } from '../org/config';
 import type { Org } from '../org/model';
 import { ENROLMENT_RETENTION_DAYS, type Enrolment } from '../store/enrolments';
 import { type ArchivedEvent, localDaysBetween } from '../store/event-archive';
-import { addDays } from '../workflows/calendar';
-import type { DigestInput } from './model';
+import { addDays, type BusinessCalendar, isBusinessDay } from '../workflows/calendar';
+import { DEAL_WINDOW_DAYS, type DealReads, dealReads } from './deal-reads';
+import type { DigestAccrual, DigestInput } from './model';
 import type { DigestPeriod } from './period';
 import type { StageTime } from './risk';
 import { DEFAULT_DIGEST_CONFIG, type DigestConfig } from './schedule';
@@ -34,6 +35,11 @@ export interface DigestSources {
   stageTimes?(asOf: Date): Promise<ReadonlyMap<string, StageTime>>;
   eventsOfDay(localDate: string, from: Date, to: Date): Promise<ArchivedEvent[]>;
   accruals(periodKey: string, date: string): Promise<(AccrualSummary & { date: string })[]>;
+  /**
+   * Every rep's accrual computed by the incentive engine at an instant, as `incentives accrual --json` prints it
+   * (incentives/runs.ts accrualRun over the stored deals): used when the digest's day has no snapshot yet.
+   */
+  accrualAt?(asOf: Date): Promise<AccrualSummary[]>;
   figures(q: ProgressQuery): Promise<GoalFigures[]>;
   /** Sequence enrolments of records the owner had, started from `from` on (EnrolmentRepository.ofOwner). */
   enrolmentsOf?(ownerId: string, from: Date): Promise<Enrolment[]>;
@@ -45,12 +51,30 @@ export interface DigestContext {
   org: Org;
   goals: CompiledGoals;
   sources: DigestSources;
+  /** The digest's deal reads, shared with its goal figures (digest/deal-reads.ts); made here when absent. */
+  deals?: DealReads;
 }
 
-/** Open deals are read with close dates this far around today (and deals without one by their last change). */
-export const DEAL_WINDOW_DAYS = { back: 90, ahead: 180 };
-/** Activities are read from this many days back (or the period's start, if earlier). */
-export const ACTIVITY_WINDOW_DAYS = 30;
+export { DEAL_WINDOW_DAYS };
+/**
+ * The day activities are read from: the earlier of the period's start (first-response times of the period's leads)
+ * and the day before the last `noActivityDays + 1` business days, which is as far back as "no activity for more
+ * than N business days" needs to look: a deal with no activity since then is at risk, and says "no activity logged
+ * in <that many> business days" (risk.ts counts from this day).
+ */
+export const activitiesFrom = (
+  period: DigestPeriod,
+  today: string,
+  calendar: BusinessCalendar,
+  noActivityDays: number,
+): string => {
+  let day = today;
+  for (let counted = 0; counted < noActivityDays + 1; ) {
+    day = addDays(day, -1);
+    if (isBusinessDay(calendar, day)) counted++;
+  }
+  return [period.start, addDays(day, -1)].sort()[0] as string;
+};
 
 export class UnknownManagerError extends codedError('not_found') {
   override readonly name = 'UnknownManagerError';
@@ -84,6 +108,33 @@ const names = (goals: CompiledGoals): Record<string, Record<Locale, string>> =>
     }),
   );
 
+/**
+ * The reps' accruals: the day's snapshot (the daily accrual stores one per rep), else, while the day has none (a
+ * fresh runtime before its first nightly run, or a night the run failed), the engine's accrual at the digest's
+ * instant, which is what `incentives accrual --json` prints then. A port without the engine falls back to the
+ * latest snapshot of the last two days.
+ */
+const accrualsOf = async (
+  sources: DigestSources,
+  repIds: readonly string[],
+  today: string,
+  asOf: Date,
+): Promise<Map<string, DigestAccrual>> => {
+  const out = new Map<string, DigestAccrual>();
+  const dates = sources.accrualAt ? [today] : [today, addDays(today, -1), addDays(today, -2)];
+  for (const key of [periodKeyOf(today, 'month'), periodKeyOf(today, 'quarter')])
+    for (const date of dates) {
+      const found = (await sources.accruals(key, date)).filter((a) => repIds.includes(a.repId));
+      if (found.length === 0) continue;
+      for (const a of found) out.set(a.repId, { ...a, basis: 'snapshot' });
+      return out;
+    }
+  if (!sources.accrualAt) return out;
+  for (const a of await sources.accrualAt(asOf))
+    if (repIds.includes(a.repId)) out.set(a.repId, { ...a, date: today, basis: 'computed' });
+  return out;
+};
+
 export const collectDigestInput = async (
   ctx: DigestContext,
   managerId: string,
@@ -102,8 +153,8 @@ export const collectDigestInput = async (
   const queries: ProgressQuery[] = led.length
     ? led.map((t) => ({ asOf, team: t.id }))
     : repIds.map((person) => ({ asOf, person }));
-  for (const q of queries)
-    for (const f of await sources.figures(q))
+  for (const list of await Promise.all(queries.map((q) => sources.figures(q))))
+    for (const f of list)
       if (f.owner === 'team' || (f.person && repIds.includes(f.person)))
         figures.set(`${f.goal}|${f.owner}|${f.person ?? f.team}`, f);
 
@@ -116,19 +167,15 @@ export const collectDigestInput = async (
       g.metric.type === repGoal.metric.type,
   );
 
-  const lower = addDays(today, -DEAL_WINDOW_DAYS.back);
-  const upper = addDays(today, DEAL_WINDOW_DAYS.ahead);
-  type Stored = { record: CanonicalRecord; stageSince?: string };
-  const read = async (id: string): Promise<Stored[]> =>
-    sources.ownedDeals
-      ? sources.ownedDeals(id, lower, upper)
-      : (await sources.owned('deal', id, lower, upper)).map((record) => ({ record }));
-  const stored = (await Promise.all(repIds.map(read))).flat();
+  const reads = ctx.deals ?? dealReads(today, sources);
+  const stored = (await Promise.all(repIds.map((id) => reads.window(id)))).flat();
   const deals = stored.map((s) => s.record);
   const stageSince = new Map(
     stored.flatMap((s) => (s.stageSince ? [[s.record.id, s.stageSince] as const] : [])),
   );
-  const activitiesSince = [period.start, addDays(today, -ACTIVITY_WINDOW_DAYS)].sort()[0] as string;
+  const calendar = goals.calendar(manager.calendar);
+  const config = ctx.config ?? DEFAULT_DIGEST_CONFIG;
+  const activitiesSince = activitiesFrom(period, today, calendar, config.noActivityDays);
   const activityFrom = startOfLocalDay(activitiesSince, manager.timeZone).toISOString();
   const activities = (
     await Promise.all(repIds.map((id) => sources.owned('activity', id, activityFrom, asOf.toISOString())))
@@ -137,23 +184,18 @@ export const collectDigestInput = async (
   const from = startOfLocalDay(period.start, manager.timeZone);
   const end = startOfLocalDay(addDays(period.end, 1), manager.timeZone);
   const until = new Date(Math.min(asOf.getTime(), end.getTime()));
-  const events: ArchivedEvent[] = [];
-  for (const day of localDaysBetween(from, until, tenant.timeZone))
-    events.push(...(await sources.eventsOfDay(day, from, until)));
+  const events: ArchivedEvent[] = (
+    await Promise.all(
+      localDaysBetween(from, until, tenant.timeZone).map((day) => sources.eventsOfDay(day, from, until)),
+    )
+  ).flat();
 
   const enrolmentsFrom = new Date(asOf.getTime() - ENROLMENT_RETENTION_DAYS * 86_400_000);
   const enrolments = sources.enrolmentsOf
     ? (await Promise.all(repIds.map((id) => sources.enrolmentsOf?.(id, enrolmentsFrom) ?? []))).flat()
     : [];
 
-  const accruals = new Map<string, AccrualSummary & { date: string }>();
-  find: for (const key of [periodKeyOf(today, 'month'), periodKeyOf(today, 'quarter')])
-    for (const date of [today, addDays(today, -1), addDays(today, -2)]) {
-      const found = (await sources.accruals(key, date)).filter((a) => repIds.includes(a.repId));
-      if (found.length === 0) continue;
-      for (const a of found) accruals.set(a.repId, a);
-      break find;
-    }
+  const accruals = await accrualsOf(sources, repIds, today, asOf);
 
   return {
     tenant: { id: tenant.id, currency: tenant.currency },
@@ -161,7 +203,7 @@ export const collectDigestInput = async (
     reps,
     period,
     asOf,
-    calendar: goals.calendar(manager.calendar),
+    calendar,
     primaryGoal: repGoal ? { rep: repGoal.id, ...(teamGoal ? { team: teamGoal.id } : {}) } : undefined,
     goalNames: names(goals),
     figures: [...figures.values()],
@@ -173,6 +215,6 @@ export const collectDigestInput = async (
     stageSince,
     enrolments,
     stageTimes: (await sources.stageTimes?.(asOf)) ?? new Map(),
-    config: ctx.config ?? DEFAULT_DIGEST_CONFIG,
+    config,
   };
 };

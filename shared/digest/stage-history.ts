@@ -1,14 +1,16 @@
 /**
- * The tenant's typical time in each stage, from the archived deal events of the last STAGE_HISTORY_DAYS (one Query
- * per local day, as far back as the archive keeps events: 90 days by default). Read once per scheduled run or
- * preview and shared by every manager in it, never per manager.
+ * The tenant's typical time in each stage, from the archived deal stage events of the last STAGE_HISTORY_DAYS (the
+ * archive keeps these 180 days and indexes them by month: store/event-archive.ts `stageEvents`, one Query per
+ * month). Read once per scheduled run or preview and shared by every manager in it, never per manager.
  */
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
-import { type ArchivedEvent, localDaysBetween } from '../store/event-archive';
+import type { StageEvent } from '../store/event-archive';
 import { STAGE_HISTORY_DAYS, type StageTime, stageTimesOf } from './risk';
 
+export type StageEventReader = (from: Date, to: Date) => Promise<StageEvent[]>;
+
 export const stageTimesFromArchive = async (
-  eventsOfDay: (day: string, from: Date, to: Date) => Promise<ArchivedEvent[]>,
+  stageEvents: StageEventReader,
   timeZone: string,
   asOf: Date,
 ): Promise<Map<string, StageTime>> => {
@@ -16,9 +18,5 @@ export const stageTimesFromArchive = async (
     addDays(localDate(asOf.toISOString(), timeZone), -STAGE_HISTORY_DAYS),
     timeZone,
   );
-  const events: ArchivedEvent[] = [];
-  for (const day of localDaysBetween(from, asOf, timeZone))
-    for (const e of await eventsOfDay(day, from, asOf))
-      if (e.type === 'deal.created' || e.type === 'deal.stage_changed') events.push(e);
-  return stageTimesOf(events);
+  return stageTimesOf(await stageEvents(from, asOf));
 };

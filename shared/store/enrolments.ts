@@ -51,6 +51,12 @@ const key = (e: EnrolmentRef) => ({
   sk: `${e.sequence}#${e.occurrence}`,
 });
 
+/** The owner index attributes of an enrolment (gsi2, sorted by start time). */
+const ownerIndexOf = (e: EnrolmentRef & Pick<Enrolment, 'startedAt'>, ownerId: string) => ({
+  gsi2pk: keys.ownerEnrolments(ownerId),
+  gsi2sk: `${e.startedAt}#${e.sequence}#${e.object}#${e.recordId}#${e.occurrence}`,
+});
+
 export class EnrolmentRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -79,12 +85,7 @@ export class EnrolmentRepository {
                   gsi1sk: `${e.workflow}#${e.sequence}#${e.object}#${e.recordId}`,
                 }
               : {}),
-            ...(e.ownerId
-              ? {
-                  gsi2pk: keys.ownerEnrolments(e.ownerId),
-                  gsi2sk: `${now.toISOString()}#${e.sequence}#${e.object}#${e.recordId}#${e.occurrence}`,
-                }
-              : {}),
+            ...(e.ownerId ? ownerIndexOf({ ...e, startedAt: now.toISOString() }, e.ownerId) : {}),
             expiresAt: ttlFrom(now, ENROLMENT_RETENTION_DAYS),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -158,6 +159,29 @@ export class EnrolmentRepository {
     });
     const now = this.now();
     return items.filter((e) => !isExpired(e, now));
+  }
+
+  /**
+   * Gives an enrolment stored before the owner index its owner (the record's owner now: who owned it when it was
+   * enrolled was not kept). False when it has one already (a concurrent write or an earlier backfill).
+   */
+  async indexOwner(e: EnrolmentRef & Pick<Enrolment, 'startedAt'>, ownerId: string): Promise<boolean> {
+    const index = ownerIndexOf(e, ownerId);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(e),
+          UpdateExpression: 'SET ownerId = :o, gsi2pk = :pk, gsi2sk = :sk',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi2pk)',
+          ExpressionAttributeValues: { ':o': ownerId, ':pk': index.gsi2pk, ':sk': index.gsi2sk },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   /** Stops an active enrolment; false if it was already stopped (the first reason is kept). */

@@ -19,6 +19,7 @@
  *   suppressed address (never mailed)    pk=SUPPRESSION                     sk=<normalised address>
  *   archived domain event by event id    pk=EVENT#<eventId>                  sk=EVENT   (TTL: retention days)
  *   archived events of a local day       gsi1pk=EVENTDAY#<yyyy-mm-dd>        gsi1sk=<occurredAt UTC ISO>#<eventId>
+ *   archived stage changes of a month    gsi2pk=STAGEEVENTS#<yyyy-mm>        gsi2sk=<occurredAt UTC ISO>#<eventId>   (deal.created and deal.stage_changed only; TTL 180 days)
  *   incentive period closes (markers)    pk=INCCLOSE                         sk=<periodKey>
  *   closed incentive statements          pk=INCSTMT#<periodKey>              sk=<closeId>#<repId>
  *   daily incentive accrual snapshots    pk=INCACCRUAL#<periodKey>           sk=<localDate>#<repId>
@@ -59,6 +60,8 @@ export const keys = {
   archivedEvent: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
   /** The day is the tenant's local date of occurredAt, so "yesterday" means the tenant's yesterday. */
   archivedEventDay: (localDate: string) => `EVENTDAY#${localDate}`,
+  /** gsi2 partition of the archived deal stage events of a local month (yyyy-mm): the typical time in stage. */
+  stageEventsMonth: (month: string) => `STAGEEVENTS#${month}`,
 };
 
 /** DynamoDB TTL wants epoch seconds. TTL deletes lazily (and not at all locally): readers must check it too. */

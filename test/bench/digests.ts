@@ -6,18 +6,29 @@
  * writes the stored layout directly with batch writes (the same items the repositories write), so the seed is not
  * what is measured. Sizes: QF_BENCH_DIGEST_MANAGERS, _REPS, _DEALS, _ACTIVITIES.
  */
+import { loadavg } from 'node:os';
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { CanonicalRecord } from '../../events';
 import { sendDueDigests } from '../../shared/digest/run';
+import { digestDepsOf } from '../../shared/digest/wiring';
 import { goalDateOf } from '../../shared/goals/record-dates';
 import { parseGoals } from '../../shared/goals/validate';
 import { buildOrg } from '../../shared/org/model';
 import { EnrolmentRepository } from '../../shared/store/enrolments';
-import { EventArchive } from '../../shared/store/event-archive';
+import { EventArchive, STAGE_EVENT_RETENTION_DAYS, stageEventIndex } from '../../shared/store/event-archive';
 import { IncentiveRepository } from '../../shared/store/incentives';
 import { RecordRepository } from '../../shared/store/records';
 import { keys, ttlFrom } from '../../shared/store/table-design';
 import { startLocalTable } from '../support/local-aws';
+import { type Figure, printFigures } from './report';
+
+/** What `npm run bench` prints of a run, each beside its target (report.ts). */
+export const DIGEST_FIGURES = (managers: number): Figure[] => [
+  { label: 'run s (target: 100 managers × 10 reps)', path: ['digests', 'runSeconds'], target: { max: 60 } },
+  { label: 'digests sent', path: ['digests', 'sent'], digits: 0, target: { eq: managers } },
+  { label: 'queries/digest', path: ['digests', 'queriesPerDigest'] },
+  { label: 'items read/digest', path: ['digests', 'itemsReadPerDigest'], digits: 0 },
+];
 
 export interface DigestFigures {
   managers: number;
@@ -49,7 +60,8 @@ export const measureDigests = async (
   dealCount = 200_000,
   activityCount = 500_000,
 ): Promise<DigestFigures> => {
-  const table = await startLocalTable('bench-digest');
+  // dynalite in its own process, as `npm start` runs it (infra/local/runtime.ts).
+  const table = await startLocalTable('bench-digest', { separateProcess: true });
   try {
     const rand = lcg(7);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
@@ -125,7 +137,8 @@ export const measureDigests = async (
         archivedAt: NOW.toISOString(),
         gsi1pk: keys.archivedEventDay(localDay),
         gsi1sk: `${occurredAt}#${eventId}`,
-        expiresAt: ttlFrom(NOW, 90),
+        ...stageEventIndex(type, localDay, occurredAt, eventId),
+        expiresAt: ttlFrom(NOW, STAGE_EVENT_RETENTION_DAYS),
       });
     };
 
@@ -213,27 +226,26 @@ export const measureDigests = async (
       },
       { step: 'initialize', name: 'countQueries' },
     );
-    const records = new RecordRepository(table.doc, table.tableName);
     const archive = new EventArchive(table.doc, table.tableName, {
       timeZone: 'Asia/Shanghai',
       now: () => NOW,
     });
-    const incentives = new IncentiveRepository(table.doc, table.tableName);
-    const enrolments = new EnrolmentRepository(table.doc, table.tableName, () => NOW);
     const sentTo = new Set<string>();
     const runStart = Date.now();
     const outcomes = await sendDueDigests(
       {
-        tenant,
-        goals,
-        org,
-        owned: (object, owner, lower, upper) => records.owned(object, owner, lower, upper),
-        ownedDeals: (owner, lower, upper) => records.ownedStored('deal', owner, lower, upper),
-        target: async () => '3000000.00',
-        eventsOfDay: (d, from, to) => archive.eventsOfDay(d, from, to),
-        accruals: (key, date) => incentives.accruals(key, date),
-        // One owner-index Query per rep, as deployed (the bench stores no enrolments).
-        enrolmentsOf: (owner, from) => enrolments.ofOwner(owner, from),
+        // The ports the scheduled run reads through (digest/wiring.ts); the bench stores no enrolments, and each
+        // rep's enrolments are still one owner-index Query, as deployed.
+        ...digestDepsOf(
+          { tenant, goals, org, book: undefined },
+          {
+            records: new RecordRepository(table.doc, table.tableName),
+            targets: { get: async () => ({ target: '3000000.00' }) as never },
+            archive,
+            incentives: new IncentiveRepository(table.doc, table.tableName),
+            enrolments: new EnrolmentRepository(table.doc, table.tableName, () => NOW),
+          },
+        ),
         ledger: {
           isDone: async (key) => {
             ledgerChecks++;
@@ -274,5 +286,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     n('QF_BENCH_DIGEST_REPS', 10),
     n('QF_BENCH_DIGEST_DEALS', 200_000),
     n('QF_BENCH_DIGEST_ACTIVITIES', 500_000),
-  ).then((f) => console.log(JSON.stringify(f, null, 2)));
+  ).then((f) => {
+    console.log(JSON.stringify(f, null, 2));
+    printFigures('Manager digests', DIGEST_FIGURES(f.managers), { digests: f }, undefined);
+    console.log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+  });
 }

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { measureBundles } from './bundles';
 import { type CostRow, PRICES } from './cost';
 import { measureCrmLatency } from './crm';
-import { measureDigests } from './digests';
+import { DIGEST_FIGURES, measureDigests } from './digests';
 import { measureGoals } from './goals';
 import { measureImport } from './import';
 import { measureIncentives } from './incentives';
@@ -202,21 +202,15 @@ const main = async () => {
       num('QF_BENCH_DIGEST_ACTIVITIES', 500_000),
     );
     results.digests = d;
-    console.log('\nManager digests, one scheduled run on dynalite (target: 100 managers × 10 reps < 60 s)');
-    console.table([
-      {
-        managers: d.managers,
-        reps: d.reps,
-        deals: d.deals,
-        activities: d.activities,
-        'archived events': d.archivedEvents,
-        'seed s': d.seedSeconds.toFixed(1),
-        'run s': d.runSeconds.toFixed(1),
-        sent: d.sent,
-        'queries/digest': d.queriesPerDigest.toFixed(1),
-        'items read/digest': d.itemsReadPerDigest.toFixed(0),
-      },
-    ]);
+    console.log(
+      `\n${d.managers} managers × ${d.reps / Math.max(1, d.managers)} reps, ${d.deals} deals, ${d.activities} activities, ${d.archivedEvents} archived events (seeded in ${d.seedSeconds.toFixed(0)} s, not measured)`,
+    );
+    printFigures(
+      'Manager digests, one scheduled run on dynalite in its own process, as npm start runs it',
+      DIGEST_FIGURES(d.managers),
+      results,
+      previous,
+    );
   }
 
   if (!skip.has('crm')) {

@@ -28,10 +28,16 @@ export interface LocalTable {
   stop(): Promise<void>;
 }
 
-/** A fresh dynalite with the tenant table (random name, so files never share state) and a document client. */
-export const startLocalTable = async (prefix = 'quotaflow-test'): Promise<LocalTable> => {
+/**
+ * A fresh dynalite with the tenant table (random name, so files never share state) and a document client;
+ * `separateProcess` runs dynalite in a child process as the local runtime does (benchmarks).
+ */
+export const startLocalTable = async (
+  prefix = 'quotaflow-test',
+  opts: { separateProcess?: boolean } = {},
+): Promise<LocalTable> => {
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
-  const dynamo = await startDynamo({ tableName });
+  const dynamo = await startDynamo({ tableName, ...opts });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamo.endpoint)), {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -14,6 +14,7 @@ import { planBookFromFile } from '../../../shared/incentives/document';
 import { Dec } from '../../../shared/incentives/money';
 import type { Enrolment } from '../../../shared/store/enrolments';
 import type { ArchivedEvent } from '../../../shared/store/event-archive';
+import { stageEventOf } from '../../../shared/store/event-archive';
 import { activity, deal, event, input } from './fixtures';
 
 const lead = (id: string, owner: string, createdAt: string): ArchivedEvent => {
@@ -141,15 +142,17 @@ describe('at risk, from linked activities and the typical time in stage', () => 
     const x = deal('x', 'u1', { stage: 'Proposal' });
     const y = deal('y', 'u1', { stage: 'Proposal' });
     const z = deal('z', 'u1', { stage: 'Proposal' });
-    const times = stageTimesOf([
-      event('deal.created', x, at(1)),
-      event('deal.created', y, at(1)),
-      event('deal.created', z, at(1)),
-      changed('deal.stage_changed', x, at(11), 'Proposal', 'Negotiation'),
-      changed('deal.stage_changed', y, at(21), 'Proposal', 'Negotiation'),
-      changed('deal.stage_changed', z, at(31), 'Proposal', 'Negotiation'),
-      changed('deal.stage_changed', x, at(15), 'Negotiation', 'Contract'),
-    ]);
+    const times = stageTimesOf(
+      [
+        event('deal.created', x, at(1)),
+        event('deal.created', y, at(1)),
+        event('deal.created', z, at(1)),
+        changed('deal.stage_changed', x, at(11), 'Proposal', 'Negotiation'),
+        changed('deal.stage_changed', y, at(21), 'Proposal', 'Negotiation'),
+        changed('deal.stage_changed', z, at(31), 'Proposal', 'Negotiation'),
+        changed('deal.stage_changed', x, at(15), 'Negotiation', 'Contract'),
+      ].flatMap((e) => stageEventOf(e) ?? []),
+    );
     expect(times.get('Proposal')).toEqual({ days: '20', samples: 3 });
     expect(times.get('Negotiation')).toEqual({ days: '4', samples: 1 });
   });

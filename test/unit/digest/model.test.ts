@@ -193,6 +193,7 @@ describe('manager digest model', () => {
     expect(d.reps.find((r) => r.id === 'u1')?.accrual).toEqual({
       period: '2026-10',
       date: '2026-10-09',
+      basis: 'snapshot',
       currency: 'CNY',
       earned: '21000.00',
       tier: { component: 'commission', tier: 3, rate: '0.12', nextTierNeeds: null },

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../../shared/digest/model';
 import { digestEmail, renderDigest } from '../../../shared/digest/render';
+import { formatValue } from '../../../shared/digest/words';
 import { sampleDigest } from '../../support/digest-sample';
 import { deal, event, figure, input } from './fixtures';
 
@@ -172,5 +173,43 @@ describe('sequence figures in the follow-up section', () => {
   it('leaves the lines out when no rep has an enrolment', () => {
     const r = renderDigest(buildDigest(input()), brand, { teamName: 'East', locale: 'en' });
     expect(r.text).not.toContain('active sequence');
+  });
+});
+
+describe('the text part', () => {
+  it("carries each rep's figures the HTML shows: actual and target, gap, needed a week, accrual, next tier", () => {
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const model = sampleDigest();
+      const r = renderDigest(model, brand, { teamName: 'East', locale });
+      let checked = 0;
+      for (const rep of model.reps) {
+        const g = rep.goal;
+        const a = rep.accrual;
+        const values = [
+          ...(g
+            ? [
+                [g.actual, g.unit],
+                [g.target, g.unit],
+                [g.neededPerWeek, g.unit],
+              ]
+            : []),
+          ...(g?.gap && !g.gap.startsWith('-') && g.gap !== '0.00' ? [[g.gap, g.unit]] : []),
+          ...(a
+            ? [
+                [a.earned, a.currency],
+                [a.tier?.nextTierNeeds ?? null, a.currency],
+              ]
+            : []),
+        ].filter((v): v is [string, string] => v[0] !== null && v[0] !== undefined);
+        for (const [v, unit] of values) {
+          const shown = formatValue(v, unit, locale);
+          const line = r.text.split('\n').find((l) => l.startsWith(`- ${rep.name}:`)) ?? '';
+          expect([locale, rep.name, line]).toEqual([locale, rep.name, expect.stringContaining(shown)]);
+          expect(r.html).toContain(shown);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(6);
+    }
   });
 });
