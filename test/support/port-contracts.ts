@@ -23,22 +23,25 @@ import { deferred, TestClock } from './local-aws';
 let seq = 0;
 const unique = (label: string) => `${label}-${++seq}-${process.pid}`;
 
-const mailEffect = (label: string): Effect => ({
-  key: unique(`won-deal-recognition/v1/congratulate/${label}`),
-  correlationId: `corr-${label}`,
-  payload: {
-    kind: 'email',
-    email: {
-      kind: 'workflow',
-      from: 'Acme Sales <sales@acme.example>',
-      to: ['li.lei@acme.example'],
-      subject: 'Deal won: Acme renewal',
-      html: '<p>Congratulations</p>',
-      text: 'Congratulations',
-      headers: { 'X-Quotaflow-Tenant': 'acme' },
+/** A sequence email to a contact, under a key of its own. */
+const mailEffect = (label: string): Effect => {
+  const text = `王芳，您好：${label}`;
+  return {
+    key: unique(`new-lead-nurture/v1/steps[0]/${label}`),
+    correlationId: `corr-${label}`,
+    payload: {
+      kind: 'email',
+      email: {
+        kind: 'workflow',
+        from: '示例科技 <noreply@demo.example>',
+        to: ['wang.fang@example.cn'],
+        subject: label,
+        text,
+        html: `<p>${text}</p>`,
+      },
     },
-  },
-});
+  };
+};
 
 const T0 = '2026-03-02T01:00:00.000Z';
 const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
