@@ -144,10 +144,10 @@ describe('a sequence step falling due', () => {
       reason: 'sequence lead-nurture is no longer version 2',
       stopEnrolment: 'sequence lead-nurture changed or was removed',
     });
-    expect(due({ ...lead, status: 'converted' }, enrolment)).toEqual({
+    expect(due({ ...lead, status: 'lost' }, enrolment)).toEqual({
       kind: 'skip',
-      reason: 'the lead is converted',
-      stopEnrolment: 'stop condition: closed (the lead is converted)',
+      reason: 'the lead is lost',
+      stopEnrolment: 'stop condition: closed (the lead is lost)',
     });
   });
 
