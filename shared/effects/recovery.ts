@@ -1,9 +1,9 @@
-/** The recovery sweep: completes effects whose performer died after recording them (see ledger.ts). */
+/** The recovery sweep: completes effects whose performer died after recording them (see protocol.ts). */
 import { logger } from '../observability/logger';
-import type { EffectLedger } from './ledger';
+import type { Ledger } from './protocol';
 
 /** What the sweep needs of the ledger: the expired pending effects, and a takeover of one. */
-export type RecoverableLedger = Pick<EffectLedger, 'expiredPending' | 'recover'>;
+export type RecoverableLedger = Pick<Ledger, 'expiredPending' | 'recover'>;
 
 /** By default each effect not recovered is logged with its key and its error (the cause included). */
 const logFailure = (key: string, error: unknown): void => {

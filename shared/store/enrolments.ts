@@ -19,27 +19,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Enrolment, EnrolmentRef, EnrolmentsPort, NewEnrolment } from '../workflows/ports';
 import { isExpired, keys, TABLE, ttlFrom } from './table-design';
 
-export interface Enrolment {
-  object: string;
-  recordId: string;
-  sequence: string;
-  version: number;
-  occurrence: string;
-  /** The workflow that started it ("" when started another way). */
-  workflow: string;
-  address?: string;
-  accountId?: string;
-  /** The CRM owner id of the enrolled record when it was enrolled (absent when the record had none). */
-  ownerId?: string;
-  startedAt: string;
-  status: 'active' | 'stopped';
-  stoppedReason?: string;
-  stoppedAt?: string;
-}
-
-export type EnrolmentRef = Pick<Enrolment, 'object' | 'recordId' | 'sequence' | 'occurrence'>;
+export type { Enrolment, EnrolmentRef } from '../workflows/ports';
 
 /** Enrolments are kept a year after they start (a sequence longer than that is not a follow-up). */
 export const ENROLMENT_RETENTION_DAYS = 400;
@@ -57,7 +40,7 @@ const ownerIndexOf = (e: EnrolmentRef & Pick<Enrolment, 'startedAt'>, ownerId: s
   gsi2sk: `${e.startedAt}#${e.sequence}#${e.object}#${e.recordId}#${e.occurrence}`,
 });
 
-export class EnrolmentRepository {
+export class EnrolmentRepository implements EnrolmentsPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -65,7 +48,7 @@ export class EnrolmentRepository {
   ) {}
 
   /** Records the enrolment; a second call for the same one changes nothing (it may have been stopped since). */
-  async start(e: Omit<Enrolment, 'status' | 'startedAt'>): Promise<{ started: boolean }> {
+  async start(e: NewEnrolment): Promise<{ started: boolean }> {
     const now = this.now();
     const address = e.address ? normalAddress(e.address) : undefined;
     try {

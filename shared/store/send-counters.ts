@@ -10,6 +10,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { localTime } from '../workflows/calendar';
+import type { Reservation, SendCountersPort } from '../workflows/ports';
 import { ttlFrom } from './table-design';
 
 export interface SendLimits {
@@ -17,12 +18,12 @@ export interface SendLimits {
   perRepPerDay: number;
 }
 
-export type Reservation = { ok: true } | { ok: false; limit: 'rate' | 'rep' };
+export type { Reservation } from '../workflows/ports';
 
 const hhmm = (minutes: number) =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
-export class SendCounters {
+export class SendCounters implements SendCountersPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

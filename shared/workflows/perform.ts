@@ -9,11 +9,8 @@
  */
 import type { CanonicalRecord } from '../../events';
 import type { TenantConfig } from '../config/tenant';
-import type { EffectLedger } from '../effects/ledger';
 import { repSenderOf, senderOf } from '../mail/sender';
 import type { OutgoingEmail, SchedulerPort } from '../ports';
-import type { EnrolmentRepository } from '../store/enrolments';
-import type { SendCounters } from '../store/send-counters';
 import type { CrmActivityWriter } from '../sync/crm-writer';
 import { addDays, instantAt, localTime, nextSendInstant } from './calendar';
 import { chatPayload } from './chat';
@@ -22,6 +19,7 @@ import type { Locale } from './definition';
 import { type EffectCheckPorts, refusalOf } from './effect-checks';
 import { workflowMail } from './mail';
 import { type PlannedEffect, scheduleName, sendCalendar } from './plan';
+import type { EffectsPort, EnrolmentsPort, SendCountersPort } from './ports';
 import { type MergeContext, renderTemplate, renderText } from './templates';
 
 /** Unsubscribe and suppression (shared/mail/unsubscribe.ts, shared/store/suppression.ts) as the runner uses them. */
@@ -34,9 +32,9 @@ export interface ConsentPort {
 export interface PerformDeps {
   tenant: TenantConfig;
   workflows: CompiledWorkflows;
-  effects: EffectLedger;
-  enrolments: EnrolmentRepository;
-  counters: SendCounters;
+  effects: EffectsPort;
+  enrolments: EnrolmentsPort;
+  counters: SendCountersPort;
   /** Deferrals (a send limit reached) become one-time schedules of the same step. */
   scheduler: SchedulerPort;
   consent?: ConsentPort;
@@ -79,6 +77,13 @@ export interface PerformContext {
   /** Schedules the step again for a later instant (a send limit reached). */
   reschedule: (at: Date) => Promise<void>;
 }
+
+/** What a step result says about the step itself. */
+export const stepLabel = (effect: PlannedEffect): Pick<StepResult, 'key' | 'step' | 'kind'> => ({
+  key: effect.key,
+  step: effect.step,
+  kind: effect.kind,
+});
 
 const result = (c: PerformContext, outcome: StepOutcome, detail?: string): StepResult => ({
   key: c.effect.key,

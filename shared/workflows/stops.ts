@@ -4,9 +4,9 @@
  * falls due. Decisions about the record live here; the runner applies them.
  */
 import type { DomainEventDetail } from '../../events';
-import type { EnrolmentRepository } from '../store/enrolments';
 import type { WorkflowConfig } from './definition';
 import type { WorkflowEvent } from './match';
+import type { EnrolmentsPort } from './ports';
 import { stopReason, stopSignalOf } from './sequences';
 
 export interface StoppedEnrolment {
@@ -52,7 +52,7 @@ export const staleTrigger = (
 export const applyStopSignals = async (
   event: WorkflowEvent,
   config: WorkflowConfig,
-  enrolments: EnrolmentRepository,
+  enrolments: EnrolmentsPort,
 ): Promise<StoppedEnrolment[]> => {
   const d = event.detail;
   const stopped: StoppedEnrolment[] = [];
