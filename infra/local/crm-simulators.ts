@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { TenantSecrets } from '../../shared/config/secrets';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { createZohoConnector } from '../../shared/crm/zoho/connector';
-import { InMemoryTokenCache } from '../../shared/crm/zoho/token-cache';
+import { InMemoryTokenCache } from '../../shared/crm/token-cache';
 import { generateChannelToken } from '../../shared/crm/zoho/watch';
 import { withChannels, type ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { type FxiaokeSimulator, SIM_APP, startFxiaokeSimulator } from './simulators/fxiaoke';

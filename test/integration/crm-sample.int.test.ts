@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CrmSimulation, startCrmSimulation } from '../../infra/local/crm-simulators';
 import { loadTenantConfig } from '../../shared/config/tenant';
 import { createZohoConnector } from '../../shared/crm/zoho/connector';
-import { InMemoryTokenCache } from '../../shared/crm/zoho/token-cache';
+import { InMemoryTokenCache } from '../../shared/crm/token-cache';
 
 describe('the local CRM sample', () => {
   let zoho: CrmSimulation;

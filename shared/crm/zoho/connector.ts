@@ -8,7 +8,8 @@ import { ZohoClient, type ZohoClientOptions } from './client';
 import { accountsUrlFor, type ZohoHostConfig } from './hosts';
 import { ZohoOAuth } from './oauth';
 import { ZohoRecords } from './records';
-import type { TokenCache } from './token-cache';
+import type { TokenCache } from '../token-cache';
+import type { CachedToken } from './oauth';
 import { ZohoWatch } from './watch';
 
 export interface ZohoConnectorOptions {
@@ -17,7 +18,7 @@ export interface ZohoConnectorOptions {
   clientId: string;
   clientSecret: string;
   refreshToken: () => Promise<string>;
-  cache: TokenCache;
+  cache: TokenCache<CachedToken>;
   http?: AxiosInstance;
   now?: () => number;
   client?: Omit<ZohoClientOptions, 'conn' | 'oauth' | 'http'>;

@@ -12,7 +12,16 @@ import * as z from '../../../events/zod';
 import { TokenLease } from '../token-lease';
 import { ZohoOAuthError, ZohoRefreshBudgetError } from './errors';
 import { dataCentreForAccountsServer } from './hosts';
-import type { CachedToken, TokenCache } from './token-cache';
+import type { TokenCache } from '../token-cache';
+
+/** Zoho's access token as cached (shared/crm/token-cache.ts). */
+export interface CachedToken {
+  accessToken: string;
+  /** The `api_domain` the token was issued for: API calls must go there. */
+  apiDomain?: string | undefined;
+  /** Epoch ms after which the token must not be used. */
+  expiresAt: number;
+}
 
 /** Accounts "token limits" page: 10 access-token requests per 10 minutes. */
 export const DEFAULT_REFRESH_BUDGET = { max: 10, windowMs: 10 * 60_000 };
@@ -48,7 +57,7 @@ export interface ZohoOAuthOptions {
   clientSecret: string;
   /** Read lazily (from the tenant's secrets) only when a refresh is needed. */
   refreshToken: () => Promise<string>;
-  cache: TokenCache;
+  cache: TokenCache<CachedToken>;
   /** One cache entry per tenant (and per refresh token): never share a token across tenants. */
   cacheKey: string;
   http?: AxiosInstance;
@@ -77,8 +86,8 @@ export class ZohoOAuth {
       key: opts.cacheKey,
       leaseMs: opts.refreshLeaseMs ?? REFRESH_LEASE_MS,
       fresh: () => this.fresh(),
-      takeSlot: (key, nowMs, max, windowMs) => opts.cache.takeRefreshSlot(key, nowMs, max, windowMs),
-      release: (key, takenAtMs, windowMs) => opts.cache.releaseRefreshSlot(key, takenAtMs, windowMs),
+      takeSlot: (key, nowMs, max, windowMs) => opts.cache.takeSlot(key, nowMs, max, windowMs),
+      release: (key, takenAtMs, windowMs) => opts.cache.releaseSlot(key, takenAtMs, windowMs),
       waitedTooLong: () =>
         new ZohoOAuthError('refresh_lease', 'another process holds the token refresh lease', 0),
       now: this.now,
@@ -155,7 +164,7 @@ export class ZohoOAuth {
 
   private async refreshHoldingLease(): Promise<CachedToken> {
     const budget = this.opts.refreshBudget ?? DEFAULT_REFRESH_BUDGET;
-    const slot = await this.opts.cache.takeRefreshSlot(
+    const slot = await this.opts.cache.takeSlot(
       this.opts.cacheKey,
       this.now(),
       budget.max,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
 import { createZohoConnector } from '../../../shared/crm/zoho/connector';
 import { notificationId, receiveZohoNotification } from '../../../shared/crm/zoho/notifications';
-import { InMemoryTokenCache } from '../../../shared/crm/zoho/token-cache';
+import { InMemoryTokenCache } from '../../../shared/crm/token-cache';
 import { channelMap, generateChannelToken } from '../../../shared/crm/zoho/watch';
 import { AuthenticationError, RejectedInputError } from '../../../shared/errors';
 import type { BusEntry, EventBusPort } from '../../../shared/ports';

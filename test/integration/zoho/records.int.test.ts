@@ -7,7 +7,7 @@ import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/sim
 import { createZohoConnector } from '../../../shared/crm/zoho/connector';
 import { type ZohoApiError, ZohoOAuthError, ZohoRecordError } from '../../../shared/crm/zoho/errors';
 import { normalizeZohoRecord } from '../../../shared/crm/zoho/normalize';
-import { InMemoryTokenCache } from '../../../shared/crm/zoho/token-cache';
+import { InMemoryTokenCache } from '../../../shared/crm/token-cache';
 
 const DEALS = 5000;
 const MODULES = ['Deals', 'Leads', 'Contacts', 'Accounts'];
