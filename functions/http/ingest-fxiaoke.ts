@@ -1,5 +1,7 @@
 import { acceptedValues } from '../../shared/config/secrets';
 import { receiveFxiaokeCallback } from '../../shared/crm/fxiaoke/callback';
+import { fxiaokeSettings } from '../../shared/crm/fxiaoke/settings';
+import { crmConfigOf } from '../../shared/crm/provider';
 import { bindTenant, logger } from '../../shared/observability/logger';
 import { bus } from '../../shared/runtime/bus';
 import { clock } from '../../shared/runtime/clock';
@@ -11,8 +13,7 @@ import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../mi
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-const crm = tenant.crm;
-if (crm.provider !== 'fxiaoke') throw new Error(`tenant ${tenant.id} does not use Fxiaoke`);
+const crm = crmConfigOf(fxiaokeSettings, tenant);
 
 const aesKeys = async (): Promise<string[]> =>
   acceptedValues(

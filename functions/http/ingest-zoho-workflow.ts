@@ -1,4 +1,6 @@
 import { acceptedValues } from '../../shared/config/secrets';
+import { crmConfigOf } from '../../shared/crm/provider';
+import { zohoSettings } from '../../shared/crm/zoho/settings';
 import { receiveZohoWorkflowWebhook } from '../../shared/crm/zoho/workflow-webhook';
 import { bindTenant, logger } from '../../shared/observability/logger';
 import { bus } from '../../shared/runtime/bus';
@@ -11,8 +13,7 @@ import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../mi
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-if (tenant.crm.provider !== 'zoho') throw new Error(`tenant ${tenant.id} does not use Zoho CRM`);
-const auth = tenant.crm.workflowWebhook;
+const auth = crmConfigOf(zohoSettings, tenant).workflowWebhook;
 
 const workflowSecrets = async (): Promise<string[]> =>
   acceptedValues(

@@ -1,5 +1,7 @@
 import { acceptedValues } from '../../shared/config/secrets';
+import { crmConfigOf } from '../../shared/crm/provider';
 import { receiveZohoNotification } from '../../shared/crm/zoho/notifications';
+import { zohoSettings } from '../../shared/crm/zoho/settings';
 import { channelMap } from '../../shared/crm/zoho/watch';
 import { bindTenant, logger } from '../../shared/observability/logger';
 import { bus } from '../../shared/runtime/bus';
@@ -12,8 +14,7 @@ import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../mi
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-if (tenant.crm.provider !== 'zoho') throw new Error(`tenant ${tenant.id} does not use Zoho CRM`);
-const channels = channelMap(tenant.id, tenant.crm.modules);
+const channels = channelMap(tenant.id, crmConfigOf(zohoSettings, tenant).modules);
 
 const channelTokens = async (): Promise<string[]> =>
   acceptedValues(await secrets().tenantSecrets(), 'zohoChannelToken', 'zohoPreviousChannelToken', 'Zoho CRM');

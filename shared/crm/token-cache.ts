@@ -26,7 +26,7 @@ export interface TokenCache<T extends SharedToken> {
   releaseSlot(key: string, takenAtMs: number, windowMs: number): Promise<void>;
 }
 
-export class InMemoryTokenCache<T extends SharedToken> implements TokenCache<T> {
+export class InMemoryTokenCache<T extends SharedToken = SharedToken> implements TokenCache<T> {
   private readonly tokens = new Map<string, T>();
   private readonly calls = new Map<string, number[]>();
 

@@ -6,7 +6,7 @@
  */
 import { functionsFor } from '../../functions/manifest';
 import type { TenantConfig } from '../config/tenant';
-import { defaultFxiaokeObjects } from '../crm/fxiaoke/scanner';
+import { requireCrmSettings } from '../crm/registry';
 import { type BusinessCalendar, compileCalendar, DEFAULT_CALENDAR } from '../workflows/calendar';
 import type { CalendarDefinition } from '../workflows/definition';
 
@@ -26,10 +26,11 @@ export interface FixedSchedule {
 
 export interface WatchPlan {
   /** The providers whose webhooks should arrive: the tenant's CRM. */
-  providers: TenantConfig['crm']['provider'][];
+  providers: string[];
   schedules: FixedSchedule[];
   /** Modules whose reconcile watermark should keep moving (none: a generic CRM, or reconcile disabled). */
   reconcileModules: string[];
+  /** Whether the CRM's subscriptions expire and must be watched (Zoho's notification channels). */
   zohoChannels: boolean;
 }
 
@@ -48,19 +49,13 @@ export const watchPlan = (tenant: TenantConfig): WatchPlan => {
       ];
     }),
   );
-  const crm = tenant.crm;
+  const crm = requireCrmSettings(tenant.crm.provider);
   const reconciling = schedules.some((s) => s.name === 'reconcile');
   return {
-    providers: [crm.provider],
+    providers: [crm.id],
     schedules,
-    reconcileModules: !reconciling
-      ? []
-      : crm.provider === 'zoho'
-        ? [...crm.modules]
-        : crm.provider === 'fxiaoke'
-          ? defaultFxiaokeObjects(crm.opportunityObject)
-          : [],
-    zohoChannels: crm.provider === 'zoho',
+    reconcileModules: reconciling ? crm.watch.reconcileModules(tenant.crm) : [],
+    zohoChannels: crm.watch.channelExpiry,
   };
 };
 

@@ -10,10 +10,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { InMemoryTokenCache, type TokenCache } from '../token-cache';
 import { type HeldLease, TokenLease, TokenLeaseTimeoutError } from '../token-lease';
 import { FxiaokeApiError, FxiaokeTokenBudgetError } from './errors';
 import { MAX_PAGE_SIZE, type ObjectData, type QueryFilter, type QueryInput, type QueryPage } from './query';
-import { InMemoryTokenCache, type TokenCache } from '../token-cache';
 
 /** Fxiaoke's access token as cached (shared/crm/token-cache.ts). */
 export interface FxiaokeToken {

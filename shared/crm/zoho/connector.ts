@@ -4,12 +4,12 @@
  * builds this once per container (clients are reused across invocations), with a shared TokenCache.
  */
 import type { AxiosInstance } from 'axios';
+import type { TokenCache } from '../token-cache';
 import { ZohoClient, type ZohoClientOptions } from './client';
 import { accountsUrlFor, type ZohoHostConfig } from './hosts';
+import type { CachedToken } from './oauth';
 import { ZohoOAuth } from './oauth';
 import { ZohoRecords } from './records';
-import type { TokenCache } from '../token-cache';
-import type { CachedToken } from './oauth';
 import { ZohoWatch } from './watch';
 
 export interface ZohoConnectorOptions {

@@ -9,10 +9,10 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import * as z from '../../../events/zod';
+import type { TokenCache } from '../token-cache';
 import { TokenLease } from '../token-lease';
 import { ZohoOAuthError, ZohoRefreshBudgetError } from './errors';
 import { dataCentreForAccountsServer } from './hosts';
-import type { TokenCache } from '../token-cache';
 
 /** Zoho's access token as cached (shared/crm/token-cache.ts). */
 export interface CachedToken {
@@ -164,12 +164,7 @@ export class ZohoOAuth {
 
   private async refreshHoldingLease(): Promise<CachedToken> {
     const budget = this.opts.refreshBudget ?? DEFAULT_REFRESH_BUDGET;
-    const slot = await this.opts.cache.takeSlot(
-      this.opts.cacheKey,
-      this.now(),
-      budget.max,
-      budget.windowMs,
-    );
+    const slot = await this.opts.cache.takeSlot(this.opts.cacheKey, this.now(), budget.max, budget.windowMs);
     if (!slot.ok) throw new ZohoRefreshBudgetError(slot.retryAfterMs);
     const r = await this.post(this.opts.accountsUrl, {
       grant_type: 'refresh_token',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZOHO_DATA_CENTRES } from '../../../shared/config/tenant';
+import { ZOHO_DATA_CENTRES } from '../../../shared/crm/zoho/settings';
 import {
   accountsUrlFor,
   apiBaseUrlFor,
