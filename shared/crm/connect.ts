@@ -20,3 +20,7 @@ export const connectCrm = async (deps: CrmConnectorDeps): Promise<CrmConnection 
   }
   return provider.connect?.({ ...deps, crm: deps.tenant.crm as never });
 };
+
+/** The receiver a function serves for the provider (its route's authentication strategy), if the provider has it. */
+export const receiverOf = (providerId: string, functionId: string) =>
+  crmProviderOf(providerId)?.receivers?.find((r) => r.functionId === functionId);

@@ -15,6 +15,7 @@ import type { CrmObject } from '../../events/records';
 import type * as z from '../../events/zod';
 import type { FunctionSpec } from '../../functions/manifest';
 import type { TenantSecrets } from '../config/secrets';
+import type { Delivery, IngestStrategy } from '../ingest/pipeline';
 import type { SecretsPort } from '../ports';
 import type { CrmReader } from '../sync/crm-reader';
 import type { CrmScanner } from '../sync/crm-scanner';
@@ -96,7 +97,23 @@ export interface CrmConnection {
   users: UserRefresh;
 }
 
+/** What a receiver's authentication strategy is built from: the tenant, its secrets (read when needed), the time. */
+export interface CrmReceiverContext<C> {
+  tenant: CrmTenant<C>;
+  secrets: () => Promise<TenantSecrets>;
+  now: Date;
+}
+
+/** One webhook route of the CRM: the function serving it and the strategy it plugs into shared/ingest/pipeline.ts. */
+export interface CrmReceiver<C> {
+  /** The id of the function (in the settings' `functions`) that serves the route. */
+  functionId: string;
+  strategy: (ctx: CrmReceiverContext<C>) => IngestStrategy<unknown, Delivery>;
+}
+
 export interface CrmProvider<S extends CrmConfigSchema = CrmConfigSchema> extends CrmSettings<S> {
+  /** The CRM's webhook routes and how each proves its sender and reads its changes. */
+  receivers?: readonly CrmReceiver<z.output<S>>[];
   /** Absent: nothing to call (the generic webhook pushes whole records). */
   connect?: (deps: CrmConnectorDeps & { crm: z.output<S> }) => Promise<CrmConnection>;
 }

@@ -7,9 +7,11 @@ import { requireSecrets } from '../../config/secrets';
 import { DynamoTokenCache } from '../../store/token-cache';
 import { UserRepository } from '../../store/users';
 import { type CrmConnection, type CrmConnectorDeps, DEFAULT_CRM_HTTP, defineCrmProvider } from '../provider';
+import { fxiaokeStrategy } from './callback';
 import { FxiaokeClient, type FxiaokeToken } from './client';
 import { FxiaokeDirectory } from './people';
 import { FxiaokeReader } from './reader';
+import { callbackAuth } from './receivers';
 import { FxiaokeScanner } from './scanner';
 import { type FxiaokeConfig, fxiaokeSettings } from './settings';
 import { FxiaokeUsers } from './users';
@@ -70,4 +72,16 @@ export const connectFxiaoke = async (
   };
 };
 
-export const fxiaokeProvider = defineCrmProvider({ ...fxiaokeSettings, connect: connectFxiaoke });
+export const fxiaokeProvider = defineCrmProvider({
+  ...fxiaokeSettings,
+  receivers: [
+    {
+      functionId: 'ingest-fxiaoke',
+      strategy: ({ tenant, secrets, now }) => fxiaokeStrategy({ ...callbackAuth(tenant, secrets), now }),
+    },
+  ],
+  connect: connectFxiaoke,
+});
+
+/** The registry's name for this module's descriptor (infra/build/crm-providers.ts imports it by convention). */
+export { fxiaokeProvider as provider };

@@ -57,3 +57,6 @@ export const fxiaokeSettings = defineCrmSettings({
   nextSteps: (tenantId) => [`npm run quotaflow -- import --tenant ${tenantId}`],
   operator: () => import('./operator').then((m) => m.fxiaokeOperator),
 });
+
+/** The registry's name for this module's descriptor layer (infra/build/crm-providers.ts imports it by convention). */
+export { fxiaokeSettings as settings };

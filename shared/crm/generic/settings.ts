@@ -21,3 +21,6 @@ export const genericProvider = defineCrmProvider({
   webhooks: () => [],
   nextSteps: () => [],
 });
+
+/** The registry's names for the descriptor (infra/build/crm-providers.ts imports them by convention). */
+export { genericProvider as settings, genericProvider as provider };

@@ -1,26 +1,19 @@
 /**
  * Zoho CRM's operator-side tools (shared/crm/operator.ts): the CLI connect step (exchange the grant code for the
- * refresh token, enable notification channels to the tenant's API) and the local simulator `npm start` runs.
+ * refresh token, enable notification channels to the tenant's API) and the local simulator `npm start` runs
+ * (./simulation.ts, loaded only then).
  */
 import axios from 'axios';
-import { type CrmSimulation, sampleOf, stageOf } from '../../../infra/local/crm-simulators';
-import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
-import { displayName } from '../../../infra/local/simulators/zoho/store';
-import type { TenantConfig } from '../../config/tenant';
 import { codedError } from '../../errors';
 import { DynamoTokenCache } from '../../store/token-cache';
 import { withChannels, ZohoChannelRepository } from '../../store/zoho-channels';
 import type { CliConnectStep, CrmOperatorTools } from '../operator';
-import { InMemoryTokenCache } from '../token-cache';
 import { createZohoConnector } from './connector';
 import { ZohoOAuthError } from './errors';
 import { accountsUrlFor } from './hosts';
 import type { CachedToken } from './oauth';
 import type { ZohoConfig } from './settings';
 import { generateChannelToken } from './watch';
-
-/** Where workflows write back (tasks, notes, call logs): listed newest first, so a new one is in view. */
-const ZOHO_WRITE_BACK = ['Tasks', 'Calls', 'Notes'];
 
 const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
@@ -122,68 +115,7 @@ class ZohoConnectStepError extends codedError('invalid_config') {
   override readonly name = 'ZohoConnectStepError';
 }
 
-const simulateZoho = async (
-  tenant: TenantConfig & { crm: ZohoConfig },
-  now: () => number,
-): Promise<CrmSimulation> => {
-  const sim: ZohoSimulator = await startZohoSimulator({ now });
-  const refreshToken = sim.issueRefreshToken();
-  const channelToken = generateChannelToken();
-  const crm = { ...tenant.crm, accountsUrl: sim.url, apiBaseUrl: sim.url };
-  return {
-    provider: 'zoho',
-    url: sim.url,
-    tenant: { ...tenant, crm },
-    secrets: {
-      zohoClientId: sim.clientId,
-      zohoClientSecret: sim.clientSecret,
-      zohoRefreshToken: refreshToken,
-      zohoChannelToken: channelToken,
-    },
-    connect: async (gatewayUrl, channels) => {
-      const connector = createZohoConnector({
-        tenantId: tenant.id,
-        conn: crm,
-        clientId: sim.clientId,
-        clientSecret: sim.clientSecret,
-        refreshToken: async () => refreshToken,
-        cache: new InMemoryTokenCache(),
-      });
-      const notifyUrl = `${gatewayUrl}/webhooks/zoho`;
-      const granted = await connector.watch.enable({
-        tenantId: tenant.id,
-        modules: crm.modules,
-        notifyUrl,
-        token: channelToken,
-      });
-      await channels?.put(withChannels({ notifyUrl, channels: {} }, granted, new Date()));
-    },
-    change: (module, id, values) => sim.changeRecord(module, id, values),
-    faults: (f) => {
-      if (f.tooManyRequests !== undefined) sim.faults.tooManyRequests = f.tooManyRequests;
-      if (f.serverErrors !== undefined) sim.faults.serverErrors = f.serverErrors;
-      if (f.slowMs !== undefined) sim.faults.slowMs = f.slowMs;
-      if (f.duplicateNotifications !== undefined)
-        sim.faults.duplicateNotifications = f.duplicateNotifications;
-      if (f.outOfOrderNotifications !== undefined)
-        sim.faults.outOfOrderNotifications = f.outOfOrderNotifications;
-      if (f.expireTokens) sim.expireAccessTokens();
-    },
-    flush: async () => (await sim.flushNotifications()).length,
-    sample: () =>
-      Object.fromEntries(
-        [...crm.modules, ...ZOHO_WRITE_BACK.filter((m) => sim.store.has(m) && !crm.modules.includes(m))].map(
-          (m) => [
-            m,
-            sampleOf(
-              (sim.store.has(m) ? sim.store.all(m) : []).map((r) => ({ id: r.id, ...r.fields })),
-              ZOHO_WRITE_BACK.includes(m),
-              (f) => ({ id: String(f.id), name: displayName(f), ...stageOf(f.Stage) }),
-            ),
-          ],
-        ),
-      ),
-    stop: () => sim.stop(),
-  };
+export const zohoOperator: CrmOperatorTools<ZohoConfig> = {
+  connect,
+  simulate: async (tenant, now) => (await import('./simulation')).simulateZoho(tenant, now),
 };
-export const zohoOperator: CrmOperatorTools<ZohoConfig> = { connect, simulate: simulateZoho };

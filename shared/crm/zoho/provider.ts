@@ -11,11 +11,14 @@ import { ownerDirectory } from '../../sync/crm-users';
 import { cachedFor } from '../cached-for';
 import { type CrmConnection, type CrmConnectorDeps, DEFAULT_CRM_HTTP, defineCrmProvider } from '../provider';
 import { createZohoConnector, type ZohoConnector } from './connector';
+import { zohoNotificationStrategy } from './notifications';
 import type { CachedToken } from './oauth';
 import { ZohoReader } from './reader';
+import { notificationAuth, workflowAuth } from './receivers';
 import { ZohoScanner } from './scanner';
 import { type ZohoConfig, zohoSettings } from './settings';
 import { ZohoUsers } from './users';
+import { zohoWorkflowStrategy } from './workflow-webhook';
 import { ZohoActivityWriter } from './writer';
 
 /** Stored users change when reconcile runs (every 15 minutes by default): a few minutes' staleness is harmless. */
@@ -79,4 +82,21 @@ export const connectZoho = async (deps: CrmConnectorDeps & { crm: ZohoConfig }):
   };
 };
 
-export const zohoProvider = defineCrmProvider({ ...zohoSettings, connect: connectZoho });
+export const zohoProvider = defineCrmProvider({
+  ...zohoSettings,
+  receivers: [
+    {
+      functionId: 'ingest-zoho',
+      strategy: ({ tenant, secrets, now }) =>
+        zohoNotificationStrategy({ ...notificationAuth(tenant, secrets), now }),
+    },
+    {
+      functionId: 'ingest-zoho-workflow',
+      strategy: ({ tenant, secrets, now }) => zohoWorkflowStrategy({ ...workflowAuth(tenant, secrets), now }),
+    },
+  ],
+  connect: connectZoho,
+});
+
+/** The registry's name for this module's descriptor (infra/build/crm-providers.ts imports it by convention). */
+export { zohoProvider as provider };

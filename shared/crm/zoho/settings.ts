@@ -142,3 +142,6 @@ export const zohoSettings = defineCrmSettings({
   ],
   operator: () => import('./operator').then((m) => m.zohoOperator),
 });
+
+/** The registry's name for this module's descriptor layer (infra/build/crm-providers.ts imports it by convention). */
+export { zohoSettings as settings };

@@ -20,8 +20,8 @@ import { LocalSecretsManager } from '../../../infra/local/aws/secrets-manager';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
 import { SecretsManagerSecrets } from '../../../shared/adapters/aws/secrets-manager';
 import { tenantSecretsSchema } from '../../../shared/config/secrets';
-import { channelIdFor } from '../../../shared/crm/zoho/watch';
 import { connectZoho } from '../../../shared/crm/zoho/provider';
+import { channelIdFor } from '../../../shared/crm/zoho/watch';
 import { ZohoChannelRepository } from '../../../shared/store/zoho-channels';
 import { renewZohoChannels } from '../../../shared/sync/zoho-channels';
 import {
