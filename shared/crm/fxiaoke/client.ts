@@ -9,7 +9,7 @@
  * idempotency key, so repeating an ambiguous create could make two records.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { createHttpClient, type HttpClient, type HttpResponse } from '../http';
 import { InMemoryTokenCache, type TokenCache } from '../token-cache';
 import { type HeldLease, TokenLease, TokenLeaseTimeoutError } from '../token-lease';
 import { FxiaokeApiError, FxiaokeTokenBudgetError } from './errors';
@@ -46,7 +46,7 @@ export interface FxiaokeClientOptions {
   /** `oauth2`: /oauth2.0/token + bearer headers; `legacy`: /cgi/corpAccessToken/get/V2 + body fields. */
   flow?: 'oauth2' | 'legacy';
   tokenCache?: TokenCache<FxiaokeToken>;
-  http?: AxiosInstance;
+  http?: HttpClient;
   timeoutMs?: number;
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   tokenBudget?: { max: number; windowMs: number };
@@ -72,7 +72,7 @@ const dataPath = (apiName: string, action: string): string =>
   apiName.endsWith('__c') ? `/cgi/crm/custom/v2/data/${action}` : `/cgi/crm/v2/data/${action}`;
 
 export class FxiaokeClient {
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly cache: TokenCache<FxiaokeToken>;
   private readonly flow: 'oauth2' | 'legacy';
   private readonly cacheKey: string;
@@ -88,7 +88,7 @@ export class FxiaokeClient {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // No redirects: www.fxiaoke.com answers 302 to HTML, which must surface as a wrong-host error.
     this.http =
-      opts.http ?? axios.create({ baseURL: opts.baseUrl, timeout: this.timeoutMs, maxRedirects: 0 });
+      opts.http ?? createHttpClient({ baseURL: opts.baseUrl, timeout: this.timeoutMs, maxRedirects: 0 });
     this.cache = opts.tokenCache ?? new InMemoryTokenCache<FxiaokeToken>();
     const code = createHash('sha256').update(opts.credentials.permanentCode).digest('hex').slice(0, 16);
     this.cacheKey = `fxiaoke#${opts.baseUrl}#${opts.credentials.appId}#${code}#${this.flow}`;
@@ -314,7 +314,7 @@ export class FxiaokeClient {
     const request = `POST ${path}`;
     for (let attempt = 1; ; attempt++) {
       await guard.beforeAttempt?.();
-      let res: AxiosResponse<unknown>;
+      let res: HttpResponse;
       try {
         res = await this.http.post(path, body, {
           params: { thirdTraceId: randomUUID() },
@@ -341,7 +341,7 @@ export class FxiaokeClient {
   }
 
   /** Undefined for success (HTTP 200 and errorCode 0); otherwise the error, whatever the HTTP status. */
-  private failureOf(request: string, res: AxiosResponse<unknown>): FxiaokeApiError | undefined {
+  private failureOf(request: string, res: HttpResponse): FxiaokeApiError | undefined {
     const body = res.data;
     const env = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
     const code = env && typeof env.errorCode === 'number' ? env.errorCode : undefined;

@@ -3,7 +3,7 @@
  * the DC's (or overridden) accounts server, a client that follows api_domain, records and watch on top. The runtime
  * builds this once per container (clients are reused across invocations), with a shared TokenCache.
  */
-import type { AxiosInstance } from 'axios';
+import type { HttpClient } from '../http';
 import type { TokenCache } from '../token-cache';
 import { ZohoClient, type ZohoClientOptions } from './client';
 import { accountsUrlFor, type ZohoHostConfig } from './hosts';
@@ -19,7 +19,7 @@ export interface ZohoConnectorOptions {
   clientSecret: string;
   refreshToken: () => Promise<string>;
   cache: TokenCache<CachedToken>;
-  http?: AxiosInstance;
+  http?: HttpClient;
   now?: () => number;
   client?: Omit<ZohoClientOptions, 'conn' | 'oauth' | 'http'>;
 }

@@ -7,8 +7,9 @@
  * one call on `<key>#lease`, which frees itself if its holder dies). Containers that find the lease taken wait for
  * the token the holder stores.
  */
-import axios, { type AxiosInstance } from 'axios';
+
 import * as z from '../../../events/zod';
+import { createHttpClient, type HttpClient } from '../http';
 import type { TokenCache } from '../token-cache';
 import { TokenLease } from '../token-lease';
 import { ZohoOAuthError, ZohoRefreshBudgetError } from './errors';
@@ -60,7 +61,7 @@ export interface ZohoOAuthOptions {
   cache: TokenCache<CachedToken>;
   /** One cache entry per tenant (and per refresh token): never share a token across tenants. */
   cacheKey: string;
-  http?: AxiosInstance;
+  http?: HttpClient;
   now?: () => number;
   refreshBudget?: { max: number; windowMs: number };
   refreshLeaseMs?: number;
@@ -76,11 +77,11 @@ export class ZohoOAuth {
   /** Requests sent to the token endpoint (for tests and metrics). */
   tokenCalls = 0;
   private readonly lease: TokenLease<CachedToken>;
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly now: () => number;
 
   constructor(private readonly opts: ZohoOAuthOptions) {
-    this.http = opts.http ?? axios.create({ timeout: 10_000 });
+    this.http = opts.http ?? createHttpClient({ timeout: 10_000 });
     this.now = opts.now ?? Date.now;
     this.lease = new TokenLease({
       key: opts.cacheKey,

@@ -3,10 +3,10 @@
  * refresh token, enable notification channels to the tenant's API) and the local simulator `npm start` runs
  * (./simulation.ts, loaded only then).
  */
-import axios from 'axios';
 import { codedError } from '../../errors';
 import { DynamoTokenCache } from '../../store/token-cache';
 import { withChannels, ZohoChannelRepository } from '../../store/zoho-channels';
+import { createHttpClient } from '../http';
 import type { CliConnectStep, CrmOperatorTools } from '../operator';
 import { createZohoConnector } from './connector';
 import { ZohoOAuthError } from './errors';
@@ -38,7 +38,7 @@ const connect: CliConnectStep<ZohoConfig> = {
       },
       // The tenant's shared cache: the access token minted here serves the functions too.
       cache: new DynamoTokenCache<CachedToken>(doc, tableName),
-      http: axios.create({ timeout: 30_000 }),
+      http: createHttpClient({ timeout: 30_000 }),
       now: () => now().getTime(),
     });
 

@@ -3,12 +3,12 @@
  * secrets and the token cache in the tenant's table, so that every container (sync, reconcile, the write-backs, the
  * CLI) shares one access token and one refresh budget.
  */
-import axios from 'axios';
 import { requireSecrets } from '../../config/secrets';
 import { DynamoTokenCache } from '../../store/token-cache';
 import { UserRepository } from '../../store/users';
 import { ownerDirectory } from '../../sync/crm-users';
 import { cachedFor } from '../cached-for';
+import { createHttpClient } from '../http';
 import { type CrmConnection, type CrmConnectorDeps, DEFAULT_CRM_HTTP, defineCrmProvider } from '../provider';
 import { createZohoConnector, type ZohoConnector } from './connector';
 import { zohoNotificationStrategy } from './notifications';
@@ -47,7 +47,7 @@ export const connectZoho = async (deps: CrmConnectorDeps & { crm: ZohoConfig }):
     refreshToken: async () =>
       requireSecrets(await deps.secrets.tenantSecrets(), ['zohoRefreshToken'], 'Zoho CRM').zohoRefreshToken,
     cache: new DynamoTokenCache<CachedToken>(deps.tokenTable.doc, deps.tokenTable.tableName),
-    http: axios.create({ timeout: http.timeoutMs }),
+    http: createHttpClient({ timeout: http.timeoutMs }),
     now: () => now().getTime(),
     client: { retry: { attempts: http.attempts, maxMs: http.maxBackoffMs } },
   });
