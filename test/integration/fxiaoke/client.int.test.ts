@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FxiaokeSimulator, startFxiaokeSimulator } from '../../../infra/local/simulators/fxiaoke';
+import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/client';
 import { FxiaokeClient, type FxiaokeClientOptions } from '../../../shared/crm/fxiaoke/client';
 import { FxiaokeApiError } from '../../../shared/crm/fxiaoke/errors';
-import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/client';
 import { InMemoryTokenCache } from '../../../shared/crm/token-cache';
 
 // 10,250 opportunities: deeper than the 10,000 offset cap, small enough to page in well under a second or two.

@@ -8,10 +8,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
 import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/client';
-import { ZohoRefreshBudgetError } from '../../../shared/crm/zoho/errors';
-import { ZohoOAuth } from '../../../shared/crm/zoho/oauth';
-import type { CachedToken } from '../../../shared/crm/zoho/oauth';
 import type { TokenCache } from '../../../shared/crm/token-cache';
+import { ZohoRefreshBudgetError } from '../../../shared/crm/zoho/errors';
+import type { CachedToken } from '../../../shared/crm/zoho/oauth';
+import { ZohoOAuth } from '../../../shared/crm/zoho/oauth';
 import { DynamoTokenCache } from '../../../shared/store/token-cache';
 import { type LocalTable, localClientConfig, startLocalTable } from '../../support/local-aws';
 

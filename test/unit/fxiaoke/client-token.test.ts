@@ -1,8 +1,8 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import { describe, expect, it } from 'vitest';
+import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/client';
 import { FxiaokeClient, type FxiaokeClientOptions } from '../../../shared/crm/fxiaoke/client';
 import { FxiaokeApiError, FxiaokeTokenBudgetError } from '../../../shared/crm/fxiaoke/errors';
-import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/client';
 import { InMemoryTokenCache } from '../../../shared/crm/token-cache';
 
 const CREDENTIALS = { appId: 'FSAID_1', appSecret: 's', permanentCode: 'p', userId: '1000' };
