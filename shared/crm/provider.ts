@@ -72,6 +72,8 @@ export interface CrmSettings<S extends CrmConfigSchema = CrmConfigSchema> {
   webhooks: (crm: z.output<S>) => { label: string; path: string }[];
   /** What the admin runs after a deploy (`quotaflow connect …`, `quotaflow import …`). */
   nextSteps: (tenantId: string, crm: z.output<S>) => string[];
+  /** The demo tenant (tenants/<name>.json) whose skeleton `quotaflow init --crm <id>` copies. */
+  demoTenant?: string;
   /** The operator-side tools: the CLI connect step and the local simulator. Never loaded by a function. */
   operator?: () => Promise<CrmOperatorTools<z.output<S>>>;
 }

@@ -55,6 +55,7 @@ export const fxiaokeSettings = defineCrmSettings({
   withBaseUrl: (crm, url) => ({ ...crm, apiBaseUrl: url }),
   webhooks: () => [{ label: 'fxiaoke', path: '/webhooks/fxiaoke' }],
   nextSteps: (tenantId) => [`npm run quotaflow -- import --tenant ${tenantId}`],
+  demoTenant: 'demo-fxiaoke',
   operator: () => import('./operator').then((m) => m.fxiaokeOperator),
 });
 

@@ -20,6 +20,7 @@ export const genericProvider = defineCrmProvider({
   watch: { reconcileModules: () => [], channelExpiry: false },
   webhooks: () => [],
   nextSteps: () => [],
+  demoTenant: 'demo',
 });
 
 /** The registry's names for the descriptor (infra/build/crm-providers.ts imports them by convention). */

@@ -140,6 +140,7 @@ export const zohoSettings = defineCrmSettings({
     `npm run quotaflow -- connect zoho --tenant ${tenantId} --code <grant code> --redirect-uri <uri>`,
     `npm run quotaflow -- import --tenant ${tenantId}`,
   ],
+  demoTenant: 'demo-zoho',
   operator: () => import('./operator').then((m) => m.zohoOperator),
 });
 
