@@ -15,7 +15,8 @@ export const crmRecordChanged = defineEvent({
     z.object({
       version: z.literal(1),
       tenantId: z.string(),
-      provider: z.enum(['generic', 'zoho', 'fxiaoke']),
+      /** The CRM provider's id as registered (shared/crm/registry.ts): generic, zoho, fxiaoke... */
+      provider: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/)),
       deliveryId: z.string(),
       object: z.enum(CRM_OBJECTS),
       action: z.enum(['upsert', 'delete']),

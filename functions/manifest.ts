@@ -5,6 +5,7 @@
  */
 import { anyDomainEvent, contactSuppressed, crmRecordChanged } from '../events';
 import { sesMailFeedback } from '../events/ses-feedback';
+import { crmSettings, readingProviders } from '../shared/crm/registry';
 import type { TenantDocumentKind } from '../shared/runtime/documents';
 import type { Access } from '../shared/runtime/env-names';
 
@@ -28,7 +29,8 @@ export type Trigger =
 /** What a function may touch (and the env vars each right brings): shared/runtime/env-names.ts. */
 export type { Access };
 
-export type CrmProvider = 'zoho' | 'fxiaoke' | 'generic';
+/** A CRM provider id, as registered in shared/crm/registry.ts. */
+export type CrmProvider = string;
 
 export interface FunctionSpec {
   /** Stable id: the Lambda's logical name and the local runtime's function name. */
@@ -48,7 +50,7 @@ export interface FunctionSpec {
   documents?: readonly TenantDocumentKind[];
 }
 
-export const functions: readonly FunctionSpec[] = [
+const core = (): FunctionSpec[] => [
   {
     id: 'health',
     entry: 'functions/http/health.ts',
@@ -69,32 +71,18 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
   },
   {
-    id: 'ingest-zoho',
-    entry: 'functions/http/ingest-zoho.ts',
-    description:
-      'Receives Zoho CRM notification-channel posts, stores a receipt per record, publishes crm.record.changed',
-    triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/zoho' }],
-    access: ['table:put', 'table:get', 'bus', 'secrets'],
-    memoryMb: 512,
-    timeoutSeconds: 10,
-    providers: ['zoho'],
-  },
-  {
-    id: 'ingest-fxiaoke',
-    entry: 'functions/http/ingest-fxiaoke.ts',
-    description:
-      'Receives Fxiaoke data-change callbacks (signed, encrypted), acknowledges within the 3 s deadline',
-    triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/fxiaoke' }],
-    access: ['table:put', 'table:get', 'bus', 'secrets'],
-    memoryMb: 512,
-    timeoutSeconds: 3,
-    providers: ['fxiaoke'],
-  },
-  {
     id: 'sync-apply',
     entry: 'functions/events/sync-apply.ts',
     description: 'Applies a stored record change to the canonical copy and emits domain events',
-    triggers: [{ kind: 'event', pattern: crmRecordChanged.pattern({ provider: ['generic'] }) }],
+    // Changes that carry the whole record (the generic webhook, and any CRM that does not read records back).
+    triggers: [
+      {
+        kind: 'event',
+        pattern: crmRecordChanged.pattern({
+          provider: crmSettings().flatMap((s) => (s.readsRecords ? [] : [s.id])),
+        }),
+      },
+    ],
     access: ['table', 'bus'],
     timeoutSeconds: 30,
   },
@@ -102,11 +90,11 @@ export const functions: readonly FunctionSpec[] = [
     id: 'sync-crm',
     entry: 'functions/events/sync-crm.ts',
     description:
-      'Reads a Zoho or Fxiaoke record named by a change, applies it to the canonical copy, emits events',
-    triggers: [{ kind: 'event', pattern: crmRecordChanged.pattern({ provider: ['zoho', 'fxiaoke'] }) }],
+      'Reads a CRM record named by a change (Zoho, Fxiaoke), applies it to the canonical copy, emits events',
+    triggers: [{ kind: 'event', pattern: crmRecordChanged.pattern({ provider: readingProviders() }) }],
     access: ['table', 'bus', 'secrets'],
     timeoutSeconds: 60,
-    providers: ['zoho', 'fxiaoke'],
+    providers: readingProviders(),
   },
   {
     id: 'workflow-runner',
@@ -165,24 +153,7 @@ export const functions: readonly FunctionSpec[] = [
     ],
     access: ['table', 'bus', 'secrets'],
     timeoutSeconds: 300,
-    providers: ['zoho', 'fxiaoke'],
-  },
-  {
-    id: 'zoho-channel-renewal',
-    entry: 'functions/schedules/zoho-channels.ts',
-    description:
-      'Renews Zoho notification channels before they expire (at most a week); alarms if one cannot be',
-    triggers: [
-      {
-        kind: 'schedule',
-        name: 'zohoChannelRenewal',
-        defaultExpression: 'rate(12 hours)',
-        description: 'Check Zoho notification channels and renew those close to expiry',
-      },
-    ],
-    access: ['table', 'secrets'],
-    timeoutSeconds: 60,
-    providers: ['zoho'],
+    providers: readingProviders(),
   },
   {
     id: 'unsubscribe',
@@ -204,17 +175,6 @@ export const functions: readonly FunctionSpec[] = [
     triggers: [{ kind: 'event', pattern: sesMailFeedback.pattern() }],
     access: ['table', 'bus'],
     timeoutSeconds: 30,
-  },
-  {
-    id: 'ingest-zoho-workflow',
-    entry: 'functions/http/ingest-zoho-workflow.ts',
-    description:
-      'Receives Zoho workflow-rule webhooks (per-tenant secret), stores a receipt per record, publishes crm.record.changed',
-    triggers: [{ kind: 'http', method: 'POST', path: '/webhooks/zoho/workflow' }],
-    access: ['table:put', 'table:get', 'bus', 'secrets'],
-    memoryMb: 512,
-    timeoutSeconds: 10,
-    providers: ['zoho'],
   },
   {
     id: 'goal-progress',
@@ -356,6 +316,15 @@ export const functions: readonly FunctionSpec[] = [
   },
 ];
 
+/** Every function: the core ones and each registered CRM's own (receivers and the like), deployed for its tenants. */
+export const allFunctions = (): readonly FunctionSpec[] => [
+  ...core(),
+  ...crmSettings().flatMap((crm) => crm.functions.map((f) => ({ ...f, providers: [crm.id] }))),
+];
+
+/** The functions of the built-in providers (as the registry lists them when this module loads). */
+export const functions: readonly FunctionSpec[] = allFunctions();
+
 /**
  * The functions a tenant gets: those without a provider list and those for the tenant's CRM, and those that need a
  * setting only when the tenant has it.
@@ -364,7 +333,7 @@ export const functionsFor = (tenant: {
   crm: { provider: CrmProvider };
   alarms?: { chat?: unknown };
 }): readonly FunctionSpec[] =>
-  functions.filter(
+  allFunctions().filter(
     (f) =>
       (!f.providers || f.providers.includes(tenant.crm.provider)) &&
       (f.onlyWith !== 'alarmChat' || tenant.alarms?.chat !== undefined),

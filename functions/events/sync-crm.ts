@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { crmRecordChanged } from '../../events';
+import { requireCrmSettings } from '../../shared/crm/registry';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { clock } from '../../shared/runtime/clock';
 import { crmReader } from '../../shared/runtime/crm';
@@ -11,7 +12,8 @@ import { eventHandler } from '../middleware/event';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-if (tenant.crm.provider === 'generic') throw new Error(`tenant ${tenant.id} has no CRM to read from`);
+if (!requireCrmSettings(tenant.crm.provider).readsRecords)
+  throw new Error(`tenant ${tenant.id} has no CRM to read from`);
 
 /** Zoho and Fxiaoke changes carry ids only: the record is read from the CRM, then applied like any other. */
 export const handler = eventHandler(crmRecordChanged, async (change) => {

@@ -1,5 +1,7 @@
-import { acceptedValues } from '../../shared/config/secrets';
 import { receiveFxiaokeCallback } from '../../shared/crm/fxiaoke/callback';
+import { callbackAuth } from '../../shared/crm/fxiaoke/receivers';
+import { fxiaokeSettings } from '../../shared/crm/fxiaoke/settings';
+import { crmConfigOf } from '../../shared/crm/provider';
 import { bindTenant, logger } from '../../shared/observability/logger';
 import { bus } from '../../shared/runtime/bus';
 import { clock } from '../../shared/runtime/clock';
@@ -11,25 +13,16 @@ import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../mi
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-const crm = tenant.crm;
-if (crm.provider !== 'fxiaoke') throw new Error(`tenant ${tenant.id} does not use Fxiaoke`);
-
-const aesKeys = async (): Promise<string[]> =>
-  acceptedValues(
-    await secrets().tenantSecrets(),
-    'fxiaokeCallbackAesKey',
-    'fxiaokeCallbackPreviousAesKey',
-    'Fxiaoke',
-  );
+const auth = callbackAuth({ ...tenant, crm: crmConfigOf(fxiaokeSettings, tenant) }, () =>
+  secrets().tenantSecrets(),
+);
 
 export const handler = webhookHandler(async (event) => {
   const result = await receiveFxiaokeCallback(
     { headers: headersOf(event), rawBody: rawBodyOf(event) },
     {
       tenantId: tenant.id,
-      aesKeys,
-      enterpriseAccount: crm.enterpriseAccount,
-      opportunityObject: crm.opportunityObject,
+      ...auth,
       receipts: receipts(),
       deliveries: deliveryMarks(),
       bus: bus(),

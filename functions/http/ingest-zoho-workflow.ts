@@ -1,4 +1,6 @@
-import { acceptedValues } from '../../shared/config/secrets';
+import { crmConfigOf } from '../../shared/crm/provider';
+import { workflowAuth } from '../../shared/crm/zoho/receivers';
+import { zohoSettings } from '../../shared/crm/zoho/settings';
 import { receiveZohoWorkflowWebhook } from '../../shared/crm/zoho/workflow-webhook';
 import { bindTenant, logger } from '../../shared/observability/logger';
 import { bus } from '../../shared/runtime/bus';
@@ -11,24 +13,16 @@ import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../mi
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-if (tenant.crm.provider !== 'zoho') throw new Error(`tenant ${tenant.id} does not use Zoho CRM`);
-const auth = tenant.crm.workflowWebhook;
-
-const workflowSecrets = async (): Promise<string[]> =>
-  acceptedValues(
-    await secrets().tenantSecrets(),
-    'zohoWorkflowWebhookSecret',
-    'zohoWorkflowWebhookPreviousSecret',
-    'Zoho workflow webhooks',
-  );
+const auth = workflowAuth({ ...tenant, crm: crmConfigOf(zohoSettings, tenant) }, () =>
+  secrets().tenantSecrets(),
+);
 
 export const handler = webhookHandler(async (event) => {
   const result = await receiveZohoWorkflowWebhook(
     { headers: headersOf(event), query: event.queryStringParameters ?? {}, rawBody: rawBodyOf(event) },
     {
       tenantId: tenant.id,
-      auth,
-      secrets: workflowSecrets,
+      ...auth,
       receipts: receipts(),
       deliveries: deliveryMarks(),
       bus: bus(),

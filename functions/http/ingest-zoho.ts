@@ -1,6 +1,7 @@
-import { acceptedValues } from '../../shared/config/secrets';
+import { crmConfigOf } from '../../shared/crm/provider';
 import { receiveZohoNotification } from '../../shared/crm/zoho/notifications';
-import { channelMap } from '../../shared/crm/zoho/watch';
+import { notificationAuth } from '../../shared/crm/zoho/receivers';
+import { zohoSettings } from '../../shared/crm/zoho/settings';
 import { bindTenant, logger } from '../../shared/observability/logger';
 import { bus } from '../../shared/runtime/bus';
 import { clock } from '../../shared/runtime/clock';
@@ -12,19 +13,16 @@ import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../mi
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-if (tenant.crm.provider !== 'zoho') throw new Error(`tenant ${tenant.id} does not use Zoho CRM`);
-const channels = channelMap(tenant.id, tenant.crm.modules);
-
-const channelTokens = async (): Promise<string[]> =>
-  acceptedValues(await secrets().tenantSecrets(), 'zohoChannelToken', 'zohoPreviousChannelToken', 'Zoho CRM');
+const auth = notificationAuth({ ...tenant, crm: crmConfigOf(zohoSettings, tenant) }, () =>
+  secrets().tenantSecrets(),
+);
 
 export const handler = webhookHandler(async (event) => {
   const result = await receiveZohoNotification(
     { headers: headersOf(event), rawBody: rawBodyOf(event) },
     {
       tenantId: tenant.id,
-      channels,
-      tokens: channelTokens,
+      ...auth,
       receipts: receipts(),
       deliveries: deliveryMarks(),
       bus: bus(),

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
+import { requireCrmSettings } from '../../shared/crm/registry';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { crmUsers } from '../../shared/runtime/crm-users';
 import { runtimeEnv } from '../../shared/runtime/env';
@@ -9,7 +10,8 @@ import { scheduledHandler } from '../middleware/event';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-if (tenant.crm.provider === 'generic') throw new Error(`tenant ${tenant.id} has no CRM to reconcile`);
+if (!requireCrmSettings(tenant.crm.provider).readsRecords)
+  throw new Error(`tenant ${tenant.id} has no CRM to reconcile`);
 
 /** Leaves time to save the cursor and log: a scan cut short resumes on the next run from its saved page. */
 const STOP_BEFORE_TIMEOUT_MS = 45_000;

@@ -1,5 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
+import { crmConfigOf } from '../../shared/crm/provider';
+import { zohoSettings } from '../../shared/crm/zoho/settings';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { runtimeEnv } from '../../shared/runtime/env';
 import { zohoChannelRenewalDeps } from '../../shared/runtime/zoho-channels';
@@ -12,7 +14,7 @@ import { scheduledHandler } from '../middleware/event';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
-if (tenant.crm.provider !== 'zoho') throw new Error(`tenant ${tenant.id} is not on Zoho CRM`);
+crmConfigOf(zohoSettings, tenant);
 
 const report = (r: Extract<ZohoChannelRenewalResult, { status: 'checked' }>): void => {
   logger.info('zoho channel health', { notifyUrl: r.notifyUrl, health: r.health });
@@ -32,7 +34,6 @@ const report = (r: Extract<ZohoChannelRenewalResult, { status: 'checked' }>): vo
 /** Renews channels close to expiry; throws (→ retry, DLQ, alarm) when one cannot be renewed. */
 export const handler = scheduledHandler(z.unknown(), async () => {
   const deps = await zohoChannelRenewalDeps();
-  if (!deps) throw new Error(`tenant ${tenant.id} is not on Zoho CRM`);
   let result: ZohoChannelRenewalResult;
   try {
     result = await renewZohoChannels(deps);

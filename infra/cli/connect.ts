@@ -4,17 +4,10 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import axios from 'axios';
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
-import { createZohoConnector } from '../../shared/crm/zoho/connector';
-import { ZohoOAuthError } from '../../shared/crm/zoho/errors';
-import { accountsUrlFor } from '../../shared/crm/zoho/hosts';
-import type { CachedToken } from '../../shared/crm/zoho/token-cache';
-import { generateChannelToken } from '../../shared/crm/zoho/watch';
+import { crmSettings, crmSettingsOf } from '../../shared/crm/registry';
 import { codedError } from '../../shared/errors';
-import { DynamoTokenCache } from '../../shared/store/token-cache';
-import { withChannels, ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { type Terminal, tenantForCli, UsageError } from './common';
 import { explain } from './import';
 import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
@@ -47,15 +40,13 @@ export interface ConnectWiring {
   now?: () => Date;
 }
 
-type ZohoTenant = TenantConfig & { crm: Extract<TenantConfig['crm'], { provider: 'zoho' }> };
-
 export const wiringFromEnvironment = (
   opts: Pick<ConnectOptions, 'tenant' | 'table' | 'crmUrl'>,
   target: TenantTarget,
 ) => {
   let tenant: TenantConfig = tenantForCli(opts.tenant);
-  if (opts.crmUrl && tenant.crm.provider === 'zoho')
-    tenant = { ...tenant, crm: { ...tenant.crm, accountsUrl: opts.crmUrl, apiBaseUrl: opts.crmUrl } };
+  const withBaseUrl = crmSettingsOf(tenant.crm.provider)?.withBaseUrl;
+  if (opts.crmUrl && withBaseUrl) tenant = { ...tenant, crm: withBaseUrl(tenant.crm, opts.crmUrl) };
   const wiring: ConnectWiring = {
     tenant,
     secretsClient: new SecretsManagerClient(target.secretsManager),
@@ -75,12 +66,24 @@ const httpUrl = (raw: string): URL | undefined => {
   }
 };
 
+/** The providers with a CLI connect step (the others' credentials go straight into the tenant secret). */
+const connectable = async (): Promise<string[]> => {
+  const ids: string[] = [];
+  for (const s of crmSettings()) if ((await s.operator?.())?.connect) ids.push(s.id);
+  return ids;
+};
+
 /** Argument problems, as messages (exit 2). */
-export const checkConnectArgs = (provider: string, opts: ConnectOptions, tenant?: TenantConfig): string[] => {
+export const checkConnectArgs = async (
+  provider: string,
+  opts: ConnectOptions,
+  tenant?: TenantConfig,
+): Promise<string[]> => {
   const problems: string[] = [];
-  if (provider !== 'zoho')
+  const ids = await connectable();
+  if (!ids.includes(provider))
     problems.push(
-      `unknown provider ${provider}: only zoho has a connect step (Fxiaoke uses its app credentials)`,
+      `unknown provider ${provider}: only ${ids.join(', ')} has a connect step (the others use the credentials in the tenant secret)`,
     );
   for (const [flag, value] of [
     ['--api-url', opts.apiUrl],
@@ -92,8 +95,10 @@ export const checkConnectArgs = (provider: string, opts: ConnectOptions, tenant?
   if (opts.accountsServer !== undefined && !httpUrl(opts.accountsServer))
     problems.push('--accounts-server must be an http(s) URL');
   if (!opts.code.trim()) problems.push('--code is empty');
-  if (tenant && tenant.crm.provider !== 'zoho')
-    problems.push(`tenant ${tenant.id} uses ${tenant.crm.provider}, not Zoho CRM`);
+  if (tenant && tenant.crm.provider !== provider)
+    problems.push(
+      `tenant ${tenant.id} uses ${tenant.crm.provider}, not ${crmSettingsOf(provider)?.label ?? provider}`,
+    );
   return problems;
 };
 
@@ -125,147 +130,57 @@ const readSecret = async (w: ConnectWiring): Promise<Record<string, unknown>> =>
   return json as Record<string, unknown>;
 };
 
-const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-
-export interface ConnectResult {
-  tenant: string;
-  secretId: string;
-  tableName: string;
-  notifyUrl: string;
-  channelTokenGenerated: boolean;
-  channels: { module: string; channelId: string; expiresAt: string; shortened: boolean }[];
-}
-
-/** Connects; returns the exit code. */
+/** Connects through the provider's connect step (its descriptor's operator tools); returns the exit code. */
 export const runConnect = async (
   provider: string,
   opts: ConnectOptions,
   wiring: ConnectWiring,
   term: Terminal,
 ): Promise<number> => {
-  const problems = checkConnectArgs(provider, opts, wiring.tenant);
+  const problems = await checkConnectArgs(provider, opts, wiring.tenant);
   if (problems.length > 0) {
     for (const p of problems) term.err(`${p}\n`);
     return 2;
   }
-  const tenant = wiring.tenant as ZohoTenant;
-  const now = wiring.now ?? (() => new Date());
+  const step = (await crmSettingsOf(provider)?.operator?.())?.connect;
+  if (!step) return 2;
   if (!opts.apiUrl) {
     term.err('--api-url is needed: the tenant found has no API URL\n');
     return 2;
   }
-  const notifyUrl = `${opts.apiUrl.replace(/\/+$/, '')}/webhooks/zoho`;
-  const step = (text: string) => term.err(`${text}\n`);
   try {
     const secret = await readSecret(wiring);
-    const missing = (['zohoClientId', 'zohoClientSecret'] as const).filter((f) => !nonEmptyString(secret[f]));
-    if (missing.length > 0) {
-      term.err(
-        `the tenant secret ${wiring.secretId} lacks ${missing.join(', ')}: put the Zoho API client's id and secret ` +
-          'there first (API Console › Server-based Applications), then authorize again for a fresh code\n',
-      );
-      return 1;
-    }
-    let refreshToken: string | undefined;
-    const zoho = createZohoConnector({
-      tenantId: tenant.id,
-      conn: tenant.crm,
-      clientId: secret.zohoClientId as string,
-      clientSecret: secret.zohoClientSecret as string,
-      refreshToken: async () => {
-        if (!refreshToken) throw new Error('no refresh token yet');
-        return refreshToken;
+    const { result, summary } = await step.run({
+      tenant: wiring.tenant,
+      secret,
+      writeSecret: async (next) => {
+        await wiring.secretsClient.send(
+          new PutSecretValueCommand({ SecretId: wiring.secretId, SecretString: JSON.stringify(next) }),
+        );
       },
-      // The tenant's shared cache: the access token minted here serves the functions too.
-      cache: new DynamoTokenCache<CachedToken>(wiring.doc, wiring.tableName),
-      http: axios.create({ timeout: 30_000 }),
-      now: () => now().getTime(),
-    });
-
-    const accounts = opts.accountsServer ?? accountsUrlFor(tenant.crm);
-    step(`exchanging the grant code at ${accounts}…`);
-    const exchanged = await zoho.oauth.exchangeCode({
-      code: opts.code.trim(),
-      redirectUri: opts.redirectUri,
-      ...(opts.accountsServer ? { accountsServer: opts.accountsServer } : {}),
-    });
-    refreshToken = exchanged.refreshToken;
-
-    const channelTokenGenerated = !nonEmptyString(secret.zohoChannelToken);
-    const channelToken = channelTokenGenerated ? generateChannelToken() : (secret.zohoChannelToken as string);
-    await wiring.secretsClient.send(
-      new PutSecretValueCommand({
-        SecretId: wiring.secretId,
-        SecretString: JSON.stringify({
-          ...secret,
-          zohoRefreshToken: refreshToken,
-          zohoChannelToken: channelToken,
-        }),
-      }),
-    );
-    step(
-      `stored zohoRefreshToken${channelTokenGenerated ? ' and a new zohoChannelToken' : ''} in secret ${wiring.secretId}`,
-    );
-
-    const repo = new ZohoChannelRepository(wiring.doc, wiring.tableName);
-    const previous = await repo.get();
-    const base = { notifyUrl, channels: previous?.notifyUrl === notifyUrl ? previous.channels : {} };
-    await repo.put(withChannels(base, [], now()));
-
-    step(`enabling notification channels for ${tenant.crm.modules.join(', ')} → ${notifyUrl}…`);
-    const granted = await zoho.watch.enable({
-      tenantId: tenant.id,
-      modules: tenant.crm.modules,
-      notifyUrl,
-      token: channelToken,
-    });
-    await repo.put(withChannels(base, granted, now()));
-    for (const c of granted) {
-      step(
-        `  ${c.module}: channel ${c.channelId} until ${c.expiresAt.toISOString()}` +
-          (c.shortened ? ' (Zoho shortened the expiry; the scheduled renewal will extend it)' : ''),
-      );
-    }
-    step(
-      `stored the channel state in table ${wiring.tableName}; zoho-channel-renewal keeps the channels alive`,
-    );
-    if (channelTokenGenerated)
-      step('running functions pick up the new channel token within 5 minutes (their secret cache)');
-
-    const result: ConnectResult = {
-      tenant: tenant.id,
       secretId: wiring.secretId,
+      doc: wiring.doc,
       tableName: wiring.tableName,
-      notifyUrl,
-      channelTokenGenerated,
-      channels: granted.map((c) => ({
-        module: c.module,
-        channelId: c.channelId,
-        expiresAt: c.expiresAt.toISOString(),
-        shortened: c.shortened,
-      })),
-    };
+      apiUrl: opts.apiUrl,
+      options: {
+        code: opts.code,
+        redirectUri: opts.redirectUri,
+        ...(opts.accountsServer ? { accountsServer: opts.accountsServer } : {}),
+      },
+      now: wiring.now ?? (() => new Date()),
+      step: (text) => term.err(`${text}\n`),
+    });
     if (opts.json) term.out(`${JSON.stringify(result, null, 2)}\n`);
-    else term.out(`connected ${tenant.id} to Zoho CRM: ${granted.length} channels → ${notifyUrl}\n`);
+    else term.out(`${summary}\n`);
     return 0;
   } catch (err) {
-    term.err(`connect failed: ${describe(err, wiring)}\n`);
+    const why =
+      err instanceof ConnectError
+        ? err.message
+        : (step.explain?.(err, wiring.secretId) ?? explain(err, wiring));
+    term.err(`connect failed: ${why}\n`);
     return 1;
   }
-};
-
-const describe = (err: unknown, wiring: ConnectWiring): string => {
-  if (err instanceof ConnectError) return err.message;
-  if (err instanceof ZohoOAuthError) {
-    if (err.code === 'invalid_code')
-      return 'Zoho refused the grant code (invalid_code): codes are single-use and expire after a minute; authorize again and run connect at once';
-    if (err.code === 'invalid_client')
-      return `Zoho refused the client (invalid_client): check zohoClientId/zohoClientSecret in ${wiring.secretId} and the data centre`;
-    if (err.code === 'invalid_redirect_uri')
-      return 'Zoho refused the redirect URI (invalid_redirect_uri): pass exactly the one the authorization used';
-    return `Zoho token endpoint: ${err.code}: ${err.message}`;
-  }
-  return explain(err, wiring);
 };
 
 export const registerConnect = (program: Command): void => {
@@ -294,7 +209,7 @@ export const registerConnect = (program: Command): void => {
       '\nExample:\n  npm run quotaflow -- connect zoho --tenant acme --code 1000.abc… --redirect-uri https://acme.example/oauth',
     );
   withTargetOptions(cmd).action(async (provider: string, opts: ConnectOptions) => {
-    const early = checkConnectArgs(provider, opts);
+    const early = await checkConnectArgs(provider, opts);
     if (early.length > 0) {
       for (const p of early) console.error(p);
       process.exitCode = 2;

@@ -8,7 +8,7 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { TenantConfig } from '../../shared/config/tenant';
-import { generateChannelToken } from '../../shared/crm/zoho/watch';
+import { requireCrmSettings } from '../../shared/crm/registry';
 import { PING_BODY } from '../../shared/ingest/generic-webhook';
 import { sign } from '../../shared/webhooks/standard-webhooks';
 import { deployProblems } from '../deployability';
@@ -170,17 +170,11 @@ export const formatChecks = (checks: Check[]): string =>
 /** Secrets the stack does not generate but the tenant needs from the start; the rest the admin supplies. */
 export const generatedSecrets = (tenant: TenantConfig): Record<string, () => string> => ({
   unsubscribeSigningSecret: () => randomBytes(32).toString('base64'),
-  ...(tenant.crm.provider === 'zoho' ? { zohoChannelToken: generateChannelToken } : {}),
-  ...(tenant.crm.provider === 'zoho' && tenant.crm.workflowWebhook
-    ? { zohoWorkflowWebhookSecret: () => randomBytes(32).toString('base64url') }
-    : {}),
+  ...(requireCrmSettings(tenant.crm.provider).secrets.generated?.(tenant.crm) as Record<
+    string,
+    () => string
+  >),
 });
-
-const SUPPLIED: Record<TenantConfig['crm']['provider'], string[]> = {
-  generic: [],
-  zoho: ['zohoClientId', 'zohoClientSecret'],
-  fxiaoke: ['fxiaokeAppId', 'fxiaokeAppSecret', 'fxiaokePermanentCode', 'fxiaokeCallbackAesKey'],
-};
 
 export interface DeployOptions {
   yes?: boolean;
@@ -240,7 +234,8 @@ export const runDeploy = async (
     await ports.writeSecret(region, o.SecretArn, filled);
     step(`generated ${added.join(', ')} in the tenant secret`);
   }
-  const missing = SUPPLIED[tenant.crm.provider].filter((k) => !filled[k]);
+  const crm = requireCrmSettings(tenant.crm.provider);
+  const missing = crm.secrets.supplied.filter((k) => !filled[k]);
 
   const api = o.ApiUrl.replace(/\/+$/, '');
   const status = await ports.health(`${api}/health`).catch(() => 0);
@@ -252,22 +247,14 @@ export const runDeploy = async (
   const pinged = await smokeDelivery(ports, `${api}/webhooks/generic`, filled.genericWebhookSigningSecret);
   step(pinged.line);
 
-  const provider = tenant.crm.provider;
   const lines = [
     `deployed ${name} (${region})`,
     'webhooks:',
     `  generic   ${api}/webhooks/generic`,
-    ...(provider === 'zoho' ? [`  zoho      ${api}/webhooks/zoho`] : []),
-    ...(provider === 'zoho' && tenant.crm.workflowWebhook
-      ? [`  zoho rule ${api}/webhooks/zoho/workflow`]
-      : []),
-    ...(provider === 'fxiaoke' ? [`  fxiaoke   ${api}/webhooks/fxiaoke`] : []),
+    ...crm.webhooks(tenant.crm).map((w) => `  ${w.label.padEnd(9)} ${api}${w.path}`),
     'next:',
     ...(missing.length ? [`  put ${missing.join(', ')} into the secret ${o.SecretArn}`] : []),
-    ...(provider === 'zoho'
-      ? [`  npm run quotaflow -- connect zoho --tenant ${tenant.id} --code <grant code> --redirect-uri <uri>`]
-      : []),
-    ...(provider !== 'generic' ? [`  npm run quotaflow -- import --tenant ${tenant.id}`] : []),
+    ...crm.nextSteps(tenant.id, tenant.crm).map((line) => `  ${line}`),
     `  alarms go to ${tenant.alarms?.emails?.join(', ') || 'the alarm topic'}: confirm SNS's first mail`,
     `  dashboard: ${o.DashboardName ?? '(see the stack outputs)'}`,
   ];

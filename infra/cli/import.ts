@@ -5,6 +5,7 @@
  * applied page. AWS clients come from the environment (credentials, region, AWS_ENDPOINT_URL_<SERVICE>).
  * Exit codes: 0 imported, 1 failed or interrupted (resumable), 2 bad arguments or tenant config.
  */
+
 import { hostname } from 'node:os';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -13,6 +14,7 @@ import type { Command } from 'commander';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge';
 import { SecretsManagerSecrets } from '../../shared/adapters/aws/secrets-manager';
 import type { TenantConfig } from '../../shared/config/tenant';
+import { requireCrmSettings } from '../../shared/crm/registry';
 import type { EventBusPort, SecretsPort } from '../../shared/ports';
 import { buildCrmScanner } from '../../shared/runtime/crm-scanner';
 import { EventArchive } from '../../shared/store/event-archive';
@@ -60,10 +62,8 @@ const CLI_HTTP = { timeoutMs: 30_000, attempts: 6, maxBackoffMs: 30_000 };
 const PLAIN_EVERY_MS = 5_000;
 
 const withCrmUrl = (tenant: TenantConfig, url: string): TenantConfig => {
-  const crm = tenant.crm;
-  if (crm.provider === 'zoho') return { ...tenant, crm: { ...crm, accountsUrl: url, apiBaseUrl: url } };
-  if (crm.provider === 'fxiaoke') return { ...tenant, crm: { ...crm, apiBaseUrl: url } };
-  return tenant;
+  const withBaseUrl = requireCrmSettings(tenant.crm.provider).withBaseUrl;
+  return withBaseUrl ? { ...tenant, crm: withBaseUrl(tenant.crm, url) } : tenant;
 };
 
 export const wiringFromEnvironment = (opts: ImportOptions, target: TenantTarget): ImportWiring => {

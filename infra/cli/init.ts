@@ -4,12 +4,14 @@
  * currency and zone) and a dev-only secrets file with fresh random values. Everything is validated before the
  * command says it is done; nothing is overwritten.
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { TENANT_ID_PATTERN, TenantConfigError } from '../../shared/config/tenant';
+import { crmSettings, crmSettingsOf } from '../../shared/crm/registry';
 import { deployProblems } from '../deployability';
 import { loadTenant, stackName, TENANTS_DIR } from '../tenants';
 import { type Terminal, UsageError } from './common';
@@ -31,14 +33,15 @@ export interface InitOptions {
 
 type Answers = Required<Pick<InitOptions, 'zone' | 'locale' | 'currency' | 'crm' | 'sender'>> & InitOptions;
 
-/** The demo each CRM's skeleton is copied from. */
-const DEMO_OF: Record<string, string> = { generic: 'demo', zoho: 'demo-zoho', fxiaoke: 'demo-fxiaoke' };
+/** The CRMs a skeleton can be made for (their descriptors name the demo it is copied from). */
+const crmChoices = (): string[] => crmSettings().flatMap((s) => (s.demoTenant ? [s.id] : []));
+const listed = (ids: string[]) => `${ids.slice(0, -1).join(', ')} or ${ids.at(-1)}`;
 
 const QUESTIONS: { key: keyof Answers; label: string; fallback: (id: string) => string }[] = [
   { key: 'zone', label: 'time zone (IANA)', fallback: () => 'Asia/Shanghai' },
   { key: 'locale', label: 'locale (zh-CN or en)', fallback: () => 'zh-CN' },
   { key: 'currency', label: 'currency (ISO 4217)', fallback: () => 'CNY' },
-  { key: 'crm', label: 'CRM (generic, zoho or fxiaoke)', fallback: () => 'generic' },
+  { key: 'crm', label: `CRM (${listed(crmChoices())})`, fallback: () => 'generic' },
   { key: 'sender', label: 'sender address', fallback: (id) => `quotaflow@${id}.example` },
   { key: 'account', label: 'AWS account (12 digits; empty: local only)', fallback: () => '' },
   { key: 'region', label: 'AWS region (empty: local only)', fallback: () => '' },
@@ -56,8 +59,8 @@ export const devSecrets = () => ({
 
 export const scaffoldTenant = (id: string, a: Answers, term: Terminal): string[] => {
   const dir = a.dir ?? TENANTS_DIR;
-  const demo = DEMO_OF[a.crm];
-  if (!demo) throw new UsageError(`--crm must be generic, zoho or fxiaoke; got ${JSON.stringify(a.crm)}`);
+  const demo = crmSettingsOf(a.crm)?.demoTenant;
+  if (!demo) throw new UsageError(`--crm must be ${listed(crmChoices())}; got ${JSON.stringify(a.crm)}`);
   const file = join(dir, `${id}.json`);
   const files = {
     tenant: file,
@@ -170,7 +173,7 @@ export const registerInit = (program: Command): void => {
     .option('--zone <zone>', 'IANA time zone, e.g. Europe/Berlin')
     .option('--locale <locale>', 'zh-CN or en')
     .option('--currency <code>', 'ISO 4217 currency, e.g. EUR')
-    .option('--crm <provider>', 'generic, zoho or fxiaoke')
+    .option('--crm <provider>', listed(crmChoices()))
     .option('--sender <address>', 'the address mail is sent from')
     .option('--account <id>', 'AWS account id (with --region: deployable)')
     .option('--region <region>', 'AWS region, e.g. eu-central-1')

@@ -21,6 +21,7 @@ import type { TenantConfig } from '../../shared/config/tenant';
 import { bundledDocumentName, documentEnvVar, tenantDocumentPath } from '../../shared/runtime/documents';
 import { ACCESS_ENV, ENV } from '../../shared/runtime/env-names';
 import { bundleAliases } from '../build/bundle-aliases';
+import { crmProviderAliases, OPERATOR_EXTERNAL } from '../build/crm-providers';
 import { packagedDocument } from '../documents';
 import { deadLetterQueue } from './dead-letter-queue';
 import {
@@ -151,9 +152,16 @@ export class QuotaflowFunction extends Construct {
         logLevel: LogLevel.WARNING,
         // Stubs for code a Lambda never runs (axios's multipart support, the SDK's credential chain past the
         // environment variables, event streams, debug logging): infra/build/bundle-aliases.ts says why each is safe.
-        esbuildArgs: Object.fromEntries(
-          Object.entries(bundleAliases(REPO_ROOT)).map(([from, to]) => [`--alias:${from}`, to]),
-        ),
+        // Only the tenant's own CRM is compiled in, and no CRM's operator tools: infra/build/crm-providers.ts.
+        esbuildArgs: {
+          ...Object.fromEntries(
+            Object.entries({
+              ...bundleAliases(REPO_ROOT),
+              ...crmProviderAliases(REPO_ROOT, tenant.crm.provider),
+            }).map(([from, to]) => [`--alias:${from}`, to]),
+          ),
+          [`--external:${OPERATOR_EXTERNAL}`]: true,
+        },
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import * as z from '../../events/zod';
-import { fieldMapSchema, SOURCE_FIELD } from '../crm/field-map';
+import { crmConfigSchemas, registryVersion } from '../crm/registry';
 import { DomainError } from '../errors';
 import { CHAT_FORMATS, CHAT_URL_PREFIXES } from '../workflows/chat-formats';
+import { text } from './schema-parts';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 
@@ -26,94 +27,6 @@ const isTimeZone = (tz: string): boolean => {
 };
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-
-/** Zoho data centres and their accounts/API hosts (crm-protocols.md §1.1); both are overridable. */
-export const ZOHO_DATA_CENTRES = [
-  'com',
-  'eu',
-  'in',
-  'com.au',
-  'jp',
-  'com.cn',
-  'zohocloud.ca',
-  'sa',
-  'uk',
-] as const;
-
-const zohoConnection = z.strictObject({
-  provider: z.literal('zoho'),
-  dataCenter: z.enum(ZOHO_DATA_CENTRES),
-  /** Overrides https://accounts.zoho.<dc>. */
-  accountsUrl: z.optional(httpsUrl),
-  /** Overrides the api_domain returned with the token. */
-  apiBaseUrl: z.optional(httpsUrl),
-  modules: z._default(z.array(text(1, 100)).check(z.minLength(1)), [
-    'Deals',
-    'Leads',
-    'Contacts',
-    'Accounts',
-    'Tasks',
-  ]),
-  /** Which `Stage` picklist values mean won and lost (tenants rename them). */
-  wonStages: z._default(z.array(text(1, 200)).check(z.minLength(1)), ['Closed Won']),
-  lostStages: z._default(z.array(text(1, 200)), ['Closed Lost', 'Closed-Lost to Competition']),
-  /** Source fields carried into record.fields, per canonical object: API name → canonical name. */
-  fields: z._default(fieldMapSchema('zoho'), {}),
-  /**
-   * A unique single-line custom field on Tasks and Calls that holds each write-back's idempotency key; with it a
-   * repeated write updates the first task instead of making a second.
-   */
-  activityKeyField: z.optional(
-    z.string().check(z.regex(SOURCE_FIELD.zoho, { error: 'must be a Zoho field API name' })),
-  ),
-  /**
-   * Workflow-rule webhooks (POST /webhooks/zoho/workflow): where the rule's webhook sends the shared secret
-   * (tenant secret zohoWorkflowWebhookSecret), as a header or a query parameter. Unset: the route refuses all.
-   */
-  workflowWebhook: z.optional(
-    z
-      .strictObject({
-        header: z.optional(
-          z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an HTTP header name' })),
-        ),
-        queryParameter: z.optional(
-          z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be a query parameter name' })),
-        ),
-      })
-      .check(
-        z.refine((w) => (w.header === undefined) !== (w.queryParameter === undefined), {
-          error: 'name exactly one of header and queryParameter',
-        }),
-      ),
-  ),
-});
-
-const fxiaokeConnection = z.strictObject({
-  provider: z.literal('fxiaoke'),
-  apiBaseUrl: z._default(httpsUrl, 'https://open.fxiaoke.com'),
-  opportunityObject: z._default(z.enum(['NewOpportunityObj', 'OpportunityObj']), 'NewOpportunityObj'),
-  /** The enterprise account (ea) callbacks are signed for; callbacks for another account are refused. */
-  enterpriseAccount: z.optional(text(1, 100)),
-  /** The open-platform user the API acts as (x-fs-userid / currentOpenUserId). */
-  apiUserId: text(1, 100),
-  authFlow: z._default(z.enum(['oauth2', 'legacy']), 'oauth2'),
-  /** Which `sales_stage` option values mean won and lost. */
-  wonStages: z._default(z.array(text(1, 200)).check(z.minLength(1)), ['5']),
-  lostStages: z._default(z.array(text(1, 200)), ['6']),
-  /** Source fields carried into record.fields, per canonical object: API name → canonical name. */
-  fields: z._default(fieldMapSchema('fxiaoke'), {}),
-  /** A custom text field on ActiveRecordObj (`field_xxx__c`) that holds each write-back's idempotency key. */
-  activityKeyField: z.optional(
-    z.string().check(z.regex(SOURCE_FIELD.fxiaoke, { error: 'must be a Fxiaoke field API name' })),
-  ),
-});
-
-const genericConnection = z.strictObject({
-  provider: z.literal('generic'),
-});
-
 export const scheduleSettings = z.strictObject({
   /** Overrides the manifest's default; checked as an AWS cron()/rate() expression by infra/tenants.ts. */
   expression: z.optional(z.string().check(z.minLength(1))),
@@ -124,110 +37,124 @@ export const scheduleSettings = z.strictObject({
  * zod/mini rather than classic zod: the Lambdas parse this at every cold start, and mini validates the same way
  * with a fraction of the bundle and import cost.
  */
-export const tenantConfigSchema = z.strictObject({
-  id: z.string().check(
-    z.regex(TENANT_ID_PATTERN, {
-      error: 'must be 3-30 characters: lower-case letters, digits and dashes, starting with a letter',
+const buildTenantSchema = () =>
+  z.strictObject({
+    id: z.string().check(
+      z.regex(TENANT_ID_PATTERN, {
+        error: 'must be 3-30 characters: lower-case letters, digits and dashes, starting with a letter',
+      }),
+    ),
+    displayName: text(1, 100),
+    timeZone: z
+      .string()
+      .check(z.refine(isTimeZone, { error: 'is not an IANA time zone (for example Asia/Shanghai)' })),
+    locale: z.enum(['zh-CN', 'en']),
+    currency: z.string().check(
+      z.refine((c) => CURRENCIES.has(c), {
+        error: 'is not an ISO 4217 currency code (for example CNY, USD)',
+      }),
+    ),
+    mail: z.strictObject({
+      sender: z.email(),
+      senderName: z.optional(text(1, 100)),
+      replyTo: z.optional(z.email()),
     }),
-  ),
-  displayName: text(1, 100),
-  timeZone: z
-    .string()
-    .check(z.refine(isTimeZone, { error: 'is not an IANA time zone (for example Asia/Shanghai)' })),
-  locale: z.enum(['zh-CN', 'en']),
-  currency: z.string().check(
-    z.refine((c) => CURRENCIES.has(c), {
-      error: 'is not an ISO 4217 currency code (for example CNY, USD)',
-    }),
-  ),
-  mail: z.strictObject({
-    sender: z.email(),
-    senderName: z.optional(text(1, 100)),
-    replyTo: z.optional(z.email()),
-  }),
-  /** How the tenant's mail and pages look (shared/mail/layout.ts); unset: the tenant's name in a plain header. */
-  branding: z.optional(
-    z.strictObject({
-      logoUrl: z.optional(
-        z.url({ protocol: /^https$/, error: 'must be an https URL such as https://example.com/logo.png' }),
-      ),
-      color: z.optional(
-        z
-          .string()
-          .check(
-            z.regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour written #rrggbb, such as #c8102e' }),
-          ),
-      ),
-    }),
-  ),
-  /**
-   * The tenant API's public https base URL on a custom domain (unsubscribe links point there). Unset: the stack's
-   * own HTTP API endpoint; `npm start` always uses its local address.
-   */
-  publicBaseUrl: z.optional(
-    z.url({ protocol: /^https$/, error: 'must be an https URL such as https://api.example.com' }),
-  ),
-  crm: z.discriminatedUnion('provider', [zohoConnection, fxiaokeConnection, genericConnection]),
-  /** Fixed schedules by manifest schedule name; all run in timeZone. */
-  schedules: z._default(z.record(z.string(), scheduleSettings), {}),
-  /**
-   * False for tenants that only run locally (the demos): the CDK app refuses to synthesize or deploy them unless
-   * asked (`-c includeDemo=true`). A deployable tenant must name aws.account and aws.region (infra/deployability.ts).
-   */
-  deployable: z._default(z.boolean(), true),
-  /**
-   * Who hears about alarms: e-mail addresses the stack subscribes to the tenant's alarm topic, and optionally a chat
-   * group's incoming webhook (Feishu, DingTalk, WeCom, Slack) that the alarm-chat function posts each alarm to.
-   */
-  alarms: z._default(
-    z.strictObject({
-      emails: z.optional(z.array(z.email()).check(z.maxLength(20))),
-      chat: z.optional(
-        z
-          .strictObject({
-            format: z.enum(CHAT_FORMATS),
-            url: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
-          })
-          .check(
-            z.refine((c) => CHAT_URL_PREFIXES[c.format].some((prefix) => c.url.startsWith(prefix)), {
-              path: ['url'],
-              error: (iss) => {
-                const c = iss.input as { format: keyof typeof CHAT_URL_PREFIXES };
-                return `is not a ${c.format} webhook (allowed prefixes: ${CHAT_URL_PREFIXES[c.format].join(', ')})`;
-              },
-            }),
-          ),
-      ),
-    }),
-    {},
-  ),
-  /**
-   * Reserved concurrency per function class (http: webhook receivers and pages; events: bus targets; schedules:
-   * fixed and one-time schedule targets). Caps what one tenant can take of the account's Lambda concurrency, and
-   * guarantees it that much. Unset: the account's unreserved pool.
-   */
-  reservedConcurrency: z.optional(
-    z.strictObject({
-      http: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
-      events: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
-      schedules: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
-    }),
-  ),
-  /** Where the stack is deployed: both are required to deploy (not to run locally). */
-  aws: z._default(
-    z.strictObject({
-      account: z.optional(
-        z.string().check(z.regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })),
-      ),
-      region: z.optional(
-        z
-          .string()
-          .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as eu-central-1' })),
-      ),
-    }),
-    {},
-  ),
-});
+    /** How the tenant's mail and pages look (shared/mail/layout.ts); unset: the tenant's name in a plain header. */
+    branding: z.optional(
+      z.strictObject({
+        logoUrl: z.optional(
+          z.url({ protocol: /^https$/, error: 'must be an https URL such as https://example.com/logo.png' }),
+        ),
+        color: z.optional(
+          z
+            .string()
+            .check(
+              z.regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour written #rrggbb, such as #c8102e' }),
+            ),
+        ),
+      }),
+    ),
+    /**
+     * The tenant API's public https base URL on a custom domain (unsubscribe links point there). Unset: the stack's
+     * own HTTP API endpoint; `npm start` always uses its local address.
+     */
+    publicBaseUrl: z.optional(
+      z.url({ protocol: /^https$/, error: 'must be an https URL such as https://api.example.com' }),
+    ),
+    /** The tenant's CRM: one of the registered providers' config schemas (shared/crm/registry.ts). */
+    crm: z.discriminatedUnion('provider', crmConfigSchemas()),
+    /** Fixed schedules by manifest schedule name; all run in timeZone. */
+    schedules: z._default(z.record(z.string(), scheduleSettings), {}),
+    /**
+     * False for tenants that only run locally (the demos): the CDK app refuses to synthesize or deploy them unless
+     * asked (`-c includeDemo=true`). A deployable tenant must name aws.account and aws.region (infra/deployability.ts).
+     */
+    deployable: z._default(z.boolean(), true),
+    /**
+     * Who hears about alarms: e-mail addresses the stack subscribes to the tenant's alarm topic, and optionally a chat
+     * group's incoming webhook (Feishu, DingTalk, WeCom, Slack) that the alarm-chat function posts each alarm to.
+     */
+    alarms: z._default(
+      z.strictObject({
+        emails: z.optional(z.array(z.email()).check(z.maxLength(20))),
+        chat: z.optional(
+          z
+            .strictObject({
+              format: z.enum(CHAT_FORMATS),
+              url: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+            })
+            .check(
+              z.refine((c) => CHAT_URL_PREFIXES[c.format].some((prefix) => c.url.startsWith(prefix)), {
+                path: ['url'],
+                error: (iss) => {
+                  const c = iss.input as { format: keyof typeof CHAT_URL_PREFIXES };
+                  return `is not a ${c.format} webhook (allowed prefixes: ${CHAT_URL_PREFIXES[c.format].join(', ')})`;
+                },
+              }),
+            ),
+        ),
+      }),
+      {},
+    ),
+    /**
+     * Reserved concurrency per function class (http: webhook receivers and pages; events: bus targets; schedules:
+     * fixed and one-time schedule targets). Caps what one tenant can take of the account's Lambda concurrency, and
+     * guarantees it that much. Unset: the account's unreserved pool.
+     */
+    reservedConcurrency: z.optional(
+      z.strictObject({
+        http: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+        events: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+        schedules: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+      }),
+    ),
+    /** Where the stack is deployed: both are required to deploy (not to run locally). */
+    aws: z._default(
+      z.strictObject({
+        account: z.optional(
+          z.string().check(z.regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })),
+        ),
+        region: z.optional(
+          z
+            .string()
+            .check(
+              z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as eu-central-1' }),
+            ),
+        ),
+      }),
+      {},
+    ),
+  });
+
+export const tenantConfigSchema = buildTenantSchema();
+
+/** The schema with every provider registered now (a provider registered after load is accepted too). */
+let current = { version: registryVersion(), schema: tenantConfigSchema };
+const currentSchema = (): typeof tenantConfigSchema => {
+  if (current.version !== registryVersion())
+    current = { version: registryVersion(), schema: buildTenantSchema() };
+  return current.schema;
+};
 
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 export type TenantConfigInput = z.input<typeof tenantConfigSchema>;
@@ -255,7 +182,7 @@ export const formatIssuePath = (path: readonly PropertyKey[]): string =>
 
 /** Validate an already-parsed object; `source` names where it came from in every error. */
 export const parseTenantConfig = (value: unknown, source: string): TenantConfig => {
-  const result = tenantConfigSchema.safeParse(value);
+  const result = currentSchema().safeParse(value);
   if (!result.success) {
     throw new TenantConfigError(
       source,

@@ -1,32 +1,37 @@
 /**
- * What the scheduled Zoho channel renewal runs with, from the function's environment: the tenant's connector (the
- * same assembly as sync and reconcile, so one shared access token), its table and the channel token from its secret.
- * Undefined for tenants not on Zoho.
+ * What the scheduled Zoho channel renewal runs with, from the function's environment: Zoho's connection (the same
+ * assembly as sync and reconcile, so one shared access token), its table and the channel token from its secret.
+ * The renewal is Zoho's own function (shared/crm/zoho/settings.ts), deployed only for tenants on Zoho.
  */
 import { requireSecrets } from '../config/secrets';
+import { crmConfigOf } from '../crm/provider';
+import { connectZoho } from '../crm/zoho/provider';
+import { zohoSettings } from '../crm/zoho/settings';
 import { ZohoChannelRepository } from '../store/zoho-channels';
 import type { ZohoChannelRenewalDeps } from '../sync/zoho-channels';
 import { clock } from './clock';
-import { connectCrm, retryingOnce } from './crm-connectors';
+import { retryingOnce } from './crm-connectors';
 import { runtimeEnv } from './env';
 import { secrets } from './secrets';
 import { documentClient, tableName } from './store';
 
-const connection = retryingOnce(() =>
-  connectCrm({
-    tenant: runtimeEnv().tenant,
+const connection = retryingOnce(() => {
+  const tenant = runtimeEnv().tenant;
+  return connectZoho({
+    tenant,
+    crm: crmConfigOf(zohoSettings, tenant),
     secrets: secrets(),
     tokenTable: { doc: documentClient(), tableName: tableName() },
     now: () => clock().now(),
-  }),
-);
+  });
+});
 
-export const zohoChannelRenewalDeps = async (): Promise<ZohoChannelRenewalDeps | undefined> => {
+export const zohoChannelRenewalDeps = async (): Promise<ZohoChannelRenewalDeps> => {
   const c = await connection();
-  if (c?.provider !== 'zoho') return undefined;
+  const tenant = runtimeEnv().tenant;
   return {
-    tenantId: c.tenant.id,
-    modules: c.crm.modules,
+    tenantId: tenant.id,
+    modules: crmConfigOf(zohoSettings, tenant).modules,
     watch: c.zoho.watch,
     channels: new ZohoChannelRepository(documentClient(), tableName()),
     channelToken: async () =>

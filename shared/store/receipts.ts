@@ -26,7 +26,8 @@ export const RECEIPT_RETENTION_DAYS = 30;
 export const UNAPPLIED_SHARDS = 4;
 
 export interface Receipt {
-  provider: 'generic' | 'zoho' | 'fxiaoke';
+  /** The CRM provider's id (shared/crm/registry.ts). */
+  provider: string;
   deliveryId: string;
   object: CrmObject;
   action: 'upsert' | 'delete';

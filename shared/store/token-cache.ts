@@ -1,7 +1,7 @@
 /**
  * CRM access tokens shared by every invocation of a tenant, in the tenant's table. Zoho allows about 10 token
  * requests per 10 minutes and Fxiaoke 10 a minute, so Lambda containers must reuse one token and count refreshes
- * together. One class serves both connectors' interfaces (TokenCache for Zoho, FxiaokeTokenCache for Fxiaoke).
+ * together. This is the shared/crm/token-cache.ts interface every provider's client takes.
  * Every write is a single-item conditional write: no transactions (dynalite has none, and none are needed).
  *
  * Access patterns (to be listed in table-design.ts):
@@ -12,15 +12,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SharedToken, Slot, TokenCache } from '../crm/token-cache';
 
-/** What both connectors' tokens have in common; each keeps its own extra fields (api_domain, ea, flow...). */
-export interface SharedToken {
-  accessToken: string;
-  /** Epoch ms after which the token must not be used. */
-  expiresAt: number;
-}
-
-export type Slot = { ok: true } | { ok: false; retryAfterMs: number };
+export type { SharedToken, Slot };
 
 const DAY_S = 86_400;
 /** Optimistic writes of the slot log; more racers than this at once means something is refreshing in a loop. */
@@ -35,7 +29,7 @@ const isConditionFailure = (err: unknown): boolean => err instanceof Conditional
 
 type SlotLog = { times?: number[]; rev?: number };
 
-export class DynamoTokenCache<T extends SharedToken> {
+export class DynamoTokenCache<T extends SharedToken> implements TokenCache<T> {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -155,25 +149,5 @@ export class DynamoTokenCache<T extends SharedToken> {
       }
     }
     throw new Error(`token slots for ${key} kept changing under us; giving up for a retry`);
-  }
-
-  /** Zoho's name for takeSlot (TokenCache). */
-  takeRefreshSlot(key: string, nowMs: number, max: number, windowMs: number): Promise<Slot> {
-    return this.takeSlot(key, nowMs, max, windowMs);
-  }
-
-  /** Fxiaoke's name for takeSlot (FxiaokeTokenCache). */
-  takeTokenSlot(key: string, nowMs: number, max: number, windowMs: number): Promise<Slot> {
-    return this.takeSlot(key, nowMs, max, windowMs);
-  }
-
-  /** Zoho's name for releaseSlot (TokenCache). */
-  releaseRefreshSlot(key: string, takenAtMs: number, windowMs: number): Promise<void> {
-    return this.releaseSlot(key, takenAtMs, windowMs);
-  }
-
-  /** Fxiaoke's name for releaseSlot (FxiaokeTokenCache). */
-  releaseTokenSlot(key: string, takenAtMs: number, windowMs: number): Promise<void> {
-    return this.releaseSlot(key, takenAtMs, windowMs);
   }
 }

@@ -38,7 +38,8 @@ export interface ScanOptions {
 }
 
 export interface CrmScanner {
-  readonly provider: 'zoho' | 'fxiaoke';
+  /** The CRM provider's id (shared/crm/registry.ts). */
+  readonly provider: string;
   /** The Zoho modules or Fxiaoke objects this tenant syncs, in the order they are scanned. */
   readonly modules: readonly string[];
   /**

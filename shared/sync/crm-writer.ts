@@ -6,7 +6,7 @@
  * shared/runtime/crm-writer.ts.
  */
 import type { CrmObject } from '../../events';
-import type { TenantConfig } from '../config/tenant';
+import { requireCrmSettings } from '../crm/registry';
 import { RejectedInputError } from '../errors';
 
 export interface CrmActivityInput {
@@ -36,19 +36,8 @@ export class CrmWriteRejectedError extends RejectedInputError {
   }
 }
 
-export type CrmProvider = TenantConfig['crm']['provider'];
+export type CrmProvider = string;
 export type CrmActivityKind = CrmActivityInput['activity'];
-
-/**
- * What each CRM takes as a write-back, known without connecting to it: the writers (zoho/writer.ts,
- * fxiaoke/writer.ts) write every activity kind on a deal, lead, contact or account; a generic-webhook tenant has no
- * CRM API to write to. The runner and dry-run both ask this before a write-back, so they agree on what happens.
- */
-const WRITE_BACK: Record<CrmProvider, { name: string; objects: readonly CrmObject[] } | undefined> = {
-  zoho: { name: 'Zoho CRM', objects: ['deal', 'lead', 'contact', 'account'] },
-  fxiaoke: { name: 'Fxiaoke', objects: ['deal', 'lead', 'contact', 'account'] },
-  generic: undefined,
-};
 
 /** Why the tenant's CRM would not take this write-back, or undefined when it would. */
 export const writeBackRefusal = (
@@ -56,10 +45,13 @@ export const writeBackRefusal = (
   object: string,
   activity: CrmActivityKind,
 ): string | undefined => {
-  const crm = WRITE_BACK[provider];
-  if (!crm) return "the tenant's CRM takes no write-back (generic webhook)";
-  if (!(crm.objects as readonly string[]).includes(object))
-    return `${crm.name} takes a ${activity} on a ${crm.objects.join(', ')} record, not on this ${object}`;
+  // What each CRM takes is in its descriptor (shared/crm/<provider>/settings.ts), known without connecting to it; the
+  // runner and dry-run both ask here before a write-back, so they agree on what happens.
+  const crm = requireCrmSettings(provider);
+  if (!crm.writeBack) return `the tenant's CRM takes no write-back (${crm.label})`;
+  const objects: readonly string[] = crm.writeBack.objects;
+  if (!objects.includes(object))
+    return `${crm.label} takes a ${activity} on a ${objects.join(', ')} record, not on this ${object}`;
   return undefined;
 };
 

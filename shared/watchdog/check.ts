@@ -48,7 +48,7 @@ export const checkTenant = async (
     calendar: s.calendar,
     silentBusinessHours: SILENT_BUSINESS_HOURS,
     deliveries: plan.providers.map((provider) => {
-      const lastAt = delivered.find((d) => d.provider === provider)?.lastAt;
+      const lastAt = new Map(delivered.map((d) => [d.provider, d.lastAt])).get(provider);
       return { provider, ...(lastAt ? { lastAt } : {}) };
     }),
     ...(channels ? { zohoChannels: channels } : {}),

@@ -6,7 +6,7 @@
  */
 import { functionsFor } from '../../functions/manifest';
 import type { TenantConfig } from '../config/tenant';
-import { defaultFxiaokeObjects } from '../crm/fxiaoke/scanner';
+import { crmSettingsOf, requireCrmSettings } from '../crm/registry';
 import { type BusinessCalendar, compileCalendar, DEFAULT_CALENDAR } from '../workflows/calendar';
 import type { CalendarDefinition } from '../workflows/definition';
 
@@ -29,10 +29,11 @@ export interface WatchPlan {
    * The providers whose webhooks arrive: one per webhook route the tenant has, its CRM's first, then the generic
    * webhook every tenant has (other systems may post to it). One that never delivered is not silent.
    */
-  providers: TenantConfig['crm']['provider'][];
+  providers: string[];
   schedules: FixedSchedule[];
   /** Modules whose reconcile watermark should keep moving (none: a generic CRM, or reconcile disabled). */
   reconcileModules: string[];
+  /** Whether the CRM's subscriptions expire and must be watched (Zoho's notification channels). */
   zohoChannels: boolean;
 }
 
@@ -51,25 +52,20 @@ export const watchPlan = (tenant: TenantConfig): WatchPlan => {
       ];
     }),
   );
-  const crm = tenant.crm;
+  const crm = requireCrmSettings(tenant.crm.provider);
+  // A webhook route `/webhooks/<provider>` of a registered provider: deliveries that should keep arriving.
   const received = functionsFor(tenant).flatMap((f) =>
-    f.triggers.flatMap((t): WatchPlan['providers'] => {
-      const provider = t.kind === 'http' ? /^\/webhooks\/([a-z]+)$/.exec(t.path)?.[1] : undefined;
-      return provider === 'zoho' || provider === 'fxiaoke' || provider === 'generic' ? [provider] : [];
+    f.triggers.flatMap((t) => {
+      const id = t.kind === 'http' ? /^\/webhooks\/([a-z][a-z0-9-]*)$/.exec(t.path)?.[1] : undefined;
+      return id && crmSettingsOf(id) ? [id] : [];
     }),
   );
   const reconciling = schedules.some((s) => s.name === 'reconcile');
   return {
-    providers: [crm.provider, ...received.filter((p) => p !== crm.provider)],
+    providers: [crm.id, ...new Set(received.filter((p) => p !== crm.id))],
     schedules,
-    reconcileModules: !reconciling
-      ? []
-      : crm.provider === 'zoho'
-        ? [...crm.modules]
-        : crm.provider === 'fxiaoke'
-          ? defaultFxiaokeObjects(crm.opportunityObject)
-          : [],
-    zohoChannels: crm.provider === 'zoho',
+    reconcileModules: reconciling ? crm.watch.reconcileModules(tenant.crm) : [],
+    zohoChannels: crm.watch.channelExpiry,
   };
 };
 

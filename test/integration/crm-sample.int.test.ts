@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CrmSimulation, startCrmSimulation } from '../../infra/local/crm-simulators';
 import { loadTenantConfig } from '../../shared/config/tenant';
+import { InMemoryTokenCache } from '../../shared/crm/token-cache';
 import { createZohoConnector } from '../../shared/crm/zoho/connector';
-import { InMemoryTokenCache } from '../../shared/crm/zoho/token-cache';
 
 describe('the local CRM sample', () => {
   let zoho: CrmSimulation;

@@ -1,7 +1,7 @@
 /**
  * Fxiaoke open-API client (crm-protocols.md §2.2–2.5). Every call is a POST of JSON to the tenant's regional host;
  * business errors come back as HTTP 200 with a non-zero `errorCode`, so no answer counts as success until its
- * errorCode is 0. Tokens are cached behind FxiaokeTokenCache and fetched at most 10 times a minute and never
+ * errorCode is 0. Tokens are cached behind TokenCache<FxiaokeToken> and fetched at most 10 times a minute and never
  * concurrently, across containers too: a token call runs under a TokenLease (one holder per tenant; the others wait
  * for the token it stores), and a retry of it starts only if it can end before the lease does. 20016 (token
  * expired) gets one new token and one retry. Reads are retried on 429/5xx/busy with jittered backoff;
@@ -9,11 +9,24 @@
  * idempotency key, so repeating an ambiguous create could make two records.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { createHttpClient, type HttpClient, type HttpResponse } from '../http';
+import { InMemoryTokenCache, type TokenCache } from '../token-cache';
 import { type HeldLease, TokenLease, TokenLeaseTimeoutError } from '../token-lease';
 import { FxiaokeApiError, FxiaokeTokenBudgetError } from './errors';
 import { MAX_PAGE_SIZE, type ObjectData, type QueryFilter, type QueryInput, type QueryPage } from './query';
-import { type FxiaokeToken, type FxiaokeTokenCache, InMemoryFxiaokeTokenCache } from './token-cache';
+
+/** Fxiaoke's access token as cached (shared/crm/token-cache.ts). */
+export interface FxiaokeToken {
+  accessToken: string;
+  /** Which flow issued it: the v2 bearer token or the legacy corpAccessToken. */
+  flow: 'oauth2' | 'legacy';
+  /** Enterprise account (oauth2: `ea`, sent as x-fs-ea). */
+  ea?: string | undefined;
+  /** Legacy: `corpId`, sent in the body with the token. */
+  corpId?: string | undefined;
+  /** Epoch ms after which the token must not be used (already shortened by a safety margin). */
+  expiresAt: number;
+}
 
 export type { FilterOperator, ObjectData, QueryFilter, QueryInput, QueryOrder, QueryPage } from './query';
 export { MAX_PAGE_SIZE } from './query';
@@ -32,8 +45,8 @@ export interface FxiaokeClientOptions {
   credentials: FxiaokeCredentials;
   /** `oauth2`: /oauth2.0/token + bearer headers; `legacy`: /cgi/corpAccessToken/get/V2 + body fields. */
   flow?: 'oauth2' | 'legacy';
-  tokenCache?: FxiaokeTokenCache;
-  http?: AxiosInstance;
+  tokenCache?: TokenCache<FxiaokeToken>;
+  http?: HttpClient;
   timeoutMs?: number;
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   tokenBudget?: { max: number; windowMs: number };
@@ -59,8 +72,8 @@ const dataPath = (apiName: string, action: string): string =>
   apiName.endsWith('__c') ? `/cgi/crm/custom/v2/data/${action}` : `/cgi/crm/v2/data/${action}`;
 
 export class FxiaokeClient {
-  private readonly http: AxiosInstance;
-  private readonly cache: FxiaokeTokenCache;
+  private readonly http: HttpClient;
+  private readonly cache: TokenCache<FxiaokeToken>;
   private readonly flow: 'oauth2' | 'legacy';
   private readonly cacheKey: string;
   private readonly now: () => number;
@@ -75,8 +88,8 @@ export class FxiaokeClient {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // No redirects: www.fxiaoke.com answers 302 to HTML, which must surface as a wrong-host error.
     this.http =
-      opts.http ?? axios.create({ baseURL: opts.baseUrl, timeout: this.timeoutMs, maxRedirects: 0 });
-    this.cache = opts.tokenCache ?? new InMemoryFxiaokeTokenCache();
+      opts.http ?? createHttpClient({ baseURL: opts.baseUrl, timeout: this.timeoutMs, maxRedirects: 0 });
+    this.cache = opts.tokenCache ?? new InMemoryTokenCache<FxiaokeToken>();
     const code = createHash('sha256').update(opts.credentials.permanentCode).digest('hex').slice(0, 16);
     this.cacheKey = `fxiaoke#${opts.baseUrl}#${opts.credentials.appId}#${code}#${this.flow}`;
     this.now = opts.now ?? Date.now;
@@ -89,8 +102,8 @@ export class FxiaokeClient {
       // A lease kept after a failed fetch is reused only while a whole attempt still fits in it.
       minRemainingMs: this.timeoutMs,
       fresh: () => this.fresh(),
-      takeSlot: (key, nowMs, max, windowMs) => this.cache.takeTokenSlot(key, nowMs, max, windowMs),
-      release: (key, takenAtMs, windowMs) => this.cache.releaseTokenSlot(key, takenAtMs, windowMs),
+      takeSlot: (key, nowMs, max, windowMs) => this.cache.takeSlot(key, nowMs, max, windowMs),
+      release: (key, takenAtMs, windowMs) => this.cache.releaseSlot(key, takenAtMs, windowMs),
       waitedTooLong: () => new TokenLeaseTimeoutError('Fxiaoke'),
       now: this.now,
       sleep: this.sleep,
@@ -235,7 +248,7 @@ export class FxiaokeClient {
     const legacy = this.flow === 'legacy';
     // Every attempt, retries included, spends one of the 10 calls a minute the endpoint allows.
     const spend = async () => {
-      const slot = await this.cache.takeTokenSlot(this.cacheKey, this.now(), max, windowMs);
+      const slot = await this.cache.takeSlot(this.cacheKey, this.now(), max, windowMs);
       if (!slot.ok) throw new FxiaokeTokenBudgetError(slot.retryAfterMs);
     };
     // A retry that could still be running when the lease ends might overlap the next holder's call: the last
@@ -301,7 +314,7 @@ export class FxiaokeClient {
     const request = `POST ${path}`;
     for (let attempt = 1; ; attempt++) {
       await guard.beforeAttempt?.();
-      let res: AxiosResponse<unknown>;
+      let res: HttpResponse;
       try {
         res = await this.http.post(path, body, {
           params: { thirdTraceId: randomUUID() },
@@ -328,7 +341,7 @@ export class FxiaokeClient {
   }
 
   /** Undefined for success (HTTP 200 and errorCode 0); otherwise the error, whatever the HTTP status. */
-  private failureOf(request: string, res: AxiosResponse<unknown>): FxiaokeApiError | undefined {
+  private failureOf(request: string, res: HttpResponse): FxiaokeApiError | undefined {
     const body = res.data;
     const env = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
     const code = env && typeof env.errorCode === 'number' ? env.errorCode : undefined;

@@ -25,3 +25,12 @@ export const fxiaokeObjectFor = (object: CrmObject, opportunityObject: Opportuni
   if (!found) throw new Error(`no Fxiaoke object for ${object}`);
   return found[0];
 };
+
+/** The objects reconcile scans and the watchdog watches: the opportunity object the tenant uses and the rest. */
+export const defaultFxiaokeObjects = (opportunityObject: string): string[] => [
+  opportunityObject,
+  'AccountObj',
+  'ContactObj',
+  'LeadsObj',
+  'ActiveRecordObj',
+];

@@ -9,17 +9,10 @@ import { RejectedInputError } from '../../errors';
 import type { CrmScanner, ScanOptions, ScanPage } from '../../sync/crm-scanner';
 import type { FxiaokeClient, QueryFilter } from './client';
 import { type NormalizeOptions, normalizeFxiaokeRecord } from './normalize';
-import { canonicalObjectFor } from './objects';
+import { canonicalObjectFor, defaultFxiaokeObjects } from './objects';
 import { type FxiaokeDirectory, withOwners } from './people';
 
-/** The objects Quotaflow normalizes; the opportunity object is the tenant's own choice. */
-export const defaultFxiaokeObjects = (opportunityObject: string): string[] => [
-  opportunityObject,
-  'AccountObj',
-  'ContactObj',
-  'LeadsObj',
-  'ActiveRecordObj',
-];
+export { defaultFxiaokeObjects };
 
 export interface FxiaokeScannerOptions {
   client: Pick<FxiaokeClient, 'modifiedSince'>;

@@ -4,8 +4,9 @@
  * concurrency cap (Zoho counts concurrent calls per app per org, from 5 on Free), and a call counter, because
  * every call costs API credits and tests prove imports cost what they should.
  */
-import axios, { type AxiosInstance } from 'axios';
+
 import * as z from '../../../events/zod';
+import { createHttpClient, type HttpClient } from '../http';
 import { ZohoApiError } from './errors';
 import { apiBaseUrlFor, type ZohoHostConfig } from './hosts';
 import type { ZohoOAuth } from './oauth';
@@ -29,7 +30,7 @@ export interface ZohoClientOptions {
   oauth: Pick<ZohoOAuth, 'token' | 'invalidate'>;
   /** Path segment after /crm/; v8 is current. Channel expiry maxima depend on it (see watch.ts). */
   apiVersion?: string;
-  http?: AxiosInstance;
+  http?: HttpClient;
   /** Concurrent requests per tenant in this process. */
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
@@ -95,7 +96,7 @@ export class ZohoClient {
   private counts = emptyCounts();
   readonly calls: CallCounter;
   readonly apiVersion: string;
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly limiter: Limiter;
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -103,7 +104,7 @@ export class ZohoClient {
 
   constructor(private readonly opts: ZohoClientOptions) {
     this.apiVersion = opts.apiVersion ?? 'v8';
-    this.http = opts.http ?? axios.create({ timeout: 30_000 });
+    this.http = opts.http ?? createHttpClient({ timeout: 30_000 });
     this.limiter = new Limiter(opts.concurrency ?? 5);
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));

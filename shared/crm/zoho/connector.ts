@@ -3,12 +3,13 @@
  * the DC's (or overridden) accounts server, a client that follows api_domain, records and watch on top. The runtime
  * builds this once per container (clients are reused across invocations), with a shared TokenCache.
  */
-import type { AxiosInstance } from 'axios';
+import type { HttpClient } from '../http';
+import type { TokenCache } from '../token-cache';
 import { ZohoClient, type ZohoClientOptions } from './client';
 import { accountsUrlFor, type ZohoHostConfig } from './hosts';
+import type { CachedToken } from './oauth';
 import { ZohoOAuth } from './oauth';
 import { ZohoRecords } from './records';
-import type { TokenCache } from './token-cache';
 import { ZohoWatch } from './watch';
 
 export interface ZohoConnectorOptions {
@@ -17,8 +18,8 @@ export interface ZohoConnectorOptions {
   clientId: string;
   clientSecret: string;
   refreshToken: () => Promise<string>;
-  cache: TokenCache;
-  http?: AxiosInstance;
+  cache: TokenCache<CachedToken>;
+  http?: HttpClient;
   now?: () => number;
   client?: Omit<ZohoClientOptions, 'conn' | 'oauth' | 'http'>;
 }

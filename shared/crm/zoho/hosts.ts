@@ -3,7 +3,7 @@
  * default: the token response's `api_domain` is what the account actually lives on, and a tenant may override both
  * (a proxy, the local simulator). Canada's accounts host is zohocloud.ca while its API host is zohoapis.ca.
  */
-import type { ZOHO_DATA_CENTRES } from '../../config/tenant';
+import type { ZOHO_DATA_CENTRES } from './settings';
 
 export type ZohoDataCentre = (typeof ZOHO_DATA_CENTRES)[number];
 

@@ -7,12 +7,22 @@
  * one call on `<key>#lease`, which frees itself if its holder dies). Containers that find the lease taken wait for
  * the token the holder stores.
  */
-import axios, { type AxiosInstance } from 'axios';
+
 import * as z from '../../../events/zod';
+import { createHttpClient, type HttpClient } from '../http';
+import type { TokenCache } from '../token-cache';
 import { TokenLease } from '../token-lease';
 import { ZohoOAuthError, ZohoRefreshBudgetError } from './errors';
 import { dataCentreForAccountsServer } from './hosts';
-import type { CachedToken, TokenCache } from './token-cache';
+
+/** Zoho's access token as cached (shared/crm/token-cache.ts). */
+export interface CachedToken {
+  accessToken: string;
+  /** The `api_domain` the token was issued for: API calls must go there. */
+  apiDomain?: string | undefined;
+  /** Epoch ms after which the token must not be used. */
+  expiresAt: number;
+}
 
 /** Accounts "token limits" page: 10 access-token requests per 10 minutes. */
 export const DEFAULT_REFRESH_BUDGET = { max: 10, windowMs: 10 * 60_000 };
@@ -48,10 +58,10 @@ export interface ZohoOAuthOptions {
   clientSecret: string;
   /** Read lazily (from the tenant's secrets) only when a refresh is needed. */
   refreshToken: () => Promise<string>;
-  cache: TokenCache;
+  cache: TokenCache<CachedToken>;
   /** One cache entry per tenant (and per refresh token): never share a token across tenants. */
   cacheKey: string;
-  http?: AxiosInstance;
+  http?: HttpClient;
   now?: () => number;
   refreshBudget?: { max: number; windowMs: number };
   refreshLeaseMs?: number;
@@ -67,18 +77,18 @@ export class ZohoOAuth {
   /** Requests sent to the token endpoint (for tests and metrics). */
   tokenCalls = 0;
   private readonly lease: TokenLease<CachedToken>;
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly now: () => number;
 
   constructor(private readonly opts: ZohoOAuthOptions) {
-    this.http = opts.http ?? axios.create({ timeout: 10_000 });
+    this.http = opts.http ?? createHttpClient({ timeout: 10_000 });
     this.now = opts.now ?? Date.now;
     this.lease = new TokenLease({
       key: opts.cacheKey,
       leaseMs: opts.refreshLeaseMs ?? REFRESH_LEASE_MS,
       fresh: () => this.fresh(),
-      takeSlot: (key, nowMs, max, windowMs) => opts.cache.takeRefreshSlot(key, nowMs, max, windowMs),
-      release: (key, takenAtMs, windowMs) => opts.cache.releaseRefreshSlot(key, takenAtMs, windowMs),
+      takeSlot: (key, nowMs, max, windowMs) => opts.cache.takeSlot(key, nowMs, max, windowMs),
+      release: (key, takenAtMs, windowMs) => opts.cache.releaseSlot(key, takenAtMs, windowMs),
       waitedTooLong: () =>
         new ZohoOAuthError('refresh_lease', 'another process holds the token refresh lease', 0),
       now: this.now,
@@ -155,12 +165,7 @@ export class ZohoOAuth {
 
   private async refreshHoldingLease(): Promise<CachedToken> {
     const budget = this.opts.refreshBudget ?? DEFAULT_REFRESH_BUDGET;
-    const slot = await this.opts.cache.takeRefreshSlot(
-      this.opts.cacheKey,
-      this.now(),
-      budget.max,
-      budget.windowMs,
-    );
+    const slot = await this.opts.cache.takeSlot(this.opts.cacheKey, this.now(), budget.max, budget.windowMs);
     if (!slot.ok) throw new ZohoRefreshBudgetError(slot.retryAfterMs);
     const r = await this.post(this.opts.accountsUrl, {
       grant_type: 'refresh_token',

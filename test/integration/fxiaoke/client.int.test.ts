@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FxiaokeSimulator, startFxiaokeSimulator } from '../../../infra/local/simulators/fxiaoke';
+import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/client';
 import { FxiaokeClient, type FxiaokeClientOptions } from '../../../shared/crm/fxiaoke/client';
 import { FxiaokeApiError } from '../../../shared/crm/fxiaoke/errors';
-import { InMemoryFxiaokeTokenCache } from '../../../shared/crm/fxiaoke/token-cache';
+import { InMemoryTokenCache } from '../../../shared/crm/token-cache';
 
 // 10,250 opportunities: deeper than the 10,000 offset cap, small enough to page in well under a second or two.
 const BULK = 10_250;
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 // One cache for every client, as production shares one per tenant: the simulator enforces 10 token calls a minute.
-const tokenCache = new InMemoryFxiaokeTokenCache();
+const tokenCache = new InMemoryTokenCache<FxiaokeToken>();
 
 const connect = (over: Partial<FxiaokeClientOptions> = {}) => {
   const sleeps: number[] = [];

@@ -8,8 +8,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FxiaokeSimulator, startFxiaokeSimulator } from '../../../infra/local/simulators/fxiaoke';
+import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/client';
 import { FxiaokeClient, type FxiaokeClientOptions } from '../../../shared/crm/fxiaoke/client';
-import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/token-cache';
 import { DynamoTokenCache } from '../../../shared/store/token-cache';
 import { type LocalTable, localClientConfig, startLocalTable } from '../../support/local-aws';
 

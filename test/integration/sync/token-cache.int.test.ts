@@ -7,10 +7,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
-import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/token-cache';
+import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/client';
+import type { TokenCache } from '../../../shared/crm/token-cache';
 import { ZohoRefreshBudgetError } from '../../../shared/crm/zoho/errors';
+import type { CachedToken } from '../../../shared/crm/zoho/oauth';
 import { ZohoOAuth } from '../../../shared/crm/zoho/oauth';
-import type { CachedToken, TokenCache } from '../../../shared/crm/zoho/token-cache';
 import { DynamoTokenCache } from '../../../shared/store/token-cache';
 import { type LocalTable, localClientConfig, startLocalTable } from '../../support/local-aws';
 
@@ -76,7 +77,7 @@ describe('tokens', () => {
 describe('the token-call budget', () => {
   it('is one sliding window for all containers, also when they race', async () => {
     const takes = Array.from({ length: 10 }, (_, i) =>
-      (i % 2 ? a : b).takeRefreshSlot('zoho#race', T0 + i, 3, WINDOW),
+      (i % 2 ? a : b).takeSlot('zoho#race', T0 + i, 3, WINDOW),
     );
     const slots = await Promise.all(takes);
     expect(slots.filter((s) => s.ok)).toHaveLength(3);
@@ -85,46 +86,46 @@ describe('the token-call budget', () => {
 
   it('frees a slot when the oldest call leaves the window, not before', async () => {
     const key = 'fxiaoke#window';
-    expect(await a.takeTokenSlot(key, T0, 2, WINDOW)).toEqual({ ok: true });
-    expect(await b.takeTokenSlot(key, T0 + 1000, 2, WINDOW)).toEqual({ ok: true });
-    expect(await a.takeTokenSlot(key, T0 + 2000, 2, WINDOW)).toEqual({
+    expect(await a.takeSlot(key, T0, 2, WINDOW)).toEqual({ ok: true });
+    expect(await b.takeSlot(key, T0 + 1000, 2, WINDOW)).toEqual({ ok: true });
+    expect(await a.takeSlot(key, T0 + 2000, 2, WINDOW)).toEqual({
       ok: false,
       retryAfterMs: WINDOW - 2000,
     });
-    expect(await b.takeTokenSlot(key, T0 + WINDOW - 1, 2, WINDOW)).toEqual({ ok: false, retryAfterMs: 1 });
-    expect(await b.takeTokenSlot(key, T0 + WINDOW, 2, WINDOW)).toEqual({ ok: true });
-    expect(await a.takeTokenSlot(key, T0 + WINDOW, 2, WINDOW)).toMatchObject({ ok: false });
+    expect(await b.takeSlot(key, T0 + WINDOW - 1, 2, WINDOW)).toEqual({ ok: false, retryAfterMs: 1 });
+    expect(await b.takeSlot(key, T0 + WINDOW, 2, WINDOW)).toEqual({ ok: true });
+    expect(await a.takeSlot(key, T0 + WINDOW, 2, WINDOW)).toMatchObject({ ok: false });
   });
 });
 
 describe('giving a slot back', () => {
   it('frees only the slot taken at that time, from another container too', async () => {
     const key = 'fxiaoke#release#lease';
-    expect(await a.takeTokenSlot(key, T0, 1, 25_000)).toEqual({ ok: true });
-    expect(await b.takeTokenSlot(key, T0 + 10, 1, 25_000)).toMatchObject({ ok: false });
-    await b.releaseTokenSlot(key, T0 - 1, 25_000); // not a slot that was taken: nothing changes
-    expect(await b.takeTokenSlot(key, T0 + 20, 1, 25_000)).toMatchObject({ ok: false });
-    await a.releaseTokenSlot(key, T0, 25_000);
-    expect(await b.takeTokenSlot(key, T0 + 30, 1, 25_000)).toEqual({ ok: true });
+    expect(await a.takeSlot(key, T0, 1, 25_000)).toEqual({ ok: true });
+    expect(await b.takeSlot(key, T0 + 10, 1, 25_000)).toMatchObject({ ok: false });
+    await b.releaseSlot(key, T0 - 1, 25_000); // not a slot that was taken: nothing changes
+    expect(await b.takeSlot(key, T0 + 20, 1, 25_000)).toMatchObject({ ok: false });
+    await a.releaseSlot(key, T0, 25_000);
+    expect(await b.takeSlot(key, T0 + 30, 1, 25_000)).toEqual({ ok: true });
     // A holder whose lease ran out and was taken over gives back nothing of the new holder's.
-    await a.releaseTokenSlot(key, T0, 25_000);
-    expect(await a.takeTokenSlot(key, T0 + 40, 1, 25_000)).toMatchObject({ ok: false });
+    await a.releaseSlot(key, T0, 25_000);
+    expect(await a.takeSlot(key, T0 + 40, 1, 25_000)).toMatchObject({ ok: false });
   });
 
   it('keeps the other slots of a window when one is given back while others race for slots', async () => {
     const key = 'fxiaoke#release-race';
-    for (let i = 0; i < 3; i++) expect(await a.takeTokenSlot(key, T0 + i, 5, WINDOW)).toEqual({ ok: true });
+    for (let i = 0; i < 3; i++) expect(await a.takeSlot(key, T0 + i, 5, WINDOW)).toEqual({ ok: true });
     const racing = await Promise.all([
-      b.releaseTokenSlot(key, T0 + 1, WINDOW).then(() => undefined),
-      a.takeTokenSlot(key, T0 + 10, 5, WINDOW),
-      b.takeTokenSlot(key, T0 + 11, 5, WINDOW),
-      a.takeTokenSlot(key, T0 + 12, 5, WINDOW),
+      b.releaseSlot(key, T0 + 1, WINDOW).then(() => undefined),
+      a.takeSlot(key, T0 + 10, 5, WINDOW),
+      b.takeSlot(key, T0 + 11, 5, WINDOW),
+      a.takeSlot(key, T0 + 12, 5, WINDOW),
     ]);
     // Whatever the order, no write was lost: 3 taken - 1 given back + the racers that got one, and the rest of the
     // 5 are still free.
     const won = racing.slice(1).filter((s) => s?.ok).length;
     let more = 0;
-    while ((await b.takeTokenSlot(key, T0 + 20 + more, 5, WINDOW)).ok) more++;
+    while ((await b.takeSlot(key, T0 + 20 + more, 5, WINDOW)).ok) more++;
     expect(2 + won + more).toBe(5);
     expect(won).toBeGreaterThanOrEqual(2);
   });
@@ -145,7 +146,7 @@ describe('Zoho OAuth over the shared cache', () => {
     clock += ms;
     await new Promise((r) => setTimeout(r, 2));
   };
-  const oauth = (cache: TokenCache, cacheKey = 'zoho#budget', max = 1) =>
+  const oauth = (cache: TokenCache<CachedToken>, cacheKey = 'zoho#budget', max = 1) =>
     new ZohoOAuth({
       accountsUrl: sim.url,
       clientId: sim.clientId,
@@ -183,7 +184,7 @@ describe('Zoho OAuth over the shared cache', () => {
 
   it('a lease whose holder died runs out, and the next container refreshes', async () => {
     // A container took the lease and crashed before storing a token.
-    expect(await a.takeRefreshSlot('zoho#orphan#lease', clock, 1, 15_000)).toEqual({ ok: true });
+    expect(await a.takeSlot('zoho#orphan#lease', clock, 1, 15_000)).toEqual({ ok: true });
     const start = clock;
     const token = await oauth(b, 'zoho#orphan', 10).token();
     expect(token.accessToken).toMatch(/^1000\./);

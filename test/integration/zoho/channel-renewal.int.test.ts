@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
+import { InMemoryTokenCache } from '../../../shared/crm/token-cache';
 import { createZohoConnector, type ZohoConnector } from '../../../shared/crm/zoho/connector';
-import { InMemoryTokenCache } from '../../../shared/crm/zoho/token-cache';
 import { channelIdFor, generateChannelToken } from '../../../shared/crm/zoho/watch';
 import { withChannels, ZohoChannelRepository } from '../../../shared/store/zoho-channels';
 import {

@@ -20,8 +20,8 @@ import { LocalSecretsManager } from '../../../infra/local/aws/secrets-manager';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
 import { SecretsManagerSecrets } from '../../../shared/adapters/aws/secrets-manager';
 import { tenantSecretsSchema } from '../../../shared/config/secrets';
+import { connectZoho } from '../../../shared/crm/zoho/provider';
 import { channelIdFor } from '../../../shared/crm/zoho/watch';
-import { connectCrm } from '../../../shared/runtime/crm-connectors';
 import { ZohoChannelRepository } from '../../../shared/store/zoho-channels';
 import { renewZohoChannels } from '../../../shared/sync/zoho-channels';
 import {
@@ -144,16 +144,17 @@ describe('quotaflow connect zoho', () => {
   });
 
   it('what it stored is what the scheduled renewal runs on: every channel healthy, nothing renewed', async () => {
-    const c = await connectCrm({
+    if (wiring.tenant.crm.provider !== 'zoho') throw new Error('expected a Zoho tenant');
+    const c = await connectZoho({
       tenant: wiring.tenant,
+      crm: wiring.tenant.crm,
       secrets: new SecretsManagerSecrets(sm, SECRET_ID),
       tokenTable: { doc: table.doc, tableName: table.tableName },
     });
-    if (c?.provider !== 'zoho') throw new Error('expected a Zoho connection');
     const before = sim.accounts.calls.refresh_token;
     const r = await renewZohoChannels({
       tenantId: 'acme',
-      modules: c.crm.modules,
+      modules: wiring.tenant.crm.modules,
       watch: c.zoho.watch,
       channels: new ZohoChannelRepository(table.doc, table.tableName),
       channelToken: async () => stored().zohoChannelToken ?? '',

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
+import { InMemoryTokenCache } from '../../../shared/crm/token-cache';
 import { createZohoConnector } from '../../../shared/crm/zoho/connector';
 import { type ZohoApiError, ZohoOAuthError, ZohoRecordError } from '../../../shared/crm/zoho/errors';
 import { normalizeZohoRecord } from '../../../shared/crm/zoho/normalize';
-import { InMemoryTokenCache } from '../../../shared/crm/zoho/token-cache';
 
 const DEALS = 5000;
 const MODULES = ['Deals', 'Leads', 'Contacts', 'Accounts'];

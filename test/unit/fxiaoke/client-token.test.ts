@@ -1,8 +1,9 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import { describe, expect, it } from 'vitest';
+import type { FxiaokeToken } from '../../../shared/crm/fxiaoke/client';
 import { FxiaokeClient, type FxiaokeClientOptions } from '../../../shared/crm/fxiaoke/client';
 import { FxiaokeApiError, FxiaokeTokenBudgetError } from '../../../shared/crm/fxiaoke/errors';
-import { InMemoryFxiaokeTokenCache } from '../../../shared/crm/fxiaoke/token-cache';
+import { InMemoryTokenCache } from '../../../shared/crm/token-cache';
 
 const CREDENTIALS = { appId: 'FSAID_1', appSecret: 's', permanentCode: 'p', userId: '1000' };
 
@@ -60,7 +61,7 @@ describe('Fxiaoke token handling', () => {
 
   it('renews 180 s before the 7200 s lifetime ends, and shares tokens through the cache', async () => {
     let now = 1_000_000;
-    const cache = new InMemoryFxiaokeTokenCache();
+    const cache = new InMemoryTokenCache<FxiaokeToken>();
     const fake = fakeHttp(tokenAnswer);
     const a = client({ http: fake.http, tokenCache: cache, now: () => now });
     const b = client({ http: fake.http, tokenCache: cache, now: () => now });
@@ -149,7 +150,7 @@ const leaseWorld = (tokenReply: () => Record<string, unknown>, tokenMs = 0) => {
       return { data, status: 200, statusText: 'OK', headers: {}, config: config as never };
     },
   });
-  const cache = new InMemoryFxiaokeTokenCache();
+  const cache = new InMemoryTokenCache<FxiaokeToken>();
   const container = () => {
     const waits: number[] = [];
     const c = client({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ZOHO_DATA_CENTRES } from '../../../shared/config/tenant';
 import {
   accountsUrlFor,
   apiBaseUrlFor,
   dataCentreForAccountsServer,
   ZOHO_HOSTS,
 } from '../../../shared/crm/zoho/hosts';
+import { ZOHO_DATA_CENTRES } from '../../../shared/crm/zoho/settings';
 
 // crm-protocols.md §1.1, row by row.
 const EXPECTED: Record<string, [string, string]> = {

@@ -1,8 +1,8 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import { describe, expect, it } from 'vitest';
+import { InMemoryTokenCache } from '../../../shared/crm/token-cache';
 import { ZohoOAuthError, ZohoRefreshBudgetError } from '../../../shared/crm/zoho/errors';
 import { tokenLifetimeMs, ZohoOAuth } from '../../../shared/crm/zoho/oauth';
-import { InMemoryTokenCache } from '../../../shared/crm/zoho/token-cache';
 
 /** An axios instance whose adapter answers from `reply` and records each request (no network). */
 const stubHttp = (reply: (cfg: AxiosRequestConfig, n: number) => { status?: number; data: unknown }) => {
