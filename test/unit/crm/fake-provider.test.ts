@@ -162,8 +162,9 @@ describe('a provider registered from one module', () => {
     expect(ids).not.toContain('zoho-channel-renewal');
     const syncCrm = functionsFor(tenant).find((f) => f.id === 'sync-crm');
     expect(JSON.stringify(syncCrm?.triggers)).toContain('"fakecrm"');
+    // Its own deliveries first, then the generic webhook every tenant has.
     expect(watchPlan(tenant)).toMatchObject({
-      providers: ['fakecrm'],
+      providers: ['fakecrm', 'generic'],
       reconcileModules: ['deals-eu'],
       zohoChannels: false,
     });
