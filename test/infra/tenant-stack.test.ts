@@ -157,8 +157,8 @@ describe('demo tenant stack', () => {
     const workflows = JSON.parse(readFileSync(join(TENANTS_DIR, 'workflows', 'demo.json'), 'utf8'));
     const acted = eventTypesActedOn(parseWorkflowConfig(workflows, 'demo workflows'));
     expect(acted).not.toContain('record.updated');
-    expect(eventRulesFor(runner, demo.id)[0]?.pattern['detail-type']).toEqual(expect.arrayContaining(acted));
-    expect((eventRulesFor(runner, demo.id)[0]?.pattern['detail-type'] as string[]).length).toBe(acted.length);
+    const routed = (eventRulesFor(runner, demo.id)[0]?.pattern['detail-type'] ?? []) as string[];
+    expect([...routed].sort()).toEqual(acted);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
