@@ -5,6 +5,7 @@
  * 100 KB of every bundle that talks to a CRM (sync, reconcile, the workflow runner's write-backs), and fetch is
  * already in the runtime. An axios instance satisfies the same interface, so tests may still hand one in.
  */
+import { VendorError } from '../errors';
 
 export interface HttpRequest {
   url?: string;
@@ -39,10 +40,10 @@ export interface HttpClientOptions {
   maxRedirects?: 0;
 }
 
-export class HttpStatusError extends Error {
-  override readonly name = 'HttpStatusError';
+/** The CRM answered with a status outside the accepted ones; its code is `HTTP_<status>` (e.g. `HTTP_503`). */
+export class HttpStatusError extends VendorError {
   constructor(readonly response: HttpResponse) {
-    super(`Request failed with status code ${response.status}`);
+    super(`HTTP_${response.status}`, `Request failed with status code ${response.status}`);
   }
 }
 

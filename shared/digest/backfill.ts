@@ -10,6 +10,7 @@
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { CrmObject } from '../../events';
+import { codedError } from '../errors';
 import type { Enrolment, EnrolmentRepository } from '../store/enrolments';
 import { type EventArchive, STAGE_EVENT_TYPES } from '../store/event-archive';
 import type { RecordRepository } from '../store/records';
@@ -25,9 +26,8 @@ export interface BackfillPage {
   cursor?: string;
 }
 
-export class BackfillCursorError extends Error {
-  override readonly name = 'BackfillCursorError';
-}
+/** A `--from` cursor this command did not print: the admin's argument is wrong; nothing was read or written. */
+export class BackfillCursorError extends codedError('usage') {}
 
 const encode = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 const decode = (cursor: string): Record<string, unknown> => {
