@@ -6,8 +6,8 @@
 import { anyDomainEvent, contactSuppressed, crmRecordChanged } from '../events';
 import { sesMailFeedback } from '../events/ses-feedback';
 import { crmSettings, readingProviders } from '../shared/crm/registry';
-import type { TenantDocumentKind } from '../shared/runtime/documents';
-import type { Access } from '../shared/runtime/env-names';
+import type { TenantDocumentKind } from './wiring/documents';
+import type { Access } from './wiring/env-names';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -26,7 +26,7 @@ export type Trigger =
   /** A subscriber of the tenant's alarm topic (SNS, invoked asynchronously); not run locally, which has no alarms. */
   | { kind: 'alarmTopic' };
 
-/** What a function may touch (and the env vars each right brings): shared/runtime/env-names.ts. */
+/** What a function may touch (and the env vars each right brings): functions/wiring/env-names.ts. */
 export type { Access };
 
 /** A CRM provider id, as registered in shared/crm/registry.ts. */
@@ -46,7 +46,7 @@ export interface FunctionSpec {
   providers?: readonly CrmProvider[];
   /** Deployed only for tenants with this setting (alarms.chat: a chat webhook for alarms). */
   onlyWith?: 'alarmChat';
-  /** Tenant documents (tenants/<kind>/<tenant>.json) shipped with the function; see shared/runtime/documents.ts. */
+  /** Tenant documents (tenants/<kind>/<tenant>.json) shipped with the function; see functions/wiring/documents.ts. */
   documents?: readonly TenantDocumentKind[];
 }
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { FunctionSpec } from '../functions/manifest';
-import { tenantDocumentPath } from '../shared/runtime/documents';
+import { tenantDocumentPath } from '../functions/wiring/documents';
 import { eventTypesActedOn } from '../shared/workflows/acted-on';
 import { parseWorkflowConfig } from '../shared/workflows/validate';
 

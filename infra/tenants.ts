@@ -5,11 +5,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { scheduleNames } from '../functions/manifest';
+import { tenantDocumentPath } from '../functions/wiring/documents';
 import { loadTenantConfig, type TenantConfig, TenantConfigError } from '../shared/config/tenant';
 import { GoalsConfigError } from '../shared/goals/validate';
 import { planBookFromFile } from '../shared/incentives/document';
 import { IncentiveInputError } from '../shared/incentives/errors';
-import { tenantDocumentPath } from '../shared/runtime/documents';
 import { parseScheduleExpression, ScheduleExpressionError } from '../shared/schedules/expression';
 import { businessCalendarOf } from '../shared/watchdog/plan';
 import { type BusinessCalendar, DEFAULT_CALENDAR } from '../shared/workflows/calendar';

@@ -1,9 +1,9 @@
 import type { SNSEvent } from 'aws-lambda';
 import { ChatWebhookClient } from '../../shared/adapters/chat/webhook';
 import { bindTenant, logger } from '../../shared/observability/logger';
-import { runtimeEnv } from '../../shared/runtime/env';
 import { alarmChatText } from '../../shared/watchdog/alarm-message';
 import { chatPayload } from '../../shared/workflows/chat';
+import { runtimeEnv } from '../wiring/env';
 
 const env = runtimeEnv();
 const tenant = env.tenant;

@@ -2,10 +2,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { anyDomainEvent, type DomainEventDetail } from '../../events';
 import { applyRecordToGoals } from '../../shared/goals/incremental';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { clock } from '../../shared/runtime/clock';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { goalProgressRuntime } from '../../shared/runtime/goal-progress';
 import { eventGroupHandler } from '../middleware/event';
+import { clock } from '../wiring/clock';
+import { runtimeEnv } from '../wiring/env';
+import { goalProgressRuntime } from '../wiring/goal-progress';
 
 bindTenant(runtimeEnv().tenant.id);
 

@@ -5,10 +5,10 @@ import { suppressAndAnnounce } from '../../shared/mail/suppress';
 import { InvalidAddressError } from '../../shared/mail/unsubscribe';
 import { maskAddress } from '../../shared/mail/unsubscribe-endpoint';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { bus } from '../../shared/runtime/bus';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { suppression } from '../../shared/runtime/suppression';
 import { eventHandler } from '../middleware/event';
+import { bus } from '../wiring/bus';
+import { runtimeEnv } from '../wiring/env';
+import { suppression } from '../wiring/suppression';
 
 const env = runtimeEnv();
 bindTenant(env.tenant.id);

@@ -1,12 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { crmRecordChanged } from '../../events';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { clock } from '../../shared/runtime/clock';
-import { domainBus } from '../../shared/runtime/domain-bus';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { receipts, records } from '../../shared/runtime/store';
 import { applyRecordChange } from '../../shared/sync/apply-change';
 import { eventHandler } from '../middleware/event';
+import { clock } from '../wiring/clock';
+import { domainBus } from '../wiring/domain-bus';
+import { runtimeEnv } from '../wiring/env';
+import { receipts, records } from '../wiring/store';
 
 bindTenant(runtimeEnv().tenant.id);
 

@@ -2,13 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { crmRecordChanged } from '../../events';
 import { requireCrmSettings } from '../../shared/crm/registry';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { clock } from '../../shared/runtime/clock';
-import { crmReader } from '../../shared/runtime/crm';
-import { domainBus } from '../../shared/runtime/domain-bus';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { receipts, records } from '../../shared/runtime/store';
 import { applyRecordChange } from '../../shared/sync/apply-change';
 import { eventHandler } from '../middleware/event';
+import { clock } from '../wiring/clock';
+import { crmReader } from '../wiring/crm';
+import { domainBus } from '../wiring/domain-bus';
+import { runtimeEnv } from '../wiring/env';
+import { receipts, records } from '../wiring/store';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

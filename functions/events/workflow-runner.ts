@@ -2,10 +2,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DomainEventDetail } from '../../events';
 import { anyDomainEvent, contactSuppressed, eventGroup } from '../../events';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { clock } from '../../shared/runtime/clock';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { calendarWarningsAt, workflowRunner } from '../../shared/runtime/workflows';
 import { eventGroupHandler } from '../middleware/event';
+import { clock } from '../wiring/clock';
+import { runtimeEnv } from '../wiring/env';
+import { calendarWarningsAt, workflowRunner } from '../wiring/workflows';
 
 bindTenant(runtimeEnv().tenant.id);
 const runner = workflowRunner();

@@ -1,5 +1,5 @@
-import { runtimeEnv } from '../../shared/runtime/env';
 import { httpHandler, json } from '../middleware/http';
+import { runtimeEnv } from '../wiring/env';
 
 const tenant = runtimeEnv().tenant;
 

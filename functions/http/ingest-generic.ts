@@ -1,13 +1,13 @@
 import { genericWebhookSecrets } from '../../shared/config/secrets';
 import { receiveGenericWebhook } from '../../shared/ingest/generic-webhook';
 import { bindTenant, logger } from '../../shared/observability/logger';
-import { bus } from '../../shared/runtime/bus';
-import { clock } from '../../shared/runtime/clock';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { secrets } from '../../shared/runtime/secrets';
-import { receipts } from '../../shared/runtime/store';
-import { deliveryMarks } from '../../shared/runtime/watch';
 import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../middleware/http';
+import { bus } from '../wiring/bus';
+import { clock } from '../wiring/clock';
+import { runtimeEnv } from '../wiring/env';
+import { secrets } from '../wiring/secrets';
+import { receipts } from '../wiring/store';
+import { deliveryMarks } from '../wiring/watch';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

@@ -3,11 +3,11 @@ import { unsubscribeKeys } from '../../shared/config/secrets';
 import { suppressAndAnnounce } from '../../shared/mail/suppress';
 import { handleUnsubscribe, maskAddress } from '../../shared/mail/unsubscribe-endpoint';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { bus } from '../../shared/runtime/bus';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { secrets } from '../../shared/runtime/secrets';
-import { suppression } from '../../shared/runtime/suppression';
 import { headersOf, httpHandler, rawBodyOf } from '../middleware/http';
+import { bus } from '../wiring/bus';
+import { runtimeEnv } from '../wiring/env';
+import { secrets } from '../wiring/secrets';
+import { suppression } from '../wiring/suppression';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

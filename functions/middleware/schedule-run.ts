@@ -7,9 +7,9 @@
  */
 import type middy from '@middy/core';
 import { logger } from '../../shared/observability/logger';
-import { clock } from '../../shared/runtime/clock';
-import { watch } from '../../shared/runtime/watch';
 import type { WatchRepository } from '../../shared/store/watch';
+import { clock } from '../wiring/clock';
+import { watch } from '../wiring/watch';
 
 /** The fixed schedule an invocation comes from, when it does. */
 export const fixedScheduleOf = (event: unknown): string | undefined => {

@@ -3,12 +3,12 @@ import * as z from '../../events/zod';
 import { recoverPendingEffects } from '../../shared/effects/recovery';
 import { redriveUnappliedReceipts } from '../../shared/ingest/redrive';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { bus } from '../../shared/runtime/bus';
-import { clock } from '../../shared/runtime/clock';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { receipts } from '../../shared/runtime/store';
-import { workflowEffects } from '../../shared/runtime/workflow-effects';
 import { scheduledHandler } from '../middleware/event';
+import { bus } from '../wiring/bus';
+import { clock } from '../wiring/clock';
+import { runtimeEnv } from '../wiring/env';
+import { receipts } from '../wiring/store';
+import { workflowEffects } from '../wiring/workflow-effects';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

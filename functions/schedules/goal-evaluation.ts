@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { clock } from '../../shared/runtime/clock';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { goalEvaluation } from '../../shared/runtime/goals';
 import { scheduledHandler } from '../middleware/event';
+import { clock } from '../wiring/clock';
+import { runtimeEnv } from '../wiring/env';
+import { goalEvaluation } from '../wiring/goals';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

@@ -4,13 +4,13 @@ import { GoalProgress } from '../../shared/goals/progress';
 import { recomputeGoals } from '../../shared/goals/recompute';
 import { localDate } from '../../shared/incentives/periods';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { clock } from '../../shared/runtime/clock';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { goalProgressRuntime } from '../../shared/runtime/goal-progress';
-import { documentClient, tableName } from '../../shared/runtime/store';
 import { GoalTargetRepository } from '../../shared/store/goal-targets';
 import { RecordRepository } from '../../shared/store/records';
 import { scheduledHandler } from '../middleware/event';
+import { clock } from '../wiring/clock';
+import { runtimeEnv } from '../wiring/env';
+import { goalProgressRuntime } from '../wiring/goal-progress';
+import { documentClient, tableName } from '../wiring/store';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

@@ -2,13 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
 import { accrualRun } from '../../shared/incentives';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { clock } from '../../shared/runtime/clock';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { incentiveBook } from '../../shared/runtime/incentives';
-import { once } from '../../shared/runtime/once';
-import { documentClient, tableName } from '../../shared/runtime/store';
 import { IncentiveRepository } from '../../shared/store/incentives';
 import { scheduledHandler } from '../middleware/event';
+import { clock } from '../wiring/clock';
+import { runtimeEnv } from '../wiring/env';
+import { incentiveBook } from '../wiring/incentives';
+import { once } from '../wiring/once';
+import { documentClient, tableName } from '../wiring/store';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

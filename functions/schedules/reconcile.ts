@@ -2,11 +2,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
 import { requireCrmSettings } from '../../shared/crm/registry';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { crmUsers } from '../../shared/runtime/crm-users';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { reconcileDeps } from '../../shared/runtime/reconcile';
 import { reconcile } from '../../shared/sync/reconcile';
 import { scheduledHandler } from '../middleware/event';
+import { crmUsers } from '../wiring/crm-users';
+import { runtimeEnv } from '../wiring/env';
+import { reconcileDeps } from '../wiring/reconcile';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

@@ -2,10 +2,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DomainEventDetail } from '../../events';
 import * as z from '../../events/zod';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { workflowRunner } from '../../shared/runtime/workflows';
 import type { StepPayload } from '../../shared/workflows/runner';
 import { scheduledHandler } from '../middleware/event';
+import { runtimeEnv } from '../wiring/env';
+import { workflowRunner } from '../wiring/workflows';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

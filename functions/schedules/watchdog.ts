@@ -1,15 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../events/zod';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { clock } from '../../shared/runtime/clock';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { once } from '../../shared/runtime/once';
-import { documentClient, tableName } from '../../shared/runtime/store';
-import { watch } from '../../shared/runtime/watch';
-import { calendarWarningsAt, workflows } from '../../shared/runtime/workflow-document';
 import { checkTenant, tableSources } from '../../shared/watchdog/check';
 import { businessCalendarOf } from '../../shared/watchdog/plan';
 import { scheduledHandler } from '../middleware/event';
+import { clock } from '../wiring/clock';
+import { runtimeEnv } from '../wiring/env';
+import { once } from '../wiring/once';
+import { documentClient, tableName } from '../wiring/store';
+import { watch } from '../wiring/watch';
+import { calendarWarningsAt, workflows } from '../wiring/workflow-document';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

@@ -3,14 +3,14 @@ import * as z from '../../events/zod';
 import { crmConfigOf } from '../../shared/crm/provider';
 import { zohoSettings } from '../../shared/crm/zoho/settings';
 import { bindTenant, logger, metrics } from '../../shared/observability/logger';
-import { runtimeEnv } from '../../shared/runtime/env';
-import { zohoChannelRenewalDeps } from '../../shared/runtime/zoho-channels';
 import {
   renewZohoChannels,
   ZohoChannelRenewalError,
   type ZohoChannelRenewalResult,
 } from '../../shared/sync/zoho-channels';
 import { scheduledHandler } from '../middleware/event';
+import { runtimeEnv } from '../wiring/env';
+import { zohoChannelRenewalDeps } from '../wiring/zoho-channels';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);

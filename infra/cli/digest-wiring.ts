@@ -3,6 +3,7 @@
  * stores over the same table (digest/wiring.ts, shared with the scheduled run) and the effect ledger of that table.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { tenantDocumentPath } from '../../functions/wiring/documents';
 import { SesMailer } from '../../shared/adapters/aws/ses';
 import type { DigestModel } from '../../shared/digest/model';
 import type { DigestPeriod } from '../../shared/digest/period';
@@ -14,7 +15,6 @@ import type { PlanBook } from '../../shared/incentives/book';
 import { planBookFromFile } from '../../shared/incentives/document';
 import { orgForPlans, planDocumentWithOrg } from '../../shared/incentives/org';
 import type { Locale } from '../../shared/org/config';
-import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { UserRepository } from '../../shared/store/users';
 import { localTime } from '../../shared/workflows/calendar';
 import { type GoalsOptions, type GoalsWiring, wiringFromEnvironment } from './goals-wiring';

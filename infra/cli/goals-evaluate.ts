@@ -6,12 +6,12 @@
 
 import { readFileSync } from 'node:fs';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { tenantDocumentPath } from '../../functions/wiring/documents';
 import { SesMailer } from '../../shared/adapters/aws/ses';
 import { ChatWebhookClient } from '../../shared/adapters/chat/webhook';
 import { EffectLedger } from '../../shared/effects/ledger';
 import { type EvaluationDeps, GoalEvaluation, type OwnerReport } from '../../shared/goals/evaluation';
 import { streakOf } from '../../shared/goals/streak';
-import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { loadWorkflows } from '../../shared/workflows/compiled';
 import { type Terminal, UsageError } from './common';
 import { asOfOption, progressFor } from './goals-sources';

@@ -6,13 +6,13 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tenantDocumentPath } from '../../functions/wiring/documents';
 import type { TenantConfig } from '../../shared/config/tenant';
 import type { OwnerCheck } from '../../shared/goals/targets-csv';
 import { type CompiledGoals, GoalsConfigError } from '../../shared/goals/validate';
 import type { PlanBook } from '../../shared/incentives/book';
 import { planBookFromFile } from '../../shared/incentives/document';
 import { buildOrg, type Org } from '../../shared/org/model';
-import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { GoalProgressRepository } from '../../shared/store/goal-progress';
 import { GoalReminderRepository } from '../../shared/store/goal-reminders';
 import { GoalTargetRepository } from '../../shared/store/goal-targets';

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type Command, Option } from 'commander';
+import { tenantDocumentPath } from '../../functions/wiring/documents';
 import type { TenantConfig } from '../../shared/config/tenant';
 import {
   accrualRun,
@@ -25,7 +26,6 @@ import {
 } from '../../shared/incentives';
 import { orgForPlans, planDocumentWithOrg } from '../../shared/incentives/org';
 import type { Locale } from '../../shared/incentives/plan';
-import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { IncentiveRepository } from '../../shared/store/incentives';
 import { UserRepository } from '../../shared/store/users';
 import { localTime } from '../../shared/workflows/calendar';

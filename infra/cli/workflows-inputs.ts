@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { anyDomainEvent, type DomainEventDetail } from '../../events';
+import { tenantDocumentPath } from '../../functions/wiring/documents';
 import { formatIssuePath, loadTenantConfig, TenantConfigError } from '../../shared/config/tenant';
-import { tenantDocumentPath } from '../../shared/runtime/documents';
 import { EffectStates } from '../../shared/store/effect-states';
 import {
   EVENT_ARCHIVE_RETENTION_DAYS,

@@ -17,9 +17,9 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Access, FunctionSpec } from '../../functions/manifest';
+import { bundledDocumentName, documentEnvVar, tenantDocumentPath } from '../../functions/wiring/documents';
+import { ACCESS_ENV, ENV } from '../../functions/wiring/env-names';
 import type { TenantConfig } from '../../shared/config/tenant';
-import { bundledDocumentName, documentEnvVar, tenantDocumentPath } from '../../shared/runtime/documents';
-import { ACCESS_ENV, ENV } from '../../shared/runtime/env-names';
 import { bundleAliases } from '../build/bundle-aliases';
 import { crmProviderAliases, OPERATOR_EXTERNAL } from '../build/crm-providers';
 import { packagedDocument } from '../documents';
@@ -201,7 +201,7 @@ export class QuotaflowFunction extends Construct {
       );
   }
 
-  /** Grant one manifest access right, with its env vars (shared/runtime/env-names.ts names them). */
+  /** Grant one manifest access right, with its env vars (functions/wiring/env-names.ts names them). */
   grant(access: Access, r: TenantResources): void {
     this.grantRight(access, r);
     const values: Record<(typeof ACCESS_ENV)[Access][number], string> = {

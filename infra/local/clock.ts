@@ -10,8 +10,8 @@
  * `SharedClock`, so a move is seen by every thread at once, as one clock.
  */
 
+import type { Clock } from '../../functions/wiring/clock';
 import { codedError } from '../../shared/errors';
-import type { Clock } from '../../shared/runtime/clock';
 import { readJsonState, writeJsonAtomic } from './persistence/state-file';
 
 export class ClockStartError extends codedError('invalid_config') {

@@ -9,12 +9,12 @@ import { pathToFileURL } from 'node:url';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '../../functions/manifest';
+import { type FunctionScope, findFunctionScopeWith } from '../../functions/wiring/scope';
 import { codedError } from '../../shared/errors';
-import { type FunctionScope, findFunctionScopeWith } from '../../shared/runtime/scope';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-/** The invoke-store key of the function scope (shared/runtime/scope.ts) a module load or an invocation runs in. */
+/** The invoke-store key of the function scope (functions/wiring/scope.ts) a module load or an invocation runs in. */
 const FUNCTION_SCOPE = Symbol('quotaflow.functionScope');
 
 /**
@@ -47,7 +47,7 @@ export class LocalFunctions {
 
   /**
    * Loads each function with its own environment (`envOf`): its module load and every invocation run in its
-   * function scope (shared/runtime/scope.ts), where runtimeEnv() and the container's clients are its own.
+   * function scope (functions/wiring/scope.ts), where runtimeEnv() and the container's clients are its own.
    */
   async load(
     specs: readonly FunctionSpec[],

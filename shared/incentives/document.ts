@@ -1,5 +1,5 @@
 /**
- * Where a tenant's plans live: `tenants/incentives/<tenant>.json` (shared/runtime/documents.ts ships it inside the
+ * Where a tenant's plans live: `tenants/incentives/<tenant>.json` (functions/wiring/documents.ts ships it inside the
  * functions that declare `documents: ['incentives']`). Validated with the engine's schema; a refusal names the file,
  * the path inside it and the reason, like tenant config errors.
  */

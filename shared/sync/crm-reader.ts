@@ -1,7 +1,7 @@
 /**
  * The port sync uses to fetch changed records from the tenant's CRM, already normalized. Zoho and Fxiaoke
  * notifications carry ids only (see shared/crm/*), so the canonical copy is built from what the CRM says now.
- * Implementations: shared/crm/zoho/reader.ts, shared/crm/fxiaoke/reader.ts; wiring: shared/runtime/crm.ts.
+ * Implementations: shared/crm/zoho/reader.ts, shared/crm/fxiaoke/reader.ts; wiring: functions/wiring/crm.ts.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
 import { RetryLaterError } from '../errors';

@@ -2,7 +2,7 @@
  * The port reconcile and the initial import use to list what changed in the tenant's CRM, a page at a time, already
  * normalized. Beside CrmReader (records by id, for notifications): a scanner answers "everything modified since",
  * so a lost notification only delays data. Implementations: shared/crm/zoho/scanner.ts,
- * shared/crm/fxiaoke/scanner.ts; wiring: shared/runtime/crm-scanner.ts.
+ * shared/crm/fxiaoke/scanner.ts; wiring: functions/wiring/crm-scanner.ts.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
 import { DomainError } from '../errors';

@@ -3,7 +3,7 @@
  * about. The effect ledger records each write under a deterministic key before performing it; the implementations
  * also put that key on the CRM record where the CRM allows it, so a write repeated after a crash is found instead
  * of made twice. Implementations: shared/crm/zoho/writer.ts, shared/crm/fxiaoke/writer.ts; wiring:
- * shared/runtime/crm-writer.ts.
+ * functions/wiring/crm-writer.ts.
  */
 import type { CrmObject } from '../../events';
 import { requireCrmSettings } from '../crm/registry';

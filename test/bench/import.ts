@@ -4,8 +4,9 @@
  * split into waiting for the CRM (the simulator runs in this process, so its sorting and rendering count here too)
  * and applying (versioned upserts into dynalite). Peak RSS is the whole process: simulator, dynalite and import.
  */
+
+import { buildCrmScanner } from '../../functions/wiring/crm-scanner';
 import { startZohoSimulator } from '../../infra/local/simulators/zoho';
-import { buildCrmScanner } from '../../shared/runtime/crm-scanner';
 import { RecordRepository } from '../../shared/store/records';
 import { SyncStateRepository } from '../../shared/store/sync-state';
 import type { CrmScanner, ScanOptions, ScanPage } from '../../shared/sync/crm-scanner';

@@ -146,7 +146,7 @@ export class RecordingScheduler implements SchedulerPort {
   }
 }
 
-/** The ledger's performers wired to ports exactly as shared/runtime/effects.ts wires them. */
+/** The ledger's performers wired to ports exactly as functions/wiring/effects.ts wires them. */
 export const performersFor = (mailer: MailerPort, scheduler: SchedulerPort): Performers => ({
   email: async ({ email }) => (await mailer.send(email)).messageId,
   schedule: async ({ schedule }) => {

@@ -5,7 +5,7 @@
  * from the main thread, and read the runtime's one clock from its shared offset.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { useClock } from '../../../shared/runtime/clock';
+import { useClock } from '../../../functions/wiring/clock';
 import { SharedClock } from '../clock';
 import { useReadableConsole } from '../console-log';
 import { LocalFunctions, prepareConcurrentInvocations } from '../functions';

@@ -3,11 +3,11 @@
  * against both simulators: what lands in the CRM, exactly once per idempotency key, and refusals surfaced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCrmWriter } from '../../../functions/wiring/crm-writer';
 import { type FxiaokeSimulator, startFxiaokeSimulator } from '../../../infra/local/simulators/fxiaoke';
 import { startZohoSimulator, USERS, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
 import { ZohoRecordError } from '../../../shared/crm/zoho/errors';
 import { RejectedInputError } from '../../../shared/errors';
-import { buildCrmWriter } from '../../../shared/runtime/crm-writer';
 import type { CrmActivityWriter } from '../../../shared/sync/crm-writer';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
 import { secretsOf, tenantOn } from './support';

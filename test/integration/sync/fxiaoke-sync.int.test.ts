@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEventName } from '../../../events';
+import { buildCrmReader } from '../../../functions/wiring/crm';
 import { type FxiaokeSimulator, startFxiaokeSimulator } from '../../../infra/local/simulators/fxiaoke';
 import { receiveFxiaokeCallback } from '../../../shared/crm/fxiaoke/callback';
 import { FxiaokeApiError } from '../../../shared/crm/fxiaoke/errors';
-import { buildCrmReader } from '../../../shared/runtime/crm';
 import { applyRecordChange } from '../../../shared/sync/apply-change';
 import { type CrmReader, CrmRecordNotFoundError } from '../../../shared/sync/crm-reader';
 import { domainEventId } from '../../../shared/sync/domain-events';

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmObject } from '../../../events';
+import { buildCrmScanner } from '../../../functions/wiring/crm-scanner';
 import { type FxiaokeSimulator, startFxiaokeSimulator } from '../../../infra/local/simulators/fxiaoke';
 import { FxiaokeApiError } from '../../../shared/crm/fxiaoke/errors';
 import { canonicalObjectFor } from '../../../shared/crm/fxiaoke/objects';
-import { buildCrmScanner } from '../../../shared/runtime/crm-scanner';
 import type { CrmScanner } from '../../../shared/sync/crm-scanner';
 import { reconcile } from '../../../shared/sync/reconcile';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';

@@ -4,9 +4,9 @@
  * applied page, and that a change whose notification was lost arrives with the right domain events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCrmScanner } from '../../../functions/wiring/crm-scanner';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
 import { ZohoApiError } from '../../../shared/crm/zoho/errors';
-import { buildCrmScanner } from '../../../shared/runtime/crm-scanner';
 import type { CrmScanner } from '../../../shared/sync/crm-scanner';
 import { domainEventId } from '../../../shared/sync/domain-events';
 import { ImportInProgressError, reconcile } from '../../../shared/sync/reconcile';

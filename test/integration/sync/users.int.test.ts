@@ -3,15 +3,15 @@
  * refreshed by reconcile, and used by the Zoho reader so a record's owner carries the manager's email.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCrmReader } from '../../../functions/wiring/crm';
+import { buildCrmScanner } from '../../../functions/wiring/crm-scanner';
+import { buildCrmUsers } from '../../../functions/wiring/crm-users';
 import {
   DEMO_PEOPLE,
   type FxiaokeSimulator,
   startFxiaokeSimulator,
 } from '../../../infra/local/simulators/fxiaoke';
 import { startZohoSimulator, USERS, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
-import { buildCrmReader } from '../../../shared/runtime/crm';
-import { buildCrmScanner } from '../../../shared/runtime/crm-scanner';
-import { buildCrmUsers } from '../../../shared/runtime/crm-users';
 import { RecordRepository } from '../../../shared/store/records';
 import { SyncStateRepository } from '../../../shared/store/sync-state';
 import { UserRepository } from '../../../shared/store/users';

@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEventName } from '../../../events';
+import { buildCrmReader } from '../../../functions/wiring/crm';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
 import { createZohoConnector } from '../../../shared/crm/zoho/connector';
 import { ZohoApiError } from '../../../shared/crm/zoho/errors';
 import { receiveZohoNotification } from '../../../shared/crm/zoho/notifications';
 import { channelMap, generateChannelToken } from '../../../shared/crm/zoho/watch';
-import { buildCrmReader } from '../../../shared/runtime/crm';
 import { DynamoTokenCache } from '../../../shared/store/token-cache';
 import { applyRecordChange } from '../../../shared/sync/apply-change';
 import { type CrmReader, CrmRecordNotFoundError } from '../../../shared/sync/crm-reader';

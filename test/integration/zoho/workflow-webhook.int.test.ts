@@ -5,6 +5,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildCrmReader } from '../../../functions/wiring/crm';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
 import {
   receiveZohoWorkflowWebhook,
@@ -12,7 +13,6 @@ import {
   type ZohoWorkflowRequest,
 } from '../../../shared/crm/zoho/workflow-webhook';
 import { AuthenticationError, type RejectedInputError } from '../../../shared/errors';
-import { buildCrmReader } from '../../../shared/runtime/crm';
 import { applyRecordChange } from '../../../shared/sync/apply-change';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
 import { RecordingBus, secretsOf, syncDeps, tenantOn } from '../sync/support';

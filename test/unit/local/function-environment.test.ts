@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionSpec } from '../../../functions/manifest';
+import { ENV, environmentFor } from '../../../functions/wiring/env-names';
 import { LocalFunctions, prepareConcurrentInvocations } from '../../../infra/local/functions';
-import { ENV, environmentFor } from '../../../shared/runtime/env-names';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const tenant = readFileSync(join(ROOT, 'tenants', 'demo.json'), 'utf8');

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionSpec } from '../../../functions/manifest';
+import { ENV, environmentFor } from '../../../functions/wiring/env-names';
 import { LocalClock } from '../../../infra/local/clock';
 import { isRetryLater } from '../../../infra/local/delivery';
 import { WorkerPool } from '../../../infra/local/workers/pool';
-import { ENV, environmentFor } from '../../../shared/runtime/env-names';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const tenant = readFileSync(join(ROOT, 'tenants', 'demo.json'), 'utf8');

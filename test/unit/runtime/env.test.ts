@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions } from '../../../functions/manifest';
+import { parseRuntimeEnv, RuntimeEnvError, required, runtimeEnv } from '../../../functions/wiring/env';
+import { ACCESS_ENV, ENV, environmentFor } from '../../../functions/wiring/env-names';
+import { once } from '../../../functions/wiring/once';
+import { type FunctionScope, findFunctionScopeWith } from '../../../functions/wiring/scope';
 import { tenantConfigSchema } from '../../../shared/config/tenant';
-import { parseRuntimeEnv, RuntimeEnvError, required, runtimeEnv } from '../../../shared/runtime/env';
-import { ACCESS_ENV, ENV, environmentFor } from '../../../shared/runtime/env-names';
-import { once } from '../../../shared/runtime/once';
-import { type FunctionScope, findFunctionScopeWith } from '../../../shared/runtime/scope';
 
 // As the local runtime keeps the scope in its invocation context: here, an AsyncLocalStorage of the test's own.
 const scopes = new AsyncLocalStorage<FunctionScope>();

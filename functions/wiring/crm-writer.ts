@@ -2,7 +2,7 @@
  * The tenant's CrmActivityWriter (undefined for the generic webhook: no CRM to write to), from the container's one
  * CRM connection (runtime/crm-connectors.ts), so write-backs share the tenant's access token and refresh budget.
  */
-import type { CrmActivityWriter } from '../sync/crm-writer';
+import type { CrmActivityWriter } from '../../shared/sync/crm-writer';
 import { type CrmConnectorDeps, connectCrm, crmConnection } from './crm-connectors';
 
 export type CrmWriterDeps = CrmConnectorDeps;

@@ -9,14 +9,14 @@ import {
   type ContributionModel,
   contributionsOf,
   type RecordState,
-} from '../goals/contributions';
-import { fractionDate } from '../goals/sums';
-import { type CompiledGoals, parseGoals } from '../goals/validate';
-import { planBookFromDocument } from '../incentives';
-import { Dec } from '../incentives/money';
-import { buildOrg, type Org } from '../org/model';
-import { GoalProgressRepository } from '../store/goal-progress';
-import { UserRepository } from '../store/users';
+} from '../../shared/goals/contributions';
+import { fractionDate } from '../../shared/goals/sums';
+import { type CompiledGoals, parseGoals } from '../../shared/goals/validate';
+import { planBookFromDocument } from '../../shared/incentives';
+import { Dec } from '../../shared/incentives/money';
+import { buildOrg, type Org } from '../../shared/org/model';
+import { GoalProgressRepository } from '../../shared/store/goal-progress';
+import { UserRepository } from '../../shared/store/users';
 import { loadTenantDocument } from './documents';
 import { runtimeEnv } from './env';
 import { once } from './once';

@@ -4,11 +4,11 @@
  * stored, read on each run so a new rep or a changed manager needs no redeploy, and the goals document's org
  * section. Undefined for a tenant without plans.
  */
-import type { PlanBook } from '../incentives/book';
-import { planBookFromDocument } from '../incentives/document';
-import { orgForPlans, planDocumentWithOrg } from '../incentives/org';
-import { UserRepository } from '../store/users';
-import { localTime } from '../workflows/calendar';
+import type { PlanBook } from '../../shared/incentives/book';
+import { planBookFromDocument } from '../../shared/incentives/document';
+import { orgForPlans, planDocumentWithOrg } from '../../shared/incentives/org';
+import { UserRepository } from '../../shared/store/users';
+import { localTime } from '../../shared/workflows/calendar';
 import { loadTenantDocument } from './documents';
 import { runtimeEnv } from './env';
 import { once } from './once';

@@ -4,8 +4,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ReceiptRepository } from '../store/receipts';
-import { RecordRepository } from '../store/records';
+import { ReceiptRepository } from '../../shared/store/receipts';
+import { RecordRepository } from '../../shared/store/records';
 import { required, runtimeEnv } from './env';
 import { ENV } from './env-names';
 import { once } from './once';

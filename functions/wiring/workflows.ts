@@ -3,11 +3,11 @@
  * performers, enrolments, send counters, consent (suppression list and signed one-click unsubscribe links) and the
  * CRM writer. Undefined for a tenant without workflows.
  */
-import { unsubscribeSigningKey } from '../config/secrets';
-import { unsubscribeHeaders } from '../mail/unsubscribe';
-import { SendCounters } from '../store/send-counters';
-import type { ConsentPort } from '../workflows/perform';
-import { WorkflowRunner } from '../workflows/runner';
+import { unsubscribeSigningKey } from '../../shared/config/secrets';
+import { unsubscribeHeaders } from '../../shared/mail/unsubscribe';
+import { SendCounters } from '../../shared/store/send-counters';
+import type { ConsentPort } from '../../shared/workflows/perform';
+import { WorkflowRunner } from '../../shared/workflows/runner';
 import { clock } from './clock';
 import { crmWriter } from './crm-writer';
 import { scheduler } from './effects';

@@ -1,6 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EventBridgeBus } from '../adapters/aws/eventbridge';
-import type { EventBusPort } from '../ports';
+import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge';
+import type { EventBusPort } from '../../shared/ports';
 import { required, runtimeEnv } from './env';
 import { ENV } from './env-names';
 import { once } from './once';

@@ -4,15 +4,15 @@
  * scanner and the users source share one access token and one refresh budget. Undefined for a CRM with nothing to
  * call (the generic webhook).
  */
-import { connectCrm } from '../crm/connect';
-import type { CrmConnection } from '../crm/provider';
+import { connectCrm } from '../../shared/crm/connect';
+import type { CrmConnection } from '../../shared/crm/provider';
 import { clock } from './clock';
 import { runtimeEnv } from './env';
 import { secrets } from './secrets';
 import { documentClient, tableName } from './store';
 
-export type { CrmConnection, CrmConnectorDeps } from '../crm/provider';
-export { DEFAULT_CRM_HTTP } from '../crm/provider';
+export type { CrmConnection, CrmConnectorDeps } from '../../shared/crm/provider';
+export { DEFAULT_CRM_HTTP } from '../../shared/crm/provider';
 export { connectCrm };
 
 /** A per-container builder that does not cache a failed build (secrets unreachable, CRM not connected yet). */

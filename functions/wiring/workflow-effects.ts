@@ -3,8 +3,8 @@
  * the base performers plus CRM activities through the tenant's CRM writer, chat messages through the group's
  * webhook, and sequence enrolments in the tenant's table.
  */
-import { ChatWebhookClient } from '../adapters/chat/webhook';
-import { EnrolmentRepository } from '../store/enrolments';
+import { ChatWebhookClient } from '../../shared/adapters/chat/webhook';
+import { EnrolmentRepository } from '../../shared/store/enrolments';
 import { clock } from './clock';
 import { crmWriter } from './crm-writer';
 import { basePerformers, ledgerWith } from './effects';

@@ -3,8 +3,8 @@
  * coverage of its calendars. Apart from runner.ts so that a function that only reads the document (the watchdog)
  * does not bundle the runner's performers: mail, scheduler, the CRM writer and its HTTP client.
  */
-import { loadWorkflows } from '../workflows/compiled';
-import { type CalendarCoverageWarning, calendarCoverageWarnings } from '../workflows/coverage';
+import { loadWorkflows } from '../../shared/workflows/compiled';
+import { type CalendarCoverageWarning, calendarCoverageWarnings } from '../../shared/workflows/coverage';
 import { loadTenantDocument } from './documents';
 import { runtimeEnv } from './env';
 import { once } from './once';

@@ -4,21 +4,22 @@
  * document's `chatWebhooks`), and a ledger that mails and posts to chat. The org is rebuilt on each run from the
  * CRM users the sync stored, so a new rep is evaluated without a redeploy. Undefined for a tenant without goals.
  */
+
+import { ChatWebhookClient } from '../../shared/adapters/chat/webhook';
+import { GoalEvaluation } from '../../shared/goals/evaluation';
+import { GoalProgress } from '../../shared/goals/progress';
+import { incentiveQuota } from '../../shared/goals/quota';
 import { streakOf } from '../../shared/goals/streak';
-import { ChatWebhookClient } from '../adapters/chat/webhook';
-import { GoalEvaluation } from '../goals/evaluation';
-import { GoalProgress } from '../goals/progress';
-import { incentiveQuota } from '../goals/quota';
-import { parseGoals } from '../goals/validate';
-import { planBookFromDocument } from '../incentives';
-import { Dec } from '../incentives/money';
-import { buildOrg } from '../org/model';
-import { GoalProgressRepository } from '../store/goal-progress';
-import { GoalReminderRepository } from '../store/goal-reminders';
-import { GoalTargetRepository } from '../store/goal-targets';
-import { RecordRepository } from '../store/records';
-import { UserRepository } from '../store/users';
-import { loadWorkflows } from '../workflows/compiled';
+import { parseGoals } from '../../shared/goals/validate';
+import { planBookFromDocument } from '../../shared/incentives';
+import { Dec } from '../../shared/incentives/money';
+import { buildOrg } from '../../shared/org/model';
+import { GoalProgressRepository } from '../../shared/store/goal-progress';
+import { GoalReminderRepository } from '../../shared/store/goal-reminders';
+import { GoalTargetRepository } from '../../shared/store/goal-targets';
+import { RecordRepository } from '../../shared/store/records';
+import { UserRepository } from '../../shared/store/users';
+import { loadWorkflows } from '../../shared/workflows/compiled';
 import { clock } from './clock';
 import { loadTenantDocument } from './documents';
 import { runtimeEnv } from './env';

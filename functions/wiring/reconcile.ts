@@ -2,8 +2,8 @@
  * What the scheduled reconcile runs with, from the function's environment: the tenant's scanner, its table and its
  * bus. Built once per container; tests and the CLI assemble ReconcileDeps themselves.
  */
-import { SyncStateRepository } from '../store/sync-state';
-import type { ReconcileDeps } from '../sync/reconcile';
+import { SyncStateRepository } from '../../shared/store/sync-state';
+import type { ReconcileDeps } from '../../shared/sync/reconcile';
 import { clock } from './clock';
 import { crmScanner } from './crm-scanner';
 import { domainBus } from './domain-bus';

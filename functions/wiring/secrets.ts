@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SecretsManagerSecrets } from '../adapters/aws/secrets-manager';
-import type { SecretsPort } from '../ports';
+import { SecretsManagerSecrets } from '../../shared/adapters/aws/secrets-manager';
+import type { SecretsPort } from '../../shared/ports';
 import { required, runtimeEnv } from './env';
 import { ENV } from './env-names';
 import { once } from './once';

@@ -3,9 +3,9 @@
  * published (sync/archiving-bus.ts). A module of its own so that functions which only publish other events (the
  * receivers, the recovery sweep) do not bundle the archive and its calendar code.
  */
-import type { EventBusPort } from '../ports';
-import { EventArchive } from '../store/event-archive';
-import { ArchivingBus } from '../sync/archiving-bus';
+import type { EventBusPort } from '../../shared/ports';
+import { EventArchive } from '../../shared/store/event-archive';
+import { ArchivingBus } from '../../shared/sync/archiving-bus';
 import { bus } from './bus';
 import { clock } from './clock';
 import { runtimeEnv } from './env';

@@ -1,5 +1,5 @@
 /**
- * The one table of a function's environment variables. shared/runtime/env.ts parses them, the CDK function construct
+ * The one table of a function's environment variables. functions/wiring/env.ts parses them, the CDK function construct
  * (infra/constructs/function.ts) sets them next to each grant, and the local runtime (infra/local/runtime.ts) gives
  * each function the same ones; none of the three spells a name itself.
  */
@@ -46,7 +46,7 @@ export const ACCESS_ENV = {
 
 export type Access = keyof typeof ACCESS_ENV;
 
-/** The variable naming a tenant document's file (shared/runtime/documents.ts), by document kind. */
+/** The variable naming a tenant document's file (functions/wiring/documents.ts), by document kind. */
 export const DOCUMENT_ENV = {
   workflows: ENV.workflowsFile,
   incentives: ENV.incentivesFile,

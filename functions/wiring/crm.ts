@@ -3,7 +3,7 @@
  * CRM connection (runtime/crm-connectors.ts). A failed build (secrets unreachable, CRM not connected yet) is not
  * cached: the next invocation tries again.
  */
-import type { CrmReader } from '../sync/crm-reader';
+import type { CrmReader } from '../../shared/sync/crm-reader';
 import { type CrmConnectorDeps, connectCrm, crmConnection } from './crm-connectors';
 
 export type CrmReaderDeps = CrmConnectorDeps;

@@ -3,12 +3,12 @@
  * assembly as sync and reconcile, so one shared access token), its table and the channel token from its secret.
  * The renewal is Zoho's own function (shared/crm/zoho/settings.ts), deployed only for tenants on Zoho.
  */
-import { requireSecrets } from '../config/secrets';
-import { crmConfigOf } from '../crm/provider';
-import { connectZoho } from '../crm/zoho/provider';
-import { zohoSettings } from '../crm/zoho/settings';
-import { ZohoChannelRepository } from '../store/zoho-channels';
-import type { ZohoChannelRenewalDeps } from '../sync/zoho-channels';
+import { requireSecrets } from '../../shared/config/secrets';
+import { crmConfigOf } from '../../shared/crm/provider';
+import { connectZoho } from '../../shared/crm/zoho/provider';
+import { zohoSettings } from '../../shared/crm/zoho/settings';
+import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
+import type { ZohoChannelRenewalDeps } from '../../shared/sync/zoho-channels';
 import { clock } from './clock';
 import { retryingOnce } from './crm-connectors';
 import { runtimeEnv } from './env';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { codedError } from '../errors';
+import { codedError } from '../../shared/errors';
 import { runtimeEnv } from './env';
 import { DOCUMENT_ENV } from './env-names';
 

@@ -4,9 +4,9 @@
  * these functions are deployed without scheduler access, so a schedule effect reaching them is refused clearly.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SesMailer } from '../adapters/aws/ses';
-import { EffectLedger, type Performers } from '../effects/ledger';
-import type { MailerPort } from '../ports';
+import { SesMailer } from '../../shared/adapters/aws/ses';
+import { EffectLedger, type Performers } from '../../shared/effects/ledger';
+import type { MailerPort } from '../../shared/ports';
 import { clock } from './clock';
 import { RuntimeEnvError, required, runtimeEnv } from './env';
 import { ENV } from './env-names';

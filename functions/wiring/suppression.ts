@@ -1,5 +1,5 @@
 /** Default wiring for the tenant's suppression list (shared/store/suppression.ts). */
-import { SuppressionRepository } from '../store/suppression';
+import { SuppressionRepository } from '../../shared/store/suppression';
 import { clock } from './clock';
 import { once } from './once';
 import { documentClient, tableName } from './store';

@@ -6,8 +6,8 @@
 
 import type * as core from 'zod/v4/core';
 import * as z from '../../events/zod';
-import { type TenantConfig, tenantConfigSchema } from '../config/tenant';
-import { codedError } from '../errors';
+import { type TenantConfig, tenantConfigSchema } from '../../shared/config/tenant';
+import { codedError } from '../../shared/errors';
 import { ENV } from './env-names';
 import { once } from './once';
 import { functionScope } from './scope';
@@ -56,7 +56,7 @@ export interface RuntimeEnv {
   scheduler?: { groupName: string; targetArn: string; roleArn: string; deadLetterArn?: string };
   /** Where the tenant API is reached from outside (unsubscribe links); set for functions that send mail. */
   publicBaseUrl?: string;
-  /** Files of the tenant documents shipped with the function (shared/runtime/documents.ts). */
+  /** Files of the tenant documents shipped with the function (functions/wiring/documents.ts). */
   documents: { workflows?: string; incentives?: string; goals?: string };
   chatEndpointOverride?: string;
 }

@@ -5,9 +5,9 @@
  * that never schedules uses mail-effects.ts and does not bundle the Scheduler client either.
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { EventBridgeScheduler } from '../adapters/aws/scheduler';
-import type { Performers } from '../effects/ledger';
-import type { SchedulerPort } from '../ports';
+import { EventBridgeScheduler } from '../../shared/adapters/aws/scheduler';
+import type { Performers } from '../../shared/effects/ledger';
+import type { SchedulerPort } from '../../shared/ports';
 import { required, runtimeEnv } from './env';
 import { ACCESS_ENV } from './env-names';
 import { ledgerWith, mailer } from './mail-effects';

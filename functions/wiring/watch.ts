@@ -2,8 +2,8 @@
  * The watchdog's marks in the tenant table (shared/store/watch.ts), for the ingest receivers (a delivery mark at
  * most about once a minute) and the scheduled functions (the last completed run of their fixed schedule).
  */
-import { logger } from '../observability/logger';
-import { WatchRepository } from '../store/watch';
+import { logger } from '../../shared/observability/logger';
+import { WatchRepository } from '../../shared/store/watch';
 import { once } from './once';
 import { documentClient, tableName } from './store';
 
