@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { functionsFor } from '../../functions/manifest';
 import { buildApp } from '../../infra/build-app';
+import { eventRulesFor } from '../../infra/event-rules';
 import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
 import { parseTenantConfig } from '../../shared/config/tenant';
 
@@ -38,8 +40,12 @@ describe('a second tenant', () => {
       Name: { 'Fn::Join': ['', ['quotaflow/acme/app-', Match.anyValue()]] },
     });
     acmeTemplate.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'quotaflow-acme' });
+    // Every rule has its DLQ. acme has no workflows document, so its workflow runner takes no domain events:
+    // one rule, and one DLQ, fewer than the demo's.
+    const rules = (id: string) => functionsFor(demo).flatMap((f) => eventRulesFor(f, id)).length;
+    expect(rules('demo') - rules('acme')).toBe(1);
     const demoQueues = Object.keys(Template.fromStack(demoStack).findResources('AWS::SQS::Queue')).length;
-    acmeTemplate.resourceCountIs('AWS::SQS::Queue', demoQueues);
+    acmeTemplate.resourceCountIs('AWS::SQS::Queue', demoQueues - 1);
     acmeTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpressionTimezone: 'America/New_York',
     });
