@@ -1,10 +1,7 @@
 /**
- * Asynchronous delivery with retries and a dead-letter queue, shared by the local event bus and the local scheduler
- * (as on AWS, both retry a failing target and then park the event in a DLQ). The DLQ is kept in memory and, when
- * the runtime persists its data, in a JSON file beside the database (replaced atomically on every change), so
- * nothing that failed is silently dropped, also across a crash.
+ * Asynchronous delivery with retries, shared by the local event bus and the local scheduler (as on AWS, both retry a
+ * failing target and then park the event in a DLQ: dead-letters.ts puts it in the SQS stand-in's queue).
  */
-import { readJsonState, writeJsonAtomic } from './persistence/state-file';
 
 export interface DeadLetter {
   id: string;
@@ -21,44 +18,6 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** Delay before attempt n+1 is backoffMs * 2^(n-1), plus jitter. */
   backoffMs: number;
-}
-
-const isDeadLetters = (v: unknown): v is DeadLetter[] =>
-  Array.isArray(v) && v.every((d) => typeof d === 'object' && d !== null && typeof d.id === 'string');
-
-export class DeadLetterQueue {
-  private readonly items: DeadLetter[];
-
-  constructor(private readonly file?: string) {
-    this.items =
-      (file && readJsonState(file, 'the dead letters (deliveries that failed every retry)', isDeadLetters)) ||
-      [];
-  }
-
-  push(item: DeadLetter): void {
-    // A delivery re-driven after a crash can fail again: one dead letter per event and target.
-    const same = this.items.findIndex(
-      (d) => d.id === item.id && d.origin === item.origin && d.target === item.target,
-    );
-    if (same >= 0) this.items[same] = item;
-    else this.items.push(item);
-    if (this.file) writeJsonAtomic(this.file, this.items);
-  }
-
-  /** Take one dead letter out (it was redriven); false if it is no longer there. */
-  remove(item: Pick<DeadLetter, 'id' | 'origin' | 'target'>): boolean {
-    const at = this.items.findIndex(
-      (d) => d.id === item.id && d.origin === item.origin && d.target === item.target,
-    );
-    if (at < 0) return false;
-    this.items.splice(at, 1);
-    if (this.file) writeJsonAtomic(this.file, this.items);
-    return true;
-  }
-
-  list(): readonly DeadLetter[] {
-    return this.items;
-  }
 }
 
 /**

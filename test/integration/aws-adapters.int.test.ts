@@ -19,7 +19,8 @@ import { type BusEvent, LocalEventBus } from '../../infra/local/aws/event-bus';
 import { startAwsStandIns } from '../../infra/local/aws/router';
 import { LocalScheduler } from '../../infra/local/aws/scheduler';
 import { LocalSecretsManager } from '../../infra/local/aws/secrets-manager';
-import { AsyncPool, DeadLetterQueue, InFlight } from '../../infra/local/delivery';
+import type { DeadLetters } from '../../infra/local/dead-letters';
+import { AsyncPool, InFlight } from '../../infra/local/delivery';
 import { LocalMail } from '../../infra/local/mail';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge';
 import { EventBridgeScheduler } from '../../shared/adapters/aws/scheduler';
@@ -49,7 +50,8 @@ interface Invocation {
 
 const clock = new TestClock('2026-03-02T01:00:00.000Z');
 const inFlight = new InFlight();
-const dlq = new DeadLetterQueue();
+// These tests read no dead letters: a sink is enough.
+const dlq: DeadLetters = { push: () => {} };
 const invocations: Invocation[] = [];
 const invoke = async (target: string, payload: unknown) => {
   invocations.push({ target, payload, at: clock.now().toISOString() });

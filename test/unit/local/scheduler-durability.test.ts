@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalScheduler } from '../../../infra/local/aws/scheduler';
 import { LocalClock } from '../../../infra/local/clock';
-import { DeadLetterQueue } from '../../../infra/local/delivery';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:quotaflow-demo-scheduled-step';
 
@@ -25,7 +24,7 @@ const schedulerOn = (
     invoke,
     clock,
     settled: async () => undefined,
-    dlq: new DeadLetterQueue(),
+    dlq: { push: () => {} }, // this test reads no dead letters
     retry: { maxAttempts: 1, backoffMs: 1 },
     file,
     log: () => undefined,
