@@ -44,6 +44,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
+import { localResources } from './names';
 import { lockDataFolder } from './persistence/lock';
 import { writeFileAtomic } from './persistence/state-file';
 import { type LocalStack, localFunctionName } from './stack';
@@ -156,7 +157,12 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const retry = opts.retry ?? { maxAttempts: 3, backoffMs: 200 };
 
   // Stand-ins first: everything below talks to them.
-  const tableName = `quotaflow-${tenant.id}`;
+  const {
+    tableName,
+    eventBusName: busName,
+    secretId,
+    scheduleGroupName: scheduleGroup,
+  } = localResources(tenant.id);
   const dynamo = await startDynamo({
     tableName,
     separateProcess: true,
@@ -182,7 +188,6 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   let workers: WorkerPool | undefined;
   const invokeAsync = (target: string, event: unknown): Promise<unknown> =>
     workers?.available ? workers.invoke(target, event) : functions.invoke(target, event);
-  const busName = `quotaflow-${tenant.id}`;
   const bus = new LocalEventBus(busName, {
     invoke: invokeAsync,
     now: () => clock.now(),
@@ -212,7 +217,6 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       if (error) throw new Error(`the local bus refused the SES event: ${error}`);
     },
   });
-  const scheduleGroup = `quotaflow-${tenant.id}`;
   const scheduler = new LocalScheduler({
     timeZone: tenant.timeZone,
     groupName: scheduleGroup,
@@ -226,7 +230,6 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     log,
   });
   const secrets = new LocalSecretsManager();
-  const secretId = `quotaflow/${tenant.id}/app`;
   secrets.put(secretId, secretValue);
   const standIns = await startAwsStandIns({
     bus,
@@ -347,8 +350,8 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
         AWS_ENDPOINT_URL_LAMBDA: standIns.endpoint,
         AWS_ENDPOINT_URL_CLOUDFORMATION: standIns.endpoint,
         STACK_NAME: stack.name,
-        TABLE_NAME: tableName,
-        EVENT_BUS_NAME: busName,
+        [ENV.tableName]: tableName,
+        [ENV.eventBusName]: busName,
       },
     }),
   };
