@@ -214,8 +214,8 @@ export const tenantStatus = async (tenant: TenantConfig, opts: TargetOptions): P
     throw new UsageError(
       'status needs a running npm start (runtime.json or --url) or the deployed stack, not stand-ins named by hand',
     );
-  const sources = stackSources(target, awsClients(target));
   const root = cliRoot(target);
+  const sources = stackSources(target, awsClients(target, root));
   const clients: StatusClients = {
     doc: root.doc(),
     secrets: root.secretsClient(),
@@ -225,7 +225,7 @@ export const tenantStatus = async (tenant: TenantConfig, opts: TargetOptions): P
   try {
     return await collectStatus(tenant, target, sources, clients);
   } finally {
-    sources.destroy();
+    // Every client, the stack sources' included, is the root's to release.
     root.destroy();
   }
 };

@@ -1,23 +1,28 @@
 /**
  * The CLI's composition root: from the tenant found (../tenant-target.ts: a running npm start, the deployed stack,
  * or stand-ins named by hand) it builds the SDK clients, the table client, the bus, the secrets, the mailer and the
- * clock, each once and on first use, and releases whatever it built in `destroy()`. Every command takes what it
+ * clock (and, for `status` and `dlq`, the clients of the stack's queues, alarms and functions), each once and on first
+ * use, and releases whatever it built in `destroy()`. Every command takes what it
  * needs from here and builds no client itself. The Lambda's root is functions/wiring/, the local runtime's
  * infra/local/; the names of the tenant's resources come from the target, which reads them where those roots put
  * them (the stack's outputs, npm start's runtime.json).
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeBus } from '../../../shared/adapters/aws/eventbridge';
 import { SecretsManagerSecrets } from '../../../shared/adapters/aws/secrets-manager';
 import { SesMailer } from '../../../shared/adapters/aws/ses';
 import type { TenantConfig } from '../../../shared/config/tenant';
 import { localResources } from '../../local/names';
-import { tenantForCli } from '../common';
+import { tenantForCli, UsageError } from '../common';
 import { resolveTenantTarget, type TargetOptions, type TenantTarget, targetClock } from '../tenant-target';
 
 /** The flags that override what the target says: `--table`, `--bus`, `--now`. */
@@ -40,10 +45,18 @@ export interface CliRoot {
   doc(): DynamoDBDocumentClient;
   secretsClient(): SecretsManagerClient;
   secrets(): SecretsManagerSecrets;
+  eventBridge(): EventBridgeClient;
   bus(): EventBridgeBus;
   scheduler(): SchedulerClient;
   sesv2(): SESv2Client;
   mailer(): SesMailer;
+  /** What reaches the stack's own resources (its queues, alarms and functions): AWS, or npm start's stand-ins. */
+  admin: {
+    cloudFormation(): CloudFormationClient;
+    sqs(): SQSClient;
+    cloudWatch(): CloudWatchClient;
+    lambda(): LambdaClient;
+  };
   /** `--now`, else npm start's clock (which a demo may have moved), else this machine's. */
   clock(): Promise<() => Date>;
   /** npm start's chat stand-in, which takes chat posts instead of the provider (none on AWS). */
@@ -84,6 +97,11 @@ export const cliRoot = (target: TenantTarget | undefined, opts: RootOptions = {}
   const secrets = once(() => new SecretsManagerSecrets(secretsClient(), secretId));
   const bus = once(() => new EventBridgeBus(eventBridge(), busName));
   const mailer = once(() => new SesMailer(sesv2()));
+  const admin = () => {
+    if (!target?.admin)
+      throw new UsageError(`${target?.label ?? 'no tenant'} does not serve the stack's resources`);
+    return target.admin;
+  };
   return {
     target,
     tableName,
@@ -93,10 +111,17 @@ export const cliRoot = (target: TenantTarget | undefined, opts: RootOptions = {}
     doc,
     secretsClient,
     secrets,
+    eventBridge,
     bus,
     scheduler: lazy(() => new SchedulerClient(target?.scheduler ?? target?.eventBridge ?? {})),
     sesv2,
     mailer,
+    admin: {
+      cloudFormation: lazy(() => new CloudFormationClient(admin().cloudFormation)),
+      sqs: lazy(() => new SQSClient(admin().sqs)),
+      cloudWatch: lazy(() => new CloudWatchClient(admin().cloudWatch)),
+      lambda: lazy(() => new LambdaClient(admin().lambda)),
+    },
     clock: () => targetClock(target, opts.now),
     chatRedirect: target?.where === 'local' && target.apiUrl ? `${target.apiUrl}/_local/chat` : undefined,
     destroy: () => {
