@@ -1,41 +1,4 @@
-import { crmConfigOf } from '../../shared/crm/provider';
-import { receiveZohoNotification } from '../../shared/crm/zoho/notifications';
-import { notificationAuth } from '../../shared/crm/zoho/receivers';
-import { zohoSettings } from '../../shared/crm/zoho/settings';
-import { bindTenant, logger } from '../../shared/observability/logger';
-import { countDelivery, headersOf, json, rawBodyOf, webhookHandler } from '../middleware/http';
-import { bus } from '../wiring/bus';
-import { clock } from '../wiring/clock';
-import { runtimeEnv } from '../wiring/env';
-import { secrets } from '../wiring/secrets';
-import { receipts } from '../wiring/store';
-import { deliveryMarks } from '../wiring/watch';
+import { notificationRoute } from '../../shared/crm/zoho/receivers';
+import { receiverHandler } from './receiver';
 
-const tenant = runtimeEnv().tenant;
-bindTenant(tenant.id);
-const auth = notificationAuth({ ...tenant, crm: crmConfigOf(zohoSettings, tenant) }, () =>
-  secrets().tenantSecrets(),
-);
-
-export const handler = webhookHandler(async (event) => {
-  const result = await receiveZohoNotification(
-    { headers: headersOf(event), rawBody: rawBodyOf(event) },
-    {
-      tenantId: tenant.id,
-      ...auth,
-      receipts: receipts(),
-      deliveries: deliveryMarks(),
-      bus: bus(),
-      now: clock().now(),
-    },
-  );
-  logger.info('webhook accepted', {
-    provider: 'zoho',
-    notificationId: result.notificationId,
-    module: result.module,
-    status: result.status,
-    records: result.changes.length,
-  });
-  countDelivery(result.status);
-  return json(200, { status: result.status, records: result.changes.length });
-});
+export const handler = receiverHandler(notificationRoute);

@@ -1,16 +1,17 @@
 import {
   GetSecretValueCommand,
   PutSecretValueCommand,
-  SecretsManagerClient,
+  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { crmSettings, crmSettingsOf } from '../../shared/crm/registry';
 import { codedError } from '../../shared/errors';
-import { type Terminal, tenantForCli, UsageError } from './common';
+import { type Terminal, wiredAction } from './common';
 import { explain } from './import';
-import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
+import { withTargetOptions } from './tenant-target';
+import { rootForCli } from './wiring/root';
 
 export interface ConnectOptions {
   tenant: string;
@@ -40,21 +41,22 @@ export interface ConnectWiring {
   now?: () => Date;
 }
 
-export const wiringFromEnvironment = (
-  opts: Pick<ConnectOptions, 'tenant' | 'table' | 'crmUrl'>,
-  target: TenantTarget,
-) => {
-  let tenant: TenantConfig = tenantForCli(opts.tenant);
+/** Connect's wiring over the CLI's root (wiring/root.ts) for the tenant found; `--api-url` defaults to its API. */
+export const connectWiring = async (opts: ConnectOptions): Promise<ConnectWiring & { destroy(): void }> => {
+  const found = await rootForCli(opts);
+  const { root } = found;
+  opts.apiUrl ??= root.target?.apiUrl;
+  let tenant: TenantConfig = found.tenant;
   const withBaseUrl = crmSettingsOf(tenant.crm.provider)?.withBaseUrl;
   if (opts.crmUrl && withBaseUrl) tenant = { ...tenant, crm: withBaseUrl(tenant.crm, opts.crmUrl) };
-  const wiring: ConnectWiring = {
+  return {
     tenant,
-    secretsClient: new SecretsManagerClient(target.secretsManager),
-    secretId: target.secretId,
-    doc: documentClientFor(target),
-    tableName: opts.table ?? target.tableName,
+    secretsClient: root.secretsClient(),
+    secretId: root.secretId,
+    doc: root.doc(),
+    tableName: root.tableName,
+    destroy: root.destroy,
   };
-  return wiring;
 };
 
 const httpUrl = (raw: string): URL | undefined => {
@@ -215,22 +217,6 @@ export const registerConnect = (program: Command): void => {
       process.exitCode = 2;
       return;
     }
-    let wiring: ConnectWiring;
-    try {
-      const target = await targetForCli(opts);
-      opts.apiUrl ??= target.apiUrl;
-      wiring = wiringFromEnvironment(opts, target);
-    } catch (err) {
-      console.error((err as Error).message);
-      process.exitCode = err instanceof UsageError ? 2 : 1;
-      return;
-    }
-    process.exitCode = await runConnect(provider, opts, wiring, {
-      out: (t) => process.stdout.write(t),
-      err: (t) => process.stderr.write(t),
-      isTTY: !!process.stderr.isTTY,
-    });
-    wiring.doc.destroy();
-    wiring.secretsClient.destroy();
+    await wiredAction(connectWiring, (o, w, term) => runConnect(provider, o, w, term))(opts);
   });
 };

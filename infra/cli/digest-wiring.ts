@@ -2,9 +2,7 @@
  * What the `digest` commands run on: the goals wiring (tenant, goals, org, records, targets) plus the digest's other
  * stores over the same table (digest/wiring.ts, shared with the scheduled run) and the effect ledger of that table.
  */
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { tenantDocumentPath } from '../../functions/wiring/documents';
-import { SesMailer } from '../../shared/adapters/aws/ses';
 import type { DigestModel } from '../../shared/digest/model';
 import type { DigestPeriod } from '../../shared/digest/period';
 import type { RenderedDigest } from '../../shared/digest/render';
@@ -17,7 +15,7 @@ import { orgForPlans, planDocumentWithOrg } from '../../shared/incentives/org';
 import type { Locale } from '../../shared/org/config';
 import { UserRepository } from '../../shared/store/users';
 import { localTime } from '../../shared/workflows/calendar';
-import { type GoalsOptions, type GoalsWiring, wiringFromEnvironment } from './goals-wiring';
+import { type GoalsOptions, type GoalsWiring, goalsWiring } from './goals-wiring';
 
 export interface DigestWiring extends GoalsWiring, Omit<DigestStores, 'records' | 'targets'> {
   /** How `digest send` sends exactly once (the effect ledger over the tenant's table, mailing through SES). */
@@ -26,13 +24,10 @@ export interface DigestWiring extends GoalsWiring, Omit<DigestStores, 'records' 
   accrualBook?: PlanBook;
 }
 
-export const digestWiringFromEnvironment = async (
-  opts: GoalsOptions,
-): Promise<DigestWiring & { destroy(): void }> => {
-  const goals = await wiringFromEnvironment(opts);
+export const digestWiring = async (opts: GoalsOptions): Promise<DigestWiring & { destroy(): void }> => {
+  const goals = await goalsWiring(opts);
   // The table of the tenant the goals wiring found (a running npm start or the deployed stack).
-  const doc = goals.doc;
-  if (!doc) throw new Error('the goals wiring has no table client');
+  const doc = goals.root.doc();
   const { archive, incentives, enrolments } = digestStores(
     doc,
     goals.tableName,
@@ -56,8 +51,8 @@ export const digestWiringFromEnvironment = async (
     incentives,
     enrolments,
     ...(accrualBook ? { accrualBook } : {}),
-    ledger: mailingLedger(doc, goals.tableName, new SesMailer(new SESv2Client(goals.ses ?? {})), goals.now),
-    destroy: () => goals.destroy(),
+    ledger: mailingLedger(doc, goals.tableName, goals.root.mailer(), goals.now),
+    destroy: goals.destroy,
   };
 };
 

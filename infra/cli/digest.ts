@@ -17,7 +17,7 @@ import { senderOf } from '../../shared/mail/sender';
 import type { Locale } from '../../shared/org/config';
 import { parseInstant, type Terminal, UsageError, wiredAction } from './common';
 import { runBackfill } from './digest-backfill';
-import { type DigestWiring, digestWiringFromEnvironment, makeDigest } from './digest-wiring';
+import { type DigestWiring, digestWiring, makeDigest } from './digest-wiring';
 import type { GoalsOptions } from './goals-wiring';
 import { explain } from './import';
 import { withTenantOptions } from './tenant-target';
@@ -121,7 +121,7 @@ export const runSend = async (opts: SendOptions, w: DigestWiring, term: Terminal
 
 const withWiring = <O extends GoalsOptions>(
   run: (opts: O, w: DigestWiring, term: Terminal) => Promise<number>,
-) => wiredAction((opts: O) => digestWiringFromEnvironment(opts), run);
+) => wiredAction((opts: O) => digestWiring(opts), run);
 
 const tenantOptions = (c: Command) => withTenantOptions(c, 'goals in tenants/goals/<id>.json');
 

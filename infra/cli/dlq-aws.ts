@@ -5,10 +5,10 @@
  * stack and against `npm start` (whose stand-ins answer them); only the clients' endpoints differ. At most 100
  * messages per queue per run.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   type AwsDeadLetter,
   peekDeadLetters,
@@ -19,6 +19,7 @@ import {
 } from './aws-operations';
 import { UsageError } from './common';
 import type { TenantTarget } from './tenant-target';
+import { cliRoot } from './wiring/root';
 
 export interface DlqClients {
   cloudFormation: CloudFormationClient;
@@ -27,15 +28,16 @@ export interface DlqClients {
   eventBridge: EventBridgeClient;
 }
 
-/** The clients that reach the target's stack: AWS in its region, or npm start's stand-ins. */
-export const dlqClients = (target: TenantTarget): DlqClients => {
-  const admin = target.admin;
-  if (!admin) throw new UsageError(`${target.label} does not serve the dead-letter queues`);
+/** The clients that reach the target's stack (AWS in its region, or npm start's stand-ins), from the CLI's root. */
+export const dlqClients = (target: TenantTarget): DlqClients & { destroy(): void } => {
+  if (!target.admin) throw new UsageError(`${target.label} does not serve the dead-letter queues`);
+  const root = cliRoot(target);
   return {
-    cloudFormation: new CloudFormationClient(admin.cloudFormation),
-    sqs: new SQSClient(admin.sqs),
-    lambda: new LambdaClient(admin.lambda),
-    eventBridge: new EventBridgeClient(target.eventBridge),
+    cloudFormation: root.admin.cloudFormation(),
+    sqs: root.admin.sqs(),
+    lambda: root.admin.lambda(),
+    eventBridge: root.eventBridge(),
+    destroy: root.destroy,
   };
 };
 
@@ -58,7 +60,8 @@ export const awsDlq = (target: TenantTarget | undefined, clients?: DlqClients) =
   if (!target?.stackName)
     throw new UsageError('no deployed stack or running npm start found for this tenant');
   const stack = target.stackName;
-  const c = clients ?? dlqClients(target);
+  const own = clients ? undefined : dlqClients(target);
+  const c = clients ?? (own as DlqClients);
   const queuesOf = async (name: string | undefined) => {
     const all = await stackQueues(c.cloudFormation, stack);
     const chosen = name ? all.filter((q) => q.name === name) : all;
@@ -104,13 +107,7 @@ export const awsDlq = (target: TenantTarget | undefined, clients?: DlqClients) =
       }
       return result;
     },
-    destroy: () => {
-      if (clients) return;
-      c.cloudFormation.destroy();
-      c.sqs.destroy();
-      c.lambda.destroy();
-      c.eventBridge.destroy();
-    },
+    destroy: () => own?.destroy(),
   };
 };
 

@@ -5,9 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { tenantDocumentPath } from '../../functions/wiring/documents';
-import { SesMailer } from '../../shared/adapters/aws/ses';
 import { ChatWebhookClient } from '../../shared/adapters/chat/webhook';
 import { EffectLedger } from '../../shared/effects/ledger';
 import { type EvaluationDeps, GoalEvaluation, type OwnerReport } from '../../shared/goals/evaluation';
@@ -38,10 +36,11 @@ const chatHook = (w: GoalsWiring): EvaluationDeps['chat'] => {
   return hook;
 };
 
-/** The ledger the command sends through: SES and chat webhooks as configured in the environment. */
+/** The ledger the command sends through: the root's mailer (SES of the tenant found) and chat webhooks. */
 export const environmentLedger = (w: GoalsWiring): EffectLedger => {
   if (!w.doc) throw new UsageError('goals evaluate needs the tenant table');
-  const mailer = new SesMailer(new SESv2Client(w.ses ?? {}));
+  if (!w.mailer) throw new UsageError('goals evaluate needs a mailer');
+  const mailer = w.mailer();
   const chat = new ChatWebhookClient(w.chatRedirect ? { redirectTo: w.chatRedirect } : {});
   return new EffectLedger(
     w.doc,

@@ -1,7 +1,7 @@
 /**
  * What the `goals` commands run on: the tenant, its compiled goals, the org (CRM users the sync stored, the goals
  * file's org section, the incentive plans' reps and teams) and the tenant table's repositories; and who may own a
- * target. Built from the environment by the CLI; tests build it over dynalite.
+ * target. Built over the CLI's root (wiring/root.ts); tests build it over dynalite.
  */
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { type CompiledGoals, GoalsConfigError } from '../../shared/goals/validat
 import type { PlanBook } from '../../shared/incentives/book';
 import { planBookFromFile } from '../../shared/incentives/document';
 import { buildOrg, type Org } from '../../shared/org/model';
+import type { MailerPort } from '../../shared/ports';
 import { GoalProgressRepository } from '../../shared/store/goal-progress';
 import { GoalReminderRepository } from '../../shared/store/goal-reminders';
 import { GoalTargetRepository } from '../../shared/store/goal-targets';
@@ -22,13 +23,8 @@ import { loadGoalsDocument } from '../goals-document';
 import { TENANTS_DIR } from '../tenants';
 import { tenantForCli, UsageError } from './common';
 import { explain } from './import';
-import {
-  type ClientSettings,
-  documentClientFor,
-  resolveTenantTarget,
-  type TenantTarget,
-  targetClock,
-} from './tenant-target';
+import { resolveTenantTarget, type TenantTarget } from './tenant-target';
+import { type CliRoot, cliRoot } from './wiring/root';
 
 export interface GoalsOptions {
   tenant: string;
@@ -58,7 +54,7 @@ export interface GoalsWiring {
   /** The table client, for the effect ledger of `goals evaluate`. */
   doc?: DynamoDBDocumentClient;
   /** Where mail goes (the tenant found: npm start's SES stand-in or SES in the stack's region). */
-  ses?: ClientSettings;
+  mailer?: () => MailerPort;
   /** npm start's chat stand-in, which takes chat posts instead of the provider (none on AWS). */
   chatRedirect?: string;
   tableName: string;
@@ -67,10 +63,11 @@ export interface GoalsWiring {
   by: string;
 }
 
-export const wiringFromEnvironment = async (
+/** The goals wiring over the CLI's root (wiring/root.ts) for the tenant found (or `target`, when a caller has it). */
+export const goalsWiring = async (
   opts: GoalsOptions,
   target?: TenantTarget,
-): Promise<GoalsWiring & { destroy(): void }> => {
+): Promise<GoalsWiring & { root: CliRoot; destroy(): void }> => {
   const tenant = tenantForCli(opts.tenant);
   let goals = goalsOf(tenant.id, new Date().getUTCFullYear());
   const plans = tenantDocumentPath('incentives', tenant.id);
@@ -80,16 +77,15 @@ export const wiringFromEnvironment = async (
   } catch {
     // No plans (or none readable; `validate` reports that): goals that need a quota say so per rep.
   }
-  const found: TenantTarget = target ?? (await resolveTenantTarget(tenant, opts));
-  const doc = documentClientFor(found);
-  const tableName = opts.table ?? found.tableName;
-  const local = found.where === 'local' && found.apiUrl ? found.apiUrl : undefined;
+  const root = cliRoot(target ?? (await resolveTenantTarget(tenant, opts)), { table: opts.table });
+  const { tableName } = root;
   try {
     // On npm start, its clock (which a demo may have moved) is "now"; elsewhere the machine's.
-    const now = await targetClock(found);
+    const now = await root.clock();
     // Holidays of the year npm start's clock is in, which a demo may have set apart from this machine's.
     if (now().getUTCFullYear() !== new Date().getUTCFullYear())
       goals = goalsOf(tenant.id, now().getUTCFullYear());
+    const doc = root.doc();
     const users = await new UserRepository(doc, tableName).all();
     return {
       tenant,
@@ -101,15 +97,16 @@ export const wiringFromEnvironment = async (
       progress: new GoalProgressRepository(doc, tableName),
       reminders: new GoalReminderRepository(doc, tableName, now),
       doc,
-      ...(found.sesv2 ? { ses: found.sesv2 } : {}),
-      ...(local ? { chatRedirect: `${local}/_local/chat` } : {}),
+      mailer: root.mailer,
+      ...(root.chatRedirect ? { chatRedirect: root.chatRedirect } : {}),
       tableName,
       now,
       by: userInfo().username,
-      destroy: () => doc.destroy(),
+      root,
+      destroy: root.destroy,
     };
   } catch (err) {
-    doc.destroy();
+    root.destroy();
     throw new Error(explain(err, { tableName }));
   }
 };

@@ -20,7 +20,7 @@ import { type EvaluateOptions, runEvaluate } from './goals-evaluate';
 import { type ExplainOptions, runExplain } from './goals-explain';
 import { progressText } from './goals-format';
 import { asOfOption, progressFor } from './goals-sources';
-import { type GoalsOptions, type GoalsWiring, ownerCheck, wiringFromEnvironment } from './goals-wiring';
+import { type GoalsOptions, type GoalsWiring, goalsWiring, ownerCheck } from './goals-wiring';
 import { explain } from './import';
 import { columns } from './table';
 import { withTenantOptions } from './tenant-target';
@@ -217,7 +217,7 @@ export const runReindex = (opts: GoalsOptions, w: GoalsWiring, term: Terminal) =
   });
 
 const action = <O extends GoalsOptions>(run: (opts: O, w: GoalsWiring, term: Terminal) => Promise<number>) =>
-  wiredAction((opts: O) => wiringFromEnvironment(opts), run);
+  wiredAction((opts: O) => goalsWiring(opts), run);
 
 const common = (c: Command): Command =>
   withTenantOptions(c, 'goals in tenants/goals/<id>.json').option(

@@ -2,18 +2,14 @@
  * `quotaflow import --tenant <id> [--resume | --restart] [--json]`: the initial full import of a tenant's CRM into
  * its table, with progress on the terminal. It is shared/sync/reconcile.ts in 'import' mode, so every page's cursor
  * is saved once the page is applied: after Ctrl+C, a crash or a CRM outage, `--resume` continues after the last
- * applied page. AWS clients come from the environment (credentials, region, AWS_ENDPOINT_URL_<SERVICE>).
+ * applied page. AWS clients come from the CLI's root (wiring/root.ts) for the tenant found.
  * Exit codes: 0 imported, 1 failed or interrupted (resumable), 2 bad arguments or tenant config.
  */
 
 import { hostname } from 'node:os';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { buildCrmScanner } from '../../functions/wiring/crm-scanner';
-import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge';
-import { SecretsManagerSecrets } from '../../shared/adapters/aws/secrets-manager';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { requireCrmSettings } from '../../shared/crm/registry';
 import type { EventBusPort, SecretsPort } from '../../shared/ports';
@@ -27,8 +23,9 @@ import {
   type PageProgress,
   reconcile,
 } from '../../shared/sync/reconcile';
-import { type Terminal, tenantForCli, UsageError } from './common';
-import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
+import { type Terminal, UsageError, wiredAction } from './common';
+import { withTargetOptions } from './tenant-target';
+import { rootForCli } from './wiring/root';
 
 export interface ImportOptions {
   tenant: string;
@@ -66,16 +63,23 @@ const withCrmUrl = (tenant: TenantConfig, url: string): TenantConfig => {
   return withBaseUrl ? { ...tenant, crm: withBaseUrl(tenant.crm, url) } : tenant;
 };
 
-export const wiringFromEnvironment = (opts: ImportOptions, target: TenantTarget): ImportWiring => {
-  let tenant: TenantConfig = tenantForCli(opts.tenant);
-  if (opts.crmUrl) tenant = withCrmUrl(tenant, opts.crmUrl);
-  return {
-    tenant,
-    secrets: new SecretsManagerSecrets(new SecretsManagerClient(target.secretsManager), target.secretId),
-    doc: documentClientFor(target),
-    tableName: opts.table ?? target.tableName,
-    bus: new EventBridgeBus(new EventBridgeClient(target.eventBridge), target.eventBusName),
-  };
+/** The import's wiring over the CLI's root (wiring/root.ts) for the tenant found. */
+export const importWiring = async (opts: ImportOptions): Promise<ImportWiring & { destroy(): void }> => {
+  const found = await rootForCli(opts);
+  const { root } = found;
+  try {
+    return {
+      tenant: opts.crmUrl ? withCrmUrl(found.tenant, opts.crmUrl) : found.tenant,
+      secrets: root.secrets(),
+      doc: root.doc(),
+      tableName: root.tableName,
+      bus: root.bus(),
+      destroy: root.destroy,
+    };
+  } catch (err) {
+    root.destroy();
+    throw err;
+  }
 };
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -244,31 +248,15 @@ export const registerImport = (program: Command): void => {
     )
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', '\nExample:\n  npm run quotaflow -- import --tenant acme --resume');
-  withTargetOptions(cmd).action(async (opts: ImportOptions) => {
-    let wiring: ImportWiring;
-    try {
-      wiring = wiringFromEnvironment(opts, await targetForCli(opts));
-    } catch (err) {
-      console.error((err as Error).message);
-      process.exitCode = err instanceof UsageError ? 2 : 1;
-      return;
-    }
-    let stopping = false;
-    process.on('SIGINT', () => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      process.stderr.write('\nstopping after this page (Ctrl+C again to quit at once)…\n');
-    });
-    process.exitCode = await runImport(
-      opts,
-      wiring,
-      {
-        out: (t) => process.stdout.write(t),
-        err: (t) => process.stderr.write(t),
-        isTTY: !!process.stderr.isTTY,
-      },
-      () => stopping,
-    );
-    wiring.doc.destroy();
-  });
+  withTargetOptions(cmd).action(
+    wiredAction(importWiring, (opts, wiring, term) => {
+      let stopping = false;
+      process.on('SIGINT', () => {
+        if (stopping) process.exit(130);
+        stopping = true;
+        process.stderr.write('\nstopping after this page (Ctrl+C again to quit at once)…\n');
+      });
+      return runImport(opts, wiring, term, () => stopping);
+    }),
+  );
 };

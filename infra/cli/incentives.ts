@@ -33,14 +33,8 @@ import { NOW_OPTION, type Terminal, tenantForCli, UsageError, wiredAction } from
 import { explain } from './import';
 import { money, statementText } from './incentives-format';
 import { columns } from './table';
-import {
-  documentClientFor,
-  type TargetOptions,
-  type TenantTarget,
-  targetClock,
-  targetForCli,
-  withTenantOptions,
-} from './tenant-target';
+import { type TargetOptions, type TenantTarget, targetForCli, withTenantOptions } from './tenant-target';
+import { cliRoot } from './wiring/root';
 
 export interface IncentiveOptions extends TargetOptions {
   tenant: string;
@@ -70,21 +64,22 @@ const readGoalsDocument = (tenantId: string): unknown => {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 };
 
-export const wiringFromEnvironment = async (
+/** The incentives wiring over the CLI's root (wiring/root.ts) for the tenant found. */
+export const incentivesWiring = async (
   opts: IncentiveOptions,
   target: TenantTarget,
 ): Promise<IncentiveWiring & { destroy(): void }> => {
   const tenant: TenantConfig = tenantForCli(opts.tenant);
   const file = opts.plans ?? tenantDocumentPath('incentives', tenant.id);
+  const root = cliRoot(target, opts);
   // --now, else npm start's clock (which a demo may have moved), else this machine's.
-  const now = await targetClock(target, opts.now);
-  const doc = documentClientFor(target);
-  const tableName = opts.table ?? target.tableName;
+  const now = await root.clock();
+  const { tableName } = root;
   let book: PlanBook;
   try {
     // Reps and teams the plans do not list come from the org: the CRM users in the table, the goals' org section.
     const org = orgForPlans(
-      await new UserRepository(doc, tableName).all(),
+      await new UserRepository(root.doc(), tableName).all(),
       { timeZone: tenant.timeZone, locale: tenant.locale },
       readGoalsDocument(tenant.id),
     );
@@ -92,17 +87,17 @@ export const wiringFromEnvironment = async (
       planDocumentWithOrg(plans, org, localTime(now(), tenant.timeZone).date),
     );
   } catch (err) {
-    doc.destroy();
+    root.destroy();
     if (err instanceof IncentiveInputError || err instanceof UsageError) throw new UsageError(err.message);
     throw new Error(explain(err, { tableName }));
   }
   return {
     tenant,
     book,
-    store: new IncentiveRepository(doc, tableName),
+    store: new IncentiveRepository(root.doc(), tableName),
     tableName,
     now,
-    destroy: () => doc.destroy(),
+    destroy: root.destroy,
   };
 };
 
@@ -361,7 +356,7 @@ export const runWhatIf = (
 /** Builds the wiring (2 when the tenant or plans are bad), runs the command, sets the exit code. */
 const action = <O extends IncentiveOptions>(
   run: (opts: O, w: IncentiveWiring, term: Terminal) => Promise<number>,
-) => wiredAction(async (opts: O) => wiringFromEnvironment(opts, await targetForCli(opts)), run);
+) => wiredAction(async (opts: O) => incentivesWiring(opts, await targetForCli(opts)), run);
 
 /** The scheduled runs always hold bad deals; from the CLI it is a choice (default: refuse, listing every one). */
 const HOLD_OPTION = [

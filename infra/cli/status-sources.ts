@@ -5,13 +5,14 @@
  * DescribeAlarms). Only the instant status is judged at and the schedules' next fires differ: npm start's clock
  * may have been moved, and its scheduler knows each next fire exactly.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { alarmsInAlarm, queueDepths, stackQueues } from './aws-operations';
 import { UsageError } from './common';
 import { localRequest } from './local-runtime';
 import type { TenantTarget } from './tenant-target';
+import type { CliRoot } from './wiring/root';
 
 export interface Alarm {
   name: string;
@@ -37,14 +38,13 @@ export interface AwsClients {
   cloudWatch: CloudWatchClient;
 }
 
-/** The clients that reach the target's stack: AWS in its region, or npm start's stand-ins. */
-export const awsClients = (target: TenantTarget): AwsClients => {
-  const admin = target.admin;
-  if (!admin) throw new UsageError(`${target.label} does not serve the stack's queues and alarms`);
+/** The clients that reach the target's stack (AWS in its region, or npm start's stand-ins), from the CLI's root. */
+export const awsClients = (target: TenantTarget, root: CliRoot): AwsClients => {
+  if (!target.admin) throw new UsageError(`${target.label} does not serve the stack's queues and alarms`);
   return {
-    cloudFormation: new CloudFormationClient(admin.cloudFormation),
-    sqs: new SQSClient(admin.sqs),
-    cloudWatch: new CloudWatchClient(admin.cloudWatch),
+    cloudFormation: root.admin.cloudFormation(),
+    sqs: root.admin.sqs(),
+    cloudWatch: root.admin.cloudWatch(),
   };
 };
 

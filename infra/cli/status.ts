@@ -6,11 +6,10 @@
  * secrets, and what should have happened and did not (the watchdog's checks, made afresh, and its last stored
  * report). Exit 1 when unhealthy.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetAccountCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { nextFireTime, parseScheduleExpression } from '../../shared/schedules/expression';
@@ -29,6 +28,7 @@ import {
   type TenantTarget,
   withTargetOptions,
 } from './tenant-target';
+import { cliRoot } from './wiring/root';
 
 /** The secrets each CRM needs before anything works (shared/config/secrets.ts). */
 const REQUIRED_SECRETS: Record<TenantConfig['crm']['provider'], string[]> = {
@@ -214,21 +214,19 @@ export const tenantStatus = async (tenant: TenantConfig, opts: TargetOptions): P
     throw new UsageError(
       'status needs a running npm start (runtime.json or --url) or the deployed stack, not stand-ins named by hand',
     );
-  const sources = stackSources(target, awsClients(target));
+  const root = cliRoot(target);
+  const sources = stackSources(target, awsClients(target, root));
   const clients: StatusClients = {
-    doc: DynamoDBDocumentClient.from(new DynamoDBClient(target.dynamodb)),
-    secrets: new SecretsManagerClient(target.secretsManager),
-    scheduler: new SchedulerClient(target.scheduler ?? target.eventBridge),
-    sesv2: new SESv2Client(target.sesv2 ?? target.dynamodb),
+    doc: root.doc(),
+    secrets: root.secretsClient(),
+    scheduler: root.scheduler(),
+    sesv2: root.sesv2(),
   };
   try {
     return await collectStatus(tenant, target, sources, clients);
   } finally {
-    sources.destroy();
-    clients.doc.destroy();
-    clients.secrets.destroy();
-    clients.scheduler.destroy();
-    clients.sesv2.destroy();
+    // Every client, the stack sources' included, is the root's to release.
+    root.destroy();
   }
 };
 

@@ -1,14 +1,13 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Command } from 'commander';
-import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { suppressAndAnnounce } from '../../shared/mail/suppress';
 import { InvalidAddressError } from '../../shared/mail/unsubscribe';
 import type { EventBusPort } from '../../shared/ports';
 import { type SuppressionEntry, SuppressionRepository } from '../../shared/store/suppression';
-import { type Terminal, tenantForCli, UsageError } from './common';
+import { type Terminal, UsageError, wiredAction } from './common';
 import { pad } from './table';
-import { documentClientFor, type TenantTarget, targetForCli, withTargetOptions } from './tenant-target';
+import { withTargetOptions } from './tenant-target';
+import { rootForCli } from './wiring/root';
 
 export const SUPPRESSION_ACTIONS = ['list', 'add', 'remove'] as const;
 export type SuppressionAction = (typeof SUPPRESSION_ACTIONS)[number];
@@ -29,23 +28,20 @@ export interface SuppressionWiring {
   tenant: TenantConfig;
   repository: SuppressionRepository;
   bus: EventBusPort;
-  close?: () => void;
 }
 
 export { type Terminal, UsageError };
 
-export const wiringFromEnvironment = (opts: SuppressionOptions, target: TenantTarget): SuppressionWiring => {
-  const tenant: TenantConfig = tenantForCli(opts.tenant);
-  const doc = documentClientFor(target);
-  const events = new EventBridgeClient(target.eventBridge);
+/** The suppression wiring over the CLI's root (wiring/root.ts) for the tenant found. */
+export const suppressionWiring = async (
+  opts: SuppressionOptions,
+): Promise<SuppressionWiring & { destroy(): void }> => {
+  const { tenant, root } = await rootForCli(opts);
   return {
     tenant,
-    repository: new SuppressionRepository(doc, opts.table ?? target.tableName, () => new Date()),
-    bus: new EventBridgeBus(events, opts.bus ?? target.eventBusName),
-    close: () => {
-      doc.destroy();
-      events.destroy();
-    },
+    repository: new SuppressionRepository(root.doc(), root.tableName, () => new Date()),
+    bus: root.bus(),
+    destroy: root.destroy,
   };
 };
 
@@ -133,21 +129,7 @@ export const registerSuppression = (program: Command): void => {
       'after',
       '\nExample:\n  npm run quotaflow -- suppression add buyer@example.com --tenant acme',
     );
-  withTargetOptions(cmd).action(
-    async (action: string, address: string | undefined, opts: SuppressionOptions) => {
-      let wiring: SuppressionWiring;
-      try {
-        wiring = wiringFromEnvironment(opts, await targetForCli(opts));
-      } catch (err) {
-        console.error((err as Error).message);
-        process.exitCode = err instanceof UsageError ? 2 : 1;
-        return;
-      }
-      process.exitCode = await runSuppression(action, address, opts, wiring, {
-        out: (t) => process.stdout.write(t),
-        err: (t) => process.stderr.write(t),
-      });
-      wiring.close?.();
-    },
+  withTargetOptions(cmd).action((action: string, address: string | undefined, opts: SuppressionOptions) =>
+    wiredAction(suppressionWiring, (o, w, term) => runSuppression(action, address, o, w, term))(opts),
   );
 };

@@ -8,10 +8,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
+import { ENV } from '../../functions/wiring/env-names';
 import type { TenantConfig } from '../../shared/config/tenant';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localResources } from '../local/names';
 import { stackName } from '../tenants';
 import { clockOption, tenantForCli, UsageError } from './common';
 import { findLocalRuntime, LOCAL_OPTIONS, runtimeClock } from './local-runtime';
@@ -19,8 +19,8 @@ import { findLocalRuntime, LOCAL_OPTIONS, runtimeClock } from './local-runtime';
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const OUTPUTS_DIR = join(REPO_ROOT, '.quotaflow', 'outputs');
 
-/** The local runtime's region and keys (infra/local/dynamodb.ts), without loading dynalite. */
-const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+/** The local runtime's region and keys (infra/local/names.ts), without loading dynalite. */
+const LOCAL_AWS = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
 
 export interface ClientSettings {
   region?: string;
@@ -235,15 +235,16 @@ export const resolveTenantTarget = async (
     if (local?.endpoints) {
       const e = local.endpoints;
       const at = (endpoint: string | undefined) => ({ ...LOCAL_AWS, ...(endpoint ? { endpoint } : {}) });
+      const names = localResources(tenant.id);
       return {
         tenant: tenant.id,
         where: 'local',
         label: `npm start at ${local.url}`,
-        tableName: e.TABLE_NAME ?? `quotaflow-${tenant.id}`,
-        secretId: `quotaflow/${tenant.id}/app`,
-        eventBusName: e.EVENT_BUS_NAME ?? `quotaflow-${tenant.id}`,
+        tableName: e[ENV.tableName] ?? names.tableName,
+        secretId: names.secretId,
+        eventBusName: e[ENV.eventBusName] ?? names.eventBusName,
         apiUrl: local.url,
-        scheduleGroupName: `quotaflow-${tenant.id}`,
+        scheduleGroupName: names.scheduleGroupName,
         scheduler: at(e.AWS_ENDPOINT_URL_SCHEDULER ?? e.AWS_ENDPOINT_URL_EVENTBRIDGE),
         dynamodb: at(e.AWS_ENDPOINT_URL_DYNAMODB),
         secretsManager: at(e.AWS_ENDPOINT_URL_SECRETS_MANAGER),
@@ -263,14 +264,15 @@ export const resolveTenantTarget = async (
       };
     }
     // Stand-ins named by hand (an in-memory npm start writes no runtime.json): npm start's names, the SDK's settings.
+    const { tableName, secretId, eventBusName } = localResources(tenant.id);
     if (only !== 'local' && env.AWS_ENDPOINT_URL_DYNAMODB)
       return {
         tenant: tenant.id,
         where: 'environment',
         label: `AWS_ENDPOINT_URL_DYNAMODB=${env.AWS_ENDPOINT_URL_DYNAMODB}`,
-        tableName: `quotaflow-${tenant.id}`,
-        secretId: `quotaflow/${tenant.id}/app`,
-        eventBusName: `quotaflow-${tenant.id}`,
+        tableName,
+        secretId,
+        eventBusName,
         dynamodb: {},
         secretsManager: {},
         eventBridge: {},
@@ -292,15 +294,9 @@ export const targetForCli = (opts: { tenant: string } & TargetOptions): Promise<
  * The instant a command acts at on the tenant found: `--now` when given; on a running npm start, its clock (which a
  * demo or test may have moved; GET /_local/clock, moving on in real time); elsewhere this machine's.
  */
-export const targetClock = async (target: TenantTarget, now?: string): Promise<() => Date> =>
+export const targetClock = async (target: TenantTarget | undefined, now?: string): Promise<() => Date> =>
   clockOption(now) ??
-  (target.where === 'local' && target.apiUrl ? runtimeClock(target.apiUrl) : () => new Date());
-
-/** A document client for the target's table (the SDK's own settings when there is none). */
-export const documentClientFor = (target?: TenantTarget): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(new DynamoDBClient(target?.dynamodb ?? {}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  (target?.where === 'local' && target.apiUrl ? runtimeClock(target.apiUrl) : () => new Date());
 
 /** The options every command that reaches a tenant's data takes. */
 export const TARGET_OPTIONS = [

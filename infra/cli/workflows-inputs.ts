@@ -1,11 +1,10 @@
 /**
- * What the workflow commands share: their wiring from the environment (tenant, workflow file, archive, ledger,
+ * What the workflow commands share: their wiring over the CLI's root (tenant, workflow file, archive, ledger,
  * clock), their usage error (exit 2, or 1 for an invalid config where the command is a check), and reading configs
  * and event files with every problem named.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { anyDomainEvent, type DomainEventDetail } from '../../events';
 import { tenantDocumentPath } from '../../functions/wiring/documents';
 import { formatIssuePath, loadTenantConfig, TenantConfigError } from '../../shared/config/tenant';
@@ -24,7 +23,8 @@ import type { EffectStateReader } from '../../shared/workflows/explain-report';
 import { TENANTS_DIR } from '../tenants';
 import { clockOption, type Terminal, UsageError } from './common';
 import { explain as explainAwsError } from './import';
-import { documentClientFor, type TenantTarget } from './tenant-target';
+import type { TenantTarget } from './tenant-target';
+import { cliRoot } from './wiring/root';
 
 /** What the commands talk to; the CLI builds it from the environment, tests hand in local ones. */
 export interface WorkflowsWiring {
@@ -41,24 +41,22 @@ export interface WorkflowsWiring {
   tableName(id: string): string;
 }
 
-/** `target`: the tenant found for `--tenant` (tenant-target.ts); without one, the SDK's settings and npm start's names. */
-export const wiringFromEnvironment = (
+/**
+ * The workflow commands' wiring over the CLI's root (wiring/root.ts) for `target`, the tenant found for `--tenant`;
+ * without one, the SDK's settings and npm start's names. The table client is built on first use: validate and
+ * --event-file need no table.
+ */
+export const workflowsWiring = (
   opts: {
     table?: string;
     now?: string;
   },
   target?: TenantTarget,
-): WorkflowsWiring & { close(): void } => {
-  const fixed = clockOption(opts.now);
-  const now = fixed ?? (() => new Date());
-  let doc: DynamoDBDocumentClient | undefined;
-  // Created on first use: validate and --event-file need no table.
-  const client = () => {
-    doc ??= documentClientFor(target);
-    return doc;
-  };
-  const tableName = (id: string) =>
-    opts.table ?? (target?.tenant === id ? target.tableName : `quotaflow-${id}`);
+): WorkflowsWiring & { destroy(): void } => {
+  const root = cliRoot(target, { ...(opts.table !== undefined ? { table: opts.table } : {}) });
+  const now = clockOption(opts.now) ?? (() => new Date());
+  const client = root.doc;
+  const tableName = root.tableOf;
   const config = (id: string) => loadTenantConfig(join(TENANTS_DIR, `${id}.json`));
   return {
     tenant: (id) => {
@@ -74,7 +72,7 @@ export const wiringFromEnvironment = (
     },
     now,
     tableName,
-    close: () => doc?.destroy(),
+    destroy: root.destroy,
   };
 };
 

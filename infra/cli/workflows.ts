@@ -3,8 +3,8 @@
  * workflows a domain event matched (and why the others did not), what they planned and what the effect ledger holds
  * for each step; list the archived events (the ids explain takes); replay the archived events of the last N days
  * through a draft config without doing anything (with the runner's suppression and CRM write-back checks, so what
- * it lists is what would go out). AWS clients come from the environment like `import` does
- * (`npm start`'s dynalite by default table name). Exit codes: 0 done, 1 invalid config (validate) or a failed read,
+ * it lists is what would go out). AWS clients come from the CLI's root (wiring/root.ts) for the tenant found, as
+ * for `import`. Exit codes: 0 done, 1 invalid config (validate) or a failed read,
  * 2 bad arguments or config (explain, dry-run, events). Shared wiring and inputs: workflows-inputs.ts.
  */
 import { resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { EVENT_ARCHIVE_RETENTION_DAYS, localDaysBetween } from '../../shared/sto
 import type { WorkflowEvent } from '../../shared/workflows';
 import { type DryRunProgress, dryRun } from '../../shared/workflows/dry-run';
 import { dueIn, type EffectStateReader, explainEvent } from '../../shared/workflows/explain-report';
-import { NOW_OPTION, type Terminal, UsageError } from './common';
+import { NOW_OPTION, processTerminal, type Terminal, UsageError, wiredAction } from './common';
 import { pad } from './table';
 import { type TargetOptions, targetForCli, withTargetOptions } from './tenant-target';
 import { formatDryRun, formatExplain } from './workflows-format';
@@ -25,10 +25,10 @@ import {
   shown,
   tenantOf,
   type WorkflowsWiring,
-  wiringFromEnvironment,
+  workflowsWiring,
 } from './workflows-inputs';
 
-export { readEventFile, readWorkflowConfig, UsageError, type WorkflowsWiring, wiringFromEnvironment };
+export { readEventFile, readWorkflowConfig, UsageError, type WorkflowsWiring, workflowsWiring };
 
 // ---- validate ------------------------------------------------------------------------------------------------
 
@@ -231,29 +231,17 @@ export const runEvents = async (
 
 // ---- commander -----------------------------------------------------------------------------------------------
 
-const processTerminal = (): Terminal => ({
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  isTTY: !!process.stderr.isTTY,
-});
-
-/** A command's action: the wiring from the environment (a bad --now is exit 2), the run, then the clients closed. */
-const withWiring =
-  <O>(run: (o: O, w: WorkflowsWiring, t: Terminal) => Promise<number>) =>
-  async (opts: O & { tenant: string; table?: string; now?: string } & TargetOptions): Promise<void> => {
-    let wiring: ReturnType<typeof wiringFromEnvironment>;
-    try {
+/** A command's action: the wiring over the CLI's root (a bad --now is exit 2), the run, then the clients closed. */
+const withWiring = <O>(run: (o: O, w: WorkflowsWiring, t: Terminal) => Promise<number>) =>
+  wiredAction(
+    async (opts: O & { tenant: string; table?: string; now?: string } & TargetOptions) =>
       // An event given as a file needs no table, so no tenant to find either.
-      const needsTable = !(opts as { eventFile?: string }).eventFile;
-      wiring = wiringFromEnvironment(opts, needsTable ? await targetForCli(opts) : undefined);
-    } catch (err) {
-      processTerminal().err(`${(err as Error).message}\n`);
-      process.exitCode = err instanceof UsageError ? err.exitCode : 1;
-      return;
-    }
-    process.exitCode = await run(opts, wiring, processTerminal());
-    wiring.close();
-  };
+      workflowsWiring(
+        opts,
+        (opts as { eventFile?: string }).eventFile ? undefined : await targetForCli(opts),
+      ),
+    run,
+  );
 
 export const registerWorkflows = (program: Command): void => {
   const wf = program
@@ -267,7 +255,7 @@ export const registerWorkflows = (program: Command): void => {
     .action((file: string | undefined, opts: { tenant?: string; json?: boolean }) => {
       process.exitCode = runValidate(
         { ...opts, ...(file !== undefined ? { file } : {}) },
-        wiringFromEnvironment({}),
+        workflowsWiring({}),
         processTerminal(),
       );
     });

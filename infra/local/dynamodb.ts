@@ -14,9 +14,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { TABLE } from '../../shared/store/table-design';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './names';
 
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 const listen = (server: Server): Promise<string> =>
   new Promise((r) =>

@@ -12,8 +12,8 @@
  *   Lambda, CloudFormation   Invoke and ListStackResources, for the admin CLI's redrive and queue lookup
  */
 
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { configurationSetName } from '../../events/ses-feedback';
@@ -21,7 +21,6 @@ import { functionsFor, oneTimeTarget } from '../../functions/manifest';
 import { useClock } from '../../functions/wiring/clock';
 import { localDocumentEnv } from '../../functions/wiring/documents';
 import { ENV, type EnvName, environmentFor } from '../../functions/wiring/env-names';
-import { type TenantSecrets, tenantSecretsSchema } from '../../shared/config/secrets';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { packagedDocument } from '../documents';
@@ -40,14 +39,16 @@ import { type LogFormat, requestLine } from './console-log';
 import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
 import type { DeadLetters } from './dead-letters';
 import { AsyncPool, InFlight, RETRY_LATER_AFTER_MS } from './delivery';
+import { devSecretsFor } from './dev-secrets';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
+import { FunctionWorkers } from './function-workers';
 import { LocalFunctions, prepareConcurrentInvocations } from './functions';
 import { portOf, startGateway } from './gateway';
 import { LocalMail } from './mail';
+import { localEndpoints, localResources } from './names';
 import { lockDataFolder } from './persistence/lock';
 import { writeFileAtomic } from './persistence/state-file';
 import { type LocalStack, localFunctionName } from './stack';
-import { WorkerPool } from './workers/pool';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 /** In the data folder while the runtime runs: {tenant, url, pid, endpoints}. */
@@ -112,23 +113,6 @@ export interface LocalRuntime extends LocalRuntimeServices {
   stop(): Promise<void>;
 }
 
-const devSecretsFor = (tenantFile: string, tenantId: string): TenantSecrets => {
-  const file = join(dirname(tenantFile), `${tenantId}.dev-secrets.json`);
-  if (!existsSync(file)) {
-    throw new Error(
-      `${file} is missing. The local runtime needs the tenant's dev-only secrets; copy tenants/demo.dev-secrets.json and ` +
-        'put a fresh signing secret in it (never a production one).',
-    );
-  }
-  const parsed = tenantSecretsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    throw new Error(
-      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
-};
-
 export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<LocalRuntime> => {
   await prepareConcurrentInvocations();
   const configured = loadTenant(opts.tenantFile);
@@ -156,7 +140,12 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   const retry = opts.retry ?? { maxAttempts: 3, backoffMs: 200 };
 
   // Stand-ins first: everything below talks to them.
-  const tableName = `quotaflow-${tenant.id}`;
+  const {
+    tableName,
+    eventBusName: busName,
+    secretId,
+    scheduleGroupName: scheduleGroup,
+  } = localResources(tenant.id);
   const dynamo = await startDynamo({
     tableName,
     separateProcess: true,
@@ -178,17 +167,14 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   });
   const { stack, sqs, cloudWatch, dlq } = admin;
   // Asynchronous invocations (bus rules, schedules) go to the function workers once one has loaded the functions.
-  const workerCount = opts.workers ?? 0;
-  let workers: WorkerPool | undefined;
-  const invokeAsync = (target: string, event: unknown): Promise<unknown> =>
-    workers?.available ? workers.invoke(target, event) : functions.invoke(target, event);
-  const busName = `quotaflow-${tenant.id}`;
+  const workers = new FunctionWorkers(opts.workers ?? 0, functions);
+  const invokeAsync = workers.invoke;
   const bus = new LocalEventBus(busName, {
     invoke: invokeAsync,
     now: () => clock.now(),
     dlq,
     inFlight,
-    pool: new AsyncPool(opts.asyncConcurrency ?? 4 * Math.max(1, workerCount)),
+    pool: new AsyncPool(workers.concurrency(opts.asyncConcurrency)),
     retry,
     log,
     ...(dataDir ? { outboxFile: join(dataDir, 'outbox.jsonl') } : {}),
@@ -212,7 +198,6 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       if (error) throw new Error(`the local bus refused the SES event: ${error}`);
     },
   });
-  const scheduleGroup = `quotaflow-${tenant.id}`;
   const scheduler = new LocalScheduler({
     timeZone: tenant.timeZone,
     groupName: scheduleGroup,
@@ -226,7 +211,6 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     log,
   });
   const secrets = new LocalSecretsManager();
-  const secretId = `quotaflow/${tenant.id}/app`;
   secrets.put(secretId, secretValue);
   const standIns = await startAwsStandIns({
     bus,
@@ -326,8 +310,8 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       eventsPublished: bus.published,
       eventsRedelivered: bus.redelivered,
       schedulesFired: scheduler.fired,
-      invocations: functions.invocations + (workers?.invocations ?? 0),
-      workers: workers?.size ?? 0,
+      invocations: functions.invocations + workers.invocations,
+      workers: workers.size,
       // The runtime's process, its function workers included (DynamoDB runs in a process of its own).
       rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
       emails: mail.count(),
@@ -336,20 +320,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       dataDir: dataDir ?? 'in memory',
       // For tools run beside the runtime (e.g. `quotaflow import`), which reach the stand-ins through the same
       // AWS_ENDPOINT_URL_<SERVICE> settings the functions use.
-      endpoints: {
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-        AWS_ENDPOINT_URL_SESV2: mail.endpoint,
-        AWS_ENDPOINT_URL_EVENTBRIDGE: standIns.endpoint,
-        AWS_ENDPOINT_URL_SCHEDULER: standIns.endpoint,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.endpoint,
-        AWS_ENDPOINT_URL_SQS: standIns.endpoint,
-        AWS_ENDPOINT_URL_CLOUDWATCH: standIns.endpoint,
-        AWS_ENDPOINT_URL_LAMBDA: standIns.endpoint,
-        AWS_ENDPOINT_URL_CLOUDFORMATION: standIns.endpoint,
-        STACK_NAME: stack.name,
-        TABLE_NAME: tableName,
-        EVENT_BUS_NAME: busName,
-      },
+      endpoints: localEndpoints(
+        { dynamodb: dynamoEndpoint, sesv2: mail.endpoint, standIns: standIns.endpoint },
+        { stackName: stack.name, tableName, eventBusName: busName },
+      ),
     }),
   };
   const gateway = await startGateway(services, routes, opts.port ?? 3000);
@@ -387,15 +361,14 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   bus.redeliverPending();
   services.ready = true;
   // Started once the runtime is ready, so that their loading delays neither the start nor the first deliveries.
-  if (workerCount > 0)
-    workers = new WorkerPool(workerCount, {
-      root: REPO_ROOT,
-      arnPrefix: functions.arnOf(''),
-      specs: manifest,
-      envs: Object.fromEntries(manifest.map((spec) => [spec.id, envOf(spec)])),
-      clock: clock.shared,
-      logFormat: opts.logFormat,
-    });
+  workers.start({
+    root: REPO_ROOT,
+    arnPrefix: functions.arnOf(''),
+    specs: manifest,
+    envs: Object.fromEntries(manifest.map((spec) => [spec.id, envOf(spec)])),
+    clock: clock.shared,
+    logFormat: opts.logFormat,
+  });
   let ticks = 0;
   const ticker = setInterval(() => {
     void scheduler.advanceTo(clock.now());
@@ -413,7 +386,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       if (stateFile) rmSync(stateFile, { force: true });
       await new Promise((r) => gateway.close(r));
       gateway.closeAllConnections();
-      await workers?.stop();
+      await workers.stop();
       await new Promise((r) => standIns.server.close(r));
       standIns.server.closeAllConnections();
       await mail.stop();

@@ -6,10 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { CRM_OBJECTS, canonicalRecordSchema } from '../../events';
 import * as z from '../../events/zod';
+import { genericWebhookSecrets } from '../config/secrets';
 import { RejectedInputError } from '../errors';
 import { parseJsonInput, parseOrReject } from '../webhooks/envelope';
 import { verify } from '../webhooks/standard-webhooks';
 import { type Delivery, type IngestDeps, type IngestRequest, type IngestStrategy, ingest } from './pipeline';
+import { defineReceiverRoute } from './route';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -114,3 +116,16 @@ export const receiveGenericWebhook = async (
     published: outcome.published,
   };
 };
+
+/** `POST /webhooks/generic`: Standard-Webhooks-signed record changes, and the deploy's signed ping. */
+export const genericRoute = defineReceiverRoute({
+  auth: (_tenant, secrets) => ({ signingSecrets: async () => genericWebhookSecrets(await secrets()) }),
+  receive: receiveGenericWebhook,
+  outcome: (result) => ({
+    log: { provider: 'generic', deliveryId: result.deliveryId, status: result.status },
+    ...(result.status !== 'pong' ? { counted: result.status } : {}),
+    correlationId: result.correlationId,
+    statusCode: result.status === 'accepted' ? 202 : 200,
+    body: result,
+  }),
+});

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPreview } from '../../../infra/cli/digest';
-import { digestWiringFromEnvironment } from '../../../infra/cli/digest-wiring';
-import { wiringFromEnvironment as incentivesWiring, runAccrual } from '../../../infra/cli/incentives';
+import { digestWiring } from '../../../infra/cli/digest-wiring';
+import { incentivesWiring, runAccrual } from '../../../infra/cli/incentives';
 import { targetForCli } from '../../../infra/cli/tenant-target';
 import { isBusinessDay } from '../../../shared/workflows/calendar';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
@@ -91,7 +91,7 @@ describe('incentives on npm start', () => {
 
 describe('digest on npm start', () => {
   it("previews as of the runtime's clock, with the holidays of its year; --as-of still wins", async () => {
-    const w = await digestWiringFromEnvironment({ tenant: 'demo', dataDir });
+    const w = await digestWiring({ tenant: 'demo', dataDir });
     try {
       atRuntimeClock(w.now());
       // date-holidays calendars are resolved for the runtime's year, not this machine's.
