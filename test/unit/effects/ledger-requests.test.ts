@@ -25,6 +25,18 @@ const countingStore = () => {
   return { store: counted, calls };
 };
 
+/** A ledger on a counting store whose email performer numbers the messages it sends. */
+const countingLedger = () => {
+  const { store, calls } = countingStore();
+  let sent = 0;
+  const ledger = new Ledger(
+    store,
+    { email: async () => `msg-${++sent}`, schedule: async () => 'unused' },
+    () => NOW,
+  );
+  return { ledger, calls, sent: () => sent };
+};
+
 const effect: Effect = {
   key: 'email#run-1#step-1',
   correlationId: 'c-1',
@@ -43,31 +55,19 @@ const effect: Effect = {
 
 describe('ledger requests per effect', () => {
   it('performs a new effect with one claim and one done mark, and reads nothing', async () => {
-    const { store, calls } = countingStore();
-    let sent = 0;
-    const ledger = new Ledger(
-      store,
-      { email: async () => `msg-${++sent}`, schedule: async () => 'unused' },
-      () => NOW,
-    );
+    const { ledger, calls } = countingLedger();
 
     expect(await ledger.run(effect)).toEqual({ outcome: 'performed', result: 'msg-1' });
     expect(calls).toEqual({ claim: 1, markDone: 1 });
   });
 
   it('answers a duplicate with the failed claim and one read, which gives the first result', async () => {
-    const { store, calls } = countingStore();
-    let sent = 0;
-    const ledger = new Ledger(
-      store,
-      { email: async () => `msg-${++sent}`, schedule: async () => 'unused' },
-      () => NOW,
-    );
+    const { ledger, calls, sent } = countingLedger();
     await ledger.run(effect);
     for (const k of Object.keys(calls)) delete calls[k];
 
     expect(await ledger.run(effect)).toEqual({ outcome: 'duplicate', result: 'msg-1' });
     expect(calls).toEqual({ claim: 1, read: 1 });
-    expect(sent).toBe(1);
+    expect(sent()).toBe(1);
   });
 });
