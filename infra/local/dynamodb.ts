@@ -76,6 +76,8 @@ export const createTable = async (endpoint: string, tableName: string): Promise<
 
 export interface LocalDynamo {
   endpoint: string;
+  /** CPU time (ms) of dynalite's own process, sampled each second; undefined when it runs in-process. */
+  cpuMs?: () => number | undefined;
   stop(): Promise<void>;
 }
 
@@ -91,8 +93,13 @@ const startChild = async (path: string | undefined): Promise<LocalDynamo> => {
     );
     child.once('exit', (code) => fail(new Error(`dynalite exited with ${code} before starting`)));
   });
+  let cpuMs: number | undefined;
+  child.on('message', (m: { cpuMs?: number }) => {
+    if (typeof m.cpuMs === 'number') cpuMs = m.cpuMs;
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    cpuMs: () => cpuMs,
     stop: () =>
       new Promise((r) => {
         if (child.exitCode !== null) return r();

@@ -113,6 +113,11 @@ export interface LocalRuntime extends LocalRuntimeServices {
   stop(): Promise<void>;
 }
 
+const cpuMsOfProcess = (): number => {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1000);
+};
+
 export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<LocalRuntime> => {
   await prepareConcurrentInvocations();
   const configured = loadTenant(opts.tenantFile);
@@ -314,6 +319,8 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       workers: workers.size,
       // The runtime's process, its function workers included (DynamoDB runs in a process of its own).
       rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
+      // CPU time in ms so far: the runtime's process (its workers included) and dynalite's (sampled each second).
+      cpuMs: { runtime: cpuMsOfProcess(), database: dynamo.cpuMs?.() },
       emails: mail.count(),
       chatMessages: services.chat.list().length,
       deadLetters: sqs.all().length,

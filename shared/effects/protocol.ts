@@ -98,9 +98,9 @@ export class Ledger {
 
   async run(effect: Effect): Promise<EffectOutcome> {
     const claimed = await this.claim(effect);
-    if (claimed === 'done') {
-      const existing = await this.store.read(effect.key);
-      return { outcome: 'duplicate', ...(existing?.result ? { result: existing.result } : {}) };
+    if ('done' in claimed) {
+      const result = claimed.done?.result;
+      return { outcome: 'duplicate', ...(result ? { result } : {}) };
     }
     return this.performClaimed(effect.key, effect.payload, claimed.leaseUntil);
   }
@@ -140,12 +140,16 @@ export class Ledger {
     return new Date(this.now().getTime() + EFFECT_LEASE_MS).toISOString();
   }
 
-  private async claim(effect: Effect): Promise<'done' | { leaseUntil: string }> {
+  /**
+   * Claims the effect, or says it is done already with the record read to find out (so a duplicate costs the failed
+   * claim and one read, the record's result included).
+   */
+  private async claim(effect: Effect): Promise<{ done: EffectRecord | undefined } | { leaseUntil: string }> {
     const leaseUntil = this.lease();
     if (await this.store.claim(effect, leaseUntil, this.now())) return { leaseUntil };
     // Someone recorded this effect before us. Done: nothing to do. Pending with a live lease: let it finish.
     const existing = await this.store.read(effect.key);
-    if (!existing || existing.status === 'done') return 'done';
+    if (!existing || existing.status === 'done') return { done: existing };
     const seen = existing.leaseUntil ?? '';
     if (seen > this.now().toISOString()) {
       throw new RetryLaterError(

@@ -1,6 +1,8 @@
 /**
  * An A/B of the webhook slice: this checkout against another (its path is given),
- * alternated in one run so both see the same machine load. Prints each run and the load average beside it.
+ * alternated in one run so both see the same machine load. Prints each run and the load average beside it, and
+ * CPU ms per email (runtime, dynalite): rates follow the machine's load, CPU per email much less, so on a busy
+ * machine compare that.
  *   npx tsx test/bench/ab-webhooks.ts <other checkout> [rounds=2] [seconds=10] [connections=16] [memory|folder]
  * (`folder`: both runtimes on a data folder, as `npm start` runs by default; `memory`, the default: --in-memory).
  * QF_AB_ARGS_THIS / QF_AB_ARGS_OTHER: more `npm start` options for one side, e.g. QF_AB_ARGS_THIS='--workers 2'
@@ -50,6 +52,8 @@ for (let r = 0; r < Number(rounds); r++) {
         lost: f.lostEmails,
         duplicated: f.duplicateEmails,
         rssMb: [f.rssMbBefore, f.rssMbAfter],
+        // Absent from checkouts that do not measure it.
+        cpuMsPerEmail: f.cpuMsPerEmail,
       }),
     );
   }

@@ -25,6 +25,11 @@ export interface Tally {
   /** Every command by client and name, for the detail. */
   commands: Record<string, number>;
   byFunction: Record<string, number>;
+  /**
+   * Every command by the function that sent it and, for DynamoDB, the kind of item it names (its key's prefix):
+   * "workflow-runner DynamoDBDocument.Put EFFECT". Where a webhook's writes and reads go.
+   */
+  byFunctionCommand: Record<string, number>;
 }
 
 export const emptyTally = (): Tally => ({
@@ -40,6 +45,7 @@ export const emptyTally = (): Tally => ({
   secretsCalls: 0,
   commands: {},
   byFunction: {},
+  byFunctionCommand: {},
 });
 
 type Input = Record<string, unknown>;
@@ -52,10 +58,21 @@ const batchGetKeys = (requestItems: unknown) =>
     0,
   );
 
-/** Adds one SDK command to a tally. Names are the client's and command's class names (document or low-level). */
-export const countCommand = (t: Tally, client: string, command: string, input: Input): void => {
+/** The kind of item a DynamoDB command names: its partition key's prefix (`EFFECT#…` → `EFFECT`), if it names one. */
+const itemKind = (input: Input): string | undefined => {
+  const key = (input.Item ?? input.Key) as { pk?: unknown } | undefined;
+  return typeof key?.pk === 'string' ? key.pk.split('#')[0] : undefined;
+};
+
+/**
+ * Adds one SDK command to a tally. Names are the client's and command's class names (document or low-level);
+ * `fn` is the function that sent it.
+ */
+export const countCommand = (t: Tally, client: string, command: string, input: Input, fn = '?'): void => {
   const name = `${client.replace(/Client$/, '')}.${command.replace(/Command$/, '')}`;
   t.commands[name] = (t.commands[name] ?? 0) + 1;
+  const detail = [fn, name, itemKind(input)].filter(Boolean).join(' ');
+  t.byFunctionCommand[detail] = (t.byFunctionCommand[detail] ?? 0) + 1;
   const op = command.replace(/Command$/, '').replace(/Item$/, '');
   if (client.startsWith('DynamoDB')) {
     const consistent = input.ConsistentRead === true ? 1 : 0.5;
@@ -108,8 +125,9 @@ export const countAwsCalls = () => {
   };
   const original = Client.prototype.send;
   Client.prototype.send = function (this: SmithyClient, command, ...rest) {
-    if (context.getStore() !== undefined)
-      countCommand(tally, this.constructor.name, command.constructor.name, command.input ?? {});
+    const fn = context.getStore();
+    if (fn !== undefined)
+      countCommand(tally, this.constructor.name, command.constructor.name, command.input ?? {}, fn);
     return original.call(this, command, ...rest);
   };
   return {

@@ -71,13 +71,14 @@ const per = (t: Tally, n: number, scheduledRuns: number, httpRequests: number) =
     usdPerMillion: Math.round((usd / n) * 100) / 100,
     byFunction: Object.fromEntries(Object.entries(t.byFunction).map(([k, v]) => [k, r(v)])),
     commands: Object.fromEntries(Object.entries(t.commands).map(([k, v]) => [k, r(v)])),
+    byFunctionCommand: Object.fromEntries(Object.entries(t.byFunctionCommand).map(([k, v]) => [k, r(v)])),
   };
 };
 
 const add = (a: Tally, b: Tally): Tally => {
   const sum = emptyTally();
   for (const k of Object.keys(sum) as (keyof Tally)[]) {
-    if (k === 'commands' || k === 'byFunction') {
+    if (k === 'commands' || k === 'byFunction' || k === 'byFunctionCommand') {
       for (const src of [a[k], b[k]])
         for (const [n, v] of Object.entries(src)) sum[k][n] = (sum[k][n] ?? 0) + v;
     } else sum[k] = a[k] + b[k];

@@ -178,6 +178,8 @@ const main = async () => {
             target: { min: 150 },
           },
           { label: `${mode}: drain s`, path: [k, 'drainSeconds'], digits: 1 },
+          { label: `${mode}: runtime CPU ms/email`, path: [k, 'cpuMsPerEmail', 'runtime'], digits: 1 },
+          { label: `${mode}: dynalite CPU ms/email`, path: [k, 'cpuMsPerEmail', 'database'], digits: 1 },
           { label: `${mode}: emails`, path: [k, 'emails'], digits: 0 },
           { label: `${mode}: lost`, path: [k, 'lostEmails'], digits: 0, target: { eq: 0 } },
           { label: `${mode}: duplicated`, path: [k, 'duplicateEmails'], digits: 0, target: { eq: 0 } },

@@ -28,7 +28,19 @@ export interface WebhookFigures {
   /** The runtime process's resident memory (its function workers included) before the load and once drained. */
   rssMbBefore: number;
   rssMbAfter: number;
+  /**
+   * CPU time per email from the first request until drained: the runtime's process (its workers included) and
+   * dynalite's. A busy machine slows rates a lot and CPU per email much less, so A/Bs on a shared machine compare this.
+   */
+  cpuMsPerEmail: { runtime: number; database: number | undefined };
 }
+
+interface CpuMs {
+  runtime: number;
+  database?: number;
+}
+
+const perEmail = (ms: number, emails: number) => Math.round((ms / Math.max(1, emails)) * 10) / 10;
 
 /**
  * `persist`: run on a data folder, as `npm start` does by default (the bus outbox synced to disk before each
@@ -55,6 +67,8 @@ export const measureWebhooks = async (
     const offsetMs = runtimeNow - Date.now();
     const rssMb = async () =>
       ((await (await fetch(`${rt.url}/_local/status`)).json()) as { rssMb: number }).rssMb;
+    const cpuMs = async () =>
+      ((await (await fetch(`${rt.url}/_local/status`)).json()) as { cpuMs: CpuMs }).cpuMs;
     // Function workers load in the background once the runtime is ready: measure them loaded, as after a start.
     const workers = Number(runtimeArgs[runtimeArgs.indexOf('--workers') + 1] ?? 0) || 0;
     for (let i = 0; i < 600; i++) {
@@ -63,6 +77,7 @@ export const measureWebhooks = async (
       await new Promise((r) => setTimeout(r, 100));
     }
     const rssMbBefore = await rssMb();
+    const cpuBefore = await cpuMs();
     let n = 0;
     const sent = new Set<string>();
     const result = await autocannon({
@@ -108,6 +123,9 @@ export const measureWebhooks = async (
       await new Promise((r) => setTimeout(r, 200));
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
+    // dynalite reports its CPU time each second: wait for a sample taken after the drain.
+    await new Promise((r) => setTimeout(r, 1100));
+    const cpuAfter = await cpuMs();
     const emails = (await (await fetch(`${rt.url}/_local/emails`)).json()) as { subject: string }[];
     const congratulations = emails.filter((e) => e.subject.startsWith('恭喜赢单'));
     const perDeal = new Map<string, number>();
@@ -133,6 +151,13 @@ export const measureWebhooks = async (
       endToEndPerSec: congratulations.length / (seconds + drainSeconds),
       rssMbBefore,
       rssMbAfter: await rssMb(),
+      cpuMsPerEmail: {
+        runtime: perEmail(cpuAfter.runtime - cpuBefore.runtime, congratulations.length),
+        database:
+          cpuAfter.database === undefined || cpuBefore.database === undefined
+            ? undefined
+            : perEmail(cpuAfter.database - cpuBefore.database, congratulations.length),
+      },
     };
   } finally {
     await rt.stop();
