@@ -39,18 +39,28 @@ export const DIGEST_FIGURES = (managers: number): Figure[] => [
   { label: 'items read/digest', path: ['digests', 'itemsReadPerDigest'], digits: 0 },
 ];
 
-export interface DigestFigures {
+/** A bench tenant seeded into a dynalite folder (dynalite-seed.ts), ready to be served and read. */
+export interface SeededDigests {
+  path: string;
+  tableName: string;
+  users: { id: string; name: string; email?: string; active: boolean; managerId?: string }[];
   managers: number;
   reps: number;
   deals: number;
   activities: number;
   archivedEvents: number;
   seedSeconds: number;
+}
+
+/** A run's figures, with the sizes of the seed it read. */
+export interface DigestFigures extends Omit<SeededDigests, 'path' | 'tableName' | 'users'> {
   runSeconds: number;
   sent: number;
   queriesPerDigest: number;
   itemsReadPerDigest: number;
   ledgerChecksPerRun: number;
+  /** Queries and items read in the whole run, by partition kind. */
+  readsByKind: Record<string, { queries: number; items: number }>;
   /** The 1-minute load average before and after the run. */
   load: [number, number];
 }
@@ -64,19 +74,6 @@ const lcg = (seed: number) => () => {
 };
 
 const day = (offset: number) => new Date(NOW.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-
-/** A bench tenant seeded into a dynalite folder (dynalite-seed.ts), ready to be served and read. */
-export interface SeededDigests {
-  path: string;
-  tableName: string;
-  users: { id: string; name: string; email?: string; active: boolean; managerId?: string }[];
-  managers: number;
-  reps: number;
-  deals: number;
-  activities: number;
-  archivedEvents: number;
-  seedSeconds: number;
-}
 
 /** The bench's items, in the stored layout the repositories write (records.ts, event-archive.ts). */
 function* benchItems(
@@ -283,12 +280,21 @@ export const runDigests = async (s: SeededDigests, root = HERE): Promise<DigestF
     let queries = 0;
     let items = 0;
     let ledgerChecks = 0;
+    const byKind: DigestFigures['readsByKind'] = {};
     doc.middlewareStack.add(
       (next, context) => async (args) => {
         const out = await next(args);
         if (context.commandName === 'QueryCommand') {
+          const count = (out.output as { Count?: number }).Count ?? 0;
           queries++;
-          items += ((out.output as { Count?: number }).Count ?? 0) as number;
+          items += count;
+          // By partition kind (`OWNED#deal`, `EVENTDAY`, ...): where a digest's reads go.
+          const values = (args.input as { ExpressionAttributeValues?: Record<string, unknown> })
+            .ExpressionAttributeValues;
+          const pk = String(Object.values(values ?? {})[0] ?? '');
+          const kind = pk.split('#', pk.startsWith('OWNED#') ? 2 : 1).join('#');
+          const seen = byKind[kind] ?? { queries: 0, items: 0 };
+          byKind[kind] = { queries: seen.queries + 1, items: seen.items + count };
         }
         return out;
       },
@@ -340,6 +346,7 @@ export const runDigests = async (s: SeededDigests, root = HERE): Promise<DigestF
       queriesPerDigest: queries / Math.max(1, sent),
       itemsReadPerDigest: items / Math.max(1, sent),
       ledgerChecksPerRun: ledgerChecks,
+      readsByKind: byKind,
       load: [loadBefore, loadavg()[0] ?? 0].map((l) => Number(l.toFixed(2))) as [number, number],
     };
   } finally {
