@@ -9,6 +9,9 @@ import dynalite from 'dynalite';
 
 const path = process.env.QUOTAFLOW_DYNALITE_PATH;
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+// As the other stand-ins (aws/router.ts): with Node's 5 s, a pooled connection idle while a client awaits a long
+// read is closed just as the client reuses it, and that request fails with "socket hang up".
+server.keepAliveTimeout = 30_000;
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
   const cpuMs = () => {

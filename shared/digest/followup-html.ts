@@ -13,15 +13,24 @@ import { formatCount, formatDate, T } from './words';
 
 const LIMIT = 20;
 
-const when = (iso: string, timeZone: string, locale: Locale) =>
-  new Intl.DateTimeFormat(locale, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone,
-  }).format(new Date(iso));
+/** One formatter per locale and zone (making one costs far more than formatting with it). */
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+const when = (iso: string, timeZone: string, locale: Locale) => {
+  const key = `${locale}|${timeZone}`;
+  let f = whenFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    });
+    whenFormats.set(key, f);
+  }
+  return f.format(new Date(iso));
+};
 
 const list = (items: readonly { html: string; text: string }[], more: number, locale: Locale): Block => ({
   type: 'html',

@@ -226,9 +226,11 @@ export const buildDigest = (input: DigestInput): DigestModel => {
   const until = Math.min(asOf.getTime(), startOfLocalDay(addDays(period.end, 1), zone).getTime());
   const events = input.events
     .filter((e) => {
-      const t = Date.parse(e.detail.occurredAt);
+      // The period's events are the whole tenant's: the cheap team test first.
       const owner = e.detail.record.owner?.id;
-      return e.detail.object === 'deal' && owner !== undefined && repIds.has(owner) && t >= from && t < until;
+      if (e.detail.object !== 'deal' || owner === undefined || !repIds.has(owner)) return false;
+      const t = Date.parse(e.detail.occurredAt);
+      return t >= from && t < until;
     })
     .sort((a, b) => Date.parse(a.detail.occurredAt) - Date.parse(b.detail.occurredAt));
   const latest = new Map<string, CanonicalRecord>();

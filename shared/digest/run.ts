@@ -185,6 +185,9 @@ export const sendDueDigests = async (
         out.push({ manager: id, period: period.key, outcome: 'duplicate' });
         continue;
       }
+      // The run's one read of the stage history starts with its first digest, beside that digest's own reads
+      // (each digest awaits it last), rather than after them.
+      shared.stageTimes?.(now).catch(() => undefined);
       const { rendered } = await makeDigest(shared, id, period, digestAsOf(period, manager.timeZone, now));
       const email = digestEmail(rendered, senderOf(d.tenant.mail), manager.email);
       const sent = await sendDigestOnce(d.ledger, id, period.key, email);

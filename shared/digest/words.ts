@@ -20,14 +20,22 @@ export const formatCount = (v: string, locale: Locale): string => {
 export const formatValue = (v: string, unit: string, locale: Locale): string =>
   unit === 'count' ? formatCount(v, locale) : formatMoney(v, unit, locale);
 
+/** One formatter per locale and form: making an Intl.DateTimeFormat costs far more than formatting with it. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const date = (d: string, locale: Locale, withYear = false): string => {
   const [y, m, day] = d.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(locale, {
-    ...(withYear ? { year: 'numeric' } : {}),
-    month: 'short',
-    day: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(y, m - 1, day)));
+  const key = `${locale}|${withYear}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, {
+      ...(withYear ? { year: 'numeric' } : {}),
+      month: 'short',
+      day: 'numeric',
+      timeZone: 'UTC',
+    });
+    dateFormats.set(key, f);
+  }
+  return f.format(new Date(Date.UTC(y, m - 1, day)));
 };
 export const formatDate = date;
 

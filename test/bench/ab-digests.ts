@@ -1,43 +1,43 @@
 /**
- * An A/B of the manager digest run: this checkout against another (its path is given), alternated in one run so
- * both see the same machine load. Prints each side's figures with the load average before and after.
- *   npx tsx test/bench/ab-digests.ts <other checkout> [managers=20] [deals=40000] [activities=100000]
+ * An A/B of the manager digest run: this checkout's digest code against another's (its path is given), over one
+ * seed (digests.ts `seedDigests`), the sides alternated for `rounds` rounds so both see the same data and the same
+ * machine load. Prints each run's figures with the load average before and after.
+ *   npx tsx test/bench/ab-digests.ts <other checkout> [managers=100] [deals=200000] [activities=500000] [rounds=2]
  */
-import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { DigestFigures } from './digests';
+import { resolve } from 'node:path';
+import { dropSeeded, runDigests, seedDigests } from './digests';
 
-type Measure = (
-  managers: number,
-  repsPer: number,
-  deals: number,
-  activities: number,
-) => Promise<DigestFigures>;
-
-const [other, managers = '20', deals = '40000', activities = '100000'] = process.argv.slice(2);
-if (!other) throw new Error('usage: ab-digests.ts <other checkout> [managers] [deals] [activities]');
-const load = async (root: string): Promise<Measure> =>
-  (
-    (await import(pathToFileURL(join(resolve(root), 'test', 'bench', 'digests.ts')).href)) as {
-      measureDigests: Measure;
+const [other, managers = '100', deals = '200000', activities = '500000', rounds = '2'] =
+  process.argv.slice(2);
+if (!other) throw new Error('usage: ab-digests.ts <other checkout> [managers] [deals] [activities] [rounds]');
+const seeded = await seedDigests(Number(managers), 10, Number(deals), Number(activities));
+console.log(
+  JSON.stringify({
+    seeded: { managers: seeded.managers, reps: seeded.reps, deals: seeded.deals },
+    activities: seeded.activities,
+    archivedEvents: seeded.archivedEvents,
+    seedSeconds: seeded.seedSeconds,
+  }),
+);
+try {
+  for (let round = 1; round <= Number(rounds); round++)
+    for (const [side, root] of [
+      ['this', resolve(import.meta.dirname, '..', '..')],
+      ['other', resolve(other)],
+    ] as const) {
+      const f = await runDigests(seeded, root);
+      console.log(
+        JSON.stringify({
+          round,
+          side,
+          runSeconds: f.runSeconds,
+          sent: f.sent,
+          queriesPerDigest: Number(f.queriesPerDigest.toFixed(1)),
+          itemsReadPerDigest: Math.round(f.itemsReadPerDigest),
+          load: f.load,
+        }),
+      );
     }
-  ).measureDigests;
-for (const [side, root] of [
-  ['this', resolve(import.meta.dirname, '..', '..')],
-  ['other', other],
-] as const) {
-  const before = loadavg()[0] ?? 0;
-  const f = await (await load(root))(Number(managers), 10, Number(deals), Number(activities));
-  const { runSeconds, queriesPerDigest, itemsReadPerDigest, seedSeconds } = f;
-  console.log(
-    JSON.stringify({
-      side,
-      runSeconds,
-      queriesPerDigest: Number(queriesPerDigest.toFixed(1)),
-      itemsReadPerDigest: Math.round(itemsReadPerDigest),
-      seedSeconds,
-      load: [before, loadavg()[0] ?? 0].map((l) => Number(l.toFixed(2))),
-    }),
-  );
+} finally {
+  dropSeeded(seeded);
 }

@@ -3,10 +3,10 @@
  * `npm run mail:samples` renders for the screenshots under docs/mail/ and what the render tests read.
  */
 import type { CanonicalRecord } from '../../events';
-import { buildDigest, type DigestModel } from '../../shared/digest/model';
+import { buildDigest, type DigestInput, type DigestModel } from '../../shared/digest/model';
 import { Dec } from '../../shared/incentives/money';
 import type { ArchivedEvent } from '../../shared/store/event-archive';
-import { activity as call, deal, event, figure, input } from '../unit/digest/fixtures';
+import { activity as call, deal, event, figure, input, REPS } from '../unit/digest/fixtures';
 
 const activity = (id: string, owner: string, at: string, fields: CanonicalRecord['fields']) =>
   call(id, owner, at, fields, `跟进 ${id}`);
@@ -31,7 +31,11 @@ const amountChanged = (record: CanonicalRecord, at: string, from: string, to: st
   return { ...e, detail: { ...e.detail, change: { from, to } } as never };
 };
 
-export const sampleDigest = (): DigestModel => {
+/**
+ * `reps` names the team: the tests keep the fixture's `Emily <Carter>` (escaping is checked on it), the docs'
+ * screenshots and `mail:samples` give realistic names (test/support/mail-samples.ts).
+ */
+export const sampleDigest = (reps: DigestInput['reps'] = REPS): DigestModel => {
   const history = [
     won('h1', 'u1', '2026-07-22', '42000.00', '青松物流'),
     won('h2', 'u2', '2026-08-05', '88000.00', '北辰科技'),
@@ -79,6 +83,7 @@ export const sampleDigest = (): DigestModel => {
   const d4Before = { ...open[3], amount: '80000.00' } as CanonicalRecord;
   return buildDigest(
     input({
+      reps,
       figures: [
         figure('u1', {
           actual: '150000.00',

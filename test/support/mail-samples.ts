@@ -24,6 +24,7 @@ import { unsubscribePage } from '../../shared/mail/unsubscribe-page';
 import { renderTemplate } from '../../shared/workflows';
 import { loadWorkflows } from '../../shared/workflows/compiled';
 import { workflowMail } from '../../shared/workflows/mail';
+import { REPS } from '../unit/digest/fixtures';
 import { sampleDigest } from './digest-sample';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -257,7 +258,8 @@ const run = () => {
       html: unsubscribePage({ ...tenant, locale }, 'confirm', { address: lead.email, action: 'unsubscribe' }),
     });
   }
-  const digest = sampleDigest();
+  // A realistic name where the tests keep `Emily <Carter>` for escaping.
+  const digest = sampleDigest(REPS.map((r) => (r.id === 'u3' ? { ...r, name: 'Emily Carter' } : r)));
   for (const locale of LOCALES)
     write(
       `digest-m1-${locale}`,
