@@ -98,7 +98,7 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
     effects: ledger(),
     chat: c.hook,
     correlationId,
-    figureKeys: figureKeysOf(c.goals.doc.goals, (goal, q) => progress.ownersOf(goal, q)),
+    figureKeys: figureKeysOf(c.goals.doc.goals, progress),
     decided: decided(),
   });
 };

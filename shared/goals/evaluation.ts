@@ -16,7 +16,7 @@ import { addDays, isBusinessDay, isoWeekday, localTime } from '../workflows/cale
 import { chatPayload } from '../workflows/chat';
 import type { ChatFormat } from '../workflows/definition';
 import { type CheckinDeals, checkinBlocks } from './checkin';
-import type { DecidedToday } from './decided-today';
+import type { DecidedToday, FigureKey } from './decided-today';
 import { type Goal, WEEKDAYS } from './definition';
 import { goalsDueOn } from './due';
 import {
@@ -72,7 +72,7 @@ export interface EvaluationDeps {
    * The goals and periods `figures(q)` returns, found without reading (the goals and the org decide them); with
    * `decided`, a run skips the reads of an owner whose every one of these was decided today already.
    */
-  figureKeys?(q: ProgressQuery): { goal: string; period: string }[];
+  figureKeys?(q: ProgressQuery): FigureKey[];
   /** What earlier runs of this container decided today (kept across runs); see DecidedToday. */
   decided?: DecidedToday;
 }
@@ -198,13 +198,8 @@ export class GoalEvaluation {
     if ('skipped' in due) return { ...report, skipped: due.skipped };
     const today = due.today;
     report.today = today;
-    const memo = this.deps.effects ? this.deps.decided : undefined;
     const query: ProgressQuery = kind === 'rep' ? { asOf, person: id } : { asOf, team: id };
-    const expected = memo && this.deps.figureKeys?.(query);
-    const ours = expected
-      ?.filter((k) => goals.goal(k.goal)?.owner === kind)
-      .map((k) => `${k.period}#${k.goal}`);
-    if (ours && memo?.covers(`${kind}:${id}`, today, ours))
+    if (await this.decidedEarlier(kind, id, today, query))
       return { ...report, skipped: `every goal was decided earlier today (${today})` };
     const figures = await this.deps.figures(query);
     const states = await this.deps.states.states(id);
@@ -348,7 +343,7 @@ export class GoalEvaluation {
     return report;
   }
 
-  /** Records the owner as decided today when the state of every goal of theirs now says today (saved above). */
+  /** Records the owner as decided today when each goal's state now says today, or it had no target. */
   private remember(
     kind: 'rep' | 'team',
     id: string,
@@ -356,11 +351,21 @@ export class GoalEvaluation {
     decided: { goal: Goal; d: GoalDecision }[],
     states: Map<string, ReminderState>,
   ): void {
-    const memo = this.deps.effects ? this.deps.decided : undefined;
-    if (!memo) return;
     const key = ({ goal, d }: { goal: Goal; d: GoalDecision }) => `${d.figures.period}#${goal.id}`;
-    if (decided.every((x) => x.d.next || states.get(key(x))?.on === today))
-      memo.record(`${kind}:${id}`, today, decided.map(key));
+    const untargeted = decided.filter((x) => x.d.figures.status === 'no_target');
+    if (decided.every((x) => x.d.next || states.get(key(x))?.on === today || untargeted.includes(x)))
+      this.memo()?.record(`${kind}:${id}`, today, decided.map(key), untargeted.map(key));
+  }
+
+  /** Whether an earlier run today decided all of the owner's goals, none of which has had a target set since. */
+  private async decidedEarlier(kind: 'rep' | 'team', id: string, today: string, q: ProgressQuery) {
+    const keys = this.deps.figureKeys?.(q).filter((k) => this.deps.goals.goal(k.goal)?.owner === kind);
+    return keys !== undefined && (await this.memo()?.decidedEarlier(`${kind}:${id}`, today, keys)) === true;
+  }
+
+  /** The container's memory of what was decided today; none in a dry run. */
+  private memo() {
+    return this.deps.effects ? this.deps.decided : undefined;
   }
 
   private async send(

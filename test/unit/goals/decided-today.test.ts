@@ -1,8 +1,8 @@
 /**
  * The hourly goal evaluation reads nothing it does not need: nobody due at an instant (before the notify time, or
  * not a business day, in every zone of the org section: Asia/Shanghai and America/New_York across its DST change),
- * and, within a day, owners whose every goal was decided already. A goal without a target is read again every hour
- * (a target may be set later that day), and the next day everyone is read again.
+ * and, within a day, owners whose every goal was decided already. A goal without a target has its target looked at
+ * again every hour (one may be set later that day), and the next day everyone is read again.
  */
 import { describe, expect, it } from 'vitest';
 import { DecidedToday, figureKeysOf } from '../../../shared/goals/decided-today';
@@ -79,7 +79,10 @@ describe('DecidedToday: an hourly run skips the reads of owners decided earlier 
     const progress = new GoalProgress(goals, org, tenant, {
       owned: async () => [],
       fxRate: () => undefined,
-      target: async (_goal, _period, owner) => targets[owner],
+      target: async (_goal, _period, owner) => {
+        reads.push(`target:${owner}`);
+        return targets[owner];
+      },
     });
     const decided = new DecidedToday();
     const deps = (): EvaluationDeps => ({
@@ -108,7 +111,7 @@ describe('DecidedToday: an hourly run skips the reads of owners decided earlier 
         },
       },
       correlationId: 'test',
-      figureKeys: figureKeysOf(goals.doc.goals, (goal, q) => progress.ownersOf(goal, q)),
+      figureKeys: figureKeysOf(goals.doc.goals, progress),
       decided,
     });
     const run = async (at: string) => {
@@ -123,11 +126,12 @@ describe('DecidedToday: an hourly run skips the reads of owners decided earlier 
     const t = setup({ a: '4' });
     // Tue 10 March 09:30 in Shanghai (Ann); Mon 9 March 21:30 EDT in New York (Bo): both due.
     const first = await t.run('2026-03-10T01:30:00Z');
-    expect(first.reads).toEqual(['a', 'states:a', 'b', 'states:b']);
+    expect(first.reads).toEqual(['a', 'target:a', 'states:a', 'b', 'target:b', 'states:b']);
     expect(t.sent).toEqual(['goal-reminder#a#2026-03-10']);
 
     const second = await t.run('2026-03-10T02:30:00Z');
-    expect(second.reads).toEqual(['b', 'states:b']); // Bo's goal has no target: read again
+    // Ann's goal was decided: nothing read. Bo's had no target: only his target is looked at again.
+    expect(second.reads).toEqual(['target:b']);
     expect(second.report.find((r) => r.owner === 'a')?.skipped).toMatch(/decided earlier today/);
 
     t.targets.b = '3'; // set later that day: the next run decides it
@@ -135,10 +139,11 @@ describe('DecidedToday: an hourly run skips the reads of owners decided earlier 
     // Monday is Bo's check-in day: the weekly check-in carries the reminder.
     expect(t.sent).toEqual(['goal-reminder#a#2026-03-10', 'weekly-checkin#b#2026-03-09']);
     expect((await t.run('2026-03-10T04:30:00Z')).reads).toEqual([]);
+    expect(t.sent).toHaveLength(2);
 
     // The next day in each zone: read and decided again (nothing new to say: no second reminder).
     const nextDay = await t.run('2026-03-11T14:30:00Z');
-    expect(nextDay.reads).toEqual(['a', 'states:a', 'b', 'states:b']);
+    expect(nextDay.reads).toEqual(['a', 'target:a', 'states:a', 'b', 'target:b', 'states:b']);
   });
 
   it('a dry run (no effects) neither uses nor fills the memory', async () => {
