@@ -4,19 +4,26 @@ import { bindTenant, logger, metrics } from '../../shared/observability/logger';
 import { scheduledHandler } from '../middleware/event';
 import { clock } from '../wiring/clock';
 import { runtimeEnv } from '../wiring/env';
-import { goalEvaluation } from '../wiring/goals';
+import { goalEvaluation, goalsDueAt } from '../wiring/goals';
 
 const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
 
 /** Hourly: the people whose local time has reached the goals' notify time are evaluated (goals/evaluation.ts). */
 export const handler = scheduledHandler(z.unknown(), async (_input, context) => {
+  const now = clock().now();
+  // Most hours nobody has reached the notify time on a business day: such a run reads nothing.
+  if (goalsDueAt(now) === false) {
+    logger.info('goals evaluated', { owners: 0, sent: 0, reason: 'nobody is due at this hour' });
+    metrics.addMetric('GoalMessagesSent', MetricUnit.Count, 0);
+    return { evaluated: 0, sent: 0, unsent: 0 };
+  }
   const evaluation = await goalEvaluation(`goal-evaluation:${context.awsRequestId}`);
   if (!evaluation) {
     logger.info('no goals for this tenant (tenants/goals/<tenant>.json): nothing to evaluate');
     return { skipped: 'no goals' };
   }
-  const report = await evaluation.run(clock().now());
+  const report = await evaluation.run(now);
   const evaluated = report.filter((r) => !r.skipped);
   const sent = evaluated.flatMap((r) => r.messages).filter((m) => m.outcome === 'performed');
   const unsent = evaluated.flatMap((r) => r.unsent);

@@ -3,6 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from '../../events/zod';
 import { SesMailer } from '../../shared/adapters/aws/ses';
 import { sendDueDigests } from '../../shared/digest/run';
+import { SentDigests } from '../../shared/digest/sent';
 import { digestDepsOf, digestStores, mailingLedger } from '../../shared/digest/wiring';
 import { parseGoals } from '../../shared/goals/validate';
 import { planBookFromDocument } from '../../shared/incentives/document';
@@ -31,6 +32,7 @@ const mailer = new SesMailer(
 const now = () => clock().now();
 const stores = once(() => digestStores(documentClient(), tableName(), tenant.timeZone, now));
 const ledger = once(() => mailingLedger(documentClient(), tableName(), mailer, now));
+const sentDigests = once(() => new SentDigests());
 
 export const handler = scheduledHandler(z.unknown(), async () => {
   if (!goals) {
@@ -44,6 +46,13 @@ export const handler = scheduledHandler(z.unknown(), async () => {
     config: goals.doc.org,
     ...(book ? { plan: { reps: book.config.reps, teams: book.config.teams } } : {}),
   });
+  // Most hours nothing is due: every digest due now was seen sent by an earlier run of this container.
+  const seen = sentDigests().allSent(goals, org, tenant.timeZone, at);
+  if (seen) {
+    logger.info('manager digests', { sent: 0, managers: seen.length });
+    metrics.addMetric('ManagerDigestsSent', MetricUnit.Count, 0);
+    return { sent: 0, managers: seen.length, skipped: 0 };
+  }
   // The daily accrual's own plan book, so a digest computing the accrual gets what that run would save.
   const accrualBook = await incentiveBook(at);
   const deps = digestDepsOf(
@@ -52,6 +61,7 @@ export const handler = scheduledHandler(z.unknown(), async () => {
     accrualBook ? { book: accrualBook, tenant } : undefined,
   );
   const outcomes = await sendDueDigests({ ...deps, ledger: ledger() }, at);
+  sentDigests().record(outcomes);
   const sent = outcomes.filter((o) => o.outcome === 'performed').length;
   const skipped = outcomes.filter((o) => o.outcome === 'skipped');
   if (skipped.length) logger.warn('manager digests not sent', { skipped });

@@ -6,6 +6,8 @@
  */
 
 import { ChatWebhookClient } from '../../shared/adapters/chat/webhook';
+import { DecidedToday, figureKeysOf } from '../../shared/goals/decided-today';
+import { anyGoalsDue } from '../../shared/goals/due';
 import { GoalEvaluation } from '../../shared/goals/evaluation';
 import { GoalProgress } from '../../shared/goals/progress';
 import { incentiveQuota } from '../../shared/goals/quota';
@@ -51,6 +53,15 @@ const ledger = once(() => {
   return ledgerWith({ ...mailPerformers(), chat: ({ url, body }) => chat.post(url, body) });
 });
 
+/** Whether any owner can be due at `at` (goals/due.ts), from the documents alone; undefined without goals. */
+export const goalsDueAt = (at: Date): boolean | undefined => {
+  const c = config();
+  return c && anyGoalsDue(c.goals, runtimeEnv().tenant.timeZone, at);
+};
+
+/** What this container's runs decided today: a later hourly run reads nothing for those owners. */
+const decided = once(() => new DecidedToday());
+
 /** The evaluation over the tenant's table, or undefined without goals; `dryRun` sends and stores nothing. */
 export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluation | undefined> => {
   const c = config();
@@ -87,5 +98,7 @@ export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluat
     effects: ledger(),
     chat: c.hook,
     correlationId,
+    figureKeys: figureKeysOf(c.goals.doc.goals, progress),
+    decided: decided(),
   });
 };

@@ -16,7 +16,9 @@ import { addDays, isBusinessDay, isoWeekday, localTime } from '../workflows/cale
 import { chatPayload } from '../workflows/chat';
 import type { ChatFormat } from '../workflows/definition';
 import { type CheckinDeals, checkinBlocks } from './checkin';
+import type { DecidedToday, FigureKey } from './decided-today';
 import { type Goal, WEEKDAYS } from './definition';
+import { goalsDueOn } from './due';
 import {
   checkinMail,
   type Escalation,
@@ -66,6 +68,13 @@ export interface EvaluationDeps {
   /** The team chat webhook recognition is posted to (notify.chatWebhook, resolved). */
   chat?: { url: string; format: ChatFormat } | undefined;
   correlationId: string;
+  /**
+   * The goals and periods `figures(q)` returns, found without reading (the goals and the org decide them); with
+   * `decided`, a run skips the reads of an owner whose every one of these was decided today already.
+   */
+  figureKeys?(q: ProgressQuery): FigureKey[];
+  /** What earlier runs of this container decided today (kept across runs); see DecidedToday. */
+  decided?: DecidedToday;
 }
 
 export interface PlannedMessage {
@@ -87,8 +96,6 @@ export interface OwnerReport {
   /** Messages that could not be addressed (no email), with why. */
   unsent: string[];
 }
-
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** The check-in day of the week containing `today`: the configured weekday, or the next business day after it. */
 const isCheckinDay = (
@@ -123,12 +130,7 @@ export class GoalEvaluation {
 
   /** The owner's local date when they are due now, else why not. */
   private due(zone: string, person: Person | undefined, asOf: Date): { today: string } | { skipped: string } {
-    const at = this.deps.goals.doc.notify.at;
-    const lt = localTime(asOf, zone);
-    if (!isBusinessDay(this.calendarOf(person), lt.date))
-      return { skipped: `${lt.date} is not a business day in ${zone}` };
-    if (lt.minutes < minutesOf(at)) return { skipped: `before ${at} in ${zone}` };
-    return { today: lt.date };
+    return goalsDueOn(this.deps.goals, zone, person?.calendar ?? this.deps.goals.doc.org.calendar, asOf);
   }
 
   /** The reps the rep goals cover today (goals/progress.ts picks the same). */
@@ -196,7 +198,10 @@ export class GoalEvaluation {
     if ('skipped' in due) return { ...report, skipped: due.skipped };
     const today = due.today;
     report.today = today;
-    const figures = await this.deps.figures(kind === 'rep' ? { asOf, person: id } : { asOf, team: id });
+    const query: ProgressQuery = kind === 'rep' ? { asOf, person: id } : { asOf, team: id };
+    if (await this.decidedEarlier(kind, id, today, query))
+      return { ...report, skipped: `every goal was decided earlier today (${today})` };
+    const figures = await this.deps.figures(query);
     const states = await this.deps.states.states(id);
     const cal = this.calendarOf(person);
     const ctx: DecisionContext = {
@@ -235,7 +240,10 @@ export class GoalEvaluation {
             : describe(d, prev, goal.reminders.cooldownDays),
       });
     }
-    if (!decided.some((x) => x.d.next)) return report;
+    if (!decided.some((x) => x.d.next)) {
+      this.remember(kind, id, today, decided, states);
+      return report;
+    }
 
     const locale = person?.locale ?? 'en';
     const mailCtx = (l = locale): GoalMailContext => ({
@@ -331,7 +339,33 @@ export class GoalEvaluation {
     if (this.deps.effects)
       for (const { goal, d } of decided)
         if (d.next) await this.deps.states.save(id, d.figures.period, goal.id, d.next);
+    this.remember(kind, id, today, decided, states);
     return report;
+  }
+
+  /** Records the owner as decided today when each goal's state now says today, or it had no target. */
+  private remember(
+    kind: 'rep' | 'team',
+    id: string,
+    today: string,
+    decided: { goal: Goal; d: GoalDecision }[],
+    states: Map<string, ReminderState>,
+  ): void {
+    const key = ({ goal, d }: { goal: Goal; d: GoalDecision }) => `${d.figures.period}#${goal.id}`;
+    const untargeted = decided.filter((x) => x.d.figures.status === 'no_target');
+    if (decided.every((x) => x.d.next || states.get(key(x))?.on === today || untargeted.includes(x)))
+      this.memo()?.record(`${kind}:${id}`, today, decided.map(key), untargeted.map(key));
+  }
+
+  /** Whether an earlier run today decided all of the owner's goals, none of which has had a target set since. */
+  private async decidedEarlier(kind: 'rep' | 'team', id: string, today: string, q: ProgressQuery) {
+    const keys = this.deps.figureKeys?.(q).filter((k) => this.deps.goals.goal(k.goal)?.owner === kind);
+    return keys !== undefined && (await this.memo()?.decidedEarlier(`${kind}:${id}`, today, keys)) === true;
+  }
+
+  /** The container's memory of what was decided today; none in a dry run. */
+  private memo() {
+    return this.deps.effects ? this.deps.decided : undefined;
   }
 
   private async send(
