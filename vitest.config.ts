@@ -28,7 +28,10 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           // Fails a unit test that opens a socket (test/support/no-network.ts).
-          setupFiles: ['test/support/no-network.ts'],
+          // One module graph per worker, not per file: importing the SDK and the product for each file was most of
+          // the tier's time. What a file changes in the process is put back after it (unit-process-state.ts).
+          isolate: false,
+          setupFiles: ['test/support/no-network.ts', 'test/support/unit-process-state.ts'],
           exclude: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts', 'test/infra/**'],
         },
       },
