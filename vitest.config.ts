@@ -28,11 +28,24 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           // Fails a unit test that opens a socket (test/support/no-network.ts).
-          setupFiles: ['test/support/no-network.ts'],
+          // One module graph per worker, not per file: importing the SDK and the product for each file was most of
+          // the tier's time. What a file changes in the process is put back after it (process-state.ts).
+          isolate: false,
+          setupFiles: ['test/support/no-network.ts', 'test/support/process-state.ts'],
           exclude: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts', 'test/infra/**'],
         },
       },
-      { test: { ...shared, name: 'integration', include: ['test/**/*.int.test.ts'] } },
+      {
+        test: {
+          ...shared,
+          name: 'integration',
+          include: ['test/**/*.int.test.ts'],
+          // As the unit tier: one module graph per worker; each file starts its own servers on fresh ports and
+          // tables with random names, so files share no data.
+          isolate: false,
+          setupFiles: ['test/support/process-state.ts'],
+        },
+      },
       { test: { ...shared, name: 'e2e', include: ['test/**/*.e2e.test.ts'] } },
       { test: { ...shared, name: 'infra', include: ['test/infra/**/*.test.ts'] } },
     ],

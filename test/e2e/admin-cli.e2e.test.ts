@@ -4,12 +4,12 @@
  * (a dead letter that fails again stays), dead letters an earlier runtime kept in dlq.json are moved into their
  * queues, and `status` reports the DLQ and its alarm from the CloudWatch stand-in.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { cli } from '../support/cli-process';
+import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qf-admin-'));
 let rt: RuntimeProcess;
@@ -39,11 +39,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const quotaflow = (...args: string[]) =>
-  spawnSync('npx', ['tsx', 'infra/cli/main.ts', ...args, '--tenant', 'demo', '--data-dir', dataDir], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
+const quotaflow = (...args: string[]) => cli([...args, '--tenant', 'demo', '--data-dir', dataDir]);
 
 describe('quotaflow dlq', () => {
   let id = '';
@@ -123,14 +119,13 @@ describe('quotaflow dlq', () => {
 
   it('says how to start a runtime when none is running, and names a tenant that does not exist', () => {
     const empty = mkdtempSync(join(tmpdir(), 'qf-admin-none-'));
-    const cli = (...args: string[]) =>
-      spawnSync('npx', ['tsx', 'infra/cli/main.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = (...args: string[]) => cli(args);
     // The demo is local only: with no runtime in that folder there is nothing else to find.
-    const none = cli('dlq', 'list', '--tenant', 'demo', '--data-dir', empty);
+    const none = run('dlq', 'list', '--tenant', 'demo', '--data-dir', empty);
     rmSync(empty, { recursive: true, force: true });
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('npm start -- --tenant demo');
-    const unknown = cli('dlq', 'list', '--tenant', 'nobody-here');
+    const unknown = run('dlq', 'list', '--tenant', 'nobody-here');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('tenants/nobody-here.json');
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(true);

@@ -4,18 +4,9 @@
  * mailbox once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { type RuntimeProcess, settle, startRuntimeProcess } from '../support/runtime-process';
 
 const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
-
-const settle = async (url: string) => {
-  for (let i = 0; i < 400; i++) {
-    const s = await getJson<{ inFlight: number }>(`${url}/_local/status`);
-    if (s.inFlight === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the runtime did not settle');
-};
 
 const change = (url: string, target: string, id: string, values: Record<string, unknown>) =>
   fetch(`${url}/_local/crm/change`, {

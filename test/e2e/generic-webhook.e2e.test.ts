@@ -4,7 +4,7 @@
  * message in the local chat stand-in, exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { REPO_ROOT, type RuntimeProcess, settle, startRuntimeProcess } from '../support/runtime-process';
 import { demoSigningSecret, signedHeaders } from '../support/signer';
 
 let rt: RuntimeProcess;
@@ -25,15 +25,9 @@ const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${rt
 const clockNow = async () => new Date((await getJson<{ now: string }>('/_local/clock')).now);
 const status = () =>
   getJson<{ inFlight: number; eventsPublished: number; deadLetters: number }>('/_local/status');
-const settle = async () => {
-  for (let i = 0; i < 200; i++) {
-    if ((await status()).inFlight === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the runtime did not settle');
-};
+const settled = () => settle(rt.url);
 const emails = async () => {
-  await settle();
+  await settled();
   return getJson<Email[]>('/_local/emails');
 };
 
@@ -211,7 +205,7 @@ describe('local runtime: generic webhook to mailbox', () => {
   });
 
   it('logs one correlation id from the webhook to the email, and never the secret or the body', async () => {
-    await settle();
+    await settled();
     const lines = rt
       .stdout()
       .split('\n')

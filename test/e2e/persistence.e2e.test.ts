@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startRuntimeProcess } from '../support/runtime-process';
+import { REPO_ROOT, settle, startRuntimeProcess } from '../support/runtime-process';
 import { demoSigningSecret, signedHeaders } from '../support/signer';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qf-data-'));
@@ -37,13 +37,6 @@ const send = async (url: string) => {
   );
   const res = await fetch(`${url}/webhooks/generic`, { method: 'POST', headers, body });
   return (await res.json()) as { status: string };
-};
-
-const settle = async (url: string) => {
-  for (let i = 0; i < 200; i++) {
-    if (((await (await fetch(`${url}/_local/status`)).json()) as { inFlight: number }).inFlight === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
 };
 
 describe('local runtime data folder', () => {

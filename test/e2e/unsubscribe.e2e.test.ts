@@ -3,7 +3,6 @@
  * one-click link (GET confirms, POST unsubscribes, a forged link is refused), and SES bounces and complaints
  * (played by the local SES stand-in) landing on the suppression list through the same function as on AWS.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,8 +11,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unsubscribeUrl } from '../../shared/mail/unsubscribe';
 import { SuppressionRepository } from '../../shared/store/suppression';
+import { cli } from '../support/cli-process';
 import { localClientConfig } from '../support/local-aws';
-import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { REPO_ROOT, type RuntimeProcess, settle, startRuntimeProcess } from '../support/runtime-process';
 
 interface Status {
   inFlight: number;
@@ -34,13 +34,7 @@ const secret = (
 ).unsubscribeSigningSecret;
 
 const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${rt.url}${path}`)).json()) as T;
-const settle = async () => {
-  for (let i = 0; i < 200; i++) {
-    if ((await getJson<Status>('/_local/status')).inFlight === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the runtime did not settle');
-};
+const settled = () => settle(rt.url);
 const link = (address: string) => unsubscribeUrl({ baseUrl: rt.url, tenantId: 'demo', address, secret });
 const oneClick = (url: string) =>
   fetch(url, {
@@ -97,7 +91,7 @@ describe('one-click unsubscribe', () => {
     const html = await res.text();
     expect(html).toContain('确认退订');
     expect(html).toContain('chen.jing@example.com');
-    await settle();
+    await settled();
     expect(await repo.isSuppressed('chen.jing@example.com')).toBeUndefined();
   });
 
@@ -106,14 +100,14 @@ describe('one-click unsubscribe', () => {
     const res = await oneClick(link('Chen.Jing@Example.com'));
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('已退订');
-    await settle();
+    await settled();
     expect(await repo.isSuppressed('chen.jing@example.com')).toMatchObject({ reason: 'unsubscribed' });
     const after = await getJson<Status>('/_local/status');
     expect(after.eventsPublished).toBe(before + 1); // contact.suppressed
     const again = await oneClick(link('chen.jing@example.com'));
     expect(again.status).toBe(200);
     expect(await again.text()).toContain('您已退订');
-    await settle();
+    await settled();
     expect((await getJson<Status>('/_local/status')).eventsPublished).toBe(before + 1);
   });
 
@@ -124,7 +118,7 @@ describe('one-click unsubscribe', () => {
     expect(await res.text()).toContain('退订链接无效');
     const incomplete = await oneClick(`${rt.url}/unsubscribe?address=victim%40example.com`);
     expect(incomplete.status).toBe(400);
-    await settle();
+    await settled();
     expect(await repo.isSuppressed('victim@example.com')).toBeUndefined();
     expect(await repo.isSuppressed('other@example.com')).toBeUndefined();
   });
@@ -136,7 +130,7 @@ describe('SES bounces and complaints (simulated by the local SES stand-in)', () 
     const soft = await send(['full@example.com']);
     expect((await feedback(hard, 'bounce')).status).toBe(202);
     expect((await feedback(soft, 'bounce', { type: 'Transient' })).status).toBe(202);
-    await settle();
+    await settled();
     expect(await repo.isSuppressed('gone@example.com')).toMatchObject({ reason: 'bounced' });
     expect(await repo.isSuppressed('full@example.com')).toBeUndefined();
     expect((await getJson<Status>('/_local/status')).deadLetters).toBe(0);
@@ -145,7 +139,7 @@ describe('SES bounces and complaints (simulated by the local SES stand-in)', () 
   it('a complaint suppresses only the recipient it names; unknown messages and recipients are refused', async () => {
     const id = await send(['angry@example.com', 'calm@example.com']);
     expect((await feedback(id, 'complaint', { recipients: ['angry@example.com'] })).status).toBe(202);
-    await settle();
+    await settled();
     expect(await repo.isSuppressed('angry@example.com')).toMatchObject({ reason: 'complained' });
     expect(await repo.isSuppressed('calm@example.com')).toBeUndefined();
     expect((await feedback('no-such-message', 'bounce')).status).toBe(404);
@@ -155,23 +149,16 @@ describe('SES bounces and complaints (simulated by the local SES stand-in)', () 
 
   it('the operator sees all of it with `quotaflow suppression list`', () => {
     const e = status.endpoints;
-    const cli = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'infra/cli/main.ts', 'suppression', 'list', '--tenant', 'demo', '--json'],
-      {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'local',
-          AWS_SECRET_ACCESS_KEY: 'local',
-          AWS_ENDPOINT_URL_DYNAMODB: e.AWS_ENDPOINT_URL_DYNAMODB,
-        },
+    const listing = cli(['suppression', 'list', '--tenant', 'demo', '--json'], {
+      env: {
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: e.AWS_ENDPOINT_URL_DYNAMODB,
       },
-    );
-    expect(cli.status, cli.stderr).toBe(0);
-    const listed = JSON.parse(cli.stdout) as { entries: { address: string; reason: string }[] };
+    });
+    expect(listing.status, listing.stderr).toBe(0);
+    const listed = JSON.parse(listing.stdout) as { entries: { address: string; reason: string }[] };
     expect(listed.entries.map((x) => [x.address, x.reason])).toEqual([
       ['angry@example.com', 'complained'],
       ['chen.jing@example.com', 'unsubscribed'],

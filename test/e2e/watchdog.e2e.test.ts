@@ -4,11 +4,11 @@
  * without another delivery, the watchdog (its fixed schedule on the local scheduler) emits the silence metric, the
  * stack's alarm on it goes to ALARM in the CloudWatch stand-in, and `status` shows it and exits 1. Each fixed schedule's completed runs show as its last run.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../support/cli-process';
 import { runtimeDriver } from '../support/runtime-driver';
 import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
 import { demoSigningSecret, signedHeaders } from '../support/signer';
@@ -26,12 +26,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const status = (...args: string[]) =>
-  spawnSync(
-    'npx',
-    ['tsx', 'infra/cli/main.ts', 'status', '--tenant', 'demo', '--data-dir', dataDir, ...args],
-    { cwd: REPO_ROOT, encoding: 'utf8' },
-  );
+const status = (...args: string[]) => cli(['status', '--tenant', 'demo', '--data-dir', dataDir, ...args]);
 
 // The driver's requests are tried again when the runtime closed a kept-alive connection while `status` ran.
 const driver = runtimeDriver({

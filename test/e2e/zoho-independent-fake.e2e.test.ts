@@ -5,19 +5,18 @@
  * a notification with batched ids, an access token that dies early, a 429, a wrong channel token, and a change
  * whose notification is lost, which the scheduled reconcile brings in once the clock passes its 15 minutes.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import Decimal from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordRepository } from '../../shared/store/records';
+import { cliAsync } from '../support/cli-process';
 import { localClientConfig } from '../support/local-aws';
-import { REPO_ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { REPO_ROOT, type RuntimeProcess, settle, startRuntimeProcess } from '../support/runtime-process';
 import { startZohoDocFake, type ZohoDocFake } from '../support/zoho-doc-fake';
 
 const TENANT = 'demo-zoho';
@@ -46,14 +45,7 @@ let doc: DynamoDBDocumentClient;
 /** The deal a forged notification named (refused), which the reconcile later brings in all the same. */
 let forgedDealId = '';
 
-const settle = async () => {
-  for (let i = 0; i < 600; i++) {
-    const s = await getJson<Status>(`${rt.url}/_local/status`);
-    if (s.inFlight === 0) return s;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the runtime did not settle');
-};
+const settled = () => settle<Status>(rt.url, { timeoutMs: 15_000 });
 
 const emails = () => getJson<Email[]>(`${rt.url}/_local/emails`);
 const congratulated = async (dealName: string) =>
@@ -69,7 +61,7 @@ const readsOf = (id: string) =>
 
 /** Moves the runtime's clock (firing what falls due) and keeps the fake's clock with it. */
 const moveClock = async (minutes: number) => {
-  const to = new Date(Date.parse((await settle()).now) + minutes * 60_000);
+  const to = new Date(Date.parse((await settled()).now) + minutes * 60_000);
   const res = await fetch(`${rt.url}/_local/clock`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -78,7 +70,7 @@ const moveClock = async (minutes: number) => {
   expect(res.status).toBe(200);
   const body = (await res.json()) as { now: string; fired: { name: string; count: number }[] };
   fake.setNow(new Date(body.now));
-  await settle();
+  await settled();
   return body.fired;
 };
 
@@ -120,12 +112,12 @@ beforeAll(async () => {
   stored = new RecordRepository(doc, endpoints.TABLE_NAME ?? '');
 
   // `quotaflow connect zoho`, as the README has the admin run it, against the running tenant's stand-ins.
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
+  const {
+    status: exit,
+    stdout,
+    stderr,
+  } = await cliAsync(
     [
-      '--import',
-      'tsx',
-      'infra/cli/main.ts',
       'connect',
       'zoho',
       '--tenant',
@@ -143,9 +135,7 @@ beforeAll(async () => {
       '--json',
     ],
     {
-      cwd: REPO_ROOT,
       env: {
-        ...process.env,
         ...endpoints,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
@@ -153,6 +143,7 @@ beforeAll(async () => {
       },
     },
   );
+  expect(exit, stderr).toBe(0);
   expect(JSON.parse(stdout).channels).toHaveLength(tenant.crm.modules.length);
 }, 150_000);
 
@@ -181,12 +172,12 @@ describe('a Zoho tenant on an independent, documentation-built Zoho fake', () =>
   });
 
   it('stores both deals of a notification with batched ids and congratulates each owner once', async () => {
-    const before = await settle();
+    const before = await settled();
     const a = wonDeal('Harbor Freight fleet renewal', 42_000);
     const b = wonDeal('Cascade Outdoor 2027 order', 27_500.5);
     const answers = await fake.notify('Deals', [a.id, b.id], 'insert');
     expect(answers).toEqual([{ status: 200, body: { status: 'accepted', records: 2 } }]);
-    const after = await settle();
+    const after = await settled();
 
     for (const [r, amount] of [
       [a, '42000'],
@@ -221,7 +212,7 @@ describe('a Zoho tenant on an independent, documentation-built Zoho fake', () =>
     expect(await fake.notify('Deals', [c.id], 'insert')).toEqual([
       { status: 200, body: { status: 'accepted', records: 1 } },
     ]);
-    const after = await settle();
+    const after = await settled();
 
     expect(fake.stats.refreshGrants).toBe(refreshes + 1);
     const reads = readsOf(c.id).map((r) => r.status);
@@ -240,7 +231,7 @@ describe('a Zoho tenant on an independent, documentation-built Zoho fake', () =>
     expect(await fake.notify('Deals', [d.id], 'insert')).toEqual([
       { status: 200, body: { status: 'accepted', records: 1 } },
     ]);
-    const after = await settle();
+    const after = await settled();
 
     const [refused, retried] = readsOf(d.id);
     expect([refused?.status, retried?.status]).toEqual([429, 200]);
@@ -252,7 +243,7 @@ describe('a Zoho tenant on an independent, documentation-built Zoho fake', () =>
   });
 
   it('answers 401 to a notification with a wrong channel token and stores nothing', async () => {
-    const before = await settle();
+    const before = await settled();
     const e = wonDeal('Forged notification deal', 99_000);
     forgedDealId = e.id;
     const forged = await fake.notify('Deals', [e.id], 'insert', {
@@ -260,7 +251,7 @@ describe('a Zoho tenant on an independent, documentation-built Zoho fake', () =>
     });
     expect(forged).toHaveLength(1);
     expect(forged[0]?.status).toBe(401);
-    const after = await settle();
+    const after = await settled();
 
     expect(after.eventsPublished).toBe(before.eventsPublished);
     expect(readsOf(e.id)).toEqual([]);
@@ -271,7 +262,7 @@ describe('a Zoho tenant on an independent, documentation-built Zoho fake', () =>
   it('brings in a change whose notification was lost once the clock passes the 15-minute reconcile', async () => {
     // The first reconcile has no watermark: it imports what Zoho has, quietly (history, no events).
     expect((await moveClock(16)).map((f) => f.name)).toContain('reconcile');
-    expect((await settle()).deadLetters).toBe(0);
+    expect((await settled()).deadLetters).toBe(0);
     // The deal the refused notification named is not lost either: the reconcile read it from Zoho.
     expect((await stored.get('deal', forgedDealId))?.record.status).toBe('won');
 
@@ -289,6 +280,6 @@ describe('a Zoho tenant on an independent, documentation-built Zoho fake', () =>
       (l) => l.method === 'GET' && l.path === '/crm/v8/Deals' && l.ifModifiedSince !== undefined,
     );
     expect(incremental.length).toBeGreaterThan(0);
-    expect((await settle()).deadLetters).toBe(0);
+    expect((await settled()).deadLetters).toBe(0);
   });
 });

@@ -3,11 +3,11 @@
  * writes a valid config, skeletons and fresh dev secrets, says what to do next, and the local runtime then runs the
  * tenant as written, with no hand edits. It never overwrites a tenant.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { cli } from '../support/cli-process';
 import { startRuntimeProcess } from '../support/runtime-process';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -15,12 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'qf-init-'));
 const tenants = join(dir, 'tenants');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const quotaflow = (...args: string[]) =>
-  spawnSync('npx', ['tsx', 'infra/cli/main.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdin: 'ignore',
-  } as never);
+const quotaflow = (...args: string[]) => cli(args);
 
 const ACME = [
   'init',

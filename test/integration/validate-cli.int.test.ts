@@ -2,11 +2,11 @@
  * `quotaflow validate` as an admin runs it on a new tenant: a problem in the tenant's incentive plans or workflows
  * (validated with the tenant) names the file it is in, in text and in JSON, with exit code 1.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cli } from '../support/cli-process';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let dir: string;
@@ -24,8 +24,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const validate = (...args: string[]) =>
-  spawnSync('npx', ['tsx', 'infra/cli/main.ts', 'validate', ...args], { cwd: ROOT, encoding: 'utf8' });
+const validate = (...args: string[]) => cli(['validate', ...args]);
 
 it('names the plans file a problem is in, not only the tenant file', () => {
   const tenantFile = join(dir, 'tenants/acme.json');

@@ -4,9 +4,9 @@
  * same data folder (it finds the runtime through the runtime.json there and acts at the runtime's clock). Every
  * read waits until the runtime has settled (nothing in flight).
  */
-import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
-import { REPO_ROOT } from './runtime-process';
+import { cli } from './cli-process';
+import { settle } from './runtime-process';
 import { signedHeaders } from './signer';
 
 export interface Email {
@@ -41,27 +41,21 @@ export const runtimeDriver = (opts: {
     }
   };
   const getJson = async <T>(path: string): Promise<T> => (await (await call(path)).json()) as T;
-  const settle = async () => {
-    for (let i = 0; i < 400; i++) {
-      if ((await getJson<{ inFlight: number }>('/_local/status')).inFlight === 0) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error('the runtime did not settle');
-  };
+  const settled = () => settle(opts.url(), { get: call });
   const emails = async () => {
-    await settle();
+    await settled();
     return getJson<Email[]>('/_local/emails');
   };
   let sent = 0;
   return {
     getJson,
-    settle,
+    settle: settled,
     emails,
     /** Mail of one kind (the X-Quotaflow-Kind header) to one address. */
     mailTo: async (kind: string, to: string) =>
       (await emails()).filter((m) => m.headers['x-quotaflow-kind'] === kind && m.to.includes(to)),
     chat: async () => {
-      await settle();
+      await settled();
       return getJson<{ body: { content: { text: string } } }[]>('/_local/chat');
     },
     moveClock: async (now: string) => {
@@ -71,7 +65,7 @@ export const runtimeDriver = (opts: {
         body: JSON.stringify({ now }),
       });
       expect(res.status).toBe(200);
-      await settle();
+      await settled();
     },
     /** One signed generic webhook, timestamped with the runtime's clock (the record modified then, unless it says). */
     send: async (object: string, action: string, record: Record<string, unknown>) => {
@@ -86,11 +80,6 @@ export const runtimeDriver = (opts: {
       expect(res.status, await res.text()).toBe(202);
     },
     /** `quotaflow <args> --tenant <tenant> --data-dir <dataDir>`, as `npm run quotaflow` runs it. */
-    quotaflow: (...args: string[]) =>
-      spawnSync(
-        'npx',
-        ['tsx', 'infra/cli/main.ts', ...args, '--tenant', opts.tenant, '--data-dir', opts.dataDir],
-        { cwd: REPO_ROOT, encoding: 'utf8' },
-      ),
+    quotaflow: (...args: string[]) => cli([...args, '--tenant', opts.tenant, '--data-dir', opts.dataDir]),
   };
 };

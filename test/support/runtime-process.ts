@@ -94,3 +94,29 @@ export const startRuntimeProcess = async (
       }),
   };
 };
+
+/**
+ * Waits until the runtime at `url` has nothing in flight (GET /_local/status reports `inFlight: 0`), asking every
+ * 25 ms. After `timeoutMs` (default 10 s) it fails, saying what it waited for and the last status it read, so a
+ * test never goes on to read a half-done state. The status read last is the result. `get` replaces fetch
+ * (runtime-driver.ts's fetch tries again).
+ */
+export const settle = async <Status extends { inFlight: number } = { inFlight: number }>(
+  url: string,
+  opts: { timeoutMs?: number; get?: (path: string) => Promise<Response> } = {},
+): Promise<Status> => {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const get = opts.get ?? ((path: string) => fetch(`${url}${path}`));
+  // Monotonic time: `npm run test:later` moves the wall clock.
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const status = (await (await get('/_local/status')).json()) as Status;
+    if (status.inFlight === 0) return status;
+    if (performance.now() >= deadline)
+      throw new Error(
+        `the runtime at ${url} did not settle within ${timeoutMs / 1000} s: waited for GET /_local/status to ` +
+          `report inFlight 0, last read ${JSON.stringify(status)}`,
+      );
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};

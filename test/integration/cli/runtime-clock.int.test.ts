@@ -4,22 +4,20 @@
  * table on dynalite), the digest's goals with the holidays of that clock's year; --now and --as-of still win.
  * The clock is years from any machine's, so acting at the machine's time (or its year's holidays) shows.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPreview } from '../../../infra/cli/digest';
 import { digestWiring } from '../../../infra/cli/digest-wiring';
 import { incentivesWiring, runAccrual } from '../../../infra/cli/incentives';
 import { targetForCli } from '../../../infra/cli/tenant-target';
 import { isBusinessDay } from '../../../shared/workflows/calendar';
+import { cliAsync } from '../../support/cli-process';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
-import { ROOT } from '../incentives/support';
 
 /** Monday 2040-07-02, 10:00 in Shanghai: ISO week 2040-W27; 4 July 2040 is a US holiday (a Wednesday). */
 const CLOCK = '2040-07-02T02:00:00.000Z';
@@ -80,11 +78,11 @@ describe('incentives on npm start', () => {
   });
 
   it('the CLI takes --data-dir and prints the accrual of the runtime’s day', async () => {
-    const { stdout } = await promisify(execFile)(
-      'npx',
-      ['tsx', 'infra/cli/main.ts', 'incentives', 'accrual', '--tenant', 'demo', '--data-dir', dataDir],
-      { cwd: ROOT, timeout: 120_000 },
+    const { status, stdout, stderr } = await cliAsync(
+      ['incentives', 'accrual', '--tenant', 'demo', '--data-dir', dataDir],
+      { timeoutMs: 120_000 },
     );
+    expect(status, stderr).toBe(0);
     expect(stdout).toContain('accrual on 2040-07-02 (Asia/Shanghai)');
   }, 150_000);
 });

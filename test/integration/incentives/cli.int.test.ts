@@ -4,7 +4,6 @@
  * functions run with an injected terminal; argument errors run as the real CLI process (exit 2).
  */
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import {
 import { loadTenant } from '../../../infra/tenants';
 import { type Statement, verifyStatement } from '../../../shared/incentives';
 import { IncentiveRepository } from '../../../shared/store/incentives';
+import { cli as quotaflow } from '../../support/cli-process';
 import { countWrites, type LocalTable, startLocalTable, type WriteCounter } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
 import { demoBook, januaryDeals, ROOT, storeDeal, wonDeal } from './support';
@@ -233,15 +233,8 @@ describe('a late change after the close', () => {
 
 describe('the real command line', () => {
   const cli = (...args: string[]) =>
-    spawnSync('npx', ['tsx', 'infra/cli/main.ts', 'incentives', ...args], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-      },
+    quotaflow(['incentives', ...args], {
+      env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
     });
 
   it('missing or bad arguments exit 2 with the reason', () => {

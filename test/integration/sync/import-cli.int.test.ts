@@ -4,17 +4,15 @@
  * the Zoho simulator and dynalite; the argument handling runs as the real CLI process.
  */
 
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImportWiring, runImport } from '../../../infra/cli/import';
 import { startZohoSimulator, type ZohoSimulator } from '../../../infra/local/simulators/zoho';
+import { cli } from '../../support/cli-process';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
 import { storedRecords } from './reconcile-support';
 import { RecordingBus, secretsOf, tenantOn } from './support';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 let sim: ZohoSimulator;
 let table: LocalTable;
 let wiring: ImportWiring;
@@ -102,8 +100,7 @@ describe('quotaflow import', () => {
   });
 
   it('as a process: a missing or unknown tenant is a usage error (exit 2) naming the problem', () => {
-    const run = (...args: string[]) =>
-      spawnSync('npx', ['tsx', 'infra/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+    const run = (...args: string[]) => cli(args);
     const missing = run('import');
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("required option '--tenant <id>' not specified");

@@ -4,10 +4,9 @@
  * explain from the archive on dynalite or from a file, a dry-run of a draft that writes nothing.
  */
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   runDryRun,
@@ -20,11 +19,11 @@ import { EffectStates } from '../../../shared/store/effect-states';
 import { EventArchive } from '../../../shared/store/event-archive';
 import { SuppressionRepository } from '../../../shared/store/suppression';
 import type { CrmProvider } from '../../../shared/sync/crm-writer';
+import { cli } from '../../support/cli-process';
 import { countWrites, type LocalTable, startLocalTable, TestClock } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
 import { config, DEMO_FILE, deal, event, TENANT, workflow } from '../../unit/workflows/fixtures';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'qf-workflows-cli-'));
 const file = (name: string, value: unknown) => {
   const path = join(dir, name);
@@ -291,8 +290,7 @@ describe('workflows dry-run', () => {
   });
 
   it('as a process: `workflows validate` of the demo tenant exits 0, a missing --tenant for explain exits 2', () => {
-    const run = (...args: string[]) =>
-      spawnSync('npx', ['tsx', 'infra/cli/main.ts', 'workflows', ...args], { cwd: ROOT, encoding: 'utf8' });
+    const run = (...args: string[]) => cli(['workflows', ...args]);
     const ok = run('validate', '--tenant', 'demo');
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('tenant demo, 3 workflows');

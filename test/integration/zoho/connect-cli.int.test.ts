@@ -5,11 +5,8 @@
  * them; exit codes 1 for a secret without the Zoho client and for a refused code, 2 for bad arguments.
  */
 
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectOptions, type ConnectWiring, runConnect } from '../../../infra/cli/connect';
@@ -24,6 +21,7 @@ import { connectZoho } from '../../../shared/crm/zoho/provider';
 import { channelIdFor } from '../../../shared/crm/zoho/watch';
 import { ZohoChannelRepository } from '../../../shared/store/zoho-channels';
 import { renewZohoChannels } from '../../../shared/sync/zoho-channels';
+import { cliAsync } from '../../support/cli-process';
 import {
   type LocalTable,
   localClientConfig,
@@ -33,7 +31,6 @@ import {
 import { terminal } from '../../support/terminal';
 import { tenantOn } from '../sync/support';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const SECRET_ID = 'quotaflow/acme/app';
 const REDIRECT = 'https://admin.example.test/zoho/callback';
 const API_URL = 'https://abc123.execute-api.us-east-1.amazonaws.com/';
@@ -219,18 +216,7 @@ describe('quotaflow connect zoho', () => {
   });
 
   it('as a process: exit 2 for missing or bad arguments, exit 1 naming the missing secret fields', async () => {
-    const run = async (args: string[], env: Record<string, string> = {}) => {
-      try {
-        const r = await promisify(execFile)('npx', ['tsx', 'infra/cli/main.ts', ...args], {
-          cwd: ROOT,
-          env: { ...process.env, ...env },
-        });
-        return { status: 0, ...r };
-      } catch (err) {
-        const e = err as { code: number; stdout: string; stderr: string };
-        return { status: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const run = (args: string[], env: Record<string, string> = {}) => cliAsync(args, { env });
     const [missing, unknown, badUrl] = await Promise.all([
       run(['connect', 'zoho', '--tenant', 'demo-zoho']),
       run(['connect', 'zoho', '--tenant', 'no-such-tenant', '--code', 'c', ...urls()]),
