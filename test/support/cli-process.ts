@@ -24,8 +24,7 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-const environment = (env: CliOptions['env']) =>
-  env ? { ...process.env, ...env } : process.env;
+const environment = (env: CliOptions['env']) => (env ? { ...process.env, ...env } : process.env);
 
 /** `quotaflow <args>`, waiting for it: blocks this process (a server in it cannot answer the CLI; use `cliAsync`). */
 export const cli = (args: readonly string[], opts: CliOptions = {}): CliResult => {
