@@ -15,7 +15,7 @@ import { Dec } from '../incentives/money';
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
 import { senderOf } from '../mail/sender';
 import type { Locale } from '../org/config';
-import type { Org } from '../org/model';
+import type { Org, Person } from '../org/model';
 import type { ArchivedEvent } from '../store/event-archive';
 import { dealReads } from './deal-reads';
 import { heldOutOfIncentives } from './held';
@@ -115,6 +115,39 @@ export type DueOutcome =
       reason: 'no email address' | 'nobody reports to them';
     };
 
+/** A digest due: to whom and for which period, and either the address it goes to or why it cannot be made. */
+export type DueDigest = { manager: Person; period: DigestPeriod } & (
+  | { email: string; skip?: undefined }
+  | { skip: 'no email address' | 'nobody reports to them' }
+);
+
+/**
+ * The digests due at `now`, one list per manager in manager order: each manager whose schedule is on, each period
+ * due in their zone on their calendar, and why it cannot be made when it cannot. The one walk that decides what is
+ * due: sendDueDigests makes these, and SentDigests (digest/sent.ts) checks them against what a container saw sent.
+ */
+export const dueDigests = (
+  goals: CompiledGoals,
+  org: Org,
+  tenantTimeZone: string,
+  now: Date,
+): DueDigest[][] =>
+  managersOf(org, localDate(now.toISOString(), tenantTimeZone)).map((id) => {
+    const manager = org.person(id);
+    if (!manager) return [];
+    const schedule = scheduleFor(goals.doc.digest, id);
+    if (!schedule.enabled) return [];
+    const { email } = manager;
+    return duePeriods(now, manager.timeZone, schedule, goals.calendar(manager.calendar)).map(
+      (period): DueDigest =>
+        teamOf(org, id, period).length === 0
+          ? { manager, period, skip: 'nobody reports to them' }
+          : email
+            ? { manager, period, email }
+            : { manager, period, skip: 'no email address' },
+    );
+  });
+
 /** Managers whose digests a run makes at the same time. */
 export const MANAGERS_AT_ONCE = 8;
 
@@ -166,19 +199,13 @@ export const sendDueDigests = async (
       return read;
     },
   };
-  const one = async (id: string): Promise<DueOutcome[]> => {
+  const one = async (due: readonly DueDigest[]): Promise<DueOutcome[]> => {
     const out: DueOutcome[] = [];
-    const manager = d.org.person(id);
-    if (!manager) return out;
-    const schedule = scheduleFor(d.goals.doc.digest, id);
-    if (!schedule.enabled) return out;
-    for (const period of duePeriods(now, manager.timeZone, schedule, d.goals.calendar(manager.calendar))) {
-      if (teamOf(d.org, id, period).length === 0) {
-        out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'nobody reports to them' });
-        continue;
-      }
-      if (!manager.email) {
-        out.push({ manager: id, period: period.key, outcome: 'skipped', reason: 'no email address' });
+    for (const digest of due) {
+      const { manager, period } = digest;
+      const id = manager.id;
+      if (digest.skip) {
+        out.push({ manager: id, period: period.key, outcome: 'skipped', reason: digest.skip });
         continue;
       }
       if (await d.ledger.isDone?.(digestEffectKey(id, period.key))) {
@@ -189,20 +216,20 @@ export const sendDueDigests = async (
       // (each digest awaits it last), rather than after them.
       shared.stageTimes?.(now).catch(() => undefined);
       const { rendered } = await makeDigest(shared, id, period, digestAsOf(period, manager.timeZone, now));
-      const email = digestEmail(rendered, senderOf(d.tenant.mail), manager.email);
+      const email = digestEmail(rendered, senderOf(d.tenant.mail), digest.email);
       const sent = await sendDigestOnce(d.ledger, id, period.key, email);
       out.push({ manager: id, period: period.key, outcome: sent.outcome });
     }
     return out;
   };
   // A few managers at a time: each digest waits on its reads, not on the CPU. Outcomes stay in manager order.
-  const ids = managersOf(d.org, localDate(now.toISOString(), d.tenant.timeZone));
-  const results: DueOutcome[][] = new Array(ids.length);
+  const due = dueDigests(d.goals, d.org, d.tenant.timeZone, now);
+  const results: DueOutcome[][] = new Array(due.length);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < ids.length; i = next++) results[i] = await one(ids[i] as string);
+    for (let i = next++; i < due.length; i = next++) results[i] = await one(due[i] ?? []);
   };
-  await Promise.all(Array.from({ length: Math.min(MANAGERS_AT_ONCE, ids.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(MANAGERS_AT_ONCE, due.length) }, worker));
   const out = results.flat();
   return out;
 };

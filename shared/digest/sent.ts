@@ -7,12 +7,9 @@
  * period not seen sent goes through sendDueDigests, where the ledger keeps it to one send.
  */
 import type { CompiledGoals } from '../goals/validate';
-import { localDate } from '../incentives/periods';
 import type { Org } from '../org/model';
-import type { DueOutcome } from './run';
-import { duePeriods, scheduleFor } from './schedule';
+import { type DueOutcome, dueDigests } from './run';
 import { digestEffectKey } from './send';
-import { managersOf, teamOf } from './sources';
 
 export class SentDigests {
   private readonly sent = new Set<string>();
@@ -23,16 +20,10 @@ export class SentDigests {
    */
   allSent(goals: CompiledGoals, org: Org, timeZone: string, now: Date): string[] | undefined {
     const keys: string[] = [];
-    for (const id of managersOf(org, localDate(now.toISOString(), timeZone))) {
-      const manager = org.person(id);
-      if (!manager) continue;
-      const schedule = scheduleFor(goals.doc.digest, id);
-      if (!schedule.enabled) continue;
-      for (const period of duePeriods(now, manager.timeZone, schedule, goals.calendar(manager.calendar))) {
-        const key = digestEffectKey(id, period.key);
-        if (!manager.email || teamOf(org, id, period).length === 0 || !this.sent.has(key)) return undefined;
-        keys.push(key);
-      }
+    for (const { manager, period, skip } of dueDigests(goals, org, timeZone, now).flat()) {
+      const key = digestEffectKey(manager.id, period.key);
+      if (skip || !this.sent.has(key)) return undefined;
+      keys.push(key);
     }
     return keys;
   }
