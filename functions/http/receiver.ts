@@ -11,7 +11,7 @@ import { bus } from '../wiring/bus';
 import { clock } from '../wiring/clock';
 import { runtimeEnv } from '../wiring/env';
 import { secrets } from '../wiring/secrets';
-import { receipts } from '../wiring/store';
+import { receipts, records } from '../wiring/store';
 import { deliveryMarks } from '../wiring/watch';
 
 export const receiverHandler = <Auth, Result>(route: ReceiverRoute<Auth, Result>) => {
@@ -25,6 +25,7 @@ export const receiverHandler = <Auth, Result>(route: ReceiverRoute<Auth, Result>
         tenantId: tenant.id,
         ...auth,
         receipts: receipts(),
+        records: records(),
         deliveries: deliveryMarks(),
         bus: bus(),
         now: clock().now(),

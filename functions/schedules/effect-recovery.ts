@@ -7,7 +7,7 @@ import { scheduledHandler } from '../middleware/event';
 import { bus } from '../wiring/bus';
 import { clock } from '../wiring/clock';
 import { runtimeEnv } from '../wiring/env';
-import { receipts } from '../wiring/store';
+import { receipts, records } from '../wiring/store';
 import { workflowEffects } from '../wiring/workflow-effects';
 
 const tenant = runtimeEnv().tenant;
@@ -23,6 +23,7 @@ export const handler = scheduledHandler(z.unknown(), async () => {
   const redrive = await redriveUnappliedReceipts({
     tenantId: tenant.id,
     receipts: receipts(),
+    records: records(),
     bus: bus(),
     now: clock().now(),
   });

@@ -11,7 +11,9 @@ import { crmRecordChanged } from '../../events';
 import type * as z from '../../events/zod';
 import type { BusEntry, EventBusPort } from '../ports';
 import type { Receipt, ReceiptRepository } from '../store/receipts';
+import type { RecordMark } from '../store/records';
 import { checkJsonEnvelope, type RawRequest } from '../webhooks/envelope';
+import { isApplied } from './applied';
 
 export interface IngestRequest extends RawRequest {
   /** Query string parameters (a Zoho workflow rule may carry its secret there). */
@@ -53,6 +55,12 @@ export interface IngestDeps {
    * no write per webhook), for the absence alarm on a CRM gone silent. Optional: tests and tools leave it out.
    */
   deliveries?: { markDelivery(provider: string, at: Date): Promise<unknown> };
+  /**
+   * The canonical records, read for a duplicate only (one Get each): sync marks most changes applied on the record
+   * it writes (shared/ingest/applied.ts). Without it a duplicate of such a change is published again, and sync
+   * finds it applied there.
+   */
+  records?: { getItem(object: Receipt['object'], id: string): Promise<RecordMark | undefined> };
 }
 
 export interface ReceiptOutcome {
@@ -72,13 +80,25 @@ export interface IngestResult<Proof, D extends Delivery> {
 
 /**
  * The duplicate rule, for every receiver: a delivery whose receipt already exists is published again only while
- * that receipt is not applied. Until sync marks it applied, the duplicate may be the only thing left to deliver it
- * (the first attempt may have died after storing and before publishing); once applied, there is nothing to deliver
- * and the duplicate is acknowledged without an event (and without the CRM read the event would cost). Sync skips
- * receipts already applied, so a republish that races the first event changes nothing.
+ * that receipt is not applied (by its own mark or its record's, shared/ingest/applied.ts). Until then, the duplicate
+ * may be the only thing left to deliver it (the first attempt may have died after storing and before publishing);
+ * once applied, there is nothing to deliver and the duplicate is acknowledged without an event (and without the CRM
+ * read the event would cost). Sync skips receipts already applied, so a republish that races the first event
+ * changes nothing.
  */
-export const republishUntilApplied = (kept: { stored: boolean; receipt: Receipt }): boolean =>
-  kept.stored || kept.receipt.appliedAt === undefined;
+export const republishUntilApplied = (
+  kept: { stored: boolean; receipt: Receipt },
+  record?: RecordMark,
+): boolean => kept.stored || !isApplied(kept.receipt, record);
+
+/** The record of a duplicate not marked applied itself, for republishUntilApplied; nothing is read otherwise. */
+const recordOfDuplicate = async (
+  kept: { stored: boolean; receipt: Receipt },
+  records: IngestDeps['records'],
+): Promise<RecordMark | undefined> =>
+  kept.stored || kept.receipt.appliedAt !== undefined || !records
+    ? undefined
+    : records.getItem(kept.receipt.object, kept.receipt.recordId);
 
 /** The `crm.record.changed` entry for a stored receipt (ingest and the recovery sweep). */
 export const recordChangedEntry = (tenantId: string, receipt: Receipt): BusEntry => ({
@@ -114,7 +134,12 @@ export const ingest = async <Proof, D extends Delivery>(
   if (delivery.receipts.length === 0) return { status: 'ignored', proof, delivery, outcomes: [] };
 
   const kept = await Promise.all(delivery.receipts.map((r) => deps.receipts.storeOnce(r, deps.now)));
-  const outcomes = kept.map((k) => ({ ...k, published: republishUntilApplied(k) }));
+  const outcomes = await Promise.all(
+    kept.map(async (k) => ({
+      ...k,
+      published: republishUntilApplied(k, await recordOfDuplicate(k, deps.records)),
+    })),
+  );
   const toPublish = outcomes.filter((o) => o.published);
   if (toPublish.length > 0)
     await deps.bus.publish(toPublish.map((o) => recordChangedEntry(deps.tenantId, o.receipt)));

@@ -2,9 +2,11 @@
  * Webhook receipts: the durable record of an accepted delivery, written with a conditional put keyed by the
  * provider's delivery identity so that a duplicate delivery is recognised and nothing is stored twice.
  *
- * A receipt is stored unapplied and sits in a sparse index (gsi1, RECEIPT#unapplied#<shard>, by receivedAt) until
- * sync marks it applied, which takes it out of the index. So "stored but never applied" (the receiver died between
- * the put and the publish, or the event was lost) is a cheap query for the recovery sweep.
+ * A receipt is stored in a sparse index (gsi1, RECEIPT#unapplied#<shard>, by receivedAt). Sync usually marks a change
+ * applied on the record it writes (shared/ingest/applied.ts), which leaves the receipt in the index; only a receipt
+ * marked itself leaves it. The recovery sweep reads the index forward from a cursor, once past a grace period, and
+ * asks the records which receipts are applied: "stored but never applied" (the receiver died between the put and the
+ * publish, or the event was lost) stays cheap to find without a write per receipt.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -53,6 +55,12 @@ const fromItem = (item: Record<string, unknown>): Receipt => {
   const { pk: _pk, sk: _sk, type: _type, expiresAt: _exp, gsi1pk: _gpk, gsi1sk: _gsk, ...receipt } = item;
   return receipt as unknown as Receipt;
 };
+
+/** Where the receipt sweep had read each index shard up to, and where it will have once these are dealt with. */
+export interface SweepCursor {
+  from: string[];
+  to: string[];
+}
 
 /** An unapplied receipt as the sweep found it: `seen` is its index position, the sweep's optimistic lock. */
 export interface UnappliedReceipt {
@@ -125,28 +133,66 @@ export class ReceiptRepository {
   }
 
   /**
-   * Receipts still unapplied whose index time (receivedAt, or the last redrive) is before `before`, oldest first,
-   * at most `limit` per shard. Reads only the sparse index: applied receipts are not in it.
+   * Receipts not marked applied whose index time (receivedAt, or the last redrive) lies after the sweep's cursor and
+   * before `before`, oldest first, at most `limit` per shard, and the cursor to save once they are dealt with
+   * (saveSweepCursor). Reads only the sparse index; whether the record shows one applied is the caller's to ask.
    */
-  async unapplied(before: Date, limit = 100): Promise<UnappliedReceipt[]> {
+  async unswept(before: Date, limit = 100): Promise<{ found: UnappliedReceipt[]; cursor: SweepCursor }> {
+    const from = await this.sweepCursor();
+    const upTo = before.toISOString();
     const shards = await Promise.all(
-      Array.from({ length: UNAPPLIED_SHARDS }, (_, shard) =>
-        this.doc.send(
+      Array.from({ length: UNAPPLIED_SHARDS }, (_, shard) => {
+        const after = from[shard];
+        return this.doc.send(
           new QueryCommand({
             TableName: this.tableName,
             IndexName: TABLE.gsi1.name,
-            KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :before',
+            KeyConditionExpression: after
+              ? 'gsi1pk = :p AND gsi1sk BETWEEN :after AND :before'
+              : 'gsi1pk = :p AND gsi1sk < :before',
             ExpressionAttributeValues: {
               ':p': keys.unappliedReceipts(shard),
-              ':before': before.toISOString(),
+              ':before': upTo,
+              ...(after ? { ':after': after } : {}),
             },
             Limit: limit,
           }),
-        ),
-      ),
+        );
+      }),
     );
-    return shards.flatMap((out) =>
-      (out.Items ?? []).map((item) => ({ receipt: fromItem(item), seen: String(item.gsi1sk) })),
+    const found: UnappliedReceipt[] = [];
+    const cursor = shards.map((out, shard) => {
+      // BETWEEN includes the cursor's own item, which the last sweep dealt with.
+      const items = (out.Items ?? []).filter((item) => item.gsi1sk !== from[shard]);
+      for (const item of items) found.push({ receipt: fromItem(item), seen: String(item.gsi1sk) });
+      // A full page moves the cursor to its last item; otherwise everything before `before` is read.
+      const last = items.at(-1);
+      return out.LastEvaluatedKey && last ? String(last.gsi1sk) : upTo;
+    });
+    return { found, cursor: { from, to: cursor } };
+  }
+
+  /** The index position each shard was swept up to (empty strings: from the start). */
+  private async sweepCursor(): Promise<string[]> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.receiptSweep, ConsistentRead: true }),
+    );
+    const shards = (out.Item?.shards as string[] | undefined) ?? [];
+    return Array.from({ length: UNAPPLIED_SHARDS }, (_, i) => shards[i] ?? '');
+  }
+
+  /**
+   * Saves the cursor unswept returned, once its receipts are redriven or known applied. Written only when a shard
+   * had something to read: an idle sweep writes nothing. Two sweeps racing may move it back: the next one reads a
+   * few receipts again, whose claims (conditional on their index time) then fail.
+   */
+  async saveSweepCursor(cursor: SweepCursor, foundAny: boolean): Promise<void> {
+    if (!foundAny) return;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.receiptSweep, type: 'receipt-sweep', shards: cursor.to },
+      }),
     );
   }
 

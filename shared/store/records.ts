@@ -4,6 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -76,6 +77,42 @@ export type UpsertOutcome<E> =
   | { applied: false; reason: 'stale'; current: StoredRecord; events: [] };
 
 const MAX_RACE_RETRIES = 5;
+/** BatchGetItem's limit. */
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * The webhook receipt whose change a record write applied (shared/ingest/applied.ts): stored on the record item by
+ * the write itself, so marking the receipt applied costs no write of its own.
+ */
+export interface AppliedReceipt {
+  /** `<provider>#<deliveryId>` */
+  key: string;
+  receivedAt: string;
+}
+
+/** The stored item of a record, as upsert reads it. */
+export interface RecordItem {
+  /** data.version, kept at the top for conditions and projections. */
+  version: number;
+  data: StoredRecord;
+  events?: unknown[];
+  stageSince?: string;
+  createdAt?: unknown;
+  appliedReceipt?: AppliedReceipt;
+}
+
+/** What a record item says about the receipts it applied (shared/ingest/applied.ts). */
+export interface RecordMark {
+  version: number;
+  appliedReceipt?: AppliedReceipt;
+}
+
+export interface UpsertOptions {
+  /** The receipt this write applies; kept on the item (an earlier mark is carried over by writes with none). */
+  mark?: AppliedReceipt;
+  /** The item as the caller just read it (undefined: none stored), saving upsert's first read. */
+  seen?: { item: RecordItem | undefined };
+}
 
 /** A deal keeps its stageSince while the stage stays; a new stage (or a first version) starts it anew. */
 const stageSinceOf = (previous: StoredRecord | undefined, next: StoredRecord): string | undefined => {
@@ -207,13 +244,44 @@ export class RecordRepository {
     return indexed;
   }
 
-  private async getItem(object: CrmObject, id: string) {
+  /** The stored item of one record (consistent read): what upsert reads, for callers that decide first. */
+  async getItem(object: CrmObject, id: string): Promise<RecordItem | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.record(object, id), ConsistentRead: true }),
     );
-    return out.Item as
-      | { data: StoredRecord; events?: unknown[]; stageSince?: string; createdAt?: unknown }
-      | undefined;
+    return out.Item as RecordItem | undefined;
+  }
+
+  /** The version and applied-receipt mark of each of these records that is stored, keyed `<object>#<id>`. */
+  async marks(refs: readonly { object: CrmObject; id: string }[]): Promise<Map<string, RecordMark>> {
+    const unique = [...new Map(refs.map((r) => [`${r.object}#${r.id}`, r])).values()];
+    const found = new Map<string, RecordMark>();
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let request: Record<string, unknown>[] = unique
+        .slice(i, i + BATCH_GET_LIMIT)
+        .map((r) => keys.record(r.object, r.id));
+      while (request.length > 0) {
+        const out = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: request,
+                ProjectionExpression: 'pk, #v, appliedReceipt',
+                ExpressionAttributeNames: { '#v': 'version' },
+              },
+            },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          found.set(String(item.pk).slice('REC#'.length), {
+            version: Number(item.version),
+            ...(item.appliedReceipt ? { appliedReceipt: item.appliedReceipt as AppliedReceipt } : {}),
+          });
+        }
+        request = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   /**
@@ -223,9 +291,11 @@ export class RecordRepository {
   async upsert<E>(
     next: StoredRecord,
     derive: (previous: StoredRecord | undefined) => E[],
+    opts: UpsertOptions = {},
   ): Promise<UpsertOutcome<E>> {
     for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
-      const item = await this.getItem(next.object, next.record.id);
+      const item =
+        attempt === 0 && opts.seen ? opts.seen.item : await this.getItem(next.object, next.record.id);
       const previous = item?.data;
       if (previous && previous.version > next.version) {
         return { applied: false, reason: 'stale', current: previous, events: [] };
@@ -241,6 +311,7 @@ export class RecordRepository {
       const events = derive(previous);
       const stageSince = stageSinceOf(previous && { ...previous, stageSince: item?.stageSince }, next);
       const createdAt = creationOf(next, item);
+      const appliedReceipt = opts.mark ?? item?.appliedReceipt;
       try {
         await this.doc.send(
           new PutCommand({
@@ -254,6 +325,7 @@ export class RecordRepository {
               data: next,
               ...(stageSince ? { stageSince } : {}),
               events,
+              ...(appliedReceipt ? { appliedReceipt } : {}),
             },
             ConditionExpression: previous ? 'version = :seen' : 'attribute_not_exists(pk)',
             ...(previous ? { ExpressionAttributeValues: { ':seen': previous.version } } : {}),

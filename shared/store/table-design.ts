@@ -4,7 +4,8 @@
  *
  * Access patterns:
  *   receipt by provider delivery id     pk=RECEIPT#<provider>#<deliveryId>  sk=RECEIPT
- *   receipts not applied yet (sparse)   gsi1pk=RECEIPT#unapplied#<0..3>     gsi1sk=<receivedAt or last redrive ISO>#<provider>#<deliveryId>
+ *   receipts not marked applied (sparse) gsi1pk=RECEIPT#unapplied#<0..3>    gsi1sk=<receivedAt or last redrive ISO>#<provider>#<deliveryId>
+ *   the receipt sweep's cursor          pk=RECEIPTSWEEP                     sk=CURSOR
  *   current record by object and id      pk=REC#<object>#<id>                sk=CURRENT
  *   an owner's records of one object     gsi1pk=OWNED#<object>#<ownerId>     gsi1sk=<goal date>#<id>   (records.ts)
  *   an owner's deals and leads by creation gsi2pk=CREATED#<object>#<ownerId>  gsi2sk=<createdAt UTC ISO>#<id>   (records.ts)
@@ -46,8 +47,9 @@ export const keys = {
     pk: `RECEIPT#${provider}#${deliveryId}`,
     sk: 'RECEIPT',
   }),
-  /** Sparse: only unapplied receipts carry it (shared/store/receipts.ts); sharded so bursts spread out. */
+  /** Sparse: only receipts not marked applied carry it (shared/store/receipts.ts); sharded so bursts spread out. */
   unappliedReceipts: (shard: number) => `RECEIPT#unapplied#${shard}`,
+  receiptSweep: { pk: 'RECEIPTSWEEP', sk: 'CURSOR' },
   record: (object: string, id: string) => ({ pk: `REC#${object}#${id}`, sk: 'CURRENT' }),
   /** gsi1 partition of one owner's records of one object (sparse: deleted and ownerless records are left out). */
   ownedRecords: (object: string, ownerId: string) => `OWNED#${object}#${ownerId}`,

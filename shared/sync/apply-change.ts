@@ -1,18 +1,21 @@
 /**
  * Sync: apply one stored record change to the canonical copy and publish the domain events it produces.
- * Safe to run any number of times for the same change (see RecordRepository.upsert). Once its domain events are on
- * the bus the receipt is marked applied: a later copy of the change (a duplicate delivery, the recovery sweep) then
- * does nothing at all, so no CRM read and no event is repeated. A crash before the mark re-runs the idempotent upsert,
- * which publishes the same events with the same ids.
+ * Safe to run any number of times for the same change (see RecordRepository.upsert). The record write carries the
+ * receipt it applies (shared/ingest/applied.ts), so the common path writes nothing on the receipt. A later copy of the
+ * change (sync's retry after a crash, a duplicate delivery) finds the record written by its receipt: no CRM read,
+ * and the stored events are published again with the same ids (the first run may have died before publishing them),
+ * then the receipt is marked applied itself, so any further copy does nothing at all. A change that writes no record
+ * (stale, unchanged) marks its receipt the same way.
  * Receipts from the generic webhook carry the record; Zoho and Fxiaoke receipts carry ids only, so the record is
  * read from the CRM through the injected CrmReader (the CRM's current state: a later change that arrives first
  * makes the earlier notification 'unchanged', which republishes the same events with the same ids).
  */
 import type * as z from 'zod';
 import { type crmRecordChanged, domainEvents } from '../../events';
+import { appliedMark, receiptKey } from '../ingest/applied';
 import type { BusEntry, EventBusPort } from '../ports';
 import type { Receipt, ReceiptRepository } from '../store/receipts';
-import type { RecordRepository, StoredRecord } from '../store/records';
+import type { RecordRepository, StoredRecord, UpsertOptions } from '../store/records';
 import { type CrmReader, CrmRecordNotFoundError } from './crm-reader';
 import { type DomainEventOut, domainEventId, domainEventsFor } from './domain-events';
 
@@ -86,11 +89,15 @@ export const upsertCanonical = async (
   next: StoredRecord,
   ctx: ApplyContext,
   records: RecordRepository,
+  opts: UpsertOptions = {},
 ): Promise<PreparedApply> => {
-  const result = await records.upsert<DomainEventOut>(next, (previous) =>
-    !previous && ctx.historyBefore !== undefined && next.version < ctx.historyBefore
-      ? []
-      : domainEventsFor(previous, next),
+  const result = await records.upsert<DomainEventOut>(
+    next,
+    (previous) =>
+      !previous && ctx.historyBefore !== undefined && next.version < ctx.historyBefore
+        ? []
+        : domainEventsFor(previous, next),
+    opts,
   );
   if (!result.applied && result.reason === 'stale') return { outcome: 'stale', entries: [], events: [] };
   const current = result.current;
@@ -124,8 +131,9 @@ export const applyCanonical = async (
   next: StoredRecord,
   ctx: ApplyContext,
   deps: { records: RecordRepository; bus: EventBusPort },
+  opts: UpsertOptions = {},
 ): Promise<ApplyChangeResult> => {
-  const prepared = await upsertCanonical(next, ctx, deps.records);
+  const prepared = await upsertCanonical(next, ctx, deps.records, opts);
   if (prepared.outcome === 'stale') return { outcome: 'stale', events: [] };
   await deps.bus.publish(prepared.entries);
   return { outcome: prepared.outcome, events: prepared.events };
@@ -141,13 +149,16 @@ export const applyRecordChange = async (
   if (!receipt) return { outcome: 'receipt-missing', events: [] };
   if (receipt.appliedAt) return { outcome: 'already-applied', events: [] };
 
-  const next = await nextState(receipt, deps.crm);
-  const result = await applyCanonical(
-    next,
-    { tenantId: change.tenantId, correlationId: change.correlationId },
-    deps,
-  );
-  // Stale counts as applied too: newer data is already in the canonical copy, nothing is left to do.
-  await deps.receipts.markApplied(receipt.provider, receipt.deliveryId, deps.now);
+  const ctx = { tenantId: change.tenantId, correlationId: change.correlationId };
+  const item = await deps.records.getItem(receipt.object, receipt.recordId);
+  const seen = { item };
+  // Written by this receipt before: the same version again ('republished', the stored events), no CRM read.
+  const writtenByIt = item?.appliedReceipt?.key === receiptKey(receipt);
+  const next = writtenByIt && item ? item.data : await nextState(receipt, deps.crm);
+  const result = await applyCanonical(next, ctx, deps, { seen, mark: appliedMark(receipt) });
+  // The record write carried the mark; anything else (stale: newer data is already in the canonical copy;
+  // unchanged; a replay) marks the receipt itself.
+  if (result.outcome !== 'applied')
+    await deps.receipts.markApplied(receipt.provider, receipt.deliveryId, deps.now);
   return result;
 };

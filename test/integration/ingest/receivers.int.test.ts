@@ -12,6 +12,8 @@ import { receiveZohoWorkflowWebhook } from '../../../shared/crm/zoho/workflow-we
 import { PING_BODY, receiveGenericWebhook } from '../../../shared/ingest/generic-webhook';
 import type { IngestRequest } from '../../../shared/ingest/pipeline';
 import { ReceiptRepository } from '../../../shared/store/receipts';
+import { RecordRepository } from '../../../shared/store/records';
+import { applyRecordChange } from '../../../shared/sync/apply-change';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
 import { signedHeaders } from '../../support/signer';
 import { RecordingBus } from '../sync/support';
@@ -25,11 +27,13 @@ const EA = 'qfdemo';
 
 let table: LocalTable;
 let receipts: ReceiptRepository;
+let records: RecordRepository;
 const bus = new RecordingBus();
 
 beforeAll(async () => {
   table = await startLocalTable('ingest');
   receipts = new ReceiptRepository(table.doc, table.tableName);
+  records = new RecordRepository(table.doc, table.tableName);
 });
 afterAll(async () => {
   await table?.stop();
@@ -38,7 +42,7 @@ beforeEach(() => bus.clear());
 
 const itemCount = async () =>
   (await table.doc.send(new ScanCommand({ TableName: table.tableName }))).Items?.length ?? 0;
-const base = () => ({ tenantId: 'acme', receipts, bus, now: NOW });
+const base = () => ({ tenantId: 'acme', receipts, records, bus, now: NOW });
 
 // One request builder per receiver; `over` changes headers or the body bytes for the refusal cases.
 type Over = { headers?: Record<string, string | undefined>; rawBody?: string | Uint8Array };
@@ -142,6 +146,22 @@ describe('the duplicate rule, for every receiver: republished until applied', ()
       expect(bus.entries).toHaveLength(0);
     });
   }
+
+  it('generic: once sync applied the change, marked on the record it wrote and not on the receipt, a duplicate publishes nothing', async () => {
+    const deliver = generic('D-MARKED');
+    await deliver();
+    const [change] = bus.changes();
+    if (!change) throw new Error('the first delivery published');
+    expect(await applyRecordChange(change, { receipts, records, bus, now: NOW })).toMatchObject({
+      outcome: 'applied',
+    });
+    expect((await receipts.get(change.provider, change.deliveryId, NOW))?.appliedAt).toBeUndefined();
+
+    bus.clear();
+    const again = await deliver();
+    expect(again.status).toBe('duplicate');
+    expect(bus.entries).toHaveLength(0);
+  });
 
   it('fxiaoke: a platform retry of an applied callback gets the encrypted success reply and no event', async () => {
     const first = await fxiaoke()();

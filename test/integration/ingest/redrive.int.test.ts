@@ -46,12 +46,15 @@ afterEach(async () => {
 
 let seq = 0;
 /** Stores a generic receipt at `now` whose publish is lost; returns its delivery id. */
-const lostDelivery = async (now: Date): Promise<string> => {
+const lostDelivery = async (now: Date): Promise<string> => lostDeliveryOf(`D-${seq + 1}`, now, now);
+
+/** Stores, at `now`, a generic receipt of record `recordId` modified at `modifiedAt` whose publish is lost. */
+const lostDeliveryOf = async (recordId: string, now: Date, modifiedAt: Date): Promise<string> => {
   const id = `msg_redrive_${++seq}`;
   const body = JSON.stringify({
     object: 'deal',
     action: 'updated',
-    record: { id: `D-${seq}`, modifiedAt: now.toISOString(), stage: 'Won', status: 'won', fields: {} },
+    record: { id: recordId, modifiedAt: modifiedAt.toISOString(), stage: 'Won', status: 'won', fields: {} },
   });
   await expect(
     receiveGenericWebhook(
@@ -62,7 +65,7 @@ const lostDelivery = async (now: Date): Promise<string> => {
   return id;
 };
 
-const sweep = (now: Date) => redriveUnappliedReceipts({ tenantId: 'acme', receipts, bus, now });
+const sweep = (now: Date) => redriveUnappliedReceipts({ tenantId: 'acme', receipts, records, bus, now });
 
 /** Everything in the unapplied index (all shards), to show applied receipts leave it. */
 const indexed = async (): Promise<string[]> => {
@@ -101,7 +104,7 @@ describe('the receipt sweep', () => {
     expect(bus.entries).toHaveLength(0);
   });
 
-  it('never publishes an applied change downstream twice: sync skips it, the sweep no longer sees it', async () => {
+  it('never publishes an applied change downstream twice: the record shows it applied, sync skips it', async () => {
     const id = await lostDelivery(T0);
     await sweep(at(6));
     const [change] = bus.changes();
@@ -110,19 +113,70 @@ describe('the receipt sweep', () => {
 
     const applied = await applyRecordChange(change, { receipts, records, bus, now: at(6) });
     expect(applied.outcome).toBe('applied');
-    const domainEvents = bus.domain().length;
-    expect(domainEvents).toBeGreaterThan(0);
-    expect(await indexed()).not.toContain(id);
-    expect((await receipts.get('generic', id, at(6)))?.appliedAt).toBe(at(6).toISOString());
+    const firstEvents = bus.domain();
+    expect(firstEvents.length).toBeGreaterThan(0);
+    // The mark is on the record the apply wrote; the receipt itself is not written again.
+    expect((await receipts.get('generic', id, at(6)))?.appliedAt).toBeUndefined();
+    expect((await records.getItem('deal', change.recordId))?.appliedReceipt?.key).toBe(`generic#${id}`);
 
-    // A second copy of the change (a late duplicate, an overlapping redrive) changes and publishes nothing.
+    // The sweep reads the record's mark: nothing to redrive, however late.
     bus.clear();
-    expect(await applyRecordChange(change, { receipts, records, bus, now: at(7) })).toEqual({
+    expect(await sweep(at(30))).toMatchObject({ found: 0, redriven: 0 });
+    expect(await sweep(at(60))).toMatchObject({ found: 0, redriven: 0 });
+    expect(bus.entries).toHaveLength(0);
+
+    // A second copy of the change reaching sync (its retry after a crash between the record write and the publish)
+    // publishes the same events with the same ids, and marks the receipt; a third does nothing at all.
+    const again = await applyRecordChange(change, { receipts, records, bus, now: at(61) });
+    expect(again.outcome).toBe('republished');
+    expect(bus.domain().map((e) => e.detail)).toEqual(firstEvents.map((e) => e.detail));
+    expect((await receipts.get('generic', id, at(61)))?.appliedAt).toBe(at(61).toISOString());
+    expect(await indexed()).not.toContain(id);
+    bus.clear();
+    expect(await applyRecordChange(change, { receipts, records, bus, now: at(62) })).toEqual({
       outcome: 'already-applied',
       events: [],
     });
-    expect(await sweep(at(30))).toMatchObject({ redriven: 0 });
     expect(bus.entries).toHaveLength(0);
+  });
+
+  it('a crash between the record write and the publish: the retry publishes the events the write stored', async () => {
+    const id = await lostDelivery(T0);
+    await sweep(at(6));
+    const [change] = bus.changes();
+    if (!change) throw new Error('redriven');
+    bus.clear();
+
+    await expect(applyRecordChange(change, { receipts, records, bus: downBus, now: at(6) })).rejects.toThrow(
+      /bus unavailable/,
+    );
+    const retried = await applyRecordChange(change, { receipts, records, bus, now: at(7) });
+    expect(retried.outcome).toBe('republished');
+    expect(retried.events.length).toBeGreaterThan(0);
+    expect(bus.domain().map((e) => e.detailType)).toEqual(retried.events);
+    expect((await receipts.get('generic', id, at(7)))?.appliedAt).toBe(at(7).toISOString());
+  });
+
+  it('out of order: an older change never applied is left alone once a newer one is; a newer one is redriven', async () => {
+    // Two changes of one record, both lost on the way to sync; then the newer one is applied.
+    const older = await lostDeliveryOf('D-OOO', at(400), at(400));
+    const newer = await lostDeliveryOf('D-OOO', at(401), at(401));
+    await sweep(at(407));
+    const changes = bus.changes();
+    const newerChange = changes.find((c) => c.deliveryId === newer);
+    if (!newerChange) throw new Error('newer redriven');
+    bus.clear();
+    await applyRecordChange(newerChange, { receipts, records, bus, now: at(407) });
+    // The older one's next redrive is not needed: the record holds a newer version.
+    bus.clear();
+    await sweep(at(413));
+    expect(bus.changes().map((c) => c.deliveryId)).toEqual([]);
+
+    // A change newer than what the record holds, lost on the way, is redriven past the grace period.
+    const newest = await lostDeliveryOf('D-OOO', at(420), at(402));
+    await sweep(at(426));
+    expect(bus.changes().map((c) => c.deliveryId)).toEqual([newest]);
+    expect(older).not.toBe(newest);
   });
 
   it('two sweeps that read the same receipt publish it once', async () => {
