@@ -6,13 +6,15 @@ import { eventGroupHandler } from '../middleware/event';
 import { clock } from '../wiring/clock';
 import { runtimeEnv } from '../wiring/env';
 import { goalProgressRuntime } from '../wiring/goal-progress';
+import { records } from '../wiring/store';
 
 bindTenant(runtimeEnv().tenant.id);
 
 /**
  * Each domain event carries the record as stored at that version: its contributions to the goal totals replace the
  * previous version's, once (goals/incremental.ts). The rule takes only the first event of each change (the others
- * carry the same version); a redelivery or a late older version finds it applied and writes nothing.
+ * carry the same version); a redelivery or a late older version finds it applied and writes nothing, and so does a
+ * version that moves no total (the canonical copy is read before a write, so a late older version never wins).
  */
 export const handler = eventGroupHandler(anyDomainEvent, async ({ type, detail }) => {
   const rt = await goalProgressRuntime(clock().now().getTime());
@@ -27,6 +29,7 @@ export const handler = eventGroupHandler(anyDomainEvent, async ({ type, detail }
     },
     rt.contributions,
     rt.store,
+    records(),
   );
   logger.info('goal progress', {
     object: d.object,

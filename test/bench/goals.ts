@@ -282,6 +282,7 @@ export const measureGoals = async (): Promise<GoalFigures> => {
         { object: 'deal', record, version, deleted: false },
         (s) => contributionsOf(s, model),
         store,
+        records,
       );
       const goalsMoved = new Set(out.deltas.map((d) => d.goal)).size;
       affected += goalsMoved;

@@ -108,6 +108,11 @@ export class MemoryRecords {
     this.byKey.set(key, { object, record, version, deleted });
   }
 
+  /** The canonical copy as goals/incremental.ts reads it. */
+  async get(object: CrmObject, id: string) {
+    return this.byKey.get(`${object}|${id}`);
+  }
+
   async owned(object: CrmObject, owner: string, lower: string, upper: string): Promise<CanonicalRecord[]> {
     return [...this.byKey.values()]
       .filter((s) => s.object === object && !s.deleted && s.record.owner?.id === owner)

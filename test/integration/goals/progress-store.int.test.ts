@@ -45,7 +45,7 @@ const deliver = async (object: CrmObject, record: CanonicalRecord, deleted = fal
   const version = Date.parse(record.modifiedAt);
   await records.upsert({ object, record, version, deleted }, () => []);
   writes.reset();
-  const out = await applyRecordToGoals({ object, record, version, deleted }, contributions, store);
+  const out = await applyRecordToGoals({ object, record, version, deleted }, contributions, store, records);
   return { ...out, writes: writes.writes };
 };
 
@@ -75,6 +75,7 @@ describe('goal progress store', () => {
       },
       contributions,
       store,
+      records,
     );
     expect(late.outcome).toBe('stale');
     expect(writes.writes).toBe(0);
@@ -104,6 +105,32 @@ describe('goal progress store', () => {
     await deliver('deal', deal(5, { owner: { id: 'c' } }), true);
     expect(await actual('won', '2026-10', 'c')).toBe('0');
     expect(await actual('hw-deals', '2026-Q4', 'south')).toBe('0');
+  });
+
+  it('a change that moves no total writes nothing (its read only); the older version arriving late still changes nothing', async () => {
+    const d9 = (version: number, over: Partial<CanonicalRecord> = {}) => deal(version, { id: 'd9', ...over });
+    expect(await deliver('deal', d9(10))).toMatchObject({ outcome: 'applied', writes: 3 });
+    expect(await actual('won', '2026-10', 'a')).toBe('1784.4117');
+
+    // A field no goal reads: nothing to write, the stored contribution stays at version 10.
+    expect(await deliver('deal', d9(12, { name: 'Renamed' }))).toEqual({
+      outcome: 'applied',
+      deltas: [],
+      writes: 0,
+    });
+
+    // Version 11 (moved back to open) arrives after 12: the canonical copy is at 12, whose share is stored already.
+    const late = await deliver('deal', d9(11, { status: 'open' }));
+    expect(late).toMatchObject({ outcome: 'stale', writes: 0 });
+    expect(await actual('won', '2026-10', 'a')).toBe('1784.4117');
+
+    // A later version that does move a total is applied from the stored share.
+    expect(await deliver('deal', d9(13, { status: 'open', name: 'Renamed' }))).toMatchObject({
+      outcome: 'applied',
+      writes: 3,
+    });
+    expect(await actual('won', '2026-10', 'a')).toBe('0');
+    await deliver('deal', d9(14, { name: 'Renamed' }), true);
   });
 
   it('the nightly recompute agrees, or logs, corrects and re-seats; it resumes from its cursor', async () => {

@@ -138,7 +138,7 @@ describe('incremental goal progress', () => {
         const stored = new MemoryProgress();
         for (const c of deliveries(changesOf(h), h.seed, h.duplicates)) {
           records.upsert(c.object, c.record, c.version, c.deleted);
-          await applyRecordToGoals(c, contributions, stored);
+          await applyRecordToGoals(c, contributions, stored, records);
         }
         const fromRecords = progressOver(records);
         const fromStore = progressOver(records, stored);
