@@ -69,6 +69,12 @@ export interface UnappliedReceipt {
 }
 
 export class ReceiptRepository {
+  /**
+   * The sweep cursor this container saved last: its next sweep starts there without reading it. Another container
+   * may have moved the stored one further; starting behind it only reads a few receipts again.
+   */
+  private savedCursor: string[] | undefined;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -138,7 +144,7 @@ export class ReceiptRepository {
    * (saveSweepCursor). Reads only the sparse index; whether the record shows one applied is the caller's to ask.
    */
   async unswept(before: Date, limit = 100): Promise<{ found: UnappliedReceipt[]; cursor: SweepCursor }> {
-    const from = await this.sweepCursor();
+    const from = this.savedCursor ?? (await this.sweepCursor());
     const upTo = before.toISOString();
     const shards = await Promise.all(
       Array.from({ length: UNAPPLIED_SHARDS }, (_, shard) => {
@@ -194,6 +200,7 @@ export class ReceiptRepository {
         Item: { ...keys.receiptSweep, type: 'receipt-sweep', shards: cursor.to },
       }),
     );
+    this.savedCursor = cursor.to;
   }
 
   /**
