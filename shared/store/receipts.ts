@@ -70,8 +70,8 @@ export interface UnappliedReceipt {
 
 export class ReceiptRepository {
   /**
-   * The sweep cursor this container saved last: its next sweep starts there without reading it. Another container
-   * may have moved the stored one further; starting behind it only reads a few receipts again.
+   * The sweep cursor this container read or saved last: its next sweep starts there without reading it. Another
+   * container may have moved the stored one further; starting behind it only reads a few receipts again.
    */
   private savedCursor: string[] | undefined;
 
@@ -145,6 +145,7 @@ export class ReceiptRepository {
    */
   async unswept(before: Date, limit = 100): Promise<{ found: UnappliedReceipt[]; cursor: SweepCursor }> {
     const from = this.savedCursor ?? (await this.sweepCursor());
+    this.savedCursor = from;
     const upTo = before.toISOString();
     const shards = await Promise.all(
       Array.from({ length: UNAPPLIED_SHARDS }, (_, shard) => {
