@@ -19,6 +19,13 @@
  * record, calls again (the provider answers "exists") and records it; a crash before the call is a crash before any
  * claim, which the retry performs, as it does for every effect the crashed run had not claimed yet.
  *
+ * Why each claimed effect keeps an item of its own rather than one item per run of an event (all of the run's claims
+ * in one put, each "done" an update of it): DynamoDB bills a write by the size of the item written (1 KB units, the
+ * larger of before and after for an update) and the pending index projects the whole item. An email's claim carries
+ * its rendered HTML (about 6 KB for the won-deal congratulation), so a run's item would be 7-8 KB and every mark on it
+ * would cost as much as the email's claim: the won deal's run would go from 7 writes of about 19 KB to 4 of about
+ * 32 KB. Fewer requests, a larger bill.
+ *
  * This module is the protocol alone, plain code over a small store port (`EffectStore`): the DynamoDB store
  * (dynamodb-store.ts) implements each of its operations with one conditional request; nothing here knows about AWS.
  */
