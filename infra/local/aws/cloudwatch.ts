@@ -50,6 +50,11 @@ const isDatum = (v: unknown): v is Datum =>
 
 /** CloudWatch keeps high-resolution data for hours and minute data for 15 days; no alarm here looks back further. */
 const KEEP_MS = 15 * 24 * 3_600_000;
+/**
+ * In memory, data older than the longest alarm period is judged by no alarm again (the runtime clock only moves
+ * on): every this many puts it is let go, so memory stays flat under any rate of metrics. The journal keeps it.
+ */
+const PRUNE_EVERY = 1000;
 
 const sameDimensions = (a: Record<string, string>, b: Record<string, string>) =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
@@ -68,7 +73,8 @@ const COMPARISON_WORDS: Record<LocalAlarm['comparison'], string> = {
 };
 
 export class LocalCloudWatch {
-  private readonly data: Datum[] = [];
+  private data: Datum[] = [];
+  private putsSincePrune = 0;
   private readonly alarms = new Map<string, LocalAlarm>();
   private readonly states = new Map<string, { state: AlarmState; reason: string; since: number }>();
   private readonly sources = new Map<
@@ -122,6 +128,15 @@ export class LocalCloudWatch {
     const d = { namespace, name, dimensions, at: at.getTime(), value };
     this.data.push(d);
     this.journal?.note(d);
+    if (++this.putsSincePrune >= PRUNE_EVERY) this.prune();
+  }
+
+  /** Lets go of the data no alarm's period reaches back to any more (alarms are added as the runtime starts). */
+  private prune(): void {
+    this.putsSincePrune = 0;
+    const longest = Math.max(0, ...[...this.alarms.values()].map((a) => a.periodSeconds * 1000));
+    const from = this.deps.now().getTime() - longest;
+    if (this.data.some((d) => d.at <= from)) this.data = this.data.filter((d) => d.at > from);
   }
 
   /**
@@ -158,6 +173,11 @@ export class LocalCloudWatch {
       }
     }
     return true;
+  }
+
+  /** How many data points are held in memory (the alarms' longest period's worth, and up to PRUNE_EVERY more). */
+  held(): number {
+    return this.data.length;
   }
 
   /** Every alarm's state at the runtime's now. */
