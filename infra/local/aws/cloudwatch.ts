@@ -51,8 +51,9 @@ const isDatum = (v: unknown): v is Datum =>
 /** CloudWatch keeps high-resolution data for hours and minute data for 15 days; no alarm here looks back further. */
 const KEEP_MS = 15 * 24 * 3_600_000;
 /**
- * In memory, data older than the longest alarm period is judged by no alarm again (the runtime clock only moves
- * on): every this many puts it is let go, so memory stays flat under any rate of metrics. The journal keeps it.
+ * In memory, a data point no alarm watches, or older than the period of every alarm that does, is judged by no
+ * alarm again (the runtime clock only moves on): every this many puts such data is let go, so memory stays flat
+ * however many webhooks arrive (their own metrics are watched by none). The journal keeps everything.
  */
 const PRUNE_EVERY = 1000;
 
@@ -131,12 +132,20 @@ export class LocalCloudWatch {
     if (++this.putsSincePrune >= PRUNE_EVERY) this.prune();
   }
 
-  /** Lets go of the data no alarm's period reaches back to any more (alarms are added as the runtime starts). */
+  /** Keeps only the data some alarm will still judge (alarms are added as the runtime starts, before any put). */
   private prune(): void {
     this.putsSincePrune = 0;
-    const longest = Math.max(0, ...[...this.alarms.values()].map((a) => a.periodSeconds * 1000));
-    const from = this.deps.now().getTime() - longest;
-    if (this.data.some((d) => d.at <= from)) this.data = this.data.filter((d) => d.at > from);
+    const now = this.deps.now().getTime();
+    const alarms = [...this.alarms.values()];
+    this.data = this.data.filter((d) =>
+      alarms.some(
+        (a) =>
+          d.at > now - a.periodSeconds * 1000 &&
+          d.namespace === a.namespace &&
+          d.name === a.metricName &&
+          sameDimensions(d.dimensions, a.dimensions),
+      ),
+    );
   }
 
   /**
@@ -175,7 +184,7 @@ export class LocalCloudWatch {
     return true;
   }
 
-  /** How many data points are held in memory (the alarms' longest period's worth, and up to PRUNE_EVERY more). */
+  /** How many data points are held in memory (what the alarms' periods cover, and up to PRUNE_EVERY more). */
   held(): number {
     return this.data.length;
   }
