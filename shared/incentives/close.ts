@@ -91,7 +91,6 @@ export const closePeriod = (input: CloseInput): CloseResult => {
     source: `close ${period.key}: deals`,
     ...(input.held ? { held: input.held } : {}),
   });
-  const dealsById = new Map(input.deals.map((d) => [d.id, d]));
 
   // This period's credits, by rep.
   const credits = new Map<string, Credit[]>();
@@ -102,7 +101,7 @@ export const closePeriod = (input: CloseInput): CloseResult => {
         list.filter((c) => c.periodKey === period.key),
       );
 
-  const adjustments = restate(input, period, current, dealsById, repSet);
+  const adjustments = restate(input, period, current, repSet);
 
   const team: TeamCredits = { book, credits };
   const bonuses = calculateTeamBonuses(book, period, credits);
@@ -164,13 +163,15 @@ const restate = (
   input: CloseInput,
   period: Period,
   current: Map<string, Credit[]>,
-  dealsById: Map<string, Deal>,
   repSet: Set<string>,
 ): Map<string, RepAdjustments> => {
   const { book } = input;
   const out = new Map<string, RepAdjustments>();
   const effective = effectiveCredits(input.closed.filter((s) => s.periodStart < period.start));
   if (effective.size === 0) return out; // a first close: nothing to restate
+  // Built only here: a first close never looks deals up by id, and 200,000 entries are not free.
+  const dealsById = new Map<string, Deal>();
+  for (const d of input.deals) dealsById.set(d.id, d);
   const knownBy = (d: Deal, tz: string) => localDate(d.modifiedAt, tz) <= period.end;
   const currentByPeriod = new Map<string, Credit>(); // `${period}|${rep}|${deal}`
   for (const list of current.values())

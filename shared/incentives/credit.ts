@@ -8,6 +8,7 @@ import * as z from '../../events/zod';
 import type { PlanBook } from './book';
 import { IncentiveInputError, type Problem } from './errors';
 import { allocate, Dec, HUNDRED, minorUnit, ONE } from './money';
+import { sortByCreditOrder } from './order';
 import { localDate, periodKeyOf } from './periods';
 import { currencyCode, decimalString } from './plan';
 import {
@@ -332,18 +333,8 @@ export const creditDealsRaw = (
       );
     options.held.push(...problems);
   }
-  for (const [rep, list] of byRep) byRep.set(rep, sortCredits(list));
+  for (const [rep, list] of byRep) byRep.set(rep, sortByCreditOrder(list));
   return byRep;
-};
-
-/**
- * `list` in creditOrder. Dates are fixed-width ISO dates, so date + deal id orders exactly as (date, deal id): one
- * string comparison per step instead of up to four (sorting was a fifth of crediting 200,000 deals).
- */
-const sortCredits = (list: RawCredit[]): RawCredit[] => {
-  const keyed = list.map((c) => ({ k: c.date + c.dealId, c }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  return keyed.map((x) => x.c);
 };
 
 /** percent / 100 as Decimal#toFixed() prints it ("70" → "0.7"): exact, a shift of the decimal point. */

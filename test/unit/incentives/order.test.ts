@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { creditOrder } from '../../../shared/incentives/credit';
+import { sortByCreditOrder } from '../../../shared/incentives/order';
+
+/** Few dates and ids, so that equal dates, equal ids and long same-day runs all occur. */
+const item = fc.record({
+  date: fc.constantFrom('2025-01-01', '2025-01-02', '2025-01-10', '2025-02-28', '2024-12-31', '2025-02-30'),
+  dealId: fc.oneof(
+    fc.constantFrom('D1', 'D10', 'D2', 'd1', 'Ä', '', 'D1 '),
+    fc.integer({ min: 0, max: 500 }).map((n) => `D${n}`),
+  ),
+  tag: fc.nat(),
+});
+
+describe('sortByCreditOrder', () => {
+  it('orders exactly as a stable sort by creditOrder, for any dates and ids', () => {
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 300 }), (list) => {
+        const expected = [...list].sort(creditOrder);
+        expect(sortByCreditOrder(list)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('handles a long run of one day (the built-in sort path) and leaves the input as it was', () => {
+    const list = Array.from({ length: 1000 }, (_, i) => ({
+      date: i % 2 ? '2025-03-01' : '2025-01-15',
+      dealId: `D${(i * 7919) % 1000}`,
+    }));
+    const copy = list.map((x) => ({ ...x }));
+    const sorted = sortByCreditOrder(list);
+    expect(sorted).toEqual([...list].sort(creditOrder));
+    expect(list).toEqual(copy);
+    expect(sorted[0]).toEqual({ date: '2025-01-15', dealId: 'D0' });
+  });
+});
