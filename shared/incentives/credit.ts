@@ -88,11 +88,7 @@ export type RawCredit = Omit<Credit, 'amount' | 'dealAmount' | 'share'> & {
   share: string;
 };
 
-export const creditOrder = (
-  a: { date: string; dealId: string },
-  b: { date: string; dealId: string },
-): number =>
-  a.date < b.date ? -1 : a.date > b.date ? 1 : a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0;
+export { creditOrder } from './order';
 
 // Spreads keep the key order (and any extra keys) of the source, as the record and credit forms always did.
 export const toCreditRecord = (c: RawCredit, currency: string): CreditRecord => {

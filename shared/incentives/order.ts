@@ -1,55 +1,73 @@
 /**
- * Sorting credits in creditOrder (date, then deal id) without comparing a string per step: a rep's credits fall on
- * few distinct dates (at most a period's days), so they are bucketed by date (a counting sort over the distinct
- * dates, ranked by string order, so the result is exactly creditOrder's whatever the strings hold) and only the
- * deals of one date are compared by id. Sorting was a fifth of crediting 200,000 deals with a comparison sort.
+ * Sorting credits in creditOrder (date, then deal id) without comparing strings per step: an ISO date
+ * "yyyy-mm-dd" read as the number yyyymmdd orders exactly as the string does (fixed width, digits only), and a
+ * rep's credits fall within a period's few days, so they are bucketed by that number (a counting sort) and only
+ * the deals of one day are compared by id. Sorting was a fifth of crediting 200,000 deals with a comparison sort.
+ * Any other date string, or dates spread much wider than the list is long, takes the plain comparison sort.
  */
 interface Ordered {
   date: string;
   dealId: string;
 }
 
+/** The order of a rep's credits: by local credit date, then deal id. */
+export const creditOrder = (a: Ordered, b: Ordered): number =>
+  a.date < b.date ? -1 : a.date > b.date ? 1 : a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0;
+
 const byDealId = (a: Ordered, b: Ordered): number => (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0);
+
+const digit = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+};
+
+/** yyyymmdd for "yyyy-mm-dd", else NaN. */
+export const dateNumber = (s: string): number => {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return Number.NaN;
+  return (
+    digit(s, 0) * 10_000_000 +
+    digit(s, 1) * 1_000_000 +
+    digit(s, 2) * 100_000 +
+    digit(s, 3) * 10_000 +
+    digit(s, 5) * 1000 +
+    digit(s, 6) * 100 +
+    digit(s, 8) * 10 +
+    digit(s, 9)
+  );
+};
 
 /** A new array with `list` in creditOrder; stable (equal (date, deal id) pairs keep their order). */
 export const sortByCreditOrder = <T extends Ordered>(list: readonly T[]): T[] => {
   const n = list.length;
   const out = list.slice();
   if (n < 2) return out;
-  const slotOf = new Map<string, number>();
-  const dates: string[] = [];
-  const slots = new Int32Array(n);
+  const keys = new Int32Array(n);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    const date = (list[i] as T).date;
-    let slot = slotOf.get(date);
-    if (slot === undefined) {
-      slot = dates.length;
-      dates.push(date);
-      slotOf.set(date, slot);
-    }
-    slots[i] = slot;
+    const k = dateNumber((list[i] as T).date);
+    if (Number.isNaN(k)) return out.sort(creditOrder);
+    keys[i] = k;
+    if (k < min) min = k;
+    if (k > max) max = k;
   }
-  // Rank the distinct dates (all different, so the comparison never returns 0).
-  const ranked = dates
-    .map((_, i) => i)
-    .sort((a, b) => ((dates[a] as string) < (dates[b] as string) ? -1 : 1));
-  const rankOf = new Int32Array(dates.length);
-  for (let r = 0; r < ranked.length; r++) rankOf[ranked[r] as number] = r;
-  // start[r]: where date rank r begins in the output; next[r] the next free place in it.
-  const start = new Int32Array(dates.length + 1);
+  const span = max - min + 1;
+  if (span > 8 * n + 1024) return out.sort(creditOrder);
+  // start[d]: where day d (key - min) begins in the output; next[d] the next free place in it.
+  const start = new Int32Array(span + 1);
   for (let i = 0; i < n; i++) {
-    const at = (rankOf[slots[i] as number] as number) + 1;
+    const at = (keys[i] as number) - min + 1;
     start[at] = (start[at] as number) + 1;
   }
-  for (let r = 0; r < dates.length; r++) start[r + 1] = (start[r + 1] as number) + (start[r] as number);
-  const next = start.slice(0, dates.length);
+  for (let d = 0; d < span; d++) start[d + 1] = (start[d + 1] as number) + (start[d] as number);
+  const next = start.slice(0, span);
   for (let i = 0; i < n; i++) {
-    const r = rankOf[slots[i] as number] as number;
-    const at = next[r] as number;
-    next[r] = at + 1;
+    const d = (keys[i] as number) - min;
+    const at = next[d] as number;
+    next[d] = at + 1;
     out[at] = list[i] as T;
   }
-  for (let r = 0; r < dates.length; r++) sortRun(out, start[r] as number, start[r + 1] as number);
+  for (let d = 0; d < span; d++) sortRun(out, start[d] as number, start[d + 1] as number);
   return out;
 };
 

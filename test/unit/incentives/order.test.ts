@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { creditOrder } from '../../../shared/incentives/credit';
-import { sortByCreditOrder } from '../../../shared/incentives/order';
+import { dateNumber, sortByCreditOrder } from '../../../shared/incentives/order';
 
 /** Few dates and ids, so that equal dates, equal ids and long same-day runs all occur. */
 const item = fc.record({
@@ -34,5 +34,32 @@ describe('sortByCreditOrder', () => {
     expect(sorted).toEqual([...list].sort(creditOrder));
     expect(list).toEqual(copy);
     expect(sorted[0]).toEqual({ date: '2025-01-15', dealId: 'D0' });
+  });
+});
+
+describe('dateNumber', () => {
+  it('orders ISO dates as their strings do, and refuses anything else', () => {
+    const dates = ['2024-12-31', '2025-01-01', '2025-02-30', '2025-10-01', '0999-01-01', '9999-12-31'];
+    const byString = [...dates].sort();
+    const byNumber = [...dates].sort((a, b) => dateNumber(a) - dateNumber(b));
+    expect(byNumber).toEqual(byString);
+    expect(dateNumber('2025-03-31')).toBe(20250331);
+    for (const bad of ['2025-3-31', '2025/03/31', '2025-03-3a', '2025-03-31T00:00:00Z', ''])
+      expect(dateNumber(bad)).toBeNaN();
+  });
+
+  it('a list with a date that is not yyyy-mm-dd, or dates years apart, still sorts exactly', () => {
+    const odd = [
+      { date: '2025-03-01', dealId: 'b' },
+      { date: '2025-3-1', dealId: 'a' },
+      { date: '2025-01-01', dealId: 'c' },
+    ];
+    expect(sortByCreditOrder(odd)).toEqual([...odd].sort(creditOrder));
+    const wide = [
+      { date: '2999-01-01', dealId: 'a' },
+      { date: '2025-01-01', dealId: 'b' },
+      { date: '1999-01-01', dealId: 'c' },
+    ];
+    expect(sortByCreditOrder(wide).map((x) => x.dealId)).toEqual(['c', 'b', 'a']);
   });
 });
