@@ -249,11 +249,10 @@ export const creditDealsRaw = (
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i] as Deal;
     if (wonOnly && deal.status !== 'won') continue;
-    const at = `[${i}]`;
     const sole = soleOwner(deal);
     const split = sole ? undefined : splitProblem(deal);
     if (split) {
-      problems.push({ path: `${at}.owners`, message: `deal ${deal.id}: ${split}` });
+      problems.push({ path: `[${i}].owners`, message: `deal ${deal.id}: ${split}` });
       continue;
     }
     let shares: Micro[] | undefined;
@@ -267,14 +266,14 @@ export const creditDealsRaw = (
       const rawDate = deal.dates[dateField];
       if (rawAmount === undefined) {
         problems.push({
-          path: `${at}.amounts.${amountField}`,
+          path: `[${i}].amounts.${amountField}`,
           message: `deal ${deal.id}: is missing; plan ${plan.id} credits ${amountField}`,
         });
         continue;
       }
       if (rawDate === undefined) {
         problems.push({
-          path: `${at}.dates.${dateField}`,
+          path: `[${i}].dates.${dateField}`,
           message: `deal ${deal.id}: is missing; plan ${plan.id} credits by ${dateField}`,
         });
         continue;
@@ -284,7 +283,7 @@ export const creditDealsRaw = (
       const rate = same ? NO_FX : book.fxRate(deal.currency, plan.currency, date);
       if (!rate) {
         problems.push({
-          path: `${at}.currency`,
+          path: `[${i}].currency`,
           message: `deal ${deal.id}: no ${deal.currency}→${plan.currency} rate for ${periodKeyOf(date, 'month')} or ${periodKeyOf(date, 'quarter')} in fxRates`,
         });
         continue;

@@ -5,6 +5,8 @@
  * the deals of one day are compared by id. Sorting was a fifth of crediting 200,000 deals with a comparison sort.
  * Any other date string, or dates spread much wider than the list is long, takes the plain comparison sort.
  */
+import { dateNumber } from './periods';
+
 interface Ordered {
   date: string;
   dealId: string;
@@ -15,26 +17,6 @@ export const creditOrder = (a: Ordered, b: Ordered): number =>
   a.date < b.date ? -1 : a.date > b.date ? 1 : a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0;
 
 const byDealId = (a: Ordered, b: Ordered): number => (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0);
-
-const digit = (s: string, i: number): number => {
-  const d = s.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : Number.NaN;
-};
-
-/** yyyymmdd for "yyyy-mm-dd", else NaN. */
-export const dateNumber = (s: string): number => {
-  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return Number.NaN;
-  return (
-    digit(s, 0) * 10_000_000 +
-    digit(s, 1) * 1_000_000 +
-    digit(s, 2) * 100_000 +
-    digit(s, 3) * 10_000 +
-    digit(s, 5) * 1000 +
-    digit(s, 6) * 100 +
-    digit(s, 8) * 10 +
-    digit(s, 9)
-  );
-};
 
 /** A new array with `list` in creditOrder; stable (equal (date, deal id) pairs keep their order). */
 export const sortByCreditOrder = <T extends Ordered>(list: readonly T[]): T[] => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { creditOrder } from '../../../shared/incentives/credit';
-import { dateNumber, sortByCreditOrder } from '../../../shared/incentives/order';
+import { sortByCreditOrder } from '../../../shared/incentives/order';
+import { dateNumber, periodKeyOf } from '../../../shared/incentives/periods';
 
 /** Few dates and ids, so that equal dates, equal ids and long same-day runs all occur. */
 const item = fc.record({
@@ -61,5 +62,24 @@ describe('dateNumber', () => {
       { date: '1999-01-01', dealId: 'c' },
     ];
     expect(sortByCreditOrder(wide).map((x) => x.dealId)).toEqual(['c', 'b', 'a']);
+  });
+});
+
+describe('periodKeyOf', () => {
+  it('gives the month and quarter keys, the same on every call, for dates of any year', () => {
+    const cases: [string, string, string][] = [
+      ['2025-01-01', '2025-01', '2025-Q1'],
+      ['2025-03-31', '2025-03', '2025-Q1'],
+      ['2025-04-01', '2025-04', '2025-Q2'],
+      ['2024-12-31', '2024-12', '2024-Q4'],
+      ['0999-07-15', '0999-07', '0999-Q3'],
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const [date, month, quarter] of cases) {
+        expect(periodKeyOf(date, 'month')).toBe(month);
+        expect(periodKeyOf(date, 'quarter')).toBe(quarter);
+      }
+    // Not yyyy-mm-dd: read as before, by position.
+    expect(periodKeyOf('2025-03-31T00:00', 'quarter')).toBe('2025-Q1');
   });
 });
