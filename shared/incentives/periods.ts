@@ -57,14 +57,15 @@ const periodKeyOfText = (date: string, kind: PeriodKind): string =>
     : `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
 
 /** Keys by yyyymm, per kind: the key depends only on a date's first seven characters, which yyyymm captures. */
-const keysByMonth: Record<PeriodKind, Map<number, string>> = { month: new Map(), quarter: new Map() };
+const monthKeys = new Map<number, string>();
+const quarterKeys = new Map<number, string>();
 
 /** The key of the period holding the date; once per month seen, not three strings per credit. */
 export const periodKeyOf = (date: string, kind: PeriodKind): string => {
   const n = dateNumber(date);
   if (Number.isNaN(n)) return periodKeyOfText(date, kind);
   const month = Math.floor(n / 100);
-  const keys = keysByMonth[kind];
+  const keys = kind === 'month' ? monthKeys : quarterKeys; // as periodKeyOfText tells them apart
   let key = keys.get(month);
   if (key === undefined) {
     key = periodKeyOfText(date, kind);
