@@ -17,6 +17,7 @@ import {
   creditDealsRaw as creditDeals,
   creditOrder,
   type Deal,
+  freshCreditRecord,
   fromCreditRecord,
   toCreditRecord,
 } from './credit';
@@ -128,7 +129,7 @@ export const closePeriod = (input: CloseInput): CloseResult => {
     const records: CreditRecord[] = [];
     let credited = 0n;
     for (const c of own) {
-      records.push(toCreditRecord(c, currency));
+      records.push(freshCreditRecord(c, currency)); // `own` comes straight from creditDeals
       credited += roundMicro(c.amount, digits);
     }
     statements.push(

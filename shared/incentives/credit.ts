@@ -98,6 +98,31 @@ export const toCreditRecord = (c: RawCredit, currency: string): CreditRecord => 
   return { ...c, amount, dealAmount, share: c.share };
 };
 
+/**
+ * toCreditRecord of a credit straight from creditDealsRaw, whose literal fixes the members and their order: the
+ * same record written as a literal in that order, several times cheaper than the spread for 200,000 credits. A
+ * test holds it to toCreditRecord member for member and byte for byte.
+ */
+export const freshCreditRecord = (c: RawCredit, currency: string): CreditRecord => {
+  const amount = microMoney(c.amount, currency);
+  return {
+    dealId: c.dealId,
+    repId: c.repId,
+    date: c.date,
+    periodKey: c.periodKey,
+    amount,
+    dealAmount: c.dealAmount === c.amount ? amount : microMoney(c.dealAmount, currency),
+    share: c.share,
+    originalAmount: c.originalAmount,
+    originalCurrency: c.originalCurrency,
+    fxRate: c.fxRate,
+    product: c.product,
+    newAccount: c.newAccount,
+    stagesReached: c.stagesReached,
+    payable: c.payable,
+  };
+};
+
 export const fromCreditRecord = (r: CreditRecord): RawCredit => ({
   ...r,
   amount: toMicro(r.amount),
