@@ -13,6 +13,8 @@
  * - `chinese-days` (about 24 KB: a date library and lunar-calendar code around its holiday table) becomes a module
  *   generated from the installed package that answers the two questions functions ask it, with the package's own
  *   dates: chinese-days-data.ts.
+ * - `mnemonist/lru-cache` (about 6 KB with obliterator) backs the DynamoDB client's endpoint-discovery cache, which
+ *   no function turns on: a Map-based LRU with the methods that cache calls, endpoint-cache-lru.ts.
  * - the AWS SDK clients become copies whose schemas the bundler can tree-shake (about 45 KB less with SESv2):
  *   sdk-schemas.ts.
  */
@@ -26,5 +28,6 @@ export const bundleAliases = (repoRoot: string): Record<string, string> => ({
   debug: join(repoRoot, 'infra', 'build', 'debug-stub.ts'),
   '@smithy/core/event-streams': join(repoRoot, 'infra', 'build', 'no-event-streams.ts'),
   'chinese-days': chineseDaysModule(),
+  'mnemonist/lru-cache': join(repoRoot, 'infra', 'build', 'endpoint-cache-lru.ts'),
   ...Object.fromEntries(SDK_CLIENTS.map((client) => [client, shakableClient(repoRoot, client)])),
 });

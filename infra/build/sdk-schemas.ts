@@ -7,7 +7,9 @@
  *
  * This copies a client's dist-es (and its package.json, which it imports) under node_modules/.cache, with each
  * computed key whose name is one of the file's own string constants written as that string: the same objects, only
- * spelled so that esbuild can see they are pure. The Lambda bundles alias the client to the copy
+ * spelled so that esbuild can see they are pure. Its runtime config imports the whole package.json for one field,
+ * `version` (the user agent): the copy imports that field by name, so the bundle holds the version string instead of
+ * the manifest (about 2 KB per client). The Lambda bundles alias the client to the copy
  * (bundle-aliases.ts); its own imports still resolve from the repository's node_modules. Keyed by the client's
  * version, written to a temporary directory then renamed, so concurrent builds never see half a copy.
  */
@@ -40,6 +42,17 @@ export const literalSchemaKeys = (source: string): string => {
   return source.replace(/\[(_\w+)\]:/g, (whole, name: string) => constants.get(name)?.concat(':') ?? whole);
 };
 
+/** `import packageInfo from "../package.json";` → the same binding holding only `version`, imported by name. */
+export const versionOnlyPackageImport = (source: string): string =>
+  source.replace(
+    /^import packageInfo from "(\.\.\/package\.json)";$/m,
+    (_whole, file: string) =>
+      `import { version as packageVersion } from "${file}";\nconst packageInfo = { version: packageVersion };`,
+  );
+
+/** Bumped when the copy's rewrites change, so that a cached copy made by older rewrites is not reused. */
+const REWRITES = 2;
+
 const copies = new Map<string, string>();
 
 /** The entry (dist-es/index.js) of the client's tree-shakable copy. */
@@ -49,7 +62,7 @@ export const shakableClient = (repoRoot: string, client: string): string => {
   const source = join(repoRoot, 'node_modules', client);
   const { version } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { version: string };
   const cacheDir = join(repoRoot, 'node_modules', '.cache', 'quotaflow-lambda');
-  const target = join(cacheDir, `${client.replace('/', '+')}@${version}`);
+  const target = join(cacheDir, `${client.replace('/', '+')}@${version}-r${REWRITES}`);
   if (!existsSync(target)) {
     mkdirSync(cacheDir, { recursive: true });
     const work = mkdtempSync(join(cacheDir, 'tmp-'));
@@ -57,6 +70,9 @@ export const shakableClient = (repoRoot: string, client: string): string => {
     cpSync(join(source, 'package.json'), join(work, 'package.json'));
     const schemas = join(work, 'dist-es', 'schemas', 'schemas_0.js');
     if (existsSync(schemas)) writeFileSync(schemas, literalSchemaKeys(readFileSync(schemas, 'utf8')));
+    const runtimeConfig = join(work, 'dist-es', 'runtimeConfig.js');
+    if (existsSync(runtimeConfig))
+      writeFileSync(runtimeConfig, versionOnlyPackageImport(readFileSync(runtimeConfig, 'utf8')));
     try {
       renameSync(work, target);
     } catch (err) {

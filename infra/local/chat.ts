@@ -3,9 +3,11 @@
  * messages are posted here instead of to the provider (CHAT_WEBHOOK_ENDPOINT_OVERRIDE), with the URL they were
  * meant for in a header, and kept for people (`GET /_local/chat`) and tests. It answers as the providers do on
  * success, so the same client code judges the answer. With a data folder the messages are kept in a journal there
- * (written before the answer), so they are still there after a restart.
+ * (written before the answer), so they are still there after a restart, and only there: they are read back from it
+ * when listed, so the process's memory does not grow with them.
  */
 import { Journal } from './persistence/journal';
+import { journalRecords } from './persistence/journal-reader';
 
 export const CHAT_TARGET_HEADER = 'x-quotaflow-chat-url';
 
@@ -33,16 +35,18 @@ const isChatMessage = (v: unknown): v is ChatMessage =>
   typeof v === 'object' && v !== null && typeof (v as ChatMessage).id === 'string';
 
 export class LocalChat {
+  /** Without a data folder: the messages. With one, they are in the journal's file. */
   private readonly messages: ChatMessage[] = [];
   private readonly journal: Journal<ChatMessage> | undefined;
+  private count = 0;
 
   constructor(
     private readonly now: () => Date,
-    file?: string,
+    private readonly file?: string,
   ) {
     if (file) {
       const { journal, records } = Journal.open(file, 'the chat messages workflows posted', isChatMessage);
-      this.messages.push(...records);
+      this.count = records.length;
       this.journal = journal;
     }
   }
@@ -62,14 +66,15 @@ export class LocalChat {
     }
     const provider = providerOf(url);
     const message: ChatMessage = {
-      id: `chat-${this.messages.length + 1}`,
+      id: `chat-${this.count + 1}`,
       url,
       provider,
       body,
       receivedAt: this.now().toISOString(),
     };
-    this.journal?.note(message);
-    this.messages.push(message);
+    this.count++;
+    if (this.journal) this.journal.note(message);
+    else this.messages.push(message);
     switch (provider) {
       case 'feishu':
         return { status: 200, body: { code: 0, msg: 'success', data: {} } };
@@ -81,7 +86,14 @@ export class LocalChat {
     }
   }
 
-  list(): readonly ChatMessage[] {
-    return this.messages;
+  size(): number {
+    return this.count;
+  }
+
+  async list(): Promise<readonly ChatMessage[]> {
+    if (!this.file) return this.messages;
+    const out: ChatMessage[] = [];
+    for await (const m of journalRecords(this.file, isChatMessage)) out.push(m);
+    return out;
   }
 }

@@ -3,6 +3,7 @@
  * 10 MB body limit), plus the /_local endpoints for people and tests: mailbox, emails (and their simulated bounces
  * and complaints), chat messages workflows posted, clock, schedules, DLQ.
  */
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FunctionSpec } from '../../functions/manifest';
@@ -11,7 +12,7 @@ import { CHAT_TARGET_HEADER } from './chat';
 import { localFaultsSchema } from './crm-simulators';
 import { deadLetterView } from './dead-letters';
 import { refuseForeignLocalRequest } from './local-guard';
-import { FeedbackError } from './mail';
+import { FeedbackError, type MailPage } from './mail';
 import { mailboxPage } from './mailbox-page';
 import type { LocalRuntimeServices } from './runtime';
 
@@ -27,6 +28,30 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) => {
 };
 const problem = (res: ServerResponse, status: number, code: string, message: string) =>
   sendJson(res, status, { error: { code, message } });
+
+/** A JSON array written as its elements come (a mailbox read from disk is never whole in memory). */
+const sendJsonArray = async (res: ServerResponse, items: AsyncIterable<unknown>): Promise<void> => {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  let first = true;
+  for await (const item of items) {
+    if (!res.write(`${first ? '[' : ','}${JSON.stringify(item)}`)) await once(res, 'drain');
+    first = false;
+  }
+  res.end(first ? '[]' : ']');
+};
+
+/** `?offset=<n>&limit=<n>` of GET /_local/emails (both optional: the whole mailbox, oldest first), or what is wrong. */
+const mailPage = (url: URL): MailPage | string => {
+  const page: MailPage = {};
+  for (const key of ['offset', 'limit'] as const) {
+    const raw = url.searchParams.get(key);
+    if (raw === null) continue;
+    if (!/^\d{1,9}$/.test(raw))
+      return `${key} must be a whole number of messages, not ${JSON.stringify(raw)}`;
+    page[key] = Number(raw);
+  }
+  return page;
+};
 
 const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
   new Promise((resolve, reject) => {
@@ -105,8 +130,12 @@ export const startGateway = async (
 
   const local = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
     const route = `${req.method} ${url.pathname}`;
-    if (route === 'GET /_local/emails') return sendJson(res, 200, await services.mail.list());
-    if (route === 'GET /_local/chat') return sendJson(res, 200, services.chat.list());
+    if (route === 'GET /_local/emails') {
+      const page = mailPage(url);
+      if (typeof page === 'string') return problem(res, 400, 'invalid_query', page);
+      return sendJsonArray(res, services.mail.captured(page));
+    }
+    if (route === 'GET /_local/chat') return sendJson(res, 200, await services.chat.list());
     if (route === 'POST /_local/chat') {
       const header = req.headers[CHAT_TARGET_HEADER];
       const out = services.chat.receive(typeof header === 'string' ? header : undefined, body);

@@ -3,6 +3,10 @@
  * message is rendered to real MIME (the same .eml the stand-in exports) and its headers are read back from that,
  * so what /_local/emails shows is what a mail client would see, headers included. It can also play SES's part in
  * reporting a bounce or a complaint for a captured message (simulateFeedback).
+ *
+ * With a data folder the mailbox is its journal (mail.jsonl), read from disk when asked for: the process holds
+ * none of the messages, so its memory stays flat however much mail the tenant sends. In memory (`--in-memory`)
+ * the stand-in's own store holds every message (README "Memory").
  */
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -10,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { DomainError } from '../../shared/errors';
 import { Journal } from './persistence/journal';
+import { journalRecords } from './persistence/journal-reader';
 
 const require = createRequire(import.meta.url);
 
@@ -91,6 +96,8 @@ export class FeedbackError extends DomainError {
  * sees their mail after a restart. */
 let stampClock: (() => Date) | undefined;
 let mailJournal: Journal<StoredEmail> | undefined;
+/** With a data folder: the journal's file, the one place its messages are kept, and how many it holds. */
+let mailFile: { path: string; count: number } | undefined;
 const storeEmail = sesStore.saveEmail;
 let hooked = false;
 const hookSaves = (): void => {
@@ -98,8 +105,10 @@ const hookSaves = (): void => {
   hooked = true;
   sesStore.saveEmail = (e) => {
     const stamped = stampClock ? { ...e, at: Math.floor(stampClock().getTime() / 1000) } : e;
-    mailJournal?.note(stamped);
-    storeEmail(stamped);
+    if (mailJournal && mailFile) {
+      mailJournal.note(stamped);
+      mailFile.count++;
+    } else storeEmail(stamped);
   };
 };
 
@@ -108,6 +117,15 @@ const isStoredEmail = (v: unknown): v is StoredEmail =>
   v !== null &&
   typeof (v as StoredEmail).messageId === 'string' &&
   typeof (v as StoredEmail).destination === 'object';
+
+/** Headers read back from rendered messages, kept for the most recently listed ones only. */
+const HEADER_CACHE_SIZE = 1000;
+
+/** Which messages a listing returns: `offset` first skipped, at most `limit` (all when absent), oldest first. */
+export interface MailPage {
+  offset?: number;
+  limit?: number;
+}
 
 export class LocalMail {
   private readonly headerCache = new Map<string, Record<string, string>>();
@@ -128,11 +146,12 @@ export class LocalMail {
     stampClock = opts.now;
     mailJournal?.close();
     mailJournal = undefined;
+    mailFile = undefined;
+    sesStore.clearStore();
     if (opts.file) {
       const { journal, records } = Journal.open(opts.file, 'the mail the tenant sent', isStoredEmail);
-      sesStore.clearStore();
-      for (const e of records) storeEmail(e);
       mailJournal = journal;
+      mailFile = { path: opts.file, count: records.length };
     }
     const mod = (await import('aws-ses-v2-local')) as unknown as {
       default: { default?: (c: object) => Promise<Server> } & ((c: object) => Promise<Server>);
@@ -144,19 +163,30 @@ export class LocalMail {
   }
 
   count(): number {
-    return sesStore.getStoreReadonly().emails.length;
+    return mailFile ? mailFile.count : sesStore.getStoreReadonly().emails.length;
   }
 
   async eml(id: string): Promise<string | undefined> {
-    const email = sesStore.getStoreReadonly().emails.find((e) => e.messageId === id);
+    const email = await this.find(id);
     if (!email) return undefined;
     return String((await sesEml.createEmlContent(email)).body);
   }
 
-  async list(): Promise<CapturedEmail[]> {
-    const emails = sesStore.getStoreReadonly().emails;
-    return Promise.all(
-      emails.map(async (e) => ({
+  async list(page: MailPage = {}): Promise<CapturedEmail[]> {
+    const out: CapturedEmail[] = [];
+    for await (const e of this.captured(page)) out.push(e);
+    return out;
+  }
+
+  /** The captured messages one at a time, oldest first (the gateway streams them): see MailPage. */
+  async *captured(page: MailPage = {}): AsyncGenerator<CapturedEmail> {
+    const offset = page.offset ?? 0;
+    const end = page.limit === undefined ? Number.POSITIVE_INFINITY : offset + page.limit;
+    let i = 0;
+    for await (const e of this.stored()) {
+      if (i >= end) return;
+      if (i++ < offset) continue;
+      yield {
         id: e.messageId,
         from: decodeWords(e.from),
         to: e.destination.to,
@@ -166,8 +196,8 @@ export class LocalMail {
         text: e.body.text ?? null,
         headers: await this.headers(e),
         sentAt: new Date(e.at * 1000).toISOString(),
-      })),
-    );
+      };
+    }
   }
 
   connectFeedback(publishing: FeedbackPublishing): void {
@@ -184,7 +214,7 @@ export class LocalMail {
   ): Promise<{ detailType: string; recipients: string[] }> {
     const pub = this.feedback;
     if (!pub) throw new FeedbackError(409, 'mail feedback is not connected to an event bus');
-    const email = sesStore.getStoreReadonly().emails.find((e) => e.messageId === id);
+    const email = await this.find(id);
     if (!email) throw new FeedbackError(404, `no captured message ${id}`);
     const all = [...email.destination.to, ...email.destination.cc, ...email.destination.bcc];
     const bare = (a: string) => (/<([^<>]+)>\s*$/.exec(a)?.[1] ?? a).trim().toLowerCase();
@@ -252,13 +282,30 @@ export class LocalMail {
   clear(): void {
     sesStore.clearStore();
     mailJournal?.rewrite([]);
+    if (mailFile) mailFile.count = 0;
     this.headerCache.clear();
   }
 
   async stop(): Promise<void> {
     mailJournal?.close();
     mailJournal = undefined;
+    mailFile = undefined;
     await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** Every stored message, oldest first: from the journal on disk with a data folder, else from memory. */
+  private stored(): AsyncIterable<StoredEmail> {
+    const file = mailFile?.path;
+    if (file) return journalRecords(file, isStoredEmail);
+    const emails = sesStore.getStoreReadonly().emails;
+    return (async function* () {
+      yield* emails;
+    })();
+  }
+
+  private async find(id: string): Promise<StoredEmail | undefined> {
+    for await (const e of this.stored()) if (e.messageId === id) return e;
+    return undefined;
   }
 
   private async headers(e: StoredEmail): Promise<Record<string, string>> {
@@ -269,6 +316,10 @@ export class LocalMail {
     for (const line of parsed.headerLines) {
       const value = line.line.slice(line.line.indexOf(':') + 1).trim();
       headers[line.key] = headers[line.key] ? `${headers[line.key]}, ${value}` : value;
+    }
+    if (this.headerCache.size >= HEADER_CACHE_SIZE) {
+      const oldest = this.headerCache.keys().next();
+      if (!oldest.done) this.headerCache.delete(oldest.value);
     }
     this.headerCache.set(e.messageId, headers);
     return headers;

@@ -322,7 +322,7 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
       // CPU time in ms so far: the runtime's process (its workers included) and dynalite's (sampled each second).
       cpuMs: { runtime: cpuMsOfProcess(), database: dynamo.cpuMs?.() },
       emails: mail.count(),
-      chatMessages: services.chat.list().length,
+      chatMessages: services.chat.size(),
       deadLetters: sqs.all().length,
       dataDir: dataDir ?? 'in memory',
       // For tools run beside the runtime (e.g. `quotaflow import`), which reach the stand-ins through the same

@@ -59,6 +59,21 @@ export class DynamoEffectStore implements EffectStore {
   }
 
   settle(key: string, result: string, correlationId: string, now: Date): Promise<boolean> {
+    return this.putDone(key, result, correlationId, now, 0);
+  }
+
+  recordPerformed(key: string, result: string, correlationId: string, now: Date): Promise<boolean> {
+    return this.putDone(key, result, correlationId, now, 1);
+  }
+
+  /** A done record written at once (never pending, so never in the pending index), unless the key exists. */
+  private putDone(
+    key: string,
+    result: string,
+    correlationId: string,
+    now: Date,
+    attempts: 0 | 1,
+  ): Promise<boolean> {
     return conditional(() =>
       this.doc.send(
         new PutCommand({
@@ -68,7 +83,7 @@ export class DynamoEffectStore implements EffectStore {
             type: 'effect',
             status: 'done',
             result,
-            attempts: 0,
+            attempts,
             correlationId,
             createdAt: now.toISOString(),
             doneAt: now.toISOString(),

@@ -1,6 +1,7 @@
 /**
  * The effect ledger on the tenant's DynamoDB table: the claim/lease/settle protocol (protocol.ts) over the DynamoDB
- * store (dynamodb-store.ts). Two writes per effect (claim + done); see protocol.ts for what it guarantees.
+ * store (dynamodb-store.ts). Two writes per claimed effect (claim + done), one per effect whose provider is
+ * idempotent by its key (the record after the call); see protocol.ts for what it guarantees.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoEffectStore } from './dynamodb-store';

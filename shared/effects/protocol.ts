@@ -10,6 +10,22 @@
  * (claim + done). The one window no ledger can close is a crash after the provider accepted the effect but before
  * "done" was written; SES has no idempotency key, so that window (milliseconds) can repeat one email.
  *
+ * An effect whose provider is itself idempotent by a key we choose needs no claim (`runIdempotent`): a one-time
+ * schedule is named after its step key (Scheduler refuses a second schedule of that name) and an enrolment is a
+ * conditional put of its key, so making the call twice has the effect once. It is read, performed, then recorded
+ * as done: one read and one write, where a claim and a "done" are two writes (and each enters or leaves the pending
+ * index, which costs index writes as well). Nothing is pending between the call and the record, so there is
+ * nothing for the recovery sweep to complete: a crash after the call leaves the effect made, and the retry reads no
+ * record, calls again (the provider answers "exists") and records it; a crash before the call is a crash before any
+ * claim, which the retry performs, as it does for every effect the crashed run had not claimed yet.
+ *
+ * Why each claimed effect keeps an item of its own rather than one item per run of an event (all of the run's claims
+ * in one put, each "done" an update of it): DynamoDB bills a write by the size of the item written (1 KB units, the
+ * larger of before and after for an update) and the pending index projects the whole item. An email's claim carries
+ * its rendered HTML (about 6 KB for the won-deal congratulation), so a run's item would be 7-8 KB and every mark on it
+ * would cost as much as the email's claim: the won deal's run would go from 7 writes of about 19 KB to 4 of about
+ * 32 KB. Fewer requests, a larger bill.
+ *
  * This module is the protocol alone, plain code over a small store port (`EffectStore`): the DynamoDB store
  * (dynamodb-store.ts) implements each of its operations with one conditional request; nothing here knows about AWS.
  */
@@ -76,6 +92,11 @@ export interface EffectStore {
   claim(effect: Effect, leaseUntil: string, now: Date): Promise<boolean>;
   /** Records the key as done with `result`, performing nothing (0 attempts), unless it exists; false when it does. */
   settle(key: string, result: string, correlationId: string, now: Date): Promise<boolean>;
+  /**
+   * Records the key as done with `result` of a call made without a claim (1 attempt, no payload, not pending),
+   * unless it exists; false when it does. For providers idempotent by the key (`Ledger.runIdempotent`).
+   */
+  recordPerformed(key: string, result: string, correlationId: string, now: Date): Promise<boolean>;
   /** The recorded effect, read consistently. */
   read(key: string): Promise<EffectRecord | undefined>;
   /** Moves the lease of a pending effect still holding `seenLeaseUntil` to `leaseUntil`, one attempt more. */
@@ -88,6 +109,11 @@ export interface EffectStore {
   expiredPending(now: Date, limit: number): Promise<PendingEffect[]>;
 }
 
+const duplicateOf = (done: EffectRecord | undefined): EffectOutcome => {
+  const result = done?.result;
+  return { outcome: 'duplicate', ...(result ? { result } : {}) };
+};
+
 /** The claim/lease/settle protocol over any EffectStore (EffectLedger in ledger.ts binds it to DynamoDB). */
 export class Ledger {
   constructor(
@@ -98,11 +124,25 @@ export class Ledger {
 
   async run(effect: Effect): Promise<EffectOutcome> {
     const claimed = await this.claim(effect);
-    if ('done' in claimed) {
-      const result = claimed.done?.result;
-      return { outcome: 'duplicate', ...(result ? { result } : {}) };
-    }
+    if ('done' in claimed) return duplicateOf(claimed.done);
     return this.performClaimed(effect.key, effect.payload, claimed.leaseUntil);
+  }
+
+  /**
+   * Performs an effect whose provider is idempotent by the effect's key, with no claim before the call (see the
+   * header): a consistent read, the call, then one write recording it as done. The read keeps a duplicate delivery
+   * from calling the provider at all (a one-time schedule is deleted once it has fired, so a late duplicate would
+   * otherwise create it again). A key that is pending (claimed through `run`) is left to the claim protocol.
+   */
+  async runIdempotent(effect: Effect): Promise<EffectOutcome> {
+    const existing = await this.store.read(effect.key);
+    if (existing?.status === 'done') return duplicateOf(existing);
+    if (existing) return this.run(effect);
+    const result = await this.perform(effect.payload);
+    if (await this.store.recordPerformed(effect.key, result, effect.correlationId, this.now()))
+      return { outcome: 'performed', result };
+    // Another invocation made the same call and recorded it first: the provider had the effect once.
+    return duplicateOf(await this.store.read(effect.key));
   }
 
   /** Effects whose lease ran out while pending: the recovery sweep completes them. */

@@ -99,12 +99,28 @@ export class PlanBook {
         const sTo = plan.effectiveTo !== undefined && plan.effectiveTo < to ? plan.effectiveTo : to;
         if (sFrom > sTo) continue;
         const days = daysBetween(sFrom, sTo);
-        const share = new Dec(days).dividedBy(period.days);
-        const quota = roundMoney(new Dec(a.quota ?? plan.quota).times(share), plan.currency);
+        const { share, quota } = this.proration(a.quota ?? plan.quota, plan.currency, days, period.days);
         out.push({ plan, assignment: a, from: sFrom, to: sTo, days, share, quota });
       }
     }
     return out.sort((x, y) => x.from.localeCompare(y.from));
+  }
+
+  private readonly prorations = new Map<string, { share: Dec; quota: Dec }>();
+  /**
+   * A segment's share of the period and its prorated quota. Every rep on a plan for a whole period has the same
+   * ones: computed once per distinct (quota, currency, days, period days) rather than two decimal.js divisions and
+   * a rounding per rep per call; the same Dec instances come back, so what is derived from them can be cached too.
+   */
+  private proration(quota: string, currency: string, days: number, periodDays: number) {
+    const key = `${quota}|${currency}|${days}|${periodDays}`;
+    let p = this.prorations.get(key);
+    if (!p) {
+      const share = new Dec(days).dividedBy(periodDays);
+      p = { share, quota: roundMoney(new Dec(quota).times(share), currency) };
+      this.prorations.set(key, p);
+    }
+    return p;
   }
 
   /** Rate converting 1 `from` into `to` for a credit date: the month's rate, else the quarter's. */

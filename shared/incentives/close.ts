@@ -17,6 +17,7 @@ import {
   creditDealsRaw as creditDeals,
   creditOrder,
   type Deal,
+  freshCreditRecord,
   fromCreditRecord,
   toCreditRecord,
 } from './credit';
@@ -91,7 +92,6 @@ export const closePeriod = (input: CloseInput): CloseResult => {
     source: `close ${period.key}: deals`,
     ...(input.held ? { held: input.held } : {}),
   });
-  const dealsById = new Map(input.deals.map((d) => [d.id, d]));
 
   // This period's credits, by rep.
   const credits = new Map<string, Credit[]>();
@@ -102,7 +102,7 @@ export const closePeriod = (input: CloseInput): CloseResult => {
         list.filter((c) => c.periodKey === period.key),
       );
 
-  const adjustments = restate(input, period, current, dealsById, repSet);
+  const adjustments = restate(input, period, current, repSet);
 
   const team: TeamCredits = { book, credits };
   const bonuses = calculateTeamBonuses(book, period, credits);
@@ -129,7 +129,7 @@ export const closePeriod = (input: CloseInput): CloseResult => {
     const records: CreditRecord[] = [];
     let credited = 0n;
     for (const c of own) {
-      records.push(toCreditRecord(c, currency));
+      records.push(freshCreditRecord(c, currency)); // `own` comes straight from creditDeals
       credited += roundMicro(c.amount, digits);
     }
     statements.push(
@@ -164,13 +164,15 @@ const restate = (
   input: CloseInput,
   period: Period,
   current: Map<string, Credit[]>,
-  dealsById: Map<string, Deal>,
   repSet: Set<string>,
 ): Map<string, RepAdjustments> => {
   const { book } = input;
   const out = new Map<string, RepAdjustments>();
   const effective = effectiveCredits(input.closed.filter((s) => s.periodStart < period.start));
   if (effective.size === 0) return out; // a first close: nothing to restate
+  // Built only here: a first close never looks deals up by id, and 200,000 entries are not free.
+  const dealsById = new Map<string, Deal>();
+  for (const d of input.deals) dealsById.set(d.id, d);
   const knownBy = (d: Deal, tz: string) => localDate(d.modifiedAt, tz) <= period.end;
   const currentByPeriod = new Map<string, Credit>(); // `${period}|${rep}|${deal}`
   for (const list of current.values())

@@ -7,7 +7,8 @@
 import type { RawCredit as Credit } from './credit';
 import type { RawLine as Line, Trace } from './lines';
 import { Dec, minorUnit, plain, roundMoney, ZERO } from './money';
-import type { Component, Tier } from './plan';
+import type { Component } from './plan';
+import { type PreparedTier, preparedTiers } from './tiers';
 import {
   type Micro,
   microDec,
@@ -47,20 +48,6 @@ export const tierIndex = (tiers: readonly { from: Dec }[], attainment: Dec): num
   for (let i = 0; i < tiers.length; i++) if (attainment.gte((tiers[i] as { from: Dec }).from)) idx = i;
   return idx;
 };
-
-interface PreparedTier {
-  from: Dec;
-  to: Dec | undefined;
-  rate: Scaled;
-  /** plain(rate), for traces. */
-  rateText: string;
-  raw: Tier;
-  /** "|t<n>", the end of this tier's line keys. */
-  keyTail: string;
-  /** Tier bounds in money for this segment's quota, rounded like money so slices add up exactly. */
-  lo: Micro;
-  hi: Micro | undefined;
-}
 
 /** Shared tail of paying components: gate first (nothing below X%), then the component cap. */
 abstract class Paying implements ComponentAcc {
@@ -182,16 +169,7 @@ class TieredAcc extends Paying {
   constructor(component: Extract<Component, { type: 'tiered' }>, ctx: SegmentContext) {
     super(component, ctx);
     this.whole = component.mode === 'whole';
-    this.tiers = component.tiers.map((t, i) => ({
-      from: new Dec(t.from),
-      to: t.to === undefined ? undefined : new Dec(t.to),
-      rate: scaledOf(t.rate),
-      rateText: plain(new Dec(t.rate)),
-      raw: t,
-      keyTail: `|t${i + 1}`,
-      lo: toMicro(roundMoney(ctx.quota.times(t.from), ctx.currency)),
-      hi: t.to === undefined ? undefined : toMicro(roundMoney(ctx.quota.times(t.to), ctx.currency)),
-    }));
+    this.tiers = preparedTiers(component, ctx);
     this.byTier = this.tiers.map(() => 0n);
   }
   private trace(t: PreparedTier, i: number, base: Micro): Trace {

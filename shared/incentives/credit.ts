@@ -8,8 +8,9 @@ import * as z from '../../events/zod';
 import type { PlanBook } from './book';
 import { IncentiveInputError, type Problem } from './errors';
 import { allocate, Dec, HUNDRED, minorUnit, ONE } from './money';
+import { sortByCreditOrder } from './order';
 import { localDate, periodKeyOf } from './periods';
-import { currencyCode, decimalString } from './plan';
+import { currencyCode, decimalString, type Plan } from './plan';
 import {
   allocateMicro,
   MICRO,
@@ -87,11 +88,7 @@ export type RawCredit = Omit<Credit, 'amount' | 'dealAmount' | 'share'> & {
   share: string;
 };
 
-export const creditOrder = (
-  a: { date: string; dealId: string },
-  b: { date: string; dealId: string },
-): number =>
-  a.date < b.date ? -1 : a.date > b.date ? 1 : a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0;
+export { creditOrder } from './order';
 
 // Spreads keep the key order (and any extra keys) of the source, as the record and credit forms always did.
 export const toCreditRecord = (c: RawCredit, currency: string): CreditRecord => {
@@ -99,6 +96,31 @@ export const toCreditRecord = (c: RawCredit, currency: string): CreditRecord => 
   // Bigints compare by value: a sole owner's share is the deal amount, formatted once.
   const dealAmount = c.dealAmount === c.amount ? amount : microMoney(c.dealAmount, currency);
   return { ...c, amount, dealAmount, share: c.share };
+};
+
+/**
+ * toCreditRecord of a credit straight from creditDealsRaw, whose literal fixes the members and their order: the
+ * same record written as a literal in that order, several times cheaper than the spread for 200,000 credits. A
+ * test holds it to toCreditRecord member for member and byte for byte.
+ */
+export const freshCreditRecord = (c: RawCredit, currency: string): CreditRecord => {
+  const amount = microMoney(c.amount, currency);
+  return {
+    dealId: c.dealId,
+    repId: c.repId,
+    date: c.date,
+    periodKey: c.periodKey,
+    amount,
+    dealAmount: c.dealAmount === c.amount ? amount : microMoney(c.dealAmount, currency),
+    share: c.share,
+    originalAmount: c.originalAmount,
+    originalCurrency: c.originalCurrency,
+    fxRate: c.fxRate,
+    product: c.product,
+    newAccount: c.newAccount,
+    stagesReached: c.stagesReached,
+    payable: c.payable,
+  };
 };
 
 export const fromCreditRecord = (r: CreditRecord): RawCredit => ({
@@ -248,36 +270,42 @@ export const creditDealsRaw = (
 ): Map<string, RawCredit[]> => {
   const problems: Problem[] = [];
   const byRep = new Map<string, RawCredit[]>();
+  // One lookup per owner for both the rep's plan and its list (instead of three): 200,000 deals, few reps.
+  const reps = new Map<string, { plan: Plan | undefined; list: RawCredit[] | undefined }>();
   const wonOnly = options.wonOnly ?? true;
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i] as Deal;
     if (wonOnly && deal.status !== 'won') continue;
-    const at = `[${i}]`;
     const sole = soleOwner(deal);
     const split = sole ? undefined : splitProblem(deal);
     if (split) {
-      problems.push({ path: `${at}.owners`, message: `deal ${deal.id}: ${split}` });
+      problems.push({ path: `[${i}].owners`, message: `deal ${deal.id}: ${split}` });
       continue;
     }
     let shares: Micro[] | undefined;
     // A loop, not forEach: no closure per deal in the close's hottest loop (`continue` is forEach's `return`).
     for (let oi = 0; oi < deal.owners.length; oi++) {
       const owner = deal.owners[oi] as Deal['owners'][number];
-      const plan = book.basis(owner.repId);
+      let rep = reps.get(owner.repId);
+      if (!rep) {
+        rep = { plan: book.basis(owner.repId), list: undefined };
+        reps.set(owner.repId, rep);
+      }
+      const plan = rep.plan;
       if (!plan) continue;
       const { amountField, dateField } = plan.credit;
       const rawAmount = deal.amounts[amountField];
       const rawDate = deal.dates[dateField];
       if (rawAmount === undefined) {
         problems.push({
-          path: `${at}.amounts.${amountField}`,
+          path: `[${i}].amounts.${amountField}`,
           message: `deal ${deal.id}: is missing; plan ${plan.id} credits ${amountField}`,
         });
         continue;
       }
       if (rawDate === undefined) {
         problems.push({
-          path: `${at}.dates.${dateField}`,
+          path: `[${i}].dates.${dateField}`,
           message: `deal ${deal.id}: is missing; plan ${plan.id} credits by ${dateField}`,
         });
         continue;
@@ -287,7 +315,7 @@ export const creditDealsRaw = (
       const rate = same ? NO_FX : book.fxRate(deal.currency, plan.currency, date);
       if (!rate) {
         problems.push({
-          path: `${at}.currency`,
+          path: `[${i}].currency`,
           message: `deal ${deal.id}: no ${deal.currency}→${plan.currency} rate for ${periodKeyOf(date, 'month')} or ${periodKeyOf(date, 'quarter')} in fxRates`,
         });
         continue;
@@ -313,12 +341,11 @@ export const creditDealsRaw = (
         stagesReached: deal.stagesReached ?? (deal.stage ? [deal.stage] : undefined),
         payable: true,
       };
-      let list = byRep.get(owner.repId);
-      if (!list) {
-        list = [];
-        byRep.set(owner.repId, list);
+      if (!rep.list) {
+        rep.list = [];
+        byRep.set(owner.repId, rep.list);
       }
-      list.push(credit);
+      rep.list.push(credit);
     }
   }
   if (problems.length) {
@@ -332,18 +359,8 @@ export const creditDealsRaw = (
       );
     options.held.push(...problems);
   }
-  for (const [rep, list] of byRep) byRep.set(rep, sortCredits(list));
+  for (const [rep, list] of byRep) byRep.set(rep, sortByCreditOrder(list));
   return byRep;
-};
-
-/**
- * `list` in creditOrder. Dates are fixed-width ISO dates, so date + deal id orders exactly as (date, deal id): one
- * string comparison per step instead of up to four (sorting was a fifth of crediting 200,000 deals).
- */
-const sortCredits = (list: RawCredit[]): RawCredit[] => {
-  const keyed = list.map((c) => ({ k: c.date + c.dealId, c }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  return keyed.map((x) => x.c);
 };
 
 /** percent / 100 as Decimal#toFixed() prints it ("70" → "0.7"): exact, a shift of the decimal point. */

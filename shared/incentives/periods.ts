@@ -31,10 +31,48 @@ export const daysBetween = (from: string, to: string): number => dayNumber(to) -
 
 const lastDayOfMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
-export const periodKeyOf = (date: string, kind: PeriodKind): string =>
+const digit = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+};
+
+/** yyyymmdd for "yyyy-mm-dd" (a number that orders exactly as the string does: fixed width, digits), else NaN. */
+export const dateNumber = (s: string): number => {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return Number.NaN;
+  return (
+    digit(s, 0) * 10_000_000 +
+    digit(s, 1) * 1_000_000 +
+    digit(s, 2) * 100_000 +
+    digit(s, 3) * 10_000 +
+    digit(s, 5) * 1000 +
+    digit(s, 6) * 100 +
+    digit(s, 8) * 10 +
+    digit(s, 9)
+  );
+};
+
+const periodKeyOfText = (date: string, kind: PeriodKind): string =>
   kind === 'month'
     ? date.slice(0, 7)
     : `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
+
+/** Keys by yyyymm, per kind: the key depends only on a date's first seven characters, which yyyymm captures. */
+const monthKeys = new Map<number, string>();
+const quarterKeys = new Map<number, string>();
+
+/** The key of the period holding the date; once per month seen, not three strings per credit. */
+export const periodKeyOf = (date: string, kind: PeriodKind): string => {
+  const n = dateNumber(date);
+  if (Number.isNaN(n)) return periodKeyOfText(date, kind);
+  const month = Math.floor(n / 100);
+  const keys = kind === 'month' ? monthKeys : quarterKeys; // as periodKeyOfText tells them apart
+  let key = keys.get(month);
+  if (key === undefined) {
+    key = periodKeyOfText(date, kind);
+    keys.set(month, key);
+  }
+  return key;
+};
 
 const KEY = /^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$/;
 

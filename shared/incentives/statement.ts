@@ -3,6 +3,7 @@
  * payable. A statement is plain strings and numbers, so its content hash (sha256 of canonical JSON: keys sorted,
  * undefined dropped) is the same wherever it is recomputed, and a frozen statement can be verified later.
  */
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { SegmentSummary } from './calculate';
 import type { CreditRecord } from './credit';
@@ -202,19 +203,27 @@ export const statementHash = (s: Omit<Statement, 'hash'> & { hash?: string }): s
     lines.map(lineRow),
     restatements.map((r) => [r.periodKey, r.credits.map(creditRow)]),
   ];
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  const json = JSON.stringify(body);
+  // UTF-8 needs more bytes than UTF-16 code units for any character past ASCII, so equal counts mean ASCII only,
+  // whose UTF-8 bytes are its latin1 bytes: hashed as a plain copy instead of through the encoder (same digest).
+  const ascii = Buffer.byteLength(json, 'utf8') === json.length;
+  return createHash('sha256')
+    .update(json, ascii ? 'latin1' : 'utf8')
+    .digest('hex');
 };
 
 /** True when the stored statement still matches its hash (nothing rewrote it). */
 export const verifyStatement = (s: Statement): boolean => statementHash(s) === s.hash;
 
 export const toStatementLine = (l: RawLine, currency: string): StatementLine => {
-  const out: StatementLine = {
-    key: l.key,
-    kind: l.kind,
-    amount: microMoney(l.amount, currency),
-    trace: l.trace,
-  };
+  const amount = microMoney(l.amount, currency);
+  // The usual shapes as whole literals (a member added after the literal costs each line a second allocation),
+  // with the members in the order the general case below adds them.
+  if (l.origin === undefined && l.componentId !== undefined)
+    return l.dealId === undefined
+      ? { key: l.key, kind: l.kind, amount, trace: l.trace, componentId: l.componentId }
+      : { key: l.key, kind: l.kind, amount, trace: l.trace, componentId: l.componentId, dealId: l.dealId };
+  const out: StatementLine = { key: l.key, kind: l.kind, amount, trace: l.trace };
   if (l.componentId !== undefined) out.componentId = l.componentId;
   if (l.dealId !== undefined) out.dealId = l.dealId;
   if (l.origin !== undefined) out.origin = l.origin;

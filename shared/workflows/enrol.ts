@@ -1,6 +1,6 @@
 /**
- * Enrolling a record in a sequence (a workflow's start_sequence step): whether it may be enrolled, the claim of the
- * enrolment key in the ledger, and the sequence's steps planned from the enrolment's start. The runner dispatches
+ * Enrolling a record in a sequence (a workflow's start_sequence step): whether it may be enrolled, the enrolment
+ * started and recorded under its key in the ledger, and the sequence's steps planned from the enrolment's start. The runner dispatches
  * those steps (performed now or scheduled) through the callback it passes in.
  */
 import { planTenant } from './compiled';
@@ -23,9 +23,10 @@ export class SequenceEnroller {
   ) {}
 
   /**
-   * Enrols the record in a sequence: the enrolment key is claimed in the ledger (that enforces "once", "once per
-   * period" or "always"), then the sequence's steps are planned from the enrolment's start and dispatched. Running
-   * this again (a redelivery) finds the claim and the steps' keys and repeats nothing.
+   * Enrols the record in a sequence: the enrolment is started under the enrolment key (that enforces "once", "once
+   * per period" or "always") and recorded in the ledger, then the sequence's steps are planned from the enrolment's
+   * start and dispatched. Running this again (a redelivery) finds the enrolment and the steps' keys and repeats
+   * nothing.
    */
   async enrol(effect: StartSequence, origin: StepOrigin, event: WorkflowEvent): Promise<StepResult[]> {
     const sequence = this.deps.workflows.config.sequences.find((s) => s.id === effect.sequence);
@@ -81,8 +82,9 @@ export class SequenceEnroller {
   }
 
   /**
-   * Claims the enrolment key: 'performed' for a new enrolment, 'duplicate' for a redelivery while it is still active
-   * (its steps are dispatched again, and are duplicates), 'ended' when it was enrolled before and has stopped.
+   * Starts the enrolment under its key: 'performed' for a new enrolment, 'duplicate' for a redelivery while it is
+   * still active (its steps are dispatched again, and are duplicates), 'ended' when it was enrolled before and has
+   * stopped.
    */
   private async claimEnrolment(
     effect: StartSequence,
@@ -93,7 +95,8 @@ export class SequenceEnroller {
     const d = event.detail;
     const record = d.record;
     const accountId = fieldText(record.fields, 'accountId');
-    const claimed = await this.deps.effects.run({
+    // The enrolment store starts an enrolment with a conditional put of its key: idempotent, so no claim first.
+    const claimed = await this.deps.effects.runIdempotent({
       key: effect.enrolmentKey,
       correlationId: d.correlationId,
       payload: {
@@ -117,7 +120,9 @@ export class SequenceEnroller {
       sequence: sequence.id,
       occurrence: effect.occurrence,
     });
-    if (claimed.outcome === 'duplicate' && current?.status !== 'active') return 'ended';
+    // Not active right after the start: it was started before (by a run that recorded it, or one that crashed
+    // before recording it) and has stopped since.
+    if (current?.status !== 'active') return 'ended';
     return claimed.outcome;
   }
 

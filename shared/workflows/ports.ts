@@ -10,6 +10,11 @@ import type { Effect, EffectOutcome } from '../effects/protocol';
 /** The effect ledger as the engine uses it: perform once under a key (claim -> perform -> done), or settle a key. */
 export interface EffectsPort {
   run(effect: Effect): Promise<EffectOutcome>;
+  /**
+   * Performs once an effect whose provider is idempotent by the effect's key (a schedule named after it, an
+   * enrolment under it): no claim first, one read and one write (shared/effects/protocol.ts says why that is safe).
+   */
+  runIdempotent(effect: Effect): Promise<EffectOutcome>;
   /** Records the key as done without performing anything (a skipped or failed step, with its reason). */
   settle(key: string, result: string, correlationId: string): Promise<{ settled: boolean }>;
 }

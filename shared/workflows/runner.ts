@@ -14,7 +14,7 @@
  * Storage is reached through ports (ports.ts) only: the ledger, enrolments, send counters and records.
  *
  * Nothing here is performed twice: every effect goes through the ledger under its deterministic key, schedules are
- * named after that key, and enrolments are claimed under the enrolment key.
+ * named after that key (created, then recorded), and enrolments are started under the enrolment key.
  */
 import type { DomainEventDetail } from '../../events';
 import { DomainError } from '../errors';
@@ -160,14 +160,17 @@ export class WorkflowRunner {
     };
   }
 
-  /** The step's one-time schedule, created once (ledger key `<step key>#schedule`, schedule named after the key). */
+  /**
+   * The step's one-time schedule, created once: it is named after the step key, so Scheduler itself refuses a second
+   * one, and the ledger only records it (key `<step key>#schedule`) after the call: one write, no claim.
+   */
   private async schedule(
     effect: PlannedEffect,
     origin: StepOrigin,
     event: WorkflowEvent,
     at: Date,
   ): Promise<StepResult> {
-    const out = await this.deps.effects.run({
+    const out = await this.deps.effects.runIdempotent({
       key: `${effect.key}#schedule`,
       correlationId: event.detail.correlationId,
       payload: {

@@ -59,6 +59,9 @@ const costModel = (): CostRow[] => {
   return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '[]') as CostRow[];
 };
 
+/** Every bundle's size limit: 500 KB read as 500,000 bytes. */
+const BUNDLE_MAX_BYTES = 500_000;
+
 /** Functions a webhook reaches first: their init target is tighter (≤ 1.5× the DynamoDB-only bundle). */
 const INGEST = new Set(['ingest-generic', 'ingest-zoho', 'ingest-fxiaoke', 'ingest-zoho-workflow']);
 
@@ -87,13 +90,14 @@ const main = async () => {
     const bundles = await measure('bundles', () => measureBundles(num('QF_BENCH_INIT_RUNS', 11)));
     results.bundles = bundles;
     printFigures(
-      'Lambda bundles: size (KB) and module init as a multiple of the DynamoDB-client-only bundle',
+      'Lambda bundles: size (bytes) and module init as a multiple of the DynamoDB-client-only bundle',
       bundles.flatMap((b): Figure[] => [
         {
-          label: `${b.function} KB`,
+          // In bytes against 500,000, so no reading of "500 KB" (1,000 or 1,024 bytes) decides whether it is met.
+          label: `${b.function} bytes`,
           path: ['bundles', `function=${b.function}`, 'bytes'],
-          scale: 1 / 1024,
-          target: { max: 500 },
+          digits: 0,
+          target: { max: BUNDLE_MAX_BYTES },
         },
         ...(b.initRatioToSdkOnly === undefined
           ? [{ label: `${b.function} init ms`, path: ['bundles', `function=${b.function}`, 'initMedianMs'] }]

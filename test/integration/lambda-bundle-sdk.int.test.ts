@@ -3,14 +3,16 @@
  * tree-shake): a SESv2 SendEmail built with the bench's settings (the CDK construct's) sends the same request and
  * reads the same answers, success and a modelled error, as the package run unbundled.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { literalSchemaKeys } from '../../infra/build/sdk-schemas';
+import { literalSchemaKeys, versionOnlyPackageImport } from '../../infra/build/sdk-schemas';
 import { bundleProbe, runNodeJson } from '../support/lambda-probe';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
 
 const SCRIPT = `
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
@@ -38,6 +40,7 @@ interface Seen {
   method: string;
   url: string;
   contentType: string | undefined;
+  userAgent: string | undefined;
   body: unknown;
 }
 
@@ -59,6 +62,7 @@ beforeAll(async () => {
         method: req.method ?? '',
         url: req.url ?? '',
         contentType: req.headers['content-type'],
+        userAgent: req.headers['user-agent'],
         body: JSON.parse(body),
       });
       res.writeHead(reply.status, reply.headers).end(reply.body);
@@ -94,6 +98,9 @@ const bothWays = async () => {
 describe('SDK clients in the Lambda bundle', () => {
   it('come from the tree-shakable copy, without the service operations nobody calls', () => {
     expect(inputs.some((p) => p.includes('.cache/quotaflow-lambda/@aws-sdk+client-sesv2@'))).toBe(true);
+    expect(versionOnlyPackageImport('import packageInfo from "../package.json";\nexport const x = 1;')).toBe(
+      'import { version as packageVersion } from "../package.json";\nconst packageInfo = { version: packageVersion };\nexport const x = 1;',
+    );
     expect(inputs.filter((p) => p.includes('node_modules/@aws-sdk/client-sesv2/'))).toEqual([]);
   });
 
@@ -102,8 +109,16 @@ describe('SDK clients in the Lambda bundle', () => {
     const { bundled, unbundled, requests } = await bothWays();
     expect(bundled).toEqual({ messageId: 'm-1' });
     expect(unbundled).toEqual(bundled);
-    expect(requests[0]).toEqual(requests[1]);
-    expect(requests[0]).toMatchObject({
+    const [bundledRequest, unbundledRequest] = requests.map(({ userAgent, ...rest }) => rest);
+    expect(bundledRequest).toEqual(unbundledRequest);
+    // The copy imports only `version` from the client's package.json, and its user agent names it as the package's
+    // ES build does (the CommonJS build, which Node runs unbundled, carries a version baked in at its own build).
+    const { version } = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', '@aws-sdk', 'client-sesv2', 'package.json'), 'utf8'),
+    ) as { version: string };
+    expect(requests[0]?.userAgent).toContain(`aws-sdk-js/${version} `);
+    expect(requests[0]?.userAgent).toContain(`api/sesv2#${version} `);
+    expect(bundledRequest).toMatchObject({
       method: 'POST',
       url: '/v2/email/outbound-emails',
       body: {

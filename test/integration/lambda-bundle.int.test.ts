@@ -71,9 +71,9 @@ const runBundle = (env: Record<string, string>) => run([bundleFile], env);
 const runUnbundled = (env: Record<string, string>) => run(['--input-type=module', '-e', SCRIPT], env);
 
 describe('Lambda bundle aliases', () => {
-  it('leave the credential chain past the environment, event streams and debug out of the bundle', () => {
+  it('leave the credential chain past the environment, event streams, debug and mnemonist out of the bundle', () => {
     const unwanted = inputs.filter((p) =>
-      /credential-provider-(node|ini|sso|process|web-identity|http)|nested-clients|event-streams\/|node_modules\/debug\//.test(
+      /credential-provider-(node|ini|sso|process|web-identity|http)|nested-clients|event-streams\/|node_modules\/(debug|mnemonist)\//.test(
         p,
       ),
     );

@@ -35,8 +35,16 @@ export class MemoryEffectStore implements EffectStore {
   }
 
   async settle(key: string, result: string, correlationId: string): Promise<boolean> {
+    return this.putDone(key, { status: 'done', result, attempts: 0, correlationId });
+  }
+
+  async recordPerformed(key: string, result: string, correlationId: string): Promise<boolean> {
+    return this.putDone(key, { status: 'done', result, attempts: 1, correlationId });
+  }
+
+  private putDone(key: string, record: EffectRecord): boolean {
     if (this.items.has(key)) return false;
-    this.items.set(key, { status: 'done', result, attempts: 0, correlationId });
+    this.items.set(key, record);
     return true;
   }
 

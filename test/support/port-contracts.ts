@@ -75,6 +75,23 @@ export const effectStoreContract = (make: () => EffectStore) => {
       });
     });
 
+    it('records a call made without a claim once: done, one attempt, never pending; claims and settles find it', async () => {
+      const store = make();
+      const e = mailEffect('performed');
+      expect(await store.recordPerformed(e.key, 'qf-wf-1', e.correlationId, new Date(T0))).toBe(true);
+      expect(await store.recordPerformed(e.key, 'qf-wf-2', e.correlationId, new Date(T0))).toBe(false);
+      expect(await store.claim(e, plus(T0, EFFECT_LEASE_MS), new Date(T0))).toBe(false);
+      expect(await store.settle(e.key, 'skipped: later', e.correlationId, new Date(T0))).toBe(false);
+      expect(await store.read(e.key)).toMatchObject({
+        status: 'done',
+        result: 'qf-wf-1',
+        attempts: 1,
+        correlationId: e.correlationId,
+      });
+      const pending = await store.expiredPending(new Date('2100-01-01T00:00:00.000Z'), 1000);
+      expect(pending.map((p) => p.key)).not.toContain(e.key);
+    });
+
     it('takes over a lease only from the holder it saw, while pending, counting the attempt', async () => {
       const store = make();
       const e = mailEffect('takeover');

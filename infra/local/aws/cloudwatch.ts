@@ -50,6 +50,12 @@ const isDatum = (v: unknown): v is Datum =>
 
 /** CloudWatch keeps high-resolution data for hours and minute data for 15 days; no alarm here looks back further. */
 const KEEP_MS = 15 * 24 * 3_600_000;
+/**
+ * In memory, a data point no alarm watches, or older than the period of every alarm that does, is judged by no
+ * alarm again (the runtime clock only moves on): every this many puts such data is let go, so memory stays flat
+ * however many webhooks arrive (their own metrics are watched by none). The journal keeps everything.
+ */
+const PRUNE_EVERY = 1000;
 
 const sameDimensions = (a: Record<string, string>, b: Record<string, string>) =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
@@ -68,7 +74,8 @@ const COMPARISON_WORDS: Record<LocalAlarm['comparison'], string> = {
 };
 
 export class LocalCloudWatch {
-  private readonly data: Datum[] = [];
+  private data: Datum[] = [];
+  private putsSincePrune = 0;
   private readonly alarms = new Map<string, LocalAlarm>();
   private readonly states = new Map<string, { state: AlarmState; reason: string; since: number }>();
   private readonly sources = new Map<
@@ -122,6 +129,23 @@ export class LocalCloudWatch {
     const d = { namespace, name, dimensions, at: at.getTime(), value };
     this.data.push(d);
     this.journal?.note(d);
+    if (++this.putsSincePrune >= PRUNE_EVERY) this.prune();
+  }
+
+  /** Keeps only the data some alarm will still judge (alarms are added as the runtime starts, before any put). */
+  private prune(): void {
+    this.putsSincePrune = 0;
+    const now = this.deps.now().getTime();
+    const alarms = [...this.alarms.values()];
+    this.data = this.data.filter((d) =>
+      alarms.some(
+        (a) =>
+          d.at > now - a.periodSeconds * 1000 &&
+          d.namespace === a.namespace &&
+          d.name === a.metricName &&
+          sameDimensions(d.dimensions, a.dimensions),
+      ),
+    );
   }
 
   /**
@@ -158,6 +182,11 @@ export class LocalCloudWatch {
       }
     }
     return true;
+  }
+
+  /** How many data points are held in memory (what the alarms' periods cover, and up to PRUNE_EVERY more). */
+  held(): number {
+    return this.data.length;
   }
 
   /** Every alarm's state at the runtime's now. */

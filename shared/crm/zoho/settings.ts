@@ -8,7 +8,7 @@ import * as z from '../../../events/zod';
 import { httpsUrl, text } from '../../config/schema-parts';
 import { fieldMapSchema, SOURCE_FIELD } from '../field-map';
 import { defineCrmSettings } from '../provider';
-import { generateChannelToken } from './watch';
+import { generateChannelToken } from './channel-token';
 
 /** Zoho data centres and their accounts/API hosts (crm-protocols.md §1.1); both are overridable. */
 export const ZOHO_DATA_CENTRES = [

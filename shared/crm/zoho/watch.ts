@@ -4,7 +4,7 @@
  * missing or too-long expiry silently becomes 1 hour), so we ask for slightly less than the maximum, read back the
  * expiry Zoho actually granted, and report health so the scheduled renewal acts before anything stops.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as z from '../../../events/zod';
 import type { ZohoClient } from './client';
 import { ZohoApiError } from './errors';
@@ -12,12 +12,13 @@ import { formatZohoDateTime } from './records';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** Zoho caps tokens at 50 characters; 32 random bytes in base64url are 43. */
+
+export { generateChannelToken } from './channel-token';
+
+/** Zoho caps tokens at 50 characters (generateChannelToken makes 43). */
 export const MAX_CHANNEL_TOKEN_LENGTH = 50;
 /** Ask for this much less than the maximum: a clock ahead of Zoho's would make "max" read as "over max" → 1 h. */
 const EXPIRY_MARGIN_MS = HOUR;
-
-export const generateChannelToken = (): string => randomBytes(32).toString('base64url');
 
 /** v2–v3 allow at most a day, v4 and later a week. */
 export const maxChannelLifetimeMs = (apiVersion: string): number => {

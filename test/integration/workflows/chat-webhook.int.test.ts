@@ -75,7 +75,7 @@ describe('chat webhooks', () => {
     const local = new ChatWebhookClient({ redirectTo: `${base}/sink` });
     const url = 'https://open.feishu.cn/open-apis/bot/v2/hook/demo';
     await expect(local.post(url, chatPayload('feishu', '新线索'))).resolves.toBe('chat 200');
-    expect(chat.list()).toEqual([
+    expect(await chat.list()).toEqual([
       expect.objectContaining({
         url,
         provider: 'feishu',

@@ -319,7 +319,7 @@ describe('send limits', () => {
     expect(ats[0]).toBe('2026-03-06T01:00:00.000Z'); // Friday 09:00 Shanghai, the next business day
   });
 
-  it('counts DynamoDB writes per contact email: reservation, claim, done', async () => {
+  it('counts DynamoDB writes per contact email: reservation, claim, done; the enrolment without a claim', async () => {
     const h = harness(
       table,
       nurture({
@@ -339,8 +339,9 @@ describe('send limits', () => {
     h.writes.reset();
     await h.runner.onEvent(e);
     expect(h.mailer.sent).toHaveLength(1);
-    // Enrolment claim+done, enrolment item, workflow step settled, then the email: reservation + claim + done.
-    expect(h.writes.byCommand).toEqual({ PutItemCommand: 4, UpdateItemCommand: 3 });
+    // The enrolment item and its ledger record (no claim: the enrolment's put is idempotent by its key), the
+    // workflow step settled, then the email: reservation + claim + done.
+    expect(h.writes.byCommand).toEqual({ PutItemCommand: 4, UpdateItemCommand: 2 });
   });
 });
 

@@ -70,4 +70,35 @@ describe('ledger requests per effect', () => {
     expect(calls).toEqual({ claim: 1, read: 1 });
     expect(sent()).toBe(1);
   });
+
+  it('makes a provider-idempotent effect with one read and one record, and a duplicate with one read', async () => {
+    const { store, calls } = countingStore();
+    const scheduled: string[] = [];
+    const ledger = new Ledger(
+      store,
+      {
+        email: async () => 'unused',
+        schedule: async ({ schedule }) => {
+          scheduled.push(schedule.name);
+          return schedule.name;
+        },
+      },
+      () => NOW,
+    );
+    const schedule: Effect = {
+      key: 'demo/workflow/won-deal-recognition@1/step-4/deal/D-1/evt-1#schedule',
+      correlationId: 'c-2',
+      payload: {
+        kind: 'schedule',
+        schedule: { name: 'qf-wf-1', at: '2026-03-09T08:00:00.000Z', payload: {} },
+      },
+    };
+
+    expect(await ledger.runIdempotent(schedule)).toEqual({ outcome: 'performed', result: 'qf-wf-1' });
+    expect(calls).toEqual({ read: 1, recordPerformed: 1 });
+    for (const k of Object.keys(calls)) delete calls[k];
+    expect(await ledger.runIdempotent(schedule)).toEqual({ outcome: 'duplicate', result: 'qf-wf-1' });
+    expect(calls).toEqual({ read: 1 });
+    expect(scheduled).toEqual(['qf-wf-1']);
+  });
 });

@@ -87,4 +87,20 @@ describe('statement content hash', () => {
     delete (line as { dealId?: string }).dealId;
     expect(verifyStatement(x)).toBe(false);
   });
+
+  it('hashes text beyond ASCII as its UTF-8 bytes, as before', () => {
+    // Pinned with the engine that always hashed through the UTF-8 encoder (ASCII text now takes a plain copy).
+    const [one] = closePeriod({
+      book: book([{ id: 'base', type: 'tiered', mode: 'marginal', tiers: TIERS, capPerDeal: '40000' }]),
+      periodKey: '2025-03',
+      deals: [deal('600000.00', '2025-03-03', { id: 'D-1', product: 'ERP' })],
+      closed: [],
+    }).statements;
+    if (!one) throw new Error('no statement');
+    expect(one.hash).toBe('d6b9de225231e221ffe4fc126c0d1bbb123c1954bfe839a0610dc173febcadec');
+    const x = JSON.parse(JSON.stringify(one)) as Statement;
+    (x.credits[0] as { product?: string }).product = '企业版 ERP — “年度”';
+    (x.lines[0] as { dealId?: string }).dealId = 'D-😀';
+    expect(statementHash(x)).toBe('b230fce8d4aba8344cb3f35a568dd0730fab66bbcdcf856aee44df5a62b95efa');
+  });
 });
