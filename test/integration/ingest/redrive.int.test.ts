@@ -179,6 +179,27 @@ describe('the receipt sweep', () => {
     expect(older).not.toBe(newest);
   });
 
+  it('reads page after page until it has caught up, so a burst of receipts never leaves a lost one waiting', async () => {
+    const lost = [];
+    for (let i = 0; i < 9; i++) lost.push(await lostDelivery(at(500)));
+    // Two receipts a page per shard: nine spread over four shards need more than one page in some shard.
+    const swept = await redriveUnappliedReceipts({
+      tenantId: 'acme',
+      receipts,
+      records,
+      bus,
+      now: at(506),
+      pageSize: 2,
+    });
+    expect(swept).toMatchObject({ found: 9, redriven: 9 });
+    expect(
+      bus
+        .changes()
+        .map((c) => c.deliveryId)
+        .sort(),
+    ).toEqual([...lost].sort());
+  });
+
   it('two sweeps that read the same receipt publish it once', async () => {
     const id = await lostDelivery(at(100));
     const now = at(110);
