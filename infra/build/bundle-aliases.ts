@@ -15,6 +15,8 @@
  *   dates: chinese-days-data.ts.
  * - `mnemonist/lru-cache` (about 6 KB with obliterator) backs the DynamoDB client's endpoint-discovery cache, which
  *   no function turns on: a Map-based LRU with the methods that cache calls, endpoint-cache-lru.ts.
+ * - `node:stream/web`, which @middy/core imports for streamed responses only (none here), and which costs about 3 ms
+ *   of CPU at every cold start: web-streams-stub.ts.
  * - the AWS SDK clients become copies whose schemas the bundler can tree-shake (about 45 KB less with SESv2):
  *   sdk-schemas.ts.
  */
@@ -29,5 +31,6 @@ export const bundleAliases = (repoRoot: string): Record<string, string> => ({
   '@smithy/core/event-streams': join(repoRoot, 'infra', 'build', 'no-event-streams.ts'),
   'chinese-days': chineseDaysModule(),
   'mnemonist/lru-cache': join(repoRoot, 'infra', 'build', 'endpoint-cache-lru.ts'),
+  'node:stream/web': join(repoRoot, 'infra', 'build', 'web-streams-stub.ts'),
   ...Object.fromEntries(SDK_CLIENTS.map((client) => [client, shakableClient(repoRoot, client)])),
 });

@@ -141,3 +141,34 @@ describe('holiday data in the workflow functions', () => {
     );
   });
 });
+
+describe('A Lambda bundle with middy', () => {
+  // A handler as the functions build theirs; what it prints: the web-streams modules Node loaded, and what
+  // `instanceof ReadableStream` (middy's one use of node:stream/web) answers through the bundle's stand-in.
+  const MIDDY_SCRIPT = `
+import middy from '@middy/core';
+import { ReadableStream } from 'node:stream/web';
+const handler = middy().handler(async () => ({ statusCode: 200, body: 'ok' }));
+// Node's boot loads webstreams/util itself; node:stream/web would add the streams, adapters and compression.
+const streams = ['stream/web', 'webstreams/readablestream', 'webstreams/writablestream', 'webstreams/adapters'];
+const loaded = process.moduleLoadList.filter((m) => streams.some((s) => m.endsWith(s)));
+const result = await handler({}, {});
+process.stdout.write(JSON.stringify({
+  loaded,
+  result,
+  stream: new globalThis.ReadableStream() instanceof ReadableStream,
+  plain: ({}) instanceof ReadableStream,
+}));
+`;
+
+  it('loads no web-streams module at import, and still tells a ReadableStream from a plain body', async () => {
+    const file = join(dir, 'middy-probe.mjs');
+    const taken = await bundleProbe(MIDDY_SCRIPT, file);
+    expect(taken.some((i) => i.endsWith('infra/build/web-streams-stub.ts'))).toBe(true);
+    const out = await runNodeJson<{ loaded: string[]; result: unknown; stream: boolean; plain: boolean }>(
+      [file],
+      { PATH: process.env.PATH ?? '' },
+    );
+    expect(out).toEqual({ loaded: [], result: { statusCode: 200, body: 'ok' }, stream: true, plain: false });
+  });
+});

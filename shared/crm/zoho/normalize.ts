@@ -10,19 +10,8 @@ import { codedError } from '../../errors';
 import type { OwnerDetails } from '../../sync/crm-users';
 import { applyFieldMap, type FieldMap } from '../field-map';
 import { zohoLinkFields } from './activity-links';
+import { objectForModule } from './modules';
 import type { ZohoRecord } from './records';
-
-/** Default module → canonical object; custom modules need an entry in options. */
-export const ZOHO_MODULE_OBJECTS: Readonly<Record<string, CrmObject>> = {
-  Deals: 'deal',
-  Leads: 'lead',
-  Contacts: 'contact',
-  Accounts: 'account',
-  Tasks: 'activity',
-  Calls: 'activity',
-  Events: 'activity',
-  Notes: 'activity',
-};
 
 /** Zoho's default Stage picklist; tenants with renamed stages pass their own. */
 export const DEFAULT_WON_STAGES = ['Closed Won'] as const;
@@ -49,9 +38,6 @@ export class ZohoNormalizeError extends codedError('invalid_crm_record') {
 const emailSchema = z.email();
 const isEmail = (v: unknown): v is string => typeof v === 'string' && emailSchema.safeParse(v).success;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-
-export const objectForModule = (module: string, opts: ZohoNormalizeOptions = {}): CrmObject | undefined =>
-  (opts.moduleObjects ?? ZOHO_MODULE_OBJECTS)[module];
 
 /** Exact decimal string for a Zoho currency value (number or numeric string); undefined for null/empty. */
 export const zohoAmount = (v: unknown): string | undefined => {

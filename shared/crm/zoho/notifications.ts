@@ -19,7 +19,7 @@ import {
 } from '../../ingest/pipeline';
 import type { Receipt } from '../../store/receipts';
 import { parseJsonInput, parseOrReject } from '../../webhooks/envelope';
-import { objectForModule } from './normalize';
+import { objectForModule } from './modules';
 
 export const MAX_NOTIFICATION_BYTES = 256 * 1024;
 

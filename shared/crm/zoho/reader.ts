@@ -6,7 +6,8 @@
 import type { CanonicalRecord, CrmObject } from '../../../events';
 import type { CrmRead, CrmReader, CrmReadOptions } from '../../sync/crm-reader';
 import type { OwnerDetails } from '../../sync/crm-users';
-import { normalizeZohoRecord, objectForModule, type ZohoNormalizeOptions } from './normalize';
+import { objectForModule } from './modules';
+import { normalizeZohoRecord, type ZohoNormalizeOptions } from './normalize';
 import type { ZohoRecords } from './records';
 
 /**

@@ -23,12 +23,8 @@ import type { OwnerDetails } from '../../sync/crm-users';
 import { mappedSourceFields } from '../field-map';
 import type { ZohoClient } from './client';
 import { ZohoApiError } from './errors';
-import {
-  normalizeZohoRecord,
-  objectForModule,
-  ZohoNormalizeError,
-  type ZohoNormalizeOptions,
-} from './normalize';
+import { objectForModule } from './modules';
+import { normalizeZohoRecord, ZohoNormalizeError, type ZohoNormalizeOptions } from './normalize';
 import { DISCRETE_PAGING_LIMIT, formatZohoDateTime, MAX_PER_PAGE, type ZohoRecords } from './records';
 
 /**

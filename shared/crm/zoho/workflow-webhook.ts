@@ -21,7 +21,7 @@ import {
 } from '../../ingest/pipeline';
 import type { Receipt } from '../../store/receipts';
 import { parseJsonInput, parseOrReject } from '../../webhooks/envelope';
-import { objectForModule } from './normalize';
+import { objectForModule } from './modules';
 import { MAX_NOTIFICATION_BYTES, tokenMatches } from './notifications';
 
 const recordId = z.string().check(z.regex(/^\d{1,30}$/, { error: 'must be a numeric Zoho record id' }));
