@@ -31,4 +31,4 @@ export const basePerformers = (): Performers => ({
   },
 });
 
-export const effects = once(() => ledgerWith(basePerformers()));
+export const effects = /* @__PURE__ */ once(() => ledgerWith(basePerformers()));

@@ -103,7 +103,9 @@ export const parseRuntimeEnv = (env: Record<string, string | undefined>): Runtim
  * The function's env, parsed on first use; a missing setting fails the cold start with its name. On Lambda that is
  * the process's env; in the local runtime, the env of the function scope the code runs in (scope.ts).
  */
-export const runtimeEnv = once((): RuntimeEnv => parseRuntimeEnv(functionScope()?.env ?? process.env));
+export const runtimeEnv = /* @__PURE__ */ once(
+  (): RuntimeEnv => parseRuntimeEnv(functionScope()?.env ?? process.env),
+);
 
 export const required = <T>(value: T | undefined, name: string): T => {
   if (value === undefined)

@@ -25,7 +25,7 @@ import { documentClient, tableName } from './store';
 /** How long a container keeps the org it built before reading the CRM users again. */
 const ORG_TTL_MS = 5 * 60_000;
 
-const config = once(() => {
+const config = /* @__PURE__ */ once(() => {
   const doc = loadTenantDocument('goals');
   if (doc === undefined) return undefined;
   const tenant = runtimeEnv().tenant;

@@ -29,7 +29,7 @@ import { ledgerWith, mailPerformers } from './mail-effects';
 import { once } from './once';
 import { documentClient, tableName } from './store';
 
-const config = once(() => {
+const config = /* @__PURE__ */ once(() => {
   const doc = loadTenantDocument('goals');
   if (doc === undefined) return undefined;
   const tenant = runtimeEnv().tenant;
@@ -47,7 +47,7 @@ const config = once(() => {
   return { goals, book, hook };
 });
 
-const ledger = once(() => {
+const ledger = /* @__PURE__ */ once(() => {
   const redirectTo = runtimeEnv().chatEndpointOverride;
   const chat = new ChatWebhookClient(redirectTo ? { redirectTo } : {});
   return ledgerWith({ ...mailPerformers(), chat: ({ url, body }) => chat.post(url, body) });
@@ -60,7 +60,7 @@ export const goalsDueAt = (at: Date): boolean | undefined => {
 };
 
 /** What this container's runs decided today: a later hourly run reads nothing for those owners. */
-const decided = once(() => new DecidedToday());
+const decided = /* @__PURE__ */ once(() => new DecidedToday());
 
 /** The evaluation over the tenant's table, or undefined without goals; `dryRun` sends and stores nothing. */
 export const goalEvaluation = async (correlationId: string): Promise<GoalEvaluation | undefined> => {

@@ -14,7 +14,7 @@ import { runtimeEnv } from './env';
 import { once } from './once';
 import { documentClient, tableName } from './store';
 
-const documents = once(() => ({
+const documents = /* @__PURE__ */ once(() => ({
   plans: loadTenantDocument('incentives'),
   goals: loadTenantDocument('goals'),
 }));

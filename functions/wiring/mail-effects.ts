@@ -32,4 +32,4 @@ export const mailPerformers = (): Performers => ({
 export const ledgerWith = (performers: Performers): EffectLedger =>
   new EffectLedger(documentClient(), tableName(), performers, () => clock().now());
 
-export const mailEffects = once(() => ledgerWith(mailPerformers()));
+export const mailEffects = /* @__PURE__ */ once(() => ledgerWith(mailPerformers()));

@@ -11,7 +11,7 @@ import { runtimeEnv } from './env';
 import { once } from './once';
 import { documentClient, records, tableName } from './store';
 
-const syncState = once(() => new SyncStateRepository(documentClient(), tableName()));
+const syncState = /* @__PURE__ */ once(() => new SyncStateRepository(documentClient(), tableName()));
 
 /** Undefined for generic tenants (nothing to scan). */
 export const reconcileDeps = async (): Promise<ReconcileDeps | undefined> => {

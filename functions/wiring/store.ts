@@ -10,10 +10,10 @@ import { required, runtimeEnv } from './env';
 import { ENV } from './env-names';
 import { once } from './once';
 
-export const documentClient = once(() =>
+export const documentClient = /* @__PURE__ */ once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
 );
 export const tableName = (): string => required(runtimeEnv().tableName, ENV.tableName);
 
-export const receipts = once(() => new ReceiptRepository(documentClient(), tableName()));
-export const records = once(() => new RecordRepository(documentClient(), tableName()));
+export const receipts = /* @__PURE__ */ once(() => new ReceiptRepository(documentClient(), tableName()));
+export const records = /* @__PURE__ */ once(() => new RecordRepository(documentClient(), tableName()));

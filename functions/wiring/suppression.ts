@@ -4,6 +4,6 @@ import { clock } from './clock';
 import { once } from './once';
 import { documentClient, tableName } from './store';
 
-export const suppression = once(
+export const suppression = /* @__PURE__ */ once(
   () => new SuppressionRepository(documentClient(), tableName(), () => clock().now()),
 );

@@ -7,13 +7,13 @@ import { WatchRepository } from '../../shared/store/watch';
 import { once } from './once';
 import { documentClient, tableName } from './store';
 
-export const watch = once(() => new WatchRepository(documentClient(), tableName()));
+export const watch = /* @__PURE__ */ once(() => new WatchRepository(documentClient(), tableName()));
 
 /**
  * What the ingest pipeline notes deliveries with. A mark that cannot be written is logged and does not fail the
  * delivery: the receipts are stored and published by then, and a missing mark at worst raises a false silence alarm.
  */
-export const deliveryMarks = once(() => ({
+export const deliveryMarks = /* @__PURE__ */ once(() => ({
   markDelivery: (provider: string, at: Date) =>
     watch()
       .markDelivery(provider, at)

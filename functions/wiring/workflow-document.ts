@@ -9,7 +9,7 @@ import { loadTenantDocument } from './documents';
 import { runtimeEnv } from './env';
 import { once } from './once';
 
-export const workflows = once(() => {
+export const workflows = /* @__PURE__ */ once(() => {
   const doc = loadTenantDocument('workflows');
   return doc === undefined
     ? undefined

@@ -12,15 +12,15 @@ import { runtimeEnv } from './env';
 import { once } from './once';
 import { documentClient, tableName } from './store';
 
-export const chatWebhooks = once(() => {
+export const chatWebhooks = /* @__PURE__ */ once(() => {
   const redirectTo = runtimeEnv().chatEndpointOverride;
   return new ChatWebhookClient(redirectTo ? { redirectTo } : {});
 });
-export const enrolments = once(
+export const enrolments = /* @__PURE__ */ once(
   () => new EnrolmentRepository(documentClient(), tableName(), () => clock().now()),
 );
 
-export const workflowEffects = once(() =>
+export const workflowEffects = /* @__PURE__ */ once(() =>
   ledgerWith({
     ...basePerformers(),
     crm_activity: async ({ activity }) => {

@@ -34,7 +34,7 @@ const consent = (): ConsentPort => ({
   },
 });
 
-export const workflowRunner = once(() => {
+export const workflowRunner = /* @__PURE__ */ once(() => {
   const wf = workflows();
   if (!wf) return undefined;
   const tenant = runtimeEnv().tenant;

@@ -38,7 +38,19 @@ const synthSeconds = (): { seconds: number; peakRssMb: number | null } => {
   const start = Date.now();
   const run = spawnSync(
     '/usr/bin/time',
-    ['-v', 'npx', 'cdk', 'synth', '--quiet', '-c', 'tenant=demo', '-o', join(ROOT, 'cdk.out', 'bench')],
+    [
+      '-v',
+      'npx',
+      'cdk',
+      'synth',
+      '--quiet',
+      '-c',
+      'tenant=demo',
+      '-c',
+      'includeDemo=true',
+      '-o',
+      join(ROOT, 'cdk.out', 'bench'),
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (run.error) throw run.error;
