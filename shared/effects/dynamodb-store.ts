@@ -1,6 +1,7 @@
 /**
  * The effect ledger's store on the tenant's DynamoDB table: one item per effect key, a pending effect indexed by its
  * lease on gsi1 (so the recovery sweep finds expired ones with one Query), each operation one conditional request.
+ * The payload's long strings are stored compressed (packed-payload.ts).
  *
  *   effect by deterministic key          pk=EFFECT#<key>   sk=EFFECT   (gsi1pk=EFFECT#pending gsi1sk=<lease> while pending)
  */
@@ -13,6 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { keys, TABLE, ttlFrom } from '../store/table-design';
+import { packPayload, unpackPayload } from './packed-payload';
 import type { Effect, EffectPayload, EffectRecord, EffectStore, PendingEffect } from './protocol';
 
 export const EFFECT_RETENTION_DAYS = 400;
@@ -45,7 +47,7 @@ export class DynamoEffectStore implements EffectStore {
             status: 'pending',
             leaseUntil,
             attempts: 1,
-            payload: effect.payload,
+            payload: packPayload(effect.payload),
             correlationId: effect.correlationId,
             createdAt: now.toISOString(),
             gsi1pk: keys.pendingEffects,
@@ -99,7 +101,8 @@ export class DynamoEffectStore implements EffectStore {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.effect(key), ConsistentRead: true }),
     );
-    return out.Item as EffectRecord | undefined;
+    const item = out.Item as EffectRecord | undefined;
+    return item?.payload ? { ...item, payload: unpackPayload(item.payload) } : item;
   }
 
   takeOver(key: string, seenLeaseUntil: string, leaseUntil: string): Promise<boolean> {
@@ -161,7 +164,7 @@ export class DynamoEffectStore implements EffectStore {
     return (out.Items ?? []).map((i) => ({
       key: String(i.pk).slice('EFFECT#'.length),
       leaseUntil: String(i.leaseUntil),
-      payload: i.payload as EffectPayload,
+      payload: unpackPayload(i.payload as EffectPayload),
     }));
   }
 }

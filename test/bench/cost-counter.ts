@@ -2,10 +2,12 @@
  * Counts what each webhook costs on AWS, on the clients: every AWS SDK v3 command any function sends goes through
  * `Client.prototype.send` (@smithy/core), which is wrapped here, and attributed to the function invocation it ran
  * in (an AsyncLocalStorage context around each local invocation). Lambda invocations are counted where the local
- * runtime invokes, with their wall time (an estimate of billed duration, nothing more).
+ * runtime invokes, with their wall time (an estimate of billed duration, nothing more). DynamoDB request units are
+ * counted by item size (sized-units.ts); the reads that takes are sent past the counter and left out of the time.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
+import { sendSized } from './sized-units';
 
 export interface Tally {
   invocations: number;
@@ -13,12 +15,18 @@ export interface Tally {
   gbSeconds: number;
   /** PutEvents entries (EventBridge bills each entry of up to 64 KB as one event). */
   events: number;
-  /** DynamoDB read requests: a strongly consistent read of ≤ 4 KB is one read request unit, eventual half. */
+  /** DynamoDB items read (each key of a batch counts; a Query page counts once). */
   reads: number;
+  /** Read request units by the size of what was read (capacity-units.ts). */
   readUnits: number;
-  /** DynamoDB item writes (each item of a batch counts; a transactional item counts twice in writeUnits). */
+  /** DynamoDB items written (each item of a batch counts). */
   writes: number;
+  /** Write request units by item size, the global secondary indexes' included (a transactional item twice). */
   writeUnits: number;
+  /** The indexes' part of writeUnits. */
+  indexWriteUnits: number;
+  /** Write units by the detail byFunctionCommand names: where the units go. */
+  writeUnitsBy: Record<string, number>;
   schedulerCalls: number;
   sesSends: number;
   secretsCalls: number;
@@ -40,6 +48,8 @@ export const emptyTally = (): Tally => ({
   readUnits: 0,
   writes: 0,
   writeUnits: 0,
+  indexWriteUnits: 0,
+  writeUnitsBy: {},
   schedulerCalls: 0,
   sesSends: 0,
   secretsCalls: 0,
@@ -68,44 +78,25 @@ const itemKind = (input: Input): string | undefined => {
  * Adds one SDK command to a tally. Names are the client's and command's class names (document or low-level);
  * `fn` is the function that sent it.
  */
-export const countCommand = (t: Tally, client: string, command: string, input: Input, fn = '?'): void => {
+export const countCommand = (t: Tally, client: string, command: string, input: Input, fn = '?'): string => {
   const name = `${client.replace(/Client$/, '')}.${command.replace(/Command$/, '')}`;
   t.commands[name] = (t.commands[name] ?? 0) + 1;
   const detail = [fn, name, itemKind(input)].filter(Boolean).join(' ');
   t.byFunctionCommand[detail] = (t.byFunctionCommand[detail] ?? 0) + 1;
   const op = command.replace(/Command$/, '').replace(/Item$/, '');
   if (client.startsWith('DynamoDB')) {
-    const consistent = input.ConsistentRead === true ? 1 : 0.5;
-    if (op === 'Put' || op === 'Update' || op === 'Delete') {
-      t.writes++;
-      t.writeUnits++;
-    } else if (op === 'BatchWrite') {
-      const n = batchItems(input.RequestItems);
-      t.writes += n;
-      t.writeUnits += n;
-    } else if (op === 'TransactWrite') {
-      const n = count(input.TransactItems);
-      t.writes += n;
-      t.writeUnits += 2 * n;
-    } else if (op === 'Get') {
-      t.reads++;
-      t.readUnits += consistent;
-    } else if (op === 'BatchGet') {
-      const n = batchGetKeys(input.RequestItems);
-      t.reads += n;
-      t.readUnits += n * 0.5;
-    } else if (op === 'TransactGet') {
-      const n = count(input.TransactItems);
-      t.reads += n;
-      t.readUnits += 2 * n;
-    } else if (op === 'Query' || op === 'Scan') {
-      t.reads++;
-      t.readUnits += consistent;
-    }
+    // Request units by item size are added once the command has run (sized-units.ts).
+    if (op === 'Put' || op === 'Update' || op === 'Delete') t.writes++;
+    else if (op === 'BatchWrite') t.writes += batchItems(input.RequestItems);
+    else if (op === 'TransactWrite') t.writes += count(input.TransactItems);
+    else if (op === 'Get' || op === 'Query' || op === 'Scan') t.reads++;
+    else if (op === 'BatchGet') t.reads += batchGetKeys(input.RequestItems);
+    else if (op === 'TransactGet') t.reads += count(input.TransactItems);
   } else if (client === 'EventBridgeClient' && op === 'PutEvents') t.events += count(input.Entries);
   else if (client === 'SchedulerClient') t.schedulerCalls++;
   else if (client === 'SESv2Client' && op === 'SendEmail') t.sesSends++;
   else if (client === 'SecretsManagerClient') t.secretsCalls++;
+  return detail;
 };
 
 interface SmithyClient {
@@ -117,7 +108,7 @@ interface SmithyClient {
  * outside any counted invocation (the runtime's own housekeeping) are left out.
  */
 export const countAwsCalls = () => {
-  const context = new AsyncLocalStorage<string>();
+  const context = new AsyncLocalStorage<{ fn: string; overheadMs: number }>();
   let tally = emptyTally();
   // "@smithy/core/client" resolves to one CommonJS module for `import` and `require` alike (its "node" export).
   const { Client } = createRequire(import.meta.url)('@smithy/core/client') as {
@@ -125,10 +116,26 @@ export const countAwsCalls = () => {
   };
   const original = Client.prototype.send;
   Client.prototype.send = function (this: SmithyClient, command, ...rest) {
-    const fn = context.getStore();
-    if (fn !== undefined)
-      countCommand(tally, this.constructor.name, command.constructor.name, command.input ?? {}, fn);
-    return original.call(this, command, ...rest);
+    const ctx = context.getStore();
+    if (ctx === undefined) return original.call(this, command, ...rest);
+    const client = this.constructor.name;
+    const input = command.input ?? {};
+    const t = tally;
+    const detail = countCommand(t, client, command.constructor.name, input, ctx.fn);
+    if (client !== 'DynamoDBDocumentClient' || rest.some((r) => typeof r === 'function'))
+      return original.call(this, command, ...rest);
+    const op = command.constructor.name.replace(/Command$/, '');
+    return sendSized(
+      t,
+      detail,
+      op,
+      input,
+      () => original.call(this, command, ...rest),
+      (c) => original.call(this, c as never),
+      (ms) => {
+        ctx.overheadMs += ms;
+      },
+    );
   };
   return {
     get tally() {
@@ -143,8 +150,10 @@ export const countAwsCalls = () => {
       t.invocations++;
       t.byFunction[id] = (t.byFunction[id] ?? 0) + 1;
       const started = performance.now();
-      return context.run(id, run).finally(() => {
-        t.gbSeconds += (Math.ceil(performance.now() - started) / 1000) * (memoryMb / 1024);
+      const ctx = { fn: id, overheadMs: 0 };
+      return context.run(ctx, run).finally(() => {
+        const ms = Math.max(1, performance.now() - started - ctx.overheadMs);
+        t.gbSeconds += (Math.ceil(ms) / 1000) * (memoryMb / 1024);
       });
     },
     stop() {

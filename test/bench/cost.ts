@@ -33,7 +33,7 @@ export const PRICES = {
 } as const;
 
 /** One kind and phase, per webhook (the tally's counts divided by the webhooks sent). */
-export interface CostRow extends Omit<Tally, 'readUnits' | 'writeUnits'> {
+export interface CostRow extends Tally {
   /** `<kind id>/<phase id>`, e.g. `won-deal/arrival`: how bench-results and the report find the row. */
   id: string;
   kind: string;
@@ -62,7 +62,10 @@ const per = (t: Tally, n: number, scheduledRuns: number, httpRequests: number) =
     invocations: r(t.invocations),
     events: r(t.events),
     reads: r(t.reads),
+    readUnits: r(t.readUnits),
     writes: r(t.writes),
+    writeUnits: r(t.writeUnits),
+    indexWriteUnits: r(t.indexWriteUnits),
     schedulerCalls: r(t.schedulerCalls),
     scheduledRuns: r(scheduledRuns),
     sesSends: r(t.sesSends),
@@ -72,13 +75,14 @@ const per = (t: Tally, n: number, scheduledRuns: number, httpRequests: number) =
     byFunction: Object.fromEntries(Object.entries(t.byFunction).map(([k, v]) => [k, r(v)])),
     commands: Object.fromEntries(Object.entries(t.commands).map(([k, v]) => [k, r(v)])),
     byFunctionCommand: Object.fromEntries(Object.entries(t.byFunctionCommand).map(([k, v]) => [k, r(v)])),
+    writeUnitsBy: Object.fromEntries(Object.entries(t.writeUnitsBy).map(([k, v]) => [k, r(v)])),
   };
 };
 
 const add = (a: Tally, b: Tally): Tally => {
   const sum = emptyTally();
   for (const k of Object.keys(sum) as (keyof Tally)[]) {
-    if (k === 'commands' || k === 'byFunction' || k === 'byFunctionCommand') {
+    if (k === 'commands' || k === 'byFunction' || k === 'byFunctionCommand' || k === 'writeUnitsBy') {
       for (const src of [a[k], b[k]])
         for (const [n, v] of Object.entries(src)) sum[k][n] = (sum[k][n] ?? 0) + v;
     } else sum[k] = a[k] + b[k];

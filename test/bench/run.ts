@@ -139,7 +139,9 @@ const main = async () => {
         invocations: r.invocations,
         'EB events': r.events,
         'DDB reads': r.reads,
+        'read units': r.readUnits,
         'DDB writes': r.writes,
+        'write units': r.writeUnits,
         'Scheduler calls': r.schedulerCalls,
         'SES sends': r.sesSends,
         '$ per million': r.usdPerMillion.toFixed(2),
@@ -159,6 +161,11 @@ const main = async () => {
           path: ['cost', `id=${kind}/arrival`, 'invocations'],
           digits: 2,
           target: { max: goal.invocations },
+        },
+        {
+          label: `${kind} write units`,
+          path: ['cost', `id=${kind}/arrival`, 'writeUnits'],
+          digits: 2,
         },
         {
           label: `${kind} $ per million (total)`,
