@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeVersionProblem } from '../../infra/node-version';
+import { nodeVersionProblem, silenceSdkNodeNotice } from '../../infra/node-version';
 
 describe('nodeVersionProblem: the Node.js check before the CLI and npm start load', () => {
   it('accepts the minimum and anything newer', () => {
@@ -21,5 +21,17 @@ describe('nodeVersionProblem: the Node.js check before the CLI and npm start loa
     expect(nodeVersionProblem('22.0.0', '^20')).toBe(
       'package.json engines.node is "^20"; expected a ">=X.Y" range',
     );
+  });
+});
+
+describe('silenceSdkNodeNotice: the AWS SDK notice about Node 22 on a supported Node 20', () => {
+  it('silences it below Node 22 unless the admin set the SDK variable, and never from 22 on', () => {
+    expect(silenceSdkNodeNotice('20.20.2', {})).toBe(true);
+    expect(silenceSdkNodeNotice('v21.7.0', {})).toBe(true);
+    expect(
+      silenceSdkNodeNotice('20.20.2', { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }),
+    ).toBe(false);
+    expect(silenceSdkNodeNotice('22.11.0', {})).toBe(false);
+    expect(silenceSdkNodeNotice('24.1.0', {})).toBe(false);
   });
 });
