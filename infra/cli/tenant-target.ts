@@ -322,7 +322,7 @@ export const withTenantOptions = (cmd: Command, documents: string): Command =>
 export const TARGET_HELP = [
   '',
   'The tenant is found by itself: its running `npm start` (in .local/<id>, or named by --data-dir or --url;',
-  "goals, incentives and digest then act at the runtime's clock), otherwise its deployed stack Quotaflow-<id>",
-  '(outputs cached in .quotaflow/outputs/<id>.json; --refresh reads them again; AWS credentials and region',
-  'from the environment, e.g. AWS_PROFILE). --table and --bus override what is found.',
+  "goals, incentives, digest and workflows then act at the runtime's clock), otherwise its deployed stack",
+  'Quotaflow-<id> (outputs cached in .quotaflow/outputs/<id>.json; --refresh reads them again; AWS credentials',
+  'and region from the environment, e.g. AWS_PROFILE). --table and --bus override what is found.',
 ].join('\n');

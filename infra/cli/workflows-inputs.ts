@@ -21,7 +21,7 @@ import { resolveCountryCalendars } from '../../shared/workflows/country-holidays
 import type { EffectCheckPorts } from '../../shared/workflows/effect-checks';
 import type { EffectStateReader } from '../../shared/workflows/explain-report';
 import { TENANTS_DIR } from '../tenants';
-import { clockOption, type Terminal, UsageError } from './common';
+import { type Terminal, UsageError } from './common';
 import { explain as explainAwsError } from './import';
 import type { TenantTarget } from './tenant-target';
 import { cliRoot } from './wiring/root';
@@ -44,17 +44,21 @@ export interface WorkflowsWiring {
 /**
  * The workflow commands' wiring over the CLI's root (wiring/root.ts) for `target`, the tenant found for `--tenant`;
  * without one, the SDK's settings and npm start's names. The table client is built on first use: validate and
- * --event-file need no table.
+ * --event-file need no table. "Now" is the root's clock: `--now`, else npm start's (which a demo may have moved),
+ * else this machine's.
  */
-export const workflowsWiring = (
+export const workflowsWiring = async (
   opts: {
     table?: string;
     now?: string;
   },
   target?: TenantTarget,
-): WorkflowsWiring & { destroy(): void } => {
-  const root = cliRoot(target, { ...(opts.table !== undefined ? { table: opts.table } : {}) });
-  const now = clockOption(opts.now) ?? (() => new Date());
+): Promise<WorkflowsWiring & { destroy(): void }> => {
+  const root = cliRoot(target, {
+    ...(opts.table !== undefined ? { table: opts.table } : {}),
+    ...(opts.now !== undefined ? { now: opts.now } : {}),
+  });
+  const now = await root.clock();
   const client = root.doc;
   const tableName = root.tableOf;
   const config = (id: string) => loadTenantConfig(join(TENANTS_DIR, `${id}.json`));

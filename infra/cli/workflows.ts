@@ -252,12 +252,17 @@ export const registerWorkflows = (program: Command): void => {
     .argument('[file]', 'a workflow config file (e.g. a draft)')
     .option('--tenant <id>', "the tenant's current config, tenants/workflows/<id>.json")
     .option('--json', 'print the result as JSON')
-    .action((file: string | undefined, opts: { tenant?: string; json?: boolean }) => {
-      process.exitCode = runValidate(
-        { ...opts, ...(file !== undefined ? { file } : {}) },
-        workflowsWiring({}),
-        processTerminal(),
-      );
+    .action(async (file: string | undefined, opts: { tenant?: string; json?: boolean }) => {
+      const wiring = await workflowsWiring({});
+      try {
+        process.exitCode = runValidate(
+          { ...opts, ...(file !== undefined ? { file } : {}) },
+          wiring,
+          processTerminal(),
+        );
+      } finally {
+        wiring.destroy();
+      }
     });
   withTargetOptions(
     wf

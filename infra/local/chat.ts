@@ -45,8 +45,8 @@ export class LocalChat {
     private readonly file?: string,
   ) {
     if (file) {
-      const { journal, records } = Journal.open(file, 'the chat messages workflows posted', isChatMessage);
-      this.count = records.length;
+      const { journal, lines } = Journal.openCounted<ChatMessage>(file);
+      this.count = lines;
       this.journal = journal;
     }
   }

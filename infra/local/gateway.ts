@@ -14,7 +14,7 @@ import { deadLetterView } from './dead-letters';
 import { refuseForeignLocalRequest } from './local-guard';
 import { FeedbackError, type MailPage } from './mail';
 import { mailboxPage } from './mailbox-page';
-import type { LocalRuntimeServices } from './runtime';
+import type { LocalRuntimeServices } from './runtime-types';
 
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 

@@ -149,9 +149,9 @@ export class LocalMail {
     mailFile = undefined;
     sesStore.clearStore();
     if (opts.file) {
-      const { journal, records } = Journal.open(opts.file, 'the mail the tenant sent', isStoredEmail);
+      const { journal, lines } = Journal.openCounted<StoredEmail>(opts.file);
       mailJournal = journal;
-      mailFile = { path: opts.file, count: records.length };
+      mailFile = { path: opts.file, count: lines };
     }
     const mod = (await import('aws-ses-v2-local')) as unknown as {
       default: { default?: (c: object) => Promise<Server> } & ((c: object) => Promise<Server>);

@@ -21,23 +21,19 @@ import { functionsFor, oneTimeTarget } from '../../functions/manifest';
 import { useClock } from '../../functions/wiring/clock';
 import { localDocumentEnv } from '../../functions/wiring/documents';
 import { ENV, type EnvName, environmentFor } from '../../functions/wiring/env-names';
-import type { TenantConfig } from '../../shared/config/tenant';
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { packagedDocument } from '../documents';
 import { eventRulesFor } from '../event-rules';
 import { loadTenant } from '../tenants';
 import { startAdminStandIns } from './admin-stand-ins';
-import type { LocalCloudWatch } from './aws/cloudwatch';
 import { LocalEventBus } from './aws/event-bus';
 import { startAwsStandIns } from './aws/router';
-import { type FiredSummary, LocalScheduler } from './aws/scheduler';
+import { LocalScheduler } from './aws/scheduler';
 import { LocalSecretsManager } from './aws/secrets-manager';
-import type { LocalSqs } from './aws/sqs';
 import { LocalChat } from './chat';
 import { LocalClock } from './clock';
-import { type LogFormat, requestLine } from './console-log';
-import { type CrmSimulation, startCrmSimulation } from './crm-simulators';
-import type { DeadLetters } from './dead-letters';
+import { requestLine } from './console-log';
+import { startCrmSimulation } from './crm-simulators';
 import { AsyncPool, InFlight, RETRY_LATER_AFTER_MS } from './delivery';
 import { devSecretsFor } from './dev-secrets';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamo } from './dynamodb';
@@ -48,7 +44,10 @@ import { LocalMail } from './mail';
 import { localEndpoints, localResources } from './names';
 import { lockDataFolder } from './persistence/lock';
 import { writeFileAtomic } from './persistence/state-file';
-import { type LocalStack, localFunctionName } from './stack';
+import type { LocalRuntime, LocalRuntimeOptions, LocalRuntimeServices } from './runtime-types';
+import { localFunctionName } from './stack';
+
+export type { LocalRuntime, LocalRuntimeOptions, LocalRuntimeServices };
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 /** In the data folder while the runtime runs: {tenant, url, pid, endpoints}. */
@@ -57,61 +56,6 @@ export const RUNTIME_STATE_FILE = 'runtime.json';
 /** The ARN prefix of the local functions: their names are the stack's (infra/local/stack.ts). */
 const functionArnPrefix = (tenantId: string) =>
   `arn:aws:lambda:us-east-1:000000000000:function:${localFunctionName(tenantId, '')}`;
-
-export interface LocalRuntimeOptions {
-  tenantFile: string;
-  port?: number;
-  /** Folder for persisted data; ignored with inMemory. Default: .local/<tenantId> in the repository. */
-  dataDir?: string;
-  inMemory?: boolean;
-  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-  /** Print Powertools metrics (EMF lines, as Lambda would) to stdout; default true. */
-  metrics?: boolean;
-  /** Local retry policy for bus and schedule targets (AWS retries for hours; locally seconds are enough). */
-  retry?: { maxAttempts: number; backoffMs: number };
-  /** Use the tenant's real CRM endpoints instead of the built-in simulator. */
-  realCrm?: boolean;
-  /** How many event-bus deliveries run at once; the rest queue, as async invocations do on Lambda. Default 4 per
-   * function worker (4 without workers). */
-  asyncConcurrency?: number;
-  /**
-   * Worker threads that run the bus's and the scheduler's deliveries (workers/pool.ts), off the gateway's event
-   * loop; 0 (the default) runs them on the main thread, as one process would.
-   */
-  workers?: number;
-  /** text: a readable line per request (and readable function logs, see console-log.ts); json: JSON only. */
-  logFormat?: LogFormat;
-  /** Where the clock starts (tests and demos on fixed dates); default: where the data folder's clock stopped, or now. */
-  clock?: Date;
-}
-
-export interface LocalRuntimeServices {
-  tenant: TenantConfig;
-  crm: CrmSimulation | undefined;
-  clock: LocalClock;
-  mail: LocalMail;
-  chat: LocalChat;
-  scheduler: LocalScheduler;
-  functions: LocalFunctions;
-  dlq: DeadLetters;
-  sqs: LocalSqs;
-  cloudWatch: LocalCloudWatch;
-  stack: LocalStack;
-  /** False until every function is loaded: the gateway answers 503 until then. */
-  ready: boolean;
-  advanceClock(to: Date): Promise<FiredSummary[]>;
-  status(): Record<string, unknown>;
-  log(msg: string, extra?: Record<string, unknown>): void;
-  /** A request the gateway answered (printed for a person with the text log format). */
-  logRequest(method: string, path: string, status: number, ms: number): void;
-}
-
-export interface LocalRuntime extends LocalRuntimeServices {
-  url: string;
-  dataDir: string | undefined;
-  idle(): Promise<void>;
-  stop(): Promise<void>;
-}
 
 const cpuMsOfProcess = (): number => {
   const { user, system } = process.cpuUsage();

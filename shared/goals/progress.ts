@@ -5,109 +5,28 @@
  * shown as strings rounded once, with fixed places: money to the currency's minor unit, counts and ratios to two
  * places, attainment to four.
  *
- * Reads go through small ports, so the nightly recompute (recompute.ts), the stored incremental totals and the
- * reminders reuse the same figures with other sources. Whom a goal is for: owners.ts; the sums: sums.ts.
+ * Reads go through small ports (progress-sources.ts), so the nightly recompute (recompute.ts), the stored
+ * incremental totals and the reminders reuse the same figures with other sources. Whom a goal is for: owners.ts;
+ * the sums: sums.ts; the figures' shape: figures.ts.
  */
 import type { CanonicalRecord, CrmObject } from '../../events';
 import { Dec, fixedString, moneyString, ZERO } from '../incentives/money';
 import { addDays, localDate, startOfLocalDay } from '../incentives/periods';
 import type { Org } from '../org/model';
 import { type CheckinDeals, checkinDeals } from './checkin';
-import { isIncremental, type StoredTotal, type TotalKey, totalKey } from './contributions';
+import { isIncremental, type StoredTotal, totalKey } from './contributions';
 import { businessDatesOf, CURVE_LOOKBACK, type PastPeriod, usualShare } from './curve';
 import { type Goal, METRICS } from './definition';
+import type { GoalFigures, ProgressQuery } from './figures';
 import { type Measured, type MetricContext, measure, metricDateOf, metricObject } from './metrics';
 import { GoalOwners, type Owner } from './owners';
-import { type BusinessDays, businessDays, coverage, type PaceStatus, pace } from './pace';
+import { type BusinessDays, businessDays, coverage, pace } from './pace';
 import { type GoalPeriod, goalPeriodOn, previousGoalPeriod } from './periods';
+import { ownedIn, type ProgressSources, type ProgressTenant } from './progress-sources';
 import { goalSums, milestoneDates } from './sums';
 import type { CompiledGoals } from './validate';
 
-export interface ProgressSources {
-  /** An owner's live records of one object with goal dates in [lower, upper] (store/records.ts `owned`). */
-  owned(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
-  /** An owner's live deals or leads created in [lower, upper], UTC instants (store/records.ts `created`). */
-  created?(object: CrmObject, ownerId: string, lower: string, upper: string): Promise<CanonicalRecord[]>;
-  /** The stored target of (goal, period key, owner), a decimal string. */
-  target(goal: string, period: string, owner: string): Promise<string | undefined>;
-  /** The rep's incentive quota over the period in the tenant currency; undefined without a plan. */
-  quota?(repId: string, period: GoalPeriod): Dec | undefined;
-  fxRate(from: string, to: string, date: string): Dec | undefined;
-  /**
-   * The stored incremental totals of some (goal, period key, owner) (store/goal-progress.ts), by `totalKey`, for
-   * summable metrics: when given, progress reads them (a batch read for all the query's goals and owners) instead
-   * of the owners' records. A key left out: nothing counted yet.
-   */
-  stored?(keys: readonly TotalKey[]): Promise<Map<string, StoredTotal>>;
-}
-
-export interface ProgressTenant {
-  id: string;
-  currency: string;
-  timeZone: string;
-}
-
-export interface GoalFigures {
-  goal: string;
-  owner: 'rep' | 'team' | 'tenant';
-  /** The rep's id (rep goals), else null. */
-  person: string | null;
-  /** The team's id (team goals), else null. */
-  team: string | null;
-  name: string;
-  period: string;
-  timeZone: string;
-  metric: string;
-  /** The currency for amounts, "count" for counts. */
-  unit: string;
-  target: string | null;
-  actual: string;
-  /** How `expected` was worked out: `history` (the owner's usual curve) or `linear` (business days). */
-  curve: 'linear' | 'history';
-  /** Last period's actual when the goal asks for it (`baseline: "last_period"`), else null. */
-  baseline?: string | null;
-  expected: string | null;
-  gap: string | null;
-  attainment: string | null;
-  neededPerDay: string | null;
-  neededPerWeek: string | null;
-  projected: string | null;
-  coverage: string | null;
-  status: PaceStatus | 'no_target';
-  businessDays: { total: number; elapsed: number; remaining: number };
-  milestones: { by: string; value: string; state: 'reached' | 'missed' | 'upcoming' }[];
-  /** A team's own target differs from the sum of its members' targets. */
-  mismatch: { own: string; members: string } | null;
-  /** Records the metric could not read, with why. */
-  skipped: { id: string; reason: string }[];
-}
-
-export interface ProgressQuery {
-  asOf: Date;
-  person?: string;
-  team?: string;
-}
-
-/**
- * Records of one owner in [from, to] (local dates in the zone): by goal date through the owner index (deals by
- * close date, others by instants), or by creation time through the creation index.
- */
-const ownedIn = (
-  src: ProgressSources,
-  by: 'goal' | 'created',
-  object: CrmObject,
-  ownerId: string,
-  from: string,
-  to: string,
-  timeZone: string,
-): Promise<CanonicalRecord[]> => {
-  if (by === 'goal' && object === 'deal') return src.owned(object, ownerId, from, to);
-  const lower = startOfLocalDay(from, timeZone).toISOString();
-  const upper = new Date(startOfLocalDay(addDays(to, 1), timeZone).getTime() - 1).toISOString();
-  if (by === 'goal') return src.owned(object, ownerId, lower, upper);
-  if (!src.created) throw new Error('this progress source has no creation index (ProgressSources.created)');
-  return src.created(object, ownerId, lower, upper);
-};
+export type { GoalFigures, ProgressQuery, ProgressSources, ProgressTenant };
 
 /** The last millisecond of a period in the zone. */
 export const endOf = (period: GoalPeriod, timeZone: string): Date =>

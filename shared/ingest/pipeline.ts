@@ -56,11 +56,11 @@ export interface IngestDeps {
    */
   deliveries?: { markDelivery(provider: string, at: Date): Promise<unknown> };
   /**
-   * The canonical records, read for a duplicate only (one Get each): sync marks most changes applied on the record
-   * it writes (shared/ingest/applied.ts). Without it a duplicate of such a change is published again, and sync
-   * finds it applied there.
+   * The canonical records' marks, read for a duplicate only (one Get each, of the version and applied receipt, not
+   * the record): sync marks most changes applied on the record it writes (shared/ingest/applied.ts). Without it a
+   * duplicate of such a change is published again, and sync finds it applied there.
    */
-  records?: { getItem(object: Receipt['object'], id: string): Promise<RecordMark | undefined> };
+  records?: { mark(object: Receipt['object'], id: string): Promise<RecordMark | undefined> };
 }
 
 export interface ReceiptOutcome {
@@ -98,7 +98,7 @@ const recordOfDuplicate = async (
 ): Promise<RecordMark | undefined> =>
   kept.stored || kept.receipt.appliedAt !== undefined || !records
     ? undefined
-    : records.getItem(kept.receipt.object, kept.receipt.recordId);
+    : records.mark(kept.receipt.object, kept.receipt.recordId);
 
 /** The `crm.record.changed` entry for a stored receipt (ingest and the recovery sweep). */
 export const recordChangedEntry = (tenantId: string, receipt: Receipt): BusEntry => ({

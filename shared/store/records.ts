@@ -107,6 +107,17 @@ export interface RecordMark {
   appliedReceipt?: AppliedReceipt;
 }
 
+/** The attributes of a record item a RecordMark reads (the key, to match batch answers): none of the record. */
+const MARK_PROJECTION = {
+  ProjectionExpression: 'pk, #v, appliedReceipt',
+  ExpressionAttributeNames: { '#v': 'version' },
+};
+
+const markOf = (item: Record<string, unknown>): RecordMark => ({
+  version: Number(item.version),
+  ...(item.appliedReceipt ? { appliedReceipt: item.appliedReceipt as AppliedReceipt } : {}),
+});
+
 export interface UpsertOptions {
   /** The receipt this write applies; kept on the item (an earlier mark is carried over by writes with none). */
   mark?: AppliedReceipt;
@@ -252,6 +263,20 @@ export class RecordRepository {
     return out.Item as RecordItem | undefined;
   }
 
+  /**
+   * The version and applied-receipt mark of one record (undefined: none stored), reading only those attributes:
+   * what a receiver needs of a duplicate's record, however large the record. Eventually consistent, as `marks`:
+   * a record's mark only moves on (versions grow, a receipt once applied stays applied), so a stale read can only
+   * miss a recent application, and the duplicate is then published again and skipped by sync, which reads
+   * consistently; it never shows a change applied that is not.
+   */
+  async mark(object: CrmObject, id: string): Promise<RecordMark | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.record(object, id), ...MARK_PROJECTION }),
+    );
+    return out.Item ? markOf(out.Item) : undefined;
+  }
+
   /** The version and applied-receipt mark of each of these records that is stored, keyed `<object>#<id>`. */
   async marks(refs: readonly { object: CrmObject; id: string }[]): Promise<Map<string, RecordMark>> {
     const unique = [...new Map(refs.map((r) => [`${r.object}#${r.id}`, r])).values()];
@@ -264,20 +289,12 @@ export class RecordRepository {
         const out = await this.doc.send(
           new BatchGetCommand({
             RequestItems: {
-              [this.tableName]: {
-                Keys: request,
-                ProjectionExpression: 'pk, #v, appliedReceipt',
-                ExpressionAttributeNames: { '#v': 'version' },
-              },
+              [this.tableName]: { Keys: request, ...MARK_PROJECTION },
             },
           }),
         );
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          found.set(String(item.pk).slice('REC#'.length), {
-            version: Number(item.version),
-            ...(item.appliedReceipt ? { appliedReceipt: item.appliedReceipt as AppliedReceipt } : {}),
-          });
-        }
+        for (const item of out.Responses?.[this.tableName] ?? [])
+          found.set(String(item.pk).slice('REC#'.length), markOf(item));
         request = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
       }
     }

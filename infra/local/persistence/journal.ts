@@ -8,11 +8,16 @@
  * A crash can cut the last line short. Such a line was never acknowledged (its sync had not returned), so it is
  * dropped on open and the file truncated to the last whole line; a broken line anywhere else is reported, naming
  * the file and the line, and nothing is dropped.
+ *
+ * A journal whose records stay on disk, read back when asked for (mail, chat: journal-reader.ts), is opened with
+ * `openCounted` instead: its start reads only its end (the torn tail) and what was appended since its count was
+ * last saved (journal-count.ts), not every record.
  */
 import {
   closeSync,
   existsSync,
   fdatasyncSync,
+  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
@@ -20,6 +25,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { countLines, forgetLineCount, saveLineCount, wholeLinesEnd } from './journal-count';
 import { StateFileError, writeFileAtomic } from './state-file';
 
 export class Journal<T> {
@@ -31,9 +37,35 @@ export class Journal<T> {
   private constructor(
     private readonly file: string,
     lines: number,
+    /** Keeps its line count beside it (openCounted). */
+    private readonly counted = false,
   ) {
     this.fd = openSync(file, 'a');
     this.lines = lines;
+    if (counted) saveLineCount(file, lines);
+  }
+
+  /**
+   * Opens (or creates) a journal whose records the caller reads from the file when it needs them: drops a torn
+   * last line as `open` does and returns how many lines it holds, reading only the file's end and what was appended
+   * since the count was last saved. Its lines are not checked here; the reader skips one it cannot read.
+   */
+  static openCounted<T>(file: string): { journal: Journal<T>; lines: number } {
+    mkdirSync(dirname(file), { recursive: true });
+    let lines = 0;
+    if (existsSync(file)) {
+      const fd = openSync(file, 'r+');
+      try {
+        const size = fstatSync(fd).size;
+        const end = wholeLinesEnd(fd, size);
+        // The torn tail of a write the crash interrupted: never acknowledged, so dropped.
+        if (end < size) ftruncateSync(fd, end);
+        lines = countLines(file, fd, end);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return { journal: new Journal<T>(file, lines, true), lines };
   }
 
   /** Opens (or creates) the journal and returns what it holds, oldest first. */
@@ -104,15 +136,18 @@ export class Journal<T> {
   /** Replaces the whole journal with `records` (compaction), atomically. */
   rewrite(records: readonly T[]): void {
     this.flushNow();
+    if (this.counted) forgetLineCount(this.file);
     writeFileAtomic(this.file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
     closeSync(this.fd);
     this.fd = openSync(this.file, 'a');
     this.lines = records.length;
+    if (this.counted) saveLineCount(this.file, this.lines);
   }
 
   close(): void {
     this.flushNow();
     closeSync(this.fd);
+    if (this.counted) saveLineCount(this.file, this.lines);
   }
 
   private flushNow(): void {

@@ -1,7 +1,7 @@
 /**
- * The incentives and digest commands on a running npm start, found by --data-dir as the goals commands find it:
- * they act at the runtime's clock (here a stand-in runtime answering GET /_local/clock with a moved clock, its
- * table on dynalite), the digest's goals with the holidays of that clock's year; --now and --as-of still win.
+ * The incentives, digest and workflows commands on a running npm start, found by --data-dir as the goals commands
+ * find it: they act at the runtime's clock (here a stand-in runtime answering GET /_local/clock with a moved clock,
+ * its table on dynalite), the digest's goals with the holidays of that clock's year; --now and --as-of still win.
  * The clock is years from any machine's, so acting at the machine's time (or its year's holidays) shows.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,10 +14,13 @@ import { runPreview } from '../../../infra/cli/digest';
 import { digestWiring } from '../../../infra/cli/digest-wiring';
 import { incentivesWiring, runAccrual } from '../../../infra/cli/incentives';
 import { targetForCli } from '../../../infra/cli/tenant-target';
+import { runDryRun, runEvents, workflowsWiring } from '../../../infra/cli/workflows';
+import { EventArchive } from '../../../shared/store/event-archive';
 import { isBusinessDay } from '../../../shared/workflows/calendar';
 import { cliAsync } from '../../support/cli-process';
 import { type LocalTable, startLocalTable } from '../../support/local-aws';
 import { terminal } from '../../support/terminal';
+import { deal, event } from '../../unit/workflows/fixtures';
 
 /** Monday 2040-07-02, 10:00 in Shanghai: ISO week 2040-W27; 4 July 2040 is a US holiday (a Wednesday). */
 const CLOCK = '2040-07-02T02:00:00.000Z';
@@ -109,6 +112,46 @@ describe('digest on npm start', () => {
       expect(JSON.parse(asOf.t.out).digest.period.key).toBe('2040-W29');
     } finally {
       w.destroy();
+    }
+  });
+});
+
+describe('workflows on npm start', () => {
+  it("list and dry-run the runtime's last days, not this machine's; --now still wins", async () => {
+    // Archived on the runtime's yesterday (Sunday 2040-07-01, 11:00 in Shanghai).
+    const won = event('deal.won', deal({ status: 'won', stage: 'Closed Won' }), {
+      occurredAt: '2040-07-01T03:00:00.000Z',
+      eventId: 'evt-2040-won',
+    });
+    await new EventArchive(table.doc, table.tableName, {
+      timeZone: 'Asia/Shanghai',
+      now: () => new Date(CLOCK),
+    }).put(won);
+
+    const opts = { tenant: 'demo', dataDir };
+    const w = await workflowsWiring({}, await targetForCli(opts));
+    try {
+      expect(w.tableName('demo')).toBe(table.tableName);
+      atRuntimeClock(w.now());
+      const listed = terminal();
+      expect(await runEvents({ tenant: 'demo', days: 3, json: true }, w, listed.term)).toBe(0);
+      expect(JSON.parse(listed.t.out).map((e: { eventId: string }) => e.eventId)).toEqual(['evt-2040-won']);
+      const dry = terminal();
+      expect(await runDryRun({ tenant: 'demo', days: 3, json: true }, w, dry.term)).toBe(0);
+      expect(JSON.parse(dry.t.out).totals).toMatchObject({ events: 1 });
+    } finally {
+      w.destroy();
+    }
+
+    const fixed = { ...opts, now: '2040-08-15T09:00:00+08:00' };
+    const later = await workflowsWiring({ now: fixed.now }, await targetForCli(fixed));
+    try {
+      expect(later.now().toISOString()).toBe('2040-08-15T01:00:00.000Z');
+      const none = terminal();
+      expect(await runEvents({ tenant: 'demo', days: 3, json: true }, later, none.term)).toBe(0);
+      expect(JSON.parse(none.t.out)).toEqual([]);
+    } finally {
+      later.destroy();
     }
   });
 });
