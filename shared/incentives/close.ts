@@ -26,6 +26,7 @@ import type { Problem } from './errors';
 import { IncentiveConflictError } from './errors';
 import type { RawLine as Line } from './lines';
 import { minorUnit } from './money';
+import { sortByCreditOrder } from './order';
 import { dayNumber, localDate, type Period, parsePeriodKey, previousPeriod } from './periods';
 import { buildStatement, canonicalJson, type Statement } from './statement';
 import { type Micro, microDec, microMoney, roundMicro, toMicro } from './units';
@@ -88,19 +89,23 @@ export const closePeriod = (input: CloseInput): CloseResult => {
   refuseBadClose(input, period);
   const reps = book.repIds().filter((r) => book.periodKind(r) === period.kind);
   const repSet = new Set(reps);
+  // A first close (nothing earlier to restate) sorts each rep's credits only when it calculates that rep: the
+  // rep's credits are then touched by the filter, the sort, the calculation and the statement back to back, while
+  // they are in the CPU's cache, instead of once for all 200,000 before any is calculated.
+  const restating = input.closed.some((s) => s.periodStart < period.start);
   const current = creditDeals(book, input.deals, {
     source: `close ${period.key}: deals`,
+    unsorted: !restating,
     ...(input.held ? { held: input.held } : {}),
   });
+  const ofPeriod = (list: readonly Credit[] | undefined) =>
+    list ? list.filter((c) => c.periodKey === period.key) : [];
 
-  // This period's credits, by rep.
+  // This period's credits, by rep, for team components (which only sum them, so their order does not matter);
+  // none are needed without teams.
   const credits = new Map<string, Credit[]>();
-  for (const [rep, list] of current)
-    if (repSet.has(rep))
-      credits.set(
-        rep,
-        list.filter((c) => c.periodKey === period.key),
-      );
+  if (book.teams.size)
+    for (const [rep, list] of current) if (repSet.has(rep)) credits.set(rep, ofPeriod(list));
 
   const adjustments = restate(input, period, current, repSet);
 
@@ -112,7 +117,8 @@ export const closePeriod = (input: CloseInput): CloseResult => {
   );
   const statements: Statement[] = [];
   for (const rep of reps) {
-    const own = credits.get(rep) ?? [];
+    const list = credits.get(rep) ?? ofPeriod(current.get(rep));
+    const own = restating ? list : sortByCreditOrder(list);
     const calc = calculateRep(book, rep, period, own, team);
     const adj = adjustments.get(rep);
     if (!calc && !adj) continue;

@@ -239,6 +239,11 @@ export interface CreditOptions {
   source?: string;
   wonOnly?: boolean;
   /**
+   * Leave each rep's credits in deal order (the caller sorts them with sortByCreditOrder when it needs the order):
+   * the close sorts one rep's credits just before calculating that rep, while they are in the CPU's cache.
+   */
+  unsorted?: boolean;
+  /**
    * Where to put the deals the plans cannot credit, instead of refusing them all: each such deal is left out whole
    * (for every owner of a split) and its problems are added here. The scheduled runs hold bad deals this way so one
    * deal missing a close date cannot stop everyone's accrual or close; once fixed in the CRM, a held deal of a
@@ -359,7 +364,7 @@ export const creditDealsRaw = (
       );
     options.held.push(...problems);
   }
-  for (const [rep, list] of byRep) byRep.set(rep, sortByCreditOrder(list));
+  if (!options.unsorted) for (const [rep, list] of byRep) byRep.set(rep, sortByCreditOrder(list));
   return byRep;
 };
 
