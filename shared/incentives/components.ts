@@ -5,6 +5,7 @@
  * re-pricing, gate, component cap). By construction total() equals the sum of every line add+finish emit.
  */
 import type { RawCredit as Credit } from './credit';
+import { derived } from './derived';
 import type { RawLine as Line, Trace } from './lines';
 import { Dec, minorUnit, plain, roundMoney, ZERO } from './money';
 import type { Component } from './plan';
@@ -60,13 +61,18 @@ abstract class Paying implements ComponentAcc {
     readonly component: Component,
     protected readonly ctx: SegmentContext,
   ) {
-    const c = component as { cap?: string; capPerDeal?: string; gate?: string };
+    const { cap, capPerDeal, gate } = component as { cap?: string; capPerDeal?: string; gate?: string };
     this.digits = minorUnit(ctx.currency);
     this.keyHead = `${ctx.prefix}:${component.id}|`;
     this.cap =
-      c.cap === undefined ? undefined : toMicro(roundMoney(new Dec(c.cap).times(ctx.share), ctx.currency));
-    this.capPerDeal = c.capPerDeal === undefined ? undefined : toMicro(c.capPerDeal);
-    this.gate = c.gate === undefined ? undefined : new Dec(c.gate);
+      cap === undefined
+        ? undefined
+        : derived(component, ctx, 'cap', () =>
+            toMicro(roundMoney(new Dec(cap).times(ctx.share), ctx.currency)),
+          );
+    this.capPerDeal =
+      capPerDeal === undefined ? undefined : derived(component, ctx, 'capPerDeal', () => toMicro(capPerDeal));
+    this.gate = gate === undefined ? undefined : derived(component, ctx, 'gate', () => new Dec(gate));
   }
   abstract add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void;
   protected paidAt(_attainment: Dec): Micro {
@@ -258,12 +264,14 @@ class SpiffAcc extends Paying {
   constructor(component: Extract<Component, { type: 'spiff' }>, ctx: SegmentContext) {
     super(component, ctx);
     this.c = component;
-    this.min = component.when.minAmount === undefined ? undefined : toMicro(component.when.minAmount);
-    this.max = component.when.maxAmount === undefined ? undefined : toMicro(component.when.maxAmount);
+    const { minAmount, maxAmount } = component.when;
+    this.min = minAmount === undefined ? undefined : derived(component, ctx, 'min', () => toMicro(minAmount));
+    this.max = maxAmount === undefined ? undefined : derived(component, ctx, 'max', () => toMicro(maxAmount));
     this.factor = scaledOf(component.fixed ?? component.rate ?? '0');
-    if (component.fixed !== undefined) {
+    const fixed = component.fixed;
+    if (fixed !== undefined) {
       this.soleFixed = roundProduct(scaledOf('1'), this.factor, this.digits);
-      this.fixedText = new Dec(component.fixed).toFixed(this.digits);
+      this.fixedText = derived(component, ctx, 'fixedText', () => new Dec(fixed).toFixed(this.digits));
     }
   }
   private matches(credit: Credit): boolean {
@@ -311,17 +319,19 @@ class MilestoneAcc extends Paying {
    * The least credited amount (micro-units) reaching each threshold: ⌈quota × threshold⌉, so that for the integer
    * amounts compared, `amount ≥ need` holds exactly when amount ≥ quota × threshold.
    */
-  private readonly lines: { need: Micro; amount: Micro }[];
+  private readonly lines: readonly { readonly need: Micro; readonly amount: Micro }[];
   constructor(component: Extract<Component, { type: 'milestone' }>, ctx: SegmentContext) {
     super(component, ctx);
     this.c = component;
-    const q = toMicro(ctx.quota);
-    this.lines = component.thresholds.map((t) => {
-      const a = scaledOf(t.attainment);
-      return {
-        need: ceilDiv(q * a.n, 10n ** BigInt(a.scale)),
-        amount: toMicro(roundMoney(new Dec(t.amount).times(ctx.share), ctx.currency)),
-      };
+    this.lines = derived(component, ctx, 'thresholds', () => {
+      const q = toMicro(ctx.quota);
+      return component.thresholds.map((t) => {
+        const a = scaledOf(t.attainment);
+        return {
+          need: ceilDiv(q * a.n, 10n ** BigInt(a.scale)),
+          amount: toMicro(roundMoney(new Dec(t.amount).times(ctx.share), ctx.currency)),
+        };
+      });
     });
   }
   add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void {
