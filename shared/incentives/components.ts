@@ -4,7 +4,7 @@
  * the daily accrual incremental; `finish` emits the lines that depend on the period's final attainment (whole-tier
  * re-pricing, gate, component cap). By construction total() equals the sum of every line add+finish emit.
  */
-import type { RawCredit as Credit } from './credit';
+import { type RawCredit as Credit, creditAmountText } from './credit';
 import { derived } from './derived';
 import type { RawLine as Line, Trace } from './lines';
 import { Dec, minorUnit, plain, roundMoney, ZERO } from './money';
@@ -160,7 +160,7 @@ class FlatAcc extends Paying {
       componentId: this.component.id,
       dealId: credit.dealId,
       amount,
-      trace: { code: 'rate', base: microMoney(credit.amount, this.ctx.currency), rate: this.rateText },
+      trace: { code: 'rate', base: creditAmountText(credit, this.ctx.currency), rate: this.rateText },
     });
     this.paid += this.capDeal(credit, amount, sink);
   }
@@ -178,8 +178,10 @@ class TieredAcc extends Paying {
     this.tiers = preparedTiers(component, ctx);
     this.byTier = this.tiers.map(() => 0n);
   }
-  private trace(t: PreparedTier, i: number, base: Micro): Trace {
-    const b = microMoney(base, this.ctx.currency);
+  /** The trace of `credit`'s slice `base` priced in tier `t` (the whole credit, usually: its amount's text). */
+  private trace(t: PreparedTier, i: number, base: Micro, credit: Credit): Trace {
+    const cur = this.ctx.currency;
+    const b = base === credit.amount ? creditAmountText(credit, cur) : microMoney(base, cur);
     const mode = this.whole ? ('whole' as const) : ('marginal' as const);
     // Two literals rather than a spread (one object per line at close): the members in the same order.
     return t.raw.to === undefined
@@ -223,7 +225,7 @@ class TieredAcc extends Paying {
           componentId: this.component.id,
           dealId: credit.dealId,
           amount,
-          trace: this.trace(t, i, slice),
+          trace: this.trace(t, i, slice, credit),
         });
       }
     this.paid += this.capDeal(credit, earned, sink);
@@ -244,7 +246,7 @@ class TieredAcc extends Paying {
           componentId: this.component.id,
           dealId: c.dealId,
           amount,
-          trace: this.trace(t, i, c.amount),
+          trace: this.trace(t, i, c.amount, c),
         });
         this.capDeal(c, amount, sink);
       }
@@ -299,7 +301,7 @@ class SpiffAcc extends Paying {
             amount: this.fixedText,
             share: credit.share === '-0' ? '0' : credit.share,
           }
-        : { code: 'rate' as const, base: microMoney(credit.amount, cur), rate: this.c.rate ?? '0' };
+        : { code: 'rate' as const, base: creditAmountText(credit, cur), rate: this.c.rate ?? '0' };
     sink?.push({
       key: this.key(credit.dealId),
       kind: 'spiff',

@@ -90,9 +90,32 @@ export type RawCredit = Omit<Credit, 'amount' | 'dealAmount' | 'share'> & {
 
 export { creditOrder } from './order';
 
+/** Money text as microMoney writes it, per number of decimals: no leading zeros, exactly that many places. */
+const MONEY_TEXT = [0, 1, 2, 3, 4, 5, 6].map(
+  (d) => new RegExp(`^-?(?:0|[1-9]\\d*)${d ? `\\.\\d{${d}}` : ''}$`),
+);
+const NEGATIVE_ZERO = /^-0(?:\.0*)?$/;
+
+/**
+ * microMoney(c.amount, currency), without formatting it when the CRM's own text already is that string: a sole
+ * owner's credit of a deal in the plan's currency (no conversion: the rate text is "1") is the deal amount rounded
+ * to the currency's minor unit, and a deal amount written with exactly that many places, in microMoney's form,
+ * rounds to itself. That is most credits: the record then shares the deal's string instead of building one
+ * (fewer strings for the close to keep and the garbage collector to copy). A rep's plans all have the
+ * statement's currency (validate.ts), so `currency` is the one the amount was rounded in.
+ */
+export const creditAmountText = (c: RawCredit, currency: string): string => {
+  const text = c.originalAmount;
+  if (c.share === '1' && c.fxRate === '1' && c.originalCurrency === currency) {
+    const pattern = MONEY_TEXT[minorUnit(currency)];
+    if (pattern?.test(text) && !NEGATIVE_ZERO.test(text)) return text;
+  }
+  return microMoney(c.amount, currency);
+};
+
 // Spreads keep the key order (and any extra keys) of the source, as the record and credit forms always did.
 export const toCreditRecord = (c: RawCredit, currency: string): CreditRecord => {
-  const amount = microMoney(c.amount, currency);
+  const amount = creditAmountText(c, currency);
   // Bigints compare by value: a sole owner's share is the deal amount, formatted once.
   const dealAmount = c.dealAmount === c.amount ? amount : microMoney(c.dealAmount, currency);
   return { ...c, amount, dealAmount, share: c.share };
@@ -104,7 +127,7 @@ export const toCreditRecord = (c: RawCredit, currency: string): CreditRecord => 
  * test holds it to toCreditRecord member for member and byte for byte.
  */
 export const freshCreditRecord = (c: RawCredit, currency: string): CreditRecord => {
-  const amount = microMoney(c.amount, currency);
+  const amount = creditAmountText(c, currency);
   return {
     dealId: c.dealId,
     repId: c.repId,
