@@ -96,10 +96,12 @@ export const closePeriod = (input: CloseInput): CloseResult => {
   const current = creditDeals(book, input.deals, {
     source: `close ${period.key}: deals`,
     unsorted: !restating,
+    ...(restating ? {} : { periodKey: period.key }),
     ...(input.held ? { held: input.held } : {}),
   });
+  // A first close credits this period's deals only.
   const ofPeriod = (list: readonly Credit[] | undefined) =>
-    list ? list.filter((c) => c.periodKey === period.key) : [];
+    !list ? [] : restating ? list.filter((c) => c.periodKey === period.key) : list;
 
   // This period's credits, by rep, for team components (which only sum them, so their order does not matter);
   // none are needed without teams.

@@ -9,7 +9,7 @@ import type { PlanBook } from './book';
 import { IncentiveInputError, type Problem } from './errors';
 import { allocate, Dec, HUNDRED, minorUnit, ONE } from './money';
 import { sortByCreditOrder } from './order';
-import { localDate, periodKeyOf } from './periods';
+import { localDate, periodKeyOf, sharedDate } from './periods';
 import { currencyCode, decimalString, type Plan } from './plan';
 import {
   allocateMicro,
@@ -267,6 +267,11 @@ export interface CreditOptions {
    */
   unsorted?: boolean;
   /**
+   * Keep only the credits of this period (every deal is still checked, and its problems reported, as without it):
+   * a first close needs no other period's credits, and drops them while each is still in the CPU's cache.
+   */
+  periodKey?: string;
+  /**
    * Where to put the deals the plans cannot credit, instead of refusing them all: each such deal is left out whole
    * (for every owner of a split) and its problems are added here. The scheduled runs hold bad deals this way so one
    * deal missing a close date cannot stop everyone's accrual or close; once fixed in the CRM, a held deal of a
@@ -301,6 +306,7 @@ export const creditDealsRaw = (
   // One lookup per owner for both the rep's plan and its list (instead of three): 200,000 deals, few reps.
   const reps = new Map<string, { plan: Plan | undefined; list: RawCredit[] | undefined }>();
   const wonOnly = options.wonOnly ?? true;
+  const onlyPeriod = options.periodKey;
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i] as Deal;
     if (wonOnly && deal.status !== 'won') continue;
@@ -338,7 +344,7 @@ export const creditDealsRaw = (
         });
         continue;
       }
-      const date = localDate(rawDate, plan.timeZone);
+      const date = sharedDate(localDate(rawDate, plan.timeZone));
       const same = deal.currency === plan.currency;
       const rate = same ? NO_FX : book.fxRate(deal.currency, plan.currency, date);
       if (!rate) {
@@ -353,11 +359,13 @@ export const creditDealsRaw = (
       const amount = parseScaled(rawAmount) ?? scaledOf(rawAmount);
       const dealAmount = same ? roundScaled(amount, digits) : roundProduct(amount, fx.scaled, digits);
       shares ??= sole ? [dealAmount] : splitAmount(deal, dealAmount, plan.currency);
+      const periodKey = periodKeyOf(date, plan.period);
+      if (onlyPeriod !== undefined && periodKey !== onlyPeriod) continue;
       const credit: RawCredit = {
         dealId: deal.id,
         repId: owner.repId,
         date,
-        periodKey: periodKeyOf(date, plan.period),
+        periodKey,
         amount: shares[oi] as Micro,
         dealAmount,
         share: sole ? '1' : shareOf(owner.percent),
