@@ -90,11 +90,26 @@ export type RawCredit = Omit<Credit, 'amount' | 'dealAmount' | 'share'> & {
 
 export { creditOrder } from './order';
 
-/** Money text as microMoney writes it, per number of decimals: no leading zeros, exactly that many places. */
-const MONEY_TEXT = [0, 1, 2, 3, 4, 5, 6].map(
-  (d) => new RegExp(`^-?(?:0|[1-9]\\d*)${d ? `\\.\\d{${d}}` : ''}$`),
-);
-const NEGATIVE_ZERO = /^-0(?:\.0*)?$/;
+/**
+ * True when `text` is exactly how microMoney writes an amount with `digits` places: an optional "-", no leading
+ * zero, exactly `digits` places, and not a negative zero ("-0.00" is written "0.00"). A loop over the characters
+ * rather than a regular expression: it runs for most of a close's 200,000 credits, and costs a fraction of one.
+ */
+const isMoneyText = (text: string, digits: number): boolean => {
+  const len = text.length;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const point = digits ? len - digits - 1 : len; // where the '.' must be
+  if (point <= start || (digits && text.charCodeAt(point) !== 46)) return false;
+  if (text.charCodeAt(start) === 48 && point - start > 1) return false; // a leading zero
+  let nonZero = false;
+  for (let i = start; i < len; i++) {
+    if (i === point) continue;
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (d) nonZero = true;
+  }
+  return start === 0 || nonZero;
+};
 
 /**
  * microMoney(c.amount, currency), without formatting it when the CRM's own text already is that string: a sole
@@ -107,8 +122,7 @@ const NEGATIVE_ZERO = /^-0(?:\.0*)?$/;
 export const creditAmountText = (c: RawCredit, currency: string): string => {
   const text = c.originalAmount;
   if (c.share === '1' && c.fxRate === '1' && c.originalCurrency === currency) {
-    const pattern = MONEY_TEXT[minorUnit(currency)];
-    if (pattern?.test(text) && !NEGATIVE_ZERO.test(text)) return text;
+    if (isMoneyText(text, minorUnit(currency))) return text;
   }
   return microMoney(c.amount, currency);
 };

@@ -100,6 +100,8 @@ describe('creditAmountText', () => {
       ['01234.50', '1234.50', false],
       ['-0.00', '0.00', false],
       ['-5.10', '-5.10', true],
+      ['-0.50', '-0.50', true],
+      ['0.05', '0.05', true],
       ['123456789012345678.99', '123456789012345678.99', true],
     ];
     const credits = [
@@ -114,5 +116,21 @@ describe('creditAmountText', () => {
       expect(creditAmountText(c, 'CNY')).toBe(text);
       expect(creditAmountText(c, 'CNY') === c.originalAmount).toBe(shared);
     }
+    // Whatever else a record's source text may hold, it is formatted, never copied.
+    const [c] = credits;
+    if (!c) throw new Error('no credit');
+    for (const odd of [
+      '1234.50x',
+      '12.3.4',
+      '1234.50 ',
+      '+1234.50',
+      '1,234.50',
+      '١٢٣٤.50',
+      '.50',
+      '-.50',
+      '-',
+      '',
+    ])
+      expect(creditAmountText({ ...c, originalAmount: odd }, 'CNY')).toBe('1234.50');
   });
 });
