@@ -100,7 +100,7 @@ export const closePeriod = (input: CloseInput): CloseResult => {
     ...(input.held ? { held: input.held } : {}),
   });
   // A first close credits this period's deals only.
-  const ofPeriod = (list: readonly Credit[] | undefined) =>
+  const ofPeriod = (list: Credit[] | undefined): Credit[] =>
     !list ? [] : restating ? list.filter((c) => c.periodKey === period.key) : list;
 
   // This period's credits, by rep, for team components (which only sum them, so their order does not matter);
