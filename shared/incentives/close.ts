@@ -21,7 +21,7 @@ import {
   fromCreditRecord,
   toCreditRecord,
 } from './credit';
-import { settleDraw } from './draws';
+import { settleDrawMicro } from './draws';
 import type { Problem } from './errors';
 import { IncentiveConflictError } from './errors';
 import type { RawLine as Line } from './lines';
@@ -29,7 +29,7 @@ import { minorUnit } from './money';
 import { sortByCreditOrder } from './order';
 import { dayNumber, localDate, type Period, parsePeriodKey, previousPeriod } from './periods';
 import { buildStatement, canonicalJson, type Statement } from './statement';
-import { type Micro, microDec, microMoney, roundMicro, toMicro } from './units';
+import { type Micro, microMoney, roundMicro, toMicro } from './units';
 
 export interface CloseInput {
   book: PlanBook;
@@ -131,8 +131,8 @@ export const closePeriod = (input: CloseInput): CloseResult => {
     let earned = 0n;
     for (const l of lines) earned += l.amount;
     // Draws are per rep, not per deal: settled with decimal.js by the public settleDraw, converted back.
-    const draw = settleDraw(plan, period, microDec(earned), microDec(before));
-    const drawLines: Line[] = draw.lines.map((l) => ({ ...l, amount: toMicro(l.amount) }));
+    const draw = settleDrawMicro(plan, period, earned, before);
+    const drawLines: Line[] = draw.lines;
     const digits = minorUnit(currency);
     const records: CreditRecord[] = [];
     let credited = 0n;
@@ -155,7 +155,7 @@ export const closePeriod = (input: CloseInput): CloseResult => {
         lines: [...lines, ...drawLines],
         restatements: adj?.restatements ?? [],
         drawBalanceBefore: before,
-        drawBalanceAfter: toMicro(draw.balanceAfter),
+        drawBalanceAfter: draw.balanceAfter,
       }),
     );
   }
