@@ -61,15 +61,40 @@ export const canonicalWalk = (value: unknown): string | undefined => {
     return `${out}]`;
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
+  // Sorting the keys and then dropping undefined members is the same as filtering first.
+  const { sorted, quoted } = shapeOf(Object.keys(obj));
   let out = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
-    out += `${i ? ',' : ''}${JSON.stringify(k)}:${canonicalWalk(obj[k])}`;
+  let first = true;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = obj[sorted[i] as string];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${quoted[i]}${canonicalWalk(v)}`;
+    first = false;
   }
   return `${out}}`;
+};
+
+interface Shape {
+  keys: string[];
+  sorted: string[];
+  /** `"key":` for each sorted key. */
+  quoted: string[];
+}
+let shapes: Shape[] = [];
+/** Objects of one shape (every statement header has the same few) sort and quote their keys once. */
+const shapeOf = (keys: string[]): Shape => {
+  for (const shape of shapes) {
+    const known = shape.keys;
+    if (known.length !== keys.length) continue;
+    let same = true;
+    for (let i = 0; same && i < keys.length; i++) same = known[i] === keys[i];
+    if (same) return shape;
+  }
+  const sorted = [...keys].sort();
+  const shape = { keys, sorted, quoted: sorted.map((k) => `${JSON.stringify(k)}:`) };
+  if (shapes.length >= 32) shapes = []; // a bound: statements have a handful of shapes
+  shapes.push(shape);
+  return shape;
 };
 
 /**
