@@ -89,9 +89,10 @@ export const closePeriod = (input: CloseInput): CloseResult => {
   refuseBadClose(input, period);
   const reps = book.repIds().filter((r) => book.periodKind(r) === period.kind);
   const repSet = new Set(reps);
-  // A first close (nothing earlier to restate) sorts each rep's credits only when it calculates that rep: the
-  // rep's credits are then touched by the filter, the sort, the calculation and the statement back to back, while
-  // they are in the CPU's cache, instead of once for all 200,000 before any is calculated.
+  // A first close (nothing earlier to restate) credits this period's deals only, and sorts each rep's credits
+  // only when it calculates that rep: the sort, the calculation and the statement then touch the rep's credits
+  // back to back, while they are in the CPU's cache, instead of a sort of all 200,000 before any is calculated.
+  // A close that restates needs every period's credits, sorted, as before.
   const restating = input.closed.some((s) => s.periodStart < period.start);
   const current = creditDeals(book, input.deals, {
     source: `close ${period.key}: deals`,
@@ -99,7 +100,6 @@ export const closePeriod = (input: CloseInput): CloseResult => {
     ...(restating ? {} : { periodKey: period.key }),
     ...(input.held ? { held: input.held } : {}),
   });
-  // A first close credits this period's deals only.
   const ofPeriod = (list: Credit[] | undefined): Credit[] =>
     !list ? [] : restating ? list.filter((c) => c.periodKey === period.key) : list;
 
