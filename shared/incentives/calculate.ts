@@ -5,8 +5,16 @@
  * Totals are always the sum of the lines returned.
  */
 import type { PlanBook, Segment } from './book';
-import { attainmentOf, type ComponentAcc, createAccumulator, isTiered, tierIndex } from './components';
+import {
+  attainmentOf,
+  type ComponentAcc,
+  createAccumulator,
+  isTiered,
+  type SegmentContext,
+  tierIndex,
+} from './components';
 import { type Credit, type RawCredit, rawCredit } from './credit';
+import { derived } from './derived';
 import type { Line, RawLine } from './lines';
 import { allocate, Dec, minorUnit, moneyString, plain, roundMoney } from './money';
 import type { Period } from './periods';
@@ -45,11 +53,14 @@ export class SegmentCalc {
   readonly teamComponents: Component[] = [];
   last: RawCredit | undefined;
   readonly prefix: string;
+  /** What the segment's derived values depend on (derived.ts); also the accumulators' context. */
+  private readonly ctx: SegmentContext;
   constructor(readonly segment: Segment) {
     const { plan, quota, share } = segment;
     this.prefix = `${plan.id}@${plan.version}`;
+    this.ctx = { prefix: this.prefix, currency: plan.currency, quota, share };
     for (const c of plan.components) {
-      const acc = createAccumulator(c, { prefix: this.prefix, currency: plan.currency, quota, share });
+      const acc = createAccumulator(c, this.ctx);
       if (acc) this.accs.push(acc);
       else this.teamComponents.push(c);
     }
@@ -67,14 +78,23 @@ export class SegmentCalc {
     this.credited = after;
     this.last = credit;
   }
+  private att: { credited: Micro; value: Dec } | undefined;
   attainment(): Dec {
-    return attainmentOf(microDec(this.credited), this.segment.quota);
+    // finish and summary both ask, after the last credit: computed once per credited amount.
+    if (this.att?.credited !== this.credited)
+      this.att = {
+        credited: this.credited,
+        value: attainmentOf(microDec(this.credited), this.segment.quota),
+      };
+    return this.att.value;
   }
   private periodCap(): Micro | undefined {
     const cap = this.segment.plan.periodCap;
     return cap === undefined
       ? undefined
-      : toMicro(roundMoney(new Dec(cap).times(this.segment.share), this.currency));
+      : derived(this.segment.plan, this.ctx, 'periodCap', () =>
+          toMicro(roundMoney(new Dec(cap).times(this.segment.share), this.currency)),
+        );
   }
   /** O(components × tiers): the segment's payout so far without its team components. */
   total(): Micro {
@@ -122,10 +142,13 @@ export class SegmentCalc {
         trace: { code: 'override', memberId: member, base: microMoney(base, this.currency), rate: c.rate },
       });
     }
+    const capText = c.cap;
     const cap =
-      c.cap === undefined
+      capText === undefined
         ? undefined
-        : toMicro(roundMoney(new Dec(c.cap).times(this.segment.share), this.currency));
+        : derived(c, this.ctx, 'cap', () =>
+            toMicro(roundMoney(new Dec(capText).times(this.segment.share), this.currency)),
+          );
     if (cap !== undefined && paid > cap) {
       sink.push({
         key: `${this.prefix}:${c.id}|cap`,
@@ -167,7 +190,7 @@ export class SegmentCalc {
       from: s.from,
       to: s.to,
       days: s.days,
-      quota: moneyString(s.quota, this.currency),
+      quota: derived(s.plan, this.ctx, 'quota', () => moneyString(s.quota, this.currency)),
       credited: microMoney(this.credited, this.currency),
       attainment: plain(att.toDecimalPlaces(6)),
       tiers,

@@ -4,7 +4,8 @@
  * the daily accrual incremental; `finish` emits the lines that depend on the period's final attainment (whole-tier
  * re-pricing, gate, component cap). By construction total() equals the sum of every line add+finish emit.
  */
-import type { RawCredit as Credit } from './credit';
+import { type RawCredit as Credit, creditAmountText } from './credit';
+import { derived } from './derived';
 import type { RawLine as Line, Trace } from './lines';
 import { Dec, minorUnit, plain, roundMoney, ZERO } from './money';
 import type { Component } from './plan';
@@ -60,13 +61,18 @@ abstract class Paying implements ComponentAcc {
     readonly component: Component,
     protected readonly ctx: SegmentContext,
   ) {
-    const c = component as { cap?: string; capPerDeal?: string; gate?: string };
+    const { cap, capPerDeal, gate } = component as { cap?: string; capPerDeal?: string; gate?: string };
     this.digits = minorUnit(ctx.currency);
     this.keyHead = `${ctx.prefix}:${component.id}|`;
     this.cap =
-      c.cap === undefined ? undefined : toMicro(roundMoney(new Dec(c.cap).times(ctx.share), ctx.currency));
-    this.capPerDeal = c.capPerDeal === undefined ? undefined : toMicro(c.capPerDeal);
-    this.gate = c.gate === undefined ? undefined : new Dec(c.gate);
+      cap === undefined
+        ? undefined
+        : derived(component, ctx, 'cap', () =>
+            toMicro(roundMoney(new Dec(cap).times(ctx.share), ctx.currency)),
+          );
+    this.capPerDeal =
+      capPerDeal === undefined ? undefined : derived(component, ctx, 'capPerDeal', () => toMicro(capPerDeal));
+    this.gate = gate === undefined ? undefined : derived(component, ctx, 'gate', () => new Dec(gate));
   }
   abstract add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void;
   protected paidAt(_attainment: Dec): Micro {
@@ -154,7 +160,7 @@ class FlatAcc extends Paying {
       componentId: this.component.id,
       dealId: credit.dealId,
       amount,
-      trace: { code: 'rate', base: microMoney(credit.amount, this.ctx.currency), rate: this.rateText },
+      trace: { code: 'rate', base: creditAmountText(credit, this.ctx.currency), rate: this.rateText },
     });
     this.paid += this.capDeal(credit, amount, sink);
   }
@@ -172,8 +178,10 @@ class TieredAcc extends Paying {
     this.tiers = preparedTiers(component, ctx);
     this.byTier = this.tiers.map(() => 0n);
   }
-  private trace(t: PreparedTier, i: number, base: Micro): Trace {
-    const b = microMoney(base, this.ctx.currency);
+  /** The trace of `credit`'s slice `base` priced in tier `t` (the whole credit, usually: its amount's text). */
+  private trace(t: PreparedTier, i: number, base: Micro, credit: Credit): Trace {
+    const cur = this.ctx.currency;
+    const b = base === credit.amount ? creditAmountText(credit, cur) : microMoney(base, cur);
     const mode = this.whole ? ('whole' as const) : ('marginal' as const);
     // Two literals rather than a spread (one object per line at close): the members in the same order.
     return t.raw.to === undefined
@@ -217,7 +225,7 @@ class TieredAcc extends Paying {
           componentId: this.component.id,
           dealId: credit.dealId,
           amount,
-          trace: this.trace(t, i, slice),
+          trace: this.trace(t, i, slice, credit),
         });
       }
     this.paid += this.capDeal(credit, earned, sink);
@@ -238,7 +246,7 @@ class TieredAcc extends Paying {
           componentId: this.component.id,
           dealId: c.dealId,
           amount,
-          trace: this.trace(t, i, c.amount),
+          trace: this.trace(t, i, c.amount, c),
         });
         this.capDeal(c, amount, sink);
       }
@@ -258,12 +266,14 @@ class SpiffAcc extends Paying {
   constructor(component: Extract<Component, { type: 'spiff' }>, ctx: SegmentContext) {
     super(component, ctx);
     this.c = component;
-    this.min = component.when.minAmount === undefined ? undefined : toMicro(component.when.minAmount);
-    this.max = component.when.maxAmount === undefined ? undefined : toMicro(component.when.maxAmount);
+    const { minAmount, maxAmount } = component.when;
+    this.min = minAmount === undefined ? undefined : derived(component, ctx, 'min', () => toMicro(minAmount));
+    this.max = maxAmount === undefined ? undefined : derived(component, ctx, 'max', () => toMicro(maxAmount));
     this.factor = scaledOf(component.fixed ?? component.rate ?? '0');
-    if (component.fixed !== undefined) {
+    const fixed = component.fixed;
+    if (fixed !== undefined) {
       this.soleFixed = roundProduct(scaledOf('1'), this.factor, this.digits);
-      this.fixedText = new Dec(component.fixed).toFixed(this.digits);
+      this.fixedText = derived(component, ctx, 'fixedText', () => new Dec(fixed).toFixed(this.digits));
     }
   }
   private matches(credit: Credit): boolean {
@@ -291,7 +301,7 @@ class SpiffAcc extends Paying {
             amount: this.fixedText,
             share: credit.share === '-0' ? '0' : credit.share,
           }
-        : { code: 'rate' as const, base: microMoney(credit.amount, cur), rate: this.c.rate ?? '0' };
+        : { code: 'rate' as const, base: creditAmountText(credit, cur), rate: this.c.rate ?? '0' };
     sink?.push({
       key: this.key(credit.dealId),
       kind: 'spiff',
@@ -311,17 +321,19 @@ class MilestoneAcc extends Paying {
    * The least credited amount (micro-units) reaching each threshold: ⌈quota × threshold⌉, so that for the integer
    * amounts compared, `amount ≥ need` holds exactly when amount ≥ quota × threshold.
    */
-  private readonly lines: { need: Micro; amount: Micro }[];
+  private readonly lines: readonly { readonly need: Micro; readonly amount: Micro }[];
   constructor(component: Extract<Component, { type: 'milestone' }>, ctx: SegmentContext) {
     super(component, ctx);
     this.c = component;
-    const q = toMicro(ctx.quota);
-    this.lines = component.thresholds.map((t) => {
-      const a = scaledOf(t.attainment);
-      return {
-        need: ceilDiv(q * a.n, 10n ** BigInt(a.scale)),
-        amount: toMicro(roundMoney(new Dec(t.amount).times(ctx.share), ctx.currency)),
-      };
+    this.lines = derived(component, ctx, 'thresholds', () => {
+      const q = toMicro(ctx.quota);
+      return component.thresholds.map((t) => {
+        const a = scaledOf(t.attainment);
+        return {
+          need: ceilDiv(q * a.n, 10n ** BigInt(a.scale)),
+          amount: toMicro(roundMoney(new Dec(t.amount).times(ctx.share), ctx.currency)),
+        };
+      });
     });
   }
   add(credit: Credit, before: Micro, after: Micro, sink: Line[] | undefined): void {

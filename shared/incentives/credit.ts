@@ -9,7 +9,7 @@ import type { PlanBook } from './book';
 import { IncentiveInputError, type Problem } from './errors';
 import { allocate, Dec, HUNDRED, minorUnit, ONE } from './money';
 import { sortByCreditOrder } from './order';
-import { localDate, periodKeyOf } from './periods';
+import { localDate, periodKeyOf, sharedDate } from './periods';
 import { currencyCode, decimalString, type Plan } from './plan';
 import {
   allocateMicro,
@@ -90,9 +90,46 @@ export type RawCredit = Omit<Credit, 'amount' | 'dealAmount' | 'share'> & {
 
 export { creditOrder } from './order';
 
+/**
+ * True when `text` is exactly how microMoney writes an amount with `digits` places: an optional "-", no leading
+ * zero, exactly `digits` places, and not a negative zero ("-0.00" is written "0.00"). A loop over the characters
+ * rather than a regular expression: it runs for most of a close's 200,000 credits, and costs a fraction of one.
+ */
+const isMoneyText = (text: string, digits: number): boolean => {
+  const len = text.length;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const point = digits ? len - digits - 1 : len; // where the '.' must be
+  if (point <= start || (digits && text.charCodeAt(point) !== 46)) return false;
+  if (text.charCodeAt(start) === 48 && point - start > 1) return false; // a leading zero
+  let nonZero = false;
+  for (let i = start; i < len; i++) {
+    if (i === point) continue;
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (d) nonZero = true;
+  }
+  return start === 0 || nonZero;
+};
+
+/**
+ * microMoney(c.amount, currency), without formatting it when the CRM's own text already is that string: a sole
+ * owner's credit of a deal in the plan's currency (no conversion: the rate text is "1") is the deal amount rounded
+ * to the currency's minor unit, and a deal amount written with exactly that many places, in microMoney's form,
+ * rounds to itself. That is most credits: the record then shares the deal's string instead of building one
+ * (fewer strings for the close to keep and the garbage collector to copy). A rep's plans all have the
+ * statement's currency (validate.ts), so `currency` is the one the amount was rounded in.
+ */
+export const creditAmountText = (c: RawCredit, currency: string): string => {
+  const text = c.originalAmount;
+  if (c.share === '1' && c.fxRate === '1' && c.originalCurrency === currency) {
+    if (isMoneyText(text, minorUnit(currency))) return text;
+  }
+  return microMoney(c.amount, currency);
+};
+
 // Spreads keep the key order (and any extra keys) of the source, as the record and credit forms always did.
 export const toCreditRecord = (c: RawCredit, currency: string): CreditRecord => {
-  const amount = microMoney(c.amount, currency);
+  const amount = creditAmountText(c, currency);
   // Bigints compare by value: a sole owner's share is the deal amount, formatted once.
   const dealAmount = c.dealAmount === c.amount ? amount : microMoney(c.dealAmount, currency);
   return { ...c, amount, dealAmount, share: c.share };
@@ -104,7 +141,7 @@ export const toCreditRecord = (c: RawCredit, currency: string): CreditRecord => 
  * test holds it to toCreditRecord member for member and byte for byte.
  */
 export const freshCreditRecord = (c: RawCredit, currency: string): CreditRecord => {
-  const amount = microMoney(c.amount, currency);
+  const amount = creditAmountText(c, currency);
   return {
     dealId: c.dealId,
     repId: c.repId,
@@ -239,6 +276,16 @@ export interface CreditOptions {
   source?: string;
   wonOnly?: boolean;
   /**
+   * Leave each rep's credits in deal order (the caller sorts them with sortByCreditOrder when it needs the order):
+   * the close sorts one rep's credits just before calculating that rep, while they are in the CPU's cache.
+   */
+  unsorted?: boolean;
+  /**
+   * Keep only the credits of this period (every deal is still checked, and its problems reported, as without it):
+   * a first close needs no other period's credits, and drops them while each is still in the CPU's cache.
+   */
+  periodKey?: string;
+  /**
    * Where to put the deals the plans cannot credit, instead of refusing them all: each such deal is left out whole
    * (for every owner of a split) and its problems are added here. The scheduled runs hold bad deals this way so one
    * deal missing a close date cannot stop everyone's accrual or close; once fixed in the CRM, a held deal of a
@@ -273,6 +320,7 @@ export const creditDealsRaw = (
   // One lookup per owner for both the rep's plan and its list (instead of three): 200,000 deals, few reps.
   const reps = new Map<string, { plan: Plan | undefined; list: RawCredit[] | undefined }>();
   const wonOnly = options.wonOnly ?? true;
+  const onlyPeriod = options.periodKey;
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i] as Deal;
     if (wonOnly && deal.status !== 'won') continue;
@@ -310,7 +358,7 @@ export const creditDealsRaw = (
         });
         continue;
       }
-      const date = localDate(rawDate, plan.timeZone);
+      const date = sharedDate(localDate(rawDate, plan.timeZone));
       const same = deal.currency === plan.currency;
       const rate = same ? NO_FX : book.fxRate(deal.currency, plan.currency, date);
       if (!rate) {
@@ -325,11 +373,13 @@ export const creditDealsRaw = (
       const amount = parseScaled(rawAmount) ?? scaledOf(rawAmount);
       const dealAmount = same ? roundScaled(amount, digits) : roundProduct(amount, fx.scaled, digits);
       shares ??= sole ? [dealAmount] : splitAmount(deal, dealAmount, plan.currency);
+      const periodKey = periodKeyOf(date, plan.period);
+      if (onlyPeriod !== undefined && periodKey !== onlyPeriod) continue;
       const credit: RawCredit = {
         dealId: deal.id,
         repId: owner.repId,
         date,
-        periodKey: periodKeyOf(date, plan.period),
+        periodKey,
         amount: shares[oi] as Micro,
         dealAmount,
         share: sole ? '1' : shareOf(owner.percent),
@@ -359,7 +409,7 @@ export const creditDealsRaw = (
       );
     options.held.push(...problems);
   }
-  for (const [rep, list] of byRep) byRep.set(rep, sortByCreditOrder(list));
+  if (!options.unsorted) for (const [rep, list] of byRep) byRep.set(rep, sortByCreditOrder(list));
   return byRep;
 };
 

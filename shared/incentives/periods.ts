@@ -144,6 +144,20 @@ export const zoneOffsetMs = (epochMs: number, timeZone: string): number => {
   return offset;
 };
 
+const dates = new Map<string, string>();
+/**
+ * One string object per distinct date: the close keeps 200,000 credits but they fall on a few dozen dates, so
+ * credits share them. Sorting and calculating a rep's credits read each credit's date; shared, the dates stay in
+ * the CPU's cache instead of costing a memory read each. Same text, so nothing else can tell.
+ */
+export const sharedDate = (date: string): string => {
+  const known = dates.get(date);
+  if (known !== undefined) return known;
+  if (dates.size >= 100_000) dates.clear(); // a bound, far above any real close's distinct dates
+  dates.set(date, date);
+  return date;
+};
+
 /** The local calendar date of an instant ("2025-03-31T16:30:00Z" in Asia/Shanghai → "2025-04-01"). */
 export const localDate = (instant: string, timeZone: string): string => {
   // A bare date is already local: the CRM meant that day.

@@ -41,16 +41,60 @@ export interface Statement {
   hash: string;
 }
 
-/** Canonical JSON as first written: keys sorted, undefined members dropped. The reference for `canonical`. */
-const canonicalSlow = (value: unknown): string => {
+/**
+ * Canonical JSON as first written: keys sorted, undefined members dropped; the reference for `canonical`. First
+ * written with map and join, which is what it must keep doing to the letter: an array's undefined element is
+ * "null", a hole or a function in an array is written as nothing, a function member as "undefined". Written as
+ * loops: a statement's header (a few hundred bytes) is hashed this way, once per rep at every close, where the
+ * arrays map and join make and the native pass below (built for large values) both cost more.
+ */
+export const canonicalWalk = (value: unknown): string | undefined => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? 'null' : canonicalSlow(v))).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i) out += ',';
+      if (!(i in value)) continue; // a hole: map skips it, join writes nothing
+      const v: unknown = value[i];
+      out += v === undefined ? 'null' : (canonicalWalk(v) ?? ''); // join writes an undefined result as nothing
+    }
+    return `${out}]`;
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalSlow(obj[k])}`).join(',')}}`;
+  // Sorting the keys and then dropping undefined members is the same as filtering first.
+  const { sorted, quoted } = shapeOf(Object.keys(obj));
+  let out = '{';
+  let first = true;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = obj[sorted[i] as string];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${quoted[i]}${canonicalWalk(v)}`;
+    first = false;
+  }
+  return `${out}}`;
+};
+
+interface Shape {
+  keys: string[];
+  sorted: string[];
+  /** `"key":` for each sorted key. */
+  quoted: string[];
+}
+let shapes: Shape[] = [];
+/** Objects of one shape (every statement header has the same few) sort and quote their keys once. */
+const shapeOf = (keys: string[]): Shape => {
+  for (const shape of shapes) {
+    const known = shape.keys;
+    if (known.length !== keys.length) continue;
+    let same = true;
+    for (let i = 0; same && i < keys.length; i++) same = known[i] === keys[i];
+    if (same) return shape;
+  }
+  const sorted = [...keys].sort();
+  const shape = { keys, sorted, quoted: sorted.map((k) => `${JSON.stringify(k)}:`) };
+  if (shapes.length >= 32) shapes = []; // a bound: statements have a handful of shapes
+  shapes.push(shape);
+  return shape;
 };
 
 /**
@@ -61,17 +105,17 @@ const canonicalSlow = (value: unknown): string => {
  * sparse arrays, inherited names) takes the reference path.
  */
 const canonical = (value: unknown): string => {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return section(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return section(value) as string;
   // An object's members are written one by one, so that each member's key list stays short: the property
   // list is applied to every nested object, and its length is what the native pass costs per object.
   const obj = value as Record<string, unknown>;
   const proto = Object.getPrototypeOf(obj);
-  if ((proto !== OBJECT && proto !== null) || 'toJSON' in obj) return canonicalSlow(value);
+  if ((proto !== OBJECT && proto !== null) || 'toJSON' in obj) return canonicalWalk(value) as string;
   const parts: string[] = [];
   for (const k of Object.keys(obj).sort()) {
     const v = obj[k];
     if (v === undefined) continue;
-    if (typeof v === 'function' || typeof v === 'symbol') return canonicalSlow(value);
+    if (typeof v === 'function' || typeof v === 'symbol') return canonicalWalk(value) as string;
     parts.push(`${JSON.stringify(k)}:${section(v)}`);
   }
   return `{${parts.join(',')}}`;
@@ -81,8 +125,8 @@ const section = (value: unknown): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const keys = new Set<string>();
   lastKeys = [];
-  if (!collectKeys(value, keys)) return canonicalSlow(value);
-  for (const k of keys) if (k in Object.prototype) return canonicalSlow(value);
+  if (!collectKeys(value, keys)) return canonicalWalk(value) as string;
+  for (const k of keys) if (k in Object.prototype) return canonicalWalk(value) as string;
   return JSON.stringify(value, [...keys].sort());
 };
 
@@ -177,7 +221,7 @@ const traceRow = (t: Trace): unknown => {
   if (t.code === 'rate')
     return ['rate', t.base, t.mode ?? null, t.rate, t.tier ?? null, t.tierFrom ?? null, t.tierTo ?? null];
   const fields = TRACE_FIELDS[t.code];
-  if (!fields) return canonicalSlow(t);
+  if (!fields) return canonicalWalk(t) as string;
   const out: unknown[] = [t.code];
   for (const f of fields) out.push((t as Record<string, unknown>)[f] ?? null);
   return out;
@@ -198,7 +242,7 @@ export const statementHash = (s: Omit<Statement, 'hash'> & { hash?: string }): s
   const { hash: _omit, credits, lines, restatements, ...header } = s;
   const body = [
     HASH_SCHEME,
-    canonical(header),
+    canonicalWalk(header),
     credits.map(creditRow),
     lines.map(lineRow),
     restatements.map((r) => [r.periodKey, r.credits.map(creditRow)]),

@@ -25,13 +25,39 @@ export interface Scaled {
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
-/** A plain decimal string (no exponent) as an exact scaled integer; undefined when it is not one. */
-export const parseScaled = (s: string): Scaled | undefined => {
+/** parseScaled by regular expression: the reference, and the path for what the loop below does not take. */
+export const parseScaledText = (s: string): Scaled | undefined => {
   const m = DECIMAL.exec(s);
   if (!m) return undefined;
   const frac = m[3] ?? '';
   const n = BigInt(`${m[2]}${frac}`);
   return { n: m[1] ? -n : n, scale: frac.length };
+};
+
+/**
+ * A plain decimal string (no exponent) as an exact scaled integer; undefined when it is not one. Every deal
+ * amount of a close goes through here: up to 15 digits (what the deal schema allows, and exact in a double) are
+ * read in one pass over the characters, with no match array, substrings or digit string, and converted to a
+ * bigint once; anything else takes the regular expression. A test holds both to the same results.
+ */
+export const parseScaled = (s: string): Scaled | undefined => {
+  const len = s.length;
+  const neg = s.charCodeAt(0) === 45; // '-'
+  let n = 0;
+  let digits = 0;
+  let point = -1; // digits before the '.', once seen
+  for (let i = neg ? 1 : 0; i < len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d >= 0 && d <= 9) {
+      n = n * 10 + d;
+      digits++;
+    } else if (d === -2 && point < 0 && digits > 0)
+      point = digits; // '.'
+    else return parseScaledText(s);
+  }
+  if (digits === 0 || digits > 15 || point === digits) return parseScaledText(s);
+  const big = BigInt(n);
+  return { n: neg ? -big : big, scale: point < 0 ? 0 : digits - point };
 };
 
 const scaledCache = new Map<string, Scaled>();

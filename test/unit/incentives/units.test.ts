@@ -11,6 +11,8 @@ import {
   microDec,
   microMoney,
   mulRound,
+  parseScaled,
+  parseScaledText,
   roundMicro,
   roundProduct,
   type Scaled,
@@ -91,6 +93,35 @@ describe('micro-unit money against decimal.js', () => {
     expect(microMoney(10n ** 24n + 5_000n, 'CNY')).toBe('1000000000000000000.01');
     expect(roundProduct({ n: 10n ** 15n + 1n, scale: 2 }, { n: 7n, scale: 1 }, 2)).toBe(
       toMicro(roundMoney(new Dec('10000000000000.01').times('0.7'), 'CNY')),
+    );
+  });
+
+  it('parseScaled reads every string as the regular expression does: 15 digits and beyond, signs, odd shapes', () => {
+    const text = fc.oneof(
+      fc.stringMatching(/^-?\d{1,20}(\.\d{1,8})?$/),
+      fc.stringMatching(/^[-+.\d eE]{0,12}$/),
+      fc.constantFrom(
+        '',
+        '-',
+        '.',
+        '-.',
+        '1.',
+        '.5',
+        '-0',
+        '-0.00',
+        '007.50',
+        '999999999999999',
+        '9999999999999999',
+        '1e5',
+        '1.2.3',
+        '١٢٣',
+      ),
+    );
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(parseScaled(s)).toStrictEqual(parseScaledText(s));
+      }),
+      { numRuns: 5000 },
     );
   });
 });
