@@ -32,11 +32,13 @@ const isCurrency = (code: string): boolean => {
   return currencies.has(code);
 };
 
-export const scheduleSettings = z.strictObject({
-  /** Overrides the manifest's default; checked as an AWS cron()/rate() expression by infra/tenants.ts. */
-  expression: z.optional(z.string().check(z.minLength(1))),
-  enabled: z._default(z.boolean(), true),
-});
+export const scheduleSettings = z.lazy(() =>
+  z.strictObject({
+    /** Overrides the manifest's default; checked as an AWS cron()/rate() expression by infra/tenants.ts. */
+    expression: z.optional(z.string().check(z.minLength(1))),
+    enabled: z._default(z.boolean(), true),
+  }),
+);
 
 /**
  * zod/mini rather than classic zod: the Lambdas parse this at every cold start, and mini validates the same way
