@@ -92,8 +92,10 @@ describe('demo tenant stack', () => {
       for (const kind of spec.documents ?? [])
         if (env[documentEnvVar(kind)]) expect(env[documentEnvVar(kind)]).toBe(`/var/task/${kind}.json`);
       expect(tenantConfigSchema.parse(JSON.parse(String(env.QUOTAFLOW_TENANT)))).toEqual(demo);
-      // The digest of that very JSON: the function takes the config as validated here (tenant-seal.ts).
+      // The digest of that very JSON: the function takes the config as validated here (tenant-seal.ts), and what it
+      // reads is exactly what validating it again would give.
       expect(env.QUOTAFLOW_TENANT_DIGEST).toBe(tenantDigest(String(env.QUOTAFLOW_TENANT)));
+      expect(JSON.parse(String(env.QUOTAFLOW_TENANT))).toStrictEqual(demo);
     }
   });
 
