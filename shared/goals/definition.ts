@@ -55,13 +55,11 @@ const amount = z.lazy(() =>
     ),
 );
 const fraction = z.lazy(() =>
-  z
-    .string()
-    .check(
-      z.regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, {
-        error: 'must be a fraction from "0" to "1", such as "0.5"',
-      }),
-    ),
+  z.string().check(
+    z.regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, {
+      error: 'must be a fraction from "0" to "1", such as "0.5"',
+    }),
+  ),
 );
 const localDate = z.lazy(() => z.iso.date({ error: 'must be a date such as 2026-03-01' }));
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
