@@ -6,34 +6,14 @@
  */
 import { connectCrm } from '../../shared/crm/connect';
 import type { CrmConnection } from '../../shared/crm/provider';
-import { clock } from './clock';
-import { runtimeEnv } from './env';
-import { secrets } from './secrets';
-import { documentClient, tableName } from './store';
+import { containerCrmDeps } from './crm-deps';
+import { retryingOnce } from './retrying-once';
 
 export type { CrmConnection, CrmConnectorDeps } from '../../shared/crm/provider';
 export { DEFAULT_CRM_HTTP } from '../../shared/crm/provider';
-export { connectCrm };
-
-/** A per-container builder that does not cache a failed build (secrets unreachable, CRM not connected yet). */
-export const retryingOnce = <T>(build: () => Promise<T>): (() => Promise<T>) => {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= build().catch((err: unknown) => {
-      pending = undefined;
-      throw err;
-    });
-    return pending;
-  };
-};
+export { connectCrm, retryingOnce };
 
 /** The container's connection; clocks follow the runtime clock, as the local one moves. */
 export const crmConnection = retryingOnce(
-  (): Promise<CrmConnection | undefined> =>
-    connectCrm({
-      tenant: runtimeEnv().tenant,
-      secrets: secrets(),
-      tokenTable: { doc: documentClient(), tableName: tableName() },
-      now: () => clock().now(),
-    }),
+  (): Promise<CrmConnection | undefined> => connectCrm(containerCrmDeps()),
 );

@@ -7,6 +7,8 @@
 export const ENV = {
   /** The tenant's configuration as JSON: every function. */
   tenant: 'QUOTAFLOW_TENANT',
+  /** The SHA-256 of QUOTAFLOW_TENANT as the stack validated it: every function (tenant-seal.ts). */
+  tenantDigest: 'QUOTAFLOW_TENANT_DIGEST',
   tableName: 'TABLE_NAME',
   eventBusName: 'EVENT_BUS_NAME',
   secretId: 'SECRET_ID',
@@ -64,6 +66,7 @@ export const environmentFor = (
 ): Partial<Record<EnvName, string>> => {
   const names: EnvName[] = [
     ENV.tenant,
+    ENV.tenantDigest,
     ENV.chatEndpointOverride,
     ...fn.access.flatMap((a) => ACCESS_ENV[a]),
     ...(fn.documents ?? []).map((kind) => DOCUMENT_ENV[kind]),

@@ -6,11 +6,12 @@
 
 import type * as core from 'zod/v4/core';
 import * as z from '../../events/zod';
-import { type TenantConfig, tenantConfigSchema } from '../../shared/config/tenant';
+import { type TenantConfig, tenantSchema } from '../../shared/config/tenant';
 import { codedError } from '../../shared/errors';
 import { ENV } from './env-names';
 import { once } from './once';
 import { functionScope } from './scope';
+import { isSealedTenant } from './tenant-seal';
 
 const json = <S extends core.$ZodType>(schema: S) =>
   z.pipe(
@@ -30,22 +31,35 @@ const json = <S extends core.$ZodType>(schema: S) =>
 
 const name = (min = 1) => z.optional(z.string().check(z.minLength(min)));
 
-const envSchema = z.object({
-  [ENV.tenant]: json(tenantConfigSchema),
-  [ENV.tableName]: name(3),
-  [ENV.eventBusName]: name(),
-  [ENV.secretId]: name(),
-  [ENV.sesConfigurationSet]: name(),
-  [ENV.scheduleGroupName]: name(),
-  [ENV.scheduleTargetArn]: name(),
-  [ENV.scheduleRoleArn]: name(),
-  [ENV.scheduleDlqArn]: name(),
-  [ENV.publicBaseUrl]: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
-  [ENV.chatEndpointOverride]: name(),
-  [ENV.workflowsFile]: name(),
-  [ENV.incentivesFile]: name(),
-  [ENV.goalsFile]: name(),
-});
+/**
+ * The environment's schema around the tenant's: built on first use, in the form the environment calls for. The
+ * names share one schema (zod schemas are immutable): a dozen fewer to build at every cold start.
+ */
+const envSchema = <T extends core.$ZodType>(tenant: T) => {
+  const named = name();
+  return z.object({
+    [ENV.tenant]: tenant,
+    [ENV.tableName]: name(3),
+    [ENV.eventBusName]: named,
+    [ENV.secretId]: named,
+    [ENV.sesConfigurationSet]: named,
+    [ENV.scheduleGroupName]: named,
+    [ENV.scheduleTargetArn]: named,
+    [ENV.scheduleRoleArn]: named,
+    [ENV.scheduleDlqArn]: named,
+    [ENV.publicBaseUrl]: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+    [ENV.chatEndpointOverride]: named,
+    [ENV.workflowsFile]: named,
+    [ENV.incentivesFile]: named,
+    [ENV.goalsFile]: named,
+  });
+};
+
+type Settings = Omit<z.output<ReturnType<typeof envSchema<z.ZodMiniString>>>, typeof ENV.tenant>;
+let unsealed:
+  | ReturnType<typeof envSchema<ReturnType<typeof json<ReturnType<typeof tenantSchema>>>>>
+  | undefined;
+let sealed: ReturnType<typeof envSchema<z.ZodMiniString>> | undefined;
 
 export interface RuntimeEnv {
   tenant: TenantConfig;
@@ -65,8 +79,31 @@ export class RuntimeEnvError extends codedError('invalid_config') {
   override readonly name = 'RuntimeEnvError';
 }
 
+/**
+ * The tenant config as the stack validated it (its digest matches: JSON.parse alone, tenant-seal.ts), else validated
+ * here in full; the other variables always are.
+ */
+const parseEnv = (env: Record<string, string | undefined>) => {
+  if (isSealedTenant(env[ENV.tenant], env[ENV.tenantDigest])) {
+    sealed ??= envSchema(z.string());
+    const result = sealed.safeParse(env);
+    return result.success
+      ? {
+          ...result,
+          tenant: JSON.parse(result.data[ENV.tenant]) as TenantConfig,
+          data: result.data as Settings,
+        }
+      : result;
+  }
+  unsealed ??= envSchema(json(tenantSchema()));
+  const result = unsealed.safeParse(env);
+  return result.success
+    ? { ...result, tenant: result.data[ENV.tenant], data: result.data as Settings }
+    : result;
+};
+
 export const parseRuntimeEnv = (env: Record<string, string | undefined>): RuntimeEnv => {
-  const result = envSchema.safeParse(env);
+  const result = parseEnv(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
     throw new RuntimeEnvError(`invalid function environment\n${lines.join('\n')}`);
@@ -83,7 +120,7 @@ export const parseRuntimeEnv = (env: Record<string, string | undefined>): Runtim
   const optional = <K extends string, V>(key: K, value: V | undefined) =>
     (value ? { [key]: value } : {}) as Partial<Record<K, V>>;
   return {
-    tenant: e[ENV.tenant],
+    tenant: result.tenant,
     ...optional('tableName', e[ENV.tableName]),
     ...optional('eventBusName', e[ENV.eventBusName]),
     ...optional('secretId', e[ENV.secretId]),

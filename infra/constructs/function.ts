@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import type { Access, FunctionSpec } from '../../functions/manifest';
 import { bundledDocumentName, documentEnvVar, tenantDocumentPath } from '../../functions/wiring/documents';
 import { ACCESS_ENV, ENV } from '../../functions/wiring/env-names';
+import { sealedTenantEnv } from '../../functions/wiring/tenant-seal';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { bundleAliases } from '../build/bundle-aliases';
 import { crmProviderAliases, OPERATOR_EXTERNAL } from '../build/crm-providers';
@@ -130,7 +131,8 @@ export class QuotaflowFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'quotaflow',
         NODE_OPTIONS: '--enable-source-maps',
-        [ENV.tenant]: JSON.stringify(tenant),
+        // The validated config and its digest: the function skips validating it again (tenant-seal.ts).
+        ...sealedTenantEnv(tenant),
         ...Object.fromEntries(
           shippedDocuments(spec, tenant).map(({ kind }) => [
             documentEnvVar(kind),

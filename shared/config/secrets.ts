@@ -24,30 +24,37 @@ const unsubscribeKey = z
   .string()
   .check(z.minLength(32, { error: 'must be at least 32 characters (a random value)' }), z.maxLength(500));
 
+// Fields with the same rule share one schema (zod schemas are immutable): fewer to build at every cold start.
+const optionalNonEmpty = z.optional(nonEmpty);
+const channelToken = z.optional(z.string().check(z.minLength(32), z.maxLength(50)));
+const workflowWebhookSecret = z.optional(z.string().check(z.minLength(32), z.maxLength(200)));
+const optionalAesKey = z.optional(aesKey);
+const optionalUnsubscribeKey = z.optional(unsubscribeKey);
+
 export const tenantSecretsSchema = z.object({
   /** The secret senders sign the generic webhook with. */
   genericWebhookSigningSecret: webhookSecret,
   /** During rotation, the previous secret is still accepted until every sender has switched. */
   genericWebhookPreviousSecret: z.optional(webhookSecret),
   /** Zoho: the OAuth client and the refresh token from the admin's connect step; the notification channel token. */
-  zohoClientId: z.optional(nonEmpty),
-  zohoClientSecret: z.optional(nonEmpty),
-  zohoRefreshToken: z.optional(nonEmpty),
-  zohoChannelToken: z.optional(z.string().check(z.minLength(32), z.maxLength(50))),
-  zohoPreviousChannelToken: z.optional(z.string().check(z.minLength(32), z.maxLength(50))),
+  zohoClientId: optionalNonEmpty,
+  zohoClientSecret: optionalNonEmpty,
+  zohoRefreshToken: optionalNonEmpty,
+  zohoChannelToken: channelToken,
+  zohoPreviousChannelToken: channelToken,
   /** Zoho workflow-rule webhooks: the shared secret the rule sends (header or query parameter), and the previous one. */
-  zohoWorkflowWebhookSecret: z.optional(z.string().check(z.minLength(32), z.maxLength(200))),
-  zohoWorkflowWebhookPreviousSecret: z.optional(z.string().check(z.minLength(32), z.maxLength(200))),
+  zohoWorkflowWebhookSecret: workflowWebhookSecret,
+  zohoWorkflowWebhookPreviousSecret: workflowWebhookSecret,
   /** Fxiaoke: the open-platform app and the callback encryption key (base64 of 32 bytes). */
-  fxiaokeAppId: z.optional(nonEmpty),
-  fxiaokeAppSecret: z.optional(nonEmpty),
-  fxiaokePermanentCode: z.optional(nonEmpty),
-  fxiaokeCallbackAesKey: z.optional(aesKey),
-  fxiaokeCallbackPreviousAesKey: z.optional(aesKey),
+  fxiaokeAppId: optionalNonEmpty,
+  fxiaokeAppSecret: optionalNonEmpty,
+  fxiaokePermanentCode: optionalNonEmpty,
+  fxiaokeCallbackAesKey: optionalAesKey,
+  fxiaokeCallbackPreviousAesKey: optionalAesKey,
   /** HMAC key of the one-click unsubscribe links in mail to external contacts (shared/mail/unsubscribe.ts). */
-  unsubscribeSigningSecret: z.optional(unsubscribeKey),
+  unsubscribeSigningSecret: optionalUnsubscribeKey,
   /** During rotation, links signed with the previous key keep working (mail already sent carries them). */
-  unsubscribePreviousSecret: z.optional(unsubscribeKey),
+  unsubscribePreviousSecret: optionalUnsubscribeKey,
 });
 
 export type TenantSecrets = z.infer<typeof tenantSecretsSchema>;

@@ -25,13 +25,20 @@ const isTimeZone = (tz: string): boolean => {
     return false;
   }
 };
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+// Read on first use: a function handed its validated config (functions/wiring/tenant-seal.ts) never asks.
+let currencies: Set<string> | undefined;
+const isCurrency = (code: string): boolean => {
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return currencies.has(code);
+};
 
-export const scheduleSettings = z.strictObject({
-  /** Overrides the manifest's default; checked as an AWS cron()/rate() expression by infra/tenants.ts. */
-  expression: z.optional(z.string().check(z.minLength(1))),
-  enabled: z._default(z.boolean(), true),
-});
+export const scheduleSettings = z.lazy(() =>
+  z.strictObject({
+    /** Overrides the manifest's default; checked as an AWS cron()/rate() expression by infra/tenants.ts. */
+    expression: z.optional(z.string().check(z.minLength(1))),
+    enabled: z._default(z.boolean(), true),
+  }),
+);
 
 /**
  * zod/mini rather than classic zod: the Lambdas parse this at every cold start, and mini validates the same way
@@ -50,7 +57,7 @@ const buildTenantSchema = () =>
       .check(z.refine(isTimeZone, { error: 'is not an IANA time zone (for example Asia/Shanghai)' })),
     locale: z.enum(['zh-CN', 'en']),
     currency: z.string().check(
-      z.refine((c) => CURRENCIES.has(c), {
+      z.refine(isCurrency, {
         error: 'is not an ISO 4217 currency code (for example CNY, USD)',
       }),
     ),
@@ -146,11 +153,26 @@ const buildTenantSchema = () =>
     ),
   });
 
-export const tenantConfigSchema = buildTenantSchema();
+type TenantSchema = ReturnType<typeof buildTenantSchema>;
+
+/**
+ * The schema as first built, with the providers registered then: built on first use, so a function bundle that
+ * takes its config as validated (functions/wiring/tenant-seal.ts) never constructs it.
+ */
+let first: { version: number; schema: TenantSchema } | undefined;
+const firstBuilt = () => {
+  first ??= { version: registryVersion(), schema: buildTenantSchema() };
+  return first;
+};
+export const tenantSchema = (): TenantSchema => firstBuilt().schema;
+
+/** Built at import where it is named (the CDK app, the CLI, tests); a bundle that never names it drops it. */
+export const tenantConfigSchema = /* @__PURE__ */ tenantSchema();
 
 /** The schema with every provider registered now (a provider registered after load is accepted too). */
-let current = { version: registryVersion(), schema: tenantConfigSchema };
-const currentSchema = (): typeof tenantConfigSchema => {
+let current: { version: number; schema: TenantSchema } | undefined;
+const currentSchema = (): TenantSchema => {
+  current ??= firstBuilt();
   if (current.version !== registryVersion())
     current = { version: registryVersion(), schema: buildTenantSchema() };
   return current.schema;

@@ -9,6 +9,7 @@
  *   watchdog facts, CLI hints) and, behind `operator()`, the operator-side tools (CLI connect step, local simulator),
  *   which are never bundled into a Lambda (infra/build/bundle-aliases.ts marks them external);
  * - `CrmProvider`: the settings plus `connect()`, which builds the reader, writer, scanner and users source.
+ * Apart from both, `CrmWriteBack` builds the writer alone, for the functions that only write back.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CrmObject } from '../../events/records';
@@ -121,6 +122,18 @@ export interface CrmProvider<S extends CrmConfigSchema = CrmConfigSchema> extend
 }
 
 /**
+ * A CRM's write-back alone (`shared/crm/<id>/write-back.ts` exports it as `writeBack`): the writer on the same
+ * token cache as the full connection, for the functions that only write back (the workflow runner, scheduled steps,
+ * effect recovery), whose bundles then leave out the reader, scanner and users source. A provider without one takes
+ * no write-back; a provider registered at run time writes back through its connection.
+ */
+export interface CrmWriteBack<C = { provider: string }> {
+  /** The provider id. */
+  id: string;
+  connect: (deps: CrmConnectorDeps & { crm: C }) => Promise<CrmActivityWriter>;
+}
+
+/**
  * A sync call gives up after at most 3 attempts × 10 s + 2 backoffs, well inside the functions' timeouts, so a slow
  * or failing CRM ends in a thrown error naming the call (the platform retries), not in a Lambda timeout.
  */
@@ -129,6 +142,7 @@ export const DEFAULT_CRM_HTTP = { timeoutMs: 10_000, attempts: 3, maxBackoffMs: 
 /** Keeps a descriptor's literal types (its schema's output) while checking it against the interface. */
 export const defineCrmSettings = <S extends CrmConfigSchema>(s: CrmSettings<S>): CrmSettings<S> => s;
 export const defineCrmProvider = <S extends CrmConfigSchema>(p: CrmProvider<S>): CrmProvider<S> => p;
+export const defineCrmWriteBack = <C>(w: CrmWriteBack<C>): CrmWriteBack<C> => w;
 
 /** The tenant's `crm` section if it is this provider's, else an error naming both (a function deployed wrongly). */
 export const crmConfigOf = <S extends CrmConfigSchema>(

@@ -28,50 +28,56 @@ export const DIGEST_FREQUENCIES = ['daily', 'weekly', 'monthly'] as const;
 export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
 const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-const clock = z
-  .string()
-  .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a local time such as 08:00' }));
-const managerId = z.string().check(
-  z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$/, {
-    error: 'must be a person id: 1-100 letters, digits or _.:@- starting with a letter or digit',
-  }),
+const clock = z.lazy(() =>
+  z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a local time such as 08:00' })),
 );
-const frequency = z.enum(DIGEST_FREQUENCIES, { error: 'must be daily, weekly or monthly' });
-const weekday = z.enum(WEEKDAY_NAMES, { error: 'must be a weekday: mon, tue, wed, thu, fri, sat or sun' });
-const monthDay = z
-  .int()
-  .check(z.minimum(1), z.maximum(28, { error: 'must be 1 to 28 (every month has it)' }));
+const managerId = z.lazy(() =>
+  z.string().check(
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$/, {
+      error: 'must be a person id: 1-100 letters, digits or _.:@- starting with a letter or digit',
+    }),
+  ),
+);
+const frequency = z.lazy(() => z.enum(DIGEST_FREQUENCIES, { error: 'must be daily, weekly or monthly' }));
+const weekday = z.lazy(() =>
+  z.enum(WEEKDAY_NAMES, { error: 'must be a weekday: mon, tue, wed, thu, fri, sat or sun' }),
+);
+const monthDay = z.lazy(() =>
+  z.int().check(z.minimum(1), z.maximum(28, { error: 'must be 1 to 28 (every month has it)' })),
+);
 const days = (max: number) => z.int().check(z.minimum(1), z.maximum(max));
 
-export const digestConfigSchema = z.strictObject({
-  frequency: z._default(frequency, 'weekly'),
-  /** Weekly: the weekday the digest of the week before goes out. */
-  weekday: z._default(weekday, 'mon'),
-  /** Local time of day in the manager's zone. */
-  at: z._default(clock, '08:00'),
-  /** Monthly: the day of the month the digest of the month before goes out. */
-  monthDay: z._default(monthDay, 1),
-  /** Per manager (by person id): any of the above, or `enabled: false` for no digest. */
-  managers: z._default(
-    z.record(
-      managerId,
-      z.strictObject({
-        enabled: z.optional(z.boolean()),
-        frequency: z.optional(frequency),
-        weekday: z.optional(weekday),
-        at: z.optional(clock),
-        monthDay: z.optional(monthDay),
-      }),
+export const digestConfigSchema = z.lazy(() =>
+  z.strictObject({
+    frequency: z._default(frequency, 'weekly'),
+    /** Weekly: the weekday the digest of the week before goes out. */
+    weekday: z._default(weekday, 'mon'),
+    /** Local time of day in the manager's zone. */
+    at: z._default(clock, '08:00'),
+    /** Monthly: the day of the month the digest of the month before goes out. */
+    monthDay: z._default(monthDay, 1),
+    /** Per manager (by person id): any of the above, or `enabled: false` for no digest. */
+    managers: z._default(
+      z.record(
+        managerId,
+        z.strictObject({
+          enabled: z.optional(z.boolean()),
+          frequency: z.optional(frequency),
+          weekday: z.optional(weekday),
+          at: z.optional(clock),
+          monthDay: z.optional(monthDay),
+        }),
+      ),
+      {},
     ),
-    {},
-  ),
-  /** A new lead should have its first activity within this many business days of its creation. */
-  firstTouchWithin: z._default(days(30), 1),
-  /** An open deal with no activity on it or its contacts for this many business days is at risk. */
-  noActivityDays: z._default(days(60), 7),
-  /** Typical time in a stage until the tenant's history has enough stage changes to take a median of. */
-  typicalStageDays: z._default(days(365), 14),
-});
+    /** A new lead should have its first activity within this many business days of its creation. */
+    firstTouchWithin: z._default(days(30), 1),
+    /** An open deal with no activity on it or its contacts for this many business days is at risk. */
+    noActivityDays: z._default(days(60), 7),
+    /** Typical time in a stage until the tenant's history has enough stage changes to take a median of. */
+    typicalStageDays: z._default(days(365), 14),
+  }),
+);
 
 export type DigestConfig = z.infer<typeof digestConfigSchema>;
 

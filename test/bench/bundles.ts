@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { functions } from '../../functions/manifest';
+import { sealedTenantEnv } from '../../functions/wiring/tenant-seal';
 import { bundleAliases } from '../../infra/build/bundle-aliases';
 import { crmProviderAliases, OPERATOR_EXTERNAL } from '../../infra/build/crm-providers';
+import { parseTenantConfig } from '../../shared/config/tenant';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -116,7 +118,9 @@ export const measureBundles = async (runs = 11): Promise<BundleFigure[]> => {
       fn.id === 'alarm-chat'
         ? JSON.stringify({ ...JSON.parse(tenantFor(fn.providers ?? [benchProvider])), ...alarmChat })
         : tenantFor(fn.providers ?? [benchProvider]);
-    const ms = initMs(out, { ...env, QUOTAFLOW_TENANT: tenantJson }, runs);
+    // As the stack hands it over: the validated config and its digest (functions/wiring/tenant-seal.ts).
+    const sealed = sealedTenantEnv(parseTenantConfig(JSON.parse(tenantJson), `${fn.id} bench tenant`));
+    const ms = initMs(out, { ...env, ...sealed }, runs);
     figures.push({ function: fn.id, bytes, initMedianMs: ms, initRatioToSdkOnly: ms / baselineMs });
   }
   return figures;

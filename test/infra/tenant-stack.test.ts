@@ -9,6 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { type Access, type FunctionSpec, functionsFor, type Trigger } from '../../functions/manifest';
 import { documentEnvVar, tenantDocumentPath } from '../../functions/wiring/documents';
+import { tenantDigest } from '../../functions/wiring/tenant-seal';
 import { buildApp } from '../../infra/build-app';
 import { eventRulesFor } from '../../infra/event-rules';
 import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
@@ -76,7 +77,12 @@ describe('demo tenant stack', () => {
   it('gives each function exactly the env vars of its access rights, and the tenant config it parses', () => {
     for (const spec of functions) {
       const env = envOf(lambdaOf(template, spec));
-      const expected = ['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'QUOTAFLOW_TENANT'];
+      const expected = [
+        'POWERTOOLS_SERVICE_NAME',
+        'NODE_OPTIONS',
+        'QUOTAFLOW_TENANT',
+        'QUOTAFLOW_TENANT_DIGEST',
+      ];
       for (const access of spec.access)
         for (const name of ENV_BY_ACCESS[access]) if (!expected.includes(name)) expected.push(name);
       // Each document the function declares and the demo has travels in the bundle, named by one env var.
@@ -86,6 +92,10 @@ describe('demo tenant stack', () => {
       for (const kind of spec.documents ?? [])
         if (env[documentEnvVar(kind)]) expect(env[documentEnvVar(kind)]).toBe(`/var/task/${kind}.json`);
       expect(tenantConfigSchema.parse(JSON.parse(String(env.QUOTAFLOW_TENANT)))).toEqual(demo);
+      // The digest of that very JSON: the function takes the config as validated here (tenant-seal.ts), and what it
+      // reads is exactly what validating it again would give.
+      expect(env.QUOTAFLOW_TENANT_DIGEST).toBe(tenantDigest(String(env.QUOTAFLOW_TENANT)));
+      expect(JSON.parse(String(env.QUOTAFLOW_TENANT))).toStrictEqual(demo);
     }
   });
 

@@ -3,45 +3,23 @@
  * secrets and the token cache in the tenant's table (one token for every container: the token endpoint allows 10
  * calls a minute and none concurrent).
  */
-import { requireSecrets } from '../../config/secrets';
-import { DynamoTokenCache } from '../../store/token-cache';
 import { UserRepository } from '../../store/users';
-import { type CrmConnection, type CrmConnectorDeps, DEFAULT_CRM_HTTP, defineCrmProvider } from '../provider';
+import { type CrmConnection, type CrmConnectorDeps, defineCrmProvider } from '../provider';
 import { fxiaokeStrategy } from './callback';
-import { FxiaokeClient, type FxiaokeToken } from './client';
 import { FxiaokeDirectory } from './people';
 import { FxiaokeReader } from './reader';
 import { callbackAuth } from './receivers';
 import { FxiaokeScanner } from './scanner';
 import { type FxiaokeConfig, fxiaokeSettings } from './settings';
 import { FxiaokeUsers } from './users';
-import { FxiaokeActivityWriter } from './writer';
+import { fxiaokeClientFor, fxiaokeWriterOn } from './write-back';
 
 export const connectFxiaoke = async (
   deps: CrmConnectorDeps & { crm: FxiaokeConfig },
 ): Promise<CrmConnection> => {
   const { tenant, crm } = deps;
   const now = deps.now ?? (() => new Date());
-  const http = deps.http ?? DEFAULT_CRM_HTTP;
-  const { fxiaokeAppId, fxiaokeAppSecret, fxiaokePermanentCode } = requireSecrets(
-    await deps.secrets.tenantSecrets(),
-    ['fxiaokeAppId', 'fxiaokeAppSecret', 'fxiaokePermanentCode'],
-    'Fxiaoke',
-  );
-  const fxiaoke = new FxiaokeClient({
-    baseUrl: crm.apiBaseUrl,
-    flow: crm.authFlow,
-    credentials: {
-      appId: fxiaokeAppId,
-      appSecret: fxiaokeAppSecret,
-      permanentCode: fxiaokePermanentCode,
-      userId: crm.apiUserId,
-    },
-    tokenCache: new DynamoTokenCache<FxiaokeToken>(deps.tokenTable.doc, deps.tokenTable.tableName),
-    timeoutMs: http.timeoutMs,
-    retry: { attempts: http.attempts, maxDelayMs: http.maxBackoffMs },
-    now: () => now().getTime(),
-  });
+  const fxiaoke = await fxiaokeClientFor(deps);
   const normalize = {
     opportunityObject: crm.opportunityObject,
     stages: { won: crm.wonStages, lost: crm.lostStages },
@@ -53,12 +31,7 @@ export const connectFxiaoke = async (
   const directory = new FxiaokeDirectory(fxiaoke, () => now().getTime());
   return {
     reader: new FxiaokeReader({ client: fxiaoke, directory, normalize }),
-    writer: new FxiaokeActivityWriter({
-      client: fxiaoke,
-      opportunityObject: crm.opportunityObject,
-      locale: tenant.locale,
-      ...(crm.activityKeyField ? { activityKeyField: crm.activityKeyField } : {}),
-    }),
+    writer: fxiaokeWriterOn(fxiaoke, deps),
     scanner: new FxiaokeScanner({
       client: fxiaoke,
       directory,

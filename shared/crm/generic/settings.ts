@@ -6,9 +6,11 @@
 import * as z from '../../../events/zod';
 import { defineCrmProvider } from '../provider';
 
-export const genericConnection = z.strictObject({
-  provider: z.literal('generic'),
-});
+export const genericConnection = z.lazy(() =>
+  z.strictObject({
+    provider: z.literal('generic'),
+  }),
+);
 
 export const genericProvider = defineCrmProvider({
   id: 'generic',

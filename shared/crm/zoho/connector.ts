@@ -24,14 +24,18 @@ export interface ZohoConnectorOptions {
   client?: Omit<ZohoClientOptions, 'conn' | 'oauth' | 'http'>;
 }
 
-export interface ZohoConnector {
+/** What a write-back needs: OAuth, the client and the records API (./write-back.ts). */
+export interface ZohoApi {
   oauth: ZohoOAuth;
   client: ZohoClient;
   records: ZohoRecords;
+}
+
+export interface ZohoConnector extends ZohoApi {
   watch: ZohoWatch;
 }
 
-export const createZohoConnector = (o: ZohoConnectorOptions): ZohoConnector => {
+export const createZohoApi = (o: ZohoConnectorOptions): ZohoApi => {
   const oauth = new ZohoOAuth({
     accountsUrl: accountsUrlFor(o.conn),
     clientId: o.clientId,
@@ -43,11 +47,11 @@ export const createZohoConnector = (o: ZohoConnectorOptions): ZohoConnector => {
     ...(o.now ? { now: o.now } : {}),
   });
   const client = new ZohoClient({ ...o.client, conn: o.conn, oauth, ...(o.http ? { http: o.http } : {}) });
+  return { oauth, client, records: new ZohoRecords(client) };
+};
+
+export const createZohoConnector = (o: ZohoConnectorOptions): ZohoConnector => {
+  const api = createZohoApi(o);
   const now = o.now;
-  return {
-    oauth,
-    client,
-    records: new ZohoRecords(client),
-    watch: new ZohoWatch(client, now ? () => new Date(now()) : undefined),
-  };
+  return { ...api, watch: new ZohoWatch(api.client, now ? () => new Date(now()) : undefined) };
 };

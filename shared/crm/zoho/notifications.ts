@@ -23,26 +23,30 @@ import { objectForModule } from './modules';
 
 export const MAX_NOTIFICATION_BYTES = 256 * 1024;
 
-export const zohoNotificationSchema = z.looseObject({
-  server_time: z.int().check(z.positive()),
-  module: z.string().check(z.minLength(1), z.maxLength(100)),
-  ids: z
-    .array(z.string().check(z.regex(/^\d{1,30}$/, { error: 'must be a numeric record id' })))
-    .check(z.minLength(1), z.maxLength(1000)),
-  operation: z.string().check(z.minLength(1), z.maxLength(50)),
-  channel_id: z.string().check(z.minLength(1), z.maxLength(40)),
-  token: z.nullable(z.string()),
-  resource_uri: z.optional(z.string()),
-  query_params: z.optional(z.record(z.string(), z.unknown())),
-  affected_fields: z.optional(z.array(z.unknown())),
-  affected_values: z.optional(
-    z.array(z.looseObject({ record_id: z.string(), values: z.record(z.string(), z.unknown()) })),
-  ),
-});
+export const zohoNotificationSchema = z.lazy(() =>
+  z.looseObject({
+    server_time: z.int().check(z.positive()),
+    module: z.string().check(z.minLength(1), z.maxLength(100)),
+    ids: z
+      .array(z.string().check(z.regex(/^\d{1,30}$/, { error: 'must be a numeric record id' })))
+      .check(z.minLength(1), z.maxLength(1000)),
+    operation: z.string().check(z.minLength(1), z.maxLength(50)),
+    channel_id: z.string().check(z.minLength(1), z.maxLength(40)),
+    token: z.nullable(z.string()),
+    resource_uri: z.optional(z.string()),
+    query_params: z.optional(z.record(z.string(), z.unknown())),
+    affected_fields: z.optional(z.array(z.unknown())),
+    affected_values: z.optional(
+      z.array(z.looseObject({ record_id: z.string(), values: z.record(z.string(), z.unknown()) })),
+    ),
+  }),
+);
 export type ZohoNotification = z.infer<typeof zohoNotificationSchema>;
 
 /** Only what authentication needs, read before the body is trusted enough to validate in full. */
-const credentials = z.looseObject({ channel_id: z.coerce.string(), token: z.nullish(z.string()) });
+const credentials = z.lazy(() =>
+  z.looseObject({ channel_id: z.coerce.string(), token: z.nullish(z.string()) }),
+);
 
 /** A receipt with the changed values Zoho sent (when the channel asked for them), for the sync to use. */
 export interface ZohoReceipt extends Receipt {

@@ -3,23 +3,20 @@
  * secrets and the token cache in the tenant's table, so that every container (sync, reconcile, the write-backs, the
  * CLI) shares one access token and one refresh budget.
  */
-import { requireSecrets } from '../../config/secrets';
-import { DynamoTokenCache } from '../../store/token-cache';
 import { UserRepository } from '../../store/users';
 import { ownerDirectory } from '../../sync/crm-users';
 import { cachedFor } from '../cached-for';
-import { createHttpClient } from '../http';
-import { type CrmConnection, type CrmConnectorDeps, DEFAULT_CRM_HTTP, defineCrmProvider } from '../provider';
-import { createZohoConnector, type ZohoConnector } from './connector';
+import { type CrmConnection, type CrmConnectorDeps, defineCrmProvider } from '../provider';
+import type { ZohoConnector } from './connector';
 import { zohoNotificationStrategy } from './notifications';
-import type { CachedToken } from './oauth';
 import { ZohoReader } from './reader';
 import { notificationAuth, workflowAuth } from './receivers';
 import { ZohoScanner } from './scanner';
 import { type ZohoConfig, zohoSettings } from './settings';
 import { ZohoUsers } from './users';
+import { ZohoWatch } from './watch';
 import { zohoWorkflowStrategy } from './workflow-webhook';
-import { ZohoActivityWriter } from './writer';
+import { zohoApiFor, zohoWriterOn } from './write-back';
 
 /** Stored users change when reconcile runs (every 15 minutes by default): a few minutes' staleness is harmless. */
 const PEOPLE_TTL_MS = 5 * 60_000;
@@ -31,26 +28,8 @@ export interface ZohoConnection extends CrmConnection {
 export const connectZoho = async (deps: CrmConnectorDeps & { crm: ZohoConfig }): Promise<ZohoConnection> => {
   const { tenant, crm } = deps;
   const now = deps.now ?? (() => new Date());
-  const http = deps.http ?? DEFAULT_CRM_HTTP;
-  const s = await deps.secrets.tenantSecrets();
-  const { zohoClientId, zohoClientSecret } = requireSecrets(
-    s,
-    ['zohoClientId', 'zohoClientSecret', 'zohoRefreshToken'],
-    'Zoho CRM',
-  );
-  const zoho = createZohoConnector({
-    tenantId: tenant.id,
-    conn: crm,
-    clientId: zohoClientId,
-    clientSecret: zohoClientSecret,
-    // Read at refresh time, so a reconnect (new refresh token) takes effect without a cold start.
-    refreshToken: async () =>
-      requireSecrets(await deps.secrets.tenantSecrets(), ['zohoRefreshToken'], 'Zoho CRM').zohoRefreshToken,
-    cache: new DynamoTokenCache<CachedToken>(deps.tokenTable.doc, deps.tokenTable.tableName),
-    http: createHttpClient({ timeout: http.timeoutMs }),
-    now: () => now().getTime(),
-    client: { retry: { attempts: http.attempts, maxMs: http.maxBackoffMs } },
-  });
+  const api = await zohoApiFor(deps);
+  const zoho: ZohoConnector = { ...api, watch: new ZohoWatch(api.client, () => new Date(now().getTime())) };
   const normalize = {
     wonStages: crm.wonStages,
     lostStages: crm.lostStages,
@@ -63,13 +42,7 @@ export const connectZoho = async (deps: CrmConnectorDeps & { crm: ZohoConfig }):
   return {
     zoho,
     reader: new ZohoReader({ records: zoho.records, modules: crm.modules, normalize, people, now }),
-    writer: new ZohoActivityWriter({
-      records: zoho.records,
-      apiVersion: zoho.client.apiVersion,
-      timeZone: tenant.timeZone,
-      ...(crm.activityKeyField ? { activityKeyField: crm.activityKeyField } : {}),
-      now,
-    }),
+    writer: zohoWriterOn(zoho, deps),
     scanner: new ZohoScanner({
       client: zoho.client,
       records: zoho.records,

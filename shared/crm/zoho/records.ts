@@ -16,30 +16,38 @@ export const MAX_BATCH = 100;
 
 export type ZohoRecord = { id: string } & Record<string, unknown>;
 
-const recordSchema = z.looseObject({ id: z.string().check(z.minLength(1)) });
-const listInfo = z.looseObject({
-  more_records: z.optional(z.boolean()),
-  next_page_token: z.nullish(z.string()),
-});
-const listResponse = z.looseObject({ data: z.array(recordSchema), info: z.optional(listInfo) });
-const deletedSchema = z.looseObject({
-  id: z.string(),
-  display_name: z.nullish(z.string()),
-  type: z.optional(z.string()),
-  deleted_time: z.optional(z.string()),
-  deleted_by: z.nullish(z.looseObject({ id: z.string(), name: z.optional(z.string()) })),
-});
-const deletedResponse = z.looseObject({ data: z.array(deletedSchema), info: z.optional(listInfo) });
-const writeResponse = z.looseObject({
-  data: z.array(
-    z.looseObject({
-      code: z.string(),
-      status: z.string(),
-      message: z.optional(z.string()),
-      details: z.optional(z.looseObject({ id: z.optional(z.string()) })),
-    }),
-  ),
-});
+const recordSchema = z.lazy(() => z.looseObject({ id: z.string().check(z.minLength(1)) }));
+const listInfo = z.lazy(() =>
+  z.looseObject({
+    more_records: z.optional(z.boolean()),
+    next_page_token: z.nullish(z.string()),
+  }),
+);
+const listResponse = z.lazy(() => z.looseObject({ data: z.array(recordSchema), info: z.optional(listInfo) }));
+const deletedSchema = z.lazy(() =>
+  z.looseObject({
+    id: z.string(),
+    display_name: z.nullish(z.string()),
+    type: z.optional(z.string()),
+    deleted_time: z.optional(z.string()),
+    deleted_by: z.nullish(z.looseObject({ id: z.string(), name: z.optional(z.string()) })),
+  }),
+);
+const deletedResponse = z.lazy(() =>
+  z.looseObject({ data: z.array(deletedSchema), info: z.optional(listInfo) }),
+);
+const writeResponse = z.lazy(() =>
+  z.looseObject({
+    data: z.array(
+      z.looseObject({
+        code: z.string(),
+        status: z.string(),
+        message: z.optional(z.string()),
+        details: z.optional(z.looseObject({ id: z.optional(z.string()) })),
+      }),
+    ),
+  }),
+);
 
 export type DeletedRecord = z.infer<typeof deletedSchema>;
 export type WriteResult = { ok: true; id: string } | { ok: false; error: ZohoRecordError };
@@ -62,11 +70,13 @@ const parseOr = <S extends z.ZodMiniType>(schema: S, data: unknown, what: string
   return r.data;
 };
 
-const requestErrorEnvelope = z.looseObject({
-  code: z.string(),
-  message: z.optional(z.string()),
-  details: z.unknown(),
-});
+const requestErrorEnvelope = z.lazy(() =>
+  z.looseObject({
+    code: z.string(),
+    message: z.optional(z.string()),
+    details: z.unknown(),
+  }),
+);
 
 /** A whole-request error whose body is not per-record results (top-level envelope, or anything else). */
 const requestError = (status: number, data: unknown, what: string): ZohoApiError => {

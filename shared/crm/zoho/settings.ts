@@ -23,53 +23,55 @@ export const ZOHO_DATA_CENTRES = [
   'uk',
 ] as const;
 
-export const zohoConnection = z.strictObject({
-  provider: z.literal('zoho'),
-  dataCenter: z.enum(ZOHO_DATA_CENTRES),
-  /** Overrides https://accounts.zoho.<dc>. */
-  accountsUrl: z.optional(httpsUrl),
-  /** Overrides the api_domain returned with the token. */
-  apiBaseUrl: z.optional(httpsUrl),
-  modules: z._default(z.array(text(1, 100)).check(z.minLength(1)), [
-    'Deals',
-    'Leads',
-    'Contacts',
-    'Accounts',
-    'Tasks',
-  ]),
-  /** Which `Stage` picklist values mean won and lost (tenants rename them). */
-  wonStages: z._default(z.array(text(1, 200)).check(z.minLength(1)), ['Closed Won']),
-  lostStages: z._default(z.array(text(1, 200)), ['Closed Lost', 'Closed-Lost to Competition']),
-  /** Source fields carried into record.fields, per canonical object: API name → canonical name. */
-  fields: z._default(fieldMapSchema('zoho'), {}),
-  /**
-   * A unique single-line custom field on Tasks and Calls that holds each write-back's idempotency key; with it a
-   * repeated write updates the first task instead of making a second.
-   */
-  activityKeyField: z.optional(
-    z.string().check(z.regex(SOURCE_FIELD.zoho, { error: 'must be a Zoho field API name' })),
-  ),
-  /**
-   * Workflow-rule webhooks (POST /webhooks/zoho/workflow): where the rule's webhook sends the shared secret
-   * (tenant secret zohoWorkflowWebhookSecret), as a header or a query parameter. Unset: the route refuses all.
-   */
-  workflowWebhook: z.optional(
-    z
-      .strictObject({
-        header: z.optional(
-          z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an HTTP header name' })),
+export const zohoConnection = z.lazy(() =>
+  z.strictObject({
+    provider: z.literal('zoho'),
+    dataCenter: z.enum(ZOHO_DATA_CENTRES),
+    /** Overrides https://accounts.zoho.<dc>. */
+    accountsUrl: z.optional(httpsUrl),
+    /** Overrides the api_domain returned with the token. */
+    apiBaseUrl: z.optional(httpsUrl),
+    modules: z._default(z.array(text(1, 100)).check(z.minLength(1)), [
+      'Deals',
+      'Leads',
+      'Contacts',
+      'Accounts',
+      'Tasks',
+    ]),
+    /** Which `Stage` picklist values mean won and lost (tenants rename them). */
+    wonStages: z._default(z.array(text(1, 200)).check(z.minLength(1)), ['Closed Won']),
+    lostStages: z._default(z.array(text(1, 200)), ['Closed Lost', 'Closed-Lost to Competition']),
+    /** Source fields carried into record.fields, per canonical object: API name → canonical name. */
+    fields: z._default(fieldMapSchema('zoho'), {}),
+    /**
+     * A unique single-line custom field on Tasks and Calls that holds each write-back's idempotency key; with it a
+     * repeated write updates the first task instead of making a second.
+     */
+    activityKeyField: z.optional(
+      z.string().check(z.regex(SOURCE_FIELD.zoho, { error: 'must be a Zoho field API name' })),
+    ),
+    /**
+     * Workflow-rule webhooks (POST /webhooks/zoho/workflow): where the rule's webhook sends the shared secret
+     * (tenant secret zohoWorkflowWebhookSecret), as a header or a query parameter. Unset: the route refuses all.
+     */
+    workflowWebhook: z.optional(
+      z
+        .strictObject({
+          header: z.optional(
+            z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an HTTP header name' })),
+          ),
+          queryParameter: z.optional(
+            z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be a query parameter name' })),
+          ),
+        })
+        .check(
+          z.refine((w) => (w.header === undefined) !== (w.queryParameter === undefined), {
+            error: 'name exactly one of header and queryParameter',
+          }),
         ),
-        queryParameter: z.optional(
-          z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be a query parameter name' })),
-        ),
-      })
-      .check(
-        z.refine((w) => (w.header === undefined) !== (w.queryParameter === undefined), {
-          error: 'name exactly one of header and queryParameter',
-        }),
-      ),
-  ),
-});
+    ),
+  }),
+);
 
 export type ZohoConfig = z.infer<typeof zohoConnection>;
 

@@ -8,20 +8,24 @@ import type { CrmUser, CrmUserSource } from '../../sync/crm-users';
 import type { ZohoClient } from './client';
 import { ZohoApiError } from './errors';
 
-const ref = z.nullish(z.looseObject({ id: z.coerce.string(), name: z.nullish(z.string()) }));
-const userSchema = z.looseObject({
-  id: z.coerce.string(),
-  full_name: z.nullish(z.string()),
-  email: z.nullish(z.string()),
-  status: z.nullish(z.string()),
-  role: ref,
-  reporting_to: ref,
-  territories: z.nullish(z.array(z.looseObject({ id: z.coerce.string(), name: z.nullish(z.string()) }))),
-});
-const usersResponse = z.looseObject({
-  users: z.array(userSchema),
-  info: z.optional(z.looseObject({ more_records: z.optional(z.boolean()) })),
-});
+const ref = z.lazy(() => z.nullish(z.looseObject({ id: z.coerce.string(), name: z.nullish(z.string()) })));
+const userSchema = z.lazy(() =>
+  z.looseObject({
+    id: z.coerce.string(),
+    full_name: z.nullish(z.string()),
+    email: z.nullish(z.string()),
+    status: z.nullish(z.string()),
+    role: ref,
+    reporting_to: ref,
+    territories: z.nullish(z.array(z.looseObject({ id: z.coerce.string(), name: z.nullish(z.string()) }))),
+  }),
+);
+const usersResponse = z.lazy(() =>
+  z.looseObject({
+    users: z.array(userSchema),
+    info: z.optional(z.looseObject({ more_records: z.optional(z.boolean()) })),
+  }),
+);
 
 const PER_PAGE = 200;
 /** A guard against a server that always says more_records (100,000 users is beyond any CRM org). */

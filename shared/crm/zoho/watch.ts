@@ -60,35 +60,41 @@ export type ChannelHealth = {
   expiresAt?: Date;
 };
 
-const entryResult = z.looseObject({
-  code: z.string(),
-  status: z.string(),
-  message: z.optional(z.string()),
-  details: z.unknown(),
-});
-const watchResponse = z.looseObject({ watch: z.array(entryResult) });
-const subscribed = z.looseObject({
-  details: z.looseObject({
-    events: z.array(
+const entryResult = z.lazy(() =>
+  z.looseObject({
+    code: z.string(),
+    status: z.string(),
+    message: z.optional(z.string()),
+    details: z.unknown(),
+  }),
+);
+const watchResponse = z.lazy(() => z.looseObject({ watch: z.array(entryResult) }));
+const subscribed = z.lazy(() =>
+  z.looseObject({
+    details: z.looseObject({
+      events: z.array(
+        z.looseObject({
+          channel_id: z.coerce.string(),
+          channel_expiry: z.string(),
+          resource_name: z.optional(z.string()),
+        }),
+      ),
+    }),
+  }),
+);
+const detailsResponse = z.lazy(() =>
+  z.looseObject({
+    watch: z.array(
       z.looseObject({
         channel_id: z.coerce.string(),
-        channel_expiry: z.string(),
-        resource_name: z.optional(z.string()),
+        channel_expiry: z.optional(z.string()),
+        notify_url: z.optional(z.string()),
+        token: z.nullish(z.string()),
       }),
     ),
+    info: z.optional(z.looseObject({ more_records: z.optional(z.boolean()) })),
   }),
-});
-const detailsResponse = z.looseObject({
-  watch: z.array(
-    z.looseObject({
-      channel_id: z.coerce.string(),
-      channel_expiry: z.optional(z.string()),
-      notify_url: z.optional(z.string()),
-      token: z.nullish(z.string()),
-    }),
-  ),
-  info: z.optional(z.looseObject({ more_records: z.optional(z.boolean()) })),
-});
+);
 
 export class ZohoWatch {
   constructor(

@@ -24,30 +24,34 @@ import { parseJsonInput, parseOrReject } from '../../webhooks/envelope';
 import { objectForModule } from './modules';
 import { MAX_NOTIFICATION_BYTES, tokenMatches } from './notifications';
 
-const recordId = z.string().check(z.regex(/^\d{1,30}$/, { error: 'must be a numeric Zoho record id' }));
+const recordId = z.lazy(() =>
+  z.string().check(z.regex(/^\d{1,30}$/, { error: 'must be a numeric Zoho record id' })),
+);
 
-export const zohoWorkflowBodySchema = z
-  .looseObject({
-    module: z
-      .string()
-      .check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, { error: 'must be a Zoho module API name' })),
-    /** One record (`${!Deals.Id}`)... */
-    id: z.optional(recordId),
-    /** ...or several. */
-    ids: z.optional(z.array(recordId).check(z.minLength(1), z.maxLength(100))),
-    /** `delete` makes tombstones; anything else (create, edit, field update) is an upsert. */
-    operation: z.optional(z.string().check(z.maxLength(50))),
-    /**
-     * The record's Modified_Time, as the merge field renders it (ISO or the org's date format): identical deliveries
-     * of one change are then stored once. An ISO time also orders a delete's tombstone.
-     */
-    modified_time: z.optional(z.string().check(z.minLength(1), z.maxLength(50))),
-  })
-  .check(
-    z.refine((b) => (b.id === undefined) !== (b.ids === undefined), {
-      error: 'name the record as id or ids (exactly one of them)',
-    }),
-  );
+export const zohoWorkflowBodySchema = z.lazy(() =>
+  z
+    .looseObject({
+      module: z
+        .string()
+        .check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, { error: 'must be a Zoho module API name' })),
+      /** One record (`${!Deals.Id}`)... */
+      id: z.optional(recordId),
+      /** ...or several. */
+      ids: z.optional(z.array(recordId).check(z.minLength(1), z.maxLength(100))),
+      /** `delete` makes tombstones; anything else (create, edit, field update) is an upsert. */
+      operation: z.optional(z.string().check(z.maxLength(50))),
+      /**
+       * The record's Modified_Time, as the merge field renders it (ISO or the org's date format): identical deliveries
+       * of one change are then stored once. An ISO time also orders a delete's tombstone.
+       */
+      modified_time: z.optional(z.string().check(z.minLength(1), z.maxLength(50))),
+    })
+    .check(
+      z.refine((b) => (b.id === undefined) !== (b.ids === undefined), {
+        error: 'name the record as id or ids (exactly one of them)',
+      }),
+    ),
+);
 
 export interface WorkflowWebhookAuth {
   /** Lower-case header name, or a query parameter name: exactly one is set (tenant config). */

@@ -13,6 +13,7 @@ import { checkConnectArgs } from '../../../infra/cli/connect';
 import { generatedSecrets } from '../../../infra/cli/deploy';
 import { parseTenantConfig, TenantConfigError } from '../../../shared/config/tenant';
 import { connectCrm, receiverOf } from '../../../shared/crm/connect';
+import { connectCrmWriter } from '../../../shared/crm/connect-writer';
 import { defineCrmProvider } from '../../../shared/crm/provider';
 import { registerCrmProvider, unregisterCrmProvider } from '../../../shared/crm/registry';
 import { AuthenticationError } from '../../../shared/errors';
@@ -226,6 +227,28 @@ describe('a provider registered from one module', () => {
       recordId: 'D-1',
       deliveryId: 'msg_1',
     });
+  });
+
+  it('writes back through its connection, as the functions that only write back connect', async () => {
+    const tenant = parseTenantConfig(tenantJson, 'fake.json');
+    const deps = {
+      secrets: { tenantSecrets: async () => ({ genericWebhookSigningSecret: SECRET }) },
+      tokenTable: { doc: undefined as never, tableName: 'unused' },
+    };
+    const writer = await connectCrmWriter({ tenant, ...deps });
+    expect(
+      await writer?.createActivity({
+        object: 'deal',
+        recordId: 'D-1',
+        activity: 'task',
+        subject: 'Call back',
+        description: 'From a workflow',
+        idempotencyKey: 'k-1',
+      }),
+    ).toEqual({ id: 'activity-k-1' });
+    // The generic webhook takes no write-back.
+    const generic = { ...tenant, crm: { provider: 'generic' } };
+    expect(await connectCrmWriter({ tenant: generic, ...deps })).toBeUndefined();
   });
 
   it('connects through the registry, and the CLI knows it has no connect step', async () => {

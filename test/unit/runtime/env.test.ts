@@ -7,6 +7,7 @@ import { parseRuntimeEnv, RuntimeEnvError, required, runtimeEnv } from '../../..
 import { ACCESS_ENV, ENV, environmentFor } from '../../../functions/wiring/env-names';
 import { once } from '../../../functions/wiring/once';
 import { type FunctionScope, findFunctionScopeWith } from '../../../functions/wiring/scope';
+import { sealedTenantEnv } from '../../../functions/wiring/tenant-seal';
 import { tenantConfigSchema } from '../../../shared/config/tenant';
 
 // As the local runtime keeps the scope in its invocation context: here, an AsyncLocalStorage of the test's own.
@@ -102,6 +103,34 @@ describe('parseRuntimeEnv', () => {
     ]);
     expect(bad.message).toContain('QUOTAFLOW_TENANT: is not valid JSON');
     expect(bad.message).toContain('PUBLIC_BASE_URL: must be an http(s) URL');
+  });
+
+  it('takes the config the stack validated as it is, when its digest matches (tenant-seal.ts)', () => {
+    expect(parseRuntimeEnv(sealedTenantEnv(tenant))).toStrictEqual({ tenant, documents: {} });
+    // Not validated again: a config the schema would refuse passes under its own digest, which only the CDK app
+    // writes, after validating it.
+    const unchecked = { ...tenant, timeZone: 'Mars/Olympus_Mons' };
+    expect(parseRuntimeEnv(sealedTenantEnv(unchecked)).tenant.timeZone).toBe('Mars/Olympus_Mons');
+  });
+
+  it('validates a config in full when it is not the one its digest was taken of', () => {
+    const { QUOTAFLOW_TENANT_DIGEST } = sealedTenantEnv(tenant);
+    const edited = JSON.stringify({ ...tenant, timeZone: 'Mars/Olympus_Mons' });
+    expect(refusal({ QUOTAFLOW_TENANT: edited, QUOTAFLOW_TENANT_DIGEST }).message).toBe(
+      'invalid function environment\n  - QUOTAFLOW_TENANT.timeZone: is not an IANA time zone (for example Asia/Shanghai)',
+    );
+    expect(parseRuntimeEnv({ QUOTAFLOW_TENANT: tenantJson, QUOTAFLOW_TENANT_DIGEST }).tenant).toStrictEqual(
+      tenant,
+    );
+  });
+
+  it('still checks the other variables next to a sealed config', () => {
+    const bad = refusal({ ...sealedTenantEnv(tenant), TABLE_NAME: 'ab', PUBLIC_BASE_URL: 'ftp://x.example' });
+    expect(bad.message.split('\n').map((l) => l.replace(/: .*/, ''))).toEqual([
+      'invalid function environment',
+      '  - TABLE_NAME',
+      '  - PUBLIC_BASE_URL',
+    ]);
   });
 
   it('tells a function deployed without a right which variable and where to look', () => {
