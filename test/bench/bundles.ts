@@ -30,6 +30,7 @@ export interface BundleFigure {
 export const lambdaBuildOptions = (provider = 'generic'): BuildOptions => ({
   bundle: true,
   minify: true,
+  charset: 'utf8',
   format: 'esm',
   platform: 'node',
   target: 'node20',
