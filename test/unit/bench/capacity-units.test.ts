@@ -24,7 +24,11 @@ describe('DynamoDB item sizes, as AWS documents them', () => {
 describe('request units', () => {
   const small = { pk: 'A', sk: 'B' };
   const big = { pk: 'A', sk: 'B', body: 'x'.repeat(3000) };
-  const indexed = (item: Record<string, unknown>) => ({ ...item, gsi1pk: 'EFFECT#pending', gsi1sk: '2026-03-03' });
+  const indexed = (item: Record<string, unknown>) => ({
+    ...item,
+    gsi1pk: 'EFFECT#pending',
+    gsi1sk: '2026-03-03',
+  });
 
   it('a write costs 1 KB units of the larger of the item before and after', () => {
     expect(writeUnits(undefined, small, true)).toEqual({ table: 1, indexes: 0 });
