@@ -1,6 +1,7 @@
 /**
  * An A/B of the webhook slice: this checkout against another (its path is given),
- * alternated in one run so both see the same machine load. Prints each run and the load average beside it, and
+ * alternated in one run so both see the same machine load. Prints each run with the load average and the cores
+ * other processes took beside it, and
  * CPU ms per email (runtime, dynalite): rates follow the machine's load, CPU per email much less, so on a busy
  * machine compare that.
  *   npx tsx test/bench/ab-webhooks.ts <other checkout> [rounds=2] [seconds=10] [connections=16] [memory|folder]
@@ -8,9 +9,10 @@
  * QF_AB_ARGS_THIS / QF_AB_ARGS_OTHER: more `npm start` options for one side, e.g. QF_AB_ARGS_THIS='--workers 2'
  * against the same checkout without them (a checkout whose bench takes no options ignores them).
  */
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { watchCpu } from './machine-load';
 import type { WebhookFigures } from './webhooks';
 
 type Measure = (
@@ -37,6 +39,7 @@ const sides: [string, Measure, string[]][] = [
 for (let r = 0; r < Number(rounds); r++) {
   for (const [name, measure, args] of r % 2 ? [...sides].reverse() : sides) {
     const before = loadavg()[0] ?? 0;
+    const cpu = watchCpu(cpus().length);
     const f = await measure(Number(seconds), Number(connections), mode === 'folder', args);
     console.log(
       JSON.stringify({
@@ -44,6 +47,8 @@ for (let r = 0; r < Number(rounds); r++) {
         args: args.join(' '),
         round: r + 1,
         load: [Math.round(before * 100) / 100, Math.round((loadavg()[0] ?? 0) * 100) / 100],
+        // Cores other processes took meanwhile (machine-load.ts): what makes the two sides' rates incomparable.
+        otherCores: cpu.end()?.others,
         acksPerSec: Math.round(f.throughputPerSec),
         ackP99Ms: f.latencyP99Ms,
         emails: f.emails,

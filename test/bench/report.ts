@@ -1,10 +1,11 @@
 /**
  * How `npm run bench` reports: each figure beside its target and the previous run's figure (read from
  * bench-results/latest.json before this run replaces it; the format is in bench-results/README.md), and a warning
- * when the machine's load average went above 1 while a section measured (the figures are then noisy).
+ * when other processes took the CPU while a section measured (the figures are then noisy; machine-load.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { watchCpu } from './machine-load';
 
 export type Results = Record<string, unknown>;
 
@@ -80,26 +81,50 @@ export const readPrevious = (file: string): Results | undefined => {
   }
 };
 
+/** What `watchLoad` saw while a section measured. */
+export interface SectionLoad {
+  /** The highest 1-minute load average. */
+  load: number;
+  /** Cores' worth of CPU the machine was busy, and the part processes outside this bench took (Linux only). */
+  cpu?: { busy: number; others: number };
+}
+
+/** Above this many cores taken by other processes, a section's figures are reported as noisy. */
+export const OTHERS_NOISY_CORES = 0.25;
+
+/** Whether a section's figures were disturbed: by other processes' CPU where known, else by the load average. */
+export const noisy = (l: SectionLoad): boolean => (l.cpu ? l.cpu.others > OTHERS_NOISY_CORES : l.load > 1);
+
 /**
- * Samples the 1-minute load average every 2 s while a section measures; `end` returns the highest seen and warns
- * on stderr when it was above 1 (another process competed for the CPU; on 2 cores even one busy process shows).
+ * Samples the 1-minute load average every 2 s while a section measures and counts the CPU other processes took
+ * (machine-load.ts). `end` warns on stderr when other processes competed for the CPU; a load average above 1 that
+ * the bench made itself (its runtimes and databases keep both cores busy) is said once, without a warning.
  */
 export const watchLoad = (section: string) => {
   let max = loadavg()[0] ?? 0;
+  const cpu = watchCpu(cpus().length);
   const timer = setInterval(() => {
     max = Math.max(max, loadavg()[0] ?? 0);
   }, 2000);
   timer.unref();
   return {
-    end(): number {
+    end(): SectionLoad {
       clearInterval(timer);
       max = Math.max(max, loadavg()[0] ?? 0);
-      if (max > 1)
+      const seen: SectionLoad = { load: Math.round(max * 100) / 100 };
+      const used = cpu.end();
+      if (used) seen.cpu = used;
+      const others = used ? `; other processes used ${used.others} of ${used.busy} busy cores` : '';
+      if (noisy(seen))
         process.stderr.write(
-          `WARNING: load average ${max.toFixed(2)} (> 1) while measuring ${section}: these figures are noisy; ` +
+          `WARNING: load average ${seen.load}${others} while measuring ${section}: these figures are noisy; ` +
             'run again on a quiet machine before comparing\n',
         );
-      return Math.round(max * 100) / 100;
+      else if (seen.load > 1)
+        process.stderr.write(
+          `load average ${seen.load} while measuring ${section}, the bench's own${others}: not disturbed\n`,
+        );
+      return seen;
     },
   };
 };

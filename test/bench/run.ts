@@ -20,7 +20,7 @@ import { DIGEST_FIGURES, measureDigests } from './digests';
 import { measureGoals } from './goals';
 import { measureImport } from './import';
 import { measureIncentives } from './incentives';
-import { type Figure, printFigures, readPrevious, watchLoad } from './report';
+import { type Figure, noisy, printFigures, readPrevious, type SectionLoad, watchLoad } from './report';
 import { measureSendLimits } from './sequences';
 import { measureWebhooks } from './webhooks';
 import { measureRuleEvaluation } from './workflows';
@@ -86,14 +86,24 @@ const COST_GOALS: Record<string, { writes: number; invocations: number }> = {
 const main = async () => {
   const file = join(ROOT, 'bench-results', 'latest.json');
   const previous = readPrevious(file);
-  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, load: {} };
+  const results: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    node: process.version,
+    load: {},
+    cpu: {},
+  };
   const load = results.load as Record<string, number>;
+  const cpu = results.cpu as Record<string, SectionLoad['cpu']>;
+  const seen: Record<string, SectionLoad> = {};
   const measure = async <T>(section: string, work: () => Promise<T> | T): Promise<T> => {
     const watch = watchLoad(section);
     try {
       return await work();
     } finally {
-      load[section] = watch.end();
+      const l = watch.end();
+      seen[section] = l;
+      load[section] = l.load;
+      if (l.cpu) cpu[section] = l.cpu;
     }
   };
 
@@ -413,19 +423,31 @@ const main = async () => {
     );
   }
 
-  const busy = Object.entries(load).filter(([, l]) => l > 1);
+  const busy = Object.entries(seen).filter(([, l]) => noisy(l));
   if (busy.length)
     console.log(
-      `\nload average above 1 while measuring ${busy.map(([s, l]) => `${s} (${l})`).join(', ')}: noisy figures`,
+      `\nother processes competed for the CPU while measuring ${busy
+        .map(([s, l]) => `${s} (load ${l.load}${l.cpu ? `, others ${l.cpu.others} cores` : ''})`)
+        .join(', ')}: noisy figures`,
     );
   // A partial run (QF_BENCH_SKIP) replaces the sections it measured and keeps the others from before.
   const measuredAt = { ...((previous?.measuredAt as Record<string, string>) ?? {}) };
   for (const section of Object.keys(results))
-    if (!['at', 'node', 'load'].includes(section)) measuredAt[section] = results.at as string;
+    if (!['at', 'node', 'load', 'cpu'].includes(section)) measuredAt[section] = results.at as string;
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(
     file,
-    `${JSON.stringify({ ...previous, ...results, load: { ...(previous?.load as object), ...load }, measuredAt }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        ...previous,
+        ...results,
+        load: { ...(previous?.load as object), ...load },
+        cpu: { ...(previous?.cpu as object), ...cpu },
+        measuredAt,
+      },
+      null,
+      2,
+    )}\n`,
   );
   console.log(
     `\nwritten to bench-results/latest.json${previous ? ' (the previous run is the "previous" column)' : ''}`,
