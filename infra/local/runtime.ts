@@ -21,6 +21,7 @@ import { functionsFor, oneTimeTarget } from '../../functions/manifest';
 import { useClock } from '../../functions/wiring/clock';
 import { localDocumentEnv } from '../../functions/wiring/documents';
 import { ENV, type EnvName, environmentFor } from '../../functions/wiring/env-names';
+import { sealedTenantEnv } from '../../functions/wiring/tenant-seal';
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
 import { packagedDocument } from '../documents';
 import { eventRulesFor } from '../event-rules';
@@ -193,7 +194,8 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
   // What the tenant's resources are called here. Each function gets only the variables of its manifest access
   // rights and documents (env-names.ts), as the CDK stack gives them: a missing right fails here as on AWS.
   const resources: Partial<Record<EnvName, string>> = {
-    [ENV.tenant]: JSON.stringify(tenant),
+    // The validated config and its digest, as the stack gives them: functions take it without validating it again.
+    ...sealedTenantEnv(tenant),
     [ENV.tableName]: tableName,
     [ENV.eventBusName]: busName,
     [ENV.secretId]: secretId,
