@@ -10,7 +10,7 @@ import { IncentiveInputError, type Problem } from './errors';
 import { allocate, Dec, HUNDRED, minorUnit, ONE } from './money';
 import { sortByCreditOrder } from './order';
 import { localDate, periodKeyOf, sharedDate } from './periods';
-import { currencyCode, decimalString, type Plan } from './plan';
+import { type Plan, planSchemas } from './plan';
 import {
   allocateMicro,
   MICRO,
@@ -27,25 +27,28 @@ import {
   toMicro,
 } from './units';
 
-const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
-
-export const dealSchema = z.strictObject({
-  id: z.string().check(z.minLength(1), z.maxLength(200)),
-  /** CRM modification time: changes known after a period's end go to the next period. */
-  modifiedAt: z.iso.datetime({ offset: true }),
-  status: z.enum(['open', 'won', 'lost', 'cancelled']),
-  /** When the status last changed: a reversal (won → open/lost/cancelled) happened then. */
-  statusChangedAt: z.optional(z.iso.datetime({ offset: true })),
-  currency: currencyCode,
-  amounts: z.record(z.string(), decimalString),
-  dates: z.record(z.string(), dateOrInstant),
-  owners: z
-    .array(z.strictObject({ repId: z.string().check(z.minLength(1)), percent: decimalString }))
-    .check(z.minLength(1)),
-  stage: z.optional(z.string()),
-  stagesReached: z.optional(z.array(z.string())),
-  product: z.optional(z.string()),
-  newAccount: z.optional(z.boolean()),
+/** Built on first use, like the plan schemas (plan.ts): a function that never parses deals never builds it. */
+export const dealSchema = z.lazy(() => {
+  const { currencyCode, decimalString } = planSchemas();
+  const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+  return z.strictObject({
+    id: z.string().check(z.minLength(1), z.maxLength(200)),
+    /** CRM modification time: changes known after a period's end go to the next period. */
+    modifiedAt: z.iso.datetime({ offset: true }),
+    status: z.enum(['open', 'won', 'lost', 'cancelled']),
+    /** When the status last changed: a reversal (won → open/lost/cancelled) happened then. */
+    statusChangedAt: z.optional(z.iso.datetime({ offset: true })),
+    currency: currencyCode,
+    amounts: z.record(z.string(), decimalString),
+    dates: z.record(z.string(), dateOrInstant),
+    owners: z
+      .array(z.strictObject({ repId: z.string().check(z.minLength(1)), percent: decimalString }))
+      .check(z.minLength(1)),
+    stage: z.optional(z.string()),
+    stagesReached: z.optional(z.array(z.string())),
+    product: z.optional(z.string()),
+    newAccount: z.optional(z.boolean()),
+  });
 });
 export type Deal = z.infer<typeof dealSchema>;
 
