@@ -1,7 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from '../../events/zod';
-import { SesMailer } from '../../shared/adapters/aws/ses';
 import { sendDueDigests } from '../../shared/digest/run';
 import { SentDigests } from '../../shared/digest/sent';
 import { digestDepsOf, digestStores, mailingLedger } from '../../shared/digest/wiring';
@@ -16,6 +14,7 @@ import { loadTenantDocument } from '../wiring/documents';
 import { required, runtimeEnv } from '../wiring/env';
 import { ENV } from '../wiring/env-names';
 import { incentiveBook } from '../wiring/incentives';
+import { mailer } from '../wiring/mail-effects';
 import { once } from '../wiring/once';
 import { documentClient, tableName } from '../wiring/store';
 
@@ -25,13 +24,12 @@ bindTenant(tenant.id);
 const goalsDoc = loadTenantDocument('goals');
 const goals = goalsDoc === undefined ? undefined : parseGoals(goalsDoc, 'goals document', tenant.id);
 const book = planBookFromDocument(loadTenantDocument('incentives'), tenant.id);
-const mailer = new SesMailer(
-  new SESv2Client({}),
-  required(runtimeEnv().sesConfigurationSet, ENV.sesConfigurationSet),
-);
+// A missing configuration set still fails the cold start; the SES client itself is built on first send
+// (wiring/mail-effects.ts): most runs find nothing due and mail nothing.
+required(runtimeEnv().sesConfigurationSet, ENV.sesConfigurationSet);
 const now = () => clock().now();
 const stores = once(() => digestStores(documentClient(), tableName(), tenant.timeZone, now));
-const ledger = once(() => mailingLedger(documentClient(), tableName(), mailer, now));
+const ledger = once(() => mailingLedger(documentClient(), tableName(), mailer(), now));
 const sentDigests = once(() => new SentDigests());
 
 export const handler = scheduledHandler(z.unknown(), async () => {
