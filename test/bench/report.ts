@@ -3,8 +3,9 @@
  * bench-results/latest.json before this run replaces it; the format is in bench-results/README.md), and a warning
  * when other processes took the CPU while a section measured (the figures are then noisy; machine-load.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { watchCpu } from './machine-load';
 
 export type Results = Record<string, unknown>;
@@ -127,4 +128,23 @@ export const watchLoad = (section: string) => {
       return seen;
     },
   };
+};
+
+/**
+ * Writes this run's results over the previous file. A partial run (QF_BENCH_SKIP) replaces the sections it measured
+ * and keeps the others from before, each with the time of the run that measured it (`measuredAt`).
+ */
+export const writeResults = (file: string, previous: Results | undefined, results: Results): void => {
+  const measuredAt = { ...((previous?.measuredAt as Record<string, string>) ?? {}) };
+  for (const section of Object.keys(results))
+    if (!['at', 'node', 'load', 'cpu'].includes(section)) measuredAt[section] = results.at as string;
+  mkdirSync(dirname(file), { recursive: true });
+  const merged = {
+    ...previous,
+    ...results,
+    load: { ...(previous?.load as object), ...(results.load as object) },
+    cpu: { ...(previous?.cpu as object), ...(results.cpu as object) },
+    measuredAt,
+  };
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
 };

@@ -10,18 +10,25 @@
  *   QF_BENCH_DIGEST_ACTIVITIES (500000); skip with QF_BENCH_SKIP=digests
  *   QF_BENCH_GOAL_REPS (default 1000), QF_BENCH_GOAL_DEALS (200000), QF_BENCH_GOAL_ACTIVITIES (500000)
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { silenceSdkNodeNotice } from '../../infra/node-version';
 import { measureBundles } from './bundles';
-import { type CostRow, PRICES } from './cost';
+import { costModel, synthSeconds } from './child-sections';
+import { PRICES } from './cost';
 import { measureCrmLatency } from './crm';
 import { DIGEST_FIGURES, measureDigests } from './digests';
 import { measureGoals } from './goals';
 import { measureImport } from './import';
 import { measureIncentives } from './incentives';
-import { type Figure, noisy, printFigures, readPrevious, type SectionLoad, watchLoad } from './report';
+import {
+  type Figure,
+  noisy,
+  printFigures,
+  readPrevious,
+  type SectionLoad,
+  watchLoad,
+  writeResults,
+} from './report';
 import { measureSendLimits } from './sequences';
 import { measureWebhooks } from './webhooks';
 import { measureRuleEvaluation } from './workflows';
@@ -33,43 +40,6 @@ const num = (name: string, fallback: number) => {
   return v;
 };
 const skip = new Set((process.env.QF_BENCH_SKIP ?? '').split(',').filter(Boolean));
-
-/** GNU time reports the peak RSS of the whole synth (CLI, app and bundling); it writes to stderr. */
-const synthSeconds = (): { seconds: number; peakRssMb: number | null } => {
-  const start = Date.now();
-  const run = spawnSync(
-    '/usr/bin/time',
-    [
-      '-v',
-      'npx',
-      'cdk',
-      'synth',
-      '--quiet',
-      '-c',
-      'tenant=demo',
-      '-c',
-      'includeDemo=true',
-      '-o',
-      join(ROOT, 'cdk.out', 'bench'),
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`cdk synth failed:\n${run.stderr.slice(-2000)}`);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)?.[1];
-  return { seconds: (Date.now() - start) / 1000, peakRssMb: rss ? Number(rss) / 1024 : null };
-};
-
-/** The cost model runs in its own process: it starts the runtime in-process and wraps the AWS SDK client. */
-const costModel = (): CostRow[] => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'bench', 'cost-main.ts')], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0) throw new Error(`the cost model failed:\n${run.stderr.slice(-2000)}`);
-  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '[]') as CostRow[];
-};
 
 /** Every bundle's size limit: 500 KB read as 500,000 bytes. */
 const BUNDLE_MAX_BYTES = 500_000;
@@ -436,25 +406,7 @@ const main = async () => {
         .map(([s, l]) => `${s} (load ${l.load}${l.cpu ? `, others ${l.cpu.others} cores` : ''})`)
         .join(', ')}: noisy figures`,
     );
-  // A partial run (QF_BENCH_SKIP) replaces the sections it measured and keeps the others from before.
-  const measuredAt = { ...((previous?.measuredAt as Record<string, string>) ?? {}) };
-  for (const section of Object.keys(results))
-    if (!['at', 'node', 'load', 'cpu'].includes(section)) measuredAt[section] = results.at as string;
-  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        ...previous,
-        ...results,
-        load: { ...(previous?.load as object), ...load },
-        cpu: { ...(previous?.cpu as object), ...cpu },
-        measuredAt,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeResults(file, previous, results);
   console.log(
     `\nwritten to bench-results/latest.json${previous ? ' (the previous run is the "previous" column)' : ''}`,
   );
