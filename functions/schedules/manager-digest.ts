@@ -10,7 +10,7 @@ import { buildOrg } from '../../shared/org/model';
 import { UserRepository } from '../../shared/store/users';
 import { scheduledHandler } from '../middleware/event';
 import { clock } from '../wiring/clock';
-import { loadTenantDocument } from '../wiring/documents';
+import { isValidatedDocument, loadTenantDocument } from '../wiring/documents';
 import { required, runtimeEnv } from '../wiring/env';
 import { ENV } from '../wiring/env-names';
 import { incentiveBook } from '../wiring/incentives';
@@ -22,8 +22,15 @@ const tenant = runtimeEnv().tenant;
 bindTenant(tenant.id);
 /** Parsed once per container; a bad goals or plans file fails the cold start with its path and reason. */
 const goalsDoc = loadTenantDocument('goals');
-const goals = goalsDoc === undefined ? undefined : parseGoals(goalsDoc, 'goals document', tenant.id);
-const book = planBookFromDocument(loadTenantDocument('incentives'), tenant.id);
+const goals =
+  goalsDoc === undefined
+    ? undefined
+    : parseGoals(goalsDoc, 'goals document', tenant.id, isValidatedDocument('goals'));
+const book = planBookFromDocument(
+  loadTenantDocument('incentives'),
+  tenant.id,
+  isValidatedDocument('incentives'),
+);
 // A missing configuration set still fails the cold start; the SES client itself is built on first send
 // (wiring/mail-effects.ts): most runs find nothing due and mail nothing.
 required(runtimeEnv().sesConfigurationSet, ENV.sesConfigurationSet);

@@ -24,6 +24,10 @@ export const ENV = {
   workflowsFile: 'QUOTAFLOW_WORKFLOWS_FILE',
   incentivesFile: 'QUOTAFLOW_INCENTIVES_FILE',
   goalsFile: 'QUOTAFLOW_GOALS_FILE',
+  /** The SHA-256 of each shipped document as the stack validated it (documents.ts). */
+  workflowsDigest: 'QUOTAFLOW_WORKFLOWS_DIGEST',
+  incentivesDigest: 'QUOTAFLOW_INCENTIVES_DIGEST',
+  goalsDigest: 'QUOTAFLOW_GOALS_DIGEST',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -55,6 +59,12 @@ export const DOCUMENT_ENV = {
   goals: ENV.goalsFile,
 } as const;
 
+export const DOCUMENT_DIGEST_ENV = {
+  workflows: ENV.workflowsDigest,
+  incentives: ENV.incentivesDigest,
+  goals: ENV.goalsDigest,
+} as const;
+
 /**
  * The environment a function gets from `values` (what the tenant's resources are called): the tenant always, the
  * variables of each of its access rights, and the files of the documents it ships with. Values not given are left
@@ -69,7 +79,7 @@ export const environmentFor = (
     ENV.tenantDigest,
     ENV.chatEndpointOverride,
     ...fn.access.flatMap((a) => ACCESS_ENV[a]),
-    ...(fn.documents ?? []).map((kind) => DOCUMENT_ENV[kind]),
+    ...(fn.documents ?? []).flatMap((kind) => [DOCUMENT_ENV[kind], DOCUMENT_DIGEST_ENV[kind]]),
   ];
   return Object.fromEntries(names.flatMap((n) => (values[n] === undefined ? [] : [[n, values[n]]])));
 };

@@ -52,6 +52,9 @@ const envSchema = <T extends core.$ZodType>(tenant: T) => {
     [ENV.workflowsFile]: named,
     [ENV.incentivesFile]: named,
     [ENV.goalsFile]: named,
+    [ENV.workflowsDigest]: named,
+    [ENV.incentivesDigest]: named,
+    [ENV.goalsDigest]: named,
   });
 };
 
@@ -72,6 +75,8 @@ export interface RuntimeEnv {
   publicBaseUrl?: string;
   /** Files of the tenant documents shipped with the function (functions/wiring/documents.ts). */
   documents: { workflows?: string; incentives?: string; goals?: string };
+  /** Their SHA-256 as the stack validated them: a file that still has it is taken as validated. */
+  documentDigests: { workflows?: string; incentives?: string; goals?: string };
   chatEndpointOverride?: string;
 }
 
@@ -132,6 +137,11 @@ export const parseRuntimeEnv = (env: Record<string, string | undefined>): Runtim
       ...optional('workflows', e[ENV.workflowsFile]),
       ...optional('incentives', e[ENV.incentivesFile]),
       ...optional('goals', e[ENV.goalsFile]),
+    },
+    documentDigests: {
+      ...optional('workflows', e[ENV.workflowsDigest]),
+      ...optional('incentives', e[ENV.incentivesDigest]),
+      ...optional('goals', e[ENV.goalsDigest]),
     },
   };
 };

@@ -17,7 +17,7 @@ import { Dec } from '../../shared/incentives/money';
 import { buildOrg, type Org } from '../../shared/org/model';
 import { GoalProgressRepository } from '../../shared/store/goal-progress';
 import { UserRepository } from '../../shared/store/users';
-import { loadTenantDocument } from './documents';
+import { isValidatedDocument, loadTenantDocument } from './documents';
 import { runtimeEnv } from './env';
 import { once } from './once';
 import { documentClient, tableName } from './store';
@@ -30,8 +30,12 @@ const config = /* @__PURE__ */ once(() => {
   if (doc === undefined) return undefined;
   const tenant = runtimeEnv().tenant;
   return {
-    goals: parseGoals(doc, 'the goals document', tenant.id),
-    book: planBookFromDocument(loadTenantDocument('incentives'), tenant.id),
+    goals: parseGoals(doc, 'the goals document', tenant.id, isValidatedDocument('goals')),
+    book: planBookFromDocument(
+      loadTenantDocument('incentives'),
+      tenant.id,
+      isValidatedDocument('incentives'),
+    ),
   };
 });
 

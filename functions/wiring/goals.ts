@@ -23,7 +23,7 @@ import { RecordRepository } from '../../shared/store/records';
 import { UserRepository } from '../../shared/store/users';
 import { loadWorkflows } from '../../shared/workflows/compiled';
 import { clock } from './clock';
-import { loadTenantDocument } from './documents';
+import { isValidatedDocument, loadTenantDocument } from './documents';
 import { runtimeEnv } from './env';
 import { ledgerWith, mailPerformers } from './mail-effects';
 import { once } from './once';
@@ -33,13 +33,18 @@ const config = /* @__PURE__ */ once(() => {
   const doc = loadTenantDocument('goals');
   if (doc === undefined) return undefined;
   const tenant = runtimeEnv().tenant;
-  const goals = parseGoals(doc, 'the goals document', tenant.id);
-  const book = planBookFromDocument(loadTenantDocument('incentives'), tenant.id);
+  const goals = parseGoals(doc, 'the goals document', tenant.id, isValidatedDocument('goals'));
+  const book = planBookFromDocument(
+    loadTenantDocument('incentives'),
+    tenant.id,
+    isValidatedDocument('incentives'),
+  );
   const name = goals.doc.notify.chatWebhook;
   const workflows = loadTenantDocument('workflows');
   const hook =
     name && workflows !== undefined
-      ? loadWorkflows(workflows, 'the workflows document', tenant.currency).config.chatWebhooks[name]
+      ? loadWorkflows(workflows, 'the workflows document', tenant.currency, isValidatedDocument('workflows'))
+          .config.chatWebhooks[name]
       : undefined;
   // A named webhook the workflows do not define is a config error: fail the cold start, not each post.
   if (name && !hook)

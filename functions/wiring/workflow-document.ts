@@ -5,7 +5,7 @@
  */
 import { loadWorkflows } from '../../shared/workflows/compiled';
 import { type CalendarCoverageWarning, calendarCoverageWarnings } from '../../shared/workflows/coverage';
-import { loadTenantDocument } from './documents';
+import { isValidatedDocument, loadTenantDocument } from './documents';
 import { runtimeEnv } from './env';
 import { once } from './once';
 
@@ -13,7 +13,12 @@ export const workflows = /* @__PURE__ */ once(() => {
   const doc = loadTenantDocument('workflows');
   return doc === undefined
     ? undefined
-    : loadWorkflows(doc, 'the workflows document', runtimeEnv().tenant.currency);
+    : loadWorkflows(
+        doc,
+        'the workflows document',
+        runtimeEnv().tenant.currency,
+        isValidatedDocument('workflows'),
+      );
 });
 
 /** Coverage is judged once per day per container (the answer only changes with the date). */

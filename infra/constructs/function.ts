@@ -17,13 +17,18 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Access, FunctionSpec } from '../../functions/manifest';
-import { bundledDocumentName, documentEnvVar, tenantDocumentPath } from '../../functions/wiring/documents';
+import {
+  bundledDocumentName,
+  documentDigestEnvVar,
+  documentEnvVar,
+  tenantDocumentPath,
+} from '../../functions/wiring/documents';
 import { ACCESS_ENV, ENV } from '../../functions/wiring/env-names';
 import { sealedTenantEnv } from '../../functions/wiring/tenant-seal';
 import type { TenantConfig } from '../../shared/config/tenant';
 import { bundleAliases } from '../build/bundle-aliases';
 import { crmProviderAliases, OPERATOR_EXTERNAL } from '../build/crm-providers';
-import { packagedDocument } from '../documents';
+import { shippedDocument } from '../documents';
 import { deadLetterQueue } from './dead-letter-queue';
 import {
   acknowledge,
@@ -42,7 +47,12 @@ export const oneTimeTargetName = (tenantId: string, functionId: string): string 
 const shippedDocuments = (spec: FunctionSpec, tenant: TenantConfig) =>
   (spec.documents ?? [])
     .map((kind) => ({ kind, file: tenantDocumentPath(kind, tenant.id, REPO_ROOT) }))
-    .filter(({ file }) => existsSync(file));
+    .filter(({ file }) => existsSync(file))
+    // Calendars resolved from the year of the synth, validated, with the digest the function checks.
+    .map(({ kind, file }) => ({
+      kind,
+      ...shippedDocument(kind, file, new Date().getUTCFullYear(), tenant.id),
+    }));
 
 /** Which reserved-concurrency class (tenant config reservedConcurrency) a function is in: how it is invoked. */
 export const concurrencyClass = (spec: FunctionSpec): 'http' | 'events' | 'schedules' =>
@@ -134,9 +144,9 @@ export class QuotaflowFunction extends Construct {
         // The validated config and its digest: the function skips validating it again (tenant-seal.ts).
         ...sealedTenantEnv(tenant),
         ...Object.fromEntries(
-          shippedDocuments(spec, tenant).map(({ kind }) => [
-            documentEnvVar(kind),
-            `/var/task/${bundledDocumentName(kind)}`,
+          shippedDocuments(spec, tenant).flatMap(({ kind, digest }) => [
+            [documentEnvVar(kind), `/var/task/${bundledDocumentName(kind)}`],
+            [documentDigestEnvVar(kind), digest],
           ]),
         ),
       },
@@ -173,8 +183,7 @@ export class QuotaflowFunction extends Construct {
           // The tenant's documents travel inside the bundle, next to index.mjs: too large for env vars.
           afterBundling: (_inputDir: string, outputDir: string) =>
             shippedDocuments(spec, tenant).map(
-              ({ kind, file }) =>
-                `cp "${packagedDocument(file, new Date().getUTCFullYear())}" "${join(outputDir, bundledDocumentName(kind))}"`,
+              ({ kind, file }) => `cp "${file}" "${join(outputDir, bundledDocumentName(kind))}"`,
             ),
         },
       },

@@ -23,7 +23,7 @@ import { localDocumentEnv } from '../../functions/wiring/documents';
 import { ENV, type EnvName, environmentFor } from '../../functions/wiring/env-names';
 import { sealedTenantEnv } from '../../functions/wiring/tenant-seal';
 import { ZohoChannelRepository } from '../../shared/store/zoho-channels';
-import { packagedDocument } from '../documents';
+import { shippedDocument } from '../documents';
 import { eventRulesFor } from '../event-rules';
 import { loadTenant } from '../tenants';
 import { startAdminStandIns } from './admin-stand-ins';
@@ -203,12 +203,10 @@ export const startLocalRuntime = async (opts: LocalRuntimeOptions): Promise<Loca
     [ENV.scheduleGroupName]: scheduleGroup,
     [ENV.scheduleTargetArn]: functions.arnOf(oneTimeTarget().id),
     [ENV.scheduleRoleArn]: `arn:aws:iam::000000000000:role/quotaflow-${tenant.id}-scheduler`,
-    // The documents a deployed function gets: date-holidays calendars resolved from the clock's year.
-    ...Object.fromEntries(
-      Object.entries(localDocumentEnv(tenant.id)).map(([name, file]) => [
-        name,
-        packagedDocument(file, clock.now().getUTCFullYear()),
-      ]),
+    // The documents a deployed function gets: date-holidays calendars resolved from the clock's year, validated
+    // (a problem stops the start with the file, path and reason, as the synth would), with their digests.
+    ...localDocumentEnv(tenant.id, (kind, file) =>
+      shippedDocument(kind, file, clock.now().getUTCFullYear(), tenant.id),
     ),
   };
 

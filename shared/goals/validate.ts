@@ -140,8 +140,31 @@ const compileFilter = (doc: GoalsDocument, g: Goal): Check => {
   };
 };
 
-/** Parse, check and compile; `source` names the file in every problem. */
-export const parseGoals = (value: unknown, source: string, tenantId?: string): CompiledGoals => {
+const compiled = (doc: GoalsDocument, filters: Map<string, Check>): CompiledGoals => {
+  const calendars = new Map(Object.entries(doc.calendars).map(([id, c]) => [id, compileCalendar(c, id)]));
+  return {
+    doc,
+    calendar: (id) => calendars.get(id) ?? DEFAULT_CALENDAR,
+    filter: (goalId) => filters.get(goalId) ?? (() => undefined),
+    goal: (id) => doc.goals.find((g) => g.id === id),
+  };
+};
+
+/**
+ * Parse, check and compile; `source` names the file in every problem. `validated`: the value is this parse's own
+ * output, checked when the stack was synthesized and shipped unchanged (its digest matched, documents.ts), so only
+ * the compiling is left to do.
+ */
+export const parseGoals = (
+  value: unknown,
+  source: string,
+  tenantId?: string,
+  validated = false,
+): CompiledGoals => {
+  if (validated) {
+    const doc = value as GoalsDocument;
+    return compiled(doc, new Map(doc.goals.map((g) => [g.id, compileFilter(doc, g)])));
+  }
   const result = goalsDocumentSchema.safeParse(value);
   if (!result.success)
     throw new GoalsConfigError(
@@ -157,11 +180,5 @@ export const parseGoals = (value: unknown, source: string, tenantId?: string): C
       message: `is "${doc.tenantId}" but the file belongs to tenant "${tenantId}"`,
     });
   if (problems.length) throw new GoalsConfigError(source, problems);
-  const calendars = new Map(Object.entries(doc.calendars).map(([id, c]) => [id, compileCalendar(c, id)]));
-  return {
-    doc,
-    calendar: (id) => calendars.get(id) ?? DEFAULT_CALENDAR,
-    filter: (goalId) => filters.get(goalId) ?? (() => undefined),
-    goal: (id) => doc.goals.find((g) => g.id === id),
-  };
+  return compiled(doc, filters);
 };

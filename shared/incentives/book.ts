@@ -60,6 +60,11 @@ export class PlanBook {
     return new PlanBook(result.data);
   }
 
+  /** A config that is `parse`'s own output, checked when the stack was synthesized and shipped unchanged. */
+  static validated(config: IncentiveConfig): PlanBook {
+    return new PlanBook(config);
+  }
+
   repIds(): string[] {
     return [...this.assignments.keys()].sort();
   }

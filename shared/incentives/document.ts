@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { PlanBook } from './book';
 import { IncentiveInputError } from './errors';
+import type { IncentiveConfig } from './plan';
 
 /**
  * The plan book in `file` (`shown` is how the file is named in errors, e.g. relative to the repository);
@@ -39,6 +40,18 @@ export const planBookFromFile = (
   return PlanBook.parse(complete(value), shown);
 };
 
-/** The plan book from an already parsed document (a function's bundled copy); undefined when there is none. */
-export const planBookFromDocument = (value: unknown, tenantId: string): PlanBook | undefined =>
-  value === undefined ? undefined : PlanBook.parse(value, `tenants/incentives/${tenantId}.json`);
+/**
+ * The plan book from an already parsed document (a function's bundled copy); undefined when there is none.
+ * `validated`: the value is the plan book's own config, checked when the stack was synthesized and shipped unchanged
+ * (its digest matched, functions/wiring/documents.ts).
+ */
+export const planBookFromDocument = (
+  value: unknown,
+  tenantId: string,
+  validated = false,
+): PlanBook | undefined =>
+  value === undefined
+    ? undefined
+    : validated
+      ? PlanBook.validated(value as IncentiveConfig)
+      : PlanBook.parse(value, `tenants/incentives/${tenantId}.json`);

@@ -40,8 +40,17 @@ export const compileWorkflows = (config: WorkflowConfig, currency?: string): Com
 };
 
 /** Parse, validate (every problem at its path) and compile; `source` names the file in errors. */
-export const loadWorkflows = (value: unknown, source: string, currency?: string): CompiledWorkflows =>
-  compileWorkflows(parseWorkflowConfig(value, source), currency);
+/**
+ * `validated`: the value is parseWorkflowConfig's own output, checked when the stack was synthesized and shipped
+ * unchanged (its digest matched, functions/wiring/documents.ts), so only the compiling is left to do.
+ */
+export const loadWorkflows = (
+  value: unknown,
+  source: string,
+  currency?: string,
+  validated = false,
+): CompiledWorkflows =>
+  compileWorkflows(validated ? (value as WorkflowConfig) : parseWorkflowConfig(value, source), currency);
 
 export const planTenant = (t: TenantConfig): PlanTenant => ({
   id: t.id,

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { type Access, type FunctionSpec, functionsFor, type Trigger } from '../../functions/manifest';
-import { documentEnvVar, tenantDocumentPath } from '../../functions/wiring/documents';
+import { documentDigestEnvVar, documentEnvVar, tenantDocumentPath } from '../../functions/wiring/documents';
 import { tenantDigest } from '../../functions/wiring/tenant-seal';
 import { buildApp } from '../../infra/build-app';
+import { shippedDocument } from '../../infra/documents';
 import { eventRulesFor } from '../../infra/event-rules';
 import { loadTenant, TENANTS_DIR } from '../../infra/tenants';
 import { parseTenantConfig, tenantConfigSchema } from '../../shared/config/tenant';
@@ -29,6 +30,8 @@ const acme = parseTenantConfig(
   'acme (test)',
 );
 
+/** The stack resolves calendars from the year it is synthesized in. */
+const SYNTH_YEAR = new Date().getUTCFullYear();
 const { stacks } = buildApp({ tenants: [demo, acme], bundling: false, validation: false, nag: false });
 const [demoStack, acmeStack] = stacks;
 if (!demoStack || !acmeStack) throw new Error('expected two stacks');
@@ -85,12 +88,19 @@ describe('demo tenant stack', () => {
       ];
       for (const access of spec.access)
         for (const name of ENV_BY_ACCESS[access]) if (!expected.includes(name)) expected.push(name);
-      // Each document the function declares and the demo has travels in the bundle, named by one env var.
+      // Each document the function declares and the demo has travels in the bundle, named by one env var, with the
+      // digest of the validated copy shipped (documents.ts).
       for (const kind of spec.documents ?? [])
-        if (existsSync(tenantDocumentPath(kind, demo.id))) expected.push(documentEnvVar(kind));
+        if (existsSync(tenantDocumentPath(kind, demo.id)))
+          expected.push(documentEnvVar(kind), documentDigestEnvVar(kind));
       expect(Object.keys(env).sort(), spec.id).toEqual(expected.sort());
       for (const kind of spec.documents ?? [])
-        if (env[documentEnvVar(kind)]) expect(env[documentEnvVar(kind)]).toBe(`/var/task/${kind}.json`);
+        if (env[documentEnvVar(kind)]) {
+          expect(env[documentEnvVar(kind)]).toBe(`/var/task/${kind}.json`);
+          const shipped = shippedDocument(kind, tenantDocumentPath(kind, demo.id), SYNTH_YEAR, demo.id);
+          expect(env[documentDigestEnvVar(kind)], `${spec.id} ${kind}`).toBe(shipped.digest);
+          expect(tenantDigest(readFileSync(shipped.file, 'utf8'))).toBe(shipped.digest);
+        }
       expect(tenantConfigSchema.parse(JSON.parse(String(env.QUOTAFLOW_TENANT)))).toEqual(demo);
       // The digest of that very JSON: the function takes the config as validated here (tenant-seal.ts), and what it
       // reads is exactly what validating it again would give.

@@ -31,7 +31,11 @@ const refusal = (env: Record<string, string | undefined>): RuntimeEnvError => {
 
 describe('parseRuntimeEnv', () => {
   it('needs only the tenant; everything else is absent rather than empty', () => {
-    expect(parseRuntimeEnv({ QUOTAFLOW_TENANT: tenantJson })).toStrictEqual({ tenant, documents: {} });
+    expect(parseRuntimeEnv({ QUOTAFLOW_TENANT: tenantJson })).toStrictEqual({
+      tenant,
+      documents: {},
+      documentDigests: {},
+    });
   });
 
   it('reads every variable of the table into its setting', () => {
@@ -50,6 +54,9 @@ describe('parseRuntimeEnv', () => {
       QUOTAFLOW_WORKFLOWS_FILE: '/var/task/workflows.json',
       QUOTAFLOW_INCENTIVES_FILE: '/var/task/incentives.json',
       QUOTAFLOW_GOALS_FILE: '/var/task/goals.json',
+      QUOTAFLOW_WORKFLOWS_DIGEST: 'a'.repeat(64),
+      QUOTAFLOW_INCENTIVES_DIGEST: 'b'.repeat(64),
+      QUOTAFLOW_GOALS_DIGEST: 'c'.repeat(64),
       UNRELATED: 'ignored',
     });
     expect(env).toStrictEqual({
@@ -71,6 +78,7 @@ describe('parseRuntimeEnv', () => {
         incentives: '/var/task/incentives.json',
         goals: '/var/task/goals.json',
       },
+      documentDigests: { workflows: 'a'.repeat(64), incentives: 'b'.repeat(64), goals: 'c'.repeat(64) },
     });
   });
 
@@ -106,7 +114,11 @@ describe('parseRuntimeEnv', () => {
   });
 
   it('takes the config the stack validated as it is, when its digest matches (tenant-seal.ts)', () => {
-    expect(parseRuntimeEnv(sealedTenantEnv(tenant))).toStrictEqual({ tenant, documents: {} });
+    expect(parseRuntimeEnv(sealedTenantEnv(tenant))).toStrictEqual({
+      tenant,
+      documents: {},
+      documentDigests: {},
+    });
     // Not validated again: a config the schema would refuse passes under its own digest, which only the CDK app
     // writes, after validating it.
     const unchecked = { ...tenant, timeZone: 'Mars/Olympus_Mons' };
@@ -151,6 +163,8 @@ describe('function environments', () => {
     [ENV.publicBaseUrl]: 'http://127.0.0.1:3000',
     [ENV.workflowsFile]: '/repo/tenants/workflows/acme.json',
     [ENV.goalsFile]: '/repo/tenants/goals/acme.json',
+    [ENV.goalsDigest]: 'c'.repeat(64),
+    [ENV.workflowsDigest]: 'a'.repeat(64),
   };
 
   it('gives a function the tenant, the variables of its access rights and its documents only', () => {
@@ -159,10 +173,11 @@ describe('function environments', () => {
       QUOTAFLOW_TENANT: tenantJson,
       TABLE_NAME: 'quotaflow-acme',
     });
-    // A document the tenant does not have (incentives here) is simply not given.
+    // A document the tenant does not have (incentives here) is simply not given; a given one comes with its digest.
     const digest = { access: ['table', 'mail'], documents: ['goals', 'incentives'] } as const;
     expect(Object.keys(environmentFor(digest, resources)).sort()).toEqual([
       'PUBLIC_BASE_URL',
+      'QUOTAFLOW_GOALS_DIGEST',
       'QUOTAFLOW_GOALS_FILE',
       'QUOTAFLOW_TENANT',
       'SES_CONFIGURATION_SET',
