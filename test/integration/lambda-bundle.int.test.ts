@@ -123,8 +123,16 @@ describe('holiday data in the workflow functions', () => {
     expect(last).toBeGreaterThanOrEqual(2026);
     const ranges: [string, string][] = [];
     for (let y = 2003; y <= last + 1; y++) ranges.push([`${y}-01-01`, `${y}-12-31`]);
-    // A range across a year end, as a caller may ask.
-    ranges.push(['2024-12-15', '2025-02-15']);
+    // Ranges a caller may ask besides whole years: across a year end, across several, through a leap day, one day,
+    // starting on a holiday and ending inside a month, and an empty one.
+    ranges.push(
+      ['2024-12-15', '2025-02-15'],
+      ['2019-06-03', '2023-01-09'],
+      ['2024-02-27', '2024-03-02'],
+      ['2025-10-01', '2025-10-01'],
+      ['2025-01-28', '2025-02-08'],
+      ['2026-05-02', '2026-04-30'],
+    );
     for (const [from, to] of ranges) {
       expect(lite.getHolidaysInRange(from, to, false), `holidays ${from}…${to}`).toEqual(
         chineseDaysPackage.getHolidaysInRange(from, to, false),
