@@ -10,9 +10,9 @@
  * - `debug` (about 10 KB with supports-color and ms) only prints when DEBUG names a namespace: off, see debug-stub.ts.
  * - `@smithy/core/event-streams` (about 13 KB) serves event-streaming operations, which none of the clients used
  *   here has: no-event-streams.ts.
- * - `chinese-days` (about 24 KB: a date library and lunar-calendar code around its holiday table) becomes a module
- *   generated from the installed package that answers the two questions functions ask it, with the package's own
- *   dates: chinese-days-data.ts.
+ * - `#chinese-days-data`, China's holidays read from the `chinese-days` package (about 24 KB: a date library and
+ *   lunar-calendar code around its holiday table, walked day by day at a first invocation), becomes a module holding
+ *   the package's answer, generated at build time: chinese-days-data.ts.
  * - `mnemonist/lru-cache` (about 6 KB with obliterator) backs the DynamoDB client's endpoint-discovery cache, which
  *   no function turns on: a Map-based LRU with the methods that cache calls, endpoint-cache-lru.ts.
  * - `node:stream/web`, which @middy/core imports for streamed responses only (none here), and which costs about 3 ms
@@ -29,7 +29,7 @@ export const bundleAliases = (repoRoot: string): Record<string, string> => ({
   '@aws-sdk/credential-provider-node': join(repoRoot, 'infra', 'build', 'lambda-credentials.ts'),
   debug: join(repoRoot, 'infra', 'build', 'debug-stub.ts'),
   '@smithy/core/event-streams': join(repoRoot, 'infra', 'build', 'no-event-streams.ts'),
-  'chinese-days': chineseDaysModule(),
+  '#chinese-days-data': chineseDaysModule(),
   'mnemonist/lru-cache': join(repoRoot, 'infra', 'build', 'endpoint-cache-lru.ts'),
   'node:stream/web': join(repoRoot, 'infra', 'build', 'web-streams-stub.ts'),
   ...Object.fromEntries(SDK_CLIENTS.map((client) => [client, shakableClient(repoRoot, client)])),

@@ -39,10 +39,10 @@ export const compileWorkflows = (config: WorkflowConfig, currency?: string): Com
   };
 };
 
-/** Parse, validate (every problem at its path) and compile; `source` names the file in errors. */
 /**
- * `validated`: the value is parseWorkflowConfig's own output, checked when the stack was synthesized and shipped
- * unchanged (its digest matched, functions/wiring/documents.ts), so only the compiling is left to do.
+ * Parse, validate (every problem at its path) and compile; `source` names the file in errors. `validated`: the
+ * value is parseWorkflowConfig's own output, checked when the stack was synthesized and shipped unchanged (its
+ * digest matched, functions/wiring/documents.ts), so only the compiling is left to do.
  */
 export const loadWorkflows = (
   value: unknown,

@@ -14,8 +14,7 @@
  * and do not count as coverage. Past its coverage a calendar still counts weekdays and the company's days, but the
  * public holidays are unknown there: calendarCoverageWarnings says so before that happens.
  */
-// The default export: the package is CommonJS for Node, whose named exports Node's ESM loader cannot see.
-import chineseDaysPackage from 'chinese-days';
+import { chineseDaysData } from '#chinese-days-data';
 import { codedError } from '../errors';
 import type { CalendarDefinition } from './definition';
 
@@ -26,33 +25,16 @@ export interface PublicDays {
   coveredThrough: string | undefined;
 }
 
-const weekend = (date: string): boolean => {
-  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return d === 0 || d === 6;
-};
-
-/** The package's first year of data. */
-const CHINESE_DAYS_FROM = 2004;
-
 let chinese: PublicDays | undefined;
-/** China's holidays and make-up days, every year the package has, read once per container. */
+/** China's holidays and make-up days, every year the package has, read once per container (chinese-days-source.ts). */
 export const chineseDays = (): PublicDays => {
   if (chinese) return chinese;
-  const holidays: string[] = [];
-  const makeUpWorkdays: string[] = [];
-  let last: number | undefined;
-  for (let year = CHINESE_DAYS_FROM; ; year++) {
-    const from = `${year}-01-01`;
-    const to = `${year}-12-31`;
-    // Without weekends: the days the arrangement names as holidays, not every Saturday and Sunday.
-    const named = chineseDaysPackage.getHolidaysInRange(from, to, false);
-    if (named.length === 0) break;
-    last = year;
-    holidays.push(...named);
-    // The working days that fall on a weekend are the 补班 make-up days.
-    makeUpWorkdays.push(...chineseDaysPackage.getWorkdaysInRange(from, to, true).filter(weekend));
-  }
-  chinese = { holidays, makeUpWorkdays, coveredThrough: last === undefined ? undefined : `${last}-12-31` };
+  const { holidays, makeUpWorkdays, lastYear } = chineseDaysData();
+  chinese = {
+    holidays,
+    makeUpWorkdays,
+    coveredThrough: lastYear === undefined ? undefined : `${lastYear}-12-31`,
+  };
   return chinese;
 };
 
