@@ -23,6 +23,19 @@ export const scheduler = once<SchedulerPort>(
     ),
 );
 
+/**
+ * The Scheduler as a port whose client is built on its first call: the workflow runner schedules only for a step
+ * that waits or is deferred, and most domain events plan none. The settings are checked now, so a function
+ * deployed without them still fails its cold start.
+ */
+export const schedulerOnFirstUse = (): SchedulerPort => {
+  required(runtimeEnv().scheduler, ACCESS_ENV.scheduler.join(', '));
+  return {
+    scheduleOnce: (schedule) => scheduler().scheduleOnce(schedule),
+    cancel: (name) => scheduler().cancel(name),
+  };
+};
+
 export const basePerformers = (): Performers => ({
   email: async ({ email }) => (await mailer().send(email)).messageId,
   schedule: async ({ schedule }) => {

@@ -10,7 +10,7 @@ import type { ConsentPort } from '../../shared/workflows/perform';
 import { WorkflowRunner } from '../../shared/workflows/runner';
 import { clock } from './clock';
 import { crmWriter } from './crm-writer';
-import { scheduler } from './effects';
+import { schedulerOnFirstUse } from './effects';
 import { runtimeEnv } from './env';
 import { once } from './once';
 import { secrets } from './secrets';
@@ -45,7 +45,7 @@ export const workflowRunner = /* @__PURE__ */ once(() => {
     enrolments: enrolments(),
     records: records(),
     counters: new SendCounters(documentClient(), tableName(), wf.config.sendLimits, tenant.timeZone),
-    scheduler: scheduler(),
+    scheduler: schedulerOnFirstUse(),
     consent: consent(),
     crm: crmWriter,
     now: () => clock().now(),
