@@ -2,6 +2,9 @@
  * Per-function bundle size and module init time: each manifest entry bundled as the CDK function construct does
  * (esbuild, ESM, minified, AWS SDK bundled), then imported in fresh Node processes; median of N runs, compared with a
  * bundle that holds only the DynamoDB client (the floor for any function that touches the table).
+ * QF_BENCH_KEEP_BUNDLES=<folder> keeps each bundle there with the environment it was timed with (`<id>.env.json`),
+ * for counting instructions: `env $(jq -r 'to_entries[]|"\(.key)=\(.value)"' <id>.env.json) valgrind
+ * --tool=callgrind node --random-seed=42 <id>.mjs` (the README's Benchmarks section).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -9,9 +12,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { functions } from '../../functions/manifest';
+import { localDocumentEnv } from '../../functions/wiring/documents';
+import { type EnvName, environmentFor } from '../../functions/wiring/env-names';
 import { sealedTenantEnv } from '../../functions/wiring/tenant-seal';
 import { bundleAliases } from '../../infra/build/bundle-aliases';
 import { crmProviderAliases, OPERATOR_EXTERNAL } from '../../infra/build/crm-providers';
+import { shippedDocument } from '../../infra/documents';
 import { parseTenantConfig } from '../../shared/config/tenant';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -69,7 +75,8 @@ const initMs = (file: string, env: Record<string, string>, runs: number): number
 };
 
 export const measureBundles = async (runs = 11): Promise<BundleFigure[]> => {
-  const dir = mkdtempSync(join(tmpdir(), 'qf-bundles-'));
+  const keep = process.env.QF_BENCH_KEEP_BUNDLES;
+  const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'qf-bundles-'));
   mkdirSync(dir, { recursive: true });
   const tenant = JSON.parse(readFileSync(join(ROOT, 'tenants', 'demo.json'), 'utf8')) as unknown;
   const env = {
@@ -107,6 +114,7 @@ export const measureBundles = async (runs = 11): Promise<BundleFigure[]> => {
   const benchProvider = 'zoho';
   const baselineBytes = await bundle(baselineEntry, baselineOut);
   const baselineMs = initMs(baselineOut, env, runs);
+  if (keep) writeFileSync(join(dir, 'sdk-only.env.json'), JSON.stringify(env, null, 2));
   figures.push({ function: '(DynamoDB client only)', bytes: baselineBytes, initMedianMs: baselineMs });
   // alarm-chat is deployed only for a tenant with an alarm chat group, and refuses to start without one.
   const alarmChat = {
@@ -121,7 +129,18 @@ export const measureBundles = async (runs = 11): Promise<BundleFigure[]> => {
         : tenantFor(fn.providers ?? [benchProvider]);
     // As the stack hands it over: the validated config and its digest (functions/wiring/tenant-seal.ts).
     const sealed = sealedTenantEnv(parseTenantConfig(JSON.parse(tenantJson), `${fn.id} bench tenant`));
-    const ms = initMs(out, { ...env, ...sealed }, runs);
+    // And the demo's documents the function declares, shipped as the stack ships them (validated, with their
+    // digests): a function that reads one at load (manager-digest) pays for it here, as on Lambda.
+    const documents = localDocumentEnv('demo', (kind, file) =>
+      shippedDocument(kind, file, new Date().getUTCFullYear(), 'demo'),
+    );
+    const declared = environmentFor(
+      { access: [], documents: fn.documents ?? [] },
+      documents as Partial<Record<EnvName, string>>,
+    );
+    const fnEnv = { ...env, ...sealed, ...declared };
+    if (keep) writeFileSync(join(dir, `${fn.id}.env.json`), JSON.stringify(fnEnv, null, 2));
+    const ms = initMs(out, fnEnv, runs);
     figures.push({ function: fn.id, bytes, initMedianMs: ms, initRatioToSdkOnly: ms / baselineMs });
   }
   return figures;
