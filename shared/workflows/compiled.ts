@@ -12,19 +12,27 @@ import { parseWorkflowConfig } from './validate';
 export interface CompiledWorkflows {
   config: WorkflowConfig;
   matcher: WorkflowMatcher;
-  templates: ReadonlyMap<string, CompiledTemplate>;
+  /** A template of the config by id, compiled on first use (most events send nothing); undefined if it has none. */
+  template(id: string): CompiledTemplate | undefined;
   /** Merge-field text outside templates (CRM activity subjects and descriptions), compiled on first use. */
   text(source: string): CompiledText;
 }
 
 /** `currency`: the tenant's, which amount conditions compare in. */
 export const compileWorkflows = (config: WorkflowConfig, currency?: string): CompiledWorkflows => {
-  const templates = new Map(Object.entries(config.templates).map(([id, t]) => [id, compileTemplate(t)]));
+  const templates = new Map<string, CompiledTemplate>();
   const texts = new Map<string, CompiledText>();
   return {
     config,
     matcher: new WorkflowMatcher(config, { currency }),
-    templates,
+    template(id) {
+      let t = templates.get(id);
+      if (!t && Object.hasOwn(config.templates, id)) {
+        t = compileTemplate(config.templates[id] as (typeof config.templates)[string]);
+        templates.set(id, t);
+      }
+      return t;
+    },
     text(source) {
       let t = texts.get(source);
       if (!t) {

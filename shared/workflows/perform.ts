@@ -157,7 +157,7 @@ export class EffectPerformer {
 
   private async email(c: PerformContext, e: Extract<PlannedEffect, { kind: 'email' }>): Promise<StepResult> {
     const { tenant, workflows, consent, counters, now } = this.deps;
-    const template = workflows.templates.get(e.template);
+    const template = workflows.template(e.template);
     if (!template) return this.fail(c, `template ${e.template} is not in the config`);
     let rendered: ReturnType<typeof renderTemplate>;
     try {
@@ -295,7 +295,7 @@ export class EffectPerformer {
   private async chat(c: PerformContext, e: Extract<PlannedEffect, { kind: 'chat' }>): Promise<StepResult> {
     const hook = this.deps.workflows.config.chatWebhooks[e.webhook];
     if (!hook) return this.fail(c, `chat webhook ${e.webhook} is not in the config`);
-    const template = this.deps.workflows.templates.get(e.template);
+    const template = this.deps.workflows.template(e.template);
     if (!template) return this.fail(c, `template ${e.template} is not in the config`);
     let text: string;
     try {

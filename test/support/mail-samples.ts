@@ -231,8 +231,8 @@ const run = () => {
       record: r,
       tenant: { name: tenant.displayName, locale, currency: tenant.currency },
     });
-    const congrats = workflows.templates.get('won-deal-congrats');
-    const followUp = workflows.templates.get('lead-follow-up');
+    const congrats = workflows.template('won-deal-congrats');
+    const followUp = workflows.template('lead-follow-up');
     if (!congrats || !followUp) throw new Error('the demo templates changed');
     write(
       `workflow-owner-${locale}`,

@@ -364,9 +364,10 @@ describe('failures', () => {
     });
     const h = harness(table, config);
     // A template lost after validation (a bad deploy): the owner's email fails, the manager's still goes.
-    const wf = (h.runner as unknown as { deps: { workflows: { templates: Map<string, unknown> } } }).deps
-      .workflows;
-    wf.templates.delete('hello');
+    const wf = (
+      h.runner as unknown as { deps: { workflows: { config: { templates: Record<string, unknown> } } } }
+    ).deps.workflows;
+    delete wf.config.templates.hello;
     const won = deal({ id: fresh('D'), status: 'won' });
     h.records.put('deal', won);
     const e = event('deal.won', won, { eventId: fresh('evt') });

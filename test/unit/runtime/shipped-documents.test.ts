@@ -26,7 +26,10 @@ const TENANTS = ['demo', 'demo-zoho', 'demo-fxiaoke'];
 const built = (kind: TenantDocumentKind, value: unknown, tenantId: string, validated: boolean) => {
   if (kind === 'workflows') {
     const wf = loadWorkflows(value, 'test', 'CNY', validated);
-    return { config: wf.config, templates: [...wf.templates.keys()] };
+    return {
+      config: wf.config,
+      templates: Object.keys(wf.config.templates).filter((id) => wf.template(id) !== undefined),
+    };
   }
   if (kind === 'goals') {
     const g = parseGoals(value, 'test', tenantId, validated);

@@ -162,9 +162,10 @@ describe('exactly once on the in-memory ports', () => {
       { start: START },
     );
     // A template lost after validation (a bad deploy): that step cannot be performed, ever.
-    const wf = (h.runner as unknown as { deps: { workflows: { templates: Map<string, unknown> } } }).deps
-      .workflows;
-    wf.templates.delete('hello');
+    const wf = (
+      h.runner as unknown as { deps: { workflows: { config: { templates: Record<string, unknown> } } } }
+    ).deps.workflows;
+    delete wf.config.templates.hello;
     const won = wonDeal();
     h.records.put('deal', won);
     const e = event('deal.won', won);
