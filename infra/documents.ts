@@ -16,17 +16,9 @@ import { parseWorkflowConfig } from '../shared/workflows/validate';
 
 let dir: string | undefined;
 
-/** The file to ship for a document, resolved from `fromYear` (the year it is packaged in). */
-export const packagedDocument = (file: string, fromYear: number): string => {
-  const raw = readFileSync(file, 'utf8');
-  const doc: unknown = JSON.parse(raw);
-  const resolved = resolveCountryCalendars(doc, fromYear);
-  if (resolved === doc) return file;
-  dir ??= mkdtempSync(join(tmpdir(), 'qf-documents-'));
-  const out = join(dir, `${fromYear}-${file.replace(/[^A-Za-z0-9]+/g, '_').slice(-80)}`);
-  writeFileSync(out, `${JSON.stringify(resolved, null, 2)}\n`);
-  return out;
-};
+/** A document as read from `file`, its date-holidays calendars resolved from `fromYear` (the year it is shipped in). */
+export const resolvedDocument = (file: string, fromYear: number): unknown =>
+  resolveCountryCalendars(JSON.parse(readFileSync(file, 'utf8')), fromYear);
 
 /** Each kind's validation, giving back what its parse in a function would work from. */
 const validators: Record<TenantDocumentKind, (doc: unknown, source: string, tenantId: string) => unknown> = {
@@ -50,8 +42,7 @@ export const shippedDocument = (
   const key = `${kind}|${file}|${fromYear}|${tenantId}`;
   const known = shipped.get(key);
   if (known) return known;
-  const resolved = JSON.parse(readFileSync(packagedDocument(file, fromYear), 'utf8')) as unknown;
-  const text = `${JSON.stringify(validators[kind](resolved, file, tenantId))}\n`;
+  const text = `${JSON.stringify(validators[kind](resolvedDocument(file, fromYear), file, tenantId))}\n`;
   dir ??= mkdtempSync(join(tmpdir(), 'qf-documents-'));
   const out = join(dir, `${kind}-${fromYear}-${tenantId}-${shipped.size}.json`);
   writeFileSync(out, text);

@@ -13,13 +13,14 @@ import { IncentiveInputError } from '../shared/incentives/errors';
 import { parseScheduleExpression, ScheduleExpressionError } from '../shared/schedules/expression';
 import { businessCalendarOf } from '../shared/watchdog/plan';
 import { type BusinessCalendar, DEFAULT_CALENDAR } from '../shared/workflows/calendar';
-import { resolveCountryCalendars, unknownRegion } from '../shared/workflows/country-holidays';
+import { unknownRegion } from '../shared/workflows/country-holidays';
 import {
   type CalendarCoverageWarning,
   calendarCoverage,
   calendarCoverageWarnings,
 } from '../shared/workflows/coverage';
 import { parseWorkflowConfig, WorkflowConfigError } from '../shared/workflows/validate';
+import { resolvedDocument } from './documents';
 import { loadGoalsDocument } from './goals-document';
 
 export const TENANTS_DIR = resolve(import.meta.dirname, '..', 'tenants');
@@ -128,7 +129,7 @@ export const calendarWarnings = (
 ): CalendarCoverageWarning[] => {
   const file = tenantDocumentPath('workflows', tenant.id, root);
   if (!existsSync(file)) return [];
-  const json = resolveCountryCalendars(JSON.parse(readFileSync(file, 'utf8')), now.getUTCFullYear());
+  const json = resolvedDocument(file, now.getUTCFullYear());
   return calendarCoverageWarnings(parseWorkflowConfig(json, file), now, horizonDays);
 };
 
@@ -136,7 +137,7 @@ export const calendarWarnings = (
 export const tenantBusinessCalendar = (tenant: TenantConfig, now: Date, root?: string): BusinessCalendar => {
   const file = tenantDocumentPath('workflows', tenant.id, root);
   if (!existsSync(file)) return DEFAULT_CALENDAR;
-  const json = resolveCountryCalendars(JSON.parse(readFileSync(file, 'utf8')), now.getUTCFullYear());
+  const json = resolvedDocument(file, now.getUTCFullYear());
   return businessCalendarOf(parseWorkflowConfig(json, file).calendars);
 };
 
@@ -148,7 +149,7 @@ export const calendarCoverages = (
 ): { name: string; coversUntil: string | null }[] => {
   const file = tenantDocumentPath('workflows', tenant.id, root);
   if (!existsSync(file)) return [];
-  const json = resolveCountryCalendars(JSON.parse(readFileSync(file, 'utf8')), now.getUTCFullYear());
+  const json = resolvedDocument(file, now.getUTCFullYear());
   return Object.entries(parseWorkflowConfig(json, file).calendars).map(([name, def]) => ({
     name,
     coversUntil: calendarCoverage(def, name) ?? null,

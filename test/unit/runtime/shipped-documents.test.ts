@@ -12,7 +12,7 @@ import {
 } from '../../../functions/wiring/documents';
 import { findFunctionScopeWith } from '../../../functions/wiring/scope';
 import { sealedTenantEnv } from '../../../functions/wiring/tenant-seal';
-import { packagedDocument, shippedDocument } from '../../../infra/documents';
+import { resolvedDocument, shippedDocument } from '../../../infra/documents';
 import { loadTenant, TENANTS_DIR } from '../../../infra/tenants';
 import { parseGoals } from '../../../shared/goals/validate';
 import { planBookFromDocument } from '../../../shared/incentives/document';
@@ -54,7 +54,7 @@ const built = (kind: TenantDocumentKind, value: unknown, tenantId: string, valid
 };
 
 const raw = (kind: TenantDocumentKind, tenantId: string) =>
-  JSON.parse(readFileSync(packagedDocument(tenantDocumentPath(kind, tenantId), YEAR), 'utf8')) as unknown;
+  resolvedDocument(tenantDocumentPath(kind, tenantId), YEAR);
 
 describe('documents shipped as validated, with their digest', () => {
   const cases = TENANTS.flatMap((t) =>
