@@ -8,7 +8,7 @@ import type * as core from 'zod/v4/core';
 import * as z from '../../events/zod';
 import { type TenantConfig, tenantSchema } from '../../shared/config/tenant';
 import { codedError } from '../../shared/errors';
-import { ENV } from './env-names';
+import { DOCUMENT_DIGEST_ENV, DOCUMENT_ENV, ENV } from './env-names';
 import { once } from './once';
 import { functionScope } from './scope';
 import { isSealedTenant } from './tenant-seal';
@@ -49,12 +49,9 @@ const envSchema = <T extends core.$ZodType>(tenant: T) => {
     [ENV.scheduleDlqArn]: named,
     [ENV.publicBaseUrl]: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
     [ENV.chatEndpointOverride]: named,
-    [ENV.workflowsFile]: named,
-    [ENV.incentivesFile]: named,
-    [ENV.goalsFile]: named,
-    [ENV.workflowsDigest]: named,
-    [ENV.incentivesDigest]: named,
-    [ENV.goalsDigest]: named,
+    ...Object.fromEntries(
+      [...Object.values(DOCUMENT_ENV), ...Object.values(DOCUMENT_DIGEST_ENV)].map((n) => [n, named] as const),
+    ),
   });
 };
 
@@ -74,11 +71,19 @@ export interface RuntimeEnv {
   /** Where the tenant API is reached from outside (unsubscribe links); set for functions that send mail. */
   publicBaseUrl?: string;
   /** Files of the tenant documents shipped with the function (functions/wiring/documents.ts). */
-  documents: { workflows?: string; incentives?: string; goals?: string };
+  documents: ByKind;
   /** Their SHA-256 as the stack validated them: a file that still has it is taken as validated. */
-  documentDigests: { workflows?: string; incentives?: string; goals?: string };
+  documentDigests: ByKind;
   chatEndpointOverride?: string;
 }
+
+type ByKind = Partial<Record<keyof typeof DOCUMENT_ENV, string>>;
+
+/** The documents' variables that are set, by kind. */
+const byKind = (names: Record<keyof typeof DOCUMENT_ENV, string>, env: Record<string, unknown>): ByKind =>
+  Object.fromEntries(
+    Object.entries(names).flatMap(([kind, name]) => (env[name] ? [[kind, env[name] as string]] : [])),
+  );
 
 export class RuntimeEnvError extends codedError('invalid_config') {
   override readonly name = 'RuntimeEnvError';
@@ -133,16 +138,8 @@ export const parseRuntimeEnv = (env: Record<string, string | undefined>): Runtim
     ...optional('scheduler', scheduler),
     ...optional('publicBaseUrl', e[ENV.publicBaseUrl]),
     ...optional('chatEndpointOverride', e[ENV.chatEndpointOverride]),
-    documents: {
-      ...optional('workflows', e[ENV.workflowsFile]),
-      ...optional('incentives', e[ENV.incentivesFile]),
-      ...optional('goals', e[ENV.goalsFile]),
-    },
-    documentDigests: {
-      ...optional('workflows', e[ENV.workflowsDigest]),
-      ...optional('incentives', e[ENV.incentivesDigest]),
-      ...optional('goals', e[ENV.goalsDigest]),
-    },
+    documents: byKind(DOCUMENT_ENV, e),
+    documentDigests: byKind(DOCUMENT_DIGEST_ENV, e),
   };
 };
 
