@@ -120,6 +120,11 @@ export const measureBundles = async (runs = 11): Promise<BundleFigure[]> => {
   const alarmChat = {
     alarms: { chat: { format: 'slack', url: 'https://hooks.slack.com/services/T0/B0/bench' } },
   };
+  // The demo's documents, shipped as the stack ships them (validated, with their digests); each function gets those it
+  // declares: a function that reads one as it loads (the runner, manager-digest) pays for it here, as on Lambda.
+  const documents = localDocumentEnv('demo', (kind, file) =>
+    shippedDocument(kind, file, new Date().getUTCFullYear(), 'demo'),
+  );
   for (const fn of functions) {
     const out = join(dir, `${fn.id}.mjs`);
     const bytes = await bundle(join(ROOT, fn.entry), out, fn.providers?.[0] ?? benchProvider);
@@ -129,11 +134,6 @@ export const measureBundles = async (runs = 11): Promise<BundleFigure[]> => {
         : tenantFor(fn.providers ?? [benchProvider]);
     // As the stack hands it over: the validated config and its digest (functions/wiring/tenant-seal.ts).
     const sealed = sealedTenantEnv(parseTenantConfig(JSON.parse(tenantJson), `${fn.id} bench tenant`));
-    // And the demo's documents the function declares, shipped as the stack ships them (validated, with their
-    // digests): a function that reads one at load (manager-digest) pays for it here, as on Lambda.
-    const documents = localDocumentEnv('demo', (kind, file) =>
-      shippedDocument(kind, file, new Date().getUTCFullYear(), 'demo'),
-    );
     const declared = environmentFor(
       { access: [], documents: fn.documents ?? [] },
       documents as Partial<Record<EnvName, string>>,

@@ -41,7 +41,11 @@ export const treeTicks = (
   stats: ReadonlyMap<number, { ppid: number; ticks: number }>,
 ): number => {
   const children = new Map<number, number[]>();
-  for (const [pid, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
+  for (const [pid, s] of stats) {
+    const siblings = children.get(s.ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(s.ppid, [pid]);
+  }
   let ticks = 0;
   const todo = [root];
   for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
